@@ -1,0 +1,99 @@
+//! The command line, as clap definitions only. Flags keep buf's names so scripts switch by
+//! changing one word.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sous",
+    version,
+    about = "Lint Protocol Buffers and catch breaking changes: a drop-in for buf lint and buf breaking",
+    after_help = "Examples:\n  sous lint                        lint the workspace in the current directory\n  sous lint proto --error-format json\n  sous lint --path proto/foo/v1/foo.proto\n  sous lint -I vendor/googleapis   resolve deps: imports from a vendored copy\n  sous config ls-lint-rules --version v2\n  sous explain FIELD_LOWER_SNAKE_CASE\n\nExit codes: 0 no findings, 100 findings, 1 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint .proto files with buf's rules and buf.yaml
+    Lint(LintArgs),
+    /// Inspect configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a rule's documentation from the catalog
+    Explain {
+        /// A rule ID such as FIELD_LOWER_SNAKE_CASE
+        rule: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// A directory (workspace or module root) or a single .proto file
+    #[arg(default_value = ".")]
+    pub input: PathBuf,
+    /// The buf.yaml file or data (YAML or JSON) to use instead of the one found
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Limit to these files or directories (relative to the current directory)
+    #[arg(long = "path")]
+    pub paths: Vec<PathBuf>,
+    /// Exclude these files or directories (relative to the current directory)
+    #[arg(long = "exclude-path")]
+    pub exclude_paths: Vec<PathBuf>,
+    /// Extra import directory for dependencies (repeatable), like protoc's -I
+    #[arg(short = 'I', long = "include")]
+    pub includes: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How findings are printed
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
+    pub error_format: ErrorFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// List lint rules
+    LsLintRules(LsRulesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LsRulesArgs {
+    /// List every rule of this configuration version (default: the buf.yaml here, else v2)
+    #[arg(long, value_parser = ["v1beta1", "v1", "v2"], conflicts_with = "configured_only")]
+    pub version: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// List the rules the configuration enables instead of every rule
+    #[arg(long)]
+    pub configured_only: bool,
+    /// Also list deprecated rules
+    #[arg(long)]
+    pub include_deprecated: bool,
+    /// The buf.yaml file or data to read (with --configured-only)
+    #[arg(long)]
+    pub config: Option<String>,
+    /// The module (as its path in buf.yaml) whose configuration to list
+    #[arg(long)]
+    pub module_path: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,682 @@
+//! Configuration as buf reads it: `buf.yaml` v1beta1, v1 and v2, and `buf.work.yaml`, normalised
+//! into one [`Workspace`] of [`Module`]s before anything else looks at it.
+//!
+//! Paths inside a [`Workspace`] are relative to its root (the directory of the configuration file)
+//! and use `/`, so matching ignores and excludes is plain string-prefix work on path components.
+
+mod file;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use file::{
+    BreakingYaml, BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, LintYaml, VersionOnly,
+};
+
+/// The `version:` of the configuration that governs a module, which decides rule categories and
+/// defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    V1Beta1,
+    V1,
+    V2,
+}
+
+impl Version {
+    pub fn parse(s: &str) -> Option<Version> {
+        match s {
+            "v1beta1" => Some(Version::V1Beta1),
+            "v1" => Some(Version::V1),
+            "v2" => Some(Version::V2),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1Beta1 => "v1beta1",
+            Version::V1 => "v1",
+            Version::V2 => "v2",
+        }
+    }
+}
+
+/// Everything a lint run needs to know about one module's lint settings.
+#[derive(Debug, Clone)]
+pub struct LintConfig {
+    pub version: Version,
+    /// `use`, or `None` for the version's default set.
+    pub use_: Option<Vec<String>>,
+    pub except: Vec<String>,
+    /// Workspace-relative paths.
+    pub ignore: Vec<String>,
+    /// Rule or category ID to workspace-relative paths.
+    pub ignore_only: Vec<(String, Vec<String>)>,
+    pub enum_zero_value_suffix: String,
+    pub rpc_allow_same_request_response: bool,
+    pub rpc_allow_google_protobuf_empty_requests: bool,
+    pub rpc_allow_google_protobuf_empty_responses: bool,
+    pub service_suffix: String,
+    pub allow_comment_ignores: bool,
+}
+
+/// Everything a breaking run needs to know about one module's breaking settings.
+#[derive(Debug, Clone)]
+pub struct BreakingConfig {
+    pub version: Version,
+    pub use_: Option<Vec<String>>,
+    pub except: Vec<String>,
+    pub ignore: Vec<String>,
+    pub ignore_only: Vec<(String, Vec<String>)>,
+    pub ignore_unstable_packages: bool,
+}
+
+/// One module: a root directory whose `.proto` files import each other by paths relative to it.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// Workspace-relative directory, `.` for the workspace root.
+    pub dir: String,
+    /// Workspace-relative paths excluded from the module.
+    pub excludes: Vec<String>,
+    pub lint: LintConfig,
+    pub breaking: BreakingConfig,
+    /// `deps:` entries of the configuration this module comes from.
+    pub deps: Vec<String>,
+}
+
+/// A workspace: the modules found from one configuration file (or none).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory the configuration lives in (or the input directory when there is none).
+    pub root: PathBuf,
+    /// The configuration file, if there is one.
+    pub file: Option<PathBuf>,
+    pub version: Version,
+    pub modules: Vec<Module>,
+}
+
+pub const BUF_YAML: &str = "buf.yaml";
+pub const BUF_WORK_YAML: &str = "buf.work.yaml";
+
+impl Workspace {
+    /// The workspace with buf's fallback: one module at `root`, v1 defaults, comment ignores off.
+    pub fn default_at(root: &Path) -> Workspace {
+        Workspace {
+            root: root.to_path_buf(),
+            file: None,
+            version: Version::V1,
+            modules: vec![module_v1(
+                ".",
+                Vec::new(),
+                &LintYaml::default(),
+                &BreakingYaml::default(),
+                Version::V1,
+                ".",
+                Vec::new(),
+            )],
+        }
+    }
+
+    /// Finds the configuration that governs `dir`: the nearest `buf.work.yaml` or `buf.yaml` in
+    /// `dir` or one of its ancestors, as buf searches. `None` when there is none at all.
+    pub fn discover(dir: &Path) -> Result<Option<Workspace>> {
+        let abs = absolute(dir);
+        let mut current: Option<&Path> = Some(abs.as_path());
+        while let Some(candidate) = current {
+            for name in [BUF_WORK_YAML, BUF_YAML] {
+                let path = candidate.join(name);
+                if path.is_file() {
+                    // Express the root relative to the input as the user gave it, so printed
+                    // paths look like theirs.
+                    let root = relative_root(dir, &abs, candidate);
+                    let text = read(&path)?;
+                    return Workspace::from_text(&root, &display_join(&root, name), &text)
+                        .map(Some);
+                }
+            }
+            current = candidate.parent();
+        }
+        Ok(None)
+    }
+
+    /// Reads a configuration given with `--config`: a file path, or the YAML/JSON data itself.
+    /// The workspace root is `root` (the input directory).
+    pub fn from_flag(root: &Path, value: &str) -> Result<Workspace> {
+        let path = Path::new(value);
+        if path.is_file() {
+            let text = read(path)?;
+            let mut ws = Workspace::from_text(root, path, &text)?;
+            if is_work_file(path) {
+                ws.root = root.to_path_buf();
+            }
+            Ok(ws)
+        } else {
+            Workspace::from_text(root, Path::new("--config"), value)
+        }
+    }
+
+    /// Parses configuration text found at `path`, for a workspace rooted at `root`.
+    pub fn from_text(root: &Path, path: &Path, text: &str) -> Result<Workspace> {
+        let head: VersionOnly = parse(path, text)?;
+        let version_str = head.version.clone().unwrap_or_default();
+        if is_work_file(path) {
+            let work: BufWorkYaml = parse(path, text)?;
+            if work.version != "v1" {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "unknown buf.work.yaml version {:?}: only \"v1\" exists",
+                        work.version
+                    ),
+                ));
+            }
+            return Workspace::from_work(root, path, &work);
+        }
+        let version = match Version::parse(&version_str) {
+            Some(v) => v,
+            None if head.version.is_none() => {
+                return Err(Error::config(
+                    path,
+                    "missing `version`: set `version: v2` (or v1) at the top of the file",
+                ))
+            }
+            None => {
+                return Err(Error::config(
+                    path,
+                    format!("unknown configuration version {version_str:?}: use v2, v1 or v1beta1"),
+                ))
+            }
+        };
+        let modules = match version {
+            Version::V2 => {
+                let yaml: BufYamlV2 = parse(path, text)?;
+                modules_v2(path, text, &yaml)?
+            }
+            Version::V1 => {
+                let yaml: BufYamlV1 = parse(path, text)?;
+                let excludes = normalise_all(path, text, ".", &yaml.build.excludes)?;
+                vec![module_v1(
+                    ".",
+                    excludes,
+                    &yaml.lint,
+                    &yaml.breaking,
+                    Version::V1,
+                    ".",
+                    yaml.deps.clone(),
+                )]
+            }
+            Version::V1Beta1 => {
+                eprintln!(
+                    "WARN\t{}: version v1beta1 is deprecated, migrate to v2 (buf config migrate does it)",
+                    path.display()
+                );
+                let yaml: BufYamlV1Beta1 = parse(path, text)?;
+                let roots = if yaml.build.roots.is_empty() {
+                    vec![".".to_string()]
+                } else {
+                    yaml.build.roots.clone()
+                };
+                let mut modules = Vec::new();
+                for r in &roots {
+                    let dir = normalise(path, text, ".", r)?;
+                    let excludes: Vec<String> =
+                        normalise_all(path, text, ".", &yaml.build.excludes)?
+                            .into_iter()
+                            .filter(|e| is_within(e, &dir))
+                            .collect();
+                    modules.push(module_v1(
+                        &dir,
+                        excludes,
+                        &yaml.lint,
+                        &yaml.breaking,
+                        Version::V1Beta1,
+                        &dir,
+                        yaml.deps.clone(),
+                    ));
+                }
+                modules
+            }
+        };
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            file: Some(path.to_path_buf()),
+            version,
+            modules,
+        };
+        for m in &mut ws.modules {
+            validate_rules(path, text, &m.lint, &m.breaking)?;
+        }
+        ws.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
+        Ok(ws)
+    }
+
+    fn from_work(root: &Path, path: &Path, work: &BufWorkYaml) -> Result<Workspace> {
+        let mut modules = Vec::new();
+        for d in &work.directories {
+            let dir = normalise(path, "", ".", d)?;
+            let module_root = root.join(&dir);
+            let buf_yaml = module_root.join(BUF_YAML);
+            if buf_yaml.is_file() {
+                let text = read(&buf_yaml)?;
+                let inner = Workspace::from_text(
+                    &module_root,
+                    &display_join(root, &format!("{dir}/{BUF_YAML}")),
+                    &text,
+                )?;
+                for mut m in inner.modules {
+                    rebase(&mut m, &dir);
+                    modules.push(m);
+                }
+            } else {
+                let mut m = module_v1(
+                    ".",
+                    Vec::new(),
+                    &LintYaml::default(),
+                    &BreakingYaml::default(),
+                    Version::V1,
+                    ".",
+                    Vec::new(),
+                );
+                rebase(&mut m, &dir);
+                modules.push(m);
+            }
+        }
+        modules.sort_by(|a, b| a.dir.cmp(&b.dir));
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            file: Some(path.to_path_buf()),
+            version: Version::V1,
+            modules,
+        })
+    }
+
+    /// The module whose directory contains the workspace-relative `path`, if any.
+    pub fn module_containing(&self, path: &str) -> Option<&Module> {
+        self.modules
+            .iter()
+            .filter(|m| is_within(path, &m.dir))
+            .max_by_key(|m| m.dir.len())
+    }
+}
+
+/// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
+fn rebase(m: &mut Module, dir: &str) {
+    let join = |p: &str| join_rel(dir, p);
+    m.dir = join(&m.dir);
+    m.excludes = m.excludes.iter().map(|p| join(p)).collect();
+    m.lint.ignore = m.lint.ignore.iter().map(|p| join(p)).collect();
+    for (_, paths) in &mut m.lint.ignore_only {
+        *paths = paths.iter().map(|p| join(p)).collect();
+    }
+    m.breaking.ignore = m.breaking.ignore.iter().map(|p| join(p)).collect();
+    for (_, paths) in &mut m.breaking.ignore_only {
+        *paths = paths.iter().map(|p| join(p)).collect();
+    }
+}
+
+fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> {
+    let default_lint = yaml.lint.clone().unwrap_or_default();
+    let default_breaking = yaml.breaking.clone().unwrap_or_default();
+    let specs: Vec<(String, &[String], Option<&LintYaml>, Option<&BreakingYaml>)> =
+        if yaml.modules.is_empty() {
+            vec![(".".to_string(), &[][..], None, None)]
+        } else {
+            yaml.modules
+                .iter()
+                .map(|m| {
+                    Ok((
+                        normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
+                        &m.excludes[..],
+                        m.lint.as_ref(),
+                        m.breaking.as_ref(),
+                    ))
+                })
+                .collect::<Result<_>>()?
+        };
+    let mut modules: Vec<Module> = Vec::new();
+    for (dir, excludes, lint, breaking) in specs {
+        if let Some(other) = modules.iter().find(|m| m.dir == dir) {
+            return Err(Error::config(
+                path,
+                format!("module path {:?} is listed twice", other.dir),
+            ));
+        }
+        let excludes = normalise_all(path, text, ".", excludes)?;
+        for e in &excludes {
+            if !is_within(e, &dir) || e == &dir {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "{}exclude {e:?} is not within module path {dir:?}",
+                        line_prefix(text, e)
+                    ),
+                ));
+            }
+        }
+        let lint = lint.unwrap_or(&default_lint);
+        let breaking = breaking.unwrap_or(&default_breaking);
+        let lint_cfg = lint_config(path, text, lint, Version::V2, ".")?;
+        let breaking_cfg = breaking_config(path, text, breaking, Version::V2, ".")?;
+        modules.push(Module {
+            dir,
+            excludes,
+            lint: lint_cfg,
+            breaking: breaking_cfg,
+            deps: yaml.deps.clone(),
+        });
+    }
+    for m in &modules {
+        for other in &modules {
+            if m.dir != other.dir && is_within(&m.dir, &other.dir) {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "module {:?} is nested inside module {:?}: modules may not overlap",
+                        m.dir, other.dir
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(modules)
+}
+
+fn module_v1(
+    dir: &str,
+    excludes: Vec<String>,
+    lint: &LintYaml,
+    breaking: &BreakingYaml,
+    version: Version,
+    base: &str,
+    deps: Vec<String>,
+) -> Module {
+    // v1 and v1beta1 paths in lint/breaking are relative to the module root; with the text
+    // unavailable here, normalisation errors were already reported by validate_paths.
+    let lint = lint_config(Path::new(""), "", lint, version, base)
+        .unwrap_or_else(|_| lint_config_fallback(lint, version));
+    let breaking = breaking_config(Path::new(""), "", breaking, version, base)
+        .unwrap_or_else(|_| breaking_config_fallback(breaking, version));
+    Module {
+        dir: dir.to_string(),
+        excludes,
+        lint,
+        breaking,
+        deps,
+    }
+}
+
+fn lint_config_fallback(lint: &LintYaml, version: Version) -> LintConfig {
+    LintConfig {
+        version,
+        use_: lint.use_.clone(),
+        except: lint.except.clone(),
+        ignore: Vec::new(),
+        ignore_only: Vec::new(),
+        enum_zero_value_suffix: lint
+            .enum_zero_value_suffix
+            .clone()
+            .unwrap_or_else(|| "_UNSPECIFIED".into()),
+        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
+        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
+        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
+        service_suffix: lint
+            .service_suffix
+            .clone()
+            .unwrap_or_else(|| "Service".into()),
+        allow_comment_ignores: false,
+    }
+}
+
+fn breaking_config_fallback(b: &BreakingYaml, version: Version) -> BreakingConfig {
+    BreakingConfig {
+        version,
+        use_: b.use_.clone(),
+        except: b.except.clone(),
+        ignore: Vec::new(),
+        ignore_only: Vec::new(),
+        ignore_unstable_packages: b.ignore_unstable_packages,
+    }
+}
+
+fn lint_config(
+    path: &Path,
+    text: &str,
+    lint: &LintYaml,
+    version: Version,
+    base: &str,
+) -> Result<LintConfig> {
+    let allow_comment_ignores = match version {
+        Version::V2 => {
+            if lint.allow_comment_ignores.is_some() {
+                return Err(Error::config(path, format!("{}`allow_comment_ignores` is a v1 key; in v2 comment ignores are on unless `disallow_comment_ignores: true`", line_prefix(text, "allow_comment_ignores"))));
+            }
+            !lint.disallow_comment_ignores.unwrap_or(false)
+        }
+        _ => {
+            if lint.disallow_comment_ignores.is_some() {
+                return Err(Error::config(path, format!("{}`disallow_comment_ignores` is a v2 key; in v1 use `allow_comment_ignores: true`", line_prefix(text, "disallow_comment_ignores"))));
+            }
+            lint.allow_comment_ignores.unwrap_or(false)
+        }
+    };
+    Ok(LintConfig {
+        version,
+        use_: lint.use_.clone(),
+        except: lint.except.clone(),
+        ignore: normalise_all(path, text, base, &lint.ignore)?,
+        ignore_only: lint
+            .ignore_only
+            .iter()
+            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
+            .collect::<Result<_>>()?,
+        enum_zero_value_suffix: lint
+            .enum_zero_value_suffix
+            .clone()
+            .unwrap_or_else(|| "_UNSPECIFIED".into()),
+        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
+        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
+        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
+        service_suffix: lint
+            .service_suffix
+            .clone()
+            .unwrap_or_else(|| "Service".into()),
+        allow_comment_ignores,
+    })
+}
+
+fn breaking_config(
+    path: &Path,
+    text: &str,
+    b: &BreakingYaml,
+    version: Version,
+    base: &str,
+) -> Result<BreakingConfig> {
+    Ok(BreakingConfig {
+        version,
+        use_: b.use_.clone(),
+        except: b.except.clone(),
+        ignore: normalise_all(path, text, base, &b.ignore)?,
+        ignore_only: b
+            .ignore_only
+            .iter()
+            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
+            .collect::<Result<_>>()?,
+        ignore_unstable_packages: b.ignore_unstable_packages,
+    })
+}
+
+/// Every rule or category named in the lint and breaking sections must exist for the version.
+fn validate_rules(
+    path: &Path,
+    text: &str,
+    lint: &LintConfig,
+    breaking: &BreakingConfig,
+) -> Result<()> {
+    let lint_ids = lint
+        .use_
+        .iter()
+        .flatten()
+        .chain(&lint.except)
+        .chain(lint.ignore_only.iter().map(|(id, _)| id));
+    for id in lint_ids {
+        if !crate::catalog::is_known_lint_id(lint.version, id) {
+            return Err(Error::config(
+                path,
+                format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
+            ));
+        }
+    }
+    let breaking_ids = breaking
+        .use_
+        .iter()
+        .flatten()
+        .chain(&breaking.except)
+        .chain(breaking.ignore_only.iter().map(|(id, _)| id));
+    for id in breaking_ids {
+        if !crate::catalog::is_known_breaking_id(breaking.version, id) {
+            return Err(Error::config(
+                path,
+                format!(
+                    "{}breaking: {id:?} is not a known breaking rule or category for version {}",
+                    line_prefix(text, id),
+                    breaking.version.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    // An empty file is a valid (empty) document for buf; give serde an empty mapping.
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    serde_saphyr::from_str(text).map_err(|e| Error::config(path, e.to_string()))
+}
+
+fn read(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error::config(path, "not valid UTF-8"))
+}
+
+fn is_work_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == BUF_WORK_YAML)
+}
+
+/// `"line N: "` for the first line of `text` that mentions `needle`, to point users at it.
+pub(crate) fn line_prefix(text: &str, needle: &str) -> String {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| format!("line {}: ", i + 1))
+        .unwrap_or_default()
+}
+
+fn normalise_all(path: &Path, text: &str, base: &str, paths: &[String]) -> Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| normalise(path, text, base, p))
+        .collect()
+}
+
+/// A configuration path made workspace-relative, `/`-separated, without `.` or trailing `/`.
+/// Absolute paths and paths that climb out with `..` are errors.
+fn normalise(path: &Path, text: &str, base: &str, p: &str) -> Result<String> {
+    let joined = join_rel(base, p);
+    if Path::new(p).is_absolute() || joined.split('/').any(|c| c == "..") {
+        return Err(Error::config(
+            path,
+            format!(
+                "{}path {p:?} must be relative and stay inside the directory of the configuration",
+                line_prefix(text, p)
+            ),
+        ));
+    }
+    Ok(joined)
+}
+
+/// Joins two relative `/` paths lexically: `.` components vanish, `..` pops.
+pub fn join_rel(base: &str, p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in base.split('/').chain(p.split('/')) {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Whether the relative `/` path `path` is `dir` or below it.
+pub fn is_within(path: &str, dir: &str) -> bool {
+    dir == "."
+        || path == dir
+        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The directory `ancestor` (absolute) expressed like the user's `dir` (as given): relative
+/// inputs stay relative, so `sous lint proto` prints `proto/...` paths like buf.
+fn relative_root(dir: &Path, dir_abs: &Path, ancestor: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        return ancestor.to_path_buf();
+    }
+    let mut root = dir.to_path_buf();
+    let mut cur = dir_abs.to_path_buf();
+    while cur != ancestor {
+        root = root.join("..");
+        if !cur.pop() {
+            break;
+        }
+    }
+    PathBuf::from(clean(&root))
+}
+
+/// A relative path made lexically clean (`a/./b/../c` -> `a/c`), `.` when empty.
+pub fn clean(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    let joined = join_rel(".", &s);
+    match (s.starts_with('/'), joined.as_str()) {
+        (true, ".") => "/".to_string(),
+        (true, _) => format!("/{joined}"),
+        (false, _) => joined,
+    }
+}
+
+fn display_join(root: &Path, name: &str) -> PathBuf {
+    let s = clean(root);
+    if s == "." {
+        PathBuf::from(name)
+    } else {
+        PathBuf::from(format!("{s}/{name}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_and_within() {
+        assert_eq!(join_rel(".", "./a/b/"), "a/b");
+        assert_eq!(join_rel("a", "../b"), "b");
+        assert_eq!(join_rel("..", "x"), "../x");
+        assert!(is_within("a/b/c.proto", "a/b"));
+        assert!(!is_within("a/bc/c.proto", "a/b"));
+        assert!(is_within("x.proto", "."));
+    }
+}

@@ -1,0 +1,92 @@
+//! A finding is plain data: where, which rule, what to say. This module also owns buf's order:
+//! findings are de-duplicated and sorted before any reporter sees them, so parallel work can never
+//! reorder output.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Finding {
+    /// The file as the user sees it; `None` for findings about no file (a deleted file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    #[serde(rename = "type")]
+    pub rule: String,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding about a whole file, placed at 1:1 as buf places them.
+    pub fn file_level(path: &str, rule: &str, message: String) -> Finding {
+        Finding {
+            path: Some(path.to_string()),
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 1,
+            rule: rule.to_string(),
+            message,
+        }
+    }
+
+    fn sort_key(&self) -> (&Option<String>, u32, u32, &str, &str, u32, u32) {
+        (
+            &self.path,
+            self.start_line,
+            self.start_column,
+            &self.rule,
+            &self.message,
+            self.end_line,
+            self.end_column,
+        )
+    }
+}
+
+/// buf's order: by path (no path first), start line, start column, rule, message, end line, end
+/// column; exact duplicates removed.
+pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(path: Option<&str>, line: u32, rule: &str) -> Finding {
+        Finding {
+            path: path.map(str::to_string),
+            start_line: line,
+            start_column: 1,
+            end_line: line,
+            end_column: 2,
+            rule: rule.into(),
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn sorts_pathless_first_and_dedups() {
+        let mut v = vec![
+            f(Some("b"), 1, "X"),
+            f(None, 3, "Y"),
+            f(Some("a"), 2, "Z"),
+            f(Some("a"), 2, "A"),
+            f(Some("b"), 1, "X"),
+        ];
+        sort_and_dedup(&mut v);
+        let got: Vec<_> = v.iter().map(|f| (f.path.clone(), f.rule.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (None, "Y".into()),
+                (Some("a".into()), "A".into()),
+                (Some("a".into()), "Z".into()),
+                (Some("b".into()), "X".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Which `.proto` files a run looks at: every file of every module of the workspace (found with
+//! walkdir, minus `excludes`), and which of those are targets (narrowed by the input directory,
+//! a single-file input, `--path` and `--exclude-path`).
+//!
+//! Every file gets three names: its import path (relative to its module root, what `import`
+//! statements use), its workspace path (relative to the configuration) and its display path (what
+//! the user sees, relative to where they ran the command, as buf prints it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{clean, is_within, join_rel, Workspace};
+use crate::error::{Error, Result};
+
+/// One `.proto` file found on disk.
+#[derive(Debug, Clone)]
+pub struct ProtoFile {
+    /// Path relative to its module root: the name imports use.
+    pub name: String,
+    /// Index into the workspace's modules, or `None` for a file from an include directory.
+    pub module: Option<usize>,
+    /// Path relative to the workspace root.
+    pub workspace_path: String,
+    /// Path as printed in findings.
+    pub display: String,
+    pub disk: PathBuf,
+    pub is_target: bool,
+}
+
+/// Narrowing of the targets, relative to the workspace root.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only files under one of these (all when empty).
+    pub paths: Vec<String>,
+    pub exclude_paths: Vec<String>,
+}
+
+impl Filter {
+    fn admits(&self, workspace_path: &str) -> bool {
+        (self.paths.is_empty() || self.paths.iter().any(|p| is_within(workspace_path, p)))
+            && !self
+                .exclude_paths
+                .iter()
+                .any(|p| is_within(workspace_path, p))
+    }
+}
+
+/// All the files of a workspace, keyed by import path.
+#[derive(Debug, Default)]
+pub struct FileSet {
+    pub files: BTreeMap<String, ProtoFile>,
+}
+
+impl FileSet {
+    /// Walks every module of `ws` and marks targets with `filter`. `modules` limits the walk's
+    /// targets to those modules (all when `None`); other modules' files stay importable.
+    pub fn discover(ws: &Workspace, filter: &Filter, modules: Option<&[usize]>) -> Result<FileSet> {
+        let mut set = FileSet::default();
+        for (index, module) in ws.modules.iter().enumerate() {
+            let module_root = ws.root.join(&module.dir);
+            if !module_root.is_dir() {
+                return Err(Error::Input(format!(
+                    "module directory {} does not exist",
+                    module_root.display()
+                )));
+            }
+            let walker = walkdir::WalkDir::new(&module_root)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let rel = rel_to(&module_root, e.path());
+                    let ws_path = join_rel(&module.dir, &rel);
+                    !module.excludes.iter().any(|x| is_within(&ws_path, x))
+                });
+            for entry in walker {
+                let entry = entry.map_err(|e| walk_error(&module_root, e))?;
+                if !entry.file_type().is_file()
+                    || entry.path().extension().is_none_or(|x| x != "proto")
+                {
+                    continue;
+                }
+                let name = rel_to(&module_root, entry.path());
+                let workspace_path = join_rel(&module.dir, &name);
+                let is_target =
+                    modules.is_none_or(|m| m.contains(&index)) && filter.admits(&workspace_path);
+                let file = ProtoFile {
+                    display: display_path(&ws.root, &workspace_path),
+                    name: name.clone(),
+                    module: Some(index),
+                    workspace_path,
+                    disk: entry.path().to_path_buf(),
+                    is_target,
+                };
+                if let Some(other) = set.files.get(&name) {
+                    return Err(Error::Input(format!(
+                        "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
+                        other.display, file.display
+                    )));
+                }
+                set.files.insert(name, file);
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn targets(&self) -> impl Iterator<Item = &ProtoFile> {
+        self.files.values().filter(|f| f.is_target)
+    }
+}
+
+fn walk_error(root: &Path, e: walkdir::Error) -> Error {
+    let path = e
+        .path()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Error::Input(format!(
+            "{}: symbolic link loop back to {}: remove the link or exclude it in buf.yaml",
+            path.display(),
+            ancestor.display()
+        ));
+    }
+    Error::Input(format!("{}: {}", path.display(), e))
+}
+
+/// `path` relative to `root`, `/`-separated.
+pub fn rel_to(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    clean(rel)
+}
+
+/// The path users see for a workspace-relative path: joined to the root as they gave it.
+pub fn display_path(root: &Path, workspace_path: &str) -> String {
+    let root = clean(root);
+    if root == "." {
+        workspace_path.to_string()
+    } else if root.starts_with('/') || root.starts_with("..") {
+        format!("{}/{workspace_path}", root.trim_end_matches('/'))
+    } else {
+        join_rel(&root, workspace_path)
+    }
+}

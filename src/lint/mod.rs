@@ -1,0 +1,387 @@
+//! `sous lint`: one walk over each target file calls the hooks of every enabled rule.
+//!
+//! Rules never walk the tree, compute columns, read configuration files or print: they receive
+//! one element at a time with its descriptor path and report through a [`Context`]. Comment
+//! ignores and `ignore`/`ignore_only` paths are applied here, once, for every rule.
+
+pub mod case;
+mod node;
+pub mod rules;
+
+use std::collections::{BTreeSet, HashMap};
+
+use prost_types::FileDescriptorProto;
+
+use crate::catalog::{self, Kind};
+use crate::config::{LintConfig, Workspace};
+use crate::finding::Finding;
+use crate::ignore;
+use crate::schema::{Locations, Schema, Source};
+pub use node::*;
+
+/// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
+pub trait Meta {
+    fn id(&self) -> &'static str;
+}
+
+/// A lint rule: hooks that default to doing nothing. The walk calls each hook once per element.
+pub trait Rule: Meta + Sync {
+    fn check_file(&self, _cx: &mut Context, _file: &FileNode) {}
+    fn check_message(&self, _cx: &mut Context, _message: &MessageNode) {}
+    /// Fields of messages, and extensions (declared in a message or at file level).
+    fn check_field(&self, _cx: &mut Context, _field: &FieldNode) {}
+    fn check_oneof(&self, _cx: &mut Context, _oneof: &OneofNode) {}
+    fn check_enum(&self, _cx: &mut Context, _enum: &EnumNode) {}
+    fn check_enum_value(&self, _cx: &mut Context, _value: &EnumValueNode) {}
+    fn check_service(&self, _cx: &mut Context, _service: &ServiceNode) {}
+    fn check_method(&self, _cx: &mut Context, _method: &MethodNode) {}
+    /// Rules that compare files with each other (same package, same directory) see every target
+    /// file of one module at once.
+    fn check_module(&self, _cx: &mut Context, _files: &[FileNode]) {}
+}
+
+/// Declares a rule's struct and binds it to `rules/<ID>.md`: a rule without a catalog entry does
+/// not compile.
+#[macro_export]
+macro_rules! declare_rule {
+    ($name:ident, $id:literal) => {
+        pub struct $name;
+        impl $crate::lint::Meta for $name {
+            fn id(&self) -> &'static str {
+                const _DOC: &str =
+                    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"));
+                $id
+            }
+        }
+    };
+}
+
+/// What a rule reports through. It knows the file being walked, the rule, and the module's
+/// lint configuration.
+pub struct Context<'a> {
+    rule: &'static str,
+    config: &'a LintConfig,
+    schema: &'a Schema,
+    file: Option<&'a FileNode<'a>>,
+    findings: Vec<(Finding, Option<String>)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn config(&self) -> &LintConfig {
+        self.config
+    }
+
+    pub fn schema(&self) -> &Schema {
+        self.schema
+    }
+
+    /// Reports a finding at descriptor `path` of the file being walked.
+    pub fn report(&mut self, path: &[i32], message: impl Into<String>) {
+        let file = self
+            .file
+            .expect("report() is for per-file hooks; check_module uses report_in()");
+        self.report_in(file, path, message);
+    }
+
+    /// Reports a finding at descriptor `path` of `file`; an empty path means the whole file.
+    pub fn report_in(&mut self, file: &FileNode, path: &[i32], message: impl Into<String>) {
+        if self.config.allow_comment_ignores
+            && ignore::comment_ignores(&file.locations, path, self.rule)
+        {
+            return;
+        }
+        let finding = match file.span(path) {
+            Some(span) => file
+                .source
+                .finding(span.start, span.end, self.rule, message.into()),
+            None => Finding::file_level(&file.source.file.display, self.rule, message.into()),
+        };
+        self.findings
+            .push((finding, Some(file.source.file.workspace_path.clone())));
+    }
+}
+
+/// Lints every target file of `schema`, module by module, with each module's configuration.
+pub fn run(ws: &Workspace, schema: &Schema) -> Result<Vec<Finding>, crate::Error> {
+    let rules = rules::all();
+    let mut findings = Vec::new();
+    for (index, module) in ws.modules.iter().enumerate() {
+        let config = &module.lint;
+        let enabled = catalog::enabled(
+            Kind::Lint,
+            config.version,
+            config.use_.as_deref(),
+            &config.except,
+        )
+        .map_err(|id| {
+            crate::Error::Usage(format!("{id:?} is not a known lint rule or category"))
+        })?;
+        let ignore = ignore::PathIgnores::new(
+            Kind::Lint,
+            config.version,
+            &config.ignore,
+            &config.ignore_only,
+        );
+        let mut targets: Vec<(&FileDescriptorProto, &Source)> = Vec::new();
+        for source in schema.sources.values() {
+            if source.file.is_target && source.file.module == Some(index) {
+                if let Some(proto) = schema.file(&source.file.name) {
+                    targets.push((proto, source));
+                }
+            }
+        }
+        targets.sort_by(|a, b| a.1.file.name.cmp(&b.1.file.name));
+        let nodes: Vec<FileNode> = targets
+            .iter()
+            .map(|(proto, source)| FileNode {
+                proto,
+                source,
+                locations: Locations::new(proto),
+                schema,
+            })
+            .collect();
+        let active: Vec<&dyn Rule> = rules
+            .iter()
+            .copied()
+            .filter(|r| enabled.contains(r.id()))
+            .collect();
+        findings.extend(lint_module(&active, config, schema, &nodes, &ignore));
+    }
+    Ok(findings)
+}
+
+fn lint_module(
+    rules: &[&dyn Rule],
+    config: &LintConfig,
+    schema: &Schema,
+    files: &[FileNode],
+    ignore: &ignore::PathIgnores,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut keep = |cx: Context| {
+        for (finding, path) in cx.findings {
+            if !path.is_some_and(|p| ignore.ignores(cx.rule, &p)) {
+                out.push(finding);
+            }
+        }
+    };
+    for &rule in rules {
+        let mut cx = Context {
+            rule: rule.id(),
+            config,
+            schema,
+            file: None,
+            findings: Vec::new(),
+        };
+        rule.check_module(&mut cx, files);
+        keep(cx);
+        for file in files {
+            let mut cx = Context {
+                rule: rule.id(),
+                config,
+                schema,
+                file: Some(file),
+                findings: Vec::new(),
+            };
+            walk(rule, &mut cx, file);
+            keep(cx);
+        }
+    }
+    out
+}
+
+/// Calls every hook of `rule` on every element of `file`, in declaration order.
+fn walk(rule: &dyn Rule, cx: &mut Context, file: &FileNode) {
+    rule.check_file(cx, file);
+    let package = file.proto.package();
+    for (i, message) in file.proto.message_type.iter().enumerate() {
+        walk_message(
+            rule,
+            cx,
+            message,
+            vec![4, i as i32],
+            &qualify(package, message.name()),
+        );
+    }
+    for (i, e) in file.proto.enum_type.iter().enumerate() {
+        walk_enum(rule, cx, e, vec![5, i as i32], &qualify(package, e.name()));
+    }
+    for (i, service) in file.proto.service.iter().enumerate() {
+        let path = vec![6, i as i32];
+        let full_name = qualify(package, service.name());
+        rule.check_service(
+            cx,
+            &ServiceNode {
+                proto: service,
+                path: path.clone(),
+                full_name: full_name.clone(),
+            },
+        );
+        for (j, method) in service.method.iter().enumerate() {
+            rule.check_method(
+                cx,
+                &MethodNode {
+                    proto: method,
+                    path: child(&path, 2, j),
+                    service,
+                    service_full_name: full_name.clone(),
+                },
+            );
+        }
+    }
+    for (i, field) in file.proto.extension.iter().enumerate() {
+        rule.check_field(
+            cx,
+            &FieldNode {
+                proto: field,
+                path: vec![7, i as i32],
+                message: None,
+                message_full_name: package.to_string(),
+            },
+        );
+    }
+}
+
+fn walk_message(
+    rule: &dyn Rule,
+    cx: &mut Context,
+    message: &prost_types::DescriptorProto,
+    path: Vec<i32>,
+    full_name: &str,
+) {
+    if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+        return;
+    }
+    rule.check_message(
+        cx,
+        &MessageNode {
+            proto: message,
+            path: path.clone(),
+            full_name: full_name.to_string(),
+        },
+    );
+    for (i, field) in message.field.iter().enumerate() {
+        rule.check_field(
+            cx,
+            &FieldNode {
+                proto: field,
+                path: child(&path, 2, i),
+                message: Some(message),
+                message_full_name: full_name.to_string(),
+            },
+        );
+    }
+    for (i, oneof) in message.oneof_decl.iter().enumerate() {
+        rule.check_oneof(
+            cx,
+            &OneofNode {
+                proto: oneof,
+                path: child(&path, 8, i),
+                index: i as i32,
+                message,
+            },
+        );
+    }
+    for (i, nested) in message.nested_type.iter().enumerate() {
+        walk_message(
+            rule,
+            cx,
+            nested,
+            child(&path, 3, i),
+            &format!("{full_name}.{}", nested.name()),
+        );
+    }
+    for (i, e) in message.enum_type.iter().enumerate() {
+        walk_enum(
+            rule,
+            cx,
+            e,
+            child(&path, 4, i),
+            &format!("{full_name}.{}", e.name()),
+        );
+    }
+    for (i, field) in message.extension.iter().enumerate() {
+        rule.check_field(
+            cx,
+            &FieldNode {
+                proto: field,
+                path: child(&path, 6, i),
+                message: None,
+                message_full_name: full_name.to_string(),
+            },
+        );
+    }
+}
+
+fn walk_enum(
+    rule: &dyn Rule,
+    cx: &mut Context,
+    e: &prost_types::EnumDescriptorProto,
+    path: Vec<i32>,
+    full_name: &str,
+) {
+    rule.check_enum(
+        cx,
+        &EnumNode {
+            proto: e,
+            path: path.clone(),
+            full_name: full_name.to_string(),
+        },
+    );
+    for (i, value) in e.value.iter().enumerate() {
+        rule.check_enum_value(
+            cx,
+            &EnumValueNode {
+                proto: value,
+                path: child(&path, 2, i),
+                index: i,
+                enum_: e,
+                enum_full_name: full_name.to_string(),
+            },
+        );
+    }
+}
+
+fn qualify(package: &str, name: &str) -> String {
+    if package.is_empty() {
+        name.to_string()
+    } else {
+        format!("{package}.{name}")
+    }
+}
+
+fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
+    let mut p = path.to_vec();
+    p.extend([field, index as i32]);
+    p
+}
+
+/// Which rules apply where, per module; used by `config ls-lint-rules --configured-only`.
+pub fn enabled_ids(config: &LintConfig) -> Result<BTreeSet<&'static str>, String> {
+    catalog::enabled(
+        Kind::Lint,
+        config.version,
+        config.use_.as_deref(),
+        &config.except,
+    )
+}
+
+/// Groups target files by a key, for rules that compare files (package, directory).
+pub fn group_by<'f, 'a, K: Ord + Clone>(
+    files: &'f [FileNode<'a>],
+    key: impl Fn(&FileNode) -> K,
+) -> Vec<(K, Vec<&'f FileNode<'a>>)> {
+    let mut map: std::collections::BTreeMap<K, Vec<&FileNode>> = Default::default();
+    for f in files {
+        map.entry(key(f)).or_default().push(f);
+    }
+    map.into_iter().collect()
+}
+
+/// A per-name index of files, for rules that look up imports.
+pub fn index_by_name<'f, 'a>(files: &'f [FileNode<'a>]) -> HashMap<&'f str, &'f FileNode<'a>> {
+    files
+        .iter()
+        .map(|f| (f.source.file.name.as_str(), f))
+        .collect()
+}

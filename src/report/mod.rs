@@ -1,0 +1,109 @@
+//! How findings leave the program: one function per `--error-format`, over findings that are
+//! already sorted and de-duplicated.
+
+use std::io::{self, Write};
+
+use crate::catalog::Entry;
+use crate::cli::ErrorFormat;
+use crate::config::Version;
+use crate::finding::Finding;
+
+pub fn write(out: &mut impl Write, format: ErrorFormat, findings: &[Finding]) -> io::Result<()> {
+    match format {
+        ErrorFormat::Text => text(out, findings),
+        ErrorFormat::Json => json(out, findings),
+    }
+}
+
+/// buf's text format: `path:line:column:message`.
+fn text(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
+    for f in findings {
+        match &f.path {
+            Some(path) => writeln!(
+                out,
+                "{path}:{}:{}:{}",
+                f.start_line, f.start_column, f.message
+            )?,
+            None => writeln!(out, "{}", f.message)?,
+        }
+    }
+    Ok(())
+}
+
+/// buf's JSON Lines: one object per finding, keys in buf's order.
+fn json(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
+    for f in findings {
+        serde_json::to_writer(&mut *out, f)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// `config ls-lint-rules`: buf's aligned table, or JSON Lines.
+pub fn write_rule_list(
+    out: &mut impl Write,
+    json: bool,
+    version: Version,
+    rules: &[&Entry],
+) -> io::Result<()> {
+    let shown = |e: &Entry| -> Vec<String> { e.categories(version).to_vec() };
+    if json {
+        for e in rules {
+            let value = serde_json::json!({
+                "id": e.id,
+                "categories": shown(e),
+                "default": e.is_default(version),
+                "purpose": e.summary,
+                "deprecated": e.deprecated,
+                "replacements": e.replacements,
+            });
+            serde_json::to_writer(&mut *out, &value)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> = rules
+        .iter()
+        .map(|e| {
+            [
+                e.id.clone(),
+                shown(e).join(", "),
+                if e.is_default(version) {
+                    "*".into()
+                } else {
+                    String::new()
+                },
+                e.summary.clone(),
+            ]
+        })
+        .collect();
+    let header = [
+        "ID".to_string(),
+        "CATEGORIES".into(),
+        "DEFAULT".into(),
+        "PURPOSE".into(),
+    ];
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

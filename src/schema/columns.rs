@@ -1,0 +1,111 @@
+//! Byte positions to the line and column buf prints.
+//!
+//! buf counts columns in terminal cells: a tab advances to the next multiple of 4, wide characters
+//! (CJK, emoji) take 2 cells, combining marks 0. protox gives byte offsets, so every position in
+//! sous goes through [`LineIndex`], the one place that converts.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Tab stops as buf counts them.
+const TAB_WIDTH: usize = 4;
+
+/// The start offset of every line of one source text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 0-based line containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// The byte offset of the start of 0-based `line`, clamped to the text.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// The byte offset of (0-based line, byte column), clamped to the text.
+    pub fn offset(&self, text: &str, line: usize, byte_col: usize) -> usize {
+        let start = self.line_start(line);
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        floor_char_boundary(text, (start + byte_col).min(end.max(start)))
+    }
+
+    /// buf's 1-based (line, column) for a byte offset.
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        (
+            line as u32 + 1,
+            display_width(&text[start..offset]) as u32 + 1,
+        )
+    }
+}
+
+/// The width in terminal cells of a prefix of a line, as buf counts it.
+pub fn display_width(prefix: &str) -> usize {
+    let mut col = 0;
+    for c in prefix.chars() {
+        if c == '\t' {
+            col += TAB_WIDTH - col % TAB_WIDTH;
+        } else {
+            col += c.width().unwrap_or(0);
+        }
+    }
+    col
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_advances_to_next_stop_of_four() {
+        let text = "\tstring aB = 1;";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 8), (1, 12));
+        assert_eq!(index.position(text, 1), (1, 5));
+        assert_eq!(display_width("ab\tc"), 5);
+    }
+
+    #[test]
+    fn wide_and_combining_characters() {
+        assert_eq!(display_width("日本"), 4);
+        assert_eq!(display_width("e\u{301}"), 1);
+        assert_eq!(display_width("é"), 1);
+    }
+
+    #[test]
+    fn lines_and_offsets() {
+        let text = "a\nbc\n\ndef";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        assert_eq!(index.position(text, 3), (2, 2));
+        assert_eq!(index.position(text, 5), (3, 1));
+        assert_eq!(index.position(text, 8), (4, 3));
+        assert_eq!(index.offset(text, 1, 1), 3);
+        assert_eq!(index.offset(text, 1, 99), 4);
+    }
+}

@@ -1,0 +1,67 @@
+//! Source locations of one file, by descriptor path, as byte ranges into its text.
+//!
+//! A descriptor path is the list of field numbers and indexes from the `FileDescriptorProto` down
+//! to an element (`[4, 0, 2, 1]` is the second field of the first message). Rules report paths;
+//! this index turns them into spans and finds the comments buf's ignores and comment rules read.
+
+use std::collections::HashMap;
+
+use prost_types::source_code_info::Location;
+use prost_types::FileDescriptorProto;
+
+use super::Source;
+
+/// A byte range in a source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The locations of one file, by path.
+pub struct Locations<'a> {
+    by_path: HashMap<&'a [i32], &'a Location>,
+}
+
+impl<'a> Locations<'a> {
+    pub fn new(file: &'a FileDescriptorProto) -> Self {
+        let mut by_path = HashMap::new();
+        if let Some(info) = &file.source_code_info {
+            for location in &info.location {
+                // The first location for a path is the declaration; later ones (repeated
+                // options, say) must not replace it.
+                by_path.entry(location.path.as_slice()).or_insert(location);
+            }
+        }
+        Locations { by_path }
+    }
+
+    pub fn get(&self, path: &[i32]) -> Option<&'a Location> {
+        self.by_path.get(path).copied()
+    }
+
+    /// The span of `path` in `source`, if the file records one.
+    pub fn span(&self, source: &Source, path: &[i32]) -> Option<Span> {
+        let location = self.get(path)?;
+        let s = &location.span;
+        let (start_line, start_col, end_line, end_col) = match *s.as_slice() {
+            [l, c, ec] => (l, c, l, ec),
+            [l, c, el, ec] => (l, c, el, ec),
+            _ => return None,
+        };
+        let at = |line: i32, col: i32| {
+            source
+                .lines
+                .offset(&source.text, line.max(0) as usize, col.max(0) as usize)
+        };
+        Some(Span {
+            start: at(start_line, start_col),
+            end: at(end_line, end_col),
+        })
+    }
+
+    /// The leading comment of the element at `path`, if it has a non-blank one.
+    pub fn leading_comment(&self, path: &[i32]) -> Option<&'a str> {
+        self.get(path)?.leading_comments.as_deref()
+    }
+}

@@ -1,0 +1,262 @@
+//! Compilation: the files of a [`FileSet`] become a [`Schema`], descriptors with source info,
+//! using protox. A file that does not compile becomes a `COMPILE` finding, as in buf.
+//!
+//! protox cannot parse editions files yet and prost-reflect panics on editions descriptors, so
+//! editions files are detected by a small scan before compiling and reported on their own.
+
+pub mod columns;
+mod locations;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::Diagnostic;
+use prost_types::FileDescriptorProto;
+use protox::file::{File, FileResolver, GoogleFileResolver};
+
+use crate::finding::Finding;
+use crate::input::{FileSet, ProtoFile};
+pub use columns::LineIndex;
+pub use locations::{Locations, Span};
+
+/// The text of one source file, with what is needed to turn byte offsets into buf's positions.
+#[derive(Debug)]
+pub struct Source {
+    pub file: ProtoFile,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl Source {
+    /// buf's 1-based (line, column) for a byte offset in this file.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// A finding for this file at a byte range.
+    pub fn finding(&self, start: usize, end: usize, rule: &str, message: String) -> Finding {
+        let (start_line, start_column) = self.position(start);
+        let (end_line, end_column) = self.position(end.max(start));
+        Finding {
+            path: Some(self.file.display.clone()),
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+            rule: rule.to_string(),
+            message,
+        }
+    }
+}
+
+/// A compiled workspace.
+pub struct Schema {
+    /// Every compiled file, imports included, in dependency order.
+    pub files: Vec<FileDescriptorProto>,
+    /// Index into `files` by import path.
+    pub by_name: HashMap<String, usize>,
+    /// The source of every file read from disk, by import path.
+    pub sources: HashMap<String, Arc<Source>>,
+    /// Compile errors, one finding per failing file.
+    pub errors: Vec<Finding>,
+    /// For custom options (protovalidate), which the prost-types structs drop.
+    pub pool: Option<prost_reflect::DescriptorPool>,
+}
+
+impl Schema {
+    pub fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
+        self.by_name.get(name).map(|&i| &self.files[i])
+    }
+}
+
+/// Resolves imports from the workspace's files, then include directories, then the well-known
+/// types built into protox.
+struct Resolver {
+    sources: HashMap<String, Arc<Source>>,
+    includes: Vec<PathBuf>,
+    google: GoogleFileResolver,
+}
+
+impl FileResolver for Resolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some(source) = self.sources.get(name) {
+            return File::from_source(name, &source.text);
+        }
+        for dir in &self.includes {
+            let path = dir.join(name);
+            if path.is_file() {
+                return File::open(name, &path);
+            }
+        }
+        self.google.open_file(name)
+    }
+}
+
+/// Reads and compiles every target of `set` (and whatever they import), with include
+/// directories for imports that live outside the workspace.
+pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Schema> {
+    let mut sources = HashMap::new();
+    let mut errors = Vec::new();
+    let mut broken = Vec::new();
+    for file in set.files.values() {
+        let bytes = std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+                let source = Source {
+                    lines: LineIndex::new(&text),
+                    text,
+                    file: file.clone(),
+                };
+                if file.is_target {
+                    errors.push(source.finding(valid, valid, "COMPILE", format!(
+                        "{} is not valid UTF-8 (first bad byte at offset {valid}): .proto files must be UTF-8 text",
+                        file.display
+                    )));
+                }
+                broken.push(file.name.clone());
+                continue;
+            }
+        };
+        let source = Source {
+            lines: LineIndex::new(&text),
+            text,
+            file: file.clone(),
+        };
+        if let Some(offset) = editions_offset(&source.text) {
+            if file.is_target {
+                errors.push(source.finding(offset, offset + "edition".len(), "COMPILE", format!(
+                    "{} uses editions (`edition = ...`), which sous cannot compile yet: lint it with buf, or exclude it with --exclude-path",
+                    file.display
+                )));
+            }
+            broken.push(file.name.clone());
+        }
+        sources.insert(file.name.clone(), Arc::new(source));
+    }
+    for name in &broken {
+        sources.remove(name);
+    }
+
+    let resolver = Resolver {
+        sources: sources.clone(),
+        includes: includes.to_vec(),
+        google: GoogleFileResolver::new(),
+    };
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
+    compiler.include_source_info(true).include_imports(true);
+    for file in set.targets() {
+        if broken.contains(&file.name) {
+            continue;
+        }
+        // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
+        // reach the user: treat one as a compile error of the file being opened.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            compiler.open_file(&file.name).map(|_| ())
+        }));
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => errors.push(compile_error(&err, &sources, file)),
+            Err(_) => errors.push(Finding::file_level(
+                &file.display,
+                "COMPILE",
+                "the compiler failed on this file; please report it with the file attached".into(),
+            )),
+        }
+    }
+    let files = compiler.file_descriptor_set().file;
+    let by_name = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name().to_string(), i))
+        .collect();
+    Ok(Schema {
+        files,
+        by_name,
+        sources,
+        errors,
+        pool: Some(compiler.descriptor_pool()),
+    })
+}
+
+/// Turns a protox error into buf's `COMPILE` finding, at the first labelled span.
+fn compile_error(
+    err: &protox::Error,
+    sources: &HashMap<String, Arc<Source>>,
+    opened: &ProtoFile,
+) -> Finding {
+    let message = describe(err);
+    let file = err.file().and_then(|name| sources.get(name));
+    let span = err
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map(|l| (l.offset(), l.offset() + l.len()));
+    match (file, span) {
+        (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),
+        (Some(source), None) => Finding::file_level(&source.file.display, "COMPILE", message),
+        (None, _) => Finding::file_level(&opened.display, "COMPILE", message),
+    }
+}
+
+/// The error's message with its causes, as one line.
+fn describe(err: &protox::Error) -> String {
+    let mut message = err.to_string();
+    if let Some(help) = err.help() {
+        message.push_str(&format!(" ({help})"));
+    }
+    message
+}
+
+/// The byte offset of an `edition` declaration, if the file's first statement is one.
+fn editions_offset(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Skip a UTF-8 byte order mark, whitespace and comments.
+    if text.starts_with('\u{feff}') {
+        i = 3;
+    }
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes[i..].starts_with(b"//") {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            i += 2;
+            while i < bytes.len() && !bytes[i..].starts_with(b"*/") {
+                i += 1;
+            }
+            i = (i + 2).min(bytes.len());
+        } else {
+            break;
+        }
+    }
+    let rest = &bytes[i..];
+    let word_end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(rest.len());
+    (&rest[..word_end] == b"edition").then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editions_offset;
+
+    #[test]
+    fn finds_editions_after_comments() {
+        assert_eq!(
+            editions_offset("// x\n/* y */ edition = \"2023\";"),
+            Some(13)
+        );
+        assert_eq!(editions_offset("syntax = \"proto3\";"), None);
+        assert_eq!(editions_offset("editions_x = 1"), None);
+        assert_eq!(editions_offset(""), None);
+    }
+}
