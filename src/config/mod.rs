@@ -107,15 +107,7 @@ impl Workspace {
             root: root.to_path_buf(),
             file: None,
             version: Version::V1,
-            modules: vec![module_v1(
-                ".",
-                Vec::new(),
-                &LintYaml::default(),
-                &BreakingYaml::default(),
-                Version::V1,
-                ".",
-                Vec::new(),
-            )],
+            modules: vec![default_module()],
         }
     }
 
@@ -197,15 +189,7 @@ impl Workspace {
             Version::V1 => {
                 let yaml: BufYamlV1 = parse(path, text)?;
                 let excludes = normalise_all(path, text, ".", &yaml.build.excludes)?;
-                vec![module_v1(
-                    ".",
-                    excludes,
-                    &yaml.lint,
-                    &yaml.breaking,
-                    Version::V1,
-                    ".",
-                    yaml.deps.clone(),
-                )]
+                vec![module_v1(path, text, ".", excludes, &yaml.lint, &yaml.breaking, Version::V1, yaml.deps.clone())?]
             }
             Version::V1Beta1 => {
                 eprintln!(
@@ -226,15 +210,7 @@ impl Workspace {
                             .into_iter()
                             .filter(|e| is_within(e, &dir))
                             .collect();
-                    modules.push(module_v1(
-                        &dir,
-                        excludes,
-                        &yaml.lint,
-                        &yaml.breaking,
-                        Version::V1Beta1,
-                        &dir,
-                        yaml.deps.clone(),
-                    ));
+                    modules.push(module_v1(path, text, &dir, excludes, &yaml.lint, &yaml.breaking, Version::V1Beta1, yaml.deps.clone())?);
                 }
                 modules
             }
@@ -270,15 +246,7 @@ impl Workspace {
                     modules.push(m);
                 }
             } else {
-                let mut m = module_v1(
-                    ".",
-                    Vec::new(),
-                    &LintYaml::default(),
-                    &BreakingYaml::default(),
-                    Version::V1,
-                    ".",
-                    Vec::new(),
-                );
+                let mut m = default_module();
                 rebase(&mut m, &dir);
                 modules.push(m);
             }
@@ -301,6 +269,12 @@ impl Workspace {
     }
 }
 
+/// buf's fallback module: the directory itself, v1 defaults, comment ignores off.
+fn default_module() -> Module {
+    module_v1(Path::new(""), "", ".", Vec::new(), &LintYaml::default(), &BreakingYaml::default(), Version::V1, Vec::new())
+        .expect("empty configuration is valid")
+}
+
 /// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
 fn rebase(m: &mut Module, dir: &str) {
     let join = |p: &str| join_rel(dir, p);
@@ -316,10 +290,13 @@ fn rebase(m: &mut Module, dir: &str) {
     }
 }
 
+/// A v2 module as written: directory, excludes, and its own lint and breaking sections.
+type ModuleSpec<'a> = (String, &'a [String], Option<&'a LintYaml>, Option<&'a BreakingYaml>);
+
 fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> {
     let default_lint = yaml.lint.clone().unwrap_or_default();
     let default_breaking = yaml.breaking.clone().unwrap_or_default();
-    let specs: Vec<(String, &[String], Option<&LintYaml>, Option<&BreakingYaml>)> =
+    let specs: Vec<ModuleSpec> =
         if yaml.modules.is_empty() {
             vec![(".".to_string(), &[][..], None, None)]
         } else {
@@ -383,61 +360,16 @@ fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> 
     Ok(modules)
 }
 
-fn module_v1(
-    dir: &str,
-    excludes: Vec<String>,
-    lint: &LintYaml,
-    breaking: &BreakingYaml,
-    version: Version,
-    base: &str,
-    deps: Vec<String>,
-) -> Module {
-    // v1 and v1beta1 paths in lint/breaking are relative to the module root; with the text
-    // unavailable here, normalisation errors were already reported by validate_paths.
-    let lint = lint_config(Path::new(""), "", lint, version, base)
-        .unwrap_or_else(|_| lint_config_fallback(lint, version));
-    let breaking = breaking_config(Path::new(""), "", breaking, version, base)
-        .unwrap_or_else(|_| breaking_config_fallback(breaking, version));
-    Module {
+#[allow(clippy::too_many_arguments)]
+fn module_v1(path: &Path, text: &str, dir: &str, excludes: Vec<String>, lint: &LintYaml, breaking: &BreakingYaml, version: Version, deps: Vec<String>) -> Result<Module> {
+    // v1 and v1beta1 paths in lint and breaking are relative to the module root.
+    Ok(Module {
         dir: dir.to_string(),
         excludes,
-        lint,
-        breaking,
+        lint: lint_config(path, text, lint, version, dir)?,
+        breaking: breaking_config(path, text, breaking, version, dir)?,
         deps,
-    }
-}
-
-fn lint_config_fallback(lint: &LintYaml, version: Version) -> LintConfig {
-    LintConfig {
-        version,
-        use_: lint.use_.clone(),
-        except: lint.except.clone(),
-        ignore: Vec::new(),
-        ignore_only: Vec::new(),
-        enum_zero_value_suffix: lint
-            .enum_zero_value_suffix
-            .clone()
-            .unwrap_or_else(|| "_UNSPECIFIED".into()),
-        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
-        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
-        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
-        service_suffix: lint
-            .service_suffix
-            .clone()
-            .unwrap_or_else(|| "Service".into()),
-        allow_comment_ignores: false,
-    }
-}
-
-fn breaking_config_fallback(b: &BreakingYaml, version: Version) -> BreakingConfig {
-    BreakingConfig {
-        version,
-        use_: b.use_.clone(),
-        except: b.except.clone(),
-        ignore: Vec::new(),
-        ignore_only: Vec::new(),
-        ignore_unstable_packages: b.ignore_unstable_packages,
-    }
+    })
 }
 
 fn lint_config(

@@ -1,0 +1,46 @@
+//! The differential test: the real buf 1.75.0 and sous lint every fixture directory, and their
+//! findings must be the same set of (path, start line, start column, end line, end column, type).
+//!
+//! Compile errors are compared by file only: buf reports every error of a broken file, protox
+//! stops at the first, and their messages and positions are each compiler's own.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+fn compare(dir: &std::path::Path, failures: &mut Vec<String>) {
+    let input = rel(dir);
+    let theirs = buf(&root(), &["lint", &input, "--error-format", "json"]);
+    let ours = sous(&root(), &["lint", &input, "--error-format", "json"]);
+    if theirs.code != ours.code {
+        failures.push(format!("{input}: exit code buf {} sous {}\nbuf: {}{}\nsous: {}{}", theirs.code, ours.code, theirs.stdout, theirs.stderr, ours.stdout, ours.stderr));
+        return;
+    }
+    let split = |s: &str| -> (BTreeSet<Key>, BTreeSet<String>) {
+        let all = keys(s);
+        let compile = all.iter().filter(|k| k.5 == "COMPILE").map(|k| k.0.clone()).collect();
+        (all.into_iter().filter(|k| k.5 != "COMPILE").collect(), compile)
+    };
+    let (buf_findings, buf_compile) = split(&theirs.stdout);
+    let (sous_findings, sous_compile) = split(&ours.stdout);
+    let missing: Vec<_> = buf_findings.difference(&sous_findings).collect();
+    let extra: Vec<_> = sous_findings.difference(&buf_findings).collect();
+    if !missing.is_empty() || !extra.is_empty() || buf_compile != sous_compile {
+        failures.push(format!(
+            "{input}:\n  only buf:  {missing:?}\n  only sous: {extra:?}\n  COMPILE buf {buf_compile:?} sous {sous_compile:?}"
+        ));
+    }
+}
+
+#[test]
+fn lint_matches_buf_on_every_fixture() {
+    let mut dirs = fixture_dirs("lint");
+    dirs.extend(fixture_dirs("projects").into_iter().filter(|d| !d.join("NO_PARITY").exists()));
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        compare(dir, &mut failures);
+    }
+    assert!(failures.is_empty(), "{} of {} fixture directories differ from buf:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+}
