@@ -72,10 +72,10 @@ impl Schema {
 
 /// Resolves imports from the workspace's files, then include directories, then the well-known
 /// types built into protox.
+#[derive(Clone)]
 struct Resolver {
-    sources: HashMap<String, Arc<Source>>,
+    sources: Arc<HashMap<String, Arc<Source>>>,
     includes: Vec<PathBuf>,
-    google: GoogleFileResolver,
 }
 
 impl FileResolver for Resolver {
@@ -89,7 +89,7 @@ impl FileResolver for Resolver {
                 return File::open(name, &path);
             }
         }
-        self.google.open_file(name)
+        GoogleFileResolver::new().open_file(name)
     }
 }
 
@@ -142,13 +142,10 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         sources.remove(name);
     }
 
-    let resolver = Resolver {
-        sources: sources.clone(),
-        includes: includes.to_vec(),
-        google: GoogleFileResolver::new(),
-    };
-    let mut compiler = protox::Compiler::with_file_resolver(resolver);
+    let resolver = Resolver { sources: Arc::new(sources.clone()), includes: includes.to_vec() };
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
+    let mut isolated_files: Vec<FileDescriptorProto> = Vec::new();
     for file in set.targets() {
         if broken.contains(&file.name) {
             continue;
@@ -160,7 +157,13 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         }));
         match result {
             Ok(Ok(())) => {}
-            Ok(Err(err)) => errors.push(compile_error(&err, &sources, file)),
+            Ok(Err(err)) => match compile_isolated(&resolver, &file.name) {
+                // buf parity: names resolve against the file's imports only. One pool of every
+                // file can resolve a partly qualified name into a package that the file does not
+                // import, and fail where buf succeeds; such a file compiles on its own.
+                Ok(set) => isolated_files.extend(set),
+                Err(_) => errors.push(compile_error(&err, &sources, file)),
+            },
             Err(_) => errors.push(Finding::file_level(
                 &file.display,
                 "COMPILE",
@@ -168,7 +171,13 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
             )),
         }
     }
-    let files = compiler.file_descriptor_set().file;
+    let mut files = compiler.file_descriptor_set().file;
+    let mut seen: std::collections::HashSet<String> = files.iter().map(|f| f.name().to_string()).collect();
+    for f in isolated_files {
+        if seen.insert(f.name().to_string()) {
+            files.push(f);
+        }
+    }
     let by_name = files
         .iter()
         .enumerate()
@@ -181,6 +190,15 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         errors,
         pool: Some(compiler.descriptor_pool()),
     })
+}
+
+/// Compiles one file with a pool of its own (its imports only).
+fn compile_isolated(resolver: &Resolver, name: &str) -> Result<Vec<FileDescriptorProto>, protox::Error> {
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler.open_file(name).map(|_| ())))
+        .unwrap_or_else(|_| Err(protox::Error::new("the compiler panicked")))?;
+    Ok(compiler.file_descriptor_set().file)
 }
 
 /// Turns a protox error into buf's `COMPILE` finding, at the first labelled span.
