@@ -74,7 +74,15 @@ impl FileSet {
                     !module.excludes.iter().any(|x| is_within(&ws_path, x))
                 });
             for entry in walker {
-                let entry = entry.map_err(|e| walk_error(&module_root, e))?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    // buf parity: a symbolic link back to an ancestor is skipped, not an error.
+                    Err(e) if e.loop_ancestor().is_some() => {
+                        eprintln!("WARN\t{}", walk_error(&module_root, e));
+                        continue;
+                    }
+                    Err(e) => return Err(walk_error(&module_root, e)),
+                };
                 if !entry.file_type().is_file()
                     || entry.path().extension().is_none_or(|x| x != "proto")
                 {
@@ -116,7 +124,7 @@ fn walk_error(root: &Path, e: walkdir::Error) -> Error {
         .unwrap_or_else(|| root.to_path_buf());
     if let Some(ancestor) = e.loop_ancestor() {
         return Error::Input(format!(
-            "{}: symbolic link loop back to {}: remove the link or exclude it in buf.yaml",
+            "{}: skipped a symbolic link that loops back to {}: remove the link or exclude it in buf.yaml",
             path.display(),
             ancestor.display()
         ));

@@ -64,7 +64,8 @@ pub fn display_width(prefix: &str) -> usize {
         if c == '\t' {
             col += TAB_WIDTH - col % TAB_WIDTH;
         } else {
-            col += c.width().unwrap_or(0);
+            // Control characters have no terminal width; buf counts them as one column.
+            col += c.width().unwrap_or(1);
         }
     }
     col
@@ -95,6 +96,7 @@ mod tests {
         assert_eq!(display_width("日本"), 4);
         assert_eq!(display_width("e\u{301}"), 1);
         assert_eq!(display_width("é"), 1);
+        assert_eq!(display_width("\0\u{7f}"), 2);
     }
 
     #[test]

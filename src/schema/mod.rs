@@ -113,10 +113,13 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
                     file: file.clone(),
                 };
                 if file.is_target {
-                    errors.push(source.finding(valid, valid, "COMPILE", format!(
+                    let mut finding = source.finding(valid, valid, "COMPILE", format!(
                         "{} is not valid UTF-8 (first bad byte at offset {valid}): .proto files must be UTF-8 text",
                         file.display
-                    )));
+                    ));
+                    // The span covers the bad byte itself.
+                    finding.end_column += 1;
+                    errors.push(finding);
                 }
                 broken.push(file.name.clone());
                 continue;
@@ -146,6 +149,7 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
     let mut isolated_files: Vec<FileDescriptorProto> = Vec::new();
+    let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     for file in set.targets() {
         if broken.contains(&file.name) {
             continue;
@@ -162,7 +166,18 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
                 // file can resolve a partly qualified name into a package that the file does not
                 // import, and fail where buf succeeds; such a file compiles on its own.
                 Ok(set) => isolated_files.extend(set),
-                Err(_) => errors.push(compile_error(&err, &sources, file)),
+                Err(_) => match import_cycle(&err) {
+                    Some(cycle) => {
+                        let mut members = cycle.clone();
+                        members.sort();
+                        members.dedup();
+                        if !reported_cycles.contains(&members) {
+                            errors.push(cycle_error(&cycle, &sources, file));
+                            reported_cycles.push(members);
+                        }
+                    }
+                    None => errors.push(compile_error(&err, &sources, file)),
+                },
             },
             Err(_) => errors.push(Finding::file_level(
                 &file.display,
@@ -199,6 +214,42 @@ fn compile_isolated(resolver: &Resolver, name: &str) -> Result<Vec<FileDescripto
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler.open_file(name).map(|_| ())))
         .unwrap_or_else(|_| Err(protox::Error::new("the compiler panicked")))?;
     Ok(compiler.file_descriptor_set().file)
+}
+
+/// The files of an import cycle, `a -> b -> a`, if `err` is one.
+fn import_cycle(err: &protox::Error) -> Option<Vec<String>> {
+    let message = err.to_string();
+    let cycle = message.strip_prefix("import cycle detected: ")?;
+    Some(cycle.split(" -> ").map(str::to_string).collect())
+}
+
+/// buf reports a cycle once, at the import that closes it: in the next-to-last file of the
+/// cycle, the statement importing the last.
+fn cycle_error(cycle: &[String], sources: &HashMap<String, Arc<Source>>, opened: &ProtoFile) -> Finding {
+    let message = format!(
+        "import cycle: {}; break it by moving the shared definitions into a file both can import",
+        cycle.join(" -> ")
+    );
+    let (Some(last), Some(importer)) = (cycle.last(), cycle.len().checked_sub(2).and_then(|i| cycle.get(i))) else {
+        return Finding::file_level(&opened.display, "COMPILE", message);
+    };
+    let Some(source) = sources.get(importer) else {
+        return Finding::file_level(&opened.display, "COMPILE", message);
+    };
+    let span = protox_parse::parse(importer, &source.text).ok().and_then(|file| {
+        let index = file.dependency.iter().position(|d| d == last)? as i32;
+        let location = file.source_code_info?.location.into_iter().find(|l| l.path == [3, index])?;
+        let at = |line: i32, col: i32| source.lines.offset(&source.text, line as usize, col as usize);
+        match location.span[..] {
+            [l, c, ec] => Some((at(l, c), at(l, ec))),
+            [l, c, el, ec] => Some((at(l, c), at(el, ec))),
+            _ => None,
+        }
+    });
+    match span {
+        Some((start, end)) => source.finding(start, end, "COMPILE", message),
+        None => Finding::file_level(&source.file.display, "COMPILE", message),
+    }
 }
 
 /// Turns a protox error into buf's `COMPILE` finding, at the first labelled span.
