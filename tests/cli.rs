@@ -15,17 +15,29 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
-const GOOD: &str = "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Order {\n  string order_id = 1;\n}\n";
+const GOOD: &str =
+    "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Order {\n  string order_id = 1;\n}\n";
 
 fn lint_with_config(config: &str) -> Output {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("buf.yaml", config), ("acme/v1/order.proto", GOOD)]);
+    write(
+        dir.path(),
+        &[("buf.yaml", config), ("acme/v1/order.proto", GOOD)],
+    );
     sous(dir.path(), &["lint"])
 }
 
 fn assert_error(out: &Output, needles: &[&str]) {
-    assert_eq!(out.code, 1, "expected exit 1, got {}\nstdout: {}\nstderr: {}", out.code, out.stdout, out.stderr);
-    assert!(out.stdout.is_empty(), "errors must not print findings: {}", out.stdout);
+    assert_eq!(
+        out.code, 1,
+        "expected exit 1, got {}\nstdout: {}\nstderr: {}",
+        out.code, out.stdout, out.stderr
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "errors must not print findings: {}",
+        out.stdout
+    );
     for n in needles {
         assert!(out.stderr.contains(n), "stderr lacks {n:?}: {}", out.stderr);
     }
@@ -34,14 +46,25 @@ fn assert_error(out: &Output, needles: &[&str]) {
 
 #[test]
 fn unknown_key_names_file_and_line() {
-    let out = lint_with_config("version: v2\nlint:\n  use: [STANDARD]\n  exept: [FIELD_LOWER_SNAKE_CASE]\n");
+    let out = lint_with_config(
+        "version: v2\nlint:\n  use: [STANDARD]\n  exept: [FIELD_LOWER_SNAKE_CASE]\n",
+    );
     assert_error(&out, &["buf.yaml", "exept", "line 4"]);
 }
 
 #[test]
 fn unknown_rule_id_names_line() {
-    let out = lint_with_config("version: v2\nlint:\n  use:\n    - STANDARD\n    - FIELD_LOWER_SNAKE\n");
-    assert_error(&out, &["buf.yaml", "line 5", "FIELD_LOWER_SNAKE", "not a known lint rule"]);
+    let out =
+        lint_with_config("version: v2\nlint:\n  use:\n    - STANDARD\n    - FIELD_LOWER_SNAKE\n");
+    assert_error(
+        &out,
+        &[
+            "buf.yaml",
+            "line 5",
+            "FIELD_LOWER_SNAKE",
+            "not a known lint rule",
+        ],
+    );
 }
 
 #[test]
@@ -77,11 +100,35 @@ fn absolute_or_escaping_paths_are_rejected() {
 #[test]
 fn config_flag_accepts_inline_json() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("acme/v1/order.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage order {}\n")]);
-    let out = sous(dir.path(), &["lint", "--config", r#"{"version":"v2","lint":{"use":["MESSAGE_PASCAL_CASE"]}}"#]);
+    write(
+        dir.path(),
+        &[(
+            "acme/v1/order.proto",
+            "syntax = \"proto3\";\npackage acme.v1;\nmessage order {}\n",
+        )],
+    );
+    let out = sous(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            r#"{"version":"v2","lint":{"use":["MESSAGE_PASCAL_CASE"]}}"#,
+        ],
+    );
     assert_eq!(out.code, 100, "{}", out.stderr);
-    assert!(out.stdout.contains("acme/v1/order.proto:3:9:"), "{}", out.stdout);
-    let out = sous(dir.path(), &["lint", "--config", r#"{"version":"v2","lint":{"use":["FIELD_LOWER_SNAKE_CASE"]}}"#]);
+    assert!(
+        out.stdout.contains("acme/v1/order.proto:3:9:"),
+        "{}",
+        out.stdout
+    );
+    let out = sous(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            r#"{"version":"v2","lint":{"use":["FIELD_LOWER_SNAKE_CASE"]}}"#,
+        ],
+    );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
@@ -103,7 +150,13 @@ fn no_target_files() {
 #[test]
 fn input_inside_a_module_is_refused_like_buf() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("buf.yaml", "version: v2\nmodules:\n  - path: proto\n"), ("proto/acme/v1/order.proto", GOOD)]);
+    write(
+        dir.path(),
+        &[
+            ("buf.yaml", "version: v2\nmodules:\n  - path: proto\n"),
+            ("proto/acme/v1/order.proto", GOOD),
+        ],
+    );
     let out = sous(dir.path(), &["lint", "proto/acme"]);
     assert_error(&out, &["proto/acme", "--path"]);
     let ok = sous(dir.path(), &["lint", "proto"]);
@@ -114,15 +167,37 @@ fn input_inside_a_module_is_refused_like_buf() {
 fn single_file_input_and_path_flag() {
     let dir = tempfile::tempdir().unwrap();
     let bad = "syntax = \"proto3\";\npackage acme.v1;\nmessage bad_one {}\n";
-    write(dir.path(), &[("buf.yaml", "version: v2\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n"), ("acme/v1/a.proto", bad), ("acme/v1/b.proto", &bad.replace("bad_one", "bad_two"))]);
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n",
+            ),
+            ("acme/v1/a.proto", bad),
+            ("acme/v1/b.proto", &bad.replace("bad_one", "bad_two")),
+        ],
+    );
     let out = sous(dir.path(), &["lint", "acme/v1/a.proto"]);
     assert_eq!(out.code, 100);
     assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
-    assert!(out.stdout.starts_with("acme/v1/a.proto:3:9:"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("acme/v1/a.proto:3:9:"),
+        "{}",
+        out.stdout
+    );
     let out = sous(dir.path(), &["lint", "--path", "acme/v1/b.proto"]);
-    assert!(out.stdout.starts_with("acme/v1/b.proto:3:9:") && out.stdout.lines().count() == 1, "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("acme/v1/b.proto:3:9:") && out.stdout.lines().count() == 1,
+        "{}",
+        out.stdout
+    );
     let out = sous(dir.path(), &["lint", "--exclude-path", "acme/v1/b.proto"]);
-    assert!(out.stdout.starts_with("acme/v1/a.proto:3:9:") && out.stdout.lines().count() == 1, "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("acme/v1/a.proto:3:9:") && out.stdout.lines().count() == 1,
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -138,20 +213,43 @@ fn missing_dep_names_the_deps_entry_and_include_flag_resolves_it() {
     );
     let out = sous(dir.path(), &["lint"]);
     assert_eq!(out.code, 100);
-    assert!(out.stdout.contains("google/type/money.proto") && out.stdout.contains("buf.build/googleapis/googleapis") && out.stdout.contains("-I"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("google/type/money.proto")
+            && out.stdout.contains("buf.build/googleapis/googleapis")
+            && out.stdout.contains("-I"),
+        "{}",
+        out.stdout
+    );
     write(vendor.path(), &[("google/type/money.proto", "syntax = \"proto3\";\npackage google.type;\nmessage Money { string currency_code = 1; }\nmessage not_linted {}\n")]);
     let out = sous(dir.path(), &["lint", "-I", vendor.path().to_str().unwrap()]);
-    assert_eq!(out.code, 0, "included files are compiled against, never linted: {}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "included files are compiled against, never linted: {}{}",
+        out.stdout, out.stderr
+    );
 }
 
 #[test]
 fn symlink_loop_is_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("buf.yaml", "version: v2\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n"), ("acme/v1/order.proto", GOOD)]);
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n",
+            ),
+            ("acme/v1/order.proto", GOOD),
+        ],
+    );
     std::os::unix::fs::symlink("..", dir.path().join("acme/v1/up")).unwrap();
     let out = sous(dir.path(), &["lint"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("acme/v1/up") && out.stderr.contains("loop"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("acme/v1/up") && out.stderr.contains("loop"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -164,11 +262,25 @@ fn one_megabyte_on_one_line() {
         n += 1;
     }
     text.push_str("string badName = 999999; }");
-    write(dir.path(), &[("buf.yaml", "version: v2\nlint:\n  use: [FIELD_LOWER_SNAKE_CASE]\n"), ("acme/v1/big.proto", &text)]);
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nlint:\n  use: [FIELD_LOWER_SNAKE_CASE]\n",
+            ),
+            ("acme/v1/big.proto", &text),
+        ],
+    );
     let out = sous(dir.path(), &["lint", "--error-format", "json"]);
     assert_eq!(out.code, 100, "{}", out.stderr);
     let col = text.find("badName").unwrap() as u32 + 1;
-    assert!(out.stdout.contains(&format!("\"start_line\":1,\"start_column\":{col},")), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(&format!("\"start_line\":1,\"start_column\":{col},")),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -178,13 +290,20 @@ fn editions_file_gets_its_own_diagnostic() {
         dir.path(),
         &[
             ("buf.yaml", "version: v2\n"),
-            ("acme/v1/new.proto", "// header\nedition = \"2023\";\npackage acme.v1;\nmessage M {}\n"),
+            (
+                "acme/v1/new.proto",
+                "// header\nedition = \"2023\";\npackage acme.v1;\nmessage M {}\n",
+            ),
             ("acme/v1/old.proto", GOOD),
         ],
     );
     let out = sous(dir.path(), &["lint"]);
     assert_eq!(out.code, 100, "{}", out.stderr);
-    assert!(out.stdout.starts_with("acme/v1/new.proto:2:1:") && out.stdout.contains("editions"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("acme/v1/new.proto:2:1:") && out.stdout.contains("editions"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stderr.contains("panicked"));
 }
 
@@ -192,7 +311,11 @@ fn editions_file_gets_its_own_diagnostic() {
 fn explain_prints_the_catalog_entry_and_rejects_unknown_rules() {
     let out = sous(&root(), &["explain", "FIELD_LOWER_SNAKE_CASE"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with("# FIELD_LOWER_SNAKE_CASE"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("# FIELD_LOWER_SNAKE_CASE"),
+        "{}",
+        out.stdout
+    );
     let out = sous(&root(), &["explain", "NOT_A_RULE"]);
     assert_error(&out, &["NOT_A_RULE"]);
 }
@@ -203,7 +326,11 @@ fn version_and_help() {
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with("sous "));
     let out = sous(&root(), &["--help"]);
-    assert!(out.code == 0 && out.stdout.contains("Examples:"), "{}", out.stdout);
+    assert!(
+        out.code == 0 && out.stdout.contains("Examples:"),
+        "{}",
+        out.stdout
+    );
     let out = sous(&root(), &["lint", "--error-format", "nonsense"]);
     assert_eq!(out.code, 1);
 }
@@ -211,9 +338,40 @@ fn version_and_help() {
 #[test]
 fn ls_lint_rules_configured_only_reads_buf_yaml() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("buf.yaml", "version: v1\nlint:\n  use: [MINIMAL]\n  except: [PACKAGE_DEFINED]\n")]);
-    let out = sous(dir.path(), &["config", "ls-lint-rules", "--configured-only", "--format", "json"]);
+    write(
+        dir.path(),
+        &[(
+            "buf.yaml",
+            "version: v1\nlint:\n  use: [MINIMAL]\n  except: [PACKAGE_DEFINED]\n",
+        )],
+    );
+    let out = sous(
+        dir.path(),
+        &[
+            "config",
+            "ls-lint-rules",
+            "--configured-only",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let ids: Vec<String> = out.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(ids, ["DIRECTORY_SAME_PACKAGE", "PACKAGE_DIRECTORY_MATCH", "PACKAGE_SAME_DIRECTORY"]);
+    let ids: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "DIRECTORY_SAME_PACKAGE",
+            "PACKAGE_DIRECTORY_MATCH",
+            "PACKAGE_SAME_DIRECTORY"
+        ]
+    );
 }

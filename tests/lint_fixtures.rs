@@ -14,7 +14,12 @@ fn lint_rule_fixtures() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let rule = name.to_ascii_uppercase();
         let out = sous(&root(), &["lint", &rel(&dir), "--error-format", "json"]);
-        assert!(out.code == 0 || out.code == 100, "{name}: exit {}\n{}", out.code, out.stderr);
+        assert!(
+            out.code == 0 || out.code == 100,
+            "{name}: exit {}\n{}",
+            out.code,
+            out.stderr
+        );
         insta::assert_snapshot!(format!("lint__{name}"), out.stdout);
         let findings = keys(&out.stdout);
         let of_rule: Vec<_> = findings.iter().filter(|k| k.5 == rule).collect();

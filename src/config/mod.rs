@@ -189,7 +189,16 @@ impl Workspace {
             Version::V1 => {
                 let yaml: BufYamlV1 = parse(path, text)?;
                 let excludes = normalise_all(path, text, ".", &yaml.build.excludes)?;
-                vec![module_v1(path, text, ".", excludes, &yaml.lint, &yaml.breaking, Version::V1, yaml.deps.clone())?]
+                vec![module_v1(
+                    path,
+                    text,
+                    ".",
+                    excludes,
+                    &yaml.lint,
+                    &yaml.breaking,
+                    Version::V1,
+                    yaml.deps.clone(),
+                )?]
             }
             Version::V1Beta1 => {
                 eprintln!(
@@ -210,7 +219,16 @@ impl Workspace {
                             .into_iter()
                             .filter(|e| is_within(e, &dir))
                             .collect();
-                    modules.push(module_v1(path, text, &dir, excludes, &yaml.lint, &yaml.breaking, Version::V1Beta1, yaml.deps.clone())?);
+                    modules.push(module_v1(
+                        path,
+                        text,
+                        &dir,
+                        excludes,
+                        &yaml.lint,
+                        &yaml.breaking,
+                        Version::V1Beta1,
+                        yaml.deps.clone(),
+                    )?);
                 }
                 modules
             }
@@ -271,8 +289,17 @@ impl Workspace {
 
 /// buf's fallback module: the directory itself, v1 defaults, comment ignores off.
 fn default_module() -> Module {
-    module_v1(Path::new(""), "", ".", Vec::new(), &LintYaml::default(), &BreakingYaml::default(), Version::V1, Vec::new())
-        .expect("empty configuration is valid")
+    module_v1(
+        Path::new(""),
+        "",
+        ".",
+        Vec::new(),
+        &LintYaml::default(),
+        &BreakingYaml::default(),
+        Version::V1,
+        Vec::new(),
+    )
+    .expect("empty configuration is valid")
 }
 
 /// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
@@ -291,27 +318,31 @@ fn rebase(m: &mut Module, dir: &str) {
 }
 
 /// A v2 module as written: directory, excludes, and its own lint and breaking sections.
-type ModuleSpec<'a> = (String, &'a [String], Option<&'a LintYaml>, Option<&'a BreakingYaml>);
+type ModuleSpec<'a> = (
+    String,
+    &'a [String],
+    Option<&'a LintYaml>,
+    Option<&'a BreakingYaml>,
+);
 
 fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> {
     let default_lint = yaml.lint.clone().unwrap_or_default();
     let default_breaking = yaml.breaking.clone().unwrap_or_default();
-    let specs: Vec<ModuleSpec> =
-        if yaml.modules.is_empty() {
-            vec![(".".to_string(), &[][..], None, None)]
-        } else {
-            yaml.modules
-                .iter()
-                .map(|m| {
-                    Ok((
-                        normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
-                        &m.excludes[..],
-                        m.lint.as_ref(),
-                        m.breaking.as_ref(),
-                    ))
-                })
-                .collect::<Result<_>>()?
-        };
+    let specs: Vec<ModuleSpec> = if yaml.modules.is_empty() {
+        vec![(".".to_string(), &[][..], None, None)]
+    } else {
+        yaml.modules
+            .iter()
+            .map(|m| {
+                Ok((
+                    normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
+                    &m.excludes[..],
+                    m.lint.as_ref(),
+                    m.breaking.as_ref(),
+                ))
+            })
+            .collect::<Result<_>>()?
+    };
     let mut modules: Vec<Module> = Vec::new();
     for (dir, excludes, lint, breaking) in specs {
         if let Some(other) = modules.iter().find(|m| m.dir == dir) {
@@ -361,7 +392,16 @@ fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn module_v1(path: &Path, text: &str, dir: &str, excludes: Vec<String>, lint: &LintYaml, breaking: &BreakingYaml, version: Version, deps: Vec<String>) -> Result<Module> {
+fn module_v1(
+    path: &Path,
+    text: &str,
+    dir: &str,
+    excludes: Vec<String>,
+    lint: &LintYaml,
+    breaking: &BreakingYaml,
+    version: Version,
+    deps: Vec<String>,
+) -> Result<Module> {
     // v1 and v1beta1 paths in lint and breaking are relative to the module root.
     Ok(Module {
         dir: dir.to_string(),

@@ -145,10 +145,13 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         sources.remove(name);
     }
 
-    let resolver = Resolver { sources: Arc::new(sources.clone()), includes: includes.to_vec() };
+    let resolver = Resolver {
+        sources: Arc::new(sources.clone()),
+        includes: includes.to_vec(),
+    };
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
-    let mut isolated_files: Vec<FileDescriptorProto> = Vec::new();
+    let mut isolated_files: Vec<(FileDescriptorProto, Vec<u8>)> = Vec::new();
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     for file in set.targets() {
         if broken.contains(&file.name) {
@@ -161,7 +164,11 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         }));
         match result {
             Ok(Ok(())) => {}
-            Ok(Err(err)) => match compile_isolated(&resolver, &file.name) {
+            Ok(Err(err)) => match if resolves_elsewhere(&err) {
+                compile_isolated(&resolver, &file.name)
+            } else {
+                Err(())
+            } {
                 // buf parity: names resolve against the file's imports only. One pool of every
                 // file can resolve a partly qualified name into a package that the file does not
                 // import, and fail where buf succeeds; such a file compiles on its own.
@@ -187,9 +194,14 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         }
     }
     let mut files = compiler.file_descriptor_set().file;
-    let mut seen: std::collections::HashSet<String> = files.iter().map(|f| f.name().to_string()).collect();
-    for f in isolated_files {
+    let mut seen: std::collections::HashSet<String> =
+        files.iter().map(|f| f.name().to_string()).collect();
+    let mut pool = compiler.descriptor_pool();
+    for (f, encoded) in isolated_files {
         if seen.insert(f.name().to_string()) {
+            // The encoded form keeps custom options, which the prost-types struct drops; rules
+            // such as IMPORT_USED read them from the pool. Dependencies come first in the list.
+            let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
             files.push(f);
         }
     }
@@ -203,17 +215,34 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         by_name,
         sources,
         errors,
-        pool: Some(compiler.descriptor_pool()),
+        pool: Some(pool),
     })
 }
 
+/// Whether `err` is a partly qualified name that resolved into a scope the file may not import:
+/// the one error a pool of its own can cure. Duplicate definitions across files must stay errors.
+fn resolves_elsewhere(err: &protox::Error) -> bool {
+    let message = err.to_string();
+    message.contains(" resolves to ") && message.contains("which is not defined")
+}
+
 /// Compiles one file with a pool of its own (its imports only).
-fn compile_isolated(resolver: &Resolver, name: &str) -> Result<Vec<FileDescriptorProto>, protox::Error> {
+fn compile_isolated(
+    resolver: &Resolver,
+    name: &str,
+) -> Result<Vec<(FileDescriptorProto, Vec<u8>)>, ()> {
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler.open_file(name).map(|_| ())))
-        .unwrap_or_else(|_| Err(protox::Error::new("the compiler panicked")))?;
-    Ok(compiler.file_descriptor_set().file)
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        compiler.open_file(name).map(|_| ())
+    }))
+    .unwrap_or_else(|_| Err(protox::Error::new("the compiler panicked")))
+    .map_err(drop)?;
+    let pool = compiler.descriptor_pool();
+    Ok(pool
+        .files()
+        .map(|f| (f.file_descriptor_proto().clone(), f.encode_to_vec()))
+        .collect())
 }
 
 /// The files of an import cycle, `a -> b -> a`, if `err` is one.
@@ -225,27 +254,44 @@ fn import_cycle(err: &protox::Error) -> Option<Vec<String>> {
 
 /// buf reports a cycle once, at the import that closes it: in the next-to-last file of the
 /// cycle, the statement importing the last.
-fn cycle_error(cycle: &[String], sources: &HashMap<String, Arc<Source>>, opened: &ProtoFile) -> Finding {
+fn cycle_error(
+    cycle: &[String],
+    sources: &HashMap<String, Arc<Source>>,
+    opened: &ProtoFile,
+) -> Finding {
     let message = format!(
         "import cycle: {}; break it by moving the shared definitions into a file both can import",
         cycle.join(" -> ")
     );
-    let (Some(last), Some(importer)) = (cycle.last(), cycle.len().checked_sub(2).and_then(|i| cycle.get(i))) else {
+    let (Some(last), Some(importer)) = (
+        cycle.last(),
+        cycle.len().checked_sub(2).and_then(|i| cycle.get(i)),
+    ) else {
         return Finding::file_level(&opened.display, "COMPILE", message);
     };
     let Some(source) = sources.get(importer) else {
         return Finding::file_level(&opened.display, "COMPILE", message);
     };
-    let span = protox_parse::parse(importer, &source.text).ok().and_then(|file| {
-        let index = file.dependency.iter().position(|d| d == last)? as i32;
-        let location = file.source_code_info?.location.into_iter().find(|l| l.path == [3, index])?;
-        let at = |line: i32, col: i32| source.lines.offset(&source.text, line as usize, col as usize);
-        match location.span[..] {
-            [l, c, ec] => Some((at(l, c), at(l, ec))),
-            [l, c, el, ec] => Some((at(l, c), at(el, ec))),
-            _ => None,
-        }
-    });
+    let span = protox_parse::parse(importer, &source.text)
+        .ok()
+        .and_then(|file| {
+            let index = file.dependency.iter().position(|d| d == last)? as i32;
+            let location = file
+                .source_code_info?
+                .location
+                .into_iter()
+                .find(|l| l.path == [3, index])?;
+            let at = |line: i32, col: i32| {
+                source
+                    .lines
+                    .offset(&source.text, line as usize, col as usize)
+            };
+            match location.span[..] {
+                [l, c, ec] => Some((at(l, c), at(l, ec))),
+                [l, c, el, ec] => Some((at(l, c), at(el, ec))),
+                _ => None,
+            }
+        });
     match span {
         Some((start, end)) => source.finding(start, end, "COMPILE", message),
         None => Finding::file_level(&source.file.display, "COMPILE", message),

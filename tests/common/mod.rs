@@ -62,7 +62,8 @@ pub fn keys(json_lines: &str) -> BTreeSet<Key> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"));
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"));
             let n = |k: &str| v[k].as_u64().unwrap_or(0) as u32;
             (
                 v["path"].as_str().unwrap_or("").to_string(),
@@ -79,7 +80,12 @@ pub fn keys(json_lines: &str) -> BTreeSet<Key> {
 /// Every directory directly under `fixtures/<group>/`, sorted.
 pub fn fixture_dirs(group: &str) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures").join(group))
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -87,5 +93,8 @@ pub fn fixture_dirs(group: &str) -> Vec<PathBuf> {
 
 /// `fixtures/...` relative to the repository root, `/`-separated.
 pub fn rel(path: &Path) -> String {
-    path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
 }
