@@ -16,7 +16,7 @@ use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
 use crate::ignore;
-use crate::schema::{Locations, Schema, Source};
+use crate::schema::{Locations, Schema, Source, Span};
 pub use node::*;
 
 /// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
@@ -73,6 +73,28 @@ impl<'a> Context<'a> {
 
     pub fn schema(&self) -> &Schema {
         self.schema
+    }
+
+    /// The file being walked (`None` in `check_module`).
+    pub fn file(&self) -> Option<&'a FileNode<'a>> {
+        self.file
+    }
+
+    /// Reports a finding at a byte range of the file being walked, for positions that have no
+    /// descriptor path of their own (inside an option's message literal, which protox does not
+    /// record); `path` is the element whose comments decide comment ignores.
+    pub fn report_span(&mut self, path: &[i32], span: Span, message: impl Into<String>) {
+        let file = self.file.expect("report_span() is for per-file hooks");
+        if self.config.allow_comment_ignores
+            && ignore::comment_ignores(&file.locations, path, self.rule)
+        {
+            return;
+        }
+        let finding = file
+            .source
+            .finding(span.start, span.end, self.rule, message.into());
+        self.findings
+            .push((finding, Some(file.source.file.workspace_path.clone())));
     }
 
     /// Reports a finding at descriptor `path` of the file being walked.

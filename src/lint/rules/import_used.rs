@@ -1,0 +1,244 @@
+//! IMPORT_USED: every import is used by the file that imports it.
+//!
+//! A file uses an import when a name it refers to is defined there: field types, extendees, RPC
+//! request and response types, and custom options (including extensions and `Any` type URLs
+//! inside an option's message literal). An import that re-exports the defining file through
+//! `import public` is used too, but only when the defining file is not imported directly, and
+//! then only the first such import (buf parity).
+
+use std::collections::{BTreeSet, HashSet};
+
+use prost_reflect::{DescriptorPool, DynamicMessage, ReflectMessage, Value};
+use prost_types::{DescriptorProto, FileDescriptorProto};
+
+use super::prelude::*;
+
+declare_rule!(ImportUsed, "IMPORT_USED");
+
+impl Rule for ImportUsed {
+    fn check_file(&self, cx: &mut Context, file: &FileNode) {
+        let proto = file.proto;
+        let schema = cx.schema();
+        let mut names = BTreeSet::new();
+        referenced_names(proto, &mut names);
+        let mut defining: BTreeSet<String> = names
+            .iter()
+            .filter_map(|n| defining_file(schema, n))
+            .collect();
+        if let Some(pool) = &schema.pool {
+            option_files(pool, proto.name(), &mut defining);
+            range_option_files(pool, proto, &mut defining);
+        }
+        defining.remove(proto.name());
+
+        let deps = &proto.dependency;
+        let mut used = vec![false; deps.len()];
+        for f in &defining {
+            if let Some(i) = deps.iter().position(|d| d == f) {
+                used[i] = true;
+            } else if let Some(i) = deps.iter().position(|d| reexports(schema, d, f)) {
+                used[i] = true;
+            }
+        }
+        for (i, dep) in deps.iter().enumerate() {
+            // buf parity: a public import is never reported as unused (IMPORT_NO_PUBLIC covers it).
+            if used[i] || proto.public_dependency.contains(&(i as i32)) {
+                continue;
+            }
+            cx.report(
+                &[tag::FILE_DEPENDENCY, i as i32],
+                format!("import {dep:?} is not used: remove it"),
+            );
+        }
+    }
+}
+
+/// The fully qualified names (without the leading dot) that `file`'s declarations refer to.
+fn referenced_names(file: &FileDescriptorProto, out: &mut BTreeSet<String>) {
+    fn add(out: &mut BTreeSet<String>, name: &str) {
+        if !name.is_empty() {
+            out.insert(name.trim_start_matches('.').to_string());
+        }
+    }
+    fn message(m: &DescriptorProto, out: &mut BTreeSet<String>) {
+        for f in m.field.iter().chain(&m.extension) {
+            add(out, f.type_name());
+            add(out, f.extendee());
+        }
+        for nested in &m.nested_type {
+            message(nested, out);
+        }
+    }
+    for m in &file.message_type {
+        message(m, out);
+    }
+    for f in &file.extension {
+        add(out, f.type_name());
+        add(out, f.extendee());
+    }
+    for s in &file.service {
+        for m in &s.method {
+            add(out, m.input_type());
+            add(out, m.output_type());
+        }
+    }
+}
+
+/// The import path of the file that defines the message or enum `name`.
+fn defining_file(schema: &crate::schema::Schema, name: &str) -> Option<String> {
+    if let Some(pool) = &schema.pool {
+        if let Some(m) = pool.get_message_by_name(name) {
+            return Some(m.parent_file().name().to_string());
+        }
+        if let Some(e) = pool.get_enum_by_name(name) {
+            return Some(e.parent_file().name().to_string());
+        }
+    }
+    // A file compiled on its own is not in the pool: search the compiled files.
+    schema
+        .files
+        .iter()
+        .find(|f| defines(f, name))
+        .map(|f| f.name().to_string())
+}
+
+fn defines(file: &FileDescriptorProto, name: &str) -> bool {
+    let rest = match file.package() {
+        "" => name,
+        p => match name.strip_prefix(p).and_then(|r| r.strip_prefix('.')) {
+            Some(r) => r,
+            None => return false,
+        },
+    };
+    fn in_message(m: &DescriptorProto, rest: &str) -> bool {
+        match rest.split_once('.') {
+            None => m.name() == rest,
+            Some((head, tail)) => {
+                m.name() == head
+                    && (m.nested_type.iter().any(|n| in_message(n, tail))
+                        || m.enum_type.iter().any(|e| e.name() == tail))
+            }
+        }
+    }
+    file.message_type.iter().any(|m| in_message(m, rest))
+        || file.enum_type.iter().any(|e| e.name() == rest)
+}
+
+/// Whether importing `dep` makes `target` visible through a chain of `import public`.
+fn reexports(schema: &crate::schema::Schema, dep: &str, target: &str) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![dep.to_string()];
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(f) = schema.file(&name) else {
+            continue;
+        };
+        for &i in &f.public_dependency {
+            if let Some(p) = f.dependency.get(i as usize) {
+                if p == target {
+                    return true;
+                }
+                stack.push(p.clone());
+            }
+        }
+    }
+    false
+}
+
+/// The files defining the custom options (and the `Any` types in option values) that `file` sets.
+fn option_files(pool: &DescriptorPool, file: &str, out: &mut BTreeSet<String>) {
+    let Some(fd) = pool.get_file_by_name(file) else {
+        return;
+    };
+    let mut options = vec![fd.options()];
+    let mut messages: Vec<_> = fd.messages().collect();
+    let mut enums: Vec<_> = fd.enums().collect();
+    options.extend(fd.extensions().map(|e| e.options()));
+    while let Some(m) = messages.pop() {
+        options.push(m.options());
+        options.extend(m.fields().map(|f| f.options()));
+        options.extend(m.oneofs().map(|o| o.options()));
+        options.extend(m.child_extensions().map(|e| e.options()));
+        enums.extend(m.child_enums());
+        messages.extend(m.child_messages());
+    }
+    for e in enums {
+        options.push(e.options());
+        options.extend(e.values().map(|v| v.options()));
+    }
+    for s in fd.services() {
+        options.push(s.options());
+        options.extend(s.methods().map(|m| m.options()));
+    }
+    for o in &options {
+        message_files(pool, o, out);
+    }
+}
+
+/// Extension range options (`extensions 1 to 9 [(opt) = ...]`), which prost-reflect does not
+/// expose: their option statements' source paths end in the extension's number.
+fn range_option_files(
+    pool: &DescriptorPool,
+    file: &FileDescriptorProto,
+    out: &mut BTreeSet<String>,
+) {
+    let Some(options) = pool.get_message_by_name("google.protobuf.ExtensionRangeOptions") else {
+        return;
+    };
+    let Some(info) = &file.source_code_info else {
+        return;
+    };
+    for location in &info.location {
+        // [4, i, (3, k)*, 5, j, 3, number, ...]
+        let p = &location.path;
+        if p.first() != Some(&4) {
+            continue;
+        }
+        let mut at = 2;
+        while p.get(at) == Some(&3) {
+            at += 2;
+        }
+        if let Some([5, _, 3, number, ..]) = p.get(at..) {
+            if let Some(ext) = options.get_extension(*number as u32) {
+                out.insert(ext.parent_file().name().to_string());
+            }
+        }
+    }
+}
+
+fn message_files(pool: &DescriptorPool, message: &DynamicMessage, out: &mut BTreeSet<String>) {
+    if message.descriptor().full_name() == "google.protobuf.Any" {
+        let url = message.get_field_by_name("type_url");
+        let bytes = message.get_field_by_name("value");
+        if let (Some(Value::String(url)), Some(Value::Bytes(bytes))) =
+            (url.as_deref(), bytes.as_deref())
+        {
+            let name = url.rsplit('/').next().unwrap_or(url);
+            if let Some(desc) = pool.get_message_by_name(name) {
+                out.insert(desc.parent_file().name().to_string());
+                if let Ok(inner) = DynamicMessage::decode(desc, bytes.clone()) {
+                    message_files(pool, &inner, out);
+                }
+            }
+        }
+        return;
+    }
+    for (_, value) in message.fields() {
+        value_files(pool, value, out);
+    }
+    for (ext, value) in message.extensions() {
+        out.insert(ext.parent_file().name().to_string());
+        value_files(pool, value, out);
+    }
+}
+
+fn value_files(pool: &DescriptorPool, value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Message(m) => message_files(pool, m, out),
+        Value::List(values) => values.iter().for_each(|v| value_files(pool, v, out)),
+        Value::Map(map) => map.values().for_each(|v| value_files(pool, v, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,685 @@
+//! PROTOVALIDATE: `buf.validate` rules fit the field they are on, can be satisfied, and their
+//! regular expressions and CEL expressions compile.
+//!
+//! The rules are custom options, which the prost-types descriptors drop: they are read from the
+//! prost-reflect pool, where `FieldOptions` carry the `buf.validate.field` extension.
+
+mod literal;
+
+use prost_reflect::{
+    DynamicMessage, ExtensionDescriptor, FieldDescriptor, Kind, ReflectMessage, Value,
+};
+
+use super::prelude::*;
+use literal::Entry;
+
+declare_rule!(Protovalidate, "PROTOVALIDATE");
+
+/// Extension names in `buf/validate/validate.proto`.
+const FIELD_EXT: &str = "buf.validate.field";
+const MESSAGE_EXT: &str = "buf.validate.message";
+
+impl Rule for Protovalidate {
+    fn check_field(&self, cx: &mut Context, field: &FieldNode) {
+        // Extensions are not validated fields.
+        if field.message.is_none() {
+            return;
+        }
+        let Some(file) = cx.file() else { return };
+        let Some(pool) = file.schema.pool.as_ref() else {
+            return;
+        };
+        let Some(ext) = pool.get_extension_by_name(FIELD_EXT) else {
+            return;
+        };
+        let Some(fd) = pool
+            .get_message_by_name(&field.message_full_name)
+            .and_then(|m| m.get_field_by_name(field.proto.name()))
+        else {
+            return;
+        };
+        let Some(rules) = extension_message(&fd.options(), &ext) else {
+            return;
+        };
+        let Kind::Message(root) = ext.kind() else {
+            return;
+        };
+        let options_path = at(&field.path, &[tag::FIELD_OPTIONS]);
+        let mut r = Reporter {
+            entries: literal::entries(file, &options_path, ext.number() as i32, &root),
+            options_path,
+            element_path: field.path.clone(),
+            name: format!("field {:?}", field.proto.name()),
+            cx,
+        };
+        let ext_number = ext.number() as i32;
+        let label = format!("({FIELD_EXT})");
+        r.common(&rules, &fd, &[ext_number], &label);
+        r.field_rules(&rules, &Ty::of(&fd), &[ext_number], &label);
+    }
+
+    fn check_message(&self, cx: &mut Context, message: &MessageNode) {
+        let Some(file) = cx.file() else { return };
+        let Some(pool) = file.schema.pool.as_ref() else {
+            return;
+        };
+        let Some(ext) = pool.get_extension_by_name(MESSAGE_EXT) else {
+            return;
+        };
+        let Some(md) = pool.get_message_by_name(&message.full_name) else {
+            return;
+        };
+        let Some(rules) = extension_message(&md.options(), &ext) else {
+            return;
+        };
+        let Kind::Message(root) = ext.kind() else {
+            return;
+        };
+        let options_path = at(&message.path, &[tag::MESSAGE_OPTIONS]);
+        let ext_number = ext.number() as i32;
+        let mut r = Reporter {
+            entries: literal::entries(file, &options_path, ext_number, &root),
+            options_path,
+            element_path: message.path.clone(),
+            name: format!("message {:?}", message.proto.name()),
+            cx,
+        };
+        let label = format!("({MESSAGE_EXT})");
+        r.cel(&rules, &[ext_number], &label);
+        // `oneof` entries name fields of this message.
+        if let Some((number, list)) = list_field(&rules, "oneof") {
+            for (i, entry) in list.iter().enumerate() {
+                let Some(entry) = entry.as_message() else {
+                    continue;
+                };
+                let Some(Value::List(names)) =
+                    entry.get_field_by_name("fields").map(|v| v.into_owned())
+                else {
+                    continue;
+                };
+                for name in names.iter().filter_map(Value::as_str) {
+                    if md.get_field_by_name(name).is_none() {
+                        r.report(
+                            &[ext_number, number, i as i32],
+                            format!("{label}.oneof of message {:?} names field {name:?}, which the message does not have: fix the name or remove it from the list", message.proto.name()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The value of extension `ext` in `options`, if set.
+fn extension_message(
+    options: &DynamicMessage,
+    ext: &ExtensionDescriptor,
+) -> Option<DynamicMessage> {
+    if !options.has_extension(ext) {
+        return None;
+    }
+    match options.get_extension(ext).into_owned() {
+        Value::Message(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// A repeated field of `message` by name, with its number, if it has elements.
+fn list_field(message: &DynamicMessage, name: &str) -> Option<(i32, Vec<Value>)> {
+    let field = message.descriptor().get_field_by_name(name)?;
+    match message.get_field(&field).into_owned() {
+        Value::List(values) if !values.is_empty() => Some((field.number() as i32, values)),
+        _ => None,
+    }
+}
+
+/// What a set of field rules applies to.
+enum Ty {
+    Single(Kind),
+    List(Kind),
+    Map(Kind, Kind),
+}
+
+impl Ty {
+    fn of(fd: &FieldDescriptor) -> Ty {
+        if fd.is_map() {
+            if let Kind::Message(entry) = fd.kind() {
+                let key = entry.map_entry_key_field().kind();
+                let value = entry.map_entry_value_field().kind();
+                return Ty::Map(key, value);
+            }
+        }
+        if fd.is_list() {
+            Ty::List(fd.kind())
+        } else {
+            Ty::Single(fd.kind())
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Ty::Single(k) => kind_name(k),
+            Ty::List(k) => format!("repeated {}", kind_name(k)),
+            Ty::Map(k, v) => format!("map<{}, {}>", kind_name(k), kind_name(v)),
+        }
+    }
+}
+
+fn kind_name(kind: &Kind) -> String {
+    match kind {
+        Kind::Message(m) => m.full_name().to_string(),
+        Kind::Enum(e) => e.full_name().to_string(),
+        other => format!("{other:?}").to_ascii_lowercase(),
+    }
+}
+
+/// The `FieldRules.type` case a field of this kind accepts.
+fn rules_case(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Double => "double",
+        Kind::Float => "float",
+        Kind::Int32 => "int32",
+        Kind::Int64 => "int64",
+        Kind::Uint32 => "uint32",
+        Kind::Uint64 => "uint64",
+        Kind::Sint32 => "sint32",
+        Kind::Sint64 => "sint64",
+        Kind::Fixed32 => "fixed32",
+        Kind::Fixed64 => "fixed64",
+        Kind::Sfixed32 => "sfixed32",
+        Kind::Sfixed64 => "sfixed64",
+        Kind::Bool => "bool",
+        Kind::String => "string",
+        Kind::Bytes => "bytes",
+        Kind::Enum(_) => "enum",
+        Kind::Message(m) => match m.full_name() {
+            "google.protobuf.Any" => "any",
+            "google.protobuf.Duration" => "duration",
+            "google.protobuf.FieldMask" => "field_mask",
+            "google.protobuf.Timestamp" => "timestamp",
+            // Wrappers take the rules of the type they wrap.
+            "google.protobuf.DoubleValue" => "double",
+            "google.protobuf.FloatValue" => "float",
+            "google.protobuf.Int32Value" => "int32",
+            "google.protobuf.Int64Value" => "int64",
+            "google.protobuf.UInt32Value" => "uint32",
+            "google.protobuf.UInt64Value" => "uint64",
+            "google.protobuf.BoolValue" => "bool",
+            "google.protobuf.StringValue" => "string",
+            "google.protobuf.BytesValue" => "bytes",
+            _ => "",
+        },
+    }
+}
+
+/// A bound's value, comparable across integer, float and duration/timestamp rules.
+#[derive(PartialEq, PartialOrd)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+fn num(value: &Value) -> Option<Num> {
+    Some(match value {
+        Value::I32(v) => Num::Int(i128::from(*v)),
+        Value::I64(v) => Num::Int(i128::from(*v)),
+        Value::U32(v) => Num::Int(i128::from(*v)),
+        Value::U64(v) => Num::Int(i128::from(*v)),
+        Value::F32(v) => Num::Float(f64::from(*v)),
+        Value::F64(v) => Num::Float(*v),
+        Value::Message(m) => {
+            let seconds = m.get_field_by_name("seconds")?.as_i64()?;
+            let nanos = m.get_field_by_name("nanos")?.as_i32()?;
+            Num::Int(i128::from(seconds) * 1_000_000_000 + i128::from(nanos))
+        }
+        _ => return None,
+    })
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        Value::Message(m) => format!("{{{m}}}"),
+        Value::F32(v) => v.to_string(),
+        Value::F64(v) => v.to_string(),
+        Value::I32(v) => v.to_string(),
+        Value::I64(v) => v.to_string(),
+        Value::U32(v) => v.to_string(),
+        Value::U64(v) => v.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+struct Reporter<'c, 'x> {
+    cx: &'c mut Context<'x>,
+    entries: Vec<Entry>,
+    /// The element's options: `[.., 8]` for a field, `[.., 7]` for a message.
+    options_path: Vec<i32>,
+    element_path: Vec<i32>,
+    /// `field "x"` or `message "X"`, for messages.
+    name: String,
+}
+
+impl Reporter<'_, '_> {
+    /// Reports at the part of the option at `path` (relative to the options message).
+    fn report(&mut self, path: &[i32], message: String) {
+        match literal::find(&self.entries, path) {
+            Some(span) => self.cx.report_span(&self.element_path, span, message),
+            None => self.cx.report(&at(&self.options_path, path), message),
+        }
+    }
+
+    /// Rules about the field as a whole: `required` and `ignore`.
+    fn common(&mut self, rules: &DynamicMessage, fd: &FieldDescriptor, path: &[i32], label: &str) {
+        let d = rules.descriptor();
+        let number = |name: &str| d.get_field_by_name(name).map_or(0, |f| f.number() as i32);
+        let required = rules
+            .get_field_by_name("required")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+            && rules.has_field_by_name("required");
+        let ignore = if rules.has_field_by_name("ignore") {
+            rules
+                .get_field_by_name("ignore")
+                .and_then(|v| v.as_enum_number())
+        } else {
+            None
+        };
+        let ignore_name = ignore.and_then(|n| {
+            d.get_field_by_name("ignore")
+                .and_then(|f| f.kind().as_enum().and_then(|e| e.get_value(n)))
+                .map(|v| v.name().to_string())
+        });
+        if required {
+            if let Some(oneof) = fd.containing_oneof().filter(|o| !o.is_synthetic()) {
+                self.report(
+                    &at(path, &[number("required")]),
+                    format!("{} is in oneof {:?} and cannot be {label}.required: require the oneof with (buf.validate.oneof).required instead", self.name, oneof.name()),
+                );
+            }
+        }
+        match ignore_name.as_deref() {
+            Some("IGNORE_IF_ZERO_VALUE") if required => {
+                let message = format!("{} has both {label}.required and {label}.ignore = IGNORE_IF_ZERO_VALUE, which contradict each other: remove one", self.name);
+                self.report(&at(path, &[number("required")]), message.clone());
+                self.report(&at(path, &[number("ignore")]), message);
+            }
+            Some("IGNORE_ALWAYS") => {
+                let others = rules.fields().any(|(f, _)| f.name() != "ignore");
+                if others {
+                    self.report(
+                        &at(path, &[number("ignore")]),
+                        format!("{} has {label}.ignore = IGNORE_ALWAYS, so its other rules never apply: remove them, or the ignore", self.name),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The `cel` and `cel_expression` rules of `rules` must parse.
+    fn cel(&mut self, rules: &DynamicMessage, path: &[i32], label: &str) {
+        if let Some((number, list)) = list_field(rules, "cel") {
+            for (i, rule) in list.iter().enumerate() {
+                let Some(expression) = rule
+                    .as_message()
+                    .and_then(|m| m.get_field_by_name("expression"))
+                    .and_then(|v| v.as_str().map(str::to_string))
+                else {
+                    continue;
+                };
+                if let Some(error) = cel_error(&expression) {
+                    self.report(
+                        &at(path, &[number, i as i32]),
+                        format!(
+                            "{label}.cel expression of {} does not parse: {error}",
+                            self.name
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some((number, list)) = list_field(rules, "cel_expression") {
+            for (i, expression) in list.iter().enumerate() {
+                let Some(expression) = expression.as_str() else {
+                    continue;
+                };
+                if let Some(error) = cel_error(expression) {
+                    self.report(
+                        &at(path, &[number, i as i32]),
+                        format!(
+                            "{label}.cel_expression of {} does not parse: {error}",
+                            self.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Rules of one `FieldRules` message for values of type `ty`, at `path`.
+    fn field_rules(&mut self, rules: &DynamicMessage, ty: &Ty, path: &[i32], label: &str) {
+        self.cel(rules, path, label);
+        let Some((case, sub)) = type_case(rules) else {
+            return;
+        };
+        let case_path = at(path, &[case.number() as i32]);
+        let case_label = format!("{label}.{}", case.name());
+        let fits = match (case.name(), ty) {
+            ("repeated", Ty::List(_)) | ("map", Ty::Map(..)) => true,
+            (name, Ty::Single(kind)) => rules_case(kind) == name,
+            _ => false,
+        };
+        if !fits {
+            let message = if case.name() == "repeated" {
+                format!("{} is not repeated but has {case_label} rules: remove them or make the field repeated", self.name)
+            } else if path.len() > 1 {
+                // Rules for the items of a repeated field or the keys and values of a map.
+                format!(
+                    "{label} of {} apply to values of type {} but are {case_label} rules: use the rules of that type",
+                    self.name,
+                    ty.describe()
+                )
+            } else {
+                format!(
+                    "{} is of type {} but has {case_label} rules: use the rules of its type",
+                    self.name,
+                    ty.describe()
+                )
+            };
+            self.report(&case_path, message);
+            return;
+        }
+        let d = sub.descriptor();
+        let child = |name: &str| d.get_field_by_name(name).map(|f| f.number() as i32);
+        match (case.name(), ty) {
+            ("repeated", Ty::List(kind)) => {
+                self.pair(
+                    &sub,
+                    &case_path,
+                    &case_label,
+                    "min_items",
+                    "max_items",
+                    None,
+                );
+                if let (Some(items), Some(n)) = (sub_message(&sub, "items"), child("items")) {
+                    let p = at(&case_path, &[n]);
+                    self.field_rules(
+                        &items,
+                        &Ty::Single(kind.clone()),
+                        &p,
+                        &format!("{case_label}.items"),
+                    );
+                }
+                return;
+            }
+            ("map", Ty::Map(key, value)) => {
+                self.pair(
+                    &sub,
+                    &case_path,
+                    &case_label,
+                    "min_pairs",
+                    "max_pairs",
+                    None,
+                );
+                for (name, kind) in [("keys", key), ("values", value)] {
+                    if let (Some(rules), Some(n)) = (sub_message(&sub, name), child(name)) {
+                        let p = at(&case_path, &[n]);
+                        self.field_rules(
+                            &rules,
+                            &Ty::Single(kind.clone()),
+                            &p,
+                            &format!("{case_label}.{name}"),
+                        );
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        self.constant(&sub, &case_path, &case_label);
+        self.bounds(&sub, &case_path, &case_label);
+        match case.name() {
+            "string" => {
+                self.pair(
+                    &sub,
+                    &case_path,
+                    &case_label,
+                    "min_len",
+                    "max_len",
+                    Some("len"),
+                );
+                self.pair(
+                    &sub,
+                    &case_path,
+                    &case_label,
+                    "min_bytes",
+                    "max_bytes",
+                    Some("len_bytes"),
+                );
+                self.affixes(&sub, &case_path, &case_label);
+                self.pattern(&sub, &case_path, &case_label);
+            }
+            "bytes" => {
+                self.pair(
+                    &sub,
+                    &case_path,
+                    &case_label,
+                    "min_len",
+                    "max_len",
+                    Some("len"),
+                );
+                self.pattern(&sub, &case_path, &case_label);
+            }
+            "timestamp" if sub.has_field_by_name("gt_now") && sub.has_field_by_name("lt_now") => {
+                let message = format!("{} has both {case_label}.gt_now and lt_now: no time is both after and before now, keep one", self.name);
+                for name in ["gt_now", "lt_now"] {
+                    if let Some(n) = child(name) {
+                        self.report(&at(&case_path, &[n]), message.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `const` makes every other rule of the same type pointless.
+    fn constant(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let Some(field) = sub.descriptor().get_field_by_name("const") else {
+            return;
+        };
+        if !sub.has_field(&field) {
+            return;
+        }
+        if sub
+            .fields()
+            .any(|(f, _)| f.name() != "const" && f.name() != "example")
+        {
+            self.report(
+                &at(path, &[field.number() as i32]),
+                format!(
+                    "{} has {label}.const, so its other {label} rules never apply: remove them",
+                    self.name
+                ),
+            );
+        }
+    }
+
+    /// A lower and an upper bound that leave no value (`gt: 5, lt: 5`), or one value.
+    ///
+    /// buf parity: a lower bound above the upper one is an exclusive range (`x > 10 || x < 5`),
+    /// which is allowed.
+    fn bounds(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let get = |name: &'static str| {
+            let f = sub.descriptor().get_field_by_name(name)?;
+            sub.has_field(&f)
+                .then(|| (name, f.number() as i32, sub.get_field(&f).into_owned()))
+        };
+        let lower = get("gt").or_else(|| get("gte"));
+        let upper = get("lt").or_else(|| get("lte"));
+        let (Some((lname, lnum, lvalue)), Some((uname, unum, uvalue))) = (lower, upper) else {
+            return;
+        };
+        if num(&lvalue).is_none() || num(&lvalue) != num(&uvalue) {
+            return;
+        }
+        let message = if lname == "gte" && uname == "lte" {
+            format!("{} has {label}.gte and {label}.lte both {}, which allows one value: use {label}.const instead", self.name, show(&lvalue))
+        } else {
+            format!("{} has {label}.{lname} and {label}.{uname} both {}, which rejects every value: widen the range", self.name, show(&lvalue))
+        };
+        self.report(&at(path, &[lnum]), message.clone());
+        self.report(&at(path, &[unum]), message);
+    }
+
+    /// A minimum above its maximum, a minimum equal to its maximum (where an exact-length rule
+    /// exists), and an exact length next to either.
+    fn pair(
+        &mut self,
+        sub: &DynamicMessage,
+        path: &[i32],
+        label: &str,
+        min: &str,
+        max: &str,
+        exact: Option<&str>,
+    ) {
+        let get = |name: &str| {
+            let f = sub.descriptor().get_field_by_name(name)?;
+            let value = sub.get_field(&f).as_u64()?;
+            sub.has_field(&f).then_some((f.number() as i32, value))
+        };
+        let (lo, hi) = (get(min), get(max));
+        if let (Some((lo_n, lo_v)), Some((hi_n, hi_v))) = (lo, hi) {
+            if lo_v > hi_v {
+                let message = format!("{} has {label}.{min} {lo_v} above {label}.{max} {hi_v}: no value can satisfy both, fix one of them", self.name);
+                self.report(&at(path, &[lo_n]), message.clone());
+                self.report(&at(path, &[hi_n]), message);
+            } else if lo_v == hi_v {
+                if let Some(exact) = exact {
+                    let message = format!("{} has {label}.{min} and {label}.{max} both {lo_v}: use {label}.{exact} instead", self.name);
+                    self.report(&at(path, &[lo_n]), message.clone());
+                    self.report(&at(path, &[hi_n]), message);
+                }
+            }
+        }
+        if let Some(exact) = exact.filter(|e| get(e).is_some()) {
+            for (name, bound) in [(min, lo), (max, hi)] {
+                if let Some((n, _)) = bound {
+                    self.report(
+                        &at(path, &[n]),
+                        format!("{} has {label}.{exact}, which makes {label}.{name} redundant: remove it", self.name),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `prefix`, `suffix` and `contains` longer than `max_len` cannot match.
+    fn affixes(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let d = sub.descriptor();
+        let Some(max) = d
+            .get_field_by_name("max_len")
+            .filter(|f| sub.has_field(f))
+            .and_then(|f| sub.get_field(&f).as_u64())
+        else {
+            return;
+        };
+        for name in ["prefix", "suffix", "contains"] {
+            let Some(f) = d.get_field_by_name(name).filter(|f| sub.has_field(f)) else {
+                continue;
+            };
+            let value = sub.get_field(&f);
+            let Some(text) = value.as_str() else { continue };
+            let chars = text.chars().count() as u64;
+            if chars > max {
+                self.report(
+                    &at(path, &[f.number() as i32]),
+                    format!("{} has {label}.{name} {text:?} of {chars} characters, longer than its max_len {max}: no value can match", self.name),
+                );
+            }
+        }
+    }
+
+    /// `pattern` must be a valid RE2 expression.
+    fn pattern(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let Some(f) = sub
+            .descriptor()
+            .get_field_by_name("pattern")
+            .filter(|f| sub.has_field(f))
+        else {
+            return;
+        };
+        let value = sub.get_field(&f);
+        let Some(pattern) = value.as_str() else {
+            return;
+        };
+        if let Err(error) = regex_syntax::Parser::new().parse(pattern) {
+            let error = error.to_string();
+            let reason = error
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            self.report(
+                &at(path, &[f.number() as i32]),
+                format!("{} has a {label}.pattern that is not a valid regular expression ({reason}): fix the pattern", self.name),
+            );
+        }
+    }
+}
+
+/// The set case of the `type` oneof of a `FieldRules`, with its rules.
+fn type_case(rules: &DynamicMessage) -> Option<(FieldDescriptor, DynamicMessage)> {
+    let oneof = rules.descriptor().oneofs().find(|o| o.name() == "type")?;
+    let field = oneof.fields().find(|f| rules.has_field(f))?;
+    match rules.get_field(&field).into_owned() {
+        Value::Message(m) => Some((field, m)),
+        _ => None,
+    }
+}
+
+fn sub_message(message: &DynamicMessage, name: &str) -> Option<DynamicMessage> {
+    let field = message.descriptor().get_field_by_name(name)?;
+    if !message.has_field(&field) {
+        return None;
+    }
+    match message.get_field(&field).into_owned() {
+        Value::Message(m) => Some(m),
+        _ => None,
+    }
+}
+
+thread_local! {
+    /// Set while the CEL parser runs, so that its panics are not printed.
+    static IN_CEL_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The first parse error of a CEL expression, if it does not parse.
+///
+/// cel-parser 0.10 reports syntax errors but then panics while building the tree of some broken
+/// inputs (`this >`); the panic is caught, and a panic hook that stays quiet inside the parser
+/// keeps it off stderr. Other panics still reach the previous hook.
+fn cel_error(expression: &str) -> Option<String> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_CEL_PARSER.with(|flag| flag.get()) {
+                previous(info);
+            }
+        }));
+    });
+    IN_CEL_PARSER.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(|| {
+        cel_parser::Parser::new()
+            .parse(expression)
+            .map(|_| ())
+            .map_err(|e| e.errors.first().map(|e| e.msg.clone()).unwrap_or_default())
+    });
+    IN_CEL_PARSER.with(|flag| flag.set(false));
+    match result {
+        Ok(Ok(())) => None,
+        Ok(Err(message)) => Some(message),
+        Err(_) => Some("it is not a complete expression".to_string()),
+    }
+}
