@@ -8,7 +8,7 @@ use clap::Parser;
 
 use crate::catalog::{self, Kind};
 use crate::cli::{Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat, LsRulesArgs};
-use crate::config::{clean, is_within, Version, Workspace};
+use crate::config::{clean, Version, Workspace};
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
@@ -240,10 +240,4 @@ fn explain(rule: &str) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", entry.body.trim()).map_err(|e| Error::io("<stdout>", e))?;
     Ok(EXIT_OK)
-}
-
-/// Whether a workspace-relative file path is a target under `filter`; re-exported for tests.
-pub fn filter_admits(filter: &Filter, path: &str) -> bool {
-    (filter.paths.is_empty() || filter.paths.iter().any(|p| is_within(path, p)))
-        && !filter.exclude_paths.iter().any(|p| is_within(path, p))
 }

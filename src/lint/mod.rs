@@ -85,16 +85,7 @@ impl<'a> Context<'a> {
     /// record); `path` is the element whose comments decide comment ignores.
     pub fn report_span(&mut self, path: &[i32], span: Span, message: impl Into<String>) {
         let file = self.file.expect("report_span() is for per-file hooks");
-        if self.config.allow_comment_ignores
-            && ignore::comment_ignores(&file.locations, path, self.rule)
-        {
-            return;
-        }
-        let finding = file
-            .source
-            .finding(span.start, span.end, self.rule, message.into());
-        self.findings
-            .push((finding, Some(file.source.file.workspace_path.clone())));
+        self.push(file, path, Some(span), message.into());
     }
 
     /// Reports a finding at descriptor `path` of the file being walked.
@@ -107,16 +98,22 @@ impl<'a> Context<'a> {
 
     /// Reports a finding at descriptor `path` of `file`; an empty path means the whole file.
     pub fn report_in(&mut self, file: &FileNode, path: &[i32], message: impl Into<String>) {
+        self.push(file, path, file.span(path), message.into());
+    }
+
+    /// Records a finding at `span` (the whole file when `None`), unless a comment ignore on the
+    /// element at `path` or one enclosing it silences the rule.
+    fn push(&mut self, file: &FileNode, path: &[i32], span: Option<Span>, message: String) {
         if self.config.allow_comment_ignores
             && ignore::comment_ignores(&file.locations, path, self.rule)
         {
             return;
         }
-        let finding = match file.span(path) {
+        let finding = match span {
             Some(span) => file
                 .source
-                .finding(span.start, span.end, self.rule, message.into()),
-            None => Finding::file_level(&file.source.file.display, self.rule, message.into()),
+                .finding(span.start, span.end, self.rule, message),
+            None => Finding::file_level(&file.source.file.display, self.rule, message),
         };
         self.findings
             .push((finding, Some(file.source.file.workspace_path.clone())));
