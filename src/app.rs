@@ -7,12 +7,15 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use crate::catalog::{self, Kind};
-use crate::cli::{Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat, LsRulesArgs};
+use crate::against::{self, Against, GitSide, Loaded};
+use crate::cli::{
+    BreakingArgs, Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat, LsRulesArgs,
+};
 use crate::config::{clean, Version, Workspace};
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
-use crate::{lint, report, schema};
+use crate::{breaking, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -29,7 +32,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Lint(args) => run_lint(&args),
-        Command::Config(ConfigCommand::LsLintRules(args)) => ls_lint_rules(&args),
+        Command::Breaking(args) => run_breaking(&args),
+        Command::Config(ConfigCommand::LsLintRules(args)) => ls_rules(Kind::Lint, &args),
+        Command::Config(ConfigCommand::LsBreakingRules(args)) => ls_rules(Kind::Breaking, &args),
         Command::Explain { rule } => explain(&rule),
     };
     match result {
@@ -133,8 +138,9 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
     }
 }
 
-fn run_lint(args: &LintArgs) -> Result<i32> {
-    let resolved = resolve_input(&args.input)?;
+/// Reads and compiles the input side, as lint and breaking both need it.
+fn compile_input(args: &InputArgs) -> Result<(Resolved, schema::Schema)> {
+    let resolved = resolve_input(args)?;
     let set = FileSet::discover(
         &resolved.workspace,
         &resolved.filter,
@@ -145,23 +151,131 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
-    let includes: Vec<PathBuf> = args.input.includes.clone();
-    let schema = schema::compile(&set, &includes)?;
-    let mut findings: Vec<Finding> = if schema.errors.is_empty() {
+    let schema = schema::compile(&set, &args.includes)?;
+    Ok((resolved, schema))
+}
+
+fn run_lint(args: &LintArgs) -> Result<i32> {
+    let (resolved, schema) = compile_input(&args.input)?;
+    let findings: Vec<Finding> = if schema.errors.is_empty() {
         lint::run(&resolved.workspace, &schema)?
     } else {
         explain_missing_imports(&resolved.workspace, schema.errors.clone())
     };
+    print_findings(args.error_format, findings)
+}
+
+fn print_findings(format: crate::cli::ErrorFormat, mut findings: Vec<Finding>) -> Result<i32> {
     sort_and_dedup(&mut findings);
     let mut stdout = std::io::stdout().lock();
-    report::write(&mut stdout, args.error_format, &findings)
-        .map_err(|e| Error::io("<stdout>", e))?;
+    report::write(&mut stdout, format, &findings).map_err(|e| Error::io("<stdout>", e))?;
     stdout.flush().ok();
     Ok(if findings.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
+}
+
+fn run_breaking(args: &BreakingArgs) -> Result<i32> {
+    let (resolved, schema) = compile_input(&args.input)?;
+    if !schema.errors.is_empty() {
+        return print_findings(
+            args.error_format,
+            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+        );
+    }
+    let mut old = load_against(args, &resolved)?;
+    if !old.schema.errors.is_empty() {
+        let mut errors = old.schema.errors.clone();
+        sort_and_dedup(&mut errors);
+        let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
+        return Err(Error::Input(format!(
+            "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
+            old.label,
+            shown.join("\n"),
+            if errors.len() > 10 {
+                format!("\n... and {} more", errors.len() - 10)
+            } else {
+                String::new()
+            }
+        )));
+    }
+    narrow_against(&mut old, &resolved, &schema, args.limit_to_input_files);
+    let new_side = breaking::Side {
+        workspace: Some(&resolved.workspace),
+        schema: &schema,
+    };
+    let old_side = breaking::Side {
+        workspace: old.workspace.as_ref(),
+        schema: &old.schema,
+    };
+    let options = breaking::Options {
+        exclude_imports: args.exclude_imports,
+    };
+    let findings = breaking::run(&new_side, &old_side, options)?;
+    print_findings(args.error_format, findings)
+}
+
+/// Reads and compiles what `--against` names.
+fn load_against(args: &BreakingArgs, resolved: &Resolved) -> Result<Loaded> {
+    let includes = &args.input.includes;
+    match Against::parse(&args.against)? {
+        Against::Revision(rev) => GitSide::for_revision(&resolved.workspace.root, &rev)?
+            .load(args.against_config.as_deref(), includes),
+        Against::Git { repo, rev, subdir } => {
+            GitSide::for_buf_syntax(&repo, rev.as_deref(), &subdir)?
+                .load(args.against_config.as_deref(), includes)
+        }
+        Against::DescriptorSet(path) => against::load_descriptor_set(&path),
+        Against::Dir(dir) => {
+            let input = InputArgs {
+                input: dir.clone(),
+                config: args.against_config.clone(),
+                paths: Vec::new(),
+                exclude_paths: Vec::new(),
+                includes: includes.clone(),
+            };
+            let (resolved, schema) = compile_input(&input)?;
+            Ok(Loaded {
+                workspace: Some(resolved.workspace),
+                schema,
+                label: dir.display().to_string(),
+            })
+        }
+    }
+}
+
+/// `--path` and `--exclude-path` narrow the against side the same way (by workspace path);
+/// `--limit-to-input-files` keeps only the against files the input still targets.
+fn narrow_against(
+    old: &mut Loaded,
+    resolved: &Resolved,
+    new: &schema::Schema,
+    limit_to_input_files: bool,
+) {
+    let filter = &resolved.filter;
+    let narrowed = !filter.paths.is_empty() || !filter.exclude_paths.is_empty();
+    if !narrowed && !limit_to_input_files {
+        return;
+    }
+    let targets: std::collections::HashSet<&str> = new
+        .sources
+        .values()
+        .filter(|s| s.file.is_target)
+        .map(|s| s.file.name.as_str())
+        .collect();
+    for source in old.schema.sources.values_mut() {
+        let Some(source) = std::sync::Arc::get_mut(source) else {
+            continue;
+        };
+        let keep = if limit_to_input_files {
+            targets.contains(source.file.name.as_str())
+        } else {
+            filter.admits(&source.file.workspace_path)
+        };
+        source.file.is_target &= keep;
+    }
 }
 
 /// A missing import that a `deps:` entry would provide gets a message saying how to provide it.
@@ -187,7 +301,7 @@ fn explain_missing_imports(ws: &Workspace, mut errors: Vec<Finding>) -> Vec<Find
     errors
 }
 
-fn ls_lint_rules(args: &LsRulesArgs) -> Result<i32> {
+fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     let (version, enabled) = if args.configured_only {
         let ws = match &args.config {
@@ -209,8 +323,11 @@ fn ls_lint_rules(args: &LsRulesArgs) -> Result<i32> {
                 ))
             }
         };
-        let enabled = lint::enabled_ids(&module.lint)
-            .map_err(|id| Error::Usage(format!("{id:?} is not a known lint rule or category")))?;
+        let enabled = match kind {
+            Kind::Lint => lint::enabled_ids(&module.lint),
+            Kind::Breaking => breaking::enabled_ids(&module.breaking),
+        }
+        .map_err(|id| Error::Usage(format!("{id:?} is not a known rule or category")))?;
         (module.lint.version, Some(enabled))
     } else {
         let version = match &args.version {
@@ -219,7 +336,7 @@ fn ls_lint_rules(args: &LsRulesArgs) -> Result<i32> {
         };
         (version, None)
     };
-    let rules: Vec<&catalog::Entry> = catalog::rules(Kind::Lint, version)
+    let rules: Vec<&catalog::Entry> = catalog::rules(kind, version)
         .into_iter()
         .filter(|e| match &enabled {
             Some(set) => set.contains(e.id.as_str()),

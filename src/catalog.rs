@@ -104,17 +104,20 @@ pub fn get(id: &str) -> Option<&'static Entry> {
 /// categories in the order buf lists categories, then by ID.
 pub fn rules(kind: Kind, version: Version) -> Vec<&'static Entry> {
     let order = category_order(kind, version);
-    let rank = |e: &Entry| -> Vec<usize> {
+    // buf lists v2's CSR category first but ranks rules as if it came last: a rule in FILE and
+    // CSR follows the rules in FILE alone.
+    let rank = |e: &Entry| -> (Vec<usize>, bool) {
         let mut r: Vec<usize> = e
             .categories(version)
             .iter()
+            .filter(|c| *c != "CSR")
             .map(|c| order.iter().position(|o| o == c).unwrap_or(order.len()))
             .collect();
         r.sort();
         if r.is_empty() {
             r.push(usize::MAX);
         }
-        r
+        (r, e.categories(version).iter().any(|c| c == "CSR"))
     };
     let mut v: Vec<&Entry> = all()
         .iter()
@@ -143,6 +146,7 @@ pub fn category_order(kind: Kind, version: Version) -> Vec<&'static str> {
             "OTHER",
         ],
         (Kind::Lint, _) => vec!["MINIMAL", "BASIC", "STANDARD", "COMMENTS", "UNARY_RPC"],
+        (Kind::Breaking, Version::V2) => vec!["CSR", "FILE", "PACKAGE", "WIRE_JSON", "WIRE"],
         (Kind::Breaking, _) => vec!["FILE", "PACKAGE", "WIRE_JSON", "WIRE"],
     }
 }
@@ -207,14 +211,5 @@ pub fn is_known_lint_id(version: Version, id: &str) -> bool {
 }
 
 pub fn is_known_breaking_id(version: Version, id: &str) -> bool {
-    // Until the catalog has breaking entries (`sous breaking`), a lint run must still load a
-    // configuration whose breaking section names rules: accept any well-formed ID then.
-    if all().iter().any(|e| e.kind == Kind::Breaking) {
-        expand(Kind::Breaking, version, &[id.to_string()]).is_ok()
-    } else {
-        !id.is_empty()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-    }
+    expand(Kind::Breaking, version, &[id.to_string()]).is_ok()
 }

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sous",
     version,
     about = "Lint Protocol Buffers and catch breaking changes: a drop-in for buf lint and buf breaking",
-    after_help = "Examples:\n  sous lint                        lint the workspace in the current directory\n  sous lint proto --error-format json\n  sous lint --path proto/foo/v1/foo.proto\n  sous lint -I vendor/googleapis   resolve deps: imports from a vendored copy\n  sous config ls-lint-rules --version v2\n  sous explain FIELD_LOWER_SNAKE_CASE\n\nExit codes: 0 no findings, 100 findings, 1 error."
+    after_help = "Examples:\n  sous lint                        lint the workspace in the current directory\n  sous lint proto --error-format json\n  sous lint --path proto/foo/v1/foo.proto\n  sous lint -I vendor/googleapis   resolve deps: imports from a vendored copy\n  sous breaking --against main     compare with branch main, read from git\n  sous breaking proto --against '.git#branch=main,subdir=proto'\n  sous config ls-lint-rules --version v2\n  sous explain FIELD_LOWER_SNAKE_CASE\n\nExit codes: 0 no findings, 100 findings, 1 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint .proto files with buf's rules and buf.yaml
     Lint(LintArgs),
+    /// Compare with a git revision, directory or descriptor set and report breaking changes
+    Breaking(BreakingArgs),
     /// Inspect configuration
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -59,6 +61,28 @@ pub struct LintArgs {
     pub error_format: ErrorFormat,
 }
 
+#[derive(Args, Debug)]
+pub struct BreakingArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
+    /// (.git#branch=main,subdir=proto), a directory, or a descriptor set file (.binpb, .bin, .pb)
+    #[arg(long)]
+    pub against: String,
+    /// The buf.yaml file or data for the against side instead of the one found there
+    #[arg(long)]
+    pub against_config: Option<String>,
+    /// Compare only the input's own files, not the files they import
+    #[arg(long)]
+    pub exclude_imports: bool,
+    /// Only compare files present in the input: files deleted from it are not reported
+    #[arg(long)]
+    pub limit_to_input_files: bool,
+    /// How findings are printed
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
+    pub error_format: ErrorFormat,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorFormat {
     Text,
@@ -69,6 +93,8 @@ pub enum ErrorFormat {
 pub enum ConfigCommand {
     /// List lint rules
     LsLintRules(LsRulesArgs),
+    /// List breaking rules
+    LsBreakingRules(LsRulesArgs),
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,17 @@ impl Finding {
         }
     }
 
+    /// buf's text line: `path:line:column:message`, or the message alone without a path.
+    pub fn to_text(&self) -> String {
+        match &self.path {
+            Some(path) => format!(
+                "{path}:{}:{}:{}",
+                self.start_line, self.start_column, self.message
+            ),
+            None => self.message.clone(),
+        }
+    }
+
     fn sort_key(&self) -> (&Option<String>, u32, u32, &str, &str, u32, u32) {
         (
             &self.path,

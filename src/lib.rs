@@ -11,7 +11,9 @@
 //! Compile errors become findings of the pseudo-rule `COMPILE`, as buf reports them; problems with
 //! the configuration, flags or I/O are [`Error`]s and exit with 1.
 
+pub mod against;
 pub mod app;
+pub mod breaking;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -1,5 +1,6 @@
-//! The differential test: the real buf 1.75.0 and sous lint every fixture directory, and their
-//! findings must be the same set of (path, start line, start column, end line, end column, type).
+//! The differential test: the real buf 1.75.0 and sous lint every fixture directory (and compare
+//! every breaking fixture's `new/` with its `old/`), and their findings must be the same set of
+//! (path, start line, start column, end line, end column, type).
 //!
 //! Compile errors are compared by file only: buf reports every error of a broken file, protox
 //! stops at the first, and their messages and positions are each compiler's own.
@@ -12,8 +13,19 @@ use common::*;
 
 fn compare(dir: &std::path::Path, failures: &mut Vec<String>) {
     let input = rel(dir);
-    let theirs = buf(&root(), &["lint", &input, "--error-format", "json"]);
-    let ours = sous(&root(), &["lint", &input, "--error-format", "json"]);
+    let args = ["lint", &input, "--error-format", "json"];
+    let theirs = buf(&root(), &args);
+    let ours = sous(&root(), &args);
+    compare_outputs(dir, &input, theirs, ours, failures);
+}
+
+fn compare_outputs(
+    dir: &std::path::Path,
+    input: &str,
+    theirs: Output,
+    ours: Output,
+    failures: &mut Vec<String>,
+) {
     if theirs.code != ours.code {
         failures.push(format!(
             "{input}: exit code buf {} sous {}\nbuf: {}{}\nsous: {}{}",
@@ -65,6 +77,32 @@ fn lint_matches_buf_on_every_fixture() {
     assert!(
         failures.is_empty(),
         "{} of {} fixture directories differ from buf:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn breaking_matches_buf_on_every_fixture() {
+    let dirs = fixture_dirs("breaking");
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let args = [
+            "breaking",
+            "new",
+            "--against",
+            "old",
+            "--error-format",
+            "json",
+        ];
+        let theirs = buf(dir, &args);
+        let ours = sous(dir, &args);
+        compare_outputs(dir, &rel(dir), theirs, ours, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} breaking fixture directories differ from buf:\n{}",
         failures.len(),
         dirs.len(),
         failures.join("\n")

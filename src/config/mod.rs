@@ -151,6 +151,17 @@ impl Workspace {
 
     /// Parses configuration text found at `path`, for a workspace rooted at `root`.
     pub fn from_text(root: &Path, path: &Path, text: &str) -> Result<Workspace> {
+        Workspace::from_text_with(root, path, text, &read_disk)
+    }
+
+    /// Like [`Workspace::from_text`], reading the module configurations a `buf.work.yaml` names
+    /// with `read` (which returns `None` for a file that does not exist): the disk, or a git tree.
+    pub fn from_text_with(
+        root: &Path,
+        path: &Path,
+        text: &str,
+        read: &dyn Fn(&Path) -> Result<Option<String>>,
+    ) -> Result<Workspace> {
         let head: VersionOnly = parse(path, text)?;
         let version_str = head.version.clone().unwrap_or_default();
         if is_work_file(path) {
@@ -164,7 +175,7 @@ impl Workspace {
                     ),
                 ));
             }
-            return Workspace::from_work(root, path, &work);
+            return Workspace::from_work(root, path, &work, read);
         }
         let version = match Version::parse(&version_str) {
             Some(v) => v,
@@ -246,18 +257,23 @@ impl Workspace {
         Ok(ws)
     }
 
-    fn from_work(root: &Path, path: &Path, work: &BufWorkYaml) -> Result<Workspace> {
+    fn from_work(
+        root: &Path,
+        path: &Path,
+        work: &BufWorkYaml,
+        read: &dyn Fn(&Path) -> Result<Option<String>>,
+    ) -> Result<Workspace> {
         let mut modules = Vec::new();
         for d in &work.directories {
             let dir = normalise(path, "", ".", d)?;
             let module_root = root.join(&dir);
             let buf_yaml = module_root.join(BUF_YAML);
-            if buf_yaml.is_file() {
-                let text = read(&buf_yaml)?;
-                let inner = Workspace::from_text(
+            if let Some(text) = read(&buf_yaml)? {
+                let inner = Workspace::from_text_with(
                     &module_root,
                     &display_join(root, &format!("{dir}/{BUF_YAML}")),
                     &text,
+                    read,
                 )?;
                 for mut m in inner.modules {
                     rebase(&mut m, &dir);
@@ -532,7 +548,16 @@ fn read(path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::config(path, "not valid UTF-8"))
 }
 
-fn is_work_file(path: &Path) -> bool {
+/// Reads a configuration file from disk; `None` when there is no such file.
+pub fn read_disk(path: &Path) -> Result<Option<String>> {
+    if path.is_file() {
+        read(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+pub fn is_work_file(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == BUF_WORK_YAML)
 }
 

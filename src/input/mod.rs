@@ -24,6 +24,8 @@ pub struct ProtoFile {
     /// Path as printed in findings.
     pub display: String,
     pub disk: PathBuf,
+    /// The content, for a file that does not come from disk (a git revision).
+    pub bytes: Option<std::sync::Arc<[u8]>>,
     pub is_target: bool,
 }
 
@@ -36,7 +38,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn admits(&self, workspace_path: &str) -> bool {
+    pub fn admits(&self, workspace_path: &str) -> bool {
         (self.paths.is_empty() || self.paths.iter().any(|p| is_within(workspace_path, p)))
             && !self
                 .exclude_paths
@@ -98,7 +100,50 @@ impl FileSet {
                     module: Some(index),
                     workspace_path,
                     disk: entry.path().to_path_buf(),
+                    bytes: None,
                     is_target,
+                };
+                if let Some(other) = set.files.get(&name) {
+                    return Err(Error::Input(format!(
+                        "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
+                        other.display, file.display
+                    )));
+                }
+                set.files.insert(name, file);
+            }
+        }
+        Ok(set)
+    }
+
+    /// The files of `ws` among `blobs` (workspace-relative path and content, e.g. read from a git
+    /// tree), every one a target; `display` turns a workspace path into the path users see.
+    pub fn from_blobs(
+        ws: &Workspace,
+        blobs: &BTreeMap<String, std::sync::Arc<[u8]>>,
+        display: &dyn Fn(&str) -> String,
+    ) -> Result<FileSet> {
+        let mut set = FileSet::default();
+        for (index, module) in ws.modules.iter().enumerate() {
+            for (workspace_path, bytes) in blobs {
+                if !workspace_path.ends_with(".proto")
+                    || !is_within(workspace_path, &module.dir)
+                    || module.excludes.iter().any(|x| is_within(workspace_path, x))
+                {
+                    continue;
+                }
+                let name = if module.dir == "." {
+                    workspace_path.clone()
+                } else {
+                    workspace_path[module.dir.len() + 1..].to_string()
+                };
+                let file = ProtoFile {
+                    name: name.clone(),
+                    module: Some(index),
+                    workspace_path: workspace_path.clone(),
+                    display: display(workspace_path),
+                    disk: PathBuf::from(display(workspace_path)),
+                    bytes: Some(bytes.clone()),
+                    is_target: true,
                 };
                 if let Some(other) = set.files.get(&name) {
                     return Err(Error::Input(format!(

@@ -18,14 +18,7 @@ pub fn write(out: &mut impl Write, format: ErrorFormat, findings: &[Finding]) ->
 /// buf's text format: `path:line:column:message`.
 fn text(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
-        match &f.path {
-            Some(path) => writeln!(
-                out,
-                "{path}:{}:{}:{}",
-                f.start_line, f.start_column, f.message
-            )?,
-            None => writeln!(out, "{}", f.message)?,
-        }
+        writeln!(out, "{}", f.to_text())?;
     }
     Ok(())
 }

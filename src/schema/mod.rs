@@ -100,7 +100,10 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
     let mut errors = Vec::new();
     let mut broken = Vec::new();
     for file in set.files.values() {
-        let bytes = std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?;
+        let bytes = match &file.bytes {
+            Some(bytes) => bytes.to_vec(),
+            None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
+        };
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {

@@ -1,0 +1,431 @@
+//! The `--against` side of `sous breaking`: what the argument names, and how its schema is read.
+//!
+//! A git revision is read straight from the object database with git2: the tree of the commit,
+//! its configuration and `.proto` blobs, in memory. Nothing is checked out or cloned, and the
+//! working tree is never touched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{ErrorCode, ObjectType, Repository, Tree};
+use prost::Message as _;
+
+use crate::config::{is_work_file, join_rel, Workspace, BUF_WORK_YAML, BUF_YAML};
+use crate::error::{Error, Result};
+use crate::input::FileSet;
+use crate::schema::{self, Schema};
+
+/// What `--against` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Against {
+    /// A revision of the repository that contains the input, compared at the input's own place
+    /// in the repository.
+    Revision(String),
+    /// buf's git syntax: `PATH#branch=main,subdir=proto`.
+    Git {
+        repo: PathBuf,
+        rev: Option<String>,
+        subdir: String,
+    },
+    Dir(PathBuf),
+    /// A `FileDescriptorSet` (or buf image) file.
+    DescriptorSet(PathBuf),
+}
+
+const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "bin", "pb"];
+
+impl Against {
+    pub fn parse(value: &str) -> Result<Against> {
+        let (path, options) = match value.split_once('#') {
+            Some((p, o)) => (p, Some(o)),
+            None => (value, None),
+        };
+        let is_git = options.is_some_and(|o| o.split(',').any(|kv| kv.trim() == "format=git"))
+            || path.ends_with(".git")
+            || (options.is_some() && Path::new(path).join(".git").exists());
+        if let Some(options) = options {
+            if !is_git && !options.contains("format=") {
+                // Like buf: options after `#` mean git when the path is a repository.
+                if !Path::new(if path.is_empty() { "." } else { path }).exists() {
+                    return Err(Error::Usage(format!(
+                        "--against {value:?}: {path:?} does not exist"
+                    )));
+                }
+            }
+            let mut rev = None;
+            let mut subdir = ".".to_string();
+            for kv in options.split(',').map(str::trim).filter(|kv| !kv.is_empty()) {
+                let (k, v) = kv.split_once('=').ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--against {value:?}: option {kv:?} is not KEY=VALUE"
+                    ))
+                })?;
+                match k {
+                    "branch" | "tag" | "commit" | "ref" => {
+                        if rev.is_some() {
+                            return Err(Error::Usage(format!(
+                                "--against {value:?}: give only one of branch, tag, commit and ref"
+                            )));
+                        }
+                        rev = Some(match k {
+                            "tag" => format!("refs/tags/{v}"),
+                            _ => v.to_string(),
+                        });
+                    }
+                    "subdir" => subdir = join_rel(".", v),
+                    "depth" | "recurse_submodules" | "format" => {}
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "--against {value:?}: unknown option {k:?} (known: branch, tag, commit, ref, subdir, depth, recurse_submodules)"
+                        )))
+                    }
+                }
+            }
+            if subdir.starts_with("..") {
+                return Err(Error::Usage(format!(
+                    "--against {value:?}: subdir {subdir:?} climbs out of the repository"
+                )));
+            }
+            return Ok(Against::Git {
+                repo: PathBuf::from(if path.is_empty() { "." } else { path }),
+                rev,
+                subdir,
+            });
+        }
+        if is_git {
+            return Ok(Against::Git {
+                repo: PathBuf::from(path),
+                rev: None,
+                subdir: ".".into(),
+            });
+        }
+        let p = Path::new(value);
+        if p.is_dir() {
+            return Ok(Against::Dir(p.to_path_buf()));
+        }
+        if p.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| DESCRIPTOR_SET_EXTENSIONS.contains(&x))
+        {
+            return Ok(Against::DescriptorSet(p.to_path_buf()));
+        }
+        Ok(Against::Revision(value.to_string()))
+    }
+}
+
+/// The against side, read and compiled.
+pub struct Loaded {
+    /// `None` for a descriptor set.
+    pub workspace: Option<Workspace>,
+    pub schema: Schema,
+    /// How to name this side in messages (`main`, `v1.2:proto`, a path).
+    pub label: String,
+}
+
+/// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
+pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
+        Error::Input(format!(
+            "{}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`",
+            path.display()
+        ))
+    })?;
+    if set.file.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: the descriptor set has no files",
+            path.display()
+        )));
+    }
+    let by_name = set
+        .file
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name().to_string(), i))
+        .collect();
+    Ok(Loaded {
+        workspace: None,
+        schema: Schema {
+            files: set.file,
+            by_name,
+            sources: Default::default(),
+            errors: Vec::new(),
+            pool: None,
+        },
+        label: path.display().to_string(),
+    })
+}
+
+/// The git side: a repository, a commit's tree, and the directory of the tree to compare.
+pub struct GitSide {
+    repo: Repository,
+    label: String,
+    commit: git2::Oid,
+    subdir: String,
+}
+
+impl GitSide {
+    /// `rev` of the repository containing `input_dir`, at the input's place in the repository.
+    pub fn for_revision(input_dir: &Path, rev: &str) -> Result<GitSide> {
+        let repo = Repository::discover(input_dir).map_err(|e| open_error(input_dir, e))?;
+        let workdir = repo.workdir().ok_or_else(|| {
+            Error::Input(format!(
+                "{} is inside the bare repository {}, which has no working tree to compare: give --against '{}#branch=BRANCH' with the input checked out elsewhere",
+                input_dir.display(),
+                repo.path().display(),
+                repo.path().display()
+            ))
+        })?;
+        let workdir = std::fs::canonicalize(workdir).map_err(|e| Error::io(workdir, e))?;
+        let input_abs =
+            std::fs::canonicalize(input_dir).map_err(|e| Error::io(input_dir, e))?;
+        let subdir = input_abs
+            .strip_prefix(&workdir)
+            .map(crate::config::clean)
+            .unwrap_or_else(|_| ".".into());
+        let commit = resolve(&repo, rev)?;
+        Ok(GitSide {
+            label: rev.to_string(),
+            repo,
+            commit,
+            subdir,
+        })
+    }
+
+    /// buf's git syntax: `repo` (a repository or its `.git`), a revision (HEAD when `None`) and a
+    /// subdirectory of the tree.
+    pub fn for_buf_syntax(repo_path: &Path, rev: Option<&str>, subdir: &str) -> Result<GitSide> {
+        let repo = Repository::open(repo_path).map_err(|e| open_error(repo_path, e))?;
+        let rev = rev.unwrap_or("HEAD");
+        let commit = resolve(&repo, rev)?;
+        Ok(GitSide {
+            label: if subdir == "." {
+                rev.to_string()
+            } else {
+                format!("{rev}:{subdir}")
+            },
+            repo,
+            commit,
+            subdir: subdir.to_string(),
+        })
+    }
+
+    /// Reads the workspace at the revision (its configuration found the way buf finds it on
+    /// disk, searching upward from the subdirectory) and compiles it.
+    pub fn load(&self, against_config: Option<&str>, includes: &[PathBuf]) -> Result<Loaded> {
+        let commit = self
+            .repo
+            .find_commit(self.commit)
+            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
+        let tree = commit
+            .tree()
+            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
+        if self.subdir != "." {
+            match tree.get_path(Path::new(&self.subdir)) {
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {}
+                _ => {
+                    return Err(Error::Input(format!(
+                        "directory {:?} does not exist at revision {} ({}): check the path or the revision",
+                        self.subdir,
+                        self.label,
+                        short(self.commit)
+                    )))
+                }
+            }
+        }
+        let read = |p: &Path| -> Result<Option<String>> { self.read_text(&tree, p) };
+        let workspace = match against_config {
+            Some(value) => {
+                let path = Path::new(value);
+                let root = PathBuf::from(&self.subdir);
+                if path.is_file() {
+                    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                    let mut ws = Workspace::from_text_with(&root, path, &text, &read)?;
+                    if is_work_file(path) {
+                        ws.root = root;
+                    }
+                    ws
+                } else {
+                    Workspace::from_text_with(&root, Path::new("--against-config"), value, &read)?
+                }
+            }
+            None => self.discover(&tree, &read)?,
+        };
+        let root = crate::config::clean(&workspace.root);
+        let mut blobs = BTreeMap::new();
+        let base = if root == "." {
+            Some(tree.clone())
+        } else {
+            tree.get_path(Path::new(&root))
+                .ok()
+                .and_then(|e| e.to_object(&self.repo).ok())
+                .and_then(|o| o.into_tree().ok())
+        };
+        if let Some(base) = base {
+            self.collect(&base, "", &mut blobs)?;
+        }
+        let label = self.label.clone();
+        let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
+        let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
+        let schema = schema::compile(&set, includes)?;
+        Ok(Loaded {
+            workspace: Some(workspace),
+            schema,
+            label: self.label.clone(),
+        })
+    }
+
+    /// The nearest `buf.work.yaml` or `buf.yaml` at or above the subdirectory, in the tree.
+    fn discover(
+        &self,
+        tree: &Tree,
+        read: &dyn Fn(&Path) -> Result<Option<String>>,
+    ) -> Result<Workspace> {
+        let mut dir = self.subdir.clone();
+        loop {
+            for name in [BUF_WORK_YAML, BUF_YAML] {
+                let path = PathBuf::from(join_rel(&dir, name));
+                if let Some(text) = self.read_text(tree, &path)? {
+                    let shown = PathBuf::from(format!("{}:{}", self.label, path.display()));
+                    let mut ws = Workspace::from_text_with(Path::new(&dir), &shown, &text, read)?;
+                    ws.root = PathBuf::from(&dir);
+                    return Ok(ws);
+                }
+            }
+            if dir == "." {
+                break;
+            }
+            dir = join_rel(&dir, "..");
+        }
+        Ok(Workspace::default_at(Path::new(&self.subdir)))
+    }
+
+    /// A text file of the tree, `None` if there is none at `path`.
+    fn read_text(&self, tree: &Tree, path: &Path) -> Result<Option<String>> {
+        let path = PathBuf::from(crate::config::clean(path));
+        let Ok(entry) = tree.get_path(&path) else {
+            return Ok(None);
+        };
+        let Ok(blob) = entry.to_object(&self.repo).and_then(|o| o.peel_to_blob()) else {
+            return Ok(None);
+        };
+        String::from_utf8(blob.content().to_vec())
+            .map(Some)
+            .map_err(|_| {
+                Error::config(
+                    format!("{}:{}", self.label, path.display()),
+                    "not valid UTF-8",
+                )
+            })
+    }
+
+    /// Every `.proto` blob below `tree`, by path relative to it.
+    fn collect(
+        &self,
+        tree: &Tree,
+        prefix: &str,
+        out: &mut BTreeMap<String, Arc<[u8]>>,
+    ) -> Result<()> {
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    let sub = entry
+                        .to_object(&self.repo)
+                        .and_then(|o| o.peel_to_tree())
+                        .map_err(|e| missing_object(&self.label, &path, e))?;
+                    self.collect(&sub, &path, out)?;
+                }
+                Some(ObjectType::Blob) if name.ends_with(".proto") => {
+                    // Symbolic links are blobs too (mode 120000): skip them, their target is
+                    // in the tree already if it is part of the workspace.
+                    if entry.filemode() == 0o120000 {
+                        continue;
+                    }
+                    let blob = self
+                        .repo
+                        .find_blob(entry.id())
+                        .map_err(|e| missing_object(&self.label, &path, e))?;
+                    out.insert(path, Arc::from(blob.content()));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn short(oid: git2::Oid) -> String {
+    oid.to_string()[..12].to_string()
+}
+
+fn missing_object(label: &str, path: &str, e: git2::Error) -> Error {
+    Error::Input(format!(
+        "{path} at revision {label} cannot be read from the repository ({}): the clone may be partial; fetch the revision in full",
+        e.message()
+    ))
+}
+
+/// Resolves a revision to a commit, with advice when a shallow clone lacks it.
+fn resolve(repo: &Repository, rev: &str) -> Result<git2::Oid> {
+    let found = repo
+        .revparse_single(rev)
+        .or_else(|e| {
+            // A bare branch name may exist only as a remote-tracking branch.
+            if e.code() == ErrorCode::NotFound && !rev.contains('/') {
+                repo.revparse_single(&format!("origin/{rev}"))
+                    .map_err(|_| e)
+            } else {
+                Err(e)
+            }
+        })
+        .and_then(|o| o.peel_to_commit());
+    match found {
+        Ok(commit) => Ok(commit.id()),
+        Err(e) => {
+            let place = repo
+                .workdir()
+                .unwrap_or_else(|| repo.path())
+                .display()
+                .to_string();
+            let mut message = format!(
+                "revision {rev:?} was not found in the git repository at {place} ({})",
+                e.message()
+            );
+            if repo.is_shallow() {
+                message.push_str(&format!(
+                    ": this is a shallow clone, which lacks older history; fetch it with `git fetch --unshallow` or `git fetch origin {}` (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)",
+                    rev.trim_start_matches("origin/").split(['~', '^']).next().unwrap_or(rev)
+                ));
+            } else {
+                message.push_str(": check the name with `git rev-parse`, or fetch it first (`git fetch origin`)");
+            }
+            Err(Error::Input(message))
+        }
+    }
+}
+
+fn open_error(path: &Path, e: git2::Error) -> Error {
+    match e.code() {
+        ErrorCode::Owner => Error::Input(format!(
+            "the git repository at {} is owned by another user, and git refuses to read it: if you trust it, run `git config --global --add safe.directory {}`",
+            path.display(),
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display()
+        )),
+        ErrorCode::NotFound => Error::Input(format!(
+            "{} is not inside a git repository, so --against cannot name a revision: give a directory, a descriptor set, or run in a clone",
+            path.display()
+        )),
+        _ => Error::Input(format!(
+            "cannot open the git repository at {}: {}",
+            path.display(),
+            e.message()
+        )),
+    }
+}

@@ -1,0 +1,388 @@
+//! One side of a comparison: the files of one module (and, unless imports are excluded, the files
+//! they import), with every element indexed by the key buf pairs it by.
+//!
+//! Elements refer to their file by index into [`Image::files`] and carry their descriptor path, so
+//! a rule can report at any part of them in the new image.
+
+use std::collections::{BTreeMap, HashMap};
+
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
+    FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+};
+
+use crate::schema::{Locations, Source, Span};
+
+/// One file of an image.
+pub struct File<'a> {
+    pub proto: &'a FileDescriptorProto,
+    /// Import path.
+    pub name: &'a str,
+    /// The text, for files read from source (a descriptor set has none).
+    pub source: Option<&'a Source>,
+    pub locations: Locations<'a>,
+    /// Whether the file is only in the image because a target imports it.
+    pub is_import: bool,
+}
+
+impl File<'_> {
+    pub fn package(&self) -> &str {
+        self.proto.package()
+    }
+
+    /// `proto2` or `proto3` (`proto2` when the file does not say).
+    pub fn syntax(&self) -> &str {
+        match self.proto.syntax() {
+            "" => "proto2",
+            s => s,
+        }
+    }
+
+    pub fn span(&self, path: &[i32]) -> Option<Span> {
+        let source = self.source?;
+        if path.is_empty() {
+            return None;
+        }
+        self.locations.span(source, path)
+    }
+}
+
+/// A message (map entries included: rules that do not want them skip them).
+pub struct Message<'a> {
+    pub file: usize,
+    pub proto: &'a DescriptorProto,
+    pub path: Vec<i32>,
+    pub full_name: String,
+}
+
+impl Message<'_> {
+    pub fn is_map_entry(&self) -> bool {
+        self.proto.options.as_ref().is_some_and(|o| o.map_entry())
+    }
+}
+
+/// A field of a message, or an extension.
+pub struct Field<'a> {
+    pub file: usize,
+    pub proto: &'a FieldDescriptorProto,
+    pub path: Vec<i32>,
+    /// The message declaring the field (`None` for an extension).
+    pub message: Option<&'a DescriptorProto>,
+    /// Full name of the declaring message; for an extension, of the scope it is declared in
+    /// (a message, or the package).
+    pub parent_full_name: String,
+    /// Descriptor path of the declaring message, or of the scope of an extension (empty for the
+    /// file).
+    pub parent_path: Vec<i32>,
+}
+
+impl Field<'_> {
+    /// The oneof the field is declared in, if any (proto3 `optional` fields excluded).
+    pub fn oneof(&self) -> Option<&OneofDescriptorProto> {
+        if self.proto.proto3_optional() {
+            return None;
+        }
+        let index = self.proto.oneof_index?;
+        self.message?.oneof_decl.get(usize::try_from(index).ok()?)
+    }
+}
+
+pub struct Oneof<'a> {
+    pub file: usize,
+    pub proto: &'a OneofDescriptorProto,
+    pub path: Vec<i32>,
+    pub index: i32,
+    pub message: &'a DescriptorProto,
+    pub message_full_name: String,
+    pub message_path: Vec<i32>,
+}
+
+impl Oneof<'_> {
+    /// proto3 `optional` fields live in synthetic oneofs that are not written in the source.
+    pub fn is_synthetic(&self) -> bool {
+        let fields: Vec<_> = self
+            .message
+            .field
+            .iter()
+            .filter(|f| f.oneof_index == Some(self.index))
+            .collect();
+        fields.len() == 1 && fields[0].proto3_optional()
+    }
+}
+
+pub struct Enum<'a> {
+    pub file: usize,
+    pub proto: &'a EnumDescriptorProto,
+    pub path: Vec<i32>,
+    pub full_name: String,
+}
+
+pub struct EnumValue<'a> {
+    pub file: usize,
+    pub proto: &'a EnumValueDescriptorProto,
+    pub path: Vec<i32>,
+    pub enum_full_name: String,
+    pub enum_path: Vec<i32>,
+}
+
+pub struct Service<'a> {
+    pub file: usize,
+    pub proto: &'a ServiceDescriptorProto,
+    pub path: Vec<i32>,
+    pub full_name: String,
+}
+
+pub struct Method<'a> {
+    pub file: usize,
+    pub proto: &'a MethodDescriptorProto,
+    pub path: Vec<i32>,
+    pub service_full_name: String,
+    pub service_path: Vec<i32>,
+}
+
+/// Anything with a place in a file.
+pub trait Located {
+    fn file(&self) -> usize;
+    fn path(&self) -> &[i32];
+}
+
+macro_rules! located {
+    ($($t:ident),*) => {$(
+        impl Located for $t<'_> {
+            fn file(&self) -> usize { self.file }
+            fn path(&self) -> &[i32] { &self.path }
+        }
+    )*};
+}
+located!(Message, Field, Oneof, Enum, EnumValue, Service, Method);
+
+/// One side of a comparison, indexed.
+#[derive(Default)]
+pub struct Image<'a> {
+    /// Sorted by import path.
+    pub files: Vec<File<'a>>,
+    pub by_name: HashMap<String, usize>,
+    /// By full name.
+    pub messages: BTreeMap<String, Message<'a>>,
+    /// By (message full name, number).
+    pub fields: BTreeMap<(String, i32), Field<'a>>,
+    /// By (message full name, oneof name).
+    pub oneofs: BTreeMap<(String, String), Oneof<'a>>,
+    /// By (extendee full name, number).
+    pub extensions: BTreeMap<(String, i32), Field<'a>>,
+    /// By full name.
+    pub enums: BTreeMap<String, Enum<'a>>,
+    /// By (enum full name, number): every value with that number, aliases included, in
+    /// declaration order.
+    pub enum_values: BTreeMap<(String, i32), Vec<EnumValue<'a>>>,
+    /// By full name.
+    pub services: BTreeMap<String, Service<'a>>,
+    /// By (service full name, method name).
+    pub methods: BTreeMap<(String, String), Method<'a>>,
+}
+
+impl<'a> Image<'a> {
+    /// Indexes `files`.
+    pub fn new(mut files: Vec<File<'a>>) -> Image<'a> {
+        files.sort_by(|a, b| a.name.cmp(b.name));
+        let mut image = Image {
+            by_name: files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.to_string(), i))
+                .collect(),
+            ..Image::default()
+        };
+        for (i, file) in files.iter().enumerate() {
+            image.index_file(i, file.proto);
+        }
+        image.files = files;
+        image
+    }
+
+    pub fn file(&self, index: usize) -> &File<'a> {
+        &self.files[index]
+    }
+
+    pub fn file_named(&self, name: &str) -> Option<&File<'a>> {
+        self.by_name.get(name).map(|&i| &self.files[i])
+    }
+
+    /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
+    pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
+        self.messages.get(type_name.trim_start_matches('.'))
+    }
+
+    /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
+    pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
+        self.enums.get(type_name.trim_start_matches('.'))
+    }
+
+    fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {
+        let package = proto.package();
+        for (i, m) in proto.message_type.iter().enumerate() {
+            self.index_message(file, m, vec![4, i as i32], qualify(package, m.name()));
+        }
+        for (i, e) in proto.enum_type.iter().enumerate() {
+            self.index_enum(file, e, vec![5, i as i32], qualify(package, e.name()));
+        }
+        for (i, s) in proto.service.iter().enumerate() {
+            let path = vec![6, i as i32];
+            let full_name = qualify(package, s.name());
+            for (j, m) in s.method.iter().enumerate() {
+                self.methods.insert(
+                    (full_name.clone(), m.name().to_string()),
+                    Method {
+                        file,
+                        proto: m,
+                        path: child(&path, 2, j),
+                        service_full_name: full_name.clone(),
+                        service_path: path.clone(),
+                    },
+                );
+            }
+            self.services.insert(
+                full_name.clone(),
+                Service {
+                    file,
+                    proto: s,
+                    path,
+                    full_name,
+                },
+            );
+        }
+        for (i, x) in proto.extension.iter().enumerate() {
+            self.index_extension(file, x, vec![7, i as i32], package, &[]);
+        }
+    }
+
+    fn index_message(
+        &mut self,
+        file: usize,
+        m: &'a DescriptorProto,
+        path: Vec<i32>,
+        full_name: String,
+    ) {
+        for (i, f) in m.field.iter().enumerate() {
+            self.fields.insert(
+                (full_name.clone(), f.number()),
+                Field {
+                    file,
+                    proto: f,
+                    path: child(&path, 2, i),
+                    message: Some(m),
+                    parent_full_name: full_name.clone(),
+                    parent_path: path.clone(),
+                },
+            );
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            self.oneofs.insert(
+                (full_name.clone(), o.name().to_string()),
+                Oneof {
+                    file,
+                    proto: o,
+                    path: child(&path, 8, i),
+                    index: i as i32,
+                    message: m,
+                    message_full_name: full_name.clone(),
+                    message_path: path.clone(),
+                },
+            );
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            self.index_message(
+                file,
+                n,
+                child(&path, 3, i),
+                format!("{full_name}.{}", n.name()),
+            );
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            self.index_enum(
+                file,
+                e,
+                child(&path, 4, i),
+                format!("{full_name}.{}", e.name()),
+            );
+        }
+        for (i, x) in m.extension.iter().enumerate() {
+            self.index_extension(file, x, child(&path, 6, i), &full_name, &path);
+        }
+        self.messages.insert(
+            full_name.clone(),
+            Message {
+                file,
+                proto: m,
+                path,
+                full_name,
+            },
+        );
+    }
+
+    fn index_extension(
+        &mut self,
+        file: usize,
+        x: &'a FieldDescriptorProto,
+        path: Vec<i32>,
+        scope: &str,
+        scope_path: &[i32],
+    ) {
+        let extendee = x.extendee().trim_start_matches('.').to_string();
+        self.extensions.insert(
+            (extendee, x.number()),
+            Field {
+                file,
+                proto: x,
+                path,
+                message: None,
+                parent_full_name: scope.to_string(),
+                parent_path: scope_path.to_vec(),
+            },
+        );
+    }
+
+    fn index_enum(
+        &mut self,
+        file: usize,
+        e: &'a EnumDescriptorProto,
+        path: Vec<i32>,
+        full_name: String,
+    ) {
+        for (i, v) in e.value.iter().enumerate() {
+            self.enum_values
+                .entry((full_name.clone(), v.number()))
+                .or_default()
+                .push(EnumValue {
+                    file,
+                    proto: v,
+                    path: child(&path, 2, i),
+                    enum_full_name: full_name.clone(),
+                    enum_path: path.clone(),
+                });
+        }
+        self.enums.insert(
+            full_name.clone(),
+            Enum {
+                file,
+                proto: e,
+                path,
+                full_name,
+            },
+        );
+    }
+}
+
+pub fn qualify(package: &str, name: &str) -> String {
+    if package.is_empty() {
+        name.to_string()
+    } else {
+        format!("{package}.{name}")
+    }
+}
+
+fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
+    let mut p = path.to_vec();
+    p.extend([field, index as i32]);
+    p
+}

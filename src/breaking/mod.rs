@@ -1,0 +1,314 @@
+//! `sous breaking`: the new schema compared with the one it replaces, module by module.
+//!
+//! Each side becomes an [`Image`]: a module's files (and the files they import), indexed by the
+//! keys buf pairs elements by. The engine pairs elements that exist on both sides and calls each
+//! enabled rule's hook for every pair; rules that look for deletions walk the two images
+//! themselves. Rules report at places of the new image and never compute positions.
+
+pub mod image;
+pub mod rules;
+
+use std::collections::BTreeSet;
+
+use crate::catalog::{self, Kind};
+use crate::config::{BreakingConfig, Workspace};
+use crate::finding::Finding;
+use crate::ignore;
+use crate::lint::Meta;
+use crate::schema::{Locations, Schema};
+pub use image::*;
+
+/// A breaking rule: hooks that default to doing nothing. The engine calls the element hooks once
+/// per pair of elements present on both sides (the old one first), and `check_images` once per
+/// module, for rules that look for what disappeared.
+pub trait Rule: Meta + Sync {
+    /// Files paired by import path.
+    fn check_file(&self, _cx: &mut Context, _old: &File, _new: &File) {}
+    /// Messages paired by full name, map entries included.
+    fn check_message(&self, _cx: &mut Context, _old: &Message, _new: &Message) {}
+    /// Message fields paired by message full name and number.
+    fn check_field(&self, _cx: &mut Context, _old: &Field, _new: &Field) {}
+    /// Oneofs paired by message full name and oneof name.
+    fn check_oneof(&self, _cx: &mut Context, _old: &Oneof, _new: &Oneof) {}
+    /// Extensions paired by extendee and number.
+    fn check_extension(&self, _cx: &mut Context, _old: &Field, _new: &Field) {}
+    /// Enums paired by full name.
+    fn check_enum(&self, _cx: &mut Context, _old: &Enum, _new: &Enum) {}
+    /// Enum values paired by enum full name and number: every value with that number on each
+    /// side (more than one when `allow_alias` is set).
+    fn check_enum_value(&self, _cx: &mut Context, _old: &[EnumValue], _new: &[EnumValue]) {}
+    /// Services paired by full name.
+    fn check_service(&self, _cx: &mut Context, _old: &Service, _new: &Service) {}
+    /// Methods paired by service full name and method name.
+    fn check_method(&self, _cx: &mut Context, _old: &Method, _new: &Method) {}
+    /// Both images whole, for rules about deletions and packages.
+    fn check_images(&self, _cx: &mut Context, _old: &Image, _new: &Image) {}
+}
+
+/// What a rule reports through.
+pub struct Context<'a> {
+    rule: &'static str,
+    config: &'a BreakingConfig,
+    old: &'a Image<'a>,
+    new: &'a Image<'a>,
+    findings: Vec<(Finding, Option<String>)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn config(&self) -> &BreakingConfig {
+        self.config
+    }
+
+    pub fn old(&self) -> &'a Image<'a> {
+        self.old
+    }
+
+    pub fn new_image(&self) -> &'a Image<'a> {
+        self.new
+    }
+
+    /// Reports at element `at` of the new image, or at a part of it (`suffix` appended to its
+    /// descriptor path, e.g. `[tag::FIELD_TYPE]`). A part the source does not spell out falls
+    /// back to the element itself.
+    pub fn report(&mut self, at: &impl Located, suffix: &[i32], message: impl Into<String>) {
+        let mut path = at.path().to_vec();
+        path.extend_from_slice(suffix);
+        let file = self.new.file(at.file());
+        let path = if suffix.is_empty() || file.locations.get(&path).is_some() {
+            path
+        } else {
+            at.path().to_vec()
+        };
+        self.report_at(at.file(), &path, message);
+    }
+
+    /// Reports at descriptor `path` of new file `file`; an empty path means the whole file
+    /// (printed at 1:1, as buf does).
+    pub fn report_at(&mut self, file: usize, path: &[i32], message: impl Into<String>) {
+        let f = self.new.file(file);
+        let message = message.into();
+        let finding = match (f.source, f.span(path)) {
+            (Some(source), Some(span)) => {
+                source.finding(span.start, span.end, self.rule, message)
+            }
+            (Some(source), None) => {
+                Finding::file_level(&source.file.display, self.rule, message)
+            }
+            (None, _) => Finding::file_level(f.name, self.rule, message),
+        };
+        let ignore_path = f.source.map(|s| s.file.workspace_path.clone());
+        self.findings.push((finding, ignore_path));
+    }
+
+    /// Reports something that has no place in the new image (a deleted file or package): no
+    /// path, as buf prints it. `ignore_path` is the workspace path `ignore` entries match.
+    pub fn report_nowhere(&mut self, ignore_path: Option<String>, message: impl Into<String>) {
+        let finding = Finding {
+            path: None,
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 1,
+            rule: self.rule.to_string(),
+            message: message.into(),
+        };
+        self.findings.push((finding, ignore_path));
+    }
+}
+
+/// One side of a comparison: its workspace (`None` for a descriptor set) and compiled files.
+pub struct Side<'a> {
+    pub workspace: Option<&'a Workspace>,
+    pub schema: &'a Schema,
+}
+
+/// How the sides are narrowed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub exclude_imports: bool,
+}
+
+/// Compares `new` with `old`, module by module. Modules pair by position in path order, as buf
+/// pairs them; the rules and ignores of the new side's module apply.
+pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, crate::Error> {
+    let rules = rules::all();
+    let new_ws = new
+        .workspace
+        .expect("the input side of a comparison is a workspace");
+    let old_modules = old.workspace.map_or(1, |ws| ws.modules.len());
+    let mut findings = Vec::new();
+    for (index, module) in new_ws.modules.iter().enumerate() {
+        if index >= old_modules {
+            break;
+        }
+        let config = &module.breaking;
+        let new_files = module_files(new, Some(index), options);
+        if !new_files.iter().any(|f| !f.is_import) {
+            continue;
+        }
+        let old_files = module_files(old, old.workspace.map(|_| index), options);
+        let keep = |f: &File| !(config.ignore_unstable_packages && is_unstable(f.package()));
+        let new_image = Image::new(new_files.into_iter().filter(keep).collect());
+        let old_image = Image::new(old_files.into_iter().filter(keep).collect());
+        let enabled = enabled_ids(config).map_err(|id| {
+            crate::Error::Usage(format!("{id:?} is not a known breaking rule or category"))
+        })?;
+        let ignores = ignore::PathIgnores::new(
+            Kind::Breaking,
+            config.version,
+            &config.ignore,
+            &config.ignore_only,
+        );
+        for &rule in rules.iter().filter(|r| enabled.contains(r.id())) {
+            let mut cx = Context {
+                rule: rule.id(),
+                config,
+                old: &old_image,
+                new: &new_image,
+                findings: Vec::new(),
+            };
+            compare(rule, &mut cx, &old_image, &new_image);
+            for (finding, path) in cx.findings {
+                if !path.is_some_and(|p| ignores.ignores(rule.id(), &p)) {
+                    findings.push(finding);
+                }
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// The rules a breaking configuration enables.
+pub fn enabled_ids(config: &BreakingConfig) -> Result<BTreeSet<&'static str>, String> {
+    catalog::enabled(
+        Kind::Breaking,
+        config.version,
+        config.use_.as_deref(),
+        &config.except,
+    )
+}
+
+/// The files of one module of a side (every file of a descriptor set when `module` is `None`),
+/// with the files they import unless imports are excluded.
+fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) -> Vec<File<'a>> {
+    let schema = side.schema;
+    let is_target = |name: &str| match schema.sources.get(name) {
+        Some(source) => source.file.is_target && (module.is_none() || source.file.module == module),
+        None => module.is_none(),
+    };
+    let mut chosen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = schema
+        .files
+        .iter()
+        .map(|f| f.name())
+        .filter(|n| is_target(n))
+        .collect();
+    let targets: BTreeSet<&str> = stack.iter().copied().collect();
+    if options.exclude_imports {
+        chosen = targets.clone();
+    } else {
+        while let Some(name) = stack.pop() {
+            if chosen.insert(name) {
+                if let Some(f) = schema.file(name) {
+                    stack.extend(f.dependency.iter().map(String::as_str));
+                }
+            }
+        }
+    }
+    chosen
+        .into_iter()
+        .filter_map(|name| {
+            let proto = schema.file(name)?;
+            Some(File {
+                proto,
+                name: proto.name(),
+                source: schema.sources.get(name).map(|s| s.as_ref()),
+                locations: Locations::new(proto),
+                is_import: !targets.contains(name),
+            })
+        })
+        .collect()
+}
+
+/// Whether a package's last component is an unstable version (`v1alpha1`, `v1beta1`, `v1test`).
+pub fn is_unstable(package: &str) -> bool {
+    let last = package.rsplit('.').next().unwrap_or("");
+    let Some(rest) = last.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    let tail = &rest[digits..];
+    ["alpha", "beta", "test"].iter().any(|w| {
+        tail.strip_prefix(w)
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// Calls `rule`'s hooks on every pair of elements present in both images.
+fn compare(rule: &dyn Rule, cx: &mut Context, old: &Image, new: &Image) {
+    for (i, new_file) in new.files.iter().enumerate() {
+        let _ = i;
+        if let Some(old_file) = old.file_named(new_file.name) {
+            rule.check_file(cx, old_file, new_file);
+        }
+    }
+    for (key, n) in &new.messages {
+        if let Some(o) = old.messages.get(key) {
+            rule.check_message(cx, o, n);
+        }
+    }
+    for (key, n) in &new.fields {
+        if let Some(o) = old.fields.get(key) {
+            rule.check_field(cx, o, n);
+        }
+    }
+    for (key, n) in &new.oneofs {
+        if let Some(o) = old.oneofs.get(key) {
+            rule.check_oneof(cx, o, n);
+        }
+    }
+    for (key, n) in &new.extensions {
+        if let Some(o) = old.extensions.get(key) {
+            rule.check_extension(cx, o, n);
+        }
+    }
+    for (key, n) in &new.enums {
+        if let Some(o) = old.enums.get(key) {
+            rule.check_enum(cx, o, n);
+        }
+    }
+    for (key, n) in &new.enum_values {
+        if let Some(o) = old.enum_values.get(key) {
+            rule.check_enum_value(cx, o, n);
+        }
+    }
+    for (key, n) in &new.services {
+        if let Some(o) = old.services.get(key) {
+            rule.check_service(cx, o, n);
+        }
+    }
+    for (key, n) in &new.methods {
+        if let Some(o) = old.methods.get(key) {
+            rule.check_method(cx, o, n);
+        }
+    }
+    rule.check_images(cx, old, new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_unstable;
+
+    #[test]
+    fn unstable_packages() {
+        for p in ["a.v1alpha1", "a.v1beta", "v2test1", "a.b.v1test"] {
+            assert!(is_unstable(p), "{p}");
+        }
+        for p in ["a.v1", "a.alpha", "", "a.v1beta1x", "a.vbeta1"] {
+            assert!(!is_unstable(p), "{p}");
+        }
+    }
+}

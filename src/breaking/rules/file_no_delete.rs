@@ -1,0 +1,20 @@
+use crate::breaking::{Context, Image, Rule};
+use crate::declare_rule;
+
+declare_rule!(FileNoDelete, "FILE_NO_DELETE");
+
+impl Rule for FileNoDelete {
+    fn check_images(&self, cx: &mut Context, old: &Image, new: &Image) {
+        for file in &old.files {
+            if new.file_named(file.name).is_none() {
+                cx.report_nowhere(
+                    file.source.map(|s| s.file.workspace_path.clone()),
+                    format!(
+                        "file {:?} was deleted: code that imports it no longer compiles; keep the file (it may be empty of definitions) or move it with a deprecation period",
+                        file.name
+                    ),
+                );
+            }
+        }
+    }
+}
