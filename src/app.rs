@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use crate::catalog::{self, Kind};
 use crate::against::{self, Against, GitSide, Loaded};
+use crate::catalog::{self, Kind};
 use crate::cli::{
-    BreakingArgs, Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat, LsRulesArgs,
+    BreakingArgs, BuildArgs, Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat,
+    LsRulesArgs,
 };
 use crate::config::{clean, Version, Workspace};
 use crate::error::{Error, Result};
@@ -33,6 +34,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let result = match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Breaking(args) => run_breaking(&args),
+        Command::Build(args) => run_build(&args),
         Command::Config(ConfigCommand::LsLintRules(args)) => ls_rules(Kind::Lint, &args),
         Command::Config(ConfigCommand::LsBreakingRules(args)) => ls_rules(Kind::Breaking, &args),
         Command::Explain { rule } => explain(&rule),
@@ -215,6 +217,42 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     };
     let findings = breaking::run(&new_side, &old_side, options)?;
     print_findings(args.error_format, findings)
+}
+
+/// Writes the compiled input as a `FileDescriptorSet`: targets and (unless excluded) their
+/// imports, dependencies first, as `buf build -o` and `protoc --include_imports` order them.
+fn run_build(args: &BuildArgs) -> Result<i32> {
+    use prost::Message as _;
+    let (resolved, schema) = compile_input(&args.input)?;
+    if !schema.errors.is_empty() {
+        return print_findings(
+            args.error_format,
+            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+        );
+    }
+    let targets: std::collections::HashSet<&str> = schema
+        .sources
+        .values()
+        .filter(|s| s.file.is_target)
+        .map(|s| s.file.name.as_str())
+        .collect();
+    let mut set = prost_types::FileDescriptorSet::default();
+    for file in &schema.files {
+        if args.exclude_imports && !targets.contains(file.name()) {
+            continue;
+        }
+        let mut file = file.clone();
+        if args.exclude_source_info {
+            file.source_code_info = None;
+        }
+        set.file.push(file);
+    }
+    let bytes = set.encode_to_vec();
+    // Written next to the destination and renamed, so a failed run never leaves half a file.
+    let tmp = args.output.with_extension("sous-tmp");
+    std::fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &args.output).map_err(|e| Error::io(&args.output, e))?;
+    Ok(EXIT_OK)
 }
 
 /// Reads and compiles what `--against` names.

@@ -23,6 +23,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Compare with a git revision, directory or descriptor set and report breaking changes
     Breaking(BreakingArgs),
+    /// Compile the input and write it as a descriptor set (a baseline for breaking --against)
+    Build(BuildArgs),
     /// Inspect configuration
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -79,6 +81,24 @@ pub struct BreakingArgs {
     #[arg(long)]
     pub limit_to_input_files: bool,
     /// How findings are printed
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
+    pub error_format: ErrorFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the FileDescriptorSet (binary protobuf, like `buf build -o x.binpb`)
+    #[arg(short = 'o', long)]
+    pub output: PathBuf,
+    /// Leave out the files the input imports
+    #[arg(long)]
+    pub exclude_imports: bool,
+    /// Leave out source code info (comments and positions)
+    #[arg(long)]
+    pub exclude_source_info: bool,
+    /// How compile errors are printed
     #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
     pub error_format: ErrorFormat,
 }

@@ -32,14 +32,18 @@ impl Finding {
         }
     }
 
-    /// buf's text line: `path:line:column:message`, or the message alone without a path.
+    /// buf's text line: `path:line:column:message`; buf writes `<input>` for the path of a
+    /// finding about no file.
     pub fn to_text(&self) -> String {
         match &self.path {
             Some(path) => format!(
                 "{path}:{}:{}:{}",
                 self.start_line, self.start_column, self.message
             ),
-            None => self.message.clone(),
+            None => format!(
+                "<input>:{}:{}:{}",
+                self.start_line, self.start_column, self.message
+            ),
         }
     }
 

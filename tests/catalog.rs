@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 
-/// (id, categories, default) rows of a reference TSV.
-fn reference(version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
+/// (id, categories, default) rows of a reference TSV; `kind` is `lint` or `breaking`.
+fn reference(kind: &str, version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
     let text = std::fs::read_to_string(root().join(format!(
-        "tests/reference/buf-1.75.0-lint-rules-{version}.tsv"
+        "tests/reference/buf-1.75.0-{kind}-rules-{version}.tsv"
     )))
     .unwrap();
     text.lines()
@@ -28,12 +28,12 @@ fn reference(version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
         .collect()
 }
 
-fn listed(version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
+fn listed(kind: &str, version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
     let out = sous(
         &root(),
         &[
             "config",
-            "ls-lint-rules",
+            &format!("ls-{kind}-rules"),
             "--version",
             version,
             "--format",
@@ -62,16 +62,60 @@ fn listed(version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
 
 #[test]
 fn rule_lists_match_buf() {
-    for version in ["v1", "v2"] {
-        assert_eq!(
-            listed(version),
-            reference(version),
-            "ls-lint-rules --version {version} differs from buf 1.75.0"
-        );
+    for kind in ["lint", "breaking"] {
+        for version in ["v1", "v2"] {
+            assert_eq!(
+                listed(kind, version),
+                reference(kind, version),
+                "ls-{kind}-rules --version {version} differs from buf 1.75.0"
+            );
+        }
+        assert_eq!(listed(kind, "v1beta1"), v1beta1(kind));
     }
-    let text =
-        std::fs::read_to_string(root().join("tests/reference/buf-1.75.0-lint-rules-v1beta1.jsonl"))
+}
+
+/// The rule order of `ls-{kind}-rules`, which must be buf's.
+#[test]
+fn rule_lists_are_in_buf_order() {
+    for kind in ["lint", "breaking"] {
+        for version in ["v1", "v2"] {
+            let out = sous(
+                &root(),
+                &[
+                    "config",
+                    &format!("ls-{kind}-rules"),
+                    "--version",
+                    version,
+                    "--include-deprecated",
+                    "--format",
+                    "json",
+                ],
+            );
+            let ours: Vec<String> = out
+                .stdout
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+                .map(|s| s.trim_matches('"').to_string())
+                .collect();
+            let text = std::fs::read_to_string(root().join(format!(
+                "tests/reference/buf-1.75.0-{kind}-rules-{version}.tsv"
+            )))
             .unwrap();
+            let theirs: Vec<String> = text
+                .lines()
+                .skip(1)
+                .map(|l| l.split('\t').next().unwrap().to_string())
+                .collect();
+            assert_eq!(ours, theirs, "ls-{kind}-rules --version {version} order");
+        }
+    }
+}
+
+fn v1beta1(kind: &str) -> BTreeMap<String, (Vec<String>, bool)> {
+    let text = std::fs::read_to_string(root().join(format!(
+        "tests/reference/buf-1.75.0-{kind}-rules-v1beta1.jsonl"
+    )))
+    .unwrap();
     let v1beta1: BTreeMap<String, (Vec<String>, bool)> = text
         .lines()
         .map(|l| {
@@ -86,7 +130,7 @@ fn rule_lists_match_buf() {
             )
         })
         .collect();
-    assert_eq!(listed("v1beta1"), v1beta1);
+    v1beta1
 }
 
 /// Each lint entry: front matter, then `# ID`, and the sections every entry has.
@@ -101,17 +145,30 @@ fn entries_have_their_sections() {
             .unwrap()
             .to_string_lossy()
             .to_string();
-        if !text.contains("\nkind: lint\n") {
-            continue;
+        let sections: Vec<String> = if text.contains("\nkind: lint\n") {
+            vec![
+                format!("# {id}\n"),
+                "## What it checks".into(),
+                "## Why it matters".into(),
+                "## Example".into(),
+                "```proto bad".into(),
+                "```proto good".into(),
+            ]
+        } else {
+            vec![
+                format!("# {id}\n"),
+                "## What it checks".into(),
+                "## Who breaks".into(),
+                "## Example".into(),
+                "```proto old".into(),
+                "```proto new".into(),
+                "## How to fix".into(),
+            ]
+        };
+        if text.contains("\nTODO\n") {
+            failures.push(format!("rules/{id}.md is a TODO"));
         }
-        for section in [
-            format!("# {id}\n"),
-            "## What it checks".into(),
-            "## Why it matters".into(),
-            "## Example".into(),
-            "```proto bad".into(),
-            "```proto good".into(),
-        ] {
+        for section in sections {
             if !text.contains(&section) {
                 failures.push(format!("rules/{id}.md lacks {section:?}"));
             }
@@ -264,5 +321,120 @@ fn every_catalog_rule_is_implemented() {
     assert!(
         missing.is_empty(),
         "catalog rules without code: {missing:?}"
+    );
+}
+
+/// The `proto <tag>` blocks of a breaking entry (`old`, `new`, `ok`), in order.
+fn breaking_examples(markdown: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        let Some(tag) = line.trim().strip_prefix("```proto ") else {
+            continue;
+        };
+        let text: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        out.push((tag.trim().to_string(), text.join("\n") + "\n"));
+    }
+    out
+}
+
+/// A breaking entry's `new` block breaks its `old` block under the rule, and its `ok` block
+/// (a safe way to make the change, when there is one) does not.
+#[test]
+fn breaking_examples_do_what_they_say() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let id = entry
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if !text.contains("\nkind: breaking\n") || text.contains("\nTODO\n") {
+            continue;
+        }
+        let version = if text.contains("\n  v2:") { "v2" } else { "v1" };
+        let blocks = breaking_examples(&text);
+        let Some((_, old)) = blocks.iter().find(|(t, _)| t == "old") else {
+            failures.push(format!("{id}: no `proto old` example"));
+            continue;
+        };
+        // A deprecated rule without a replacement never reports: its example shows what it
+        // used to catch.
+        let never_reports =
+            text.contains("\ndeprecated: true\n") && !text.contains("\nreplacements:");
+        for (tag, new) in blocks.iter().filter(|(t, _)| t == "new" || t == "ok") {
+            let dir = tempfile::tempdir().unwrap();
+            for (side, body) in [("old", old), ("new", new)] {
+                let d = dir.path().join(side);
+                std::fs::create_dir_all(&d).unwrap();
+                std::fs::write(
+                    d.join("buf.yaml"),
+                    format!("version: {version}\nbreaking:\n  use: [{id}]\n"),
+                )
+                .unwrap();
+                std::fs::write(d.join("example.proto"), body).unwrap();
+            }
+            let out = sous(
+                dir.path(),
+                &[
+                    "breaking",
+                    "new",
+                    "--against",
+                    "old",
+                    "--error-format",
+                    "json",
+                ],
+            );
+            checked += 1;
+            if out.code != 0 && out.code != 100 || out.stdout.contains("\"COMPILE\"") {
+                failures.push(format!(
+                    "{id}: the {tag} example does not compile: {}{}",
+                    out.stdout, out.stderr
+                ));
+                continue;
+            }
+            let fired = keys(&out.stdout).iter().any(|k| k.5 == id);
+            match (tag.as_str(), fired) {
+                ("new", false) if !never_reports => {
+                    failures.push(format!("{id}: the new example does not trigger the rule"))
+                }
+                ("ok", true) => failures.push(format!(
+                    "{id}: the ok example triggers the rule: {}",
+                    out.stdout
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every breaking rule in the catalog has code.
+#[test]
+fn every_breaking_rule_is_implemented() {
+    let implemented: Vec<String> = sous::breaking::rules::all()
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let id = entry
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if text.contains("\nkind: breaking\n") && !implemented.contains(&id) {
+            missing.push(id);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "breaking rules without code: {missing:?}"
     );
 }

@@ -1,0 +1,378 @@
+//! `sous breaking --against` a git revision, on repositories built in temporary directories with
+//! git2: every way to name a revision, buf's git syntax (compared with the real buf), and the
+//! edge cases that must end with a clear message and exit code 1.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use git2::{Repository, Signature};
+
+const V1: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";
+const V2: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n}\n";
+const OTHER: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Other {}\n";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Stages everything in the working tree and commits it on HEAD.
+fn commit(repo: &Repository, message: &str) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"].iter(), None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("t", "t@example.com").unwrap();
+    let parents: Vec<git2::Commit> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let parents: Vec<&git2::Commit> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+}
+
+/// A repository whose `main` has two commits: v1 (Order with `note`, plus other.proto) tagged
+/// `v1`, then v2 (`note` deleted). The working tree is at v2 with other.proto deleted.
+fn history() -> (tempfile::TempDir, Repository, git2::Oid) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init_opts(
+        dir.path(),
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    write(dir.path(), "proto/buf.yaml", "version: v2\n");
+    write(dir.path(), "proto/acme/v1/order.proto", V1);
+    write(dir.path(), "proto/acme/v1/other.proto", OTHER);
+    let first = commit(&repo, "v1");
+    repo.tag_lightweight("v1", &repo.find_object(first, None).unwrap(), false)
+        .unwrap();
+    write(dir.path(), "proto/acme/v1/order.proto", V2);
+    commit(&repo, "v2");
+    std::fs::remove_file(dir.path().join("proto/acme/v1/other.proto")).unwrap();
+    (dir, repo, first)
+}
+
+fn types(stdout: &str) -> Vec<String> {
+    keys(stdout).into_iter().map(|k| k.5).collect()
+}
+
+fn breaking(cwd: &Path, input: &str, against: &str) -> Output {
+    sous(
+        cwd,
+        &[
+            "breaking",
+            input,
+            "--against",
+            against,
+            "--error-format",
+            "json",
+        ],
+    )
+}
+
+#[test]
+fn every_way_to_name_a_revision() {
+    let (dir, _repo, first) = history();
+    let sha = first.to_string();
+    // Against HEAD (v2): only the working tree's deletion of other.proto.
+    let out = breaking(dir.path(), "proto", "HEAD");
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(types(&out.stdout), ["FILE_NO_DELETE"]);
+    // Against v1, named every way: the field deletion too.
+    for rev in ["v1", "HEAD~1", "main~1", &sha, &sha[..8], "refs/tags/v1"] {
+        let out = breaking(dir.path(), "proto", rev);
+        assert_eq!(out.code, 100, "{rev}: {}", out.stderr);
+        let t = types(&out.stdout);
+        assert!(
+            t.contains(&"FILE_NO_DELETE".to_string()) && t.contains(&"FIELD_NO_DELETE".to_string()),
+            "{rev}: {}",
+            out.stdout
+        );
+    }
+    // The input's place in the repository is kept: run from inside proto/ too.
+    let out = breaking(&dir.path().join("proto"), ".", "v1");
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(out.stdout.contains("\"acme/v1/order.proto\""));
+}
+
+#[test]
+fn buf_git_syntax_matches_buf() {
+    let (dir, _repo, first) = history();
+    let sha = first.to_string();
+    for against in [
+        ".git#branch=main,subdir=proto".to_string(),
+        ".git#tag=v1,subdir=proto".to_string(),
+        ".git#ref=HEAD~1,subdir=proto".to_string(),
+        format!(".git#commit={sha},subdir=proto"),
+        ".git#branch=main,subdir=proto,depth=1".to_string(),
+    ] {
+        let ours = breaking(dir.path(), "proto", &against);
+        let theirs = buf(
+            dir.path(),
+            &[
+                "breaking",
+                "proto",
+                "--against",
+                &against,
+                "--error-format",
+                "json",
+            ],
+        );
+        assert_eq!(
+            ours.code, theirs.code,
+            "{against}: {}{}",
+            ours.stderr, theirs.stderr
+        );
+        assert_eq!(
+            keys(&ours.stdout),
+            keys(&theirs.stdout),
+            "{against}\nsous: {}\nbuf: {}",
+            ours.stdout,
+            theirs.stdout
+        );
+        assert!(!ours.stdout.is_empty(), "{against}");
+    }
+}
+
+#[test]
+fn the_working_tree_is_untouched() {
+    let (dir, repo, _) = history();
+    let status = |repo: &Repository| -> Vec<(String, git2::Status)> {
+        repo.statuses(None)
+            .unwrap()
+            .iter()
+            .map(|s| (s.path().unwrap().to_string(), s.status()))
+            .collect()
+    };
+    let before = status(&repo);
+    let head = repo.head().unwrap().target();
+    let out = breaking(dir.path(), "proto", "v1");
+    assert_eq!(out.code, 100);
+    assert_eq!(status(&repo), before);
+    assert_eq!(repo.head().unwrap().target(), head);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "nothing written next to the input: {names:?}"
+    );
+}
+
+#[test]
+fn merges_and_branches() {
+    let (dir, repo, first) = history();
+    // A side branch from v1 that adds a message, merged into main.
+    let v1 = repo.find_commit(first).unwrap();
+    repo.branch("side", &v1, false).unwrap();
+    let sig = Signature::now("t", "t@example.com").unwrap();
+    let mut index = repo.index().unwrap();
+    let side_blob = repo
+        .blob(b"syntax = \"proto3\";\npackage acme.v1;\nmessage Side {}\n")
+        .unwrap();
+    let mut builder = repo.treebuilder(Some(&v1.tree().unwrap())).unwrap();
+    let proto = v1.tree().unwrap().get_path(Path::new("proto")).unwrap();
+    let mut proto_builder = repo
+        .treebuilder(Some(&repo.find_tree(proto.id()).unwrap()))
+        .unwrap();
+    proto_builder
+        .insert("side.proto", side_blob, 0o100644)
+        .unwrap();
+    builder
+        .insert("proto", proto_builder.write().unwrap(), 0o040000)
+        .unwrap();
+    let side_tree = repo.find_tree(builder.write().unwrap()).unwrap();
+    let side = repo
+        .commit(
+            Some("refs/heads/side"),
+            &sig,
+            &sig,
+            "side",
+            &side_tree,
+            &[&v1],
+        )
+        .unwrap();
+    let main = repo.head().unwrap().peel_to_commit().unwrap();
+    let side_commit = repo.find_commit(side).unwrap();
+    let mut merged = repo.merge_commits(&main, &side_commit, None).unwrap();
+    let tree = repo
+        .find_tree(merged.write_tree_to(&repo).unwrap())
+        .unwrap();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        "merge side",
+        &tree,
+        &[&main, &side_commit],
+    )
+    .unwrap();
+    index.read(true).unwrap();
+    assert!(!merged.has_conflicts());
+    // The working tree lacks side.proto and other.proto: both are deletions against the merge
+    // (HEAD) and against the side branch; against HEAD^1 (main before the merge), only other.
+    let count = |rev: &str| {
+        let out = breaking(dir.path(), "proto", rev);
+        assert_eq!(out.code, 100, "{rev}: {}", out.stderr);
+        out.stdout
+            .lines()
+            .filter(|l| l.contains("\"FILE_NO_DELETE\""))
+            .count()
+    };
+    assert_eq!(count("HEAD"), 2);
+    assert_eq!(count("side"), 2);
+    assert_eq!(count("HEAD^1"), 1);
+}
+
+fn assert_error(out: &Output, needles: &[&str]) {
+    assert_eq!(
+        out.code, 1,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", out.stdout);
+    for n in needles {
+        assert!(out.stderr.contains(n), "stderr lacks {n:?}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn a_revision_that_does_not_exist() {
+    let (dir, _repo, _) = history();
+    assert_error(
+        &breaking(dir.path(), "proto", "nope"),
+        &["\"nope\"", "not found"],
+    );
+    assert_error(
+        &breaking(dir.path(), "proto", ".git#branch=nope"),
+        &["\"nope\"", "not found"],
+    );
+}
+
+#[test]
+fn a_shallow_clone_that_lacks_the_revision() {
+    let (dir, _repo, _) = history();
+    let clone = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", dir.path().display()))
+        .arg(clone.path().join("c"))
+        .status()
+        .expect("git is installed");
+    assert!(status.success());
+    let c = clone.path().join("c");
+    assert_error(
+        &breaking(&c, "proto", "HEAD~1"),
+        &["shallow", "fetch-depth: 0"],
+    );
+    assert_error(&breaking(&c, "proto", "v1"), &["shallow", "git fetch"]);
+    // What the clone has works.
+    let out = breaking(&c, "proto", "HEAD");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn input_outside_any_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.proto", V1);
+    assert_error(
+        &breaking(dir.path(), ".", "main"),
+        &["not inside a git repository"],
+    );
+}
+
+#[test]
+fn a_bare_repository() {
+    let (dir, _repo, _) = history();
+    let bare = tempfile::tempdir().unwrap();
+    let bare_path = bare.path().join("b.git");
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--bare"])
+        .arg(dir.path())
+        .arg(&bare_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Read by buf's syntax, a bare repository is a fine against side.
+    let against = format!("{}#tag=v1,subdir=proto", bare_path.display());
+    let out = breaking(dir.path(), "proto", &against);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(types(&out.stdout).contains(&"FIELD_NO_DELETE".to_string()));
+    // An input inside a bare repository has no working tree to compare.
+    write(&bare_path, "proto/a.proto", V1);
+    assert_error(&breaking(&bare_path, "proto", "main"), &["bare repository"]);
+}
+
+#[test]
+fn a_worktree() {
+    let (dir, repo, _) = history();
+    let wt_dir = tempfile::tempdir().unwrap();
+    let path = wt_dir.path().join("wt");
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let branch = repo.branch("wt", &head, false).unwrap();
+    let mut opts = git2::WorktreeAddOptions::new();
+    let reference = branch.into_reference();
+    opts.reference(Some(&reference));
+    repo.worktree("wt", &path, Some(&opts)).unwrap();
+    std::fs::remove_file(path.join("proto/acme/v1/order.proto")).unwrap();
+    let out = breaking(&path, "proto", "main");
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(types(&out.stdout), ["FILE_NO_DELETE"]);
+    let _ = dir;
+}
+
+#[test]
+fn a_subdir_missing_at_the_revision() {
+    let (dir, _repo, _) = history();
+    assert_error(
+        &breaking(dir.path(), "proto", ".git#branch=main,subdir=nowhere"),
+        &["\"nowhere\"", "does not exist", "main"],
+    );
+}
+
+#[test]
+fn the_against_side_does_not_compile() {
+    let (dir, repo, _) = history();
+    write(
+        dir.path(),
+        "proto/acme/v1/order.proto",
+        "syntax = \"proto3\";\nmessage {\n",
+    );
+    commit(&repo, "broken");
+    write(dir.path(), "proto/acme/v1/order.proto", V2);
+    assert_error(
+        &breaking(dir.path(), "proto", "HEAD"),
+        &["against side (HEAD)", "HEAD:proto/acme/v1/order.proto"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_repository_owned_by_another_user() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, _repo, _) = history();
+    // Only root can give files away; elsewhere this case cannot be built.
+    if std::fs::metadata(dir.path()).unwrap().uid() != 0 {
+        return;
+    }
+    let status = std::process::Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = breaking(dir.path(), "proto", "HEAD");
+    assert_error(&out, &["owned by another user", "safe.directory"]);
+}
