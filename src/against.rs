@@ -55,7 +55,11 @@ impl Against {
             }
             let mut rev = None;
             let mut subdir = ".".to_string();
-            for kv in options.split(',').map(str::trim).filter(|kv| !kv.is_empty()) {
+            for kv in options
+                .split(',')
+                .map(str::trim)
+                .filter(|kv| !kv.is_empty())
+            {
                 let (k, v) = kv.split_once('=').ok_or_else(|| {
                     Error::Usage(format!(
                         "--against {value:?}: option {kv:?} is not KEY=VALUE"
@@ -178,8 +182,7 @@ impl GitSide {
             ))
         })?;
         let workdir = std::fs::canonicalize(workdir).map_err(|e| Error::io(workdir, e))?;
-        let input_abs =
-            std::fs::canonicalize(input_dir).map_err(|e| Error::io(input_dir, e))?;
+        let input_abs = std::fs::canonicalize(input_dir).map_err(|e| Error::io(input_dir, e))?;
         let subdir = input_abs
             .strip_prefix(&workdir)
             .map(crate::config::clean)
@@ -404,7 +407,9 @@ fn resolve(repo: &Repository, rev: &str) -> Result<git2::Oid> {
                     rev.trim_start_matches("origin/").split(['~', '^']).next().unwrap_or(rev)
                 ));
             } else {
-                message.push_str(": check the name with `git rev-parse`, or fetch it first (`git fetch origin`)");
+                message.push_str(
+                    ": check the name with `git rev-parse`, or fetch it first (`git fetch origin`)",
+                );
             }
             Err(Error::Input(message))
         }

@@ -174,8 +174,19 @@ pub fn expand(
             .filter(|e| e.kind == kind && e.exists_in(version))
         {
             if e.id == id || e.categories(version).iter().any(|c| c == id) {
-                out.insert(e.id.as_str());
                 found = true;
+                // buf parity: a deprecated rule with replacements (FIELD_SAME_LABEL) runs as its
+                // replacements, under their IDs, wherever it is named: use, except, ignore_only.
+                if e.replacements.is_empty() {
+                    out.insert(e.id.as_str());
+                } else {
+                    out.extend(
+                        e.replacements
+                            .iter()
+                            .filter_map(|r| get(r))
+                            .map(|r| r.id.as_str()),
+                    );
+                }
             }
         }
         if !found {

@@ -21,7 +21,14 @@ fn breaking_rule_fixtures() {
         };
         let out = sous(
             &dir,
-            &["breaking", "new", "--against", "old", "--error-format", "json"],
+            &[
+                "breaking",
+                "new",
+                "--against",
+                "old",
+                "--error-format",
+                "json",
+            ],
         );
         assert!(
             out.code == 0 || out.code == 100,

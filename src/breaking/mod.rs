@@ -51,7 +51,11 @@ pub struct Context<'a> {
     config: &'a BreakingConfig,
     old: &'a Image<'a>,
     new: &'a Image<'a>,
-    findings: Vec<(Finding, Option<String>)>,
+    /// Each finding with the workspace paths `ignore` entries match (any one hides it).
+    findings: Vec<(Finding, Vec<String>)>,
+    /// While an element hook runs: the old element's file. buf lets `ignore` entries that match
+    /// it hide the finding too (an element that moved from an ignored file).
+    paired_old_file: Option<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -88,16 +92,38 @@ impl<'a> Context<'a> {
         let f = self.new.file(file);
         let message = message.into();
         let finding = match (f.source, f.span(path)) {
-            (Some(source), Some(span)) => {
-                source.finding(span.start, span.end, self.rule, message)
-            }
-            (Some(source), None) => {
-                Finding::file_level(&source.file.display, self.rule, message)
-            }
+            (Some(source), Some(span)) => source.finding(span.start, span.end, self.rule, message),
+            (Some(source), None) => Finding::file_level(&source.file.display, self.rule, message),
             (None, _) => Finding::file_level(f.name, self.rule, message),
         };
-        let ignore_path = f.source.map(|s| s.file.workspace_path.clone());
-        self.findings.push((finding, ignore_path));
+        let ignore_paths = f.source.map(|s| s.file.workspace_path.clone());
+        self.findings
+            .push((finding, ignore_paths.into_iter().collect()));
+        if let Some(old_file) = self.paired_old_file {
+            self.also_ignored_by(old_file);
+        }
+    }
+
+    /// Reports at byte range `span` of new file `file`: for a place the source index does not
+    /// record as one location (a whole `default = ...` option, whose recorded span is the value).
+    pub fn report_span(
+        &mut self,
+        file: usize,
+        span: crate::schema::Span,
+        message: impl Into<String>,
+    ) {
+        let f = self.new.file(file);
+        let message = message.into();
+        let finding = match f.source {
+            Some(source) => source.finding(span.start, span.end, self.rule, message),
+            None => Finding::file_level(f.name, self.rule, message),
+        };
+        let ignore_paths = f.source.map(|s| s.file.workspace_path.clone());
+        self.findings
+            .push((finding, ignore_paths.into_iter().collect()));
+        if let Some(old_file) = self.paired_old_file {
+            self.also_ignored_by(old_file);
+        }
     }
 
     /// Reports something that has no place in the new image (a deleted file or package): no
@@ -112,7 +138,44 @@ impl<'a> Context<'a> {
             rule: self.rule.to_string(),
             message: message.into(),
         };
-        self.findings.push((finding, ignore_path));
+        self.findings
+            .push((finding, ignore_path.into_iter().collect()));
+    }
+
+    /// Like [`Context::report`], for a finding about an element of old file `old_file`
+    /// (an index into the old image) that now lives elsewhere: `ignore` entries that match the
+    /// old file hide it too, as buf matches both.
+    pub fn report_with_old(
+        &mut self,
+        old_file: usize,
+        at: &impl Located,
+        suffix: &[i32],
+        message: impl Into<String>,
+    ) {
+        self.report(at, suffix, message);
+        self.also_ignored_by(old_file);
+    }
+
+    /// Like [`Context::report_at`], also hidden by `ignore` entries matching old file
+    /// `old_file`.
+    pub fn report_at_with_old(
+        &mut self,
+        old_file: usize,
+        file: usize,
+        path: &[i32],
+        message: impl Into<String>,
+    ) {
+        self.report_at(file, path, message);
+        self.also_ignored_by(old_file);
+    }
+
+    fn also_ignored_by(&mut self, old_file: usize) {
+        let old = self.old.file(old_file).source;
+        if let (Some(source), Some((_, paths))) = (old, self.findings.last_mut()) {
+            if !paths.contains(&source.file.workspace_path) {
+                paths.push(source.file.workspace_path.clone());
+            }
+        }
     }
 }
 
@@ -166,10 +229,11 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
                 old: &old_image,
                 new: &new_image,
                 findings: Vec::new(),
+                paired_old_file: None,
             };
             compare(rule, &mut cx, &old_image, &new_image);
-            for (finding, path) in cx.findings {
-                if !path.is_some_and(|p| ignores.ignores(rule.id(), &p)) {
+            for (finding, paths) in cx.findings {
+                if !paths.iter().any(|p| ignores.ignores(rule.id(), p)) {
                     findings.push(finding);
                 }
             }
@@ -252,49 +316,59 @@ fn compare(rule: &dyn Rule, cx: &mut Context, old: &Image, new: &Image) {
     for (i, new_file) in new.files.iter().enumerate() {
         let _ = i;
         if let Some(old_file) = old.file_named(new_file.name) {
+            cx.paired_old_file = old.by_name.get(old_file.name).copied();
             rule.check_file(cx, old_file, new_file);
         }
     }
     for (key, n) in &new.messages {
         if let Some(o) = old.messages.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_message(cx, o, n);
         }
     }
     for (key, n) in &new.fields {
         if let Some(o) = old.fields.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_field(cx, o, n);
         }
     }
     for (key, n) in &new.oneofs {
         if let Some(o) = old.oneofs.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_oneof(cx, o, n);
         }
     }
     for (key, n) in &new.extensions {
         if let Some(o) = old.extensions.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_extension(cx, o, n);
         }
     }
     for (key, n) in &new.enums {
         if let Some(o) = old.enums.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_enum(cx, o, n);
         }
     }
     for (key, n) in &new.enum_values {
         if let Some(o) = old.enum_values.get(key) {
+            cx.paired_old_file = o.first().map(|v| v.file);
             rule.check_enum_value(cx, o, n);
         }
     }
     for (key, n) in &new.services {
         if let Some(o) = old.services.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_service(cx, o, n);
         }
     }
     for (key, n) in &new.methods {
         if let Some(o) = old.methods.get(key) {
+            cx.paired_old_file = Some(o.file);
             rule.check_method(cx, o, n);
         }
     }
+    cx.paired_old_file = None;
     rule.check_images(cx, old, new);
 }
 

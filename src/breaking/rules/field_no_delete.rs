@@ -1,28 +1,27 @@
+//! FIELD_NO_DELETE: a field of a message (paired by full name, in any file) must keep its number.
+
+use super::reserved_common::deleted_fields;
 use crate::breaking::{Context, Message, Rule};
 use crate::declare_rule;
 
 declare_rule!(FieldNoDelete, "FIELD_NO_DELETE");
 
 impl Rule for FieldNoDelete {
+    // buf parity: reported at the whole message of the new image, map entries included (a map
+    // entry replaced by a hand-written message of the same name is compared too); fields of a
+    // deleted message are not reported, and neither are extensions.
     fn check_message(&self, cx: &mut Context, old: &Message, new: &Message) {
-        if old.is_map_entry() {
-            return;
-        }
-        for field in &old.proto.field {
-            if !new.proto.field.iter().any(|f| f.number() == field.number()) {
-                cx.report(
-                    new,
-                    &[],
-                    format!(
-                        "field {} {:?} of message {:?} was deleted: reserve it with `reserved {};` and `reserved {:?};` so neither is reused",
-                        field.number(),
-                        field.name(),
-                        new.full_name,
-                        field.number(),
-                        field.name(),
-                    ),
-                );
-            }
+        for field in deleted_fields(old.proto, new.proto) {
+            cx.report(
+                new,
+                &[],
+                format!(
+                    "field {} {:?} of message {:?} was deleted: restore it and mark it `[deprecated = true]` instead, since code that uses it no longer compiles",
+                    field.number(),
+                    field.name(),
+                    new.full_name,
+                ),
+            );
         }
     }
 }

@@ -1,3 +1,5 @@
+//! FILE_NO_DELETE: every file of the old image (imports included, unless excluded) is still in
+//! the new one, by import path.
 use crate::breaking::{Context, Image, Rule};
 use crate::declare_rule;
 
@@ -7,10 +9,12 @@ impl Rule for FileNoDelete {
     fn check_images(&self, cx: &mut Context, old: &Image, new: &Image) {
         for file in &old.files {
             if new.file_named(file.name).is_none() {
+                // A deleted file has no place in the new image; `ignore` entries match its old
+                // path.
                 cx.report_nowhere(
                     file.source.map(|s| s.file.workspace_path.clone()),
                     format!(
-                        "file {:?} was deleted: code that imports it no longer compiles; keep the file (it may be empty of definitions) or move it with a deprecation period",
+                        "file {:?} was deleted: code that imports it no longer compiles; keep the file (it may be empty of definitions) or move its contents with a deprecation period",
                         file.name
                     ),
                 );

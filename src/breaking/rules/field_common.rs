@@ -1,0 +1,219 @@
+//! Shared by the field comparison rules (FIELD_SAME_NAME, FIELD_SAME_JSON_NAME, FIELD_SAME_DEFAULT,
+//! FIELD_SAME_ONEOF and the string and number representation rules): how a field is named in
+//! messages, its JSON name, and the values of the options buf compares, as a proto2 or proto3 file
+//! gives them (sous compiles no editions files, so syntax and options decide everything).
+
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::field_options::{CType, JsType};
+use prost_types::FieldDescriptorProto;
+
+use crate::breaking::{Context, Field, File};
+use crate::schema::Span;
+
+/// Field number of `java_string_check_utf8` in `FileOptions`.
+pub const JAVA_STRING_CHECK_UTF8: i32 = 27;
+/// Field number of `ctype` in `FieldOptions`.
+pub const CTYPE: i32 = 1;
+/// Field number of `jstype` in `FieldOptions`.
+pub const JSTYPE: i32 = 6;
+/// Field number of `default_value` in `FieldDescriptorProto`.
+pub const DEFAULT_VALUE: i32 = 7;
+/// Field number of `json_name` in `FieldDescriptorProto`.
+pub const JSON_NAME: i32 = 10;
+
+/// Whether `field` is an extension rather than a field of a message.
+pub fn is_extension(field: &Field) -> bool {
+    field.message.is_none()
+}
+
+/// The full name of an extension (`pkg.Scope.name`), or the plain name of a message field.
+pub fn name(field: &Field) -> String {
+    if is_extension(field) && !field.parent_full_name.is_empty() {
+        format!("{}.{}", field.parent_full_name, field.proto.name())
+    } else {
+        field.proto.name().to_string()
+    }
+}
+
+/// How a message names the field: `field 3 "user_id" of message "acme.v1.Order"`, or
+/// `extension 100 "acme.v1.tag" of "acme.v1.Order"`.
+pub fn describe(field: &Field) -> String {
+    if is_extension(field) {
+        format!(
+            "extension {} {:?} of {:?}",
+            field.proto.number(),
+            name(field),
+            field.proto.extendee().trim_start_matches('.')
+        )
+    } else {
+        format!(
+            "field {} {:?} of message {:?}",
+            field.proto.number(),
+            field.proto.name(),
+            field.parent_full_name
+        )
+    }
+}
+
+/// The file of `field` in the old image.
+pub fn old_file<'a>(cx: &Context<'a>, field: &Field) -> &'a File<'a> {
+    cx.old().file(field.file)
+}
+
+/// The file of `field` in the new image.
+pub fn new_file<'a>(cx: &Context<'a>, field: &Field) -> &'a File<'a> {
+    cx.new_image().file(field.file)
+}
+
+/// The widest span the new file records for `path`. protox records some parts twice (a
+/// `json_name` option whole, then its value) and sorts its locations unstably, so the first
+/// location of a path is not always the whole option.
+pub fn widest_span(file: &File, path: &[i32]) -> Option<Span> {
+    let source = file.source?;
+    let info = file.proto.source_code_info.as_ref()?;
+    let at = |line: i32, col: i32| {
+        source.lines.offset(
+            &source.text,
+            usize::try_from(line).unwrap_or(0),
+            usize::try_from(col).unwrap_or(0),
+        )
+    };
+    info.location
+        .iter()
+        .filter(|l| l.path == path)
+        .filter_map(|l| match *l.span.as_slice() {
+            [line, col, end_col] => Some(Span {
+                start: at(line, col),
+                end: at(line, end_col),
+            }),
+            [line, col, end_line, end_col] => Some(Span {
+                start: at(line, col),
+                end: at(end_line, end_col),
+            }),
+            _ => None,
+        })
+        .min_by_key(|s| (s.start, std::cmp::Reverse(s.end)))
+}
+
+/// The JSON name of a field: its `json_name` option, or protoc's lowerCamelCase of its name
+/// (underscores dropped, the letter after one upper-cased).
+pub fn json_name(field: &FieldDescriptorProto) -> String {
+    match &field.json_name {
+        Some(name) => name.clone(),
+        None => implicit_json_name(field.name()),
+    }
+}
+
+fn implicit_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a field holds strings (`string`, not `bytes`).
+pub fn is_string(field: &FieldDescriptorProto) -> bool {
+    field.r#type() == Type::String
+}
+
+/// Whether a field holds strings or bytes, the types `ctype` applies to.
+pub fn is_string_or_bytes(field: &FieldDescriptorProto) -> bool {
+    matches!(field.r#type(), Type::String | Type::Bytes)
+}
+
+/// Whether a field holds 64-bit integers, the types `jstype` applies to.
+pub fn is_64_bit_integer(field: &FieldDescriptorProto) -> bool {
+    matches!(
+        field.r#type(),
+        Type::Int64 | Type::Uint64 | Type::Sint64 | Type::Fixed64 | Type::Sfixed64
+    )
+}
+
+/// Whether a field is repeated (maps included).
+pub fn is_repeated(field: &FieldDescriptorProto) -> bool {
+    field.label() == Label::Repeated
+}
+
+/// The C++ string type of a string or bytes field: its `ctype`, `STRING` when unset.
+pub fn cpp_string_type(field: &FieldDescriptorProto) -> CType {
+    field.options.as_ref().map_or(CType::String, |o| o.ctype())
+}
+
+pub fn ctype_name(ctype: CType) -> &'static str {
+    match ctype {
+        CType::String => "STRING",
+        CType::Cord => "CORD",
+        CType::StringPiece => "STRING_PIECE",
+    }
+}
+
+/// The `jstype` of a field, `JS_NORMAL` when unset.
+pub fn jstype(field: &FieldDescriptorProto) -> JsType {
+    field
+        .options
+        .as_ref()
+        .map_or(JsType::JsNormal, |o| o.jstype())
+}
+
+pub fn jstype_name(jstype: JsType) -> &'static str {
+    match jstype {
+        JsType::JsNormal => "JS_NORMAL",
+        JsType::JsString => "JS_STRING",
+        JsType::JsNumber => "JS_NUMBER",
+    }
+}
+
+/// Whether parsers check that the string fields of `file` hold valid UTF-8: proto3 fields are
+/// checked (`VERIFY`), proto2 fields are not (`NONE`).
+pub fn utf8_verified(file: &File) -> bool {
+    file.syntax() == "proto3"
+}
+
+/// Whether the generated Java code checks that the string fields of `file` hold valid UTF-8:
+/// always in proto3, and in proto2 when the file sets `java_string_check_utf8`.
+pub fn java_utf8_verified(file: &File) -> bool {
+    utf8_verified(file)
+        || file
+            .proto
+            .options
+            .as_ref()
+            .is_some_and(|o| o.java_string_check_utf8())
+}
+
+/// `VERIFY` or `NONE`, as descriptor.proto names the validation modes.
+pub fn utf8_mode(verified: bool) -> &'static str {
+    if verified {
+        "VERIFY"
+    } else {
+        "NONE"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::implicit_json_name;
+
+    #[test]
+    fn implicit_json_names() {
+        for (name, json) in [
+            ("foo_bar", "fooBar"),
+            ("foo", "foo"),
+            ("foo__bar", "fooBar"),
+            ("_foo", "Foo"),
+            ("foo_", "foo"),
+            ("foo_1", "foo1"),
+            ("FooBar", "FooBar"),
+        ] {
+            assert_eq!(implicit_json_name(name), json, "{name}");
+        }
+    }
+}

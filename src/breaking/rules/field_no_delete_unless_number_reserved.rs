@@ -1,0 +1,33 @@
+//! FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED: a deleted field's number must be reserved in its
+//! message.
+
+use super::reserved_common::{covers, deleted_fields, message_reserved};
+use crate::breaking::{Context, Message, Rule};
+use crate::declare_rule;
+
+declare_rule!(
+    FieldNoDeleteUnlessNumberReserved,
+    "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED"
+);
+
+impl Rule for FieldNoDeleteUnlessNumberReserved {
+    fn check_message(&self, cx: &mut Context, old: &Message, new: &Message) {
+        let reserved = message_reserved(new.proto);
+        for field in deleted_fields(old.proto, new.proto) {
+            if covers(&reserved, i64::from(field.number())) {
+                continue;
+            }
+            cx.report(
+                new,
+                &[],
+                format!(
+                    "field {} {:?} of message {:?} was deleted without reserving its number: add `reserved {};` so no new field reuses it with another type",
+                    field.number(),
+                    field.name(),
+                    new.full_name,
+                    field.number(),
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! FIELD_SAME_LABEL: deprecated; buf runs FIELD_SAME_CARDINALITY,
+//! FIELD_WIRE_COMPATIBLE_CARDINALITY and FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY in its place.
+//!
+//! The catalog replaces the ID with its replacements wherever a configuration names it, so this
+//! rule never runs; it exists to bind the ID to its catalog entry.
+
+use crate::breaking::Rule;
+use crate::declare_rule;
+
+declare_rule!(FieldSameLabel, "FIELD_SAME_LABEL");
+
+impl Rule for FieldSameLabel {}

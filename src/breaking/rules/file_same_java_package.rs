@@ -1,0 +1,21 @@
+//! FILE_SAME_JAVA_PACKAGE: the `java_package` file option keeps its effective value (unset equals the
+//! default); reported at the new `option` statement, or at the file when it was removed.
+
+use super::file_option_common::{check, quoted, FileOption};
+use crate::breaking::{Context, File, Rule};
+use crate::declare_rule;
+
+declare_rule!(FileSameJavaPackage, "FILE_SAME_JAVA_PACKAGE");
+
+const OPTION: FileOption = FileOption {
+    name: "java_package",
+    number: 1,
+    value: |o| quoted(o.java_package()),
+    advice: "generated Java classes move to another package, so Java code importing them no longer compiles",
+};
+
+impl Rule for FileSameJavaPackage {
+    fn check_file(&self, cx: &mut Context, old: &File, new: &File) {
+        check(cx, &OPTION, old, new);
+    }
+}

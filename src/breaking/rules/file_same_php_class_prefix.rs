@@ -1,0 +1,21 @@
+//! FILE_SAME_PHP_CLASS_PREFIX: the `php_class_prefix` file option keeps its effective value (unset equals the
+//! default); reported at the new `option` statement, or at the file when it was removed.
+
+use super::file_option_common::{check, quoted, FileOption};
+use crate::breaking::{Context, File, Rule};
+use crate::declare_rule;
+
+declare_rule!(FileSamePhpClassPrefix, "FILE_SAME_PHP_CLASS_PREFIX");
+
+const OPTION: FileOption = FileOption {
+    name: "php_class_prefix",
+    number: 40,
+    value: |o| quoted(o.php_class_prefix()),
+    advice: "generated PHP classes are renamed, so PHP code using them breaks",
+};
+
+impl Rule for FileSamePhpClassPrefix {
+    fn check_file(&self, cx: &mut Context, old: &File, new: &File) {
+        check(cx, &OPTION, old, new);
+    }
+}

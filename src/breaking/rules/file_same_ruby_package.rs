@@ -1,0 +1,21 @@
+//! FILE_SAME_RUBY_PACKAGE: the `ruby_package` file option keeps its effective value (unset equals the
+//! default); reported at the new `option` statement, or at the file when it was removed.
+
+use super::file_option_common::{check, quoted, FileOption};
+use crate::breaking::{Context, File, Rule};
+use crate::declare_rule;
+
+declare_rule!(FileSameRubyPackage, "FILE_SAME_RUBY_PACKAGE");
+
+const OPTION: FileOption = FileOption {
+    name: "ruby_package",
+    number: 45,
+    value: |o| quoted(o.ruby_package()),
+    advice: "generated Ruby classes move to another module, so Ruby code using them breaks",
+};
+
+impl Rule for FileSameRubyPackage {
+    fn check_file(&self, cx: &mut Context, old: &File, new: &File) {
+        check(cx, &OPTION, old, new);
+    }
+}

@@ -1,0 +1,31 @@
+//! PACKAGE_NO_DELETE: no file of the new image declares a package that a file of the old one did.
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::delete_common::package_words;
+use crate::breaking::{Context, Image, Rule};
+use crate::declare_rule;
+
+declare_rule!(PackageNoDelete, "PACKAGE_NO_DELETE");
+
+impl Rule for PackageNoDelete {
+    fn check_images(&self, cx: &mut Context, old: &Image, new: &Image) {
+        let remaining: BTreeSet<&str> = new.files.iter().map(|f| f.package()).collect();
+        // Files are sorted by import path: the first file of each package is the one buf
+        // matches `ignore` entries against.
+        let mut deleted = BTreeMap::new();
+        for file in &old.files {
+            if !remaining.contains(file.package()) {
+                deleted.entry(file.package()).or_insert(file);
+            }
+        }
+        for (package, file) in deleted {
+            cx.report_nowhere(
+                file.source.map(|s| s.file.workspace_path.clone()),
+                format!(
+                    "{} was deleted: no file declares it any more, so code that refers to its types no longer compiles; keep at least one file in it, or move its types with a deprecation period",
+                    package_words(package)
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! PACKAGE_SERVICE_NO_DELETE: a service that was in a package is no longer declared by any file of
+//! it (moving it between the package's files is fine).
+use super::delete_common::{check_packages, package_words, Decl, Kind, Scope};
+use crate::breaking::{Context, Image, Rule};
+use crate::declare_rule;
+
+declare_rule!(PackageServiceNoDelete, "PACKAGE_SERVICE_NO_DELETE");
+
+impl Rule for PackageServiceNoDelete {
+    fn check_images(&self, cx: &mut Context, old: &Image, new: &Image) {
+        check_packages(cx, old, new, Kind::Service, Scope::File, message);
+    }
+}
+
+fn message(d: &Decl, _old: &Image) -> String {
+    format!(
+        "service {:?} was deleted from {}: clients calling it get UNIMPLEMENTED and generated stubs disappear; restore it in any file of the package, or deprecate it and delete it in a major version",
+        d.name(),
+        package_words(d.package)
+    )
+}
