@@ -30,6 +30,13 @@ impl File<'_> {
         self.proto.package()
     }
 
+    /// The path `ignore` entries match: the workspace path of a file read from source, the
+    /// import path of one from a descriptor set.
+    pub fn ignore_path(&self) -> String {
+        self.source
+            .map_or_else(|| self.name.to_string(), |s| s.file.workspace_path.clone())
+    }
+
     /// `proto2` or `proto3` (`proto2` when the file does not say).
     pub fn syntax(&self) -> &str {
         match self.proto.syntax() {

@@ -96,7 +96,7 @@ impl<'a> Context<'a> {
             (Some(source), None) => Finding::file_level(&source.file.display, self.rule, message),
             (None, _) => Finding::file_level(f.name, self.rule, message),
         };
-        let ignore_paths = f.source.map(|s| s.file.workspace_path.clone());
+        let ignore_paths = Some(f.ignore_path());
         self.findings
             .push((finding, ignore_paths.into_iter().collect()));
         if let Some(old_file) = self.paired_old_file {
@@ -118,7 +118,7 @@ impl<'a> Context<'a> {
             Some(source) => source.finding(span.start, span.end, self.rule, message),
             None => Finding::file_level(f.name, self.rule, message),
         };
-        let ignore_paths = f.source.map(|s| s.file.workspace_path.clone());
+        let ignore_paths = Some(f.ignore_path());
         self.findings
             .push((finding, ignore_paths.into_iter().collect()));
         if let Some(old_file) = self.paired_old_file {
@@ -170,10 +170,10 @@ impl<'a> Context<'a> {
     }
 
     fn also_ignored_by(&mut self, old_file: usize) {
-        let old = self.old.file(old_file).source;
-        if let (Some(source), Some((_, paths))) = (old, self.findings.last_mut()) {
-            if !paths.contains(&source.file.workspace_path) {
-                paths.push(source.file.workspace_path.clone());
+        let path = self.old.file(old_file).ignore_path();
+        if let Some((_, paths)) = self.findings.last_mut() {
+            if !paths.contains(&path) {
+                paths.push(path);
             }
         }
     }

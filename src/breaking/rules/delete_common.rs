@@ -167,10 +167,7 @@ pub type MessageFn = fn(&Decl, &Image) -> String;
 fn place(cx: &mut Context, old: &Image, new: &Image, d: &Decl, scope: Scope, message: String) {
     let old_file = old.file(d.file);
     let Some(&new_file) = new.by_name.get(old_file.name) else {
-        cx.report_nowhere(
-            old_file.source.map(|s| s.file.workspace_path.clone()),
-            message,
-        );
+        cx.report_nowhere(Some(old_file.ignore_path()), message);
         return;
     };
     let mut name = d.full_name.as_str();

@@ -12,7 +12,7 @@ impl Rule for FileNoDelete {
                 // A deleted file has no place in the new image; `ignore` entries match its old
                 // path.
                 cx.report_nowhere(
-                    file.source.map(|s| s.file.workspace_path.clone()),
+                    Some(file.ignore_path()),
                     format!(
                         "file {:?} was deleted: code that imports it no longer compiles; keep the file (it may be empty of definitions) or move its contents with a deprecation period",
                         file.name
