@@ -105,6 +105,16 @@ impl Against {
             });
         }
         let p = Path::new(value);
+        let looks_like_path = value.starts_with("./")
+            || value.starts_with("../")
+            || value.starts_with('/')
+            || value.ends_with('/')
+            || p.extension().is_some_and(|x| x == "proto");
+        if looks_like_path && !p.exists() {
+            return Err(Error::Usage(format!(
+                "--against {value:?}: no such directory or file"
+            )));
+        }
         if p.is_dir() {
             return Ok(Against::Dir(p.to_path_buf()));
         }

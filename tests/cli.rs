@@ -375,3 +375,113 @@ fn ls_lint_rules_configured_only_reads_buf_yaml() {
         ]
     );
 }
+
+fn breaking_pair(new_config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("old/buf.yaml", "version: v2\n"),
+            ("old/acme/v1/order.proto", GOOD),
+            ("new/buf.yaml", new_config),
+            ("new/acme/v1/order.proto", GOOD),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn breaking_unknown_rule_in_config() {
+    let dir = breaking_pair("version: v2\nbreaking:\n  use: [FILE, FIELD_SAME_TYPO]\n");
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old"]);
+    assert_error(&out, &["buf.yaml", "FIELD_SAME_TYPO"]);
+    // A lint rule is not a breaking rule.
+    let dir = breaking_pair("version: v2\nbreaking:\n  use: [FIELD_LOWER_SNAKE_CASE]\n");
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old"]);
+    assert_error(&out, &["FIELD_LOWER_SNAKE_CASE"]);
+}
+
+#[test]
+fn breaking_against_what_does_not_exist() {
+    let dir = breaking_pair("version: v2\n");
+    let out = sous(dir.path(), &["breaking", "new", "--against", "./nowhere"]);
+    assert_error(&out, &["nowhere", "no such directory or file"]);
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old.binpb"]);
+    assert_error(&out, &["old.binpb"]);
+    // Outside any git repository, a name that is not a path cannot be a revision either.
+    let out = sous(dir.path(), &["breaking", "new", "--against", "main"]);
+    assert_error(&out, &["not inside a git repository"]);
+}
+
+#[test]
+fn breaking_against_a_file_that_is_not_a_descriptor_set() {
+    let dir = breaking_pair("version: v2\n");
+    write(dir.path(), &[("garbage.binpb", "this is not protobuf\n")]);
+    let out = sous(
+        dir.path(),
+        &["breaking", "new", "--against", "garbage.binpb"],
+    );
+    assert_error(
+        &out,
+        &["garbage.binpb", "FileDescriptorSet", "buf build -o"],
+    );
+}
+
+#[test]
+fn breaking_input_that_does_not_compile_is_a_finding() {
+    let dir = breaking_pair("version: v2\n");
+    write(
+        dir.path(),
+        &[(
+            "new/acme/v1/order.proto",
+            "syntax = \"proto3\";\nmessage {\n",
+        )],
+    );
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old"]);
+    assert_eq!(out.code, 100, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("new/acme/v1/order.proto:2:"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn build_writes_a_descriptor_set_and_nothing_on_error() {
+    let dir = breaking_pair("version: v2\n");
+    let out = sous(dir.path(), &["build", "old", "-o", "old.binpb"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(dir.path().join("old.binpb").metadata().unwrap().len() > 100);
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old.binpb"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    write(
+        dir.path(),
+        &[(
+            "new/acme/v1/order.proto",
+            "syntax = \"proto3\";\nmessage {\n",
+        )],
+    );
+    let out = sous(dir.path(), &["build", "new", "-o", "new.binpb"]);
+    assert_eq!(out.code, 100);
+    assert!(!dir.path().join("new.binpb").exists());
+}
+
+#[test]
+fn ls_breaking_rules_configured_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "buf.yaml",
+            "version: v2\nbreaking:\n  use: [WIRE]\n  except: [FIELD_SAME_ONEOF]\n",
+        )],
+    );
+    let out = sous(
+        dir.path(),
+        &["config", "ls-breaking-rules", "--configured-only"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("FIELD_WIRE_COMPATIBLE_TYPE"));
+    assert!(!out.stdout.contains("FIELD_SAME_ONEOF"));
+    assert!(!out.stdout.contains("FIELD_SAME_NAME"));
+}

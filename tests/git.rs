@@ -376,3 +376,66 @@ fn a_repository_owned_by_another_user() {
     let out = breaking(dir.path(), "proto", "HEAD");
     assert_error(&out, &["owned by another user", "safe.directory"]);
 }
+
+/// `--path`, `--exclude-path` and `--limit-to-input-files` narrow both sides as buf narrows them.
+#[test]
+fn narrowing_matches_buf() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init_opts(
+        dir.path(),
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let msg = |pkg: &str, name: &str, fields: &str| {
+        format!("syntax = \"proto3\";\npackage {pkg};\nmessage {name} {{ {fields} }}\n")
+    };
+    write(dir.path(), "buf.yaml", "version: v2\n");
+    write(
+        dir.path(),
+        "a/a.proto",
+        &msg("a", "A", "int32 x = 1; int32 y = 2;"),
+    );
+    write(
+        dir.path(),
+        "b/b.proto",
+        &msg("b", "B", "int32 x = 1; int32 y = 2;"),
+    );
+    write(dir.path(), "b/c.proto", &msg("b", "C", ""));
+    commit(&repo, "old");
+    write(dir.path(), "a/a.proto", &msg("a", "A", "int32 x = 1;"));
+    write(dir.path(), "b/b.proto", &msg("b", "B", "int32 x = 1;"));
+    std::fs::remove_file(dir.path().join("b/c.proto")).unwrap();
+    for extra in [
+        &[][..],
+        &["--path", "b"],
+        &["--path", "a"],
+        &["--limit-to-input-files"],
+        &["--path", "b", "--limit-to-input-files"],
+        &["--exclude-path", "b"],
+        &["--path", "b/b.proto"],
+    ] {
+        let mut ours_args = vec!["breaking", "--against", "main", "--error-format", "json"];
+        ours_args.extend(extra);
+        let mut buf_args = vec![
+            "breaking",
+            "--against",
+            ".git#branch=main",
+            "--error-format",
+            "json",
+        ];
+        buf_args.extend(extra);
+        let ours = sous(dir.path(), &ours_args);
+        let theirs = buf(dir.path(), &buf_args);
+        assert_eq!(
+            ours.code, theirs.code,
+            "{extra:?}: {}{}",
+            ours.stderr, theirs.stderr
+        );
+        assert_eq!(
+            ours.stdout.lines().count(),
+            theirs.stdout.lines().count(),
+            "{extra:?}"
+        );
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout), "{extra:?}");
+    }
+}
