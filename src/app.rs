@@ -9,8 +9,8 @@ use clap::Parser;
 use crate::against::{self, Against, GitSide, Loaded};
 use crate::catalog::{self, Kind};
 use crate::cli::{
-    BreakingArgs, BuildArgs, Cli, Command, ConfigCommand, InputArgs, LintArgs, ListFormat,
-    LsRulesArgs,
+    BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
+    LintArgs, ListFormat, LsRulesArgs, OutputArgs,
 };
 use crate::config::{clean, Version, Workspace};
 use crate::error::{Error, Result};
@@ -164,14 +164,56 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     } else {
         explain_missing_imports(&resolved.workspace, schema.errors.clone())
     };
-    print_findings(args.error_format, findings)
+    print_findings(Kind::Lint, &args.output, findings, schema.sources.values())
 }
 
-fn print_findings(format: crate::cli::ErrorFormat, mut findings: Vec<Finding>) -> Result<i32> {
+/// Sorts, de-duplicates and writes `findings` as `output` asks (stdout, or a file written
+/// atomically), and returns the exit code they mean.
+fn print_findings<'a>(
+    kind: Kind,
+    output: &OutputArgs,
+    mut findings: Vec<Finding>,
+    sources: impl IntoIterator<Item = &'a std::sync::Arc<schema::Source>>,
+) -> Result<i32> {
+    use std::io::IsTerminal;
     sort_and_dedup(&mut findings);
-    let mut stdout = std::io::stdout().lock();
-    report::write(&mut stdout, format, &findings).map_err(|e| Error::io("<stdout>", e))?;
-    stdout.flush().ok();
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let format = output.error_format.unwrap_or(if to_terminal {
+        ErrorFormat::Pretty
+    } else {
+        ErrorFormat::Text
+    });
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let report = report::Report {
+        kind,
+        findings: &findings,
+        sources: sources
+            .into_iter()
+            .map(|s| (s.file.display.clone(), s.clone()))
+            .collect(),
+        color,
+    };
+    let mut buffer = Vec::new();
+    report::write(&mut buffer, format, &report).map_err(|e| Error::Usage(e.to_string()))?;
+    match &output.output {
+        Some(path) => write_atomically(path, &buffer)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&buffer)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io("<stdout>", e))?;
+        }
+    }
+    if let Some(line) = report::summary(format, &report) {
+        eprintln!("{line}");
+    }
     Ok(if findings.is_empty() {
         EXIT_OK
     } else {
@@ -179,12 +221,34 @@ fn print_findings(format: crate::cli::ErrorFormat, mut findings: Vec<Finding>) -
     })
 }
 
+/// Writes `bytes` next to `path` and renames the result into place, so that readers never see
+/// half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "report".into());
+    let tmp = path.with_file_name(format!(".{name}.sous-tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
 fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     let (resolved, schema) = compile_input(&args.input)?;
+    if args.output.error_format == Some(ErrorFormat::ConfigIgnoreYaml) {
+        return Err(Error::Usage(
+            "--error-format config-ignore-yaml is for lint only, as in buf".into(),
+        ));
+    }
     if !schema.errors.is_empty() {
         return print_findings(
-            args.error_format,
+            Kind::Breaking,
+            &args.output,
             explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.sources.values(),
         );
     }
     let mut old = load_against(args, &resolved)?;
@@ -216,7 +280,12 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         exclude_imports: args.exclude_imports,
     };
     let findings = breaking::run(&new_side, &old_side, options)?;
-    print_findings(args.error_format, findings)
+    print_findings(
+        Kind::Breaking,
+        &args.output,
+        findings,
+        schema.sources.values().chain(old.schema.sources.values()),
+    )
 }
 
 /// Writes the compiled input as a `FileDescriptorSet`: targets and (unless excluded) their
@@ -225,9 +294,16 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
     use prost::Message as _;
     let (resolved, schema) = compile_input(&args.input)?;
     if !schema.errors.is_empty() {
+        let output = OutputArgs {
+            error_format: Some(args.error_format),
+            color: ColorChoice::Never,
+            output: None,
+        };
         return print_findings(
-            args.error_format,
+            Kind::Lint,
+            &output,
             explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.sources.values(),
         );
     }
     let targets: std::collections::HashSet<&str> = schema

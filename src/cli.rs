@@ -58,9 +58,29 @@ pub struct InputArgs {
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// How findings are printed
-    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
-    pub error_format: ErrorFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How a report leaves the program.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// How findings are printed [default: pretty on a terminal, text otherwise]
+    #[arg(long, value_enum)]
+    pub error_format: Option<ErrorFormat>,
+    /// When to colour pretty output (NO_COLOR in the environment also turns colour off)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the report to FILE (atomically) instead of stdout; the exit code is the same
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Args, Debug)]
@@ -80,9 +100,8 @@ pub struct BreakingArgs {
     /// Only compare files present in the input: files deleted from it are not reported
     #[arg(long)]
     pub limit_to_input_files: bool,
-    /// How findings are printed
-    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
-    pub error_format: ErrorFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -105,8 +124,24 @@ pub struct BuildArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorFormat {
+    /// buf's `path:line:column:message`
     Text,
+    /// buf's JSON Lines, one finding per line
     Json,
+    /// Visual Studio's `path(line,column) : error RULE : message`
+    Msvs,
+    /// JUnit XML, one test case per finding
+    Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    GithubActions,
+    /// GitLab Code Quality report (JSON)
+    GitlabCodeQuality,
+    /// An `ignore_only` block for buf.yaml that silences every finding (lint only)
+    ConfigIgnoreYaml,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// The source snippet, the rule, our message and how to fix it
+    Pretty,
 }
 
 #[derive(Subcommand, Debug)]

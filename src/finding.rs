@@ -16,6 +16,24 @@ pub struct Finding {
     #[serde(rename = "type")]
     pub rule: String,
     pub message: String,
+    /// The file's path relative to the workspace root (for `config-ignore-yaml`), when the
+    /// finding is in a file read from source. Not part of buf's formats.
+    #[serde(skip)]
+    pub file: Option<String>,
+    /// For a breaking finding: where the element was in the old schema, when it was in a source.
+    #[serde(skip)]
+    pub old: Option<Place>,
+}
+
+/// A range in a file, as buf counts lines and columns (1-based, columns in terminal cells).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The display path.
+    pub path: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 impl Finding {
@@ -29,6 +47,8 @@ impl Finding {
             end_column: 1,
             rule: rule.to_string(),
             message,
+            file: None,
+            old: None,
         }
     }
 
@@ -64,7 +84,8 @@ impl Finding {
 /// column; exact duplicates removed.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
+    // Findings that print the same are the same finding, whatever they carry besides.
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
 #[cfg(test)]
@@ -80,6 +101,8 @@ mod tests {
             end_column: 2,
             rule: rule.into(),
             message: "m".into(),
+            file: None,
+            old: None,
         }
     }
 

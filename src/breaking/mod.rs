@@ -93,7 +93,7 @@ impl<'a> Context<'a> {
         let message = message.into();
         let finding = match (f.source, f.span(path)) {
             (Some(source), Some(span)) => source.finding(span.start, span.end, self.rule, message),
-            (Some(source), None) => Finding::file_level(&source.file.display, self.rule, message),
+            (Some(source), None) => source.file_finding(self.rule, message),
             (None, _) => Finding::file_level(f.name, self.rule, message),
         };
         let ignore_paths = Some(f.ignore_path());
@@ -137,6 +137,8 @@ impl<'a> Context<'a> {
             end_column: 1,
             rule: self.rule.to_string(),
             message: message.into(),
+            file: None,
+            old: None,
         };
         self.findings
             .push((finding, ignore_path.into_iter().collect()));

@@ -113,7 +113,7 @@ impl<'a> Context<'a> {
             Some(span) => file
                 .source
                 .finding(span.start, span.end, self.rule, message),
-            None => Finding::file_level(&file.source.file.display, self.rule, message),
+            None => file.source.file_finding(self.rule, message),
         };
         self.findings
             .push((finding, Some(file.source.file.workspace_path.clone())));

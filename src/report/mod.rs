@@ -3,20 +3,46 @@
 
 use std::io::{self, Write};
 
-use crate::catalog::Entry;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::catalog::{Entry, Kind};
 use crate::cli::ErrorFormat;
 use crate::config::Version;
 use crate::finding::Finding;
+use crate::schema::Source;
 
-pub fn write(out: &mut impl Write, format: ErrorFormat, findings: &[Finding]) -> io::Result<()> {
+/// Everything a reporter may need: the findings (sorted, de-duplicated), which command made them,
+/// and the sources they point into.
+pub struct Report<'a> {
+    pub kind: Kind,
+    pub findings: &'a [Finding],
+    /// Source texts by display path (the input's files, and for breaking the against side's),
+    /// for formats that show snippets.
+    pub sources: HashMap<String, Arc<Source>>,
+    /// Whether to colour (pretty only).
+    pub color: bool,
+}
+
+pub fn write(out: &mut dyn Write, format: ErrorFormat, report: &Report) -> io::Result<()> {
+    let findings = report.findings;
     match format {
         ErrorFormat::Text => text(out, findings),
         ErrorFormat::Json => json(out, findings),
+        other => Err(io::Error::other(format!(
+            "--error-format {other:?} is not available yet"
+        ))),
     }
 }
 
+/// The line printed on stderr after a report for people (`text`, `pretty`); `None` for
+/// machine formats, whose stdout must stay parseable.
+pub fn summary(_format: ErrorFormat, _report: &Report) -> Option<String> {
+    None
+}
+
 /// buf's text format: `path:line:column:message`.
-fn text(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
+fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
         writeln!(out, "{}", f.to_text())?;
     }
@@ -24,7 +50,7 @@ fn text(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
 }
 
 /// buf's JSON Lines: one object per finding, keys in buf's order.
-fn json(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
+fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
         serde_json::to_writer(&mut *out, f)?;
         writeln!(out)?;

@@ -34,6 +34,13 @@ impl Source {
         self.lines.position(&self.text, offset)
     }
 
+    /// A finding about this whole file, at 1:1 as buf places them.
+    pub fn file_finding(&self, rule: &str, message: String) -> Finding {
+        let mut finding = Finding::file_level(&self.file.display, rule, message);
+        finding.file = Some(self.file.workspace_path.clone());
+        finding
+    }
+
     /// A finding for this file at a byte range.
     pub fn finding(&self, start: usize, end: usize, rule: &str, message: String) -> Finding {
         let (start_line, start_column) = self.position(start);
@@ -46,6 +53,8 @@ impl Source {
             end_column,
             rule: rule.to_string(),
             message,
+            file: Some(self.file.workspace_path.clone()),
+            old: None,
         }
     }
 }
@@ -297,7 +306,7 @@ fn cycle_error(
         });
     match span {
         Some((start, end)) => source.finding(start, end, "COMPILE", message),
-        None => Finding::file_level(&source.file.display, "COMPILE", message),
+        None => source.file_finding("COMPILE", message),
     }
 }
 
@@ -315,7 +324,7 @@ fn compile_error(
         .map(|l| (l.offset(), l.offset() + l.len()));
     match (file, span) {
         (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),
-        (Some(source), None) => Finding::file_level(&source.file.display, "COMPILE", message),
+        (Some(source), None) => source.file_finding("COMPILE", message),
         (None, _) => Finding::file_level(&opened.display, "COMPILE", message),
     }
 }
