@@ -84,11 +84,28 @@ impl Schema {
 #[derive(Clone)]
 struct Resolver {
     sources: Arc<HashMap<String, Arc<Source>>>,
+    /// Files parsed ahead of time, on every core; a file that failed to parse is absent and
+    /// is parsed again from its source, so its error carries the text.
+    parsed: Arc<HashMap<String, FileDescriptorProto>>,
     includes: Vec<PathBuf>,
+}
+
+impl Resolver {
+    /// The same resolver without the parsed files: errors then carry their source text, which
+    /// the compiler needs to place them.
+    fn from_source_only(&self) -> Resolver {
+        Resolver {
+            parsed: Arc::default(),
+            ..self.clone()
+        }
+    }
 }
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some(parsed) = self.parsed.get(name) {
+            return Ok(File::from_file_descriptor_proto(parsed.clone()));
+        }
         if let Some(source) = self.sources.get(name) {
             return File::from_source(name, &source.text);
         }
@@ -157,18 +174,31 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         sources.remove(name);
     }
 
+    let parsed: HashMap<String, FileDescriptorProto> = {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .filter_map(|(name, source)| {
+                let parsed = std::panic::catch_unwind(|| protox_parse::parse(name, &source.text));
+                Some((name.clone(), parsed.ok()?.ok()?))
+            })
+            .collect()
+    };
     let resolver = Resolver {
         sources: Arc::new(sources.clone()),
+        parsed: Arc::new(parsed),
         includes: includes.to_vec(),
     };
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
     let mut isolated_files: Vec<(FileDescriptorProto, Vec<u8>)> = Vec::new();
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
+    let mut opened: Vec<&str> = Vec::new();
     for file in set.targets() {
         if broken.contains(&file.name) {
             continue;
         }
+        opened.push(&file.name);
         // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
         // reach the user: treat one as a compile error of the file being opened.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -195,7 +225,10 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
                             reported_cycles.push(members);
                         }
                     }
-                    None => errors.push(compile_error(&err, &sources, file)),
+                    None => {
+                        let err = error_with_source(&resolver, &opened, &file.name).unwrap_or(err);
+                        errors.push(compile_error(&err, &sources, file))
+                    }
                 },
             },
             Err(_) => errors.push(Finding::file_level(
@@ -236,6 +269,29 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
 fn resolves_elsewhere(err: &protox::Error) -> bool {
     let message = err.to_string();
     message.contains(" resolves to ") && message.contains("which is not defined")
+}
+
+/// The compile error of `name` again, compiled from source so that it carries the text the
+/// compiler needs to place it: first on its own, and if it compiles alone (the error came from
+/// another file's definitions), after the files `opened` before it, in the same order.
+fn error_with_source(resolver: &Resolver, opened: &[&str], name: &str) -> Option<protox::Error> {
+    let resolver = resolver.from_source_only();
+    let attempt = |names: &[&str]| -> Option<protox::Error> {
+        let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+        compiler.include_source_info(true).include_imports(true);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for n in names {
+                let result = compiler.open_file(n);
+                if *n == name {
+                    return result.err();
+                }
+            }
+            None
+        }))
+        .ok()
+        .flatten()
+    };
+    attempt(&[name]).or_else(|| attempt(opened))
 }
 
 /// Compiles one file with a pool of its own (its imports only).
