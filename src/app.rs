@@ -143,6 +143,12 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 /// Reads and compiles the input side, as lint and breaking both need it.
 fn compile_input(args: &InputArgs) -> Result<(Resolved, schema::Schema)> {
     let resolved = resolve_input(args)?;
+    let schema = compile_resolved(&resolved, args)?;
+    Ok((resolved, schema))
+}
+
+/// Compiles the files of a resolved input.
+fn compile_resolved(resolved: &Resolved, args: &InputArgs) -> Result<schema::Schema> {
     let set = FileSet::discover(
         &resolved.workspace,
         &resolved.filter,
@@ -153,8 +159,7 @@ fn compile_input(args: &InputArgs) -> Result<(Resolved, schema::Schema)> {
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
-    let schema = schema::compile(&set, &args.includes)?;
-    Ok((resolved, schema))
+    schema::compile(&set, &args.includes)
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
@@ -237,12 +242,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn run_breaking(args: &BreakingArgs) -> Result<i32> {
-    let (resolved, schema) = compile_input(&args.input)?;
     if args.output.error_format == Some(ErrorFormat::ConfigIgnoreYaml) {
         return Err(Error::Usage(
             "--error-format config-ignore-yaml is for lint only, as in buf".into(),
         ));
     }
+    let resolved = resolve_input(&args.input)?;
+    // The two sides are independent: read and compile them at the same time.
+    let (schema, old) = rayon::join(
+        || compile_resolved(&resolved, &args.input),
+        || load_against(args, &resolved),
+    );
+    let schema = schema?;
     if !schema.errors.is_empty() {
         return print_findings(
             Kind::Breaking,
@@ -251,7 +262,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
-    let mut old = load_against(args, &resolved)?;
+    let mut old = old?;
     if !old.schema.errors.is_empty() {
         let mut errors = old.schema.errors.clone();
         sort_and_dedup(&mut errors);
@@ -468,7 +479,10 @@ fn explain(rule: &str) -> Result<i32> {
             "{rule:?} is not a known rule: list them with `sous config ls-lint-rules`"
         ))
     })?;
+    use std::io::IsTerminal;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", entry.body.trim()).map_err(|e| Error::io("<stdout>", e))?;
+    let styled = out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    write!(out, "{}", report::render_markdown(entry.body, styled))
+        .map_err(|e| Error::io("<stdout>", e))?;
     Ok(EXIT_OK)
 }

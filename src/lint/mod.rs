@@ -176,14 +176,15 @@ fn lint_module(
     files: &[FileNode],
     ignore: &ignore::PathIgnores,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut keep = |cx: Context| {
+    use rayon::prelude::*;
+    let keep = |cx: Context, out: &mut Vec<Finding>| {
         for (finding, path) in cx.findings {
             if !path.is_some_and(|p| ignore.ignores(cx.rule, &p)) {
                 out.push(finding);
             }
         }
     };
+    let mut out = Vec::new();
     for &rule in rules {
         let mut cx = Context {
             rule: rule.id(),
@@ -193,19 +194,29 @@ fn lint_module(
             findings: Vec::new(),
         };
         rule.check_module(&mut cx, files);
-        keep(cx);
-        for file in files {
-            let mut cx = Context {
-                rule: rule.id(),
-                config,
-                schema,
-                file: Some(file),
-                findings: Vec::new(),
-            };
-            walk(rule, &mut cx, file);
-            keep(cx);
-        }
+        keep(cx, &mut out);
     }
+    // Files are independent: walk them on every core. The order findings come in does not
+    // matter; they are sorted before anyone sees them.
+    let per_file: Vec<Vec<Finding>> = files
+        .par_iter()
+        .map(|file| {
+            let mut found = Vec::new();
+            for &rule in rules {
+                let mut cx = Context {
+                    rule: rule.id(),
+                    config,
+                    schema,
+                    file: Some(file),
+                    findings: Vec::new(),
+                };
+                walk(rule, &mut cx, file);
+                keep(cx, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(per_file.into_iter().flatten());
     out
 }
 
