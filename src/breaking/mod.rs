@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::catalog::{self, Kind};
 use crate::config::{BreakingConfig, Workspace};
-use crate::finding::Finding;
+use crate::finding::{Finding, Place};
 use crate::ignore;
 use crate::lint::Meta;
 use crate::schema::{Locations, Schema};
@@ -56,6 +56,9 @@ pub struct Context<'a> {
     /// While an element hook runs: the old element's file. buf lets `ignore` entries that match
     /// it hide the finding too (an element that moved from an ignored file).
     paired_old_file: Option<usize>,
+    /// While an element hook runs: the old element's descriptor path in `paired_old_file`, so
+    /// that findings can show where the element was (`Finding::old`).
+    paired_old_path: Option<&'a [i32]>,
 }
 
 impl<'a> Context<'a> {
@@ -84,6 +87,18 @@ impl<'a> Context<'a> {
             at.path().to_vec()
         };
         self.report_at(at.file(), &path, message);
+        // The same part of the old element, when the old file spells it out (the old type
+        // beside the new one).
+        let old_element = self.paired_old_path.filter(|p| !p.is_empty());
+        if let (false, Some(old_path)) = (suffix.is_empty(), old_element) {
+            let mut old_path = old_path.to_vec();
+            old_path.extend_from_slice(suffix);
+            if let Some(place) = self.old_place(&old_path) {
+                if let Some((finding, _)) = self.findings.last_mut() {
+                    finding.old = Some(place);
+                }
+            }
+        }
     }
 
     /// Reports at descriptor `path` of new file `file`; an empty path means the whole file
@@ -91,10 +106,16 @@ impl<'a> Context<'a> {
     pub fn report_at(&mut self, file: usize, path: &[i32], message: impl Into<String>) {
         let f = self.new.file(file);
         let message = message.into();
-        let finding = match (f.source, f.span(path)) {
+        let mut finding = match (f.source, f.span(path)) {
             (Some(source), Some(span)) => source.finding(span.start, span.end, self.rule, message),
             (Some(source), None) => source.file_finding(self.rule, message),
             (None, _) => Finding::file_level(f.name, self.rule, message),
+        };
+        finding.old = match self.paired_old_path {
+            // A file pair: the file's package, syntax and options have the same path on both
+            // sides (unlike its elements, whose paths hold indexes).
+            Some([]) if matches!(path.first(), Some(2 | 8 | 12)) => self.old_place(path),
+            other => other.and_then(|p| self.old_place(p)),
         };
         let ignore_paths = Some(f.ignore_path());
         self.findings
@@ -114,10 +135,11 @@ impl<'a> Context<'a> {
     ) {
         let f = self.new.file(file);
         let message = message.into();
-        let finding = match f.source {
+        let mut finding = match f.source {
             Some(source) => source.finding(span.start, span.end, self.rule, message),
             None => Finding::file_level(f.name, self.rule, message),
         };
+        finding.old = self.paired_old_path.and_then(|p| self.old_place(p));
         let ignore_paths = Some(f.ignore_path());
         self.findings
             .push((finding, ignore_paths.into_iter().collect()));
@@ -169,6 +191,23 @@ impl<'a> Context<'a> {
     ) {
         self.report_at(file, path, message);
         self.also_ignored_by(old_file);
+    }
+
+    /// Where descriptor `path` of the paired old element's file is, when that file has a source
+    /// that records it.
+    fn old_place(&self, path: &[i32]) -> Option<Place> {
+        let f = self.old.file(self.paired_old_file?);
+        let source = f.source?;
+        let span = f.span(path)?;
+        let (start_line, start_column) = source.position(span.start);
+        let (end_line, end_column) = source.position(span.end.max(span.start));
+        Some(Place {
+            path: source.file.display.clone(),
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        })
     }
 
     fn also_ignored_by(&mut self, old_file: usize) {
@@ -232,6 +271,7 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
                 new: &new_image,
                 findings: Vec::new(),
                 paired_old_file: None,
+                paired_old_path: None,
             };
             compare(rule, &mut cx, &old_image, &new_image);
             for (finding, paths) in cx.findings {
@@ -314,63 +354,73 @@ pub fn is_unstable(package: &str) -> bool {
 }
 
 /// Calls `rule`'s hooks on every pair of elements present in both images.
-fn compare(rule: &dyn Rule, cx: &mut Context, old: &Image, new: &Image) {
+fn compare<'a>(rule: &dyn Rule, cx: &mut Context<'a>, old: &'a Image<'a>, new: &'a Image<'a>) {
     for (i, new_file) in new.files.iter().enumerate() {
         let _ = i;
         if let Some(old_file) = old.file_named(new_file.name) {
             cx.paired_old_file = old.by_name.get(old_file.name).copied();
+            cx.paired_old_path = Some(&[]);
             rule.check_file(cx, old_file, new_file);
         }
     }
     for (key, n) in &new.messages {
         if let Some(o) = old.messages.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_message(cx, o, n);
         }
     }
     for (key, n) in &new.fields {
         if let Some(o) = old.fields.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_field(cx, o, n);
         }
     }
     for (key, n) in &new.oneofs {
         if let Some(o) = old.oneofs.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_oneof(cx, o, n);
         }
     }
     for (key, n) in &new.extensions {
         if let Some(o) = old.extensions.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_extension(cx, o, n);
         }
     }
     for (key, n) in &new.enums {
         if let Some(o) = old.enums.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_enum(cx, o, n);
         }
     }
     for (key, n) in &new.enum_values {
         if let Some(o) = old.enum_values.get(key) {
             cx.paired_old_file = o.first().map(|v| v.file);
+            cx.paired_old_path = o.first().map(|v| v.path.as_slice());
             rule.check_enum_value(cx, o, n);
         }
     }
     for (key, n) in &new.services {
         if let Some(o) = old.services.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_service(cx, o, n);
         }
     }
     for (key, n) in &new.methods {
         if let Some(o) = old.methods.get(key) {
             cx.paired_old_file = Some(o.file);
+            cx.paired_old_path = Some(&o.path);
             rule.check_method(cx, o, n);
         }
     }
     cx.paired_old_file = None;
+    cx.paired_old_path = None;
     rule.check_images(cx, old, new);
 }
 

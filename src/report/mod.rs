@@ -1,6 +1,17 @@
 //! How findings leave the program: one function per `--error-format`, over findings that are
 //! already sorted and de-duplicated.
 
+mod github;
+mod gitlab;
+mod ignore_yaml;
+mod junit;
+mod markdown;
+mod msvs;
+mod pretty;
+mod sarif;
+
+pub use markdown::render_markdown;
+
 use std::io::{self, Write};
 
 use std::collections::HashMap;
@@ -29,16 +40,36 @@ pub fn write(out: &mut dyn Write, format: ErrorFormat, report: &Report) -> io::R
     match format {
         ErrorFormat::Text => text(out, findings),
         ErrorFormat::Json => json(out, findings),
-        other => Err(io::Error::other(format!(
-            "--error-format {other:?} is not available yet"
-        ))),
+        ErrorFormat::Pretty => pretty::write(out, report),
+        ErrorFormat::Sarif => sarif::write(out, report),
+        ErrorFormat::Msvs => msvs::write(out, findings),
+        ErrorFormat::Junit => junit::write(out, findings),
+        ErrorFormat::GithubActions => github::write(out, report.kind, findings),
+        ErrorFormat::GitlabCodeQuality => gitlab::write(out, findings),
+        ErrorFormat::ConfigIgnoreYaml => ignore_yaml::write(out, findings, &report.sources),
     }
 }
 
 /// The line printed on stderr after a report for people (`text`, `pretty`); `None` for
 /// machine formats, whose stdout must stay parseable.
-pub fn summary(_format: ErrorFormat, _report: &Report) -> Option<String> {
-    None
+pub fn summary(format: ErrorFormat, report: &Report) -> Option<String> {
+    if !matches!(format, ErrorFormat::Text | ErrorFormat::Pretty) || report.findings.is_empty() {
+        // Like buf, a clean run prints nothing.
+        return None;
+    }
+    let findings = report.findings;
+    let files: std::collections::BTreeSet<&str> =
+        findings.iter().filter_map(|f| f.path.as_deref()).collect();
+    let rules: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f.rule.as_str()).collect();
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = count(findings.len(), "finding", "findings");
+    if !files.is_empty() {
+        line += &format!(" in {}", count(files.len(), "file", "files"));
+    }
+    line += &format!(" ({})", count(rules.len(), "rule", "rules"));
+    Some(line)
 }
 
 /// buf's text format: `path:line:column:message`.

@@ -55,6 +55,35 @@ impl LineIndex {
             display_width(&text[start..offset]) as u32 + 1,
         )
     }
+
+    /// The byte offset of buf's 1-based (line, column), the inverse of [`LineIndex::position`]:
+    /// a column inside a tab or a wide character maps to that character's start; lines and
+    /// columns past the end are clamped to the text and the line.
+    pub fn offset_of_position(&self, text: &str, line: u32, column: u32) -> usize {
+        let line = (line.max(1) - 1) as usize;
+        if line >= self.starts.len() {
+            return text.len();
+        }
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        let target = (column.max(1) - 1) as usize;
+        let mut col = 0;
+        for (i, c) in text[start..end].char_indices() {
+            let next = if c == '\t' {
+                col + TAB_WIDTH - col % TAB_WIDTH
+            } else {
+                col + c.width().unwrap_or(1)
+            };
+            if col >= target || next > target {
+                return start + i;
+            }
+            col = next;
+        }
+        end
+    }
 }
 
 /// The width in terminal cells of a prefix of a line, as buf counts it.
@@ -109,5 +138,28 @@ mod tests {
         assert_eq!(index.position(text, 8), (4, 3));
         assert_eq!(index.offset(text, 1, 1), 3);
         assert_eq!(index.offset(text, 1, 99), 4);
+    }
+
+    #[test]
+    fn positions_map_back_to_offsets() {
+        let text = "a\tb日c\n\t\tx = \"é\";\r\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            let (line, column) = index.position(text, offset);
+            assert_eq!(
+                index.offset_of_position(text, line, column),
+                offset,
+                "offset {offset} at {line}:{column}"
+            );
+        }
+        // Inside a tab or a wide character: that character's start.
+        assert_eq!(index.offset_of_position(text, 1, 3), 1);
+        assert_eq!(index.offset_of_position(text, 1, 7), 3);
+        // Past the end of a line or of the text.
+        assert_eq!(index.offset_of_position(text, 1, 99), 7);
+        assert_eq!(index.offset_of_position(text, 9, 1), text.len());
     }
 }

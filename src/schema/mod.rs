@@ -93,7 +93,7 @@ struct Resolver {
 impl Resolver {
     /// The same resolver without the parsed files: errors then carry their source text, which
     /// the compiler needs to place them.
-    fn from_source_only(&self) -> Resolver {
+    fn without_parsed(&self) -> Resolver {
         Resolver {
             parsed: Arc::default(),
             ..self.clone()
@@ -275,7 +275,7 @@ fn resolves_elsewhere(err: &protox::Error) -> bool {
 /// compiler needs to place it: first on its own, and if it compiles alone (the error came from
 /// another file's definitions), after the files `opened` before it, in the same order.
 fn error_with_source(resolver: &Resolver, opened: &[&str], name: &str) -> Option<protox::Error> {
-    let resolver = resolver.from_source_only();
+    let resolver = resolver.without_parsed();
     let attempt = |names: &[&str]| -> Option<protox::Error> {
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
