@@ -1,6 +1,19 @@
 //! The `sous` binary: parse the command line, run it, exit with its code.
 
+/// Compiling a large tree allocates millions of small descriptors on every core; glibc's
+/// allocator spent about 40% of a googleapis lint in malloc and free, mimalloc a fraction of it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
+    // Transparent huge pages make every first touch of fresh memory clear 2 MiB: on googleapis
+    // that was a fifth of the run, in the kernel. sous's memory is many small objects that are
+    // built once; ordinary pages serve it better.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let code = sous::app::main(std::env::args_os());
     std::process::exit(code);
 }
