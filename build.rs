@@ -13,9 +13,19 @@ fn main() {
     entries.sort();
     let mut out = String::from("&[\n");
     for path in entries {
-        let abs = std::fs::canonicalize(&path).expect("catalog entry readable");
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    include_str!({:?}),", abs.display().to_string()).unwrap();
+        // Relative to the package at compile time, not an absolute path fixed when this script
+        // ran: a target directory shared by two checkouts (pre-commit's clones, a CI cache)
+        // keeps this script's output while the checkout it read may be gone.
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 name");
+        writeln!(
+            out,
+            "    include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/rules/{name}\")),"
+        )
+        .unwrap();
     }
     out.push(']');
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("catalog.rs");

@@ -125,70 +125,46 @@ impl FileResolver for Resolver {
 /// Reads and compiles every target of `set` (and whatever they import), with include
 /// directories for imports that live outside the workspace.
 pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Schema> {
+    use rayon::prelude::*;
     let mut sources = HashMap::new();
     let mut errors = Vec::new();
     let mut broken = Vec::new();
-    for file in set.files.values() {
-        let bytes = match &file.bytes {
-            Some(bytes) => bytes.to_vec(),
-            None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-                let source = Source {
-                    lines: LineIndex::new(&text),
-                    text,
-                    file: file.clone(),
-                };
-                if file.is_target {
-                    let mut finding = source.finding(valid, valid, "COMPILE", format!(
-                        "{} is not valid UTF-8 (first bad byte at offset {valid}): .proto files must be UTF-8 text",
-                        file.display
-                    ));
-                    // The span covers the bad byte itself.
-                    finding.end_column += 1;
-                    errors.push(finding);
-                }
-                broken.push(file.name.clone());
+    let mut parsed = HashMap::new();
+    let mut infos = HashMap::new();
+    // Only the targets and what they import are read: in waves, each read and parsed on every
+    // core, the next wave made of the imports the last one named. `--path` on one file of a
+    // large tree reads a handful of files.
+    let mut seen: std::collections::HashSet<&str> =
+        set.targets().map(|f| f.name.as_str()).collect();
+    let mut wave: Vec<&ProtoFile> = set.targets().collect();
+    while !wave.is_empty() {
+        let loaded: Vec<Loaded> = wave
+            .par_iter()
+            .map(|file| load(file))
+            .collect::<crate::error::Result<_>>()?;
+        let mut next = Vec::new();
+        for loaded in loaded {
+            let name = loaded.source.file.name.clone();
+            errors.extend(loaded.error);
+            if loaded.broken {
+                broken.push(name);
                 continue;
             }
-        };
-        let source = Source {
-            lines: LineIndex::new(&text),
-            text,
-            file: file.clone(),
-        };
-        if let Some(offset) = editions_offset(&source.text) {
-            if file.is_target {
-                errors.push(source.finding(offset, offset + "edition".len(), "COMPILE", format!(
-                    "{} uses editions (`edition = ...`), which sous cannot compile yet: lint it with buf, or exclude it with --exclude-path",
-                    file.display
-                )));
+            if let Some((file, info)) = loaded.parsed {
+                for dependency in &file.dependency {
+                    if let Some((key, imported)) = set.files.get_key_value(dependency) {
+                        if seen.insert(key.as_str()) {
+                            next.push(imported);
+                        }
+                    }
+                }
+                parsed.insert(name.clone(), file);
+                infos.insert(name.clone(), info);
             }
-            broken.push(file.name.clone());
+            sources.insert(name, Arc::new(loaded.source));
         }
-        sources.insert(file.name.clone(), Arc::new(source));
+        wave = next;
     }
-    for name in &broken {
-        sources.remove(name);
-    }
-
-    let (parsed, mut infos): (HashMap<_, _>, HashMap<_, _>) = {
-        use rayon::prelude::*;
-        sources
-            .par_iter()
-            .filter_map(|(name, source)| {
-                let parsed = std::panic::catch_unwind(|| protox_parse::parse(name, &source.text));
-                let mut file = parsed.ok()?.ok()?;
-                let info = split_source_info(&mut file);
-                Some(((name.clone(), file), (name.clone(), info)))
-            })
-            .unzip()
-    };
     let resolver = Resolver {
         sources: Arc::new(sources.clone()),
         parsed: Arc::new(std::sync::Mutex::new(parsed)),
@@ -276,6 +252,85 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         sources,
         errors,
         pool: Some(pool),
+    })
+}
+
+/// One file read, checked and parsed.
+struct Loaded {
+    source: Source,
+    /// The file's `COMPILE` finding when it is a target that cannot be compiled at all.
+    error: Option<Finding>,
+    /// Not valid UTF-8, or editions: it never reaches the compiler.
+    broken: bool,
+    /// The parsed file without most of its source info, and that source info; `None` when it
+    /// does not parse (the compiler then reports the error, from the source).
+    parsed: Option<(FileDescriptorProto, prost_types::SourceCodeInfo)>,
+}
+
+fn load(file: &ProtoFile) -> crate::error::Result<Loaded> {
+    let bytes = match &file.bytes {
+        Some(bytes) => bytes.to_vec(),
+        None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let source = Source {
+                lines: LineIndex::new(&text),
+                text,
+                file: file.clone(),
+            };
+            let error = file.is_target.then(|| {
+                let mut finding = source.finding(valid, valid, "COMPILE", format!(
+                    "{} is not valid UTF-8 (first bad byte at offset {valid}): .proto files must be UTF-8 text",
+                    file.display
+                ));
+                // The span covers the bad byte itself.
+                finding.end_column += 1;
+                finding
+            });
+            return Ok(Loaded {
+                source,
+                error,
+                broken: true,
+                parsed: None,
+            });
+        }
+    };
+    let source = Source {
+        lines: LineIndex::new(&text),
+        text,
+        file: file.clone(),
+    };
+    if let Some(offset) = editions_offset(&source.text) {
+        let error = file.is_target.then(|| {
+            source.finding(offset, offset + "edition".len(), "COMPILE", format!(
+                "{} uses editions (`edition = ...`), which sous cannot compile yet: lint it with buf, or exclude it with --exclude-path",
+                file.display
+            ))
+        });
+        return Ok(Loaded {
+            source,
+            error,
+            broken: true,
+            parsed: None,
+        });
+    }
+    let parsed = std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
+        .ok()
+        .and_then(Result::ok)
+        .map(|mut parsed| {
+            let info = split_source_info(&mut parsed);
+            (parsed, info)
+        });
+    Ok(Loaded {
+        source,
+        error: None,
+        broken: false,
+        parsed,
     })
 }
 
