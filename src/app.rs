@@ -159,13 +159,13 @@ fn compile_resolved(resolved: &Resolved, args: &InputArgs) -> Result<schema::Sch
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
-    schema::compile(&set, &args.includes)
+    crate::trace::stage("compile", || schema::compile(&set, &args.includes))
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
     let (resolved, schema) = compile_input(&args.input)?;
     let findings: Vec<Finding> = if schema.errors.is_empty() {
-        lint::run(&resolved.workspace, &schema)?
+        crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))?
     } else {
         explain_missing_imports(&resolved.workspace, schema.errors.clone())
     };
@@ -205,7 +205,8 @@ fn print_findings<'a>(
         color,
     };
     let mut buffer = Vec::new();
-    report::write(&mut buffer, format, &report).map_err(|e| Error::Usage(e.to_string()))?;
+    crate::trace::stage("report", || report::write(&mut buffer, format, &report))
+        .map_err(|e| Error::Usage(e.to_string()))?;
     match &output.output {
         Some(path) => write_atomically(path, &buffer)?,
         None => {
@@ -290,7 +291,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     let options = breaking::Options {
         exclude_imports: args.exclude_imports,
     };
-    let findings = breaking::run(&new_side, &old_side, options)?;
+    let findings = crate::trace::stage("breaking rules", || {
+        breaking::run(&new_side, &old_side, options)
+    })?;
     print_findings(
         Kind::Breaking,
         &args.output,

@@ -24,6 +24,7 @@ pub mod input;
 pub mod lint;
 pub mod report;
 pub mod schema;
+pub mod trace;
 
 pub use error::Error;
 pub use finding::Finding;

@@ -137,6 +137,7 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
     let mut seen: std::collections::HashSet<&str> =
         set.targets().map(|f| f.name.as_str()).collect();
     let mut wave: Vec<&ProtoFile> = set.targets().collect();
+    let read_start = std::time::Instant::now();
     while !wave.is_empty() {
         let loaded: Vec<Loaded> = wave
             .par_iter()
@@ -165,6 +166,7 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         }
         wave = next;
     }
+    crate::trace::since("read and parse", read_start);
     let resolver = Resolver {
         sources: Arc::new(sources.clone()),
         parsed: Arc::new(std::sync::Mutex::new(parsed)),
@@ -175,6 +177,7 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
     let mut isolated_files: Vec<(FileDescriptorProto, Vec<u8>)> = Vec::new();
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut opened: Vec<&str> = Vec::new();
+    let link_start = std::time::Instant::now();
     for file in set.targets() {
         if broken.contains(&file.name) {
             continue;
@@ -219,7 +222,8 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
             )),
         }
     }
-    let mut files = compiler.file_descriptor_set().file;
+    crate::trace::since("link (pool)", link_start);
+    let mut files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
     for file in &mut files {
         if let Some(mut info) = infos.remove(file.name()) {
             // The compiler rewrote the options' locations (named by the options they set, not

@@ -1,0 +1,33 @@
+//! `SOUS_TRACE=1` prints how long each stage of a run took, on stderr, for profiling.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("SOUS_TRACE").is_some_and(|v| !v.is_empty() && v != "0"))
+}
+
+/// Times a stage: prints `trace: NAME 123.4 ms` when tracing is on.
+pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return f();
+    }
+    let start = Instant::now();
+    let out = f();
+    eprintln!(
+        "trace: {name} {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    out
+}
+
+/// Prints the time since `start` for a stage that is not one closure.
+pub fn since(name: &str, start: Instant) {
+    if enabled() {
+        eprintln!(
+            "trace: {name} {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
