@@ -3,8 +3,8 @@
 //!     cargo run --release --example gen_monorepo -- FILES DIR [--changed N]
 //!
 //! Writes FILES `.proto` files under DIR in packages of 20 files (`acme/pNNNN/v1/fileNN.proto`):
-//! messages with nested messages and enums, maps, oneofs, imports between files of the same and
-//! earlier packages, services, comments, and a few lint violations. `--changed N` writes the same
+//! messages with nested messages and enums, maps, oneofs, imports between files of one package and
+//! from two common packages, services, comments, and a few lint violations. `--changed N` writes the same
 //! tree with breaking changes in N files (a field type changed, a field deleted, an enum value
 //! deleted), for `sous breaking` against the unchanged tree. Same arguments, same bytes.
 
@@ -59,10 +59,16 @@ fn file(i: usize, changed: bool) -> String {
         if i == 0 {
             break;
         }
-        let j = if rng.below(2) == 0 && i % PER_PACKAGE > 0 {
+        // An earlier file of the same package, or one of the two common packages at the
+        // start (which import only within themselves): import graphs stay shallow, as in real
+        // monorepos, instead of every file reaching every earlier one.
+        let common = (2 * PER_PACKAGE).min(i);
+        let j = if (rng.below(2) == 0 || i < 2 * PER_PACKAGE) && i % PER_PACKAGE > 0 {
             i - 1 - rng.below((i % PER_PACKAGE) as u64) as usize
+        } else if i >= 2 * PER_PACKAGE {
+            rng.below(common as u64) as usize
         } else {
-            rng.below(i as u64) as usize
+            continue;
         };
         if !imports.contains(&j) {
             imports.push(j);
