@@ -263,23 +263,37 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
             &config.ignore,
             &config.ignore_only,
         );
-        for &rule in rules.iter().filter(|r| enabled.contains(r.id())) {
-            let mut cx = Context {
-                rule: rule.id(),
-                config,
-                old: &old_image,
-                new: &new_image,
-                findings: Vec::new(),
-                paired_old_file: None,
-                paired_old_path: None,
-            };
-            compare(rule, &mut cx, &old_image, &new_image);
-            for (finding, paths) in cx.findings {
-                if !paths.iter().any(|p| ignores.ignores(rule.id(), p)) {
-                    findings.push(finding);
-                }
-            }
-        }
+        let pairs = Pairs::new(&old_image, &new_image);
+        let active: Vec<&dyn Rule> = rules
+            .iter()
+            .copied()
+            .filter(|r| enabled.contains(r.id()))
+            .collect();
+        // Rules are independent of each other: run them on every core.
+        let found: Vec<Vec<Finding>> = {
+            use rayon::prelude::*;
+            active
+                .par_iter()
+                .map(|&rule| {
+                    let mut cx = Context {
+                        rule: rule.id(),
+                        config,
+                        old: &old_image,
+                        new: &new_image,
+                        findings: Vec::new(),
+                        paired_old_file: None,
+                        paired_old_path: None,
+                    };
+                    compare(rule, &mut cx, &pairs, &old_image, &new_image);
+                    cx.findings
+                        .into_iter()
+                        .filter(|(_, paths)| !paths.iter().any(|p| ignores.ignores(rule.id(), p)))
+                        .map(|(finding, _)| finding)
+                        .collect()
+                })
+                .collect()
+        };
+        findings.extend(found.into_iter().flatten());
     }
     Ok(findings)
 }
@@ -353,72 +367,104 @@ pub fn is_unstable(package: &str) -> bool {
     })
 }
 
+/// Every pair of elements present in both images, found once per module (a merge of the two
+/// sorted indexes) and then walked by every rule.
+struct Pairs<'i, 'a> {
+    /// (old, new, index of the old file).
+    files: Vec<(&'i File<'a>, &'i File<'a>, usize)>,
+    messages: Vec<(&'i Message<'a>, &'i Message<'a>)>,
+    fields: Vec<(&'i Field<'a>, &'i Field<'a>)>,
+    oneofs: Vec<(&'i Oneof<'a>, &'i Oneof<'a>)>,
+    extensions: Vec<(&'i Field<'a>, &'i Field<'a>)>,
+    enums: Vec<(&'i Enum<'a>, &'i Enum<'a>)>,
+    enum_values: Vec<(&'i Vec<EnumValue<'a>>, &'i Vec<EnumValue<'a>>)>,
+    services: Vec<(&'i Service<'a>, &'i Service<'a>)>,
+    methods: Vec<(&'i Method<'a>, &'i Method<'a>)>,
+}
+
+/// The values of the keys present in both maps, in key order.
+fn join<'i, K: Ord, V>(
+    old: &'i std::collections::BTreeMap<K, V>,
+    new: &'i std::collections::BTreeMap<K, V>,
+) -> Vec<(&'i V, &'i V)> {
+    use std::cmp::Ordering;
+    let mut out = Vec::new();
+    let (mut o, mut n) = (old.iter().peekable(), new.iter().peekable());
+    while let (Some((ok, _)), Some((nk, _))) = (o.peek(), n.peek()) {
+        match ok.cmp(nk) {
+            Ordering::Less => {
+                o.next();
+            }
+            Ordering::Greater => {
+                n.next();
+            }
+            Ordering::Equal => {
+                let (_, ov) = o.next().expect("peeked");
+                let (_, nv) = n.next().expect("peeked");
+                out.push((ov, nv));
+            }
+        }
+    }
+    out
+}
+
+impl<'i, 'a> Pairs<'i, 'a> {
+    fn new(old: &'i Image<'a>, new: &'i Image<'a>) -> Self {
+        Pairs {
+            files: new
+                .files
+                .iter()
+                .filter_map(|n| {
+                    let index = *old.by_name.get(n.name)?;
+                    Some((old.file(index), n, index))
+                })
+                .collect(),
+            messages: join(&old.messages, &new.messages),
+            fields: join(&old.fields, &new.fields),
+            oneofs: join(&old.oneofs, &new.oneofs),
+            extensions: join(&old.extensions, &new.extensions),
+            enums: join(&old.enums, &new.enums),
+            enum_values: join(&old.enum_values, &new.enum_values),
+            services: join(&old.services, &new.services),
+            methods: join(&old.methods, &new.methods),
+        }
+    }
+}
+
 /// Calls `rule`'s hooks on every pair of elements present in both images.
-fn compare<'a>(rule: &dyn Rule, cx: &mut Context<'a>, old: &'a Image<'a>, new: &'a Image<'a>) {
-    for (i, new_file) in new.files.iter().enumerate() {
-        let _ = i;
-        if let Some(old_file) = old.file_named(new_file.name) {
-            cx.paired_old_file = old.by_name.get(old_file.name).copied();
-            cx.paired_old_path = Some(&[]);
-            rule.check_file(cx, old_file, new_file);
-        }
+fn compare<'a>(
+    rule: &dyn Rule,
+    cx: &mut Context<'a>,
+    pairs: &Pairs<'a, 'a>,
+    old: &'a Image<'a>,
+    new: &'a Image<'a>,
+) {
+    for &(o, n, index) in &pairs.files {
+        cx.paired_old_file = Some(index);
+        cx.paired_old_path = Some(&[]);
+        rule.check_file(cx, o, n);
     }
-    for (key, n) in &new.messages {
-        if let Some(o) = old.messages.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_message(cx, o, n);
-        }
+    macro_rules! each {
+        ($list:ident, $hook:ident) => {
+            for &(o, n) in &pairs.$list {
+                cx.paired_old_file = Some(o.file);
+                cx.paired_old_path = Some(&o.path);
+                rule.$hook(cx, o, n);
+            }
+        };
     }
-    for (key, n) in &new.fields {
-        if let Some(o) = old.fields.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_field(cx, o, n);
-        }
+    each!(messages, check_message);
+    each!(fields, check_field);
+    each!(oneofs, check_oneof);
+    each!(extensions, check_extension);
+    each!(enums, check_enum);
+    for &(o, n) in &pairs.enum_values {
+        cx.paired_old_file = o.first().map(|v| v.file);
+        cx.paired_old_path = o.first().map(|v| v.path.as_slice());
+        rule.check_enum_value(cx, o, n);
     }
-    for (key, n) in &new.oneofs {
-        if let Some(o) = old.oneofs.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_oneof(cx, o, n);
-        }
-    }
-    for (key, n) in &new.extensions {
-        if let Some(o) = old.extensions.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_extension(cx, o, n);
-        }
-    }
-    for (key, n) in &new.enums {
-        if let Some(o) = old.enums.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_enum(cx, o, n);
-        }
-    }
-    for (key, n) in &new.enum_values {
-        if let Some(o) = old.enum_values.get(key) {
-            cx.paired_old_file = o.first().map(|v| v.file);
-            cx.paired_old_path = o.first().map(|v| v.path.as_slice());
-            rule.check_enum_value(cx, o, n);
-        }
-    }
-    for (key, n) in &new.services {
-        if let Some(o) = old.services.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_service(cx, o, n);
-        }
-    }
-    for (key, n) in &new.methods {
-        if let Some(o) = old.methods.get(key) {
-            cx.paired_old_file = Some(o.file);
-            cx.paired_old_path = Some(&o.path);
-            rule.check_method(cx, o, n);
-        }
-    }
+    each!(services, check_service);
+    each!(methods, check_method);
     cx.paired_old_file = None;
     cx.paired_old_path = None;
     rule.check_images(cx, old, new);
