@@ -149,6 +149,61 @@ pub fn quote_all(names: &[&str]) -> String {
         .join(", ")
 }
 
+/// What a message or an enum reserves, for RESERVED_MESSAGE_NO_DELETE and RESERVED_ENUM_NO_DELETE.
+pub struct Reserved<'a> {
+    /// `message` or `enum`.
+    pub kind: &'static str,
+    /// What the numbers and names are for: `field` or `value`.
+    pub member: &'static str,
+    /// The largest number the kind allows (`max` in source).
+    pub max: i64,
+    pub ranges: Vec<Range>,
+    pub names: &'a [String],
+}
+
+/// buf parity: ranges are compared by what they cover (splitting or merging ranges is fine), one
+/// finding per old range that lost numbers, and one per old name; all at the whole element `at`.
+pub fn check_reserved(
+    cx: &mut crate::breaking::Context,
+    at: &impl crate::breaking::Located,
+    full_name: &str,
+    old: &Reserved,
+    new: &Reserved,
+) {
+    let (kind, member, max) = (new.kind, new.member, new.max);
+    for &range in &old.ranges {
+        let lost = uncovered(range, &new.ranges);
+        if lost.is_empty() {
+            continue;
+        }
+        let lost_text = spell_all(&lost, max);
+        let was = if lost == [range] {
+            String::new()
+        } else {
+            format!(" (of {})", spell(range, max))
+        };
+        cx.report(
+            at,
+            &[],
+            format!(
+                "{kind} {full_name:?} no longer reserves {lost_text}{was}: add `reserved {lost_text};` back so no {member} reuses the numbers",
+            ),
+        );
+    }
+    for name in old.names {
+        if new.names.contains(name) {
+            continue;
+        }
+        cx.report(
+            at,
+            &[],
+            format!(
+                "{kind} {full_name:?} no longer reserves the name {name:?}: add `reserved {name:?};` back so no {member} takes the name",
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
