@@ -8,6 +8,21 @@ use std::collections::BTreeMap;
 
 use common::*;
 
+/// Every catalog entry as (ID, whole text), from `rules/*.md`.
+fn entries() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .flatten()
+        .map(|entry| {
+            let path = entry.path();
+            let id = path.file_stem().unwrap().to_string_lossy().to_string();
+            (id, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// (id, categories, default) rows of a reference TSV; `kind` is `lint` or `breaking`.
 fn reference(kind: &str, version: &str) -> BTreeMap<String, (Vec<String>, bool)> {
     let text = std::fs::read_to_string(root().join(format!(
@@ -137,14 +152,7 @@ fn v1beta1(kind: &str) -> BTreeMap<String, (Vec<String>, bool)> {
 #[test]
 fn entries_have_their_sections() {
     let mut failures = Vec::new();
-    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let id = entry
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+    for (id, text) in entries() {
         let sections: Vec<String> = if text.contains("\nkind: lint\n") {
             vec![
                 format!("# {id}\n"),
@@ -234,14 +242,7 @@ fn example_path(ex: &Example, n: usize) -> String {
 fn catalog_examples_do_what_they_say() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let id = entry
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+    for (id, text) in entries() {
         if !text.contains("\nkind: lint\n") || !text.contains("```proto ") {
             continue;
         }
@@ -311,14 +312,7 @@ fn every_catalog_rule_is_implemented() {
             .map(|r| ("breaking", r.id().to_string())),
     );
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let id = entry
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+    for (id, text) in entries() {
         for kind in ["lint", "breaking"] {
             if text.contains(&format!("\nkind: {kind}\n"))
                 && !implemented.iter().any(|(k, i)| *k == kind && *i == id)
@@ -353,14 +347,7 @@ fn breaking_examples(markdown: &str) -> Vec<(String, String)> {
 fn breaking_examples_do_what_they_say() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for entry in std::fs::read_dir(root().join("rules")).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let id = entry
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+    for (id, text) in entries() {
         if !text.contains("\nkind: breaking\n") || text.contains("\nTODO\n") {
             continue;
         }
