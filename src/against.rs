@@ -165,7 +165,8 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
             by_name,
             sources: Default::default(),
             errors: Vec::new(),
-            pool: None,
+            pools: Vec::new(),
+            pool_of: Default::default(),
         },
         label: path.display().to_string(),
     })
@@ -281,7 +282,8 @@ impl GitSide {
         let label = self.label.clone();
         let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
         let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
-        let schema = schema::compile(&set, includes)?;
+        crate::trace::mark("against: blobs read");
+        let schema = schema::compile(&set, includes, schema::Pools::Drop)?;
         Ok(Loaded {
             workspace: Some(workspace),
             schema,

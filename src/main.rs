@@ -14,6 +14,8 @@ fn main() {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
+    sous::trace::start();
     let code = sous::app::main(std::env::args_os());
+    sous::trace::mark("exit");
     std::process::exit(code);
 }

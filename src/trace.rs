@@ -3,6 +3,27 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
+/// When the run started (the first call of any function here, made by `main`).
+fn origin() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+/// Marks the start of the run, so each stage also says when it ended.
+pub fn start() {
+    origin();
+}
+
+/// Prints the time since the start of the run, for the stretches between stages.
+pub fn mark(name: &str) {
+    if enabled() {
+        eprintln!(
+            "trace: [{name}] at {:.1} ms",
+            origin().elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
 fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("SOUS_TRACE").is_some_and(|v| !v.is_empty() && v != "0"))
@@ -16,8 +37,9 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
     eprintln!(
-        "trace: {name} {:.1} ms",
-        start.elapsed().as_secs_f64() * 1000.0
+        "trace: {name} {:.1} ms (ends at {:.1} ms)",
+        start.elapsed().as_secs_f64() * 1000.0,
+        origin().elapsed().as_secs_f64() * 1000.0
     );
     out
 }

@@ -69,11 +69,19 @@ pub struct Schema {
     pub sources: HashMap<String, Arc<Source>>,
     /// Compile errors, one finding per failing file.
     pub errors: Vec<Finding>,
-    /// For custom options (protovalidate), which the prost-types structs drop.
-    pub pool: Option<prost_reflect::DescriptorPool>,
+    /// For custom options (protovalidate), which the prost-types structs drop: the pools the
+    /// targets were compiled in (none when compiled with [`Pools::Drop`]).
+    pub pools: Vec<prost_reflect::DescriptorPool>,
+    /// Index into `pools` by target import path.
+    pub pool_of: HashMap<String, usize>,
 }
 
 impl Schema {
+    /// The pool `target` was compiled in: it holds the target and everything it imports.
+    pub fn pool(&self, target: &str) -> Option<&prost_reflect::DescriptorPool> {
+        self.pool_of.get(target).map(|&i| &self.pools[i])
+    }
+
     pub fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
         self.by_name.get(name).map(|&i| &self.files[i])
     }
@@ -124,7 +132,16 @@ impl FileResolver for Resolver {
 
 /// Reads and compiles every target of `set` (and whatever they import), with include
 /// directories for imports that live outside the workspace.
-pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Schema> {
+pub fn compile(set: &FileSet, includes: &[PathBuf], pools: Pools) -> crate::error::Result<Schema> {
+    compile_with(set, includes, pools, usize::MAX)
+}
+
+fn compile_with(
+    set: &FileSet,
+    includes: &[PathBuf],
+    pools: Pools,
+    max_groups: usize,
+) -> crate::error::Result<Schema> {
     use rayon::prelude::*;
     let mut sources = HashMap::new();
     let mut errors = Vec::new();
@@ -167,63 +184,45 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
         wave = next;
     }
     crate::trace::since("read and parse", read_start);
-    let resolver = Resolver {
-        sources: Arc::new(sources.clone()),
-        parsed: Arc::new(std::sync::Mutex::new(parsed)),
-        includes: includes.to_vec(),
-    };
-    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
-    compiler.include_source_info(true).include_imports(true);
-    let mut isolated_files: Vec<(FileDescriptorProto, Vec<u8>)> = Vec::new();
-    let mut reported_cycles: Vec<Vec<String>> = Vec::new();
-    let mut opened: Vec<&str> = Vec::new();
+    let sources = Arc::new(sources);
+    let targets: Vec<&ProtoFile> = set
+        .targets()
+        .filter(|f| !broken.contains(&f.name))
+        .collect();
+    let groups = partition(&targets, &sources, max_groups);
+    let group_parsed = share_out(&groups, parsed);
     let link_start = std::time::Instant::now();
-    for file in set.targets() {
-        if broken.contains(&file.name) {
-            continue;
-        }
-        opened.push(&file.name);
-        // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
-        // reach the user: treat one as a compile error of the file being opened.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(err)) => match if resolves_elsewhere(&err) {
-                compile_isolated(&resolver, &file.name)
-            } else {
-                Err(())
-            } {
-                // buf parity: names resolve against the file's imports only. One pool of every
-                // file can resolve a partly qualified name into a package that the file does not
-                // import, and fail where buf succeeds; such a file compiles on its own.
-                Ok(set) => isolated_files.extend(set),
-                Err(_) => match import_cycle(&err) {
-                    Some(cycle) => {
-                        let mut members = cycle.clone();
-                        members.sort();
-                        members.dedup();
-                        if !reported_cycles.contains(&members) {
-                            errors.push(cycle_error(&cycle, &sources, file));
-                            reported_cycles.push(members);
-                        }
-                    }
-                    None => {
-                        let err = error_with_source(&resolver, &opened, &file.name).unwrap_or(err);
-                        errors.push(compile_error(&err, &sources, file))
-                    }
-                },
-            },
-            Err(_) => errors.push(Finding::file_level(
-                &file.display,
-                "COMPILE",
-                "the compiler failed on this file; please report it with the file attached".into(),
-            )),
+    let mut linked: Vec<Linked> = groups
+        .par_iter()
+        .zip(group_parsed)
+        .map(|(group, parsed)| {
+            let resolver = Resolver {
+                sources: sources.clone(),
+                parsed: Arc::new(std::sync::Mutex::new(parsed)),
+                includes: includes.to_vec(),
+            };
+            link(group, &resolver, &sources, pools)
+        })
+        .collect();
+    crate::trace::since("link (pool)", link_start);
+    if linked.len() > 1 && defined_twice(&linked) {
+        // Files in different groups never met in one pool, so a name they both define went
+        // unnoticed: compile again in one group, which reports it where buf does.
+        drop(linked);
+        return compile_with(set, includes, pools, 1);
+    }
+
+    // Dependencies come first in each group's list, and groups follow the order of the targets:
+    // the merged list is the one a single compiler would give.
+    let mut files = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for group in &mut linked {
+        for file in group.files.drain(..) {
+            if seen.insert(file.name().to_string()) {
+                files.push(file);
+            }
         }
     }
-    crate::trace::since("link (pool)", link_start);
-    let mut files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
     for file in &mut files {
         if let Some(mut info) = infos.remove(file.name()) {
             // The compiler rewrote the options' locations (named by the options they set, not
@@ -234,15 +233,27 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
             file.source_code_info = Some(info);
         }
     }
-    let mut seen: std::collections::HashSet<String> =
-        files.iter().map(|f| f.name().to_string()).collect();
-    let mut pool = compiler.descriptor_pool();
-    for (f, encoded) in isolated_files {
-        if seen.insert(f.name().to_string()) {
-            // The encoded form keeps custom options, which the prost-types struct drops; rules
-            // such as IMPORT_USED read them from the pool. Dependencies come first in the list.
-            let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
-            files.push(f);
+    let mut reported_cycles: Vec<Vec<String>> = Vec::new();
+    let mut pool_list = Vec::new();
+    let mut pool_of = HashMap::new();
+    for group in linked {
+        for (f, _) in group.isolated {
+            if seen.insert(f.name().to_string()) {
+                files.push(f);
+            }
+        }
+        errors.extend(group.errors);
+        for (members, finding) in group.cycles {
+            if !reported_cycles.contains(&members) {
+                errors.push(finding);
+                reported_cycles.push(members);
+            }
+        }
+        if let Some(pool) = group.pool {
+            for name in group.targets {
+                pool_of.insert(name, pool_list.len());
+            }
+            pool_list.push(pool);
         }
     }
     let by_name = files
@@ -253,10 +264,274 @@ pub fn compile(set: &FileSet, includes: &[PathBuf]) -> crate::error::Result<Sche
     Ok(Schema {
         files,
         by_name,
-        sources,
+        sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
-        pool: Some(pool),
+        pools: pool_list,
+        pool_of,
     })
+}
+
+/// Whether the compiled descriptors are kept in prost-reflect pools after compiling. Lint reads
+/// custom options from them; breaking does not, and frees them as soon as each is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pools {
+    Keep,
+    Drop,
+}
+
+/// Splits the targets, in order, into groups of about equal size in bytes, one per core, each
+/// compiled with a compiler of its own. The pool build is serial within one compiler and was
+/// the longest stage of a large lint; groups share little beyond common imports, which each
+/// compiles again. `SOUS_LINK_GROUPS` caps the number of groups (1 compiles everything in one).
+fn partition<'a>(
+    targets: &[&'a ProtoFile],
+    sources: &HashMap<String, Arc<Source>>,
+    max_groups: usize,
+) -> Vec<Vec<&'a ProtoFile>> {
+    /// Below this many targets per group, compiling the shared imports again costs more than
+    /// the second core gains.
+    const MIN_PER_GROUP: usize = 64;
+    let cap = std::env::var("SOUS_LINK_GROUPS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(usize::MAX);
+    let count = rayon::current_num_threads()
+        .min(targets.len() / MIN_PER_GROUP)
+        .min(max_groups)
+        .min(cap)
+        .max(1);
+    if count == 1 {
+        return vec![targets.to_vec()];
+    }
+    let size = |f: &ProtoFile| sources.get(&f.name).map_or(1, |s| s.text.len().max(1));
+    let total: usize = targets.iter().map(|f| size(f)).sum();
+    let mut groups: Vec<Vec<&ProtoFile>> = vec![Vec::new()];
+    let mut filled = 0;
+    for &file in targets {
+        let boundary = total * groups.len() / count;
+        if filled >= boundary && groups.len() < count {
+            groups.push(Vec::new());
+        }
+        filled += size(file);
+        groups.last_mut().expect("one group at least").push(file);
+    }
+    groups
+}
+
+/// Gives each group the parsed files it will ask for: its targets and what they import, moved
+/// when one group needs a file, copied when several do.
+fn share_out(
+    groups: &[Vec<&ProtoFile>],
+    mut parsed: HashMap<String, FileDescriptorProto>,
+) -> Vec<HashMap<String, FileDescriptorProto>> {
+    if groups.len() == 1 {
+        return vec![parsed];
+    }
+    let closures: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| {
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let mut stack: Vec<&str> = group.iter().map(|f| f.name.as_str()).collect();
+            while let Some(name) = stack.pop() {
+                if !seen.insert(name) {
+                    continue;
+                }
+                if let Some(file) = parsed.get(name) {
+                    stack.extend(file.dependency.iter().map(String::as_str));
+                }
+            }
+            seen.into_iter().map(str::to_string).collect()
+        })
+        .collect();
+    let mut wanted: HashMap<&str, usize> = HashMap::new();
+    for closure in &closures {
+        for name in closure {
+            *wanted.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for closure in &closures {
+        let mut own = HashMap::with_capacity(closure.len());
+        for name in closure {
+            let left = wanted.get_mut(name.as_str()).expect("counted above");
+            *left -= 1;
+            let file = if *left == 0 {
+                parsed.remove(name)
+            } else {
+                parsed.get(name).cloned()
+            };
+            if let Some(file) = file {
+                own.insert(name.clone(), file);
+            }
+        }
+        out.push(own);
+    }
+    out
+}
+
+/// What one group's compiler produced.
+struct Linked {
+    /// The group's targets and their imports, dependencies first.
+    files: Vec<FileDescriptorProto>,
+    /// Files compiled on their own, with their encoded form (which keeps custom options).
+    isolated: Vec<(FileDescriptorProto, Vec<u8>)>,
+    errors: Vec<Finding>,
+    /// Import cycles, each reported once: its sorted members and its finding.
+    cycles: Vec<(Vec<String>, Finding)>,
+    pool: Option<prost_reflect::DescriptorPool>,
+    targets: Vec<String>,
+}
+
+/// Compiles one group of targets with a compiler of its own.
+fn link(
+    group: &[&ProtoFile],
+    resolver: &Resolver,
+    sources: &HashMap<String, Arc<Source>>,
+    pools: Pools,
+) -> Linked {
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    let mut isolated: Vec<(FileDescriptorProto, Vec<u8>)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut cycles: Vec<(Vec<String>, Finding)> = Vec::new();
+    let mut opened: Vec<&str> = Vec::new();
+    for file in group {
+        opened.push(&file.name);
+        // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
+        // reach the user: treat one as a compile error of the file being opened.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            compiler.open_file(&file.name).map(|_| ())
+        }));
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => match if resolves_elsewhere(&err) {
+                compile_isolated(resolver, &file.name)
+            } else {
+                Err(())
+            } {
+                // buf parity: names resolve against the file's imports only. One pool of every
+                // file can resolve a partly qualified name into a package that the file does not
+                // import, and fail where buf succeeds; such a file compiles on its own.
+                Ok(set) => isolated.extend(set),
+                Err(_) => match import_cycle(&err) {
+                    Some(cycle) => {
+                        let mut members = cycle.clone();
+                        members.sort();
+                        members.dedup();
+                        if !cycles.iter().any(|(m, _)| *m == members) {
+                            cycles.push((members, cycle_error(&cycle, sources, file)));
+                        }
+                    }
+                    None => {
+                        let err = error_with_source(resolver, &opened, &file.name).unwrap_or(err);
+                        errors.push(compile_error(&err, sources, file))
+                    }
+                },
+            },
+            Err(_) => errors.push(Finding::file_level(
+                &file.display,
+                "COMPILE",
+                "the compiler failed on this file; please report it with the file attached".into(),
+            )),
+        }
+    }
+    let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
+    let pool = match pools {
+        Pools::Drop => {
+            drop(compiler);
+            None
+        }
+        Pools::Keep => {
+            let mut pool = compiler.descriptor_pool();
+            let mut seen: std::collections::HashSet<&str> =
+                files.iter().map(|f| f.name()).collect();
+            for (f, encoded) in &isolated {
+                if seen.insert(f.name()) {
+                    // The encoded form keeps custom options, which the prost-types struct
+                    // drops; rules such as IMPORT_USED read them from the pool. Dependencies
+                    // come first in the list.
+                    let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
+                }
+            }
+            Some(pool)
+        }
+    };
+    Linked {
+        files,
+        isolated,
+        errors,
+        cycles,
+        pool,
+        targets: group.iter().map(|f| f.name.clone()).collect(),
+    }
+}
+
+/// Whether two different files of different groups define the same name, which one compiler
+/// would have refused.
+fn defined_twice(linked: &[Linked]) -> bool {
+    #[derive(PartialEq)]
+    enum Kind {
+        Package,
+        Element,
+    }
+    let mut names: HashMap<String, (&str, Kind)> = HashMap::new();
+    let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let files = linked
+        .iter()
+        .flat_map(|g| g.files.iter().chain(g.isolated.iter().map(|(f, _)| f)));
+    for file in files {
+        if !done.insert(file.name()) {
+            continue;
+        }
+        let package = file.package();
+        let mut defined: Vec<(String, Kind)> = Vec::new();
+        let mut prefix = String::new();
+        for part in package.split('.').filter(|p| !p.is_empty()) {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            defined.push((prefix.clone(), Kind::Package));
+        }
+        let qualify = |name: &str| {
+            if package.is_empty() {
+                name.to_string()
+            } else {
+                format!("{package}.{name}")
+            }
+        };
+        for m in &file.message_type {
+            defined.push((qualify(m.name()), Kind::Element));
+        }
+        for e in &file.enum_type {
+            defined.push((qualify(e.name()), Kind::Element));
+            // Enum values are scoped beside their enum, not inside it.
+            for v in &e.value {
+                defined.push((qualify(v.name()), Kind::Element));
+            }
+        }
+        for s in &file.service {
+            defined.push((qualify(s.name()), Kind::Element));
+        }
+        for x in &file.extension {
+            defined.push((qualify(x.name()), Kind::Element));
+        }
+        for (name, kind) in defined {
+            match names.get(&name) {
+                Some((other, other_kind)) if *other != file.name() => {
+                    if !(kind == Kind::Package && *other_kind == Kind::Package) {
+                        return true;
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    names.insert(name, (file.name(), kind));
+                }
+            }
+        }
+    }
+    false
 }
 
 /// One file read, checked and parsed.

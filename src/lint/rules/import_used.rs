@@ -23,9 +23,9 @@ impl Rule for ImportUsed {
         referenced_names(proto, &mut names);
         let mut defining: BTreeSet<String> = names
             .iter()
-            .filter_map(|n| defining_file(schema, n))
+            .filter_map(|n| defining_file(schema, proto.name(), n))
             .collect();
-        if let Some(pool) = &schema.pool {
+        if let Some(pool) = schema.pool(proto.name()) {
             option_files(pool, proto.name(), &mut defining);
             range_option_files(pool, proto, &mut defining);
         }
@@ -84,9 +84,9 @@ fn referenced_names(file: &FileDescriptorProto, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The import path of the file that defines the message or enum `name`.
-fn defining_file(schema: &crate::schema::Schema, name: &str) -> Option<String> {
-    if let Some(pool) = &schema.pool {
+/// The import path of the file that defines the message or enum `name`, as `target` sees it.
+fn defining_file(schema: &crate::schema::Schema, target: &str, name: &str) -> Option<String> {
+    if let Some(pool) = schema.pool(target) {
         if let Some(m) = pool.get_message_by_name(name) {
             return Some(m.parent_file().name().to_string());
         }

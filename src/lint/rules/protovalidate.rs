@@ -26,7 +26,7 @@ impl Rule for Protovalidate {
             return;
         }
         let Some(file) = cx.file() else { return };
-        let Some(pool) = file.schema.pool.as_ref() else {
+        let Some(pool) = file.schema.pool(file.proto.name()) else {
             return;
         };
         let Some(ext) = pool.get_extension_by_name(FIELD_EXT) else {
@@ -60,7 +60,7 @@ impl Rule for Protovalidate {
 
     fn check_message(&self, cx: &mut Context, message: &MessageNode) {
         let Some(file) = cx.file() else { return };
-        let Some(pool) = file.schema.pool.as_ref() else {
+        let Some(pool) = file.schema.pool(file.proto.name()) else {
             return;
         };
         let Some(ext) = pool.get_extension_by_name(MESSAGE_EXT) else {

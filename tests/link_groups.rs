@@ -1,0 +1,221 @@
+//! A large input is compiled in groups, one compiler per core. These tests build a workspace big
+//! enough to be split, and check that the groups give exactly what one compiler gives, with the
+//! errors that only one compiler sees (a name defined by two files that never import each other).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+const PACKAGES: usize = 12;
+const FILES: usize = 15;
+
+/// Runs sous with extra environment variables.
+fn sous_env(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sous"));
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("spawn");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// 180 files in 12 packages. Each file imports the one before it in its package and the custom
+/// option of the first package, and some break lint rules or import what they do not use.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("buf.yaml"), "version: v2\n").unwrap();
+    for p in 0..PACKAGES {
+        let pkg = format!("acme/pkg{p}/v1");
+        std::fs::create_dir_all(dir.path().join(&pkg)).unwrap();
+        for f in 0..FILES {
+            let mut text = format!("syntax = \"proto3\";\n\npackage acme.pkg{p}.v1;\n\n");
+            if p == 0 && f == 0 {
+                text.push_str("import \"google/protobuf/descriptor.proto\";\n\n");
+                text.push_str(
+                    "extend google.protobuf.FieldOptions {\n  string label = 50001;\n}\n\n",
+                );
+            } else {
+                if !(p == 0 && f == 1) {
+                    text.push_str("import \"acme/pkg0/v1/file0.proto\";\n");
+                }
+                if f > 0 {
+                    text.push_str(&format!("import \"{pkg}/file{}.proto\";\n", f - 1));
+                }
+                if f % 4 == 3 {
+                    text.push_str("import \"google/protobuf/timestamp.proto\";\n");
+                }
+                text.push('\n');
+            }
+            text.push_str(&format!("// Thing{f} is a thing.\nmessage Thing{f} {{\n"));
+            text.push_str(&format!(
+                "  // id names it.\n  string id = 1 [(acme.pkg0.v1.label) = \"x{f}\"];\n"
+            ));
+            if f > 0 {
+                text.push_str(&format!(
+                    "  // prev links it.\n  Thing{} prev = 2;\n",
+                    f - 1
+                ));
+            }
+            if f % 5 == 2 {
+                text.push_str("  string badName = 3;\n");
+            }
+            text.push_str("}\n");
+            if f % 7 == 6 {
+                text.push_str(&format!(
+                    "\nenum kind{f} {{\n  KIND{f}_UNSPECIFIED = 0;\n}}\n"
+                ));
+            }
+            std::fs::write(dir.path().join(&pkg).join(format!("file{f}.proto")), text).unwrap();
+        }
+    }
+    dir
+}
+
+/// Lints `dir` in one group, then in as many as four, and returns both outputs; the second run
+/// must really have been split (one "descriptor set" stage per group).
+fn lint_both(dir: &Path) -> (Output, Output) {
+    let args = ["lint", "--error-format", "json"];
+    let one = sous_env(dir, &[("SOUS_LINK_GROUPS", "1")], &args);
+    let many = sous_env(
+        dir,
+        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
+        &args,
+    );
+    let stages = many.stderr.matches("trace: descriptor set").count();
+    assert!(stages >= 2, "not split into groups:\n{}", many.stderr);
+    (one, many)
+}
+
+#[test]
+fn groups_find_what_one_compiler_finds_and_what_buf_finds() {
+    let dir = workspace();
+    let (one, many) = lint_both(dir.path());
+    assert_eq!(one.code, 100, "{}", one.stderr);
+    assert_eq!(many.code, one.code);
+    assert_eq!(many.stdout, one.stdout);
+    let ours = keys(&many.stdout);
+    assert!(ours.iter().any(|k| k.5 == "IMPORT_USED"), "{ours:?}");
+    assert!(ours.iter().any(|k| k.5 == "FIELD_LOWER_SNAKE_CASE"));
+    let theirs = buf(dir.path(), &args_json());
+    assert_eq!(ours, keys(&theirs.stdout));
+}
+
+fn args_json() -> [&'static str; 3] {
+    ["lint", "--error-format", "json"]
+}
+
+/// Adds two files far apart in path order (so in different groups) that both define `text`.
+fn add_twice(dir: &Path, text: &str) {
+    for (pkg, name) in [
+        ("acme/pkg0/v1", "a_dup.proto"),
+        ("acme/pkg9/v1", "z_dup.proto"),
+    ] {
+        std::fs::write(
+            dir.join(pkg).join(name),
+            format!("syntax = \"proto3\";\n\npackage acme.dup.v1;\n\n{text}"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_message_defined_in_two_groups_is_a_compile_error() {
+    let dir = workspace();
+    add_twice(dir.path(), "message Same {}\n");
+    let (one, many) = lint_both(dir.path());
+    assert_eq!(many.code, 100);
+    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
+    assert_eq!(many.stdout, one.stdout);
+}
+
+#[test]
+fn an_enum_value_defined_in_two_groups_is_a_compile_error() {
+    let dir = workspace();
+    // Different enums, one value name: enum values live beside their enum.
+    std::fs::write(
+        dir.path().join("acme/pkg0/v1/a_dup.proto"),
+        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nenum A { SAME = 0; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("acme/pkg9/v1/z_dup.proto"),
+        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nenum Z { SAME = 0; }\n",
+    )
+    .unwrap();
+    let (one, many) = lint_both(dir.path());
+    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
+    assert_eq!(many.stdout, one.stdout);
+}
+
+#[test]
+fn a_package_that_is_a_message_elsewhere_is_a_compile_error() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("acme/pkg0/v1/a_dup.proto"),
+        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nmessage Inner {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("acme/pkg9/v1/z_dup.proto"),
+        "syntax = \"proto3\";\n\npackage acme.dup.v1.Inner;\n\nmessage M {}\n",
+    )
+    .unwrap();
+    let (one, many) = lint_both(dir.path());
+    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
+    assert_eq!(many.stdout, one.stdout);
+}
+
+#[test]
+fn an_extension_number_used_in_two_groups_is_found_as_one_compiler_finds_it() {
+    let dir = workspace();
+    let ext = |name: &str| {
+        format!(
+            "syntax = \"proto3\";\n\npackage acme.{name}.v1;\n\nimport \"google/protobuf/descriptor.proto\";\n\nextend google.protobuf.MessageOptions {{\n  string {name} = 50007;\n}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("acme/pkg0/v1/a_ext.proto"), ext("aext")).unwrap();
+    std::fs::write(dir.path().join("acme/pkg9/v1/z_ext.proto"), ext("zext")).unwrap();
+    let (one, many) = lint_both(dir.path());
+    assert_eq!(many.code, one.code);
+    assert_eq!(many.stdout, one.stdout);
+}
+
+#[test]
+fn breaking_in_groups_matches_one_compiler() {
+    let old = workspace();
+    let new = workspace();
+    // A type change and a deleted field, in files of different groups.
+    let first = new.path().join("acme/pkg0/v1/file3.proto");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replace("string id = 1", "int64 id = 1")).unwrap();
+    let last = new.path().join("acme/pkg11/v1/file9.proto");
+    let text = std::fs::read_to_string(&last).unwrap();
+    std::fs::write(&last, text.replace("  Thing8 prev = 2;\n", "")).unwrap();
+    let against = old.path().to_str().unwrap();
+    let args = [
+        "breaking",
+        ".",
+        "--against",
+        against,
+        "--error-format",
+        "json",
+    ];
+    let one = sous_env(new.path(), &[("SOUS_LINK_GROUPS", "1")], &args);
+    let many = sous_env(
+        new.path(),
+        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
+        &args,
+    );
+    assert!(many.stderr.matches("trace: descriptor set").count() >= 4);
+    assert_eq!(one.code, 100, "{}", one.stderr);
+    assert_eq!(many.stdout, one.stdout);
+    assert_eq!(keys(&many.stdout).len(), 2, "{}", many.stdout);
+}
