@@ -16,7 +16,7 @@ use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
 use crate::ignore;
-use crate::schema::{Locations, Schema, Source, Span};
+use crate::schema::{Schema, Source, Span};
 pub use node::*;
 
 /// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
@@ -105,7 +105,7 @@ impl<'a> Context<'a> {
     /// element at `path` or one enclosing it silences the rule.
     fn push(&mut self, file: &FileNode, path: &[i32], span: Option<Span>, message: String) {
         if self.config.allow_comment_ignores
-            && ignore::comment_ignores(&file.locations, path, self.rule)
+            && ignore::comment_ignores(file.locations(), path, self.rule)
         {
             return;
         }
@@ -152,12 +152,7 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Result<Vec<Finding>, crate::Error
         targets.sort_by(|a, b| a.1.file.name.cmp(&b.1.file.name));
         let nodes: Vec<FileNode> = targets
             .iter()
-            .map(|(proto, source)| FileNode {
-                proto,
-                source,
-                locations: Locations::new(proto),
-                schema,
-            })
+            .map(|(proto, source)| FileNode::new(proto, source, schema))
             .collect();
         let active: Vec<&dyn Rule> = rules
             .iter()
@@ -200,7 +195,10 @@ fn lint_module(
     // matter; they are sorted before anyone sees them.
     let per_file: Vec<Vec<Finding>> = files
         .par_iter()
-        .map(|file| {
+        .map(|shared| {
+            // A node of its own, whose index of locations goes when the file is done.
+            let node = FileNode::new(shared.proto, shared.source, shared.schema);
+            let file = &node;
             let mut found = Vec::new();
             for &rule in rules {
                 let mut cx = Context {

@@ -41,11 +41,27 @@ pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
 pub struct FileNode<'a> {
     pub proto: &'a FileDescriptorProto,
     pub source: &'a Source,
-    pub locations: Locations<'a>,
+    /// Built on first use: module rules look at few files, and the per-file walk builds its
+    /// own, dropped when the file is done, so a large tree never holds every file's index.
+    locations: std::sync::OnceLock<Locations<'a>>,
     pub schema: &'a Schema,
 }
 
-impl FileNode<'_> {
+impl<'a> FileNode<'a> {
+    pub fn new(proto: &'a FileDescriptorProto, source: &'a Source, schema: &'a Schema) -> Self {
+        FileNode {
+            proto,
+            source,
+            locations: std::sync::OnceLock::new(),
+            schema,
+        }
+    }
+
+    /// The file's source locations by descriptor path.
+    pub fn locations(&self) -> &Locations<'a> {
+        self.locations.get_or_init(|| Locations::new(self.proto))
+    }
+
     /// Import path (relative to the module root).
     pub fn name(&self) -> &str {
         &self.source.file.name
@@ -60,12 +76,12 @@ impl FileNode<'_> {
         if path.is_empty() {
             return None;
         }
-        self.locations.span(self.source, path)
+        self.locations().span(self.source, path)
     }
 
     /// Whether the file declares `syntax` (or `edition`).
     pub fn has_syntax(&self) -> bool {
-        self.locations.get(&[tag::FILE_SYNTAX]).is_some()
+        self.locations().get(&[tag::FILE_SYNTAX]).is_some()
     }
 }
 

@@ -30,10 +30,12 @@ pub(super) fn has_leading_comment(cx: &Context, path: &[i32]) -> bool {
     let Some(file) = cx.file() else {
         return true;
     };
-    file.locations.leading_comment(path).is_some_and(|comment| {
-        comment.lines().any(|line| {
-            let line = line.trim();
-            !line.is_empty() && !line.starts_with("buf:lint:ignore")
+    file.locations()
+        .leading_comment(path)
+        .is_some_and(|comment| {
+            comment.lines().any(|line| {
+                let line = line.trim();
+                !line.is_empty() && !line.starts_with("buf:lint:ignore")
+            })
         })
-    })
 }

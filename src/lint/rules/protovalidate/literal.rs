@@ -43,7 +43,7 @@ pub fn entries(
         {
             continue;
         }
-        let Some(span) = file.locations.span(file.source, path) else {
+        let Some(span) = file.locations().span(file.source, path) else {
             continue;
         };
         let relative = path[options_path.len()..].to_vec();
