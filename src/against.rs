@@ -283,7 +283,7 @@ impl GitSide {
         let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
         let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
         crate::trace::mark("against: blobs read");
-        let schema = schema::compile(&set, includes, schema::Pools::Drop)?;
+        let schema = schema::compile(&set, includes, schema::Purpose::Breaking)?;
         Ok(Loaded {
             workspace: Some(workspace),
             schema,

@@ -141,9 +141,9 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 }
 
 /// Reads and compiles the input side, as lint and breaking both need it.
-fn compile_input(args: &InputArgs, pools: schema::Pools) -> Result<(Resolved, schema::Schema)> {
+fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
     let resolved = resolve_input(args)?;
-    let schema = compile_resolved(&resolved, args, pools)?;
+    let schema = compile_resolved(&resolved, args, purpose)?;
     Ok((resolved, schema))
 }
 
@@ -151,7 +151,7 @@ fn compile_input(args: &InputArgs, pools: schema::Pools) -> Result<(Resolved, sc
 fn compile_resolved(
     resolved: &Resolved,
     args: &InputArgs,
-    pools: schema::Pools,
+    purpose: schema::Purpose,
 ) -> Result<schema::Schema> {
     let set = FileSet::discover(
         &resolved.workspace,
@@ -163,11 +163,11 @@ fn compile_resolved(
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
-    crate::trace::stage("compile", || schema::compile(&set, &args.includes, pools))
+    crate::trace::stage("compile", || schema::compile(&set, &args.includes, purpose))
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
-    let (resolved, schema) = compile_input(&args.input, schema::Pools::Keep)?;
+    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Lint)?;
     let findings: Vec<Finding> = if schema.errors.is_empty() {
         crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))?
     } else {
@@ -259,7 +259,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("input resolved");
     // The two sides are independent: read and compile them at the same time.
     let (schema, old) = rayon::join(
-        || compile_resolved(&resolved, &args.input, schema::Pools::Drop),
+        || compile_resolved(&resolved, &args.input, schema::Purpose::Breaking),
         || load_against(args, &resolved),
     );
     crate::trace::mark("both sides compiled");
@@ -325,7 +325,7 @@ fn discard<T>(value: T) {
 /// imports, dependencies first, as `buf build -o` and `protoc --include_imports` order them.
 fn run_build(args: &BuildArgs) -> Result<i32> {
     use prost::Message as _;
-    let (resolved, schema) = compile_input(&args.input, schema::Pools::Drop)?;
+    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Build)?;
     if !schema.errors.is_empty() {
         let output = OutputArgs {
             error_format: Some(args.error_format),
@@ -383,7 +383,7 @@ fn load_against(args: &BreakingArgs, resolved: &Resolved) -> Result<Loaded> {
                 exclude_paths: Vec::new(),
                 includes: includes.clone(),
             };
-            let (resolved, schema) = compile_input(&input, schema::Pools::Drop)?;
+            let (resolved, schema) = compile_input(&input, schema::Purpose::Breaking)?;
             Ok(Loaded {
                 workspace: Some(resolved.workspace),
                 schema,

@@ -70,7 +70,7 @@ pub struct Schema {
     /// Compile errors, one finding per failing file.
     pub errors: Vec<Finding>,
     /// For custom options (protovalidate), which the prost-types structs drop: the pools the
-    /// targets were compiled in (none when compiled with [`Pools::Drop`]).
+    /// targets were compiled in (none unless compiled for [`Purpose::Lint`]).
     pub pools: Vec<prost_reflect::DescriptorPool>,
     /// Index into `pools` by target import path.
     pub pool_of: HashMap<String, usize>,
@@ -132,14 +132,18 @@ impl FileResolver for Resolver {
 
 /// Reads and compiles every target of `set` (and whatever they import), with include
 /// directories for imports that live outside the workspace.
-pub fn compile(set: &FileSet, includes: &[PathBuf], pools: Pools) -> crate::error::Result<Schema> {
-    compile_with(set, includes, pools, usize::MAX)
+pub fn compile(
+    set: &FileSet,
+    includes: &[PathBuf],
+    purpose: Purpose,
+) -> crate::error::Result<Schema> {
+    compile_with(set, includes, purpose, usize::MAX)
 }
 
 fn compile_with(
     set: &FileSet,
     includes: &[PathBuf],
-    pools: Pools,
+    purpose: Purpose,
     max_groups: usize,
 ) -> crate::error::Result<Schema> {
     use rayon::prelude::*;
@@ -158,7 +162,7 @@ fn compile_with(
     while !wave.is_empty() {
         let loaded: Vec<Loaded> = wave
             .par_iter()
-            .map(|file| load(file))
+            .map(|file| load(file, purpose))
             .collect::<crate::error::Result<_>>()?;
         let mut next = Vec::new();
         for loaded in loaded {
@@ -201,7 +205,7 @@ fn compile_with(
                 parsed: Arc::new(std::sync::Mutex::new(parsed)),
                 includes: includes.to_vec(),
             };
-            link(group, &resolver, &sources, pools)
+            link(group, &resolver, &sources, purpose)
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
@@ -209,7 +213,7 @@ fn compile_with(
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.
         drop(linked);
-        return compile_with(set, includes, pools, 1);
+        return compile_with(set, includes, purpose, 1);
     }
 
     // Dependencies come first in each group's list, and groups follow the order of the targets:
@@ -271,12 +275,26 @@ fn compile_with(
     })
 }
 
-/// Whether the compiled descriptors are kept in prost-reflect pools after compiling. Lint reads
-/// custom options from them; breaking does not, and frees them as soon as each is done.
+/// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pools {
-    Keep,
-    Drop,
+pub enum Purpose {
+    /// Everything: lint reads comments, and custom options from prost-reflect pools.
+    Lint,
+    /// No pools and no comments, which breaking rules never read: each pool is freed as soon
+    /// as its descriptors are out.
+    Breaking,
+    /// No pools: `sous build` writes descriptors with all their source info.
+    Build,
+}
+
+impl Purpose {
+    fn keeps_pools(self) -> bool {
+        self == Purpose::Lint
+    }
+
+    fn keeps_comments(self) -> bool {
+        self != Purpose::Breaking
+    }
 }
 
 /// Splits the targets, in order, into groups of about equal size in bytes, one per core, each
@@ -388,7 +406,7 @@ fn link(
     group: &[&ProtoFile],
     resolver: &Resolver,
     sources: &HashMap<String, Arc<Source>>,
-    pools: Pools,
+    purpose: Purpose,
 ) -> Linked {
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
@@ -437,25 +455,20 @@ fn link(
         }
     }
     let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
-    let pool = match pools {
-        Pools::Drop => {
-            drop(compiler);
-            None
-        }
-        Pools::Keep => {
-            let mut pool = compiler.descriptor_pool();
-            let mut seen: std::collections::HashSet<&str> =
-                files.iter().map(|f| f.name()).collect();
-            for (f, encoded) in &isolated {
-                if seen.insert(f.name()) {
-                    // The encoded form keeps custom options, which the prost-types struct
-                    // drops; rules such as IMPORT_USED read them from the pool. Dependencies
-                    // come first in the list.
-                    let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
-                }
+    let pool = if purpose.keeps_pools() {
+        let mut pool = compiler.descriptor_pool();
+        let mut seen: std::collections::HashSet<&str> = files.iter().map(|f| f.name()).collect();
+        for (f, encoded) in &isolated {
+            if seen.insert(f.name()) {
+                // The encoded form keeps custom options, which the prost-types struct drops;
+                // rules such as IMPORT_USED read them from the pool. Dependencies come first.
+                let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
             }
-            Some(pool)
         }
+        Some(pool)
+    } else {
+        drop(compiler);
+        None
     };
     Linked {
         files,
@@ -546,10 +559,15 @@ struct Loaded {
     parsed: Option<(FileDescriptorProto, prost_types::SourceCodeInfo)>,
 }
 
-fn load(file: &ProtoFile) -> crate::error::Result<Loaded> {
+fn load(file: &ProtoFile, purpose: Purpose) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
         Some(bytes) => bytes.to_vec(),
         None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
+    };
+    // The text is kept; a copy of the blob it came from need not be.
+    let file = &ProtoFile {
+        bytes: None,
+        ..file.clone()
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -602,7 +620,14 @@ fn load(file: &ProtoFile) -> crate::error::Result<Loaded> {
         .ok()
         .and_then(Result::ok)
         .map(|mut parsed| {
-            let info = split_source_info(&mut parsed);
+            let mut info = split_source_info(&mut parsed);
+            if !purpose.keeps_comments() {
+                for location in &mut info.location {
+                    location.leading_comments = None;
+                    location.trailing_comments = None;
+                    location.leading_detached_comments = Vec::new();
+                }
+            }
             (parsed, info)
         });
     Ok(Loaded {
