@@ -20,12 +20,18 @@ pub struct File<'a> {
     pub name: &'a str,
     /// The text, for files read from source (a descriptor set has none).
     pub source: Option<&'a Source>,
-    pub locations: Locations<'a>,
+    /// Built when a rule first asks: most files of a large comparison never report anything.
+    pub locations: std::sync::OnceLock<Locations<'a>>,
     /// Whether the file is only in the image because a target imports it.
     pub is_import: bool,
 }
 
-impl File<'_> {
+impl<'a> File<'a> {
+    /// The file's source locations by descriptor path.
+    pub fn locations(&self) -> &Locations<'a> {
+        self.locations.get_or_init(|| Locations::new(self.proto))
+    }
+
     pub fn package(&self) -> &str {
         self.proto.package()
     }
@@ -50,7 +56,7 @@ impl File<'_> {
         if path.is_empty() {
             return None;
         }
-        self.locations
+        self.locations()
             .span(source, path)
             .or_else(|| self.map_entry_span(source, path))
     }
@@ -74,7 +80,7 @@ impl File<'_> {
                     .position(|f| f.type_name().ends_with(&suffix))?;
                 let mut field_type = path[..message_len].to_vec();
                 field_type.extend([2, i32::try_from(field).ok()?, 6]);
-                return self.locations.span(source, &field_type);
+                return self.locations().span(source, &field_type);
             }
             message = nested;
             message_len += 2;

@@ -15,7 +15,7 @@ use crate::config::{BreakingConfig, Workspace};
 use crate::finding::{Finding, Place};
 use crate::ignore;
 use crate::lint::Meta;
-use crate::schema::{Locations, Schema};
+use crate::schema::Schema;
 pub use image::*;
 
 /// A breaking rule: hooks that default to doing nothing. The engine calls the element hooks once
@@ -81,7 +81,7 @@ impl<'a> Context<'a> {
         let mut path = at.path().to_vec();
         path.extend_from_slice(suffix);
         let file = self.new.file(at.file());
-        let path = if suffix.is_empty() || file.locations.get(&path).is_some() {
+        let path = if suffix.is_empty() || file.locations().get(&path).is_some() {
             path
         } else {
             at.path().to_vec()
@@ -246,14 +246,19 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
             break;
         }
         let config = &module.breaking;
+        let keep = |f: &File| !(config.ignore_unstable_packages && is_unstable(f.package()));
         let new_files = module_files(new, Some(index), options);
         if !new_files.iter().any(|f| !f.is_import) {
             continue;
         }
-        let old_files = module_files(old, old.workspace.map(|_| index), options);
-        let keep = |f: &File| !(config.ignore_unstable_packages && is_unstable(f.package()));
-        let new_image = Image::new(new_files.into_iter().filter(keep).collect());
-        let old_image = Image::new(old_files.into_iter().filter(keep).collect());
+        // The two images are independent: index them at the same time.
+        let (new_image, old_image) = rayon::join(
+            || Image::new(new_files.into_iter().filter(keep).collect()),
+            || {
+                let old_files = module_files(old, old.workspace.map(|_| index), options);
+                Image::new(old_files.into_iter().filter(keep).collect())
+            },
+        );
         let enabled = enabled_ids(config).map_err(|id| {
             crate::Error::Usage(format!("{id:?} is not a known breaking rule or category"))
         })?;
@@ -343,7 +348,7 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
                 proto,
                 name: proto.name(),
                 source: schema.sources.get(name).map(|s| s.as_ref()),
-                locations: Locations::new(proto),
+                locations: std::sync::OnceLock::new(),
                 is_import: !targets.contains(name),
             })
         })

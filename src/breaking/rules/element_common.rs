@@ -41,7 +41,7 @@ pub fn report_option_or_file(
     let written = cx
         .new_image()
         .file(at.file())
-        .locations
+        .locations()
         .get(&path)
         .is_some();
     if written {

@@ -47,7 +47,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
         utf8_mode(n),
     );
     let option = [tag::FILE_OPTIONS, JAVA_STRING_CHECK_UTF8];
-    if new_file(cx, new).locations.get(&option).is_some() {
+    if new_file(cx, new).locations().get(&option).is_some() {
         cx.report_at(new.file, &option, message);
     } else {
         cx.report(new, &[], message);

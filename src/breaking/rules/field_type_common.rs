@@ -140,7 +140,7 @@ pub fn type_suffix(cx: &Context, f: &Field) -> [i32; 1] {
     let mut path = f.path.clone();
     path.push(tag::FIELD_TYPE);
     let file = cx.new_image().file(f.file);
-    if file.locations.get(&path).is_some() {
+    if file.locations().get(&path).is_some() {
         [tag::FIELD_TYPE]
     } else {
         [tag::FIELD_TYPE_NAME]
@@ -167,7 +167,7 @@ fn map_field_type_path(cx: &Context, f: &Field) -> Option<(usize, Vec<i32>)> {
     }
     let image = cx.new_image();
     let file = image.file(f.file);
-    if file.locations.get(&f.path).is_some() {
+    if file.locations().get(&f.path).is_some() {
         return None;
     }
     let (parent_name, _) = f.parent_full_name.rsplit_once('.')?;

@@ -48,7 +48,7 @@ pub fn check(cx: &mut Context, option: &FileOption, old: &File, new: &File) {
         return;
     }
     let set_before = old
-        .locations
+        .locations()
         .get(&[tag::FILE_OPTIONS, option.number])
         .is_some()
         || old.source.is_none();
@@ -72,7 +72,7 @@ pub fn report_at_file_part(cx: &mut Context, new: &File, path: &[i32], message: 
     let Some(&index) = cx.new_image().by_name.get(new.name) else {
         return;
     };
-    let path = if new.locations.get(path).is_some() {
+    let path = if new.locations().get(path).is_some() {
         path
     } else {
         &[]

@@ -23,7 +23,7 @@ impl Rule for FileSameSyntax {
             new.syntax(),
             fix(old),
         );
-        let path = if new.locations.get(&[FILE_EDITION]).is_some() {
+        let path = if new.locations().get(&[FILE_EDITION]).is_some() {
             FILE_EDITION
         } else {
             tag::FILE_SYNTAX
@@ -36,7 +36,7 @@ impl Rule for FileSameSyntax {
 fn fix(old: &File) -> String {
     if old.syntax() == "editions" {
         "restore the old `edition` statement".to_string()
-    } else if old.locations.get(&[tag::FILE_SYNTAX]).is_some() {
+    } else if old.locations().get(&[tag::FILE_SYNTAX]).is_some() {
         // A proto2 descriptor does not record its syntax, so the statement says it was there.
         format!("restore `syntax = {:?};`", old.syntax())
     } else {
