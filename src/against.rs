@@ -161,7 +161,7 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     Ok(Loaded {
         workspace: None,
         schema: Schema {
-            files: set.file,
+            files: set.file.into_iter().map(schema::Proto::Owned).collect(),
             by_name,
             sources: Default::default(),
             errors: Vec::new(),

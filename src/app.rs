@@ -211,18 +211,15 @@ fn print_findings<'a>(
             .collect(),
         color,
     };
-    let mut buffer = Vec::new();
-    crate::trace::stage("report", || report::write(&mut buffer, format, &report))
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    // Streamed, not built in memory first: a large tree's report is tens of megabytes.
+    let write = |out: &mut dyn Write| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        crate::trace::stage("report", || report::write(&mut out, format, &report))?;
+        out.flush()
+    };
     match &output.output {
-        Some(path) => write_atomically(path, &buffer)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&buffer)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| Error::io("<stdout>", e))?;
-        }
+        Some(path) => write_atomically(path, write)?,
+        None => write(&mut std::io::stdout().lock()).map_err(|e| Error::io("<stdout>", e))?,
     }
     if let Some(line) = report::summary(format, &report) {
         eprintln!("{line}");
@@ -236,13 +233,21 @@ fn print_findings<'a>(
 
 /// Writes `bytes` next to `path` and renames the result into place, so that readers never see
 /// half a report.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "report".into());
     let tmp = path.with_file_name(format!(".{name}.sous-tmp"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::File::create(&tmp)
+        .and_then(|mut file| write(&mut file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(&tmp, e)
+        })?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
@@ -350,7 +355,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         if args.exclude_imports && !targets.contains(file.name()) {
             continue;
         }
-        let mut file = file.clone();
+        let mut file = file.to_owned_proto();
         if args.exclude_source_info {
             file.source_code_info = None;
         }

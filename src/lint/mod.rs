@@ -10,8 +10,6 @@ pub mod rules;
 
 use std::collections::{BTreeSet, HashMap};
 
-use prost_types::FileDescriptorProto;
-
 use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
@@ -141,7 +139,7 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Result<Vec<Finding>, crate::Error
             &config.ignore,
             &config.ignore_only,
         );
-        let mut targets: Vec<(&FileDescriptorProto, &Source)> = Vec::new();
+        let mut targets: Vec<(&crate::schema::Proto, &Source)> = Vec::new();
         for source in schema.sources.values() {
             if source.file.is_target && source.file.module == Some(index) {
                 if let Some(proto) = schema.file(&source.file.name) {
@@ -197,7 +195,7 @@ fn lint_module(
         .par_iter()
         .map(|shared| {
             // A node of its own, whose index of locations goes when the file is done.
-            let node = FileNode::new(shared.proto, shared.source, shared.schema);
+            let node = shared.fresh();
             let file = &node;
             let mut found = Vec::new();
             for &rule in rules {

@@ -6,7 +6,7 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
-use crate::schema::{Locations, Schema, Source, Span};
+use crate::schema::{Locations, Proto, Schema, Source, Span};
 
 /// Field numbers of `FileDescriptorProto` and friends, for building descriptor paths.
 pub mod tag {
@@ -40,6 +40,8 @@ pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
 /// One target file.
 pub struct FileNode<'a> {
     pub proto: &'a FileDescriptorProto,
+    /// Source info kept beside `proto` (see [`crate::schema::Proto`]).
+    extra: Option<&'a prost_types::SourceCodeInfo>,
     pub source: &'a Source,
     /// Built on first use: module rules look at few files, and the per-file walk builds its
     /// own, dropped when the file is done, so a large tree never holds every file's index.
@@ -48,18 +50,31 @@ pub struct FileNode<'a> {
 }
 
 impl<'a> FileNode<'a> {
-    pub fn new(proto: &'a FileDescriptorProto, source: &'a Source, schema: &'a Schema) -> Self {
+    pub fn new(proto: &'a Proto, source: &'a Source, schema: &'a Schema) -> Self {
         FileNode {
             proto,
+            extra: proto.extra_info(),
             source,
             locations: std::sync::OnceLock::new(),
             schema,
         }
     }
 
+    /// The same file with an index of locations of its own, not built yet.
+    pub fn fresh(&self) -> FileNode<'_> {
+        FileNode {
+            proto: self.proto,
+            extra: self.extra,
+            source: self.source,
+            locations: std::sync::OnceLock::new(),
+            schema: self.schema,
+        }
+    }
+
     /// The file's source locations by descriptor path.
     pub fn locations(&self) -> &Locations<'a> {
-        self.locations.get_or_init(|| Locations::new(self.proto))
+        self.locations
+            .get_or_init(|| Locations::with_extra(self.proto, self.extra))
     }
 
     /// Import path (relative to the module root).

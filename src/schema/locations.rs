@@ -25,8 +25,16 @@ pub struct Locations<'a> {
 
 impl<'a> Locations<'a> {
     pub fn new(file: &'a FileDescriptorProto) -> Self {
+        Locations::with_extra(file, None)
+    }
+
+    /// The locations of `extra` (source info kept beside the descriptor), then the file's own.
+    pub fn with_extra(
+        file: &'a FileDescriptorProto,
+        extra: Option<&'a prost_types::SourceCodeInfo>,
+    ) -> Self {
         let mut by_path = HashMap::new();
-        if let Some(info) = &file.source_code_info {
+        for info in extra.into_iter().chain(&file.source_code_info) {
             for location in &info.location {
                 // The first location for a path is the declaration; later ones (repeated
                 // options, say) must not replace it.

@@ -59,10 +59,57 @@ impl Source {
     }
 }
 
+/// One compiled file.
+pub enum Proto {
+    /// A descriptor of our own, with all its source info.
+    Owned(FileDescriptorProto),
+    /// A descriptor left in the prost-reflect pool that built it, not copied out: lint keeps
+    /// the pools anyway, and a copy of every descriptor was a tenth of a googleapis lint's
+    /// memory. The pool's copy has the options' source info; `info` has the rest.
+    Pooled {
+        file: prost_reflect::FileDescriptor,
+        info: prost_types::SourceCodeInfo,
+    },
+}
+
+impl std::ops::Deref for Proto {
+    type Target = FileDescriptorProto;
+
+    fn deref(&self) -> &FileDescriptorProto {
+        match self {
+            Proto::Owned(file) => file,
+            Proto::Pooled { file, .. } => file.file_descriptor_proto(),
+        }
+    }
+}
+
+impl Proto {
+    /// Source info kept beside the descriptor rather than in it.
+    pub fn extra_info(&self) -> Option<&prost_types::SourceCodeInfo> {
+        match self {
+            Proto::Owned(_) => None,
+            Proto::Pooled { info, .. } => Some(info),
+        }
+    }
+
+    /// An owned copy with all the source info.
+    pub fn to_owned_proto(&self) -> FileDescriptorProto {
+        let mut file = (**self).clone();
+        if let Some(extra) = self.extra_info() {
+            let mut info = extra.clone();
+            if let Some(own) = file.source_code_info.take() {
+                info.location.extend(own.location);
+            }
+            file.source_code_info = Some(info);
+        }
+        file
+    }
+}
+
 /// A compiled workspace.
 pub struct Schema {
     /// Every compiled file, imports included, in dependency order.
-    pub files: Vec<FileDescriptorProto>,
+    pub files: Vec<Proto>,
     /// Index into `files` by import path.
     pub by_name: HashMap<String, usize>,
     /// The source of every file read from disk, by import path.
@@ -82,7 +129,7 @@ impl Schema {
         self.pool_of.get(target).map(|&i| &self.pools[i])
     }
 
-    pub fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
+    pub fn file(&self, name: &str) -> Option<&Proto> {
         self.by_name.get(name).map(|&i| &self.files[i])
     }
 }
@@ -228,13 +275,19 @@ fn compile_with(
         }
     }
     for file in &mut files {
-        if let Some(mut info) = infos.remove(file.name()) {
+        let name = file.name().to_string();
+        if let Some(mut info) = infos.remove(&name) {
             // The compiler rewrote the options' locations (named by the options they set, not
             // by their place in the text); the rest come back from the parse.
-            if let Some(options) = file.source_code_info.take() {
-                info.location.extend(options.location);
+            match file {
+                Proto::Owned(file) => {
+                    if let Some(options) = file.source_code_info.take() {
+                        info.location.extend(options.location);
+                    }
+                    file.source_code_info = Some(info);
+                }
+                Proto::Pooled { info: slot, .. } => *slot = info,
             }
-            file.source_code_info = Some(info);
         }
     }
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
@@ -243,7 +296,7 @@ fn compile_with(
     for group in linked {
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
-                files.push(f);
+                files.push(Proto::Owned(f));
             }
         }
         errors.extend(group.errors);
@@ -391,7 +444,7 @@ fn share_out(
 /// What one group's compiler produced.
 struct Linked {
     /// The group's targets and their imports, dependencies first.
-    files: Vec<FileDescriptorProto>,
+    files: Vec<Proto>,
     /// Files compiled on their own, with their encoded form (which keeps custom options).
     isolated: Vec<(FileDescriptorProto, Vec<u8>)>,
     errors: Vec<Finding>,
@@ -454,21 +507,31 @@ fn link(
             )),
         }
     }
-    let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
-    let pool = if purpose.keeps_pools() {
+    let (files, pool) = if purpose.keeps_pools() {
         let mut pool = compiler.descriptor_pool();
-        let mut seen: std::collections::HashSet<&str> = files.iter().map(|f| f.name()).collect();
+        drop(compiler);
+        // In the order a descriptor set lists them: dependencies first.
+        let files: Vec<Proto> = pool
+            .files()
+            .map(|file| Proto::Pooled {
+                file,
+                info: Default::default(),
+            })
+            .collect();
+        let mut seen: std::collections::HashSet<String> =
+            files.iter().map(|f| f.name().to_string()).collect();
         for (f, encoded) in &isolated {
-            if seen.insert(f.name()) {
+            if seen.insert(f.name().to_string()) {
                 // The encoded form keeps custom options, which the prost-types struct drops;
                 // rules such as IMPORT_USED read them from the pool. Dependencies come first.
                 let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
             }
         }
-        Some(pool)
+        (files, Some(pool))
     } else {
+        let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
         drop(compiler);
-        None
+        (files.into_iter().map(Proto::Owned).collect(), None)
     };
     Linked {
         files,
@@ -490,9 +553,12 @@ fn defined_twice(linked: &[Linked]) -> bool {
     }
     let mut names: HashMap<String, (&str, Kind)> = HashMap::new();
     let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let files = linked
-        .iter()
-        .flat_map(|g| g.files.iter().chain(g.isolated.iter().map(|(f, _)| f)));
+    let files = linked.iter().flat_map(|g| {
+        g.files
+            .iter()
+            .map(|f| &**f)
+            .chain(g.isolated.iter().map(|(f, _)| f))
+    });
     for file in files {
         if !done.insert(file.name()) {
             continue;
