@@ -161,7 +161,11 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     Ok(Loaded {
         workspace: None,
         schema: Schema {
-            files: set.file.into_iter().map(schema::Proto::Owned).collect(),
+            files: set
+                .file
+                .into_iter()
+                .map(|f| schema::Proto::Owned(Box::new(f)))
+                .collect(),
             by_name,
             sources: Default::default(),
             errors: Vec::new(),

@@ -80,7 +80,7 @@ fn workspace() -> tempfile::TempDir {
 }
 
 /// Lints `dir` in one group, then in as many as four, and returns both outputs; the second run
-/// must really have been split (one "descriptor set" stage per group).
+/// must really have been split (one "link group" stage per group).
 fn lint_both(dir: &Path) -> (Output, Output) {
     let args = ["lint", "--error-format", "json"];
     let one = sous_env(dir, &[("SOUS_LINK_GROUPS", "1")], &args);
@@ -89,7 +89,7 @@ fn lint_both(dir: &Path) -> (Output, Output) {
         &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
         &args,
     );
-    let stages = many.stderr.matches("trace: descriptor set").count();
+    let stages = many.stderr.matches("trace: link group").count();
     assert!(stages >= 2, "not split into groups:\n{}", many.stderr);
     (one, many)
 }
@@ -214,7 +214,7 @@ fn breaking_in_groups_matches_one_compiler() {
         &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
         &args,
     );
-    assert!(many.stderr.matches("trace: descriptor set").count() >= 4);
+    assert!(many.stderr.matches("trace: link group").count() >= 4);
     assert_eq!(one.code, 100, "{}", one.stderr);
     assert_eq!(many.stdout, one.stdout);
     assert_eq!(keys(&many.stdout).len(), 2, "{}", many.stdout);

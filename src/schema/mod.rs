@@ -62,7 +62,7 @@ impl Source {
 /// One compiled file.
 pub enum Proto {
     /// A descriptor of our own, with all its source info.
-    Owned(FileDescriptorProto),
+    Owned(Box<FileDescriptorProto>),
     /// A descriptor left in the prost-reflect pool that built it, not copied out: lint keeps
     /// the pools anyway, and a copy of every descriptor was a tenth of a googleapis lint's
     /// memory. The pool's copy has the options' source info; `info` has the rest.
@@ -252,7 +252,7 @@ fn compile_with(
                 parsed: Arc::new(std::sync::Mutex::new(parsed)),
                 includes: includes.to_vec(),
             };
-            link(group, &resolver, &sources, purpose)
+            crate::trace::stage("link group", || link(group, &resolver, &sources, purpose))
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
@@ -296,7 +296,7 @@ fn compile_with(
     for group in linked {
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
-                files.push(Proto::Owned(f));
+                files.push(Proto::Owned(Box::new(f)));
             }
         }
         errors.extend(group.errors);
@@ -531,7 +531,8 @@ fn link(
     } else {
         let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
         drop(compiler);
-        (files.into_iter().map(Proto::Owned).collect(), None)
+        let files = files.into_iter().map(|f| Proto::Owned(Box::new(f)));
+        (files.collect(), None)
     };
     Linked {
         files,
