@@ -143,6 +143,7 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 /// Reads and compiles the input side, as lint and breaking both need it.
 fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
     let resolved = resolve_input(args)?;
+    crate::trace::mark("input resolved");
     let schema = compile_resolved(&resolved, args, purpose)?;
     Ok((resolved, schema))
 }
@@ -158,6 +159,7 @@ fn compile_resolved(
         &resolved.filter,
         resolved.modules.as_deref(),
     )?;
+    crate::trace::mark("files found");
     if set.targets().next().is_none() {
         return Err(Error::Input(
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),

@@ -18,8 +18,9 @@ pub fn start() {
 pub fn mark(name: &str) {
     if enabled() {
         eprintln!(
-            "trace: [{name}] at {:.1} ms",
-            origin().elapsed().as_secs_f64() * 1000.0
+            "trace: [{name}] at {:.1} ms, peak {}",
+            origin().elapsed().as_secs_f64() * 1000.0,
+            peak_memory()
         );
     }
 }
@@ -37,11 +38,25 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
     eprintln!(
-        "trace: {name} {:.1} ms (ends at {:.1} ms)",
+        "trace: {name} {:.1} ms (ends at {:.1} ms, peak {})",
         start.elapsed().as_secs_f64() * 1000.0,
-        origin().elapsed().as_secs_f64() * 1000.0
+        origin().elapsed().as_secs_f64() * 1000.0,
+        peak_memory()
     );
     out
+}
+
+/// The peak resident memory so far (`VmHWM`), where the system says.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Prints the time since `start` for a stage that is not one closure.

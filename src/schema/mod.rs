@@ -228,13 +228,17 @@ fn compile_with(
                     }
                 }
                 parsed.insert(name.clone(), file);
-                infos.insert(name.clone(), info);
+                // Lint reports in targets only, so an import's positions and comments go unread.
+                if loaded.source.file.is_target || purpose.keeps_imports_info() {
+                    infos.insert(name.clone(), info);
+                }
             }
             sources.insert(name, Arc::new(loaded.source));
         }
         wave = next;
     }
     crate::trace::since("read and parse", read_start);
+    crate::trace::mark("parsed");
     let sources = Arc::new(sources);
     let targets: Vec<&ProtoFile> = set
         .targets()
@@ -256,6 +260,7 @@ fn compile_with(
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
+    crate::trace::mark("linked");
     if linked.len() > 1 && defined_twice(&linked) {
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.
@@ -347,6 +352,10 @@ impl Purpose {
 
     fn keeps_comments(self) -> bool {
         self != Purpose::Breaking
+    }
+
+    fn keeps_imports_info(self) -> bool {
+        self != Purpose::Lint
     }
 }
 
