@@ -137,6 +137,35 @@ pub struct Loaded {
     pub label: String,
 }
 
+/// The against side, read and ready to compile (or compiled already: a descriptor set).
+pub enum Prepared {
+    Files {
+        workspace: Workspace,
+        set: FileSet,
+        label: String,
+    },
+    Compiled(Loaded),
+}
+
+impl Prepared {
+    /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
+    /// same text.
+    pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
+        match self {
+            Prepared::Compiled(loaded) => Ok(loaded),
+            Prepared::Files {
+                workspace,
+                set,
+                label,
+            } => Ok(Loaded {
+                schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
+                workspace: Some(workspace),
+                label,
+            }),
+        }
+    }
+}
+
 /// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
 pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -164,7 +193,7 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
             files: set
                 .file
                 .into_iter()
-                .map(|f| schema::Proto::Owned(Box::new(f)))
+                .map(|f| schema::Proto::Owned(std::sync::Arc::new(f)))
                 .collect(),
             by_name,
             sources: Default::default(),
@@ -230,8 +259,8 @@ impl GitSide {
     }
 
     /// Reads the workspace at the revision (its configuration found the way buf finds it on
-    /// disk, searching upward from the subdirectory) and compiles it.
-    pub fn load(&self, against_config: Option<&str>, includes: &[PathBuf]) -> Result<Loaded> {
+    /// disk, searching upward from the subdirectory), ready to compile.
+    pub fn load(&self, against_config: Option<&str>) -> Result<Prepared> {
         let commit = self
             .repo
             .find_commit(self.commit)
@@ -287,10 +316,9 @@ impl GitSide {
         let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
         let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
         crate::trace::mark("against: blobs read");
-        let schema = schema::compile(&set, includes, schema::Purpose::Breaking)?;
-        Ok(Loaded {
-            workspace: Some(workspace),
-            schema,
+        Ok(Prepared::Files {
+            workspace,
+            set,
             label: self.label.clone(),
         })
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use crate::against::{self, Against, GitSide, Loaded};
+use crate::against::{self, Against, GitSide, Loaded, Prepared};
 use crate::catalog::{self, Kind};
 use crate::cli::{
     BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
@@ -154,6 +154,12 @@ fn compile_resolved(
     args: &InputArgs,
     purpose: schema::Purpose,
 ) -> Result<schema::Schema> {
+    let set = discover_resolved(resolved)?;
+    crate::trace::stage("compile", || schema::compile(&set, &args.includes, purpose))
+}
+
+/// The files of a resolved input; an error when it targets none.
+fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
     let set = FileSet::discover(
         &resolved.workspace,
         &resolved.filter,
@@ -165,7 +171,7 @@ fn compile_resolved(
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
-    crate::trace::stage("compile", || schema::compile(&set, &args.includes, purpose))
+    Ok(set)
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
@@ -264,12 +270,12 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     }
     let resolved = resolve_input(&args.input)?;
     crate::trace::mark("input resolved");
-    // The two sides are independent: read and compile them at the same time.
+    // The against side is read while the input compiles, then compiled reusing every file the
+    // input compiled from the same text.
     let (schema, old) = rayon::join(
         || compile_resolved(&resolved, &args.input, schema::Purpose::Breaking),
         || load_against(args, &resolved),
     );
-    crate::trace::mark("both sides compiled");
     let schema = schema?;
     if !schema.errors.is_empty() {
         return print_findings(
@@ -279,7 +285,8 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
-    let mut old = old?;
+    let mut old = old?.compile(&args.input.includes, &schema)?;
+    crate::trace::mark("both sides compiled");
     if !old.schema.errors.is_empty() {
         let mut errors = old.schema.errors.clone();
         sort_and_dedup(&mut errors);
@@ -372,28 +379,29 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
 }
 
 /// Reads and compiles what `--against` names.
-fn load_against(args: &BreakingArgs, resolved: &Resolved) -> Result<Loaded> {
-    let includes = &args.input.includes;
+/// Reads what `--against` names, ready to compile.
+fn load_against(args: &BreakingArgs, resolved: &Resolved) -> Result<Prepared> {
     match Against::parse(&args.against)? {
         Against::Revision(rev) => GitSide::for_revision(&resolved.workspace.root, &rev)?
-            .load(args.against_config.as_deref(), includes),
+            .load(args.against_config.as_deref()),
         Against::Git { repo, rev, subdir } => {
             GitSide::for_buf_syntax(&repo, rev.as_deref(), &subdir)?
-                .load(args.against_config.as_deref(), includes)
+                .load(args.against_config.as_deref())
         }
-        Against::DescriptorSet(path) => against::load_descriptor_set(&path),
+        Against::DescriptorSet(path) => against::load_descriptor_set(&path).map(Prepared::Compiled),
         Against::Dir(dir) => {
             let input = InputArgs {
                 input: dir.clone(),
                 config: args.against_config.clone(),
                 paths: Vec::new(),
                 exclude_paths: Vec::new(),
-                includes: includes.clone(),
+                includes: args.input.includes.clone(),
             };
-            let (resolved, schema) = compile_input(&input, schema::Purpose::Breaking)?;
-            Ok(Loaded {
-                workspace: Some(resolved.workspace),
-                schema,
+            let resolved = resolve_input(&input)?;
+            let set = discover_resolved(&resolved)?;
+            Ok(Prepared::Files {
+                workspace: resolved.workspace,
+                set,
                 label: dir.display().to_string(),
             })
         }

@@ -62,7 +62,7 @@ impl Source {
 /// One compiled file.
 pub enum Proto {
     /// A descriptor of our own, with all its source info.
-    Owned(Box<FileDescriptorProto>),
+    Owned(Arc<FileDescriptorProto>),
     /// A descriptor left in the prost-reflect pool that built it, not copied out: lint keeps
     /// the pools anyway, and a copy of every descriptor was a tenth of a googleapis lint's
     /// memory. The pool's copy has the options' source info; `info` has the rest.
@@ -144,6 +144,8 @@ struct Resolver {
     /// asked for again, or that failed to parse, is parsed from its source, so an error carries
     /// the text.
     parsed: Arc<std::sync::Mutex<HashMap<String, FileDescriptorProto>>>,
+    /// Files compiled before and reused as they are: imports of the files compiled now.
+    compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
     includes: Vec<PathBuf>,
 }
 
@@ -163,6 +165,13 @@ impl FileResolver for Resolver {
         let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
         if let Some(parsed) = parsed {
             return Ok(File::from_file_descriptor_proto(parsed));
+        }
+        if let Some(compiled) = self.compiled.get(name) {
+            let file = FileDescriptorProto {
+                source_code_info: None,
+                ..(**compiled).clone()
+            };
+            return Ok(File::from_file_descriptor_proto(file));
         }
         if let Some(source) = self.sources.get(name) {
             return File::from_source(name, &source.text);
@@ -184,16 +193,37 @@ pub fn compile(
     includes: &[PathBuf],
     purpose: Purpose,
 ) -> crate::error::Result<Schema> {
-    compile_with(set, includes, purpose, usize::MAX)
+    compile_with(set, includes, purpose, None, usize::MAX)
+}
+
+/// Compiles like [`compile`], reusing the descriptors of `before` (compiled for the same
+/// purpose): a file whose text, and the text of everything it imports, is the same there is
+/// taken as it is, not parsed or compiled again. Between two revisions of a large tree, most
+/// files are the same.
+pub fn compile_reusing(
+    set: &FileSet,
+    includes: &[PathBuf],
+    purpose: Purpose,
+    before: &Schema,
+) -> crate::error::Result<Schema> {
+    compile_with(set, includes, purpose, Some(before), usize::MAX)
 }
 
 fn compile_with(
     set: &FileSet,
     includes: &[PathBuf],
     purpose: Purpose,
+    before: Option<&Schema>,
     max_groups: usize,
 ) -> crate::error::Result<Schema> {
     use rayon::prelude::*;
+    let before_text = |name: &str| {
+        before
+            .and_then(|b| b.sources.get(name))
+            .map(|s| s.text.as_str())
+    };
+    // Files with the same text as before, with the imports they had there.
+    let mut same: HashMap<String, &[String]> = HashMap::new();
     let mut sources = HashMap::new();
     let mut errors = Vec::new();
     let mut broken = Vec::new();
@@ -209,7 +239,7 @@ fn compile_with(
     while !wave.is_empty() {
         let loaded: Vec<Loaded> = wave
             .par_iter()
-            .map(|file| load(file, purpose))
+            .map(|file| load(file, purpose, before_text(&file.name)))
             .collect::<crate::error::Result<_>>()?;
         let mut next = Vec::new();
         for loaded in loaded {
@@ -218,6 +248,19 @@ fn compile_with(
             if loaded.broken {
                 broken.push(name);
                 continue;
+            }
+            if loaded.same_as_before {
+                let imports = before
+                    .and_then(|b| b.file(&name))
+                    .map_or(&[][..], |f| f.dependency.as_slice());
+                for dependency in imports {
+                    if let Some((key, imported)) = set.files.get_key_value(dependency) {
+                        if seen.insert(key.as_str()) {
+                            next.push(imported);
+                        }
+                    }
+                }
+                same.insert(name.clone(), imports);
             }
             if let Some((file, info)) = loaded.parsed {
                 for dependency in &file.dependency {
@@ -237,12 +280,33 @@ fn compile_with(
         }
         wave = next;
     }
+    // A file is reused when its text and everything it imports are the same as before; the
+    // rest of the files with the same text are parsed after all.
+    let reused = reusable(&same, before, set);
+    if before.is_some() {
+        crate::trace::mark(&format!("reused {} files compiled before", reused.len()));
+    }
+    let reparse: Vec<&Arc<Source>> = same
+        .keys()
+        .filter(|name| !reused.contains_key(name.as_str()))
+        .filter_map(|name| sources.get(name))
+        .collect();
+    for (name, result) in reparse
+        .par_iter()
+        .map(|source| (source.file.name.clone(), parse(source, purpose)))
+        .collect::<Vec<_>>()
+    {
+        if let Some((file, info)) = result {
+            parsed.insert(name.clone(), file);
+            infos.insert(name, info);
+        }
+    }
     crate::trace::since("read and parse", read_start);
     crate::trace::mark("parsed");
     let sources = Arc::new(sources);
     let targets: Vec<&ProtoFile> = set
         .targets()
-        .filter(|f| !broken.contains(&f.name))
+        .filter(|f| !broken.contains(&f.name) && !reused.contains_key(&f.name))
         .collect();
     let groups = partition(&targets, &sources, max_groups);
     let group_parsed = share_out(&groups, parsed);
@@ -254,6 +318,7 @@ fn compile_with(
             let resolver = Resolver {
                 sources: sources.clone(),
                 parsed: Arc::new(std::sync::Mutex::new(parsed)),
+                compiled: reused.clone(),
                 includes: includes.to_vec(),
             };
             crate::trace::stage("link group", || link(group, &resolver, &sources, purpose))
@@ -265,7 +330,7 @@ fn compile_with(
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.
         drop(linked);
-        return compile_with(set, includes, purpose, 1);
+        return compile_with(set, includes, purpose, before, 1);
     }
 
     // Dependencies come first in each group's list, and groups follow the order of the targets:
@@ -274,9 +339,14 @@ fn compile_with(
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for group in &mut linked {
         for file in group.files.drain(..) {
-            if seen.insert(file.name().to_string()) {
+            if !reused.contains_key(file.name()) && seen.insert(file.name().to_string()) {
                 files.push(file);
             }
+        }
+    }
+    for (name, file) in reused.iter() {
+        if seen.insert(name.clone()) {
+            files.push(Proto::Owned(file.clone()));
         }
     }
     for file in &mut files {
@@ -286,6 +356,7 @@ fn compile_with(
             // by their place in the text); the rest come back from the parse.
             match file {
                 Proto::Owned(file) => {
+                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
                     if let Some(options) = file.source_code_info.take() {
                         info.location.extend(options.location);
                     }
@@ -301,7 +372,7 @@ fn compile_with(
     for group in linked {
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
-                files.push(Proto::Owned(Box::new(f)));
+                files.push(Proto::Owned(Arc::new(f)));
             }
         }
         errors.extend(group.errors);
@@ -331,6 +402,50 @@ fn compile_with(
         pools: pool_list,
         pool_of,
     })
+}
+
+/// The files of `same` (same text as in `before`, with their imports) whose imports are all
+/// reused too, or resolve outside both workspaces (a well-known type, an include directory):
+/// their descriptors from `before`.
+fn reusable(
+    same: &HashMap<String, &[String]>,
+    before: Option<&Schema>,
+    set: &FileSet,
+) -> Arc<HashMap<String, Arc<FileDescriptorProto>>> {
+    let Some(before) = before else {
+        return Arc::default();
+    };
+    let mut ok: std::collections::HashSet<&str> = same
+        .keys()
+        .filter(|name| matches!(before.file(name), Some(Proto::Owned(_))))
+        .map(String::as_str)
+        .collect();
+    loop {
+        let outside = |d: &str| !set.files.contains_key(d) && !before.sources.contains_key(d);
+        let dropped: Vec<&str> = ok
+            .iter()
+            .copied()
+            .filter(|name| {
+                same[*name]
+                    .iter()
+                    .any(|d| !ok.contains(d.as_str()) && !outside(d))
+            })
+            .collect();
+        if dropped.is_empty() {
+            break;
+        }
+        for name in dropped {
+            ok.remove(name);
+        }
+    }
+    Arc::new(
+        ok.into_iter()
+            .filter_map(|name| match before.file(name) {
+                Some(Proto::Owned(file)) => Some((name.to_string(), file.clone())),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// What the compiled schema is for, which decides what it keeps.
@@ -540,7 +655,7 @@ fn link(
     } else {
         let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
         drop(compiler);
-        let files = files.into_iter().map(|f| Proto::Owned(Box::new(f)));
+        let files = files.into_iter().map(|f| Proto::Owned(Arc::new(f)));
         (files.collect(), None)
     };
     Linked {
@@ -631,11 +746,15 @@ struct Loaded {
     /// Not valid UTF-8, or editions: it never reaches the compiler.
     broken: bool,
     /// The parsed file without most of its source info, and that source info; `None` when it
-    /// does not parse (the compiler then reports the error, from the source).
+    /// does not parse (the compiler then reports the error, from the source), or is the same
+    /// text as a file compiled before.
     parsed: Option<(FileDescriptorProto, prost_types::SourceCodeInfo)>,
+    /// The same text as the file of this name in the schema compiled before: not parsed.
+    same_as_before: bool,
 }
 
-fn load(file: &ProtoFile, purpose: Purpose) -> crate::error::Result<Loaded> {
+/// Reads a file and parses it, unless its text is `before`.
+fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
         Some(bytes) => bytes.to_vec(),
         None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
@@ -670,6 +789,7 @@ fn load(file: &ProtoFile, purpose: Purpose) -> crate::error::Result<Loaded> {
                 error,
                 broken: true,
                 parsed: None,
+                same_as_before: false,
             });
         }
     };
@@ -690,9 +810,35 @@ fn load(file: &ProtoFile, purpose: Purpose) -> crate::error::Result<Loaded> {
             error,
             broken: true,
             parsed: None,
+            same_as_before: false,
         });
     }
-    let parsed = std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
+    if before.is_some_and(|text| *text == source.text) {
+        return Ok(Loaded {
+            source,
+            error: None,
+            broken: false,
+            parsed: None,
+            same_as_before: true,
+        });
+    }
+    let parsed = parse(&source, purpose);
+    Ok(Loaded {
+        source,
+        error: None,
+        broken: false,
+        parsed,
+        same_as_before: false,
+    })
+}
+
+/// Parses a source, and takes its source info apart (see [`split_source_info`]).
+fn parse(
+    source: &Source,
+    purpose: Purpose,
+) -> Option<(FileDescriptorProto, prost_types::SourceCodeInfo)> {
+    let file = &source.file;
+    std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
         .ok()
         .and_then(Result::ok)
         .map(|mut parsed| {
@@ -705,13 +851,7 @@ fn load(file: &ProtoFile, purpose: Purpose) -> crate::error::Result<Loaded> {
                 }
             }
             (parsed, info)
-        });
-    Ok(Loaded {
-        source,
-        error: None,
-        broken: false,
-        parsed,
-    })
+        })
 }
 
 /// Takes a parsed file's source info apart: the locations of options stay in the file, because

@@ -298,7 +298,17 @@ pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<E
     if ok {
         return;
     }
-    let (from, to) = (type_display(old), type_display(new));
+    let (mut from, mut to) = (type_display(old), type_display(new));
+    if from == to {
+        // One name, another kind: say which kind each side has.
+        let kind = |f: &Field| match f.proto.r#type() {
+            Type::Enum => "enum ",
+            Type::Group => "group ",
+            _ => "message ",
+        };
+        from = format!("{}{from}", kind(old));
+        to = format!("{}{to}", kind(new));
+    }
     let enums = old.proto.r#type() == Type::Enum && new.proto.r#type() == Type::Enum;
     let why = match encoding {
         None => "",
