@@ -144,7 +144,7 @@ pub enum Prepared {
         set: FileSet,
         label: String,
     },
-    Compiled(Loaded),
+    Compiled(Box<Loaded>),
 }
 
 impl Prepared {
@@ -152,7 +152,7 @@ impl Prepared {
     /// same text.
     pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
         match self {
-            Prepared::Compiled(loaded) => Ok(loaded),
+            Prepared::Compiled(loaded) => Ok(*loaded),
             Prepared::Files {
                 workspace,
                 set,
@@ -200,6 +200,8 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
             errors: Vec::new(),
             pools: Vec::new(),
             pool_of: Default::default(),
+            option_imports: Default::default(),
+            definitions: Default::default(),
         },
         label: path.display().to_string(),
     })

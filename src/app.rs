@@ -388,7 +388,9 @@ fn load_against(args: &BreakingArgs, resolved: &Resolved) -> Result<Prepared> {
             GitSide::for_buf_syntax(&repo, rev.as_deref(), &subdir)?
                 .load(args.against_config.as_deref())
         }
-        Against::DescriptorSet(path) => against::load_descriptor_set(&path).map(Prepared::Compiled),
+        Against::DescriptorSet(path) => {
+            against::load_descriptor_set(&path).map(|l| Prepared::Compiled(Box::new(l)))
+        }
         Against::Dir(dir) => {
             let input = InputArgs {
                 input: dir.clone(),

@@ -108,6 +108,44 @@ fn groups_find_what_one_compiler_finds_and_what_buf_finds() {
     assert_eq!(ours, keys(&theirs.stdout));
 }
 
+#[test]
+fn lint_without_pools_finds_what_lint_with_pools_finds() {
+    // Above a size, lint lets each group's pool go and reads what IMPORT_USED needs first; a
+    // limit of 0 takes that path here. Files use a custom option from another file, so an
+    // import used only by an option must still count as used.
+    let dir = workspace();
+    let args = ["lint", "--error-format", "json"];
+    let kept = sous_env(dir.path(), &[], &args);
+    let dropped = sous_env(
+        dir.path(),
+        &[("SOUS_KEEP_POOLS_UP_TO", "0"), ("RAYON_NUM_THREADS", "2")],
+        &args,
+    );
+    assert_eq!(kept.code, 100, "{}", kept.stderr);
+    assert_eq!(dropped.stdout, kept.stdout);
+    // The option's file is imported by every file only for the option in pkg0's own files.
+    let only_option = dir.path().join("acme/pkg0/v1/opt_user.proto");
+    std::fs::write(
+        &only_option,
+        "syntax = \"proto3\";\n\npackage acme.pkg0.v1;\n\nimport \"acme/pkg0/v1/file0.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\n// User sets the option only.\nmessage User {\n  // name names it.\n  string name = 1 [(acme.pkg0.v1.label) = \"n\"];\n}\n",
+    )
+    .unwrap();
+    let kept = sous_env(dir.path(), &[], &args);
+    let dropped = sous_env(dir.path(), &[("SOUS_KEEP_POOLS_UP_TO", "0")], &args);
+    assert_eq!(dropped.stdout, kept.stdout);
+    let ours = keys(&dropped.stdout);
+    let unused: Vec<_> = ours
+        .iter()
+        .filter(|k| k.0 == "acme/pkg0/v1/opt_user.proto" && k.5 == "IMPORT_USED")
+        .collect();
+    assert_eq!(
+        unused.len(),
+        1,
+        "only the timestamp import is unused: {unused:?}"
+    );
+    assert_eq!(ours, keys(&buf(dir.path(), &args_json()).stdout));
+}
+
 fn args_json() -> [&'static str; 3] {
     ["lint", "--error-format", "json"]
 }

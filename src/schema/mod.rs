@@ -121,6 +121,11 @@ pub struct Schema {
     pub pools: Vec<prost_reflect::DescriptorPool>,
     /// Index into `pools` by target import path.
     pub pool_of: HashMap<String, usize>,
+    /// For a target compiled for lint whose pool was let go: the files that define the custom
+    /// options (and `Any` types in option values) it sets.
+    pub option_imports: HashMap<String, std::collections::BTreeSet<String>>,
+    /// Which file defines each message and enum, by full name; built on first use.
+    pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 impl Schema {
@@ -131,6 +136,40 @@ impl Schema {
 
     pub fn file(&self, name: &str) -> Option<&Proto> {
         self.by_name.get(name).map(|&i| &self.files[i])
+    }
+
+    /// The file that defines the message or enum `full_name` (no leading dot).
+    pub fn defining_file(&self, full_name: &str) -> Option<&Proto> {
+        let index = self.definitions.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (i, file) in self.files.iter().enumerate() {
+                let mut stack: Vec<(String, &prost_types::DescriptorProto)> = Vec::new();
+                let scope = |name: &str, parent: &str| {
+                    if parent.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{parent}.{name}")
+                    }
+                };
+                for m in &file.message_type {
+                    stack.push((scope(m.name(), file.package()), m));
+                }
+                for e in &file.enum_type {
+                    index.entry(scope(e.name(), file.package())).or_insert(i);
+                }
+                while let Some((name, m)) = stack.pop() {
+                    for n in &m.nested_type {
+                        stack.push((scope(n.name(), &name), n));
+                    }
+                    for e in &m.enum_type {
+                        index.entry(scope(e.name(), &name)).or_insert(i);
+                    }
+                    index.entry(name).or_insert(i);
+                }
+            }
+            index
+        });
+        index.get(full_name).map(|&i| &self.files[i])
     }
 }
 
@@ -308,7 +347,12 @@ fn compile_with(
         .targets()
         .filter(|f| !broken.contains(&f.name) && !reused.contains_key(&f.name))
         .collect();
-    let groups = partition(&targets, &sources, max_groups);
+    let keep_up_to = std::env::var("SOUS_KEEP_POOLS_UP_TO")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(KEEP_POOLS_UP_TO);
+    let keep_pools = purpose.keeps_pools() && targets.len() <= keep_up_to;
+    let groups = partition(&targets, &sources, max_groups, keep_pools);
     let group_parsed = share_out(&groups, parsed);
     let link_start = std::time::Instant::now();
     let mut linked: Vec<Linked> = groups
@@ -321,7 +365,9 @@ fn compile_with(
                 compiled: reused.clone(),
                 includes: includes.to_vec(),
             };
-            crate::trace::stage("link group", || link(group, &resolver, &sources, purpose))
+            crate::trace::stage("link group", || {
+                link(group, &resolver, &sources, purpose, keep_pools)
+            })
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
@@ -369,6 +415,7 @@ fn compile_with(
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pool_list = Vec::new();
     let mut pool_of = HashMap::new();
+    let mut option_imports = HashMap::new();
     for group in linked {
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
@@ -376,6 +423,7 @@ fn compile_with(
             }
         }
         errors.extend(group.errors);
+        option_imports.extend(group.option_imports);
         for (members, finding) in group.cycles {
             if !reported_cycles.contains(&members) {
                 errors.push(finding);
@@ -401,6 +449,8 @@ fn compile_with(
         errors,
         pools: pool_list,
         pool_of,
+        option_imports,
+        definitions: Default::default(),
     })
 }
 
@@ -482,16 +532,26 @@ fn partition<'a>(
     targets: &[&'a ProtoFile],
     sources: &HashMap<String, Arc<Source>>,
     max_groups: usize,
+    keep_pools: bool,
 ) -> Vec<Vec<&'a ProtoFile>> {
     /// Below this many targets per group, compiling the shared imports again costs more than
     /// the second core gains.
     const MIN_PER_GROUP: usize = 64;
+    /// Above this many targets per group, a group's pool is a large share of the memory.
+    const MAX_PER_GROUP: usize = 2000;
     let cap = std::env::var("SOUS_LINK_GROUPS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(usize::MAX);
+    // At least one group per core; when pools are let go, more and smaller groups, so that
+    // only a few are alive at a time.
     let count = rayon::current_num_threads()
+        .max(if keep_pools {
+            1
+        } else {
+            targets.len().div_ceil(MAX_PER_GROUP)
+        })
         .min(targets.len() / MIN_PER_GROUP)
         .min(max_groups)
         .min(cap)
@@ -575,7 +635,20 @@ struct Linked {
     /// Import cycles, each reported once: its sorted members and its finding.
     cycles: Vec<(Vec<String>, Finding)>,
     pool: Option<prost_reflect::DescriptorPool>,
+    /// For lint without a pool: the files each target's custom options come from.
+    option_imports: HashMap<String, std::collections::BTreeSet<String>>,
     targets: Vec<String>,
+}
+
+/// Lint keeps the pools of up to this many targets, which is fastest; above it, each group's
+/// pool is let go when the group is done (after reading what IMPORT_USED needs from it), so a
+/// very large tree needs a fraction of the memory and fewer fresh pages. A pool that holds
+/// protovalidate's options is always kept. `SOUS_KEEP_POOLS_UP_TO` sets another limit.
+const KEEP_POOLS_UP_TO: usize = 20_000;
+
+/// Whether a pool holds protovalidate's options, which lint reads from the pool itself.
+fn is_validated(pool: &prost_reflect::DescriptorPool) -> bool {
+    pool.files().any(|f| f.package_name() == "buf.validate")
 }
 
 /// Compiles one group of targets with a compiler of its own.
@@ -584,6 +657,7 @@ fn link(
     resolver: &Resolver,
     sources: &HashMap<String, Arc<Source>>,
     purpose: Purpose,
+    keep_pools: bool,
 ) -> Linked {
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
@@ -631,39 +705,60 @@ fn link(
             )),
         }
     }
-    let (files, pool) = if purpose.keeps_pools() {
-        let mut pool = compiler.descriptor_pool();
-        drop(compiler);
-        // In the order a descriptor set lists them: dependencies first.
-        let files: Vec<Proto> = pool
-            .files()
+    let mut pool = compiler.descriptor_pool();
+    drop(compiler);
+    // In the order a descriptor set lists them: dependencies first.
+    let handles: Vec<prost_reflect::FileDescriptor> = pool.files().collect();
+    let mut seen: std::collections::HashSet<String> =
+        handles.iter().map(|f| f.name().to_string()).collect();
+    for (f, encoded) in &isolated {
+        if seen.insert(f.name().to_string()) {
+            // The encoded form keeps custom options, which the prost-types struct drops; rules
+            // such as IMPORT_USED read them from the pool. Dependencies come first.
+            let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
+        }
+    }
+    let mut option_imports = HashMap::new();
+    let keep = purpose.keeps_pools() && (keep_pools || is_validated(&pool));
+    let files = if keep {
+        handles
+            .into_iter()
             .map(|file| Proto::Pooled {
                 file,
                 info: Default::default(),
             })
-            .collect();
-        let mut seen: std::collections::HashSet<String> =
-            files.iter().map(|f| f.name().to_string()).collect();
-        for (f, encoded) in &isolated {
-            if seen.insert(f.name().to_string()) {
-                // The encoded form keeps custom options, which the prost-types struct drops;
-                // rules such as IMPORT_USED read them from the pool. Dependencies come first.
-                let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
+            .collect()
+    } else {
+        if purpose.keeps_pools() {
+            // Lint without the pool: what IMPORT_USED reads from it, read now.
+            for file in group {
+                if let Some(fd) = pool.get_file_by_name(&file.name) {
+                    option_imports.insert(
+                        file.name.clone(),
+                        crate::lint::rules::import_used::option_imports(
+                            &pool,
+                            fd.file_descriptor_proto(),
+                        ),
+                    );
+                }
             }
         }
-        (files, Some(pool))
-    } else {
-        let files = crate::trace::stage("descriptor set", || compiler.file_descriptor_set().file);
-        drop(compiler);
-        let files = files.into_iter().map(|f| Proto::Owned(Arc::new(f)));
-        (files.collect(), None)
+        let files = handles
+            .into_iter()
+            .map(|f| Proto::Owned(Arc::new(f.file_descriptor_proto().clone())))
+            .collect();
+        drop(pool);
+        pool = prost_reflect::DescriptorPool::new();
+        files
     };
+    let pool = keep.then_some(pool);
     Linked {
         files,
         isolated,
         errors,
         cycles,
         pool,
+        option_imports,
         targets: group.iter().map(|f| f.name.clone()).collect(),
     }
 }

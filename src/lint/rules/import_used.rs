@@ -26,8 +26,9 @@ impl Rule for ImportUsed {
             .filter_map(|n| defining_file(schema, proto.name(), n))
             .collect();
         if let Some(pool) = schema.pool(proto.name()) {
-            option_files(pool, proto.name(), &mut defining);
-            range_option_files(pool, proto, &mut defining);
+            defining.extend(option_imports(pool, proto));
+        } else if let Some(files) = schema.option_imports.get(proto.name()) {
+            defining.extend(files.iter().cloned());
         }
         defining.remove(proto.name());
 
@@ -51,6 +52,15 @@ impl Rule for ImportUsed {
             );
         }
     }
+}
+
+/// The files that define the custom options (and `Any` types in option values) that `file`
+/// sets, read from the pool it was compiled in.
+pub fn option_imports(pool: &DescriptorPool, file: &FileDescriptorProto) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    option_files(pool, file.name(), &mut out);
+    range_option_files(pool, file, &mut out);
+    out
 }
 
 /// The fully qualified names (without the leading dot) that `file`'s declarations refer to.
@@ -94,34 +104,8 @@ fn defining_file(schema: &crate::schema::Schema, target: &str, name: &str) -> Op
             return Some(e.parent_file().name().to_string());
         }
     }
-    // A file compiled on its own is not in the pool: search the compiled files.
-    schema
-        .files
-        .iter()
-        .find(|f| defines(f, name))
-        .map(|f| f.name().to_string())
-}
-
-fn defines(file: &FileDescriptorProto, name: &str) -> bool {
-    let rest = match file.package() {
-        "" => name,
-        p => match name.strip_prefix(p).and_then(|r| r.strip_prefix('.')) {
-            Some(r) => r,
-            None => return false,
-        },
-    };
-    fn in_message(m: &DescriptorProto, rest: &str) -> bool {
-        match rest.split_once('.') {
-            None => m.name() == rest,
-            Some((head, tail)) => {
-                m.name() == head
-                    && (m.nested_type.iter().any(|n| in_message(n, tail))
-                        || m.enum_type.iter().any(|e| e.name() == tail))
-            }
-        }
-    }
-    file.message_type.iter().any(|m| in_message(m, rest))
-        || file.enum_type.iter().any(|e| e.name() == rest)
+    // A target whose pool was let go, or a file compiled on its own: the compiled files.
+    schema.defining_file(name).map(|f| f.name().to_string())
 }
 
 /// Whether importing `dep` makes `target` visible through a chain of `import public`.

@@ -30,7 +30,7 @@ mod field_not_required;
 mod file_lower_snake_case;
 mod import_no_public;
 mod import_no_weak;
-mod import_used;
+pub(crate) mod import_used;
 mod message_pascal_case;
 mod oneof_lower_snake_case;
 mod package_defined;
