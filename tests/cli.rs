@@ -485,3 +485,89 @@ fn ls_breaking_rules_configured_only() {
     assert!(!out.stdout.contains("FIELD_SAME_ONEOF"));
     assert!(!out.stdout.contains("FIELD_SAME_NAME"));
 }
+
+/// `--path` walks only what it names and finds imports on disk when asked: imports from other
+/// modules and from outside the named directory resolve as in a full run, excluded directories
+/// stay excluded, and one import path in two modules is still an error.
+#[test]
+fn path_flag_finds_imports_outside_the_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"acme/base/v1/base.proto\";\nimport \"shared/v1/shared.proto\";\n\nmessage user_record {\n  acme.base.v1.Base base = 1;\n  shared.v1.Shared shared = 2;\n}\n";
+    let base = "syntax = \"proto3\";\n\npackage acme.base.v1;\n\nmessage Base {}\n";
+    let shared = "syntax = \"proto3\";\n\npackage shared.v1;\n\nmessage Shared {}\n";
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nmodules:\n  - path: proto\n    excludes: [proto/hidden]\n  - path: vendor\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n",
+            ),
+            ("proto/acme/user/v1/user.proto", user),
+            ("proto/acme/base/v1/base.proto", base),
+            ("vendor/shared/v1/shared.proto", shared),
+        ],
+    );
+    let full = sous(dir.path(), &["lint", "--error-format", "json"]);
+    let narrowed = sous(
+        dir.path(),
+        &[
+            "lint",
+            "--path",
+            "proto/acme/user",
+            "--error-format",
+            "json",
+        ],
+    );
+    assert_eq!(narrowed.code, 100, "{}", narrowed.stderr);
+    assert_eq!(narrowed.stdout, full.stdout);
+    assert_eq!(keys(&narrowed.stdout).len(), 1, "{}", narrowed.stdout);
+    let theirs = buf(
+        dir.path(),
+        &[
+            "lint",
+            "--path",
+            "proto/acme/user",
+            "--error-format",
+            "json",
+        ],
+    );
+    assert_eq!(keys(&narrowed.stdout), keys(&theirs.stdout));
+
+    // An import from an excluded directory is not found, with --path or without.
+    std::fs::rename(
+        dir.path().join("proto/acme/base"),
+        dir.path().join("proto/hidden"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("proto/acme/base")).unwrap();
+    std::fs::rename(
+        dir.path().join("proto/hidden/v1"),
+        dir.path().join("proto/acme/base/v1"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("proto/hidden/acme/base/v1")).unwrap();
+    std::fs::rename(
+        dir.path().join("proto/acme/base/v1/base.proto"),
+        dir.path().join("proto/hidden/acme/base/v1/base.proto"),
+    )
+    .unwrap();
+    let narrowed = sous(dir.path(), &["lint", "--path", "proto/acme/user"]);
+    let full = sous(dir.path(), &["lint"]);
+    assert_eq!(narrowed.code, 100);
+    assert!(
+        narrowed.stdout.contains("acme/base/v1/base.proto"),
+        "{}",
+        narrowed.stdout
+    );
+    assert_eq!(narrowed.stdout, full.stdout);
+
+    // One import path in two modules.
+    write(dir.path(), &[("vendor/acme/base/v1/base.proto", base)]);
+    std::fs::rename(
+        dir.path().join("proto/hidden/acme/base/v1/base.proto"),
+        dir.path().join("proto/acme/base/v1/base.proto"),
+    )
+    .unwrap();
+    let narrowed = sous(dir.path(), &["lint", "--path", "proto/acme/user"]);
+    assert_error(&narrowed, &["acme/base/v1/base.proto", "same import path"]);
+}

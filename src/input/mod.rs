@@ -50,14 +50,24 @@ impl Filter {
 /// All the files of a workspace, keyed by import path.
 #[derive(Debug, Default)]
 pub struct FileSet {
+    /// The files walked: all of them, or with `--path` only those under the paths.
     pub files: BTreeMap<String, ProtoFile>,
+    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked.
+    narrowed: Option<Workspace>,
 }
 
 impl FileSet {
     /// Walks every module of `ws` and marks targets with `filter`. `modules` limits the walk's
     /// targets to those modules (all when `None`); other modules' files stay importable.
+    ///
+    /// With `--path`, only the directories and files it names are walked: a pre-commit run on
+    /// one file of a large tree reads what that file imports, found on disk by [`FileSet::get`],
+    /// not the whole tree.
     pub fn discover(ws: &Workspace, filter: &Filter, modules: Option<&[usize]>) -> Result<FileSet> {
         let mut set = FileSet::default();
+        if !filter.paths.is_empty() {
+            set.narrowed = Some(ws.clone());
+        }
         for (index, module) in ws.modules.iter().enumerate() {
             let module_root = ws.root.join(&module.dir);
             if !module_root.is_dir() {
@@ -66,7 +76,54 @@ impl FileSet {
                     module_root.display()
                 )));
             }
-            let walker = walkdir::WalkDir::new(&module_root)
+            let starts: Vec<PathBuf> = if filter.paths.is_empty() {
+                vec![module_root.clone()]
+            } else {
+                let mut starts: Vec<PathBuf> = filter
+                    .paths
+                    .iter()
+                    .filter_map(|p| {
+                        if is_within(&module.dir, p) {
+                            Some(module_root.clone())
+                        } else if is_within(p, &module.dir) {
+                            let rel = if module.dir == "." {
+                                p.as_str()
+                            } else {
+                                &p[module.dir.len() + 1..]
+                            };
+                            Some(module_root.join(rel)).filter(|s| s.exists())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                starts.sort();
+                // A path inside another walks nothing new.
+                starts.dedup_by(|later, earlier| later.starts_with(&*earlier));
+                starts
+            };
+            for start in starts {
+                set.walk(ws, index, filter, modules, &module_root, &start)?;
+            }
+        }
+        Ok(set)
+    }
+
+    /// Adds the `.proto` files of module `index` under `start`.
+    fn walk(
+        &mut self,
+        ws: &Workspace,
+        index: usize,
+        filter: &Filter,
+        modules: Option<&[usize]>,
+        module_root: &Path,
+        start: &Path,
+    ) -> Result<()> {
+        let set = self;
+        let module = &ws.modules[index];
+        {
+            let module_root = module_root.to_path_buf();
+            let walker = walkdir::WalkDir::new(start)
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
@@ -112,7 +169,57 @@ impl FileSet {
                 set.files.insert(name, file);
             }
         }
-        Ok(set)
+        Ok(())
+    }
+
+    /// The file with import path `name`: one walked, or after a walk narrowed by `--path`, one
+    /// found on disk now (never a target).
+    pub fn get(&self, name: &str) -> Result<Option<std::borrow::Cow<'_, ProtoFile>>> {
+        if let Some(file) = self.files.get(name) {
+            return Ok(Some(std::borrow::Cow::Borrowed(file)));
+        }
+        let Some(ws) = &self.narrowed else {
+            return Ok(None);
+        };
+        if name.starts_with('/')
+            || name
+                .split('/')
+                .any(|c| c == ".." || c == "." || c.is_empty())
+        {
+            return Ok(None);
+        }
+        let mut found: Option<ProtoFile> = None;
+        for (index, module) in ws.modules.iter().enumerate() {
+            let workspace_path = join_rel(&module.dir, name);
+            if module
+                .excludes
+                .iter()
+                .any(|x| is_within(&workspace_path, x))
+            {
+                continue;
+            }
+            let disk = ws.root.join(&module.dir).join(name);
+            if !disk.is_file() {
+                continue;
+            }
+            let file = ProtoFile {
+                display: display_path(&ws.root, &workspace_path),
+                name: name.to_string(),
+                module: Some(index),
+                workspace_path,
+                disk,
+                bytes: None,
+                is_target: false,
+            };
+            if let Some(other) = &found {
+                return Err(Error::Input(format!(
+                    "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
+                    other.display, file.display
+                )));
+            }
+            found = Some(file);
+        }
+        Ok(found.map(std::borrow::Cow::Owned))
     }
 
     /// The files of `ws` among `blobs` (workspace-relative path and content, e.g. read from a git

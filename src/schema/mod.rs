@@ -271,15 +271,25 @@ fn compile_with(
     // Only the targets and what they import are read: in waves, each read and parsed on every
     // core, the next wave made of the imports the last one named. `--path` on one file of a
     // large tree reads a handful of files.
-    let mut seen: std::collections::HashSet<&str> =
-        set.targets().map(|f| f.name.as_str()).collect();
-    let mut wave: Vec<&ProtoFile> = set.targets().collect();
+    let mut seen: std::collections::HashSet<String> =
+        set.targets().map(|f| f.name.clone()).collect();
+    let mut wave: Vec<std::borrow::Cow<ProtoFile>> =
+        set.targets().map(std::borrow::Cow::Borrowed).collect();
     let read_start = std::time::Instant::now();
     while !wave.is_empty() {
-        let loaded: Vec<Loaded> = wave
-            .par_iter()
-            .map(|file| load(file, purpose, before_text(&file.name)))
-            .collect::<crate::error::Result<_>>()?;
+        let load_one =
+            |file: &std::borrow::Cow<ProtoFile>| load(file, purpose, before_text(&file.name));
+        // A handful of files (a pre-commit run) is read on this thread: starting the pool's
+        // threads would cost more than it saves.
+        let loaded: Vec<Loaded> = if wave.len() < 16 {
+            wave.iter()
+                .map(load_one)
+                .collect::<crate::error::Result<_>>()?
+        } else {
+            wave.par_iter()
+                .map(load_one)
+                .collect::<crate::error::Result<_>>()?
+        };
         let mut next = Vec::new();
         for loaded in loaded {
             let name = loaded.source.file.name.clone();
@@ -293,8 +303,8 @@ fn compile_with(
                     .and_then(|b| b.file(&name))
                     .map_or(&[][..], |f| f.dependency.as_slice());
                 for dependency in imports {
-                    if let Some((key, imported)) = set.files.get_key_value(dependency) {
-                        if seen.insert(key.as_str()) {
+                    if let Some(imported) = set.get(dependency)? {
+                        if seen.insert(imported.name.clone()) {
                             next.push(imported);
                         }
                     }
@@ -303,8 +313,8 @@ fn compile_with(
             }
             if let Some((file, info)) = loaded.parsed {
                 for dependency in &file.dependency {
-                    if let Some((key, imported)) = set.files.get_key_value(dependency) {
-                        if seen.insert(key.as_str()) {
+                    if let Some(imported) = set.get(dependency)? {
+                        if seen.insert(imported.name.clone()) {
                             next.push(imported);
                         }
                     }
@@ -471,7 +481,8 @@ fn reusable(
         .map(String::as_str)
         .collect();
     loop {
-        let outside = |d: &str| !set.files.contains_key(d) && !before.sources.contains_key(d);
+        let outside =
+            |d: &str| !before.sources.contains_key(d) && set.get(d).ok().flatten().is_none();
         let dropped: Vec<&str> = ok
             .iter()
             .copied()
