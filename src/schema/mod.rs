@@ -447,6 +447,7 @@ fn compile_with(
             pool_list.push(pool);
         }
     }
+    errors.extend(extension_numbers_used_twice(&files, &sources));
     let by_name = files
         .iter()
         .enumerate()
@@ -1030,6 +1031,122 @@ fn import_cycle(err: &protox::Error) -> Option<Vec<String>> {
     let message = err.to_string();
     let cycle = message.strip_prefix("import cycle detected: ")?;
     Some(cycle.split(" -> ").map(str::to_string).collect())
+}
+
+/// buf parity: one extension number of one message, extended by two files, is a compile error
+/// in every file after the first in path order, at the number. The compiler checks numbers only
+/// within a file.
+fn extension_numbers_used_twice(
+    files: &[Proto],
+    sources: &HashMap<String, Arc<Source>>,
+) -> Vec<Finding> {
+    /// A declaration that takes a number already taken.
+    struct Again<'a> {
+        file: &'a str,
+        path: Vec<i32>,
+        number: i32,
+        extendee: &'a str,
+        /// The first declaration's full name and file.
+        other: String,
+        owner: String,
+    }
+    // (extendee, number) -> (file, full name) of the first declaration.
+    let mut first: HashMap<(&str, i32), (&str, String)> = HashMap::new();
+    let mut later: Vec<Again> = Vec::new();
+    let mut ordered: Vec<&Proto> = files
+        .iter()
+        .filter(|f| sources.contains_key(f.name()))
+        .collect();
+    ordered.sort_by(|a, b| a.name().cmp(b.name()));
+    for file in ordered {
+        let mut found: Vec<(Vec<i32>, &prost_types::FieldDescriptorProto, String)> = Vec::new();
+        let scope = |parent: &str, name: &str| {
+            if parent.is_empty() {
+                name.to_string()
+            } else {
+                format!("{parent}.{name}")
+            }
+        };
+        for (i, x) in file.extension.iter().enumerate() {
+            found.push((vec![7, i as i32], x, scope(file.package(), x.name())));
+        }
+        let mut stack: Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> = file
+            .message_type
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (vec![4, i as i32], m, scope(file.package(), m.name())))
+            .collect();
+        while let Some((path, m, name)) = stack.pop() {
+            for (i, x) in m.extension.iter().enumerate() {
+                let mut p = path.clone();
+                p.extend([6, i as i32]);
+                found.push((p, x, scope(&name, x.name())));
+            }
+            for (i, n) in m.nested_type.iter().enumerate() {
+                let mut p = path.clone();
+                p.extend([3, i as i32]);
+                stack.push((p, n, scope(&name, n.name())));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, x, full_name) in found {
+            let key = (x.extendee(), x.number());
+            match first.get(&key) {
+                None => {
+                    first.insert(key, (file.name(), full_name));
+                }
+                Some((owner, _)) if *owner == file.name() => {}
+                Some((owner, other)) => later.push(Again {
+                    file: file.name(),
+                    path,
+                    number: x.number(),
+                    extendee: x.extendee(),
+                    other: other.clone(),
+                    owner: owner.to_string(),
+                }),
+            }
+        }
+    }
+    later
+        .into_iter()
+        .filter_map(|again| {
+            let Again {
+                file: name,
+                mut path,
+                number,
+                extendee,
+                other,
+                owner,
+            } = again;
+            let source = sources.get(name)?;
+            let message = format!(
+                "extension number {number} of {} is already used by {other} in {owner}: choose another number",
+                extendee.trim_start_matches('.')
+            );
+            path.push(3);
+            let span = protox_parse::parse(name, &source.text).ok().and_then(|parsed| {
+                let location = parsed
+                    .source_code_info?
+                    .location
+                    .into_iter()
+                    .find(|l| l.path == path)?;
+                let at = |line: i32, col: i32| {
+                    source
+                        .lines
+                        .offset(&source.text, line as usize, col as usize)
+                };
+                match location.span[..] {
+                    [l, c, ec] => Some((at(l, c), at(l, ec))),
+                    [l, c, el, ec] => Some((at(l, c), at(el, ec))),
+                    _ => None,
+                }
+            });
+            Some(match span {
+                Some((start, end)) => source.finding(start, end, "COMPILE", message),
+                None => source.file_finding("COMPILE", message),
+            })
+        })
+        .collect()
 }
 
 /// buf reports a cycle once, at the import that closes it: in the next-to-last file of the
