@@ -239,8 +239,8 @@ fn print_findings<'a>(
     })
 }
 
-/// Writes `bytes` next to `path` and renames the result into place, so that readers never see
-/// half a report.
+/// Has `write` write next to `path`, then renames the result into place, so that readers never
+/// see half a report; on failure nothing is left behind.
 fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,

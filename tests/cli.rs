@@ -495,13 +495,11 @@ fn path_flag_finds_imports_outside_the_paths() {
     let user = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"acme/base/v1/base.proto\";\nimport \"shared/v1/shared.proto\";\n\nmessage user_record {\n  acme.base.v1.Base base = 1;\n  shared.v1.Shared shared = 2;\n}\n";
     let base = "syntax = \"proto3\";\n\npackage acme.base.v1;\n\nmessage Base {}\n";
     let shared = "syntax = \"proto3\";\n\npackage shared.v1;\n\nmessage Shared {}\n";
+    let config = "version: v2\nmodules:\n  - path: proto\n    excludes: [proto/hidden]\n  - path: vendor\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n";
     write(
         dir.path(),
         &[
-            (
-                "buf.yaml",
-                "version: v2\nmodules:\n  - path: proto\n    excludes: [proto/hidden]\n  - path: vendor\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n",
-            ),
+            ("buf.yaml", config),
             ("proto/acme/user/v1/user.proto", user),
             ("proto/acme/base/v1/base.proto", base),
             ("vendor/shared/v1/shared.proto", shared),
@@ -534,23 +532,13 @@ fn path_flag_finds_imports_outside_the_paths() {
     assert_eq!(keys(&narrowed.stdout), keys(&theirs.stdout));
 
     // An import from an excluded directory is not found, with --path or without.
-    std::fs::rename(
-        dir.path().join("proto/acme/base"),
-        dir.path().join("proto/hidden"),
-    )
-    .unwrap();
-    std::fs::create_dir_all(dir.path().join("proto/acme/base")).unwrap();
-    std::fs::rename(
-        dir.path().join("proto/hidden/v1"),
-        dir.path().join("proto/acme/base/v1"),
-    )
-    .unwrap();
-    std::fs::create_dir_all(dir.path().join("proto/hidden/acme/base/v1")).unwrap();
-    std::fs::rename(
-        dir.path().join("proto/acme/base/v1/base.proto"),
-        dir.path().join("proto/hidden/acme/base/v1/base.proto"),
-    )
-    .unwrap();
+    write(
+        dir.path(),
+        &[(
+            "buf.yaml",
+            &config.replace("proto/hidden", "proto/acme/base"),
+        )],
+    );
     let narrowed = sous(dir.path(), &["lint", "--path", "proto/acme/user"]);
     let full = sous(dir.path(), &["lint"]);
     assert_eq!(narrowed.code, 100);
@@ -562,12 +550,13 @@ fn path_flag_finds_imports_outside_the_paths() {
     assert_eq!(narrowed.stdout, full.stdout);
 
     // One import path in two modules.
-    write(dir.path(), &[("vendor/acme/base/v1/base.proto", base)]);
-    std::fs::rename(
-        dir.path().join("proto/hidden/acme/base/v1/base.proto"),
-        dir.path().join("proto/acme/base/v1/base.proto"),
-    )
-    .unwrap();
+    write(
+        dir.path(),
+        &[
+            ("buf.yaml", config),
+            ("vendor/acme/base/v1/base.proto", base),
+        ],
+    );
     let narrowed = sous(dir.path(), &["lint", "--path", "proto/acme/user"]);
     assert_error(&narrowed, &["acme/base/v1/base.proto", "same import path"]);
 }

@@ -5,27 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
 const PACKAGES: usize = 12;
 const FILES: usize = 15;
-
-/// Runs sous with extra environment variables.
-fn sous_env(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sous"));
-    cmd.args(args).current_dir(cwd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("spawn");
-    Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
 
 /// 180 files in 12 packages. Each file imports the one before it in its package and the custom
 /// option of the first package, and some break lint rules or import what they do not use.
@@ -83,11 +67,11 @@ fn workspace() -> tempfile::TempDir {
 /// must really have been split (one "link group" stage per group).
 fn lint_both(dir: &Path) -> (Output, Output) {
     let args = ["lint", "--error-format", "json"];
-    let one = sous_env(dir, &[("SOUS_LINK_GROUPS", "1")], &args);
+    let one = sous_env(dir, &args, &[("SOUS_LINK_GROUPS", "1")]);
     let many = sous_env(
         dir,
-        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
         &args,
+        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
     );
     let stages = many.stderr.matches("trace: link group").count();
     assert!(stages >= 2, "not split into groups:\n{}", many.stderr);
@@ -115,11 +99,11 @@ fn lint_without_pools_finds_what_lint_with_pools_finds() {
     // import used only by an option must still count as used.
     let dir = workspace();
     let args = ["lint", "--error-format", "json"];
-    let kept = sous_env(dir.path(), &[], &args);
+    let kept = sous_env(dir.path(), &args, &[]);
     let dropped = sous_env(
         dir.path(),
-        &[("SOUS_KEEP_POOLS_UP_TO", "0"), ("RAYON_NUM_THREADS", "2")],
         &args,
+        &[("SOUS_KEEP_POOLS_UP_TO", "0"), ("RAYON_NUM_THREADS", "2")],
     );
     assert_eq!(kept.code, 100, "{}", kept.stderr);
     assert_eq!(dropped.stdout, kept.stdout);
@@ -130,8 +114,8 @@ fn lint_without_pools_finds_what_lint_with_pools_finds() {
         "syntax = \"proto3\";\n\npackage acme.pkg0.v1;\n\nimport \"acme/pkg0/v1/file0.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\n// User sets the option only.\nmessage User {\n  // name names it.\n  string name = 1 [(acme.pkg0.v1.label) = \"n\"];\n}\n",
     )
     .unwrap();
-    let kept = sous_env(dir.path(), &[], &args);
-    let dropped = sous_env(dir.path(), &[("SOUS_KEEP_POOLS_UP_TO", "0")], &args);
+    let kept = sous_env(dir.path(), &args, &[]);
+    let dropped = sous_env(dir.path(), &args, &[("SOUS_KEEP_POOLS_UP_TO", "0")]);
     assert_eq!(dropped.stdout, kept.stdout);
     let ours = keys(&dropped.stdout);
     let unused: Vec<_> = ours
@@ -150,85 +134,70 @@ fn args_json() -> [&'static str; 3] {
     ["lint", "--error-format", "json"]
 }
 
-/// Adds two files far apart in path order (so in different groups) that both define `text`.
-fn add_twice(dir: &Path, text: &str) {
-    for (pkg, name) in [
-        ("acme/pkg0/v1", "a_dup.proto"),
-        ("acme/pkg9/v1", "z_dup.proto"),
+/// Adds two files far apart in path order (so in different groups): `first` and `last`, each
+/// a package statement and what follows it.
+fn add_pair(dir: &Path, first: &str, last: &str) {
+    for (path, text) in [
+        ("acme/pkg0/v1/a_dup.proto", first),
+        ("acme/pkg9/v1/z_dup.proto", last),
     ] {
-        std::fs::write(
-            dir.join(pkg).join(name),
-            format!("syntax = \"proto3\";\n\npackage acme.dup.v1;\n\n{text}"),
-        )
-        .unwrap();
+        std::fs::write(dir.join(path), format!("syntax = \"proto3\";\n\n{text}")).unwrap();
     }
+}
+
+/// Lints `dir` in groups and in one group: the same output, with a compile error. Returns it.
+fn assert_compile_error(dir: &Path) -> String {
+    let (one, many) = lint_both(dir);
+    assert_eq!(many.code, 100);
+    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
+    assert_eq!(many.stdout, one.stdout);
+    many.stdout
 }
 
 #[test]
 fn a_message_defined_in_two_groups_is_a_compile_error() {
     let dir = workspace();
-    add_twice(dir.path(), "message Same {}\n");
-    let (one, many) = lint_both(dir.path());
-    assert_eq!(many.code, 100);
-    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
-    assert_eq!(many.stdout, one.stdout);
+    let text = "package acme.dup.v1;\n\nmessage Same {}\n";
+    add_pair(dir.path(), text, text);
+    assert_compile_error(dir.path());
 }
 
 #[test]
 fn an_enum_value_defined_in_two_groups_is_a_compile_error() {
     let dir = workspace();
     // Different enums, one value name: enum values live beside their enum.
-    std::fs::write(
-        dir.path().join("acme/pkg0/v1/a_dup.proto"),
-        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nenum A { SAME = 0; }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("acme/pkg9/v1/z_dup.proto"),
-        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nenum Z { SAME = 0; }\n",
-    )
-    .unwrap();
-    let (one, many) = lint_both(dir.path());
-    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
-    assert_eq!(many.stdout, one.stdout);
+    add_pair(
+        dir.path(),
+        "package acme.dup.v1;\n\nenum A { SAME = 0; }\n",
+        "package acme.dup.v1;\n\nenum Z { SAME = 0; }\n",
+    );
+    assert_compile_error(dir.path());
 }
 
 #[test]
 fn a_package_that_is_a_message_elsewhere_is_a_compile_error() {
     let dir = workspace();
-    std::fs::write(
-        dir.path().join("acme/pkg0/v1/a_dup.proto"),
-        "syntax = \"proto3\";\n\npackage acme.dup.v1;\n\nmessage Inner {}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("acme/pkg9/v1/z_dup.proto"),
-        "syntax = \"proto3\";\n\npackage acme.dup.v1.Inner;\n\nmessage M {}\n",
-    )
-    .unwrap();
-    let (one, many) = lint_both(dir.path());
-    assert!(many.stdout.contains("COMPILE"), "{}", many.stdout);
-    assert_eq!(many.stdout, one.stdout);
+    add_pair(
+        dir.path(),
+        "package acme.dup.v1;\n\nmessage Inner {}\n",
+        "package acme.dup.v1.Inner;\n\nmessage M {}\n",
+    );
+    assert_compile_error(dir.path());
 }
 
 #[test]
-fn an_extension_number_used_in_two_groups_is_found_as_one_compiler_finds_it() {
+fn an_extension_number_used_in_two_groups_is_a_compile_error() {
     let dir = workspace();
     let ext = |name: &str| {
         format!(
-            "syntax = \"proto3\";\n\npackage acme.{name}.v1;\n\nimport \"google/protobuf/descriptor.proto\";\n\nextend google.protobuf.MessageOptions {{\n  string {name} = 50007;\n}}\n"
+            "package acme.{name}.v1;\n\nimport \"google/protobuf/descriptor.proto\";\n\nextend google.protobuf.MessageOptions {{\n  string {name} = 50007;\n}}\n"
         )
     };
-    std::fs::write(dir.path().join("acme/pkg0/v1/a_ext.proto"), ext("aext")).unwrap();
-    std::fs::write(dir.path().join("acme/pkg9/v1/z_ext.proto"), ext("zext")).unwrap();
-    let (one, many) = lint_both(dir.path());
-    assert_eq!(many.code, 100);
-    assert!(
-        many.stdout.contains("z_ext.proto") && many.stdout.contains("COMPILE"),
-        "{}",
-        many.stdout
-    );
-    assert_eq!(many.stdout, one.stdout);
+    add_pair(dir.path(), &ext("aext"), &ext("zext"));
+    // buf parity: in the file that comes last in path order.
+    let out = assert_compile_error(dir.path());
+    let paths: Vec<_> = keys(&out).into_iter().map(|k| k.0).collect();
+    assert_eq!(paths, ["acme/pkg9/v1/z_dup.proto"], "{out}");
 }
 
 #[test]
@@ -251,11 +220,11 @@ fn breaking_in_groups_matches_one_compiler() {
         "--error-format",
         "json",
     ];
-    let one = sous_env(new.path(), &[("SOUS_LINK_GROUPS", "1")], &args);
+    let one = sous_env(new.path(), &args, &[("SOUS_LINK_GROUPS", "1")]);
     let many = sous_env(
         new.path(),
-        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
         &args,
+        &[("RAYON_NUM_THREADS", "4"), ("SOUS_TRACE", "1")],
     );
     assert!(many.stderr.matches("trace: link group").count() >= 2);
     assert_eq!(one.code, 100, "{}", one.stderr);
@@ -291,7 +260,7 @@ fn breaking_reuses_what_did_not_change_and_recompiles_what_depends_on_a_change()
     let file = leaf.path().join("acme/pkg11/v1/file14.proto");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("string id = 1", "int64 id = 1")).unwrap();
-    let out = sous_env(leaf.path(), &[("SOUS_TRACE", "1")], &args);
+    let out = sous_env(leaf.path(), &args, &[("SOUS_TRACE", "1")]);
     assert_eq!(reused(&out.stderr), PACKAGES * FILES - 1, "{}", out.stderr);
     assert_eq!(
         keys(&out.stdout),
@@ -312,7 +281,7 @@ fn breaking_reuses_what_did_not_change_and_recompiles_what_depends_on_a_change()
         ),
     )
     .unwrap();
-    let out = sous_env(root.path(), &[("SOUS_TRACE", "1")], &args);
+    let out = sous_env(root.path(), &args, &[("SOUS_TRACE", "1")]);
     assert_eq!(reused(&out.stderr), 0, "{}", out.stderr);
     let ours = keys(&out.stdout);
     assert!(

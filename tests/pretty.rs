@@ -4,9 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{root, sous, Output};
+use common::{root, sous, sous_env, Output};
 
 fn pretty(cwd: &Path, args: &[&str]) -> Output {
     let mut all = args.to_vec();
@@ -99,20 +98,6 @@ fn tabs_and_wide_characters() {
     insta::assert_snapshot!(out.stdout);
 }
 
-fn run_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sous"));
-    cmd.args(args).current_dir(cwd).env_remove("NO_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("spawn");
-    Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
 #[test]
 fn colour_only_when_asked() {
     let demo = root().join("fixtures/projects/demo");
@@ -122,7 +107,7 @@ fn colour_only_when_asked() {
     let never = sous(&demo, &args("never"));
     assert!(!has_ansi(&never.stdout) && !has_ansi(&never.stderr));
     // Not a terminal, and NO_COLOR set: plain either way.
-    let auto = run_env(&demo, &args("auto"), &[("NO_COLOR", "1")]);
+    let auto = sous_env(&demo, &args("auto"), &[("NO_COLOR", "1")]);
     assert!(!has_ansi(&auto.stdout) && !has_ansi(&auto.stderr));
     assert_eq!(auto.stdout, never.stdout);
     assert_eq!(always.code, 100);

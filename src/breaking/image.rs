@@ -416,13 +416,7 @@ impl<'a> Image<'a> {
     }
 }
 
-pub fn qualify(package: &str, name: &str) -> String {
-    if package.is_empty() {
-        name.to_string()
-    } else {
-        format!("{package}.{name}")
-    }
-}
+pub use crate::schema::qualify;
 
 fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
     let mut p = path.to_vec();

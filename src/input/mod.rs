@@ -119,55 +119,38 @@ impl FileSet {
         module_root: &Path,
         start: &Path,
     ) -> Result<()> {
-        let set = self;
         let module = &ws.modules[index];
-        {
-            let module_root = module_root.to_path_buf();
-            let walker = walkdir::WalkDir::new(start)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    let rel = rel_to(&module_root, e.path());
-                    let ws_path = join_rel(&module.dir, &rel);
-                    !module.excludes.iter().any(|x| is_within(&ws_path, x))
-                });
-            for entry in walker {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    // buf parity: a symbolic link back to an ancestor is skipped, not an error.
-                    Err(e) if e.loop_ancestor().is_some() => {
-                        eprintln!("WARN\t{}", walk_error(&module_root, e));
-                        continue;
-                    }
-                    Err(e) => return Err(walk_error(&module_root, e)),
-                };
-                if !entry.file_type().is_file()
-                    || entry.path().extension().is_none_or(|x| x != "proto")
-                {
+        let walker = walkdir::WalkDir::new(start)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let rel = rel_to(module_root, e.path());
+                let ws_path = join_rel(&module.dir, &rel);
+                !module.excludes.iter().any(|x| is_within(&ws_path, x))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // buf parity: a symbolic link back to an ancestor is skipped, not an error.
+                Err(e) if e.loop_ancestor().is_some() => {
+                    eprintln!("WARN\t{}", walk_error(module_root, e));
                     continue;
                 }
-                let name = rel_to(&module_root, entry.path());
-                let workspace_path = join_rel(&module.dir, &name);
-                let is_target =
-                    modules.is_none_or(|m| m.contains(&index)) && filter.admits(&workspace_path);
-                let file = ProtoFile {
-                    display: display_path(&ws.root, &workspace_path),
-                    name: name.clone(),
-                    module: Some(index),
-                    workspace_path,
-                    disk: entry.path().to_path_buf(),
-                    bytes: None,
-                    is_target,
-                };
-                if let Some(other) = set.files.get(&name) {
-                    return Err(Error::Input(format!(
-                        "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
-                        other.display, file.display
-                    )));
-                }
-                set.files.insert(name, file);
+                Err(e) => return Err(walk_error(module_root, e)),
+            };
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "proto")
+            {
+                continue;
             }
+            let name = rel_to(module_root, entry.path());
+            let mut file = ProtoFile::on_disk(ws, index, &name, entry.path().to_path_buf());
+            file.is_target =
+                modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
+            if let Some(other) = self.files.get(&name) {
+                return Err(overlap(other, &file));
+            }
+            self.files.insert(name, file);
         }
         Ok(())
     }
@@ -190,32 +173,18 @@ impl FileSet {
         }
         let mut found: Option<ProtoFile> = None;
         for (index, module) in ws.modules.iter().enumerate() {
-            let workspace_path = join_rel(&module.dir, name);
+            let disk = ws.root.join(&module.dir).join(name);
+            let file = ProtoFile::on_disk(ws, index, name, disk);
             if module
                 .excludes
                 .iter()
-                .any(|x| is_within(&workspace_path, x))
+                .any(|x| is_within(&file.workspace_path, x))
+                || !file.disk.is_file()
             {
                 continue;
             }
-            let disk = ws.root.join(&module.dir).join(name);
-            if !disk.is_file() {
-                continue;
-            }
-            let file = ProtoFile {
-                display: display_path(&ws.root, &workspace_path),
-                name: name.to_string(),
-                module: Some(index),
-                workspace_path,
-                disk,
-                bytes: None,
-                is_target: false,
-            };
             if let Some(other) = &found {
-                return Err(Error::Input(format!(
-                    "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
-                    other.display, file.display
-                )));
+                return Err(overlap(other, &file));
             }
             found = Some(file);
         }
@@ -253,10 +222,7 @@ impl FileSet {
                     is_target: true,
                 };
                 if let Some(other) = set.files.get(&name) {
-                    return Err(Error::Input(format!(
-                        "{} and {} have the same import path {name:?}: modules of one workspace must not overlap",
-                        other.display, file.display
-                    )));
+                    return Err(overlap(other, &file));
                 }
                 set.files.insert(name, file);
             }
@@ -267,6 +233,30 @@ impl FileSet {
     pub fn targets(&self) -> impl Iterator<Item = &ProtoFile> {
         self.files.values().filter(|f| f.is_target)
     }
+}
+
+impl ProtoFile {
+    /// Module `index`'s file at import path `name`, read from `disk`; not a target.
+    fn on_disk(ws: &Workspace, index: usize, name: &str, disk: PathBuf) -> ProtoFile {
+        let workspace_path = join_rel(&ws.modules[index].dir, name);
+        ProtoFile {
+            display: display_path(&ws.root, &workspace_path),
+            name: name.to_string(),
+            module: Some(index),
+            workspace_path,
+            disk,
+            bytes: None,
+            is_target: false,
+        }
+    }
+}
+
+/// Two files of one workspace with one import path.
+fn overlap(a: &ProtoFile, b: &ProtoFile) -> Error {
+    Error::Input(format!(
+        "{} and {} have the same import path {:?}: modules of one workspace must not overlap",
+        a.display, b.display, a.name
+    ))
 }
 
 fn walk_error(root: &Path, e: walkdir::Error) -> Error {

@@ -14,7 +14,7 @@ use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
 use crate::ignore;
-use crate::schema::{Schema, Source, Span};
+use crate::schema::{qualify, Schema, Source, Span};
 pub use node::*;
 
 /// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
@@ -365,14 +365,6 @@ fn walk_enum(
                 enum_full_name: full_name.to_string(),
             },
         );
-    }
-}
-
-fn qualify(package: &str, name: &str) -> String {
-    if package.is_empty() {
-        name.to_string()
-    } else {
-        format!("{package}.{name}")
     }
 }
 

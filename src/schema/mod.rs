@@ -59,6 +59,35 @@ impl Source {
     }
 }
 
+/// `name` in scope `parent` (a package or a message's full name).
+pub fn qualify(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Every message of `file`, nested ones included: its descriptor path and full name.
+fn messages(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> = file
+        .message_type
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (vec![4, i as i32], m, qualify(file.package(), m.name())))
+        .collect();
+    while let Some((path, m, name)) = stack.pop() {
+        for (i, n) in m.nested_type.iter().enumerate() {
+            let mut nested = path.clone();
+            nested.extend([3, i as i32]);
+            stack.push((nested, n, qualify(&name, n.name())));
+        }
+        out.push((path, m, name));
+    }
+    out
+}
+
 /// One compiled file.
 pub enum Proto {
     /// A descriptor of our own, with all its source info.
@@ -143,26 +172,12 @@ impl Schema {
         let index = self.definitions.get_or_init(|| {
             let mut index = HashMap::new();
             for (i, file) in self.files.iter().enumerate() {
-                let mut stack: Vec<(String, &prost_types::DescriptorProto)> = Vec::new();
-                let scope = |name: &str, parent: &str| {
-                    if parent.is_empty() {
-                        name.to_string()
-                    } else {
-                        format!("{parent}.{name}")
-                    }
-                };
-                for m in &file.message_type {
-                    stack.push((scope(m.name(), file.package()), m));
-                }
                 for e in &file.enum_type {
-                    index.entry(scope(e.name(), file.package())).or_insert(i);
+                    index.entry(qualify(file.package(), e.name())).or_insert(i);
                 }
-                while let Some((name, m)) = stack.pop() {
-                    for n in &m.nested_type {
-                        stack.push((scope(n.name(), &name), n));
-                    }
+                for (_, m, name) in messages(file) {
                     for e in &m.enum_type {
-                        index.entry(scope(e.name(), &name)).or_insert(i);
+                        index.entry(qualify(&name, e.name())).or_insert(i);
                     }
                     index.entry(name).or_insert(i);
                 }
@@ -298,27 +313,27 @@ fn compile_with(
                 broken.push(name);
                 continue;
             }
-            if loaded.same_as_before {
-                let imports = before
+            // A file not parsed again has the imports it had before.
+            let before_imports: Option<&[String]> = loaded.same_as_before.then(|| {
+                before
                     .and_then(|b| b.file(&name))
-                    .map_or(&[][..], |f| f.dependency.as_slice());
-                for dependency in imports {
-                    if let Some(imported) = set.get(dependency)? {
-                        if seen.insert(imported.name.clone()) {
-                            next.push(imported);
-                        }
+                    .map_or(&[][..], |f| f.dependency.as_slice())
+            });
+            let imports = match (&loaded.parsed, before_imports) {
+                (Some((file, _)), _) => file.dependency.as_slice(),
+                (None, imports) => imports.unwrap_or_default(),
+            };
+            for dependency in imports {
+                if let Some(imported) = set.get(dependency)? {
+                    if seen.insert(imported.name.clone()) {
+                        next.push(imported);
                     }
                 }
+            }
+            if let Some(imports) = before_imports {
                 same.insert(name.clone(), imports);
             }
             if let Some((file, info)) = loaded.parsed {
-                for dependency in &file.dependency {
-                    if let Some(imported) = set.get(dependency)? {
-                        if seen.insert(imported.name.clone()) {
-                            next.push(imported);
-                        }
-                    }
-                }
                 parsed.insert(name.clone(), file);
                 // Lint reports in targets only, so an import's positions and comments go unread.
                 if loaded.source.file.is_target || purpose.keeps_imports_info() {
@@ -805,13 +820,7 @@ fn defined_twice(linked: &[Linked]) -> bool {
             prefix.push_str(part);
             defined.push((prefix.clone(), Kind::Package));
         }
-        let qualify = |name: &str| {
-            if package.is_empty() {
-                name.to_string()
-            } else {
-                format!("{package}.{name}")
-            }
-        };
+        let qualify = |name: &str| qualify(package, name);
         for m in &file.message_type {
             defined.push((qualify(m.name()), Kind::Element));
         }
@@ -1060,32 +1069,14 @@ fn extension_numbers_used_twice(
     ordered.sort_by(|a, b| a.name().cmp(b.name()));
     for file in ordered {
         let mut found: Vec<(Vec<i32>, &prost_types::FieldDescriptorProto, String)> = Vec::new();
-        let scope = |parent: &str, name: &str| {
-            if parent.is_empty() {
-                name.to_string()
-            } else {
-                format!("{parent}.{name}")
-            }
-        };
         for (i, x) in file.extension.iter().enumerate() {
-            found.push((vec![7, i as i32], x, scope(file.package(), x.name())));
+            found.push((vec![7, i as i32], x, qualify(file.package(), x.name())));
         }
-        let mut stack: Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> = file
-            .message_type
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (vec![4, i as i32], m, scope(file.package(), m.name())))
-            .collect();
-        while let Some((path, m, name)) = stack.pop() {
+        for (path, m, name) in messages(file) {
             for (i, x) in m.extension.iter().enumerate() {
                 let mut p = path.clone();
                 p.extend([6, i as i32]);
-                found.push((p, x, scope(&name, x.name())));
-            }
-            for (i, n) in m.nested_type.iter().enumerate() {
-                let mut p = path.clone();
-                p.extend([3, i as i32]);
-                stack.push((p, n, scope(&name, n.name())));
+                found.push((p, x, qualify(&name, x.name())));
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1109,42 +1100,17 @@ fn extension_numbers_used_twice(
     }
     later
         .into_iter()
-        .filter_map(|again| {
-            let Again {
-                file: name,
-                mut path,
-                number,
-                extendee,
-                other,
-                owner,
-            } = again;
-            let source = sources.get(name)?;
+        .filter_map(|mut again| {
+            let source = sources.get(again.file)?;
             let message = format!(
-                "extension number {number} of {} is already used by {other} in {owner}: choose another number",
-                extendee.trim_start_matches('.')
+                "extension number {} of {} is already used by {} in {}: choose another number",
+                again.number,
+                again.extendee.trim_start_matches('.'),
+                again.other,
+                again.owner
             );
-            path.push(3);
-            let span = protox_parse::parse(name, &source.text).ok().and_then(|parsed| {
-                let location = parsed
-                    .source_code_info?
-                    .location
-                    .into_iter()
-                    .find(|l| l.path == path)?;
-                let at = |line: i32, col: i32| {
-                    source
-                        .lines
-                        .offset(&source.text, line as usize, col as usize)
-                };
-                match location.span[..] {
-                    [l, c, ec] => Some((at(l, c), at(l, ec))),
-                    [l, c, el, ec] => Some((at(l, c), at(el, ec))),
-                    _ => None,
-                }
-            });
-            Some(match span {
-                Some((start, end)) => source.finding(start, end, "COMPILE", message),
-                None => source.file_finding("COMPILE", message),
-            })
+            again.path.push(3);
+            Some(finding_at(source, message, |_| Some(again.path)))
         })
         .collect()
 }
@@ -1169,28 +1135,28 @@ fn cycle_error(
     let Some(source) = sources.get(importer) else {
         return Finding::file_level(&opened.display, "COMPILE", message);
     };
-    let span = protox_parse::parse(importer, &source.text)
+    finding_at(source, message, |file| {
+        let index = file.dependency.iter().position(|d| d == last)? as i32;
+        Some(vec![3, index])
+    })
+}
+
+/// A `COMPILE` finding in `source`, at the element whose descriptor path `path_in` picks from
+/// the parsed file; on the whole file when there is no such element. For errors only: the
+/// file is parsed again for its source info.
+fn finding_at(
+    source: &Source,
+    message: String,
+    path_in: impl FnOnce(&FileDescriptorProto) -> Option<Vec<i32>>,
+) -> Finding {
+    let span = protox_parse::parse(&source.file.name, &source.text)
         .ok()
         .and_then(|file| {
-            let index = file.dependency.iter().position(|d| d == last)? as i32;
-            let location = file
-                .source_code_info?
-                .location
-                .into_iter()
-                .find(|l| l.path == [3, index])?;
-            let at = |line: i32, col: i32| {
-                source
-                    .lines
-                    .offset(&source.text, line as usize, col as usize)
-            };
-            match location.span[..] {
-                [l, c, ec] => Some((at(l, c), at(l, ec))),
-                [l, c, el, ec] => Some((at(l, c), at(el, ec))),
-                _ => None,
-            }
+            let path = path_in(&file)?;
+            Locations::new(&file).span(source, &path)
         });
     match span {
-        Some((start, end)) => source.finding(start, end, "COMPILE", message),
+        Some(span) => source.finding(span.start, span.end, "COMPILE", message),
         None => source.file_finding("COMPILE", message),
     }
 }

@@ -26,8 +26,15 @@ fn run(mut cmd: Command) -> Output {
 
 /// Runs the sous binary with `args` in `cwd`.
 pub fn sous(cwd: &Path, args: &[&str]) -> Output {
+    sous_env(cwd, args, &[])
+}
+
+/// Runs the sous binary with `args` in `cwd`, with variables `env` set (and no `NO_COLOR` but
+/// one given there).
+pub fn sous_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sous"));
     cmd.args(args).current_dir(cwd).env_remove("NO_COLOR");
+    cmd.envs(env.iter().copied());
     run(cmd)
 }
 
