@@ -8,9 +8,35 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::config::Version;
-
 const SOURCES: &[&str] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// The `version:` of the configuration that governs a module, which decides rule categories and
+/// defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    V1Beta1,
+    V1,
+    V2,
+}
+
+impl Version {
+    pub fn parse(s: &str) -> Option<Version> {
+        match s {
+            "v1beta1" => Some(Version::V1Beta1),
+            "v1" => Some(Version::V1),
+            "v2" => Some(Version::V2),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1Beta1 => "v1beta1",
+            Version::V1 => "v1",
+            Version::V2 => "v2",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -15,33 +15,7 @@ use file::{
     BreakingYaml, BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, LintYaml, VersionOnly,
 };
 
-/// The `version:` of the configuration that governs a module, which decides rule categories and
-/// defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Version {
-    V1Beta1,
-    V1,
-    V2,
-}
-
-impl Version {
-    pub fn parse(s: &str) -> Option<Version> {
-        match s {
-            "v1beta1" => Some(Version::V1Beta1),
-            "v1" => Some(Version::V1),
-            "v2" => Some(Version::V2),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Version::V1Beta1 => "v1beta1",
-            Version::V1 => "v1",
-            Version::V2 => "v2",
-        }
-    }
-}
+pub use crate::catalog::Version;
 
 /// Everything a lint run needs to know about one module's lint settings.
 #[derive(Debug, Clone)]
