@@ -488,10 +488,9 @@ fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {
             }
         };
         let enabled = match kind {
-            Kind::Lint => lint::enabled_ids(&module.lint),
-            Kind::Breaking => breaking::enabled_ids(&module.breaking),
-        }
-        .map_err(|id| Error::Usage(format!("{id:?} is not a known rule or category")))?;
+            Kind::Lint => module.lint.enabled.clone(),
+            Kind::Breaking => module.breaking.enabled.clone(),
+        };
         (module.lint.version, Some(enabled))
     } else {
         let version = match &args.version {

@@ -222,7 +222,9 @@ pub fn expand(
     Ok(out)
 }
 
-/// The rules a configuration enables: `use` (or the version's defaults) minus `except`.
+/// The rules a configuration enables: `use` (or the version's defaults) minus `except`. The one
+/// place that decides which rules run: config calls it once per module as it reads a file; lint,
+/// breaking and `config ls-*-rules --configured-only` read the set it stored.
 pub fn enabled(
     kind: Kind,
     version: Version,
@@ -241,12 +243,4 @@ pub fn enabled(
         set.remove(id);
     }
     Ok(set)
-}
-
-pub fn is_known_lint_id(version: Version, id: &str) -> bool {
-    expand(Kind::Lint, version, &[id.to_string()]).is_ok()
-}
-
-pub fn is_known_breaking_id(version: Version, id: &str) -> bool {
-    expand(Kind::Breaking, version, &[id.to_string()]).is_ok()
 }

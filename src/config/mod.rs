@@ -6,10 +6,12 @@
 
 mod file;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::catalog::{self, Kind};
 use crate::error::{Error, Result};
 use file::{
     BreakingYaml, BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, LintYaml, VersionOnly,
@@ -24,6 +26,9 @@ pub struct LintConfig {
     /// `use`, or `None` for the version's default set.
     pub use_: Option<Vec<String>>,
     pub except: Vec<String>,
+    /// The rules that run, as the catalog selects them from `use` and `except`; resolved once,
+    /// when the configuration is read.
+    pub enabled: BTreeSet<&'static str>,
     /// Workspace-relative paths.
     pub ignore: Vec<String>,
     /// Rule or category ID to workspace-relative paths.
@@ -42,6 +47,8 @@ pub struct BreakingConfig {
     pub version: Version,
     pub use_: Option<Vec<String>>,
     pub except: Vec<String>,
+    /// The rules that run; see [`LintConfig::enabled`].
+    pub enabled: BTreeSet<&'static str>,
     pub ignore: Vec<String>,
     pub ignore_only: Vec<(String, Vec<String>)>,
     pub ignore_unstable_packages: bool,
@@ -225,7 +232,7 @@ impl Workspace {
             modules,
         };
         for m in &mut ws.modules {
-            validate_rules(path, text, &m.lint, &m.breaking)?;
+            select_rules(path, text, m)?;
         }
         ws.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
         Ok(ws)
@@ -279,7 +286,7 @@ impl Workspace {
 
 /// buf's fallback module: the directory itself, v1 defaults, comment ignores off.
 fn default_module() -> Module {
-    module_v1(
+    let mut m = module_v1(
         Path::new(""),
         "",
         ".",
@@ -289,7 +296,9 @@ fn default_module() -> Module {
         Version::V1,
         Vec::new(),
     )
-    .expect("empty configuration is valid")
+    .expect("empty configuration is valid");
+    select_rules(Path::new(""), "", &mut m).expect("v1 defaults are known rules");
+    m
 }
 
 /// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
@@ -427,6 +436,8 @@ fn lint_config(
         version,
         use_: lint.use_.clone(),
         except: lint.except.clone(),
+        // Filled in by `select_rules` once the whole file has been read.
+        enabled: BTreeSet::new(),
         ignore: normalise_all(path, text, base, &lint.ignore)?,
         ignore_only: lint
             .ignore_only
@@ -459,6 +470,7 @@ fn breaking_config(
         version,
         use_: b.use_.clone(),
         except: b.except.clone(),
+        enabled: BTreeSet::new(),
         ignore: normalise_all(path, text, base, &b.ignore)?,
         ignore_only: b
             .ignore_only
@@ -469,44 +481,44 @@ fn breaking_config(
     })
 }
 
-/// Every rule or category named in the lint and breaking sections must exist for the version.
-fn validate_rules(
-    path: &Path,
-    text: &str,
-    lint: &LintConfig,
-    breaking: &BreakingConfig,
-) -> Result<()> {
-    let lint_ids = lint
-        .use_
-        .iter()
-        .flatten()
-        .chain(&lint.except)
-        .chain(lint.ignore_only.iter().map(|(id, _)| id));
-    for id in lint_ids {
-        if !crate::catalog::is_known_lint_id(lint.version, id) {
-            return Err(Error::config(
-                path,
-                format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
-            ));
-        }
+/// Resolves which rules run in module `m`, through the catalog, once. It is also the check that
+/// every rule or category named in `use`, `except` and `ignore_only` exists for the version, in
+/// that order, lint before breaking.
+fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()> {
+    let lint = &mut m.lint;
+    let unknown_lint = |id: &str| {
+        Error::config(
+            path,
+            format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
+        )
+    };
+    lint.enabled = catalog::enabled(Kind::Lint, lint.version, lint.use_.as_deref(), &lint.except)
+        .map_err(|id| unknown_lint(&id))?;
+    for (id, _) in &lint.ignore_only {
+        catalog::expand(Kind::Lint, lint.version, std::slice::from_ref(id))
+            .map_err(|_| unknown_lint(id))?;
     }
-    let breaking_ids = breaking
-        .use_
-        .iter()
-        .flatten()
-        .chain(&breaking.except)
-        .chain(breaking.ignore_only.iter().map(|(id, _)| id));
-    for id in breaking_ids {
-        if !crate::catalog::is_known_breaking_id(breaking.version, id) {
-            return Err(Error::config(
-                path,
-                format!(
-                    "{}breaking: {id:?} is not a known breaking rule or category for version {}",
-                    line_prefix(text, id),
-                    breaking.version.as_str()
-                ),
-            ));
-        }
+    let breaking = &mut m.breaking;
+    let unknown_breaking = |id: &str| {
+        Error::config(
+            path,
+            format!(
+                "{}breaking: {id:?} is not a known breaking rule or category for version {}",
+                line_prefix(text, id),
+                breaking.version.as_str()
+            ),
+        )
+    };
+    breaking.enabled = catalog::enabled(
+        Kind::Breaking,
+        breaking.version,
+        breaking.use_.as_deref(),
+        &breaking.except,
+    )
+    .map_err(|id| unknown_breaking(&id))?;
+    for (id, _) in &breaking.ignore_only {
+        catalog::expand(Kind::Breaking, breaking.version, std::slice::from_ref(id))
+            .map_err(|_| unknown_breaking(id))?;
     }
     Ok(())
 }
