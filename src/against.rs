@@ -11,9 +11,10 @@ use std::sync::Arc;
 use git2::{ErrorCode, ObjectType, Repository, Tree};
 use prost::Message as _;
 
-use crate::config::{is_work_file, join_rel, Workspace, BUF_WORK_YAML, BUF_YAML};
+use crate::config::{is_work_file, Workspace, BUF_WORK_YAML, BUF_YAML};
 use crate::error::{Error, Result};
 use crate::input::FileSet;
+use crate::paths::{clean, join_rel};
 use crate::schema::{self, Schema};
 
 /// What `--against` names.
@@ -231,7 +232,7 @@ impl GitSide {
         let input_abs = std::fs::canonicalize(input_dir).map_err(|e| Error::io(input_dir, e))?;
         let subdir = input_abs
             .strip_prefix(&workdir)
-            .map(crate::config::clean)
+            .map(clean)
             .unwrap_or_else(|_| ".".into());
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {
@@ -301,7 +302,7 @@ impl GitSide {
             }
             None => self.discover(&tree, &read)?,
         };
-        let root = crate::config::clean(&workspace.root);
+        let root = clean(&workspace.root);
         let mut blobs = BTreeMap::new();
         let base = if root == "." {
             Some(tree.clone())
@@ -352,7 +353,7 @@ impl GitSide {
 
     /// A text file of the tree, `None` if there is none at `path`.
     fn read_text(&self, tree: &Tree, path: &Path) -> Result<Option<String>> {
-        let path = PathBuf::from(crate::config::clean(path));
+        let path = PathBuf::from(clean(path));
         let Ok(entry) = tree.get_path(&path) else {
             return Ok(None);
         };

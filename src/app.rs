@@ -12,10 +12,11 @@ use crate::cli::{
     BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
     LintArgs, ListFormat, LsRulesArgs, OutputArgs,
 };
-use crate::config::{clean, Version, Workspace};
+use crate::config::{Version, Workspace};
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
+use crate::paths::{clean, join_rel};
 use crate::{breaking, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
@@ -475,7 +476,7 @@ fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {
         };
         let module = match (&args.module_path, ws.modules.as_slice()) {
             (Some(p), modules) => {
-                let p = crate::config::join_rel(".", p);
+                let p = join_rel(".", p);
                 modules.iter().find(|m| m.dir == p).ok_or_else(|| {
                     Error::Usage(format!("no module with path {p:?} in the configuration"))
                 })?

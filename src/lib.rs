@@ -22,6 +22,7 @@ pub mod finding;
 pub mod ignore;
 pub mod input;
 pub mod lint;
+pub mod paths;
 pub mod report;
 pub mod schema;
 pub mod trace;

@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{clean, is_within, join_rel, Workspace};
+use crate::config::Workspace;
 use crate::error::{Error, Result};
+use crate::paths::{clean, is_within, join_rel};
 
 /// One `.proto` file found on disk.
 #[derive(Debug, Clone)]
