@@ -11,7 +11,6 @@
 //! Compile errors become findings of the pseudo-rule `COMPILE`, as buf reports them; problems with
 //! the configuration, flags or I/O are [`Error`]s and exit with 1.
 
-pub mod against;
 pub mod app;
 pub mod breaking;
 pub mod catalog;
@@ -21,6 +20,7 @@ pub mod error;
 pub mod finding;
 pub mod ignore;
 pub mod input;
+pub mod invocation;
 pub mod lint;
 pub mod paths;
 pub mod report;
