@@ -2,7 +2,6 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::Path;
 
 use clap::Parser;
 
@@ -16,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::against;
 use crate::invocation::{self, Resolved};
-use crate::{breaking, lint, report, schema};
+use crate::{atomic, breaking, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -118,7 +117,7 @@ fn print_findings<'a>(
         out.flush()
     };
     match &output.output {
-        Some(path) => write_atomically(path, write)?,
+        Some(path) => atomic::write(path, write)?,
         None => write(&mut std::io::stdout().lock()).map_err(|e| Error::io("<stdout>", e))?,
     }
     if let Some(line) = report::summary(format, &report) {
@@ -128,29 +127,6 @@ fn print_findings<'a>(
         EXIT_OK
     } else {
         EXIT_FINDINGS
-    })
-}
-
-/// Has `write` write next to `path`, then renames the result into place, so that readers never
-/// see half a report; on failure nothing is left behind.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "report".into());
-    let tmp = path.with_file_name(format!(".{name}.sous-tmp"));
-    std::fs::File::create(&tmp)
-        .and_then(|mut file| write(&mut file))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(&tmp, e)
-        })?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
     })
 }
 
@@ -275,10 +251,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         set.file.push(file);
     }
     let bytes = set.encode_to_vec();
-    // Written next to the destination and renamed, so a failed run never leaves half a file.
-    let tmp = args.output.with_extension("sous-tmp");
-    std::fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &args.output).map_err(|e| Error::io(&args.output, e))?;
+    atomic::write(&args.output, |out| out.write_all(&bytes))?;
     Ok(EXIT_OK)
 }
 

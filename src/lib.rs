@@ -12,6 +12,7 @@
 //! the configuration, flags or I/O are [`Error`]s and exit with 1.
 
 pub mod app;
+pub mod atomic;
 pub mod breaking;
 pub mod catalog;
 pub mod cli;
