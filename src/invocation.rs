@@ -141,7 +141,14 @@ pub fn rule_listing(
     kind: Kind,
     args: &LsRulesArgs,
 ) -> Result<(Version, Option<BTreeSet<&'static str>>)> {
+    // buf parity: `--version ''` is no `--version` at all.
+    let version = args.version.as_deref().filter(|v| !v.is_empty());
     if args.configured_only {
+        if version.is_some() {
+            return Err(Error::Usage(
+                "--version lists every rule of a configuration version, --configured-only the rules a configuration enables: give one of them".into(),
+            ));
+        }
         let ws = match &args.config {
             Some(value) => Workspace::from_flag(Path::new("."), value)?,
             None => Workspace::discover(Path::new("."))?
@@ -167,8 +174,12 @@ pub fn rule_listing(
         };
         Ok((module.lint.version, Some(enabled)))
     } else {
-        let version = match &args.version {
-            Some(v) => Version::parse(v).unwrap_or(Version::V2),
+        let version = match version {
+            Some(v) => Version::parse(v).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--version {v:?} is not a configuration version: use v2, v1 or v1beta1 (case matters)"
+                ))
+            })?,
             None => Workspace::discover(Path::new("."))?.map_or(Version::V2, |ws| ws.version),
         };
         Ok((version, None))
