@@ -86,21 +86,8 @@ fn print_findings<'a>(
     mut findings: Vec<Finding>,
     sources: impl IntoIterator<Item = &'a std::sync::Arc<schema::Source>>,
 ) -> Result<i32> {
-    use std::io::IsTerminal;
     sort_and_dedup(&mut findings);
-    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
-    let format = output.error_format.unwrap_or(if to_terminal {
-        ErrorFormat::Pretty
-    } else {
-        ErrorFormat::Text
-    });
-    let color = match output.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let (format, color) = invocation::report_style(output);
     let report = report::Report {
         kind,
         findings: &findings,
@@ -162,21 +149,6 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     }
     let mut old = old?.compile(&args.input.includes, &schema)?;
     crate::trace::mark("both sides compiled");
-    if !old.schema.errors.is_empty() {
-        let mut errors = old.schema.errors.clone();
-        sort_and_dedup(&mut errors);
-        let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
-        return Err(Error::Input(format!(
-            "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
-            old.label,
-            shown.join("\n"),
-            if errors.len() > 10 {
-                format!("\n... and {} more", errors.len() - 10)
-            } else {
-                String::new()
-            }
-        )));
-    }
     against::narrow(
         &mut old,
         &resolved.filter,

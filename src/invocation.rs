@@ -1,13 +1,14 @@
 //! Raw arguments turned into a resolved invocation (ripgrep's split: clap parses flags in `cli`,
 //! this module decides what they mean): the workspace an input names, which of its modules are
 //! targets, `--path` and `--exclude-path` made relative to the workspace root, the files targeted,
-//! and for `config ls-*-rules` the configuration version or module whose rules are listed.
+//! a report's format and colour, and for `config ls-*-rules` the configuration version or module
+//! whose rules are listed.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Kind;
-use crate::cli::{InputArgs, LsRulesArgs};
+use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
 use crate::config::{Version, Workspace};
 use crate::error::{Error, Result};
 use crate::input::{FileSet, Filter};
@@ -133,6 +134,26 @@ pub fn resolve_against_dir(
     let resolved = resolve_input(&input)?;
     let set = discover_resolved(&resolved)?;
     Ok((resolved.workspace, set))
+}
+
+/// How a report is written: `--error-format`, else pretty on a terminal and text otherwise; and
+/// whether it is coloured: `--color`, where `auto` means a terminal and no `NO_COLOR`.
+pub fn report_style(output: &OutputArgs) -> (ErrorFormat, bool) {
+    use std::io::IsTerminal;
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let format = output.error_format.unwrap_or(if to_terminal {
+        ErrorFormat::Pretty
+    } else {
+        ErrorFormat::Text
+    });
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    (format, color)
 }
 
 /// What `config ls-*-rules` lists: the rules of a configuration version, and with

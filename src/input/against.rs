@@ -13,6 +13,7 @@ use prost::Message as _;
 
 use crate::config::Workspace;
 use crate::error::{Error, Result};
+use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
 use crate::paths::join_rel;
 use crate::schema::{self, Schema};
@@ -209,20 +210,37 @@ pub enum Prepared {
 
 impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
-    /// same text.
+    /// same text. A side that does not compile is an error, not findings: there is nothing to
+    /// compare with.
     pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
-        match self {
-            Prepared::Compiled(loaded) => Ok(*loaded),
+        let loaded = match self {
+            Prepared::Compiled(loaded) => *loaded,
             Prepared::Files {
                 workspace,
                 set,
                 label,
-            } => Ok(Loaded {
+            } => Loaded {
                 schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
                 workspace: Some(workspace),
                 label,
-            }),
+            },
+        };
+        if !loaded.schema.errors.is_empty() {
+            let mut errors = loaded.schema.errors.clone();
+            sort_and_dedup(&mut errors);
+            let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
+            return Err(Error::Input(format!(
+                "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
+                loaded.label,
+                shown.join("\n"),
+                if errors.len() > 10 {
+                    format!("\n... and {} more", errors.len() - 10)
+                } else {
+                    String::new()
+                }
+            )));
         }
+        Ok(loaded)
     }
 }
 
