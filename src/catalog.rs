@@ -8,9 +8,35 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::config::Version;
-
 const SOURCES: &[&str] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// The `version:` of the configuration that governs a module, which decides rule categories and
+/// defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    V1Beta1,
+    V1,
+    V2,
+}
+
+impl Version {
+    pub fn parse(s: &str) -> Option<Version> {
+        match s {
+            "v1beta1" => Some(Version::V1Beta1),
+            "v1" => Some(Version::V1),
+            "v2" => Some(Version::V2),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1Beta1 => "v1beta1",
+            Version::V1 => "v1",
+            Version::V2 => "v2",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -196,7 +222,9 @@ pub fn expand(
     Ok(out)
 }
 
-/// The rules a configuration enables: `use` (or the version's defaults) minus `except`.
+/// The rules a configuration enables: `use` (or the version's defaults) minus `except`. The one
+/// place that decides which rules run: config calls it once per module as it reads a file; lint,
+/// breaking and `config ls-*-rules --configured-only` read the set it stored.
 pub fn enabled(
     kind: Kind,
     version: Version,
@@ -215,12 +243,4 @@ pub fn enabled(
         set.remove(id);
     }
     Ok(set)
-}
-
-pub fn is_known_lint_id(version: Version, id: &str) -> bool {
-    expand(Kind::Lint, version, &[id.to_string()]).is_ok()
-}
-
-pub fn is_known_breaking_id(version: Version, id: &str) -> bool {
-    expand(Kind::Breaking, version, &[id.to_string()]).is_ok()
 }

@@ -154,8 +154,10 @@ pub enum ConfigCommand {
 
 #[derive(Args, Debug)]
 pub struct LsRulesArgs {
-    /// List every rule of this configuration version (default: the buf.yaml here, else v2)
-    #[arg(long, value_parser = ["v1beta1", "v1", "v2"], conflicts_with = "configured_only")]
+    /// List every rule of this configuration version: v1beta1, v1 or v2 (default: the buf.yaml
+    /// here, else v2); not with --configured-only
+    // Checked by `invocation`, not clap: as in buf, an empty value means the default.
+    #[arg(long)]
     pub version: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,

@@ -2,7 +2,8 @@
 //! comments in the source, with buf's semantics.
 
 use crate::catalog::{self, Kind};
-use crate::config::{is_within, Version};
+use crate::config::Version;
+use crate::paths::is_within;
 use crate::schema::Locations;
 
 /// `ignore` and `ignore_only` of one module, with categories in `ignore_only` expanded to rules.

@@ -11,8 +11,8 @@
 //! Compile errors become findings of the pseudo-rule `COMPILE`, as buf reports them; problems with
 //! the configuration, flags or I/O are [`Error`]s and exit with 1.
 
-pub mod against;
 pub mod app;
+pub mod atomic;
 pub mod breaking;
 pub mod catalog;
 pub mod cli;
@@ -21,7 +21,9 @@ pub mod error;
 pub mod finding;
 pub mod ignore;
 pub mod input;
+pub mod invocation;
 pub mod lint;
+pub mod paths;
 pub mod report;
 pub mod schema;
 pub mod trace;

@@ -560,3 +560,73 @@ fn path_flag_finds_imports_outside_the_paths() {
     let narrowed = sous(dir.path(), &["lint", "--path", "proto/acme/user"]);
     assert_error(&narrowed, &["acme/base/v1/base.proto", "same import path"]);
 }
+
+/// `config ls-*-rules --version` takes v1beta1, v1 or v2 exactly, as buf does: anything else is
+/// an error (exit 1, our message naming the value), never a silent fallback; an empty value is
+/// no value, so the buf.yaml here decides. Exit codes and listed rule IDs are buf's.
+#[test]
+fn ls_rules_version_is_checked_like_buf() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("buf.yaml"), "version: v1\n").unwrap();
+    let ids = |out: &Output| -> Vec<String> {
+        out.stdout
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["id"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    for command in ["ls-lint-rules", "ls-breaking-rules"] {
+        for version in ["v3", "V1", "V2", " v1", "v1 "] {
+            let args = ["config", command, "--version", version];
+            let ours = sous(dir.path(), &args);
+            let theirs = buf(dir.path(), &args);
+            assert_eq!(
+                (ours.code, theirs.code),
+                (1, 1),
+                "{args:?}: {}",
+                ours.stderr
+            );
+            assert_eq!(ours.stdout, "", "{args:?}");
+            assert!(
+                ours.stderr.contains(&format!(
+                    "--version {version:?} is not a configuration version"
+                )),
+                "{args:?}: {}",
+                ours.stderr
+            );
+        }
+        for version in ["", "v1", "v1beta1", "v2"] {
+            let args = ["config", command, "--version", version, "--format", "json"];
+            let ours = sous(dir.path(), &args);
+            let theirs = buf(dir.path(), &args);
+            assert_eq!(
+                (ours.code, theirs.code),
+                (0, 0),
+                "{args:?}: {}",
+                ours.stderr
+            );
+            assert_eq!(ids(&ours), ids(&theirs), "{args:?}");
+        }
+        // The empty value is the buf.yaml's version (v1 here), not v2.
+        let empty = sous(
+            dir.path(),
+            &["config", command, "--version", "", "--format", "json"],
+        );
+        let v1 = sous(
+            dir.path(),
+            &["config", command, "--version", "v1", "--format", "json"],
+        );
+        assert_eq!(empty.stdout, v1.stdout);
+        // --version and --configured-only exclude each other, but an empty --version is absent.
+        let both = ["config", command, "--version", "v1", "--configured-only"];
+        assert_eq!(
+            (sous(dir.path(), &both).code, buf(dir.path(), &both).code),
+            (1, 1)
+        );
+        let empty_both = ["config", command, "--version", "", "--configured-only"];
+        let (ours, theirs) = (sous(dir.path(), &empty_both), buf(dir.path(), &empty_both));
+        assert_eq!((ours.code, theirs.code), (0, 0), "{}", ours.stderr);
+    }
+}

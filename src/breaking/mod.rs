@@ -10,7 +10,7 @@ pub mod rules;
 
 use std::collections::BTreeSet;
 
-use crate::catalog::{self, Kind};
+use crate::catalog::Kind;
 use crate::config::{BreakingConfig, Workspace};
 use crate::finding::{Finding, Place};
 use crate::ignore;
@@ -259,9 +259,7 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
                 Image::new(old_files.into_iter().filter(keep).collect())
             },
         );
-        let enabled = enabled_ids(config).map_err(|id| {
-            crate::Error::Usage(format!("{id:?} is not a known breaking rule or category"))
-        })?;
+        let enabled = &config.enabled;
         let ignores = ignore::PathIgnores::new(
             Kind::Breaking,
             config.version,
@@ -301,16 +299,6 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
         findings.extend(found.into_iter().flatten());
     }
     Ok(findings)
-}
-
-/// The rules a breaking configuration enables.
-pub fn enabled_ids(config: &BreakingConfig) -> Result<BTreeSet<&'static str>, String> {
-    catalog::enabled(
-        Kind::Breaking,
-        config.version,
-        config.use_.as_deref(),
-        &config.except,
-    )
 }
 
 /// The files of one module of a side (every file of a descriptor set when `module` is `None`),

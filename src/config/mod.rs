@@ -3,45 +3,26 @@
 //!
 //! Paths inside a [`Workspace`] are relative to its root (the directory of the configuration file)
 //! and use `/`, so matching ignores and excludes is plain string-prefix work on path components.
+//!
+//! This file finds and reads configuration files and tells their versions apart; `module.rs`
+//! turns the sections that govern one module into its settings, the rules that run included.
 
 mod file;
+mod module;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use file::{
-    BreakingYaml, BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, LintYaml, VersionOnly,
+use crate::paths::{absolute, display_join, is_within, relative_root};
+use file::{BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, VersionOnly};
+use module::{
+    default_module, module_v1, modules_v2, normalise, normalise_all, rebase, select_rules,
 };
 
-/// The `version:` of the configuration that governs a module, which decides rule categories and
-/// defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Version {
-    V1Beta1,
-    V1,
-    V2,
-}
-
-impl Version {
-    pub fn parse(s: &str) -> Option<Version> {
-        match s {
-            "v1beta1" => Some(Version::V1Beta1),
-            "v1" => Some(Version::V1),
-            "v2" => Some(Version::V2),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Version::V1Beta1 => "v1beta1",
-            Version::V1 => "v1",
-            Version::V2 => "v2",
-        }
-    }
-}
+pub use crate::catalog::Version;
 
 /// Everything a lint run needs to know about one module's lint settings.
 #[derive(Debug, Clone)]
@@ -50,6 +31,9 @@ pub struct LintConfig {
     /// `use`, or `None` for the version's default set.
     pub use_: Option<Vec<String>>,
     pub except: Vec<String>,
+    /// The rules that run, as the catalog selects them from `use` and `except`; resolved once,
+    /// when the configuration is read.
+    pub enabled: BTreeSet<&'static str>,
     /// Workspace-relative paths.
     pub ignore: Vec<String>,
     /// Rule or category ID to workspace-relative paths.
@@ -68,6 +52,8 @@ pub struct BreakingConfig {
     pub version: Version,
     pub use_: Option<Vec<String>>,
     pub except: Vec<String>,
+    /// The rules that run; see [`LintConfig::enabled`].
+    pub enabled: BTreeSet<&'static str>,
     pub ignore: Vec<String>,
     pub ignore_only: Vec<(String, Vec<String>)>,
     pub ignore_unstable_packages: bool,
@@ -251,7 +237,7 @@ impl Workspace {
             modules,
         };
         for m in &mut ws.modules {
-            validate_rules(path, text, &m.lint, &m.breaking)?;
+            select_rules(path, text, m)?;
         }
         ws.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
         Ok(ws)
@@ -303,240 +289,6 @@ impl Workspace {
     }
 }
 
-/// buf's fallback module: the directory itself, v1 defaults, comment ignores off.
-fn default_module() -> Module {
-    module_v1(
-        Path::new(""),
-        "",
-        ".",
-        Vec::new(),
-        &LintYaml::default(),
-        &BreakingYaml::default(),
-        Version::V1,
-        Vec::new(),
-    )
-    .expect("empty configuration is valid")
-}
-
-/// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
-fn rebase(m: &mut Module, dir: &str) {
-    let join = |p: &str| join_rel(dir, p);
-    m.dir = join(&m.dir);
-    m.excludes = m.excludes.iter().map(|p| join(p)).collect();
-    m.lint.ignore = m.lint.ignore.iter().map(|p| join(p)).collect();
-    for (_, paths) in &mut m.lint.ignore_only {
-        *paths = paths.iter().map(|p| join(p)).collect();
-    }
-    m.breaking.ignore = m.breaking.ignore.iter().map(|p| join(p)).collect();
-    for (_, paths) in &mut m.breaking.ignore_only {
-        *paths = paths.iter().map(|p| join(p)).collect();
-    }
-}
-
-/// A v2 module as written: directory, excludes, and its own lint and breaking sections.
-type ModuleSpec<'a> = (
-    String,
-    &'a [String],
-    Option<&'a LintYaml>,
-    Option<&'a BreakingYaml>,
-);
-
-fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> {
-    let default_lint = yaml.lint.clone().unwrap_or_default();
-    let default_breaking = yaml.breaking.clone().unwrap_or_default();
-    let specs: Vec<ModuleSpec> = if yaml.modules.is_empty() {
-        vec![(".".to_string(), &[][..], None, None)]
-    } else {
-        yaml.modules
-            .iter()
-            .map(|m| {
-                Ok((
-                    normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
-                    &m.excludes[..],
-                    m.lint.as_ref(),
-                    m.breaking.as_ref(),
-                ))
-            })
-            .collect::<Result<_>>()?
-    };
-    let mut modules: Vec<Module> = Vec::new();
-    for (dir, excludes, lint, breaking) in specs {
-        if let Some(other) = modules.iter().find(|m| m.dir == dir) {
-            return Err(Error::config(
-                path,
-                format!("module path {:?} is listed twice", other.dir),
-            ));
-        }
-        let excludes = normalise_all(path, text, ".", excludes)?;
-        for e in &excludes {
-            if !is_within(e, &dir) || e == &dir {
-                return Err(Error::config(
-                    path,
-                    format!(
-                        "{}exclude {e:?} is not within module path {dir:?}",
-                        line_prefix(text, e)
-                    ),
-                ));
-            }
-        }
-        let lint = lint.unwrap_or(&default_lint);
-        let breaking = breaking.unwrap_or(&default_breaking);
-        let lint_cfg = lint_config(path, text, lint, Version::V2, ".")?;
-        let breaking_cfg = breaking_config(path, text, breaking, Version::V2, ".")?;
-        modules.push(Module {
-            dir,
-            excludes,
-            lint: lint_cfg,
-            breaking: breaking_cfg,
-            deps: yaml.deps.clone(),
-        });
-    }
-    for m in &modules {
-        for other in &modules {
-            if m.dir != other.dir && is_within(&m.dir, &other.dir) {
-                return Err(Error::config(
-                    path,
-                    format!(
-                        "module {:?} is nested inside module {:?}: modules may not overlap",
-                        m.dir, other.dir
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(modules)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn module_v1(
-    path: &Path,
-    text: &str,
-    dir: &str,
-    excludes: Vec<String>,
-    lint: &LintYaml,
-    breaking: &BreakingYaml,
-    version: Version,
-    deps: Vec<String>,
-) -> Result<Module> {
-    // v1 and v1beta1 paths in lint and breaking are relative to the module root.
-    Ok(Module {
-        dir: dir.to_string(),
-        excludes,
-        lint: lint_config(path, text, lint, version, dir)?,
-        breaking: breaking_config(path, text, breaking, version, dir)?,
-        deps,
-    })
-}
-
-fn lint_config(
-    path: &Path,
-    text: &str,
-    lint: &LintYaml,
-    version: Version,
-    base: &str,
-) -> Result<LintConfig> {
-    let allow_comment_ignores = match version {
-        Version::V2 => {
-            if lint.allow_comment_ignores.is_some() {
-                return Err(Error::config(path, format!("{}`allow_comment_ignores` is a v1 key; in v2 comment ignores are on unless `disallow_comment_ignores: true`", line_prefix(text, "allow_comment_ignores"))));
-            }
-            !lint.disallow_comment_ignores.unwrap_or(false)
-        }
-        _ => {
-            if lint.disallow_comment_ignores.is_some() {
-                return Err(Error::config(path, format!("{}`disallow_comment_ignores` is a v2 key; in v1 use `allow_comment_ignores: true`", line_prefix(text, "disallow_comment_ignores"))));
-            }
-            lint.allow_comment_ignores.unwrap_or(false)
-        }
-    };
-    Ok(LintConfig {
-        version,
-        use_: lint.use_.clone(),
-        except: lint.except.clone(),
-        ignore: normalise_all(path, text, base, &lint.ignore)?,
-        ignore_only: lint
-            .ignore_only
-            .iter()
-            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
-            .collect::<Result<_>>()?,
-        enum_zero_value_suffix: lint
-            .enum_zero_value_suffix
-            .clone()
-            .unwrap_or_else(|| "_UNSPECIFIED".into()),
-        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
-        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
-        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
-        service_suffix: lint
-            .service_suffix
-            .clone()
-            .unwrap_or_else(|| "Service".into()),
-        allow_comment_ignores,
-    })
-}
-
-fn breaking_config(
-    path: &Path,
-    text: &str,
-    b: &BreakingYaml,
-    version: Version,
-    base: &str,
-) -> Result<BreakingConfig> {
-    Ok(BreakingConfig {
-        version,
-        use_: b.use_.clone(),
-        except: b.except.clone(),
-        ignore: normalise_all(path, text, base, &b.ignore)?,
-        ignore_only: b
-            .ignore_only
-            .iter()
-            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
-            .collect::<Result<_>>()?,
-        ignore_unstable_packages: b.ignore_unstable_packages,
-    })
-}
-
-/// Every rule or category named in the lint and breaking sections must exist for the version.
-fn validate_rules(
-    path: &Path,
-    text: &str,
-    lint: &LintConfig,
-    breaking: &BreakingConfig,
-) -> Result<()> {
-    let lint_ids = lint
-        .use_
-        .iter()
-        .flatten()
-        .chain(&lint.except)
-        .chain(lint.ignore_only.iter().map(|(id, _)| id));
-    for id in lint_ids {
-        if !crate::catalog::is_known_lint_id(lint.version, id) {
-            return Err(Error::config(
-                path,
-                format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
-            ));
-        }
-    }
-    let breaking_ids = breaking
-        .use_
-        .iter()
-        .flatten()
-        .chain(&breaking.except)
-        .chain(breaking.ignore_only.iter().map(|(id, _)| id));
-    for id in breaking_ids {
-        if !crate::catalog::is_known_breaking_id(breaking.version, id) {
-            return Err(Error::config(
-                path,
-                format!(
-                    "{}breaking: {id:?} is not a known breaking rule or category for version {}",
-                    line_prefix(text, id),
-                    breaking.version.as_str()
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
     // An empty file is a valid (empty) document for buf; give serde an empty mapping.
     let text = if text.trim().is_empty() { "{}" } else { text };
@@ -567,113 +319,4 @@ pub(crate) fn line_prefix(text: &str, needle: &str) -> String {
         .position(|l| l.contains(needle))
         .map(|i| format!("line {}: ", i + 1))
         .unwrap_or_default()
-}
-
-fn normalise_all(path: &Path, text: &str, base: &str, paths: &[String]) -> Result<Vec<String>> {
-    paths
-        .iter()
-        .map(|p| normalise(path, text, base, p))
-        .collect()
-}
-
-/// A configuration path made workspace-relative, `/`-separated, without `.` or trailing `/`.
-/// Absolute paths and paths that climb out with `..` are errors.
-fn normalise(path: &Path, text: &str, base: &str, p: &str) -> Result<String> {
-    let joined = join_rel(base, p);
-    if Path::new(p).is_absolute() || joined.split('/').any(|c| c == "..") {
-        return Err(Error::config(
-            path,
-            format!(
-                "{}path {p:?} must be relative and stay inside the directory of the configuration",
-                line_prefix(text, p)
-            ),
-        ));
-    }
-    Ok(joined)
-}
-
-/// Joins two relative `/` paths lexically: `.` components vanish, `..` pops.
-pub fn join_rel(base: &str, p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for c in base.split('/').chain(p.split('/')) {
-        match c {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else {
-                    parts.push("..");
-                }
-            }
-            c => parts.push(c),
-        }
-    }
-    if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
-    }
-}
-
-/// Whether the relative `/` path `path` is `dir` or below it.
-pub fn is_within(path: &str, dir: &str) -> bool {
-    dir == "."
-        || path == dir
-        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The directory `ancestor` (absolute) expressed like the user's `dir` (as given): relative
-/// inputs stay relative, so `sous lint proto` prints `proto/...` paths like buf.
-fn relative_root(dir: &Path, dir_abs: &Path, ancestor: &Path) -> PathBuf {
-    if dir.is_absolute() {
-        return ancestor.to_path_buf();
-    }
-    let mut root = dir.to_path_buf();
-    let mut cur = dir_abs.to_path_buf();
-    while cur != ancestor {
-        root = root.join("..");
-        if !cur.pop() {
-            break;
-        }
-    }
-    PathBuf::from(clean(&root))
-}
-
-/// A relative path made lexically clean (`a/./b/../c` -> `a/c`), `.` when empty.
-pub fn clean(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    let joined = join_rel(".", &s);
-    match (s.starts_with('/'), joined.as_str()) {
-        (true, ".") => "/".to_string(),
-        (true, _) => format!("/{joined}"),
-        (false, _) => joined,
-    }
-}
-
-fn display_join(root: &Path, name: &str) -> PathBuf {
-    let s = clean(root);
-    if s == "." {
-        PathBuf::from(name)
-    } else {
-        PathBuf::from(format!("{s}/{name}"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn join_and_within() {
-        assert_eq!(join_rel(".", "./a/b/"), "a/b");
-        assert_eq!(join_rel("a", "../b"), "b");
-        assert_eq!(join_rel("..", "x"), "../x");
-        assert!(is_within("a/b/c.proto", "a/b"));
-        assert!(!is_within("a/bc/c.proto", "a/b"));
-        assert!(is_within("x.proto", "."));
-    }
 }

@@ -6,11 +6,14 @@
 //! statements use), its workspace path (relative to the configuration) and its display path (what
 //! the user sees, relative to where they ran the command, as buf prints it).
 
+pub mod against;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{clean, is_within, join_rel, Workspace};
+use crate::config::Workspace;
 use crate::error::{Error, Result};
+use crate::paths::{clean, is_within, join_rel};
 
 /// One `.proto` file found on disk.
 #[derive(Debug, Clone)]

@@ -8,9 +8,9 @@ pub mod case;
 mod node;
 pub mod rules;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use crate::catalog::{self, Kind};
+use crate::catalog::Kind;
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
 use crate::ignore;
@@ -124,15 +124,7 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Result<Vec<Finding>, crate::Error
     let mut findings = Vec::new();
     for (index, module) in ws.modules.iter().enumerate() {
         let config = &module.lint;
-        let enabled = catalog::enabled(
-            Kind::Lint,
-            config.version,
-            config.use_.as_deref(),
-            &config.except,
-        )
-        .map_err(|id| {
-            crate::Error::Usage(format!("{id:?} is not a known lint rule or category"))
-        })?;
+        let enabled = &config.enabled;
         let ignore = ignore::PathIgnores::new(
             Kind::Lint,
             config.version,
@@ -372,16 +364,6 @@ fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
     let mut p = path.to_vec();
     p.extend([field, index as i32]);
     p
-}
-
-/// Which rules apply where, per module; used by `config ls-lint-rules --configured-only`.
-pub fn enabled_ids(config: &LintConfig) -> Result<BTreeSet<&'static str>, String> {
-    catalog::enabled(
-        Kind::Lint,
-        config.version,
-        config.use_.as_deref(),
-        &config.except,
-    )
 }
 
 /// Groups target files by a key, for rules that compare files (package, directory).

@@ -1,211 +1,18 @@
-//! The `--against` side of `sous breaking`: what the argument names, and how its schema is read.
-//!
-//! A git revision is read straight from the object database with git2: the tree of the commit,
-//! its configuration and `.proto` blobs, in memory. Nothing is checked out or cloned, and the
-//! working tree is never touched.
+//! The against side read from git: a revision's tree, its configuration and `.proto` blobs, read
+//! straight from the object database with git2, in memory. Nothing is checked out or cloned, and
+//! the working tree is never touched.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use git2::{ErrorCode, ObjectType, Repository, Tree};
-use prost::Message as _;
 
-use crate::config::{is_work_file, join_rel, Workspace, BUF_WORK_YAML, BUF_YAML};
+use super::Prepared;
+use crate::config::{is_work_file, Workspace, BUF_WORK_YAML, BUF_YAML};
 use crate::error::{Error, Result};
 use crate::input::FileSet;
-use crate::schema::{self, Schema};
-
-/// What `--against` names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Against {
-    /// A revision of the repository that contains the input, compared at the input's own place
-    /// in the repository.
-    Revision(String),
-    /// buf's git syntax: `PATH#branch=main,subdir=proto`.
-    Git {
-        repo: PathBuf,
-        rev: Option<String>,
-        subdir: String,
-    },
-    Dir(PathBuf),
-    /// A `FileDescriptorSet` (or buf image) file.
-    DescriptorSet(PathBuf),
-}
-
-const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "bin", "pb"];
-
-impl Against {
-    pub fn parse(value: &str) -> Result<Against> {
-        let (path, options) = match value.split_once('#') {
-            Some((p, o)) => (p, Some(o)),
-            None => (value, None),
-        };
-        let is_git = options.is_some_and(|o| o.split(',').any(|kv| kv.trim() == "format=git"))
-            || path.ends_with(".git")
-            || (options.is_some() && Path::new(path).join(".git").exists());
-        if let Some(options) = options {
-            if !is_git && !options.contains("format=") {
-                // Like buf: options after `#` mean git when the path is a repository.
-                if !Path::new(if path.is_empty() { "." } else { path }).exists() {
-                    return Err(Error::Usage(format!(
-                        "--against {value:?}: {path:?} does not exist"
-                    )));
-                }
-            }
-            let mut rev = None;
-            let mut subdir = ".".to_string();
-            for kv in options
-                .split(',')
-                .map(str::trim)
-                .filter(|kv| !kv.is_empty())
-            {
-                let (k, v) = kv.split_once('=').ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--against {value:?}: option {kv:?} is not KEY=VALUE"
-                    ))
-                })?;
-                match k {
-                    "branch" | "tag" | "commit" | "ref" => {
-                        if rev.is_some() {
-                            return Err(Error::Usage(format!(
-                                "--against {value:?}: give only one of branch, tag, commit and ref"
-                            )));
-                        }
-                        rev = Some(match k {
-                            "tag" => format!("refs/tags/{v}"),
-                            _ => v.to_string(),
-                        });
-                    }
-                    "subdir" => subdir = join_rel(".", v),
-                    "depth" | "recurse_submodules" | "format" => {}
-                    _ => {
-                        return Err(Error::Usage(format!(
-                            "--against {value:?}: unknown option {k:?} (known: branch, tag, commit, ref, subdir, depth, recurse_submodules)"
-                        )))
-                    }
-                }
-            }
-            if subdir.starts_with("..") {
-                return Err(Error::Usage(format!(
-                    "--against {value:?}: subdir {subdir:?} climbs out of the repository"
-                )));
-            }
-            return Ok(Against::Git {
-                repo: PathBuf::from(if path.is_empty() { "." } else { path }),
-                rev,
-                subdir,
-            });
-        }
-        if is_git {
-            return Ok(Against::Git {
-                repo: PathBuf::from(path),
-                rev: None,
-                subdir: ".".into(),
-            });
-        }
-        let p = Path::new(value);
-        let looks_like_path = value.starts_with("./")
-            || value.starts_with("../")
-            || value.starts_with('/')
-            || value.ends_with('/')
-            || p.extension().is_some_and(|x| x == "proto");
-        if looks_like_path && !p.exists() {
-            return Err(Error::Usage(format!(
-                "--against {value:?}: no such directory or file"
-            )));
-        }
-        if p.is_dir() {
-            return Ok(Against::Dir(p.to_path_buf()));
-        }
-        if p.extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| DESCRIPTOR_SET_EXTENSIONS.contains(&x))
-        {
-            return Ok(Against::DescriptorSet(p.to_path_buf()));
-        }
-        Ok(Against::Revision(value.to_string()))
-    }
-}
-
-/// The against side, read and compiled.
-pub struct Loaded {
-    /// `None` for a descriptor set.
-    pub workspace: Option<Workspace>,
-    pub schema: Schema,
-    /// How to name this side in messages (`main`, `v1.2:proto`, a path).
-    pub label: String,
-}
-
-/// The against side, read and ready to compile (or compiled already: a descriptor set).
-pub enum Prepared {
-    Files {
-        workspace: Workspace,
-        set: FileSet,
-        label: String,
-    },
-    Compiled(Box<Loaded>),
-}
-
-impl Prepared {
-    /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
-    /// same text.
-    pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
-        match self {
-            Prepared::Compiled(loaded) => Ok(*loaded),
-            Prepared::Files {
-                workspace,
-                set,
-                label,
-            } => Ok(Loaded {
-                schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
-                workspace: Some(workspace),
-                label,
-            }),
-        }
-    }
-}
-
-/// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
-pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
-        Error::Input(format!(
-            "{}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`",
-            path.display()
-        ))
-    })?;
-    if set.file.is_empty() {
-        return Err(Error::Input(format!(
-            "{}: the descriptor set has no files",
-            path.display()
-        )));
-    }
-    let by_name = set
-        .file
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name().to_string(), i))
-        .collect();
-    Ok(Loaded {
-        workspace: None,
-        schema: Schema {
-            files: set
-                .file
-                .into_iter()
-                .map(|f| schema::Proto::Owned(std::sync::Arc::new(f)))
-                .collect(),
-            by_name,
-            sources: Default::default(),
-            errors: Vec::new(),
-            pools: Vec::new(),
-            pool_of: Default::default(),
-            option_imports: Default::default(),
-            definitions: Default::default(),
-        },
-        label: path.display().to_string(),
-    })
-}
+use crate::paths::{clean, join_rel};
 
 /// The git side: a repository, a commit's tree, and the directory of the tree to compare.
 pub struct GitSide {
@@ -231,7 +38,7 @@ impl GitSide {
         let input_abs = std::fs::canonicalize(input_dir).map_err(|e| Error::io(input_dir, e))?;
         let subdir = input_abs
             .strip_prefix(&workdir)
-            .map(crate::config::clean)
+            .map(clean)
             .unwrap_or_else(|_| ".".into());
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {
@@ -301,7 +108,7 @@ impl GitSide {
             }
             None => self.discover(&tree, &read)?,
         };
-        let root = crate::config::clean(&workspace.root);
+        let root = clean(&workspace.root);
         let mut blobs = BTreeMap::new();
         let base = if root == "." {
             Some(tree.clone())
@@ -352,7 +159,7 @@ impl GitSide {
 
     /// A text file of the tree, `None` if there is none at `path`.
     fn read_text(&self, tree: &Tree, path: &Path) -> Result<Option<String>> {
-        let path = PathBuf::from(crate::config::clean(path));
+        let path = PathBuf::from(clean(path));
         let Ok(entry) = tree.get_path(&path) else {
             return Ok(None);
         };

@@ -1,0 +1,78 @@
+//! The one atomic write, for every file sous produces (a report's `--output`, `sous build -o`):
+//! the content goes to a file beside the destination, which is then renamed into place, so that
+//! readers see the old file or the whole new one, never half of it, and a failed run leaves
+//! nothing behind.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Has `write` write the content of `path`, then renames it into place.
+pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    // Beside the destination, not in a temporary directory: a rename across file systems fails.
+    let tmp = path.with_file_name(format!(".{name}.sous-tmp"));
+    std::fs::File::create(&tmp)
+        .and_then(|mut file| write(&mut file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(&tmp, e)
+        })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_the_file_and_leaves_nothing_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "old").unwrap();
+        write(&path, |out| out.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(names(dir.path()), ["out.txt"]);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "old").unwrap();
+        let failed = write(&path, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(names(dir.path()), ["out.txt"]);
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory in the way: the rename fails after the content was written.
+        let path = dir.path().join("taken");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("x"), "").unwrap();
+        assert!(write(&path, |out| out.write_all(b"new")).is_err());
+        assert_eq!(names(dir.path()), ["taken"]);
+    }
+}

@@ -1,0 +1,279 @@
+//! One module's settings from the YAML sections that govern it: `lint` and `breaking`
+//! normalised (paths made workspace-relative, v1 and v2 keys told apart), and the rules that run
+//! selected through the catalog, once, which is also the check of every rule ID the file names.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::file::{BreakingYaml, BufYamlV2, LintYaml};
+use super::{line_prefix, BreakingConfig, LintConfig, Module, Version};
+use crate::catalog::{self, Kind};
+use crate::error::{Error, Result};
+use crate::paths::{is_within, join_rel};
+
+/// buf's fallback module: the directory itself, v1 defaults, comment ignores off.
+pub(super) fn default_module() -> Module {
+    let mut m = module_v1(
+        Path::new(""),
+        "",
+        ".",
+        Vec::new(),
+        &LintYaml::default(),
+        &BreakingYaml::default(),
+        Version::V1,
+        Vec::new(),
+    )
+    .expect("empty configuration is valid");
+    select_rules(Path::new(""), "", &mut m).expect("v1 defaults are known rules");
+    m
+}
+
+/// Moves a module read from a `buf.yaml` in workspace directory `dir` to be workspace-relative.
+pub(super) fn rebase(m: &mut Module, dir: &str) {
+    let join = |p: &str| join_rel(dir, p);
+    m.dir = join(&m.dir);
+    m.excludes = m.excludes.iter().map(|p| join(p)).collect();
+    m.lint.ignore = m.lint.ignore.iter().map(|p| join(p)).collect();
+    for (_, paths) in &mut m.lint.ignore_only {
+        *paths = paths.iter().map(|p| join(p)).collect();
+    }
+    m.breaking.ignore = m.breaking.ignore.iter().map(|p| join(p)).collect();
+    for (_, paths) in &mut m.breaking.ignore_only {
+        *paths = paths.iter().map(|p| join(p)).collect();
+    }
+}
+
+/// A v2 module as written: directory, excludes, and its own lint and breaking sections.
+type ModuleSpec<'a> = (
+    String,
+    &'a [String],
+    Option<&'a LintYaml>,
+    Option<&'a BreakingYaml>,
+);
+
+pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Vec<Module>> {
+    let default_lint = yaml.lint.clone().unwrap_or_default();
+    let default_breaking = yaml.breaking.clone().unwrap_or_default();
+    let specs: Vec<ModuleSpec> = if yaml.modules.is_empty() {
+        vec![(".".to_string(), &[][..], None, None)]
+    } else {
+        yaml.modules
+            .iter()
+            .map(|m| {
+                Ok((
+                    normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
+                    &m.excludes[..],
+                    m.lint.as_ref(),
+                    m.breaking.as_ref(),
+                ))
+            })
+            .collect::<Result<_>>()?
+    };
+    let mut modules: Vec<Module> = Vec::new();
+    for (dir, excludes, lint, breaking) in specs {
+        if let Some(other) = modules.iter().find(|m| m.dir == dir) {
+            return Err(Error::config(
+                path,
+                format!("module path {:?} is listed twice", other.dir),
+            ));
+        }
+        let excludes = normalise_all(path, text, ".", excludes)?;
+        for e in &excludes {
+            if !is_within(e, &dir) || e == &dir {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "{}exclude {e:?} is not within module path {dir:?}",
+                        line_prefix(text, e)
+                    ),
+                ));
+            }
+        }
+        let lint = lint.unwrap_or(&default_lint);
+        let breaking = breaking.unwrap_or(&default_breaking);
+        let lint_cfg = lint_config(path, text, lint, Version::V2, ".")?;
+        let breaking_cfg = breaking_config(path, text, breaking, Version::V2, ".")?;
+        modules.push(Module {
+            dir,
+            excludes,
+            lint: lint_cfg,
+            breaking: breaking_cfg,
+            deps: yaml.deps.clone(),
+        });
+    }
+    for m in &modules {
+        for other in &modules {
+            if m.dir != other.dir && is_within(&m.dir, &other.dir) {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "module {:?} is nested inside module {:?}: modules may not overlap",
+                        m.dir, other.dir
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(modules)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn module_v1(
+    path: &Path,
+    text: &str,
+    dir: &str,
+    excludes: Vec<String>,
+    lint: &LintYaml,
+    breaking: &BreakingYaml,
+    version: Version,
+    deps: Vec<String>,
+) -> Result<Module> {
+    // v1 and v1beta1 paths in lint and breaking are relative to the module root.
+    Ok(Module {
+        dir: dir.to_string(),
+        excludes,
+        lint: lint_config(path, text, lint, version, dir)?,
+        breaking: breaking_config(path, text, breaking, version, dir)?,
+        deps,
+    })
+}
+
+fn lint_config(
+    path: &Path,
+    text: &str,
+    lint: &LintYaml,
+    version: Version,
+    base: &str,
+) -> Result<LintConfig> {
+    let allow_comment_ignores = match version {
+        Version::V2 => {
+            if lint.allow_comment_ignores.is_some() {
+                return Err(Error::config(path, format!("{}`allow_comment_ignores` is a v1 key; in v2 comment ignores are on unless `disallow_comment_ignores: true`", line_prefix(text, "allow_comment_ignores"))));
+            }
+            !lint.disallow_comment_ignores.unwrap_or(false)
+        }
+        _ => {
+            if lint.disallow_comment_ignores.is_some() {
+                return Err(Error::config(path, format!("{}`disallow_comment_ignores` is a v2 key; in v1 use `allow_comment_ignores: true`", line_prefix(text, "disallow_comment_ignores"))));
+            }
+            lint.allow_comment_ignores.unwrap_or(false)
+        }
+    };
+    Ok(LintConfig {
+        version,
+        use_: lint.use_.clone(),
+        except: lint.except.clone(),
+        // Filled in by `select_rules` once the whole file has been read.
+        enabled: BTreeSet::new(),
+        ignore: normalise_all(path, text, base, &lint.ignore)?,
+        ignore_only: lint
+            .ignore_only
+            .iter()
+            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
+            .collect::<Result<_>>()?,
+        enum_zero_value_suffix: lint
+            .enum_zero_value_suffix
+            .clone()
+            .unwrap_or_else(|| "_UNSPECIFIED".into()),
+        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
+        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
+        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
+        service_suffix: lint
+            .service_suffix
+            .clone()
+            .unwrap_or_else(|| "Service".into()),
+        allow_comment_ignores,
+    })
+}
+
+fn breaking_config(
+    path: &Path,
+    text: &str,
+    b: &BreakingYaml,
+    version: Version,
+    base: &str,
+) -> Result<BreakingConfig> {
+    Ok(BreakingConfig {
+        version,
+        use_: b.use_.clone(),
+        except: b.except.clone(),
+        enabled: BTreeSet::new(),
+        ignore: normalise_all(path, text, base, &b.ignore)?,
+        ignore_only: b
+            .ignore_only
+            .iter()
+            .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
+            .collect::<Result<_>>()?,
+        ignore_unstable_packages: b.ignore_unstable_packages,
+    })
+}
+
+/// Resolves which rules run in module `m`, through the catalog, once. It is also the check that
+/// every rule or category named in `use`, `except` and `ignore_only` exists for the version, in
+/// that order, lint before breaking.
+pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()> {
+    let lint = &mut m.lint;
+    let unknown_lint = |id: &str| {
+        Error::config(
+            path,
+            format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
+        )
+    };
+    lint.enabled = catalog::enabled(Kind::Lint, lint.version, lint.use_.as_deref(), &lint.except)
+        .map_err(|id| unknown_lint(&id))?;
+    for (id, _) in &lint.ignore_only {
+        catalog::expand(Kind::Lint, lint.version, std::slice::from_ref(id))
+            .map_err(|_| unknown_lint(id))?;
+    }
+    let breaking = &mut m.breaking;
+    let unknown_breaking = |id: &str| {
+        Error::config(
+            path,
+            format!(
+                "{}breaking: {id:?} is not a known breaking rule or category for version {}",
+                line_prefix(text, id),
+                breaking.version.as_str()
+            ),
+        )
+    };
+    breaking.enabled = catalog::enabled(
+        Kind::Breaking,
+        breaking.version,
+        breaking.use_.as_deref(),
+        &breaking.except,
+    )
+    .map_err(|id| unknown_breaking(&id))?;
+    for (id, _) in &breaking.ignore_only {
+        catalog::expand(Kind::Breaking, breaking.version, std::slice::from_ref(id))
+            .map_err(|_| unknown_breaking(id))?;
+    }
+    Ok(())
+}
+
+pub(super) fn normalise_all(
+    path: &Path,
+    text: &str,
+    base: &str,
+    paths: &[String],
+) -> Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| normalise(path, text, base, p))
+        .collect()
+}
+
+/// A configuration path made workspace-relative, `/`-separated, without `.` or trailing `/`.
+/// Absolute paths and paths that climb out with `..` are errors.
+pub(super) fn normalise(path: &Path, text: &str, base: &str, p: &str) -> Result<String> {
+    let joined = join_rel(base, p);
+    if Path::new(p).is_absolute() || joined.split('/').any(|c| c == "..") {
+        return Err(Error::config(
+            path,
+            format!(
+                "{}path {p:?} must be relative and stay inside the directory of the configuration",
+                line_prefix(text, p)
+            ),
+        ));
+    }
+    Ok(joined)
+}

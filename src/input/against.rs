@@ -1,0 +1,286 @@
+//! The `--against` side of `sous breaking`, all of it: what the argument names (a git revision,
+//! buf's git syntax, a directory or a descriptor set), how each is read and compiled, and how
+//! `--path`, `--exclude-path` and `--limit-to-input-files` narrow it.
+//!
+//! A git revision is read by [`git`], straight from the object database.
+
+mod git;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use prost::Message as _;
+
+use crate::config::Workspace;
+use crate::error::{Error, Result};
+use crate::finding::{sort_and_dedup, Finding};
+use crate::input::{FileSet, Filter};
+use crate::paths::join_rel;
+use crate::schema::{self, Schema};
+pub use git::GitSide;
+
+/// What `--against` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Against {
+    /// A revision of the repository that contains the input, compared at the input's own place
+    /// in the repository.
+    Revision(String),
+    /// buf's git syntax: `PATH#branch=main,subdir=proto`.
+    Git {
+        repo: PathBuf,
+        rev: Option<String>,
+        subdir: String,
+    },
+    Dir(PathBuf),
+    /// A `FileDescriptorSet` (or buf image) file.
+    DescriptorSet(PathBuf),
+}
+
+const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "bin", "pb"];
+
+impl Against {
+    pub fn parse(value: &str) -> Result<Against> {
+        let (path, options) = match value.split_once('#') {
+            Some((p, o)) => (p, Some(o)),
+            None => (value, None),
+        };
+        let is_git = options.is_some_and(|o| o.split(',').any(|kv| kv.trim() == "format=git"))
+            || path.ends_with(".git")
+            || (options.is_some() && Path::new(path).join(".git").exists());
+        if let Some(options) = options {
+            if !is_git && !options.contains("format=") {
+                // Like buf: options after `#` mean git when the path is a repository.
+                if !Path::new(if path.is_empty() { "." } else { path }).exists() {
+                    return Err(Error::Usage(format!(
+                        "--against {value:?}: {path:?} does not exist"
+                    )));
+                }
+            }
+            let mut rev = None;
+            let mut subdir = ".".to_string();
+            for kv in options
+                .split(',')
+                .map(str::trim)
+                .filter(|kv| !kv.is_empty())
+            {
+                let (k, v) = kv.split_once('=').ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--against {value:?}: option {kv:?} is not KEY=VALUE"
+                    ))
+                })?;
+                match k {
+                    "branch" | "tag" | "commit" | "ref" => {
+                        if rev.is_some() {
+                            return Err(Error::Usage(format!(
+                                "--against {value:?}: give only one of branch, tag, commit and ref"
+                            )));
+                        }
+                        rev = Some(match k {
+                            "tag" => format!("refs/tags/{v}"),
+                            _ => v.to_string(),
+                        });
+                    }
+                    "subdir" => subdir = join_rel(".", v),
+                    "depth" | "recurse_submodules" | "format" => {}
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "--against {value:?}: unknown option {k:?} (known: branch, tag, commit, ref, subdir, depth, recurse_submodules)"
+                        )))
+                    }
+                }
+            }
+            if subdir.starts_with("..") {
+                return Err(Error::Usage(format!(
+                    "--against {value:?}: subdir {subdir:?} climbs out of the repository"
+                )));
+            }
+            return Ok(Against::Git {
+                repo: PathBuf::from(if path.is_empty() { "." } else { path }),
+                rev,
+                subdir,
+            });
+        }
+        if is_git {
+            return Ok(Against::Git {
+                repo: PathBuf::from(path),
+                rev: None,
+                subdir: ".".into(),
+            });
+        }
+        let p = Path::new(value);
+        let looks_like_path = value.starts_with("./")
+            || value.starts_with("../")
+            || value.starts_with('/')
+            || value.ends_with('/')
+            || p.extension().is_some_and(|x| x == "proto");
+        if looks_like_path && !p.exists() {
+            return Err(Error::Usage(format!(
+                "--against {value:?}: no such directory or file"
+            )));
+        }
+        if p.is_dir() {
+            return Ok(Against::Dir(p.to_path_buf()));
+        }
+        if p.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| DESCRIPTOR_SET_EXTENSIONS.contains(&x))
+        {
+            return Ok(Against::DescriptorSet(p.to_path_buf()));
+        }
+        Ok(Against::Revision(value.to_string()))
+    }
+}
+
+/// Reads what `--against` names, ready to compile. A revision is read at the place of
+/// `input_root` (the input's workspace root) in its repository; `against_config` replaces the
+/// configuration found on that side.
+///
+/// A directory is resolved exactly as the input is, by `resolve_dir`: that resolution belongs to
+/// the invocation, which comes later in the flow than this module, so the caller hands it in.
+pub fn load(
+    value: &str,
+    input_root: &Path,
+    against_config: Option<&str>,
+    resolve_dir: impl FnOnce(&Path) -> Result<(Workspace, FileSet)>,
+) -> Result<Prepared> {
+    match Against::parse(value)? {
+        Against::Revision(rev) => GitSide::for_revision(input_root, &rev)?.load(against_config),
+        Against::Git { repo, rev, subdir } => {
+            GitSide::for_buf_syntax(&repo, rev.as_deref(), &subdir)?.load(against_config)
+        }
+        Against::DescriptorSet(path) => {
+            load_descriptor_set(&path).map(|l| Prepared::Compiled(Box::new(l)))
+        }
+        Against::Dir(dir) => {
+            let (workspace, set) = resolve_dir(&dir)?;
+            Ok(Prepared::Files {
+                workspace,
+                set,
+                label: dir.display().to_string(),
+            })
+        }
+    }
+}
+
+/// `--path` and `--exclude-path` (`filter`) narrow the against side the same way as the input,
+/// by workspace path; `--limit-to-input-files` keeps only the against files that `new` (the
+/// input) still targets.
+pub fn narrow(old: &mut Loaded, filter: &Filter, new: &Schema, limit_to_input_files: bool) {
+    let narrowed = !filter.paths.is_empty() || !filter.exclude_paths.is_empty();
+    if !narrowed && !limit_to_input_files {
+        return;
+    }
+    let targets: std::collections::HashSet<&str> = new
+        .sources
+        .values()
+        .filter(|s| s.file.is_target)
+        .map(|s| s.file.name.as_str())
+        .collect();
+    for source in old.schema.sources.values_mut() {
+        let Some(source) = Arc::get_mut(source) else {
+            continue;
+        };
+        let keep = if limit_to_input_files {
+            targets.contains(source.file.name.as_str())
+        } else {
+            filter.admits(&source.file.workspace_path)
+        };
+        source.file.is_target &= keep;
+    }
+}
+
+/// The against side, read and compiled.
+pub struct Loaded {
+    /// `None` for a descriptor set.
+    pub workspace: Option<Workspace>,
+    pub schema: Schema,
+    /// How to name this side in messages (`main`, `v1.2:proto`, a path).
+    pub label: String,
+}
+
+/// The against side, read and ready to compile (or compiled already: a descriptor set).
+pub enum Prepared {
+    Files {
+        workspace: Workspace,
+        set: FileSet,
+        label: String,
+    },
+    Compiled(Box<Loaded>),
+}
+
+impl Prepared {
+    /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
+    /// same text. A side that does not compile is an error, not findings: there is nothing to
+    /// compare with.
+    pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
+        let loaded = match self {
+            Prepared::Compiled(loaded) => *loaded,
+            Prepared::Files {
+                workspace,
+                set,
+                label,
+            } => Loaded {
+                schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
+                workspace: Some(workspace),
+                label,
+            },
+        };
+        if !loaded.schema.errors.is_empty() {
+            let mut errors = loaded.schema.errors.clone();
+            sort_and_dedup(&mut errors);
+            let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
+            return Err(Error::Input(format!(
+                "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
+                loaded.label,
+                shown.join("\n"),
+                if errors.len() > 10 {
+                    format!("\n... and {} more", errors.len() - 10)
+                } else {
+                    String::new()
+                }
+            )));
+        }
+        Ok(loaded)
+    }
+}
+
+/// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
+pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
+        Error::Input(format!(
+            "{}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`",
+            path.display()
+        ))
+    })?;
+    if set.file.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: the descriptor set has no files",
+            path.display()
+        )));
+    }
+    let by_name = set
+        .file
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name().to_string(), i))
+        .collect();
+    Ok(Loaded {
+        workspace: None,
+        schema: Schema {
+            files: set
+                .file
+                .into_iter()
+                .map(|f| schema::Proto::Owned(std::sync::Arc::new(f)))
+                .collect(),
+            by_name,
+            sources: Default::default(),
+            errors: Vec::new(),
+            pools: Vec::new(),
+            pool_of: Default::default(),
+            option_imports: Default::default(),
+            definitions: Default::default(),
+        },
+        label: path.display().to_string(),
+    })
+}

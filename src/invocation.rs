@@ -1,0 +1,208 @@
+//! Raw arguments turned into a resolved invocation (ripgrep's split: clap parses flags in `cli`,
+//! this module decides what they mean): the workspace an input names, which of its modules are
+//! targets, `--path` and `--exclude-path` made relative to the workspace root, the files targeted,
+//! a report's format and colour, and for `config ls-*-rules` the configuration version or module
+//! whose rules are listed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::catalog::Kind;
+use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
+use crate::config::{Version, Workspace};
+use crate::error::{Error, Result};
+use crate::input::{FileSet, Filter};
+use crate::paths::{absolute, clean, join_rel};
+
+/// What an input argument resolves to: the workspace, which modules are targeted, and the
+/// narrowing filter.
+pub struct Resolved {
+    pub workspace: Workspace,
+    pub modules: Option<Vec<usize>>,
+    pub filter: Filter,
+}
+
+/// Finds the workspace for `args.input` the way buf does.
+pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
+    let input = &args.input;
+    let meta =
+        std::fs::metadata(input).map_err(|e| Error::Input(format!("{}: {e}", input.display())))?;
+    let (dir, file) = if meta.is_file() {
+        if input.extension().is_none_or(|x| x != "proto") {
+            return Err(Error::Input(format!(
+                "{}: a file input must be a .proto file",
+                input.display()
+            )));
+        }
+        let parent = input
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        (parent.to_path_buf(), Some(input.clone()))
+    } else {
+        (input.clone(), None)
+    };
+
+    let workspace = match &args.config {
+        Some(value) => Workspace::from_flag(&dir, value)?,
+        None => match Workspace::discover(&dir)? {
+            Some(ws) => ws,
+            None => Workspace::default_at(&dir),
+        },
+    };
+
+    let mut filter = Filter::default();
+    let mut modules = None;
+    let dir_rel = relative_to_root(&workspace.root, &dir)?;
+    if let Some(file) = &file {
+        filter.paths.push(relative_to_root(&workspace.root, file)?);
+    } else if dir_rel != "." {
+        match workspace.modules.iter().position(|m| m.dir == dir_rel) {
+            Some(i) => modules = Some(vec![i]),
+            None => {
+                let hint = workspace
+                    .module_containing(&dir_rel)
+                    .map(|m| format!("it is inside module {:?}", m.dir))
+                    .unwrap_or_else(|| "it is not a module of the workspace".to_string());
+                return Err(Error::Input(format!(
+                    "cannot lint {} on its own: {hint}. Give the workspace or module directory as input and narrow with --path {}",
+                    input.display(),
+                    input.display()
+                )));
+            }
+        }
+    }
+    for p in &args.paths {
+        filter.paths.push(relative_to_root(&workspace.root, p)?);
+    }
+    for p in &args.exclude_paths {
+        filter
+            .exclude_paths
+            .push(relative_to_root(&workspace.root, p)?);
+    }
+    Ok(Resolved {
+        workspace,
+        modules,
+        filter,
+    })
+}
+
+/// A path given on the command line (relative to the current directory), made relative to the
+/// workspace root.
+fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
+    let abs = |p: &Path| PathBuf::from(clean(&absolute(p)));
+    let (root_abs, path_abs) = (abs(root), abs(path));
+    match path_abs.strip_prefix(&root_abs) {
+        Ok(rel) => Ok(clean(rel)),
+        Err(_) => Err(Error::Input(format!(
+            "{} is outside the workspace at {}",
+            path.display(),
+            root.display()
+        ))),
+    }
+}
+
+/// The files of a resolved input; an error when it targets none.
+pub fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
+    let set = FileSet::discover(
+        &resolved.workspace,
+        &resolved.filter,
+        resolved.modules.as_deref(),
+    )?;
+    crate::trace::mark("files found");
+    if set.targets().next().is_none() {
+        return Err(Error::Input(
+            "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
+        ));
+    }
+    Ok(set)
+}
+
+/// `--against DIR`: the directory resolved as an input would be, with `--against-config` as its
+/// `--config`, and its files.
+pub fn resolve_against_dir(
+    dir: &Path,
+    against_config: Option<&str>,
+) -> Result<(Workspace, FileSet)> {
+    let input = InputArgs {
+        input: dir.to_path_buf(),
+        config: against_config.map(str::to_string),
+        paths: Vec::new(),
+        exclude_paths: Vec::new(),
+        includes: Vec::new(),
+    };
+    let resolved = resolve_input(&input)?;
+    let set = discover_resolved(&resolved)?;
+    Ok((resolved.workspace, set))
+}
+
+/// How a report is written: `--error-format`, else pretty on a terminal and text otherwise; and
+/// whether it is coloured: `--color`, where `auto` means a terminal and no `NO_COLOR`.
+pub fn report_style(output: &OutputArgs) -> (ErrorFormat, bool) {
+    use std::io::IsTerminal;
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let format = output.error_format.unwrap_or(if to_terminal {
+        ErrorFormat::Pretty
+    } else {
+        ErrorFormat::Text
+    });
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    (format, color)
+}
+
+/// What `config ls-*-rules` lists: the rules of a configuration version, and with
+/// `--configured-only` the set the chosen module's configuration enables.
+pub fn rule_listing(
+    kind: Kind,
+    args: &LsRulesArgs,
+) -> Result<(Version, Option<BTreeSet<&'static str>>)> {
+    // buf parity: `--version ''` is no `--version` at all.
+    let version = args.version.as_deref().filter(|v| !v.is_empty());
+    if args.configured_only {
+        if version.is_some() {
+            return Err(Error::Usage(
+                "--version lists every rule of a configuration version, --configured-only the rules a configuration enables: give one of them".into(),
+            ));
+        }
+        let ws = match &args.config {
+            Some(value) => Workspace::from_flag(Path::new("."), value)?,
+            None => Workspace::discover(Path::new("."))?
+                .unwrap_or_else(|| Workspace::default_at(Path::new("."))),
+        };
+        let module = match (&args.module_path, ws.modules.as_slice()) {
+            (Some(p), modules) => {
+                let p = join_rel(".", p);
+                modules.iter().find(|m| m.dir == p).ok_or_else(|| {
+                    Error::Usage(format!("no module with path {p:?} in the configuration"))
+                })?
+            }
+            (None, [one]) => one,
+            (None, _) => {
+                return Err(Error::Usage(
+                    "the configuration has several modules: choose one with --module-path".into(),
+                ))
+            }
+        };
+        let enabled = match kind {
+            Kind::Lint => module.lint.enabled.clone(),
+            Kind::Breaking => module.breaking.enabled.clone(),
+        };
+        Ok((module.lint.version, Some(enabled)))
+    } else {
+        let version = match version {
+            Some(v) => Version::parse(v).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--version {v:?} is not a configuration version: use v2, v1 or v1beta1 (case matters)"
+                ))
+            })?,
+            None => Workspace::discover(Path::new("."))?.map_or(Version::V2, |ws| ws.version),
+        };
+        Ok((version, None))
+    }
+}
