@@ -150,7 +150,7 @@ pub enum Prepared {
 impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
     /// same text.
-    pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
+    pub fn compile(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
         match self {
             Prepared::Compiled(loaded) => Ok(*loaded),
             Prepared::Files {
@@ -158,7 +158,7 @@ impl Prepared {
                 set,
                 label,
             } => Ok(Loaded {
-                schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
+                schema: schema::compile_reusing(&set, options, input)?,
                 workspace: Some(workspace),
                 label,
             }),

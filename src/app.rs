@@ -144,18 +144,32 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
     let resolved = resolve_input(args)?;
     crate::trace::mark("input resolved");
-    let schema = compile_resolved(&resolved, args, purpose)?;
+    let schema = compile_resolved(&resolved, &compile_options(args, purpose))?;
     Ok((resolved, schema))
 }
 
 /// Compiles the files of a resolved input.
 fn compile_resolved(
     resolved: &Resolved,
-    args: &InputArgs,
-    purpose: schema::Purpose,
+    options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
     let set = discover_resolved(resolved)?;
-    crate::trace::stage("compile", || schema::compile(&set, &args.includes, purpose))
+    crate::trace::stage("compile", || schema::compile(&set, options))
+}
+
+/// How the input compiles, with the environment read once, here: lint's pool policy, and
+/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling).
+fn compile_options(args: &InputArgs, purpose: schema::Purpose) -> schema::CompileOptions {
+    let max_groups = std::env::var("SOUS_LINK_GROUPS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(usize::MAX);
+    schema::CompileOptions {
+        pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
+        max_groups,
+        ..schema::CompileOptions::new(purpose, &args.includes)
+    }
 }
 
 /// The files of a resolved input; an error when it targets none.
@@ -272,8 +286,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("input resolved");
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
+    let options = compile_options(&args.input, schema::Purpose::Breaking);
     let (schema, old) = rayon::join(
-        || compile_resolved(&resolved, &args.input, schema::Purpose::Breaking),
+        || compile_resolved(&resolved, &options),
         || load_against(args, &resolved),
     );
     let schema = schema?;
@@ -285,7 +300,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
-    let mut old = old?.compile(&args.input.includes, &schema)?;
+    let mut old = old?.compile(&options, &schema)?;
     crate::trace::mark("both sides compiled");
     if !old.schema.errors.is_empty() {
         let mut errors = old.schema.errors.clone();

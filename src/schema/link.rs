@@ -10,7 +10,7 @@ use prost_types::FileDescriptorProto;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 use rayon::prelude::*;
 
-use super::{errors, qualify, Proto, Purpose, Source};
+use super::{errors, qualify, CompileOptions, Proto, Source};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -66,16 +66,21 @@ impl FileResolver for Resolver {
     }
 }
 
-/// Compiles `targets` in groups (see [`partition`]), each with a compiler of its own and
-/// `resolver` handing out the parsed files the group asks for.
+/// Compiles `targets` in at most `max_groups` groups (see [`partition`]), each with a compiler
+/// of its own and `resolver` handing out the parsed files the group asks for.
 pub(super) fn link_all(
     targets: &[&ProtoFile],
     resolver: &Resolver,
     parsed: HashMap<String, FileDescriptorProto>,
-    purpose: Purpose,
-    keep_pools: bool,
+    options: &CompileOptions,
     max_groups: usize,
 ) -> Vec<Linked> {
+    // Every pool is kept, or (for more targets than the policy allows) each let go when its
+    // group is done.
+    let keep_pools = options
+        .pools
+        .as_ref()
+        .is_some_and(|policy| targets.len() <= policy.keep_up_to);
     let groups = partition(targets, &resolver.sources, max_groups, keep_pools);
     let group_parsed = share_out(&groups, parsed);
     let link_start = std::time::Instant::now();
@@ -87,7 +92,7 @@ pub(super) fn link_all(
                 parsed: Arc::new(Mutex::new(parsed)),
                 ..resolver.clone()
             };
-            crate::trace::stage("link group", || link(group, &resolver, purpose, keep_pools))
+            crate::trace::stage("link group", || link(group, &resolver, options, keep_pools))
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
@@ -98,7 +103,7 @@ pub(super) fn link_all(
 /// Splits the targets, in order, into groups of about equal size in bytes, one per core, each
 /// compiled with a compiler of its own. The pool build is serial within one compiler and was
 /// the longest stage of a large lint; groups share little beyond common imports, which each
-/// compiles again. `SOUS_LINK_GROUPS` caps the number of groups (1 compiles everything in one).
+/// compiles again.
 fn partition<'a>(
     targets: &[&'a ProtoFile],
     sources: &HashMap<String, Arc<Source>>,
@@ -110,11 +115,6 @@ fn partition<'a>(
     const MIN_PER_GROUP: usize = 64;
     /// Above this many targets per group, a group's pool is a large share of the memory.
     const MAX_PER_GROUP: usize = 2000;
-    let cap = std::env::var("SOUS_LINK_GROUPS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(usize::MAX);
     // At least one group per core; when pools are let go, more and smaller groups, so that
     // only a few are alive at a time.
     let count = rayon::current_num_threads()
@@ -125,7 +125,6 @@ fn partition<'a>(
         })
         .min(targets.len() / MIN_PER_GROUP)
         .min(max_groups)
-        .min(cap)
         .max(1);
     if count == 1 {
         return vec![targets.to_vec()];
@@ -211,19 +210,13 @@ pub(super) struct Linked {
     pub targets: Vec<String>,
 }
 
-/// Lint keeps the pools of up to this many targets, which is fastest; above it, each group's
-/// pool is let go when the group is done (after reading what IMPORT_USED needs from it), so a
-/// very large tree needs a fraction of the memory and fewer fresh pages. A pool that holds
-/// protovalidate's options is always kept. `SOUS_KEEP_POOLS_UP_TO` sets another limit.
-pub(super) const KEEP_POOLS_UP_TO: usize = 20_000;
-
-/// Whether a pool holds protovalidate's options, which lint reads from the pool itself.
-fn is_validated(pool: &prost_reflect::DescriptorPool) -> bool {
-    pool.files().any(|f| f.package_name() == "buf.validate")
-}
-
 /// Compiles one group of targets with a compiler of its own.
-fn link(group: &[&ProtoFile], resolver: &Resolver, purpose: Purpose, keep_pools: bool) -> Linked {
+fn link(
+    group: &[&ProtoFile],
+    resolver: &Resolver,
+    options: &CompileOptions,
+    keep_pools: bool,
+) -> Linked {
     let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
     compiler.include_source_info(true).include_imports(true);
     let mut linked = Linked {
@@ -251,7 +244,7 @@ fn link(group: &[&ProtoFile], resolver: &Resolver, purpose: Purpose, keep_pools:
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
-    linked.take_files(pool, group, purpose, keep_pools);
+    linked.take_files(pool, group, options, keep_pools);
     linked
 }
 
@@ -292,12 +285,13 @@ impl Linked {
     }
 
     /// Takes the group's descriptors out of its compiler's pool, dependencies first, with the
-    /// files compiled on their own; the pool is kept for lint, or let go.
+    /// files compiled on their own; the pool is kept (all of them are when `keep_pools`), or
+    /// let go.
     fn take_files(
         &mut self,
         mut pool: prost_reflect::DescriptorPool,
         group: &[&ProtoFile],
-        purpose: Purpose,
+        options: &CompileOptions,
         keep_pools: bool,
     ) {
         // In the order a descriptor set lists them: dependencies first.
@@ -310,7 +304,10 @@ impl Linked {
                 let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
             }
         }
-        let keep = purpose.keeps_pools() && (keep_pools || is_validated(&pool));
+        let keep = options
+            .pools
+            .as_ref()
+            .is_some_and(|policy| keep_pools || policy.holds_kept_package(&pool));
         if keep {
             self.files = handles
                 .into_iter()
@@ -321,7 +318,7 @@ impl Linked {
                 .collect();
             self.pool = Some(pool);
         } else {
-            if purpose.keeps_pools() {
+            if options.purpose.reads_options() {
                 // Lint without the pool: what IMPORT_USED reads from it, read now.
                 for file in group {
                     if let Some(fd) = pool.get_file_by_name(&file.name) {

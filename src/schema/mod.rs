@@ -1,10 +1,13 @@
 //! Compilation: the files of a [`FileSet`] become a [`Schema`], descriptors with source info,
 //! using protox. A file that does not compile becomes a `COMPILE` finding, as in buf.
 //!
-//! This module holds the model ([`Schema`], [`Source`], [`Proto`], [`Purpose`]) and the
-//! compile pipeline in a few lines: [`read`] the files in waves and parse them, [`reuse`] what
-//! the schema compiled before has from the same text, [`link`] the rest in groups, one compiler
-//! each, and merge the groups into one schema. Every `COMPILE` finding is built in [`errors`].
+//! This module holds the model ([`Schema`], [`Source`], [`Proto`], [`Purpose`],
+//! [`CompileOptions`]) and the compile pipeline in a few lines: `read` the files in waves and
+//! parse them, `reuse` what the schema compiled before has from the same text, `link` the rest
+//! in groups, one compiler each, and merge the groups into one schema. Every `COMPILE` finding
+//! is built in `errors`. The compiler reads no environment variable and imports nothing from
+//! the stages after it: what it must know (which pools lint keeps, how many groups) comes in
+//! [`CompileOptions`].
 
 pub mod columns;
 mod errors;
@@ -208,7 +211,9 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn keeps_pools(self) -> bool {
+    /// Lint reads custom options (protovalidate's, and those IMPORT_USED counts): from a pool,
+    /// or, for a target whose pool was let go, from [`Schema::option_imports`].
+    fn reads_options(self) -> bool {
         self == Purpose::Lint
     }
 
@@ -221,14 +226,51 @@ impl Purpose {
     }
 }
 
-/// Reads and compiles every target of `set` (and whatever they import), with include
-/// directories for imports that live outside the workspace.
-pub fn compile(
-    set: &FileSet,
-    includes: &[PathBuf],
-    purpose: Purpose,
-) -> crate::error::Result<Schema> {
-    compile_with(set, includes, purpose, None, usize::MAX)
+/// How to compile, decided once by the caller.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    pub purpose: Purpose,
+    /// Directories searched for imports that live outside the workspace.
+    pub includes: Vec<PathBuf>,
+    /// Which prost-reflect pools to keep once their descriptors are out; `None` keeps none.
+    pub pools: Option<PoolPolicy>,
+    /// At most this many link groups (1 compiles everything with one compiler).
+    pub max_groups: usize,
+}
+
+impl CompileOptions {
+    /// Compiles for `purpose`, keeping no pool, in as many groups as suit the targets and cores.
+    pub fn new(purpose: Purpose, includes: &[PathBuf]) -> CompileOptions {
+        CompileOptions {
+            purpose,
+            includes: includes.to_vec(),
+            pools: None,
+            max_groups: usize::MAX,
+        }
+    }
+}
+
+/// Which pools to keep, as lint decides (a kept pool is fastest to lint, a pool let go frees
+/// its memory). A pool let go is read first for what lint needs from it.
+#[derive(Debug, Clone)]
+pub struct PoolPolicy {
+    /// Keep every pool when at most this many targets are compiled.
+    pub keep_up_to: usize,
+    /// Keep a pool that holds a file of one of these packages, whatever the number of targets.
+    pub keep_holding: Vec<String>,
+}
+
+impl PoolPolicy {
+    /// Whether `pool` holds a file of a package of [`PoolPolicy::keep_holding`].
+    fn holds_kept_package(&self, pool: &prost_reflect::DescriptorPool) -> bool {
+        pool.files()
+            .any(|f| self.keep_holding.iter().any(|p| p == f.package_name()))
+    }
+}
+
+/// Reads and compiles every target of `set` (and whatever they import).
+pub fn compile(set: &FileSet, options: &CompileOptions) -> crate::error::Result<Schema> {
+    compile_with(set, options, None, options.max_groups)
 }
 
 /// Compiles like [`compile`], reusing the descriptors of `before` (compiled for the same
@@ -237,21 +279,20 @@ pub fn compile(
 /// files are the same.
 pub fn compile_reusing(
     set: &FileSet,
-    includes: &[PathBuf],
-    purpose: Purpose,
+    options: &CompileOptions,
     before: &Schema,
 ) -> crate::error::Result<Schema> {
-    compile_with(set, includes, purpose, Some(before), usize::MAX)
+    compile_with(set, options, Some(before), options.max_groups)
 }
 
 /// Read, reuse, link, merge: in at most `max_groups` link groups.
 fn compile_with(
     set: &FileSet,
-    includes: &[PathBuf],
-    purpose: Purpose,
+    options: &CompileOptions,
     before: Option<&Schema>,
     max_groups: usize,
 ) -> crate::error::Result<Schema> {
+    let purpose = options.purpose;
     let read_start = std::time::Instant::now();
     let mut read = read::read(set, purpose, before)?;
     let reused = reuse::reuse(&mut read, before, set, purpose);
@@ -269,23 +310,18 @@ fn compile_with(
         sources: Arc::new(sources),
         parsed: Arc::default(),
         compiled: reused,
-        includes: includes.to_vec(),
+        includes: options.includes.clone(),
     };
     let targets: Vec<&ProtoFile> = set
         .targets()
         .filter(|f| !broken.contains(&f.name) && !resolver.compiled.contains_key(&f.name))
         .collect();
-    let keep_up_to = std::env::var("SOUS_KEEP_POOLS_UP_TO")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(link::KEEP_POOLS_UP_TO);
-    let keep_pools = purpose.keeps_pools() && targets.len() <= keep_up_to;
-    let linked = link::link_all(&targets, &resolver, parsed, purpose, keep_pools, max_groups);
+    let linked = link::link_all(&targets, &resolver, parsed, options, max_groups);
     if linked.len() > 1 && link::defined_twice(&linked) {
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.
         drop(linked);
-        return compile_with(set, includes, purpose, before, 1);
+        return compile_with(set, options, before, 1);
     }
     let link::Resolver {
         sources, compiled, ..
