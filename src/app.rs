@@ -144,7 +144,8 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
     let resolved = resolve_input(args)?;
     crate::trace::mark("input resolved");
-    let schema = compile_resolved(&resolved, &compile_options(args, purpose))?;
+    let options = compile_options(&resolved.workspace, args, purpose);
+    let schema = compile_resolved(&resolved, &options)?;
     Ok((resolved, schema))
 }
 
@@ -157,9 +158,14 @@ fn compile_resolved(
     crate::trace::stage("compile", || schema::compile(&set, options))
 }
 
-/// How the input compiles, with the environment read once, here: lint's pool policy, and
-/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling).
-fn compile_options(args: &InputArgs, purpose: schema::Purpose) -> schema::CompileOptions {
+/// How the input compiles, with the environment read once, here: lint's pool policy,
+/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), and the
+/// workspace's `deps:` entries, which a missing import names.
+fn compile_options(
+    workspace: &Workspace,
+    args: &InputArgs,
+    purpose: schema::Purpose,
+) -> schema::CompileOptions {
     let max_groups = std::env::var("SOUS_LINK_GROUPS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
@@ -168,6 +174,13 @@ fn compile_options(args: &InputArgs, purpose: schema::Purpose) -> schema::Compil
     schema::CompileOptions {
         pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
         max_groups,
+        deps: Some(
+            workspace
+                .modules
+                .iter()
+                .flat_map(|m| m.deps.iter().cloned())
+                .collect(),
+        ),
         ..schema::CompileOptions::new(purpose, &args.includes)
     }
 }
@@ -193,7 +206,7 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     let findings: Vec<Finding> = if schema.errors.is_empty() {
         crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))?
     } else {
-        explain_missing_imports(&resolved.workspace, schema.errors.clone())
+        schema.errors.clone()
     };
     let code = print_findings(Kind::Lint, &args.output, findings, schema.sources.values());
     discard(schema);
@@ -286,7 +299,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("input resolved");
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
-    let options = compile_options(&args.input, schema::Purpose::Breaking);
+    let options = compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking);
     let (schema, old) = rayon::join(
         || compile_resolved(&resolved, &options),
         || load_against(args, &resolved),
@@ -296,11 +309,17 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         return print_findings(
             Kind::Breaking,
             &args.output,
-            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.errors.clone(),
             schema.sources.values(),
         );
     }
-    let mut old = old?.compile(&options, &schema)?;
+    // The against side compiles like the input, but a missing import there keeps the
+    // compiler's words: the input workspace's `deps:` are not its own.
+    let against = schema::CompileOptions {
+        deps: None,
+        ..options
+    };
+    let mut old = old?.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
     if !old.schema.errors.is_empty() {
         let mut errors = old.schema.errors.clone();
@@ -354,7 +373,7 @@ fn discard<T>(value: T) {
 /// imports, dependencies first, as `buf build -o` and `protoc --include_imports` order them.
 fn run_build(args: &BuildArgs) -> Result<i32> {
     use prost::Message as _;
-    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Build)?;
+    let (_, schema) = compile_input(&args.input, schema::Purpose::Build)?;
     if !schema.errors.is_empty() {
         let output = OutputArgs {
             error_format: Some(args.error_format),
@@ -364,7 +383,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         return print_findings(
             Kind::Lint,
             &output,
-            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.errors.clone(),
             schema.sources.values(),
         );
     }
@@ -455,29 +474,6 @@ fn narrow_against(
         };
         source.file.is_target &= keep;
     }
-}
-
-/// A missing import that a `deps:` entry would provide gets a message saying how to provide it.
-fn explain_missing_imports(ws: &Workspace, mut errors: Vec<Finding>) -> Vec<Finding> {
-    let deps: Vec<&String> = ws.modules.iter().flat_map(|m| &m.deps).collect();
-    for e in &mut errors {
-        if let Some(name) = e
-            .message
-            .strip_prefix("import '")
-            .and_then(|r| r.split_once('\''))
-            .map(|(n, _)| n.to_string())
-        {
-            let hint = match deps.as_slice() {
-                [] => " (no file of the workspace, no include directory and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
-                deps => format!(
-                    " (it probably comes from a `deps:` entry ({}), which sous cannot download: pass a local copy of that module with -I DIR)",
-                    deps.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            };
-            e.message = format!("import {name:?} was not found{hint}");
-        }
-    }
-    errors
 }
 
 fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {

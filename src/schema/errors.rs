@@ -46,18 +46,42 @@ pub(super) fn compiler_panicked(file: &ProtoFile) -> Finding {
     )
 }
 
-/// Whether `err` is a partly qualified name that resolved into a scope the file may not import:
-/// the one error a pool of its own can cure. Duplicate definitions across files must stay errors.
-pub(super) fn resolves_elsewhere(err: &protox::Error) -> bool {
-    let message = err.to_string();
-    message.contains(" resolves to ") && message.contains("which is not defined")
+/// What the compiler says went wrong, as far as compiling and reporting need to know.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Failure {
+    /// An import that no file of the workspace, include directory or well-known type provides.
+    MissingImport(String),
+    /// An import cycle: its files, `a -> b -> a`.
+    Cycle(Vec<String>),
+    /// A partly qualified name that resolved into a scope the file may not import: the one
+    /// error a pool of its own can cure. Duplicate definitions across files must stay errors.
+    ResolvesElsewhere,
+    /// Anything else, reported in the compiler's words.
+    Other,
 }
 
-/// The files of an import cycle, `a -> b -> a`, if `err` is one.
-pub(super) fn import_cycle(err: &protox::Error) -> Option<Vec<String>> {
+/// What `err` is. protox keeps its error kinds private: it says whether a file was not found
+/// (`is_file_not_found`) and in which file an error is (`file`), but it names the missing
+/// import and the files of a cycle only in its message, and passes prost-reflect's name
+/// resolution errors on as text. So the message is read here, and nowhere else.
+pub(super) fn failure(err: &protox::Error) -> Failure {
     let message = err.to_string();
-    let cycle = message.strip_prefix("import cycle detected: ")?;
-    Some(cycle.split(" -> ").map(str::to_string).collect())
+    if message.contains(" resolves to ") && message.contains("which is not defined") {
+        return Failure::ResolvesElsewhere;
+    }
+    if let Some(cycle) = message.strip_prefix("import cycle detected: ") {
+        return Failure::Cycle(cycle.split(" -> ").map(str::to_string).collect());
+    }
+    if err.is_file_not_found() {
+        // "import 'NAME' not found"
+        if let Some((name, _)) = message
+            .strip_prefix("import '")
+            .and_then(|rest| rest.split_once('\''))
+        {
+            return Failure::MissingImport(name.to_string());
+        }
+    }
+    Failure::Other
 }
 
 /// buf parity: one extension number of one message, extended by two files, is a compile error
@@ -179,13 +203,18 @@ fn finding_at(
     }
 }
 
-/// Turns a protox error into buf's `COMPILE` finding, at the first labelled span.
+/// Turns a protox error into buf's `COMPILE` finding, at the first labelled span. A missing
+/// import says how to provide it when `deps` (the workspace's `deps:` entries) are given.
 pub(super) fn compile_error(
     err: &protox::Error,
     sources: &HashMap<String, Arc<Source>>,
     opened: &ProtoFile,
+    deps: Option<&[String]>,
 ) -> Finding {
-    let message = describe(err);
+    let message = match (failure(err), deps) {
+        (Failure::MissingImport(name), Some(deps)) => missing_import(&name, deps),
+        _ => describe(err),
+    };
     let file = err.file().and_then(|name| sources.get(name));
     let span = err
         .labels()
@@ -205,4 +234,83 @@ fn describe(err: &protox::Error) -> String {
         message.push_str(&format!(" ({help})"));
     }
     message
+}
+
+/// A missing import, and how to provide it: sous cannot download the modules of `deps:`
+/// entries, so an import from one needs a local copy.
+fn missing_import(name: &str, deps: &[String]) -> String {
+    let hint = match deps {
+        [] => " (no file of the workspace, no include directory and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
+        deps => format!(
+            " (it probably comes from a `deps:` entry ({}), which sous cannot download: pass a local copy of that module with -I DIR)",
+            deps.join(", ")
+        ),
+    };
+    format!("import {name:?} was not found{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{failure, Failure};
+    use protox::file::{File, FileResolver};
+
+    /// Files from memory.
+    struct Files(&'static [(&'static str, &'static str)]);
+
+    impl FileResolver for Files {
+        fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+            match self.0.iter().find(|(n, _)| *n == name) {
+                Some((_, text)) => File::from_source(name, text),
+                None => Err(protox::Error::file_not_found(name)),
+            }
+        }
+    }
+
+    fn error_of(files: &'static [(&'static str, &'static str)]) -> protox::Error {
+        let mut compiler = protox::Compiler::with_file_resolver(Files(files));
+        match compiler.open_file(files[0].0) {
+            Ok(_) => panic!("{} compiles", files[0].0),
+            Err(err) => err,
+        }
+    }
+
+    // These guard the one place that reads protox's messages: a protox upgrade that words them
+    // differently fails here.
+    #[test]
+    fn tells_the_compilers_failures_apart() {
+        let missing = error_of(&[("a.proto", "syntax = \"proto3\";\nimport \"no/b.proto\";\n")]);
+        assert_eq!(
+            failure(&missing),
+            Failure::MissingImport("no/b.proto".into())
+        );
+        let cycle = error_of(&[
+            ("a.proto", "syntax = \"proto3\";\nimport \"b.proto\";\n"),
+            ("b.proto", "syntax = \"proto3\";\nimport \"a.proto\";\n"),
+        ]);
+        assert_eq!(
+            failure(&cycle),
+            Failure::Cycle(vec!["a.proto".into(), "b.proto".into(), "a.proto".into()])
+        );
+        // A file imported twice is found, so it is not a missing import.
+        let twice = error_of(&[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\nimport \"b.proto\";\nimport \"b.proto\";\n",
+            ),
+            ("b.proto", "syntax = \"proto3\";\n"),
+        ]);
+        assert_eq!(failure(&twice), Failure::Other);
+        let elsewhere = error_of(&[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\npackage x.y;\nimport \"b.proto\";\nmessage M { y.T t = 1; }\n",
+            ),
+            ("b.proto", "syntax = \"proto3\";\npackage y;\nmessage T {}\n"),
+        ]);
+        assert_eq!(
+            failure(&elsewhere),
+            Failure::ResolvesElsewhere,
+            "{elsewhere}"
+        );
+    }
 }

@@ -10,7 +10,8 @@ use prost_types::FileDescriptorProto;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 use rayon::prelude::*;
 
-use super::{errors, qualify, CompileOptions, Proto, Source};
+use super::errors::{self, Failure};
+use super::{qualify, CompileOptions, Proto, Source};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -238,7 +239,7 @@ fn link(
         }));
         match result {
             Ok(Ok(())) => {}
-            Ok(Err(err)) => linked.failed(err, file, resolver, &opened),
+            Ok(Err(err)) => linked.failed(err, file, resolver, &opened, options.deps.as_deref()),
             Err(_) => linked.errors.push(errors::compiler_panicked(file)),
         }
     }
@@ -249,25 +250,28 @@ fn link(
 }
 
 impl Linked {
-    /// Records why `file`, opened after the files `opened`, did not compile.
+    /// Records why `file`, opened after the files `opened`, did not compile; a missing import
+    /// names the workspace's `deps` when they are given.
     fn failed(
         &mut self,
         err: protox::Error,
         file: &ProtoFile,
         resolver: &Resolver,
         opened: &[&str],
+        deps: Option<&[String]>,
     ) {
         // buf parity: names resolve against the file's imports only. One pool of every file can
         // resolve a partly qualified name into a package that the file does not import, and
         // fail where buf succeeds; such a file compiles on its own.
-        if errors::resolves_elsewhere(&err) {
+        let failure = errors::failure(&err);
+        if failure == Failure::ResolvesElsewhere {
             if let Ok(set) = compile_isolated(resolver, &file.name) {
                 self.isolated.extend(set);
                 return;
             }
         }
-        match errors::import_cycle(&err) {
-            Some(cycle) => {
+        match failure {
+            Failure::Cycle(cycle) => {
                 let mut members = cycle.clone();
                 members.sort();
                 members.dedup();
@@ -276,10 +280,10 @@ impl Linked {
                     self.cycles.push((members, finding));
                 }
             }
-            None => {
+            _ => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
-                self.errors
-                    .push(errors::compile_error(&err, &resolver.sources, file));
+                let finding = errors::compile_error(&err, &resolver.sources, file, deps);
+                self.errors.push(finding);
             }
         }
     }

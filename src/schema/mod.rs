@@ -236,16 +236,21 @@ pub struct CompileOptions {
     pub pools: Option<PoolPolicy>,
     /// At most this many link groups (1 compiles everything with one compiler).
     pub max_groups: usize,
+    /// The `deps:` entries of the workspace's modules, which sous cannot download: a missing
+    /// import says how to provide it, naming them. `None` keeps the compiler's own message.
+    pub deps: Option<Vec<String>>,
 }
 
 impl CompileOptions {
-    /// Compiles for `purpose`, keeping no pool, in as many groups as suit the targets and cores.
+    /// Compiles for `purpose`, keeping no pool, in as many groups as suit the targets and cores,
+    /// with the compiler's own words for a missing import.
     pub fn new(purpose: Purpose, includes: &[PathBuf]) -> CompileOptions {
         CompileOptions {
             purpose,
             includes: includes.to_vec(),
             pools: None,
             max_groups: usize::MAX,
+            deps: None,
         }
     }
 }
