@@ -156,7 +156,7 @@ pub struct Schema {
     /// Compile errors, one finding per failing file.
     pub errors: Vec<Finding>,
     /// For custom options (protovalidate), which the prost-types structs drop: the pools the
-    /// targets were compiled in (none unless compiled for [`Purpose::Lint`]).
+    /// targets were compiled in, those that [`CompileOptions::pools`] keeps.
     pub pools: Vec<prost_reflect::DescriptorPool>,
     /// Index into `pools` by target import path.
     pub pool_of: HashMap<String, usize>,
@@ -201,12 +201,12 @@ impl Schema {
 /// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Everything: lint reads comments, and custom options from prost-reflect pools.
+    /// Everything: lint reads comments, and custom options from the prost-reflect pools kept
+    /// (see [`CompileOptions::pools`]) or, for a pool let go, the files they come from.
     Lint,
-    /// No pools and no comments, which breaking rules never read: each pool is freed as soon
-    /// as its descriptors are out.
+    /// No comments, which breaking rules never read.
     Breaking,
-    /// No pools: `sous build` writes descriptors with all their source info.
+    /// `sous build` writes descriptors with all their source info.
     Build,
 }
 
