@@ -10,7 +10,6 @@ use crate::cli::{
     BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
     LintArgs, ListFormat, LsRulesArgs, OutputArgs,
 };
-use crate::config::Workspace;
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::against;
@@ -51,18 +50,18 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
 fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
     let resolved = invocation::resolve_input(args)?;
     crate::trace::mark("input resolved");
-    let schema = compile_resolved(&resolved, args, purpose)?;
+    let options = invocation::compile_options(&resolved.workspace, args, purpose);
+    let schema = compile_resolved(&resolved, &options)?;
     Ok((resolved, schema))
 }
 
 /// Compiles the files of a resolved input.
 fn compile_resolved(
     resolved: &Resolved,
-    args: &InputArgs,
-    purpose: schema::Purpose,
+    options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
     let set = invocation::discover_resolved(resolved)?;
-    crate::trace::stage("compile", || schema::compile(&set, &args.includes, purpose))
+    crate::trace::stage("compile", || schema::compile(&set, options))
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
@@ -70,7 +69,7 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     let findings: Vec<Finding> = if schema.errors.is_empty() {
         crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))?
     } else {
-        explain_missing_imports(&resolved.workspace, schema.errors.clone())
+        schema.errors.clone()
     };
     let code = print_findings(Kind::Lint, &args.output, findings, schema.sources.values());
     discard(schema);
@@ -127,8 +126,10 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("input resolved");
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
+    let options =
+        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking);
     let (schema, old) = rayon::join(
-        || compile_resolved(&resolved, &args.input, schema::Purpose::Breaking),
+        || compile_resolved(&resolved, &options),
         || {
             against::load(
                 &args.against,
@@ -143,11 +144,17 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         return print_findings(
             Kind::Breaking,
             &args.output,
-            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.errors.clone(),
             schema.sources.values(),
         );
     }
-    let mut old = old?.compile(&args.input.includes, &schema)?;
+    // The against side compiles like the input, but a missing import there keeps the
+    // compiler's words: the input workspace's `deps:` are not its own.
+    let against = schema::CompileOptions {
+        deps: None,
+        ..options
+    };
+    let mut old = old?.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
     against::narrow(
         &mut old,
@@ -191,7 +198,7 @@ fn discard<T>(value: T) {
 /// imports, dependencies first, as `buf build -o` and `protoc --include_imports` order them.
 fn run_build(args: &BuildArgs) -> Result<i32> {
     use prost::Message as _;
-    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Build)?;
+    let (_, schema) = compile_input(&args.input, schema::Purpose::Build)?;
     if !schema.errors.is_empty() {
         let output = OutputArgs {
             error_format: Some(args.error_format),
@@ -201,7 +208,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         return print_findings(
             Kind::Lint,
             &output,
-            explain_missing_imports(&resolved.workspace, schema.errors.clone()),
+            schema.errors.clone(),
             schema.sources.values(),
         );
     }
@@ -225,29 +232,6 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
     let bytes = set.encode_to_vec();
     atomic::write(&args.output, |out| out.write_all(&bytes))?;
     Ok(EXIT_OK)
-}
-
-/// A missing import that a `deps:` entry would provide gets a message saying how to provide it.
-fn explain_missing_imports(ws: &Workspace, mut errors: Vec<Finding>) -> Vec<Finding> {
-    let deps: Vec<&String> = ws.modules.iter().flat_map(|m| &m.deps).collect();
-    for e in &mut errors {
-        if let Some(name) = e
-            .message
-            .strip_prefix("import '")
-            .and_then(|r| r.split_once('\''))
-            .map(|(n, _)| n.to_string())
-        {
-            let hint = match deps.as_slice() {
-                [] => " (no file of the workspace, no include directory and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
-                deps => format!(
-                    " (it probably comes from a `deps:` entry ({}), which sous cannot download: pass a local copy of that module with -I DIR)",
-                    deps.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            };
-            e.message = format!("import {name:?} was not found{hint}");
-        }
-    }
-    errors
 }
 
 fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {

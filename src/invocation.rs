@@ -13,6 +13,7 @@ use crate::config::{Version, Workspace};
 use crate::error::{Error, Result};
 use crate::input::{FileSet, Filter};
 use crate::paths::{absolute, clean, join_rel};
+use crate::{lint, schema};
 
 /// What an input argument resolves to: the workspace, which modules are targeted, and the
 /// narrowing filter.
@@ -204,5 +205,32 @@ pub fn rule_listing(
             None => Workspace::discover(Path::new("."))?.map_or(Version::V2, |ws| ws.version),
         };
         Ok((version, None))
+    }
+}
+
+/// How an input compiles, with the environment read once, here: lint's pool policy,
+/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), and the
+/// workspace's `deps:` entries, which a missing import names.
+pub fn compile_options(
+    workspace: &Workspace,
+    args: &InputArgs,
+    purpose: schema::Purpose,
+) -> schema::CompileOptions {
+    let max_groups = std::env::var("SOUS_LINK_GROUPS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(usize::MAX);
+    schema::CompileOptions {
+        pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
+        max_groups,
+        deps: Some(
+            workspace
+                .modules
+                .iter()
+                .flat_map(|m| m.deps.iter().cloned())
+                .collect(),
+        ),
+        ..schema::CompileOptions::new(purpose, &args.includes)
     }
 }

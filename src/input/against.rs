@@ -212,7 +212,7 @@ impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
     /// same text. A side that does not compile is an error, not findings: there is nothing to
     /// compare with.
-    pub fn compile(self, includes: &[PathBuf], input: &Schema) -> Result<Loaded> {
+    pub fn compile(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
         let loaded = match self {
             Prepared::Compiled(loaded) => *loaded,
             Prepared::Files {
@@ -220,7 +220,7 @@ impl Prepared {
                 set,
                 label,
             } => Loaded {
-                schema: schema::compile_reusing(&set, includes, schema::Purpose::Breaking, input)?,
+                schema: schema::compile_reusing(&set, options, input)?,
                 workspace: Some(workspace),
                 label,
             },

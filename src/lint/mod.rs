@@ -6,6 +6,7 @@
 
 pub mod case;
 mod node;
+pub mod pools;
 pub mod rules;
 
 use std::collections::HashMap;

@@ -1,0 +1,316 @@
+//! Every `COMPILE` finding: a file that cannot be read as text or uses editions, the compiler's
+//! errors placed where buf places them, import cycles, and the checks across files that the
+//! compiler does not make (extension numbers). buf reports a file that does not compile as a
+//! finding, not as an error.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use miette::Diagnostic;
+use prost_types::FileDescriptorProto;
+
+use super::{messages, qualify, Locations, Proto, Source};
+use crate::finding::Finding;
+use crate::input::ProtoFile;
+
+/// A file that is not UTF-8, at its first bad byte.
+pub(super) fn not_utf8(source: &Source, valid: usize) -> Finding {
+    let mut finding = source.finding(
+        valid,
+        valid,
+        "COMPILE",
+        format!(
+        "{} is not valid UTF-8 (first bad byte at offset {valid}): .proto files must be UTF-8 text",
+        source.file.display
+    ),
+    );
+    // The span covers the bad byte itself.
+    finding.end_column += 1;
+    finding
+}
+
+/// A file that uses editions, at its `edition` keyword (at `offset`).
+pub(super) fn editions(source: &Source, offset: usize) -> Finding {
+    source.finding(offset, offset + "edition".len(), "COMPILE", format!(
+        "{} uses editions (`edition = ...`), which sous cannot compile yet: lint it with buf, or exclude it with --exclude-path",
+        source.file.display
+    ))
+}
+
+/// A file that made the compiler panic.
+pub(super) fn compiler_panicked(file: &ProtoFile) -> Finding {
+    Finding::file_level(
+        &file.display,
+        "COMPILE",
+        "the compiler failed on this file; please report it with the file attached".into(),
+    )
+}
+
+/// What the compiler says went wrong, as far as compiling and reporting need to know.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Failure {
+    /// An import that no file of the workspace, include directory or well-known type provides.
+    MissingImport(String),
+    /// An import cycle: its files, `a -> b -> a`.
+    Cycle(Vec<String>),
+    /// A partly qualified name that resolved into a scope the file may not import: the one
+    /// error a pool of its own can cure. Duplicate definitions across files must stay errors.
+    ResolvesElsewhere,
+    /// Anything else, reported in the compiler's words.
+    Other,
+}
+
+/// What `err` is. protox keeps its error kinds private: it says whether a file was not found
+/// (`is_file_not_found`) and in which file an error is (`file`), but it names the missing
+/// import and the files of a cycle only in its message, and passes prost-reflect's name
+/// resolution errors on as text. So the message is read here, and nowhere else.
+pub(super) fn failure(err: &protox::Error) -> Failure {
+    let message = err.to_string();
+    if message.contains(" resolves to ") && message.contains("which is not defined") {
+        return Failure::ResolvesElsewhere;
+    }
+    if let Some(cycle) = message.strip_prefix("import cycle detected: ") {
+        return Failure::Cycle(cycle.split(" -> ").map(str::to_string).collect());
+    }
+    if err.is_file_not_found() {
+        // "import 'NAME' not found"
+        if let Some((name, _)) = message
+            .strip_prefix("import '")
+            .and_then(|rest| rest.split_once('\''))
+        {
+            return Failure::MissingImport(name.to_string());
+        }
+    }
+    Failure::Other
+}
+
+/// buf parity: one extension number of one message, extended by two files, is a compile error
+/// in every file after the first in path order, at the number. The compiler checks numbers only
+/// within a file.
+pub(super) fn extension_numbers_used_twice(
+    files: &[Proto],
+    sources: &HashMap<String, Arc<Source>>,
+) -> Vec<Finding> {
+    /// A declaration that takes a number already taken.
+    struct Again<'a> {
+        file: &'a str,
+        path: Vec<i32>,
+        number: i32,
+        extendee: &'a str,
+        /// The first declaration's full name and file.
+        other: String,
+        owner: String,
+    }
+    // (extendee, number) -> (file, full name) of the first declaration.
+    let mut first: HashMap<(&str, i32), (&str, String)> = HashMap::new();
+    let mut later: Vec<Again> = Vec::new();
+    let mut ordered: Vec<&Proto> = files
+        .iter()
+        .filter(|f| sources.contains_key(f.name()))
+        .collect();
+    ordered.sort_by(|a, b| a.name().cmp(b.name()));
+    for file in ordered {
+        let mut found: Vec<(Vec<i32>, &prost_types::FieldDescriptorProto, String)> = Vec::new();
+        for (i, x) in file.extension.iter().enumerate() {
+            found.push((vec![7, i as i32], x, qualify(file.package(), x.name())));
+        }
+        for (path, m, name) in messages(file) {
+            for (i, x) in m.extension.iter().enumerate() {
+                let mut p = path.clone();
+                p.extend([6, i as i32]);
+                found.push((p, x, qualify(&name, x.name())));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, x, full_name) in found {
+            let key = (x.extendee(), x.number());
+            match first.get(&key) {
+                None => {
+                    first.insert(key, (file.name(), full_name));
+                }
+                Some((owner, _)) if *owner == file.name() => {}
+                Some((owner, other)) => later.push(Again {
+                    file: file.name(),
+                    path,
+                    number: x.number(),
+                    extendee: x.extendee(),
+                    other: other.clone(),
+                    owner: owner.to_string(),
+                }),
+            }
+        }
+    }
+    later
+        .into_iter()
+        .filter_map(|mut again| {
+            let source = sources.get(again.file)?;
+            let message = format!(
+                "extension number {} of {} is already used by {} in {}: choose another number",
+                again.number,
+                again.extendee.trim_start_matches('.'),
+                again.other,
+                again.owner
+            );
+            again.path.push(3);
+            Some(finding_at(source, message, |_| Some(again.path)))
+        })
+        .collect()
+}
+
+/// buf reports a cycle once, at the import that closes it: in the next-to-last file of the
+/// cycle, the statement importing the last.
+pub(super) fn cycle_error(
+    cycle: &[String],
+    sources: &HashMap<String, Arc<Source>>,
+    opened: &ProtoFile,
+) -> Finding {
+    let message = format!(
+        "import cycle: {}; break it by moving the shared definitions into a file both can import",
+        cycle.join(" -> ")
+    );
+    let (Some(last), Some(importer)) = (
+        cycle.last(),
+        cycle.len().checked_sub(2).and_then(|i| cycle.get(i)),
+    ) else {
+        return Finding::file_level(&opened.display, "COMPILE", message);
+    };
+    let Some(source) = sources.get(importer) else {
+        return Finding::file_level(&opened.display, "COMPILE", message);
+    };
+    finding_at(source, message, |file| {
+        let index = file.dependency.iter().position(|d| d == last)? as i32;
+        Some(vec![3, index])
+    })
+}
+
+/// A `COMPILE` finding in `source`, at the element whose descriptor path `path_in` picks from
+/// the parsed file; on the whole file when there is no such element. For errors only: the
+/// file is parsed again for its source info.
+fn finding_at(
+    source: &Source,
+    message: String,
+    path_in: impl FnOnce(&FileDescriptorProto) -> Option<Vec<i32>>,
+) -> Finding {
+    let span = protox_parse::parse(&source.file.name, &source.text)
+        .ok()
+        .and_then(|file| {
+            let path = path_in(&file)?;
+            Locations::new(&file).span(source, &path)
+        });
+    match span {
+        Some(span) => source.finding(span.start, span.end, "COMPILE", message),
+        None => source.file_finding("COMPILE", message),
+    }
+}
+
+/// Turns a protox error into buf's `COMPILE` finding, at the first labelled span. A missing
+/// import says how to provide it when `deps` (the workspace's `deps:` entries) are given.
+pub(super) fn compile_error(
+    err: &protox::Error,
+    sources: &HashMap<String, Arc<Source>>,
+    opened: &ProtoFile,
+    deps: Option<&[String]>,
+) -> Finding {
+    let message = match (failure(err), deps) {
+        (Failure::MissingImport(name), Some(deps)) => missing_import(&name, deps),
+        _ => describe(err),
+    };
+    let file = err.file().and_then(|name| sources.get(name));
+    let span = err
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map(|l| (l.offset(), l.offset() + l.len()));
+    match (file, span) {
+        (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),
+        (Some(source), None) => source.file_finding("COMPILE", message),
+        (None, _) => Finding::file_level(&opened.display, "COMPILE", message),
+    }
+}
+
+/// The error's message with its causes, as one line.
+fn describe(err: &protox::Error) -> String {
+    let mut message = err.to_string();
+    if let Some(help) = err.help() {
+        message.push_str(&format!(" ({help})"));
+    }
+    message
+}
+
+/// A missing import, and how to provide it: sous cannot download the modules of `deps:`
+/// entries, so an import from one needs a local copy.
+fn missing_import(name: &str, deps: &[String]) -> String {
+    let hint = match deps {
+        [] => " (no file of the workspace, no include directory and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
+        deps => format!(
+            " (it probably comes from a `deps:` entry ({}), which sous cannot download: pass a local copy of that module with -I DIR)",
+            deps.join(", ")
+        ),
+    };
+    format!("import {name:?} was not found{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{failure, Failure};
+    use protox::file::{File, FileResolver};
+
+    /// Files from memory.
+    struct Files(&'static [(&'static str, &'static str)]);
+
+    impl FileResolver for Files {
+        fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+            match self.0.iter().find(|(n, _)| *n == name) {
+                Some((_, text)) => File::from_source(name, text),
+                None => Err(protox::Error::file_not_found(name)),
+            }
+        }
+    }
+
+    fn error_of(files: &'static [(&'static str, &'static str)]) -> protox::Error {
+        let mut compiler = protox::Compiler::with_file_resolver(Files(files));
+        match compiler.open_file(files[0].0) {
+            Ok(_) => panic!("{} compiles", files[0].0),
+            Err(err) => err,
+        }
+    }
+
+    // These guard the one place that reads protox's messages: a protox upgrade that words them
+    // differently fails here.
+    #[test]
+    fn tells_the_compilers_failures_apart() {
+        let missing = error_of(&[("a.proto", "syntax = \"proto3\";\nimport \"no/b.proto\";\n")]);
+        assert_eq!(
+            failure(&missing),
+            Failure::MissingImport("no/b.proto".into())
+        );
+        let cycle = error_of(&[
+            ("a.proto", "syntax = \"proto3\";\nimport \"b.proto\";\n"),
+            ("b.proto", "syntax = \"proto3\";\nimport \"a.proto\";\n"),
+        ]);
+        assert_eq!(
+            failure(&cycle),
+            Failure::Cycle(vec!["a.proto".into(), "b.proto".into(), "a.proto".into()])
+        );
+        // A file imported twice is found, so it is not a missing import.
+        let twice = error_of(&[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\nimport \"b.proto\";\nimport \"b.proto\";\n",
+            ),
+            ("b.proto", "syntax = \"proto3\";\n"),
+        ]);
+        assert_eq!(failure(&twice), Failure::Other);
+        let elsewhere = error_of(&[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\npackage x.y;\nimport \"b.proto\";\nmessage M { y.T t = 1; }\n",
+            ),
+            ("b.proto", "syntax = \"proto3\";\npackage y;\nmessage T {}\n"),
+        ]);
+        assert_eq!(
+            failure(&elsewhere),
+            Failure::ResolvesElsewhere,
+            "{elsewhere}"
+        );
+    }
+}

@@ -1,0 +1,449 @@
+//! Linking: the parsed targets are compiled (names resolved, options interpreted) by protox in
+//! groups, one compiler each, on every core; what a compiler refuses becomes a `COMPILE`
+//! finding (see [`super::errors`]).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use prost_types::FileDescriptorProto;
+use protox::file::{File, FileResolver, GoogleFileResolver};
+use rayon::prelude::*;
+
+use super::errors::{self, Failure};
+use super::{qualify, CompileOptions, Proto, Source};
+use crate::finding::Finding;
+use crate::input::ProtoFile;
+
+/// Resolves imports from the workspace's files, then include directories, then the well-known
+/// types built into protox.
+#[derive(Clone)]
+pub(super) struct Resolver {
+    pub sources: Arc<HashMap<String, Arc<Source>>>,
+    /// Files parsed ahead of time, on every core, without their source info (the pool builds
+    /// twice as fast without it; it is put back after compiling). Each is handed out once; a file
+    /// asked for again, or that failed to parse, is parsed from its source, so an error carries
+    /// the text.
+    pub parsed: Arc<Mutex<HashMap<String, FileDescriptorProto>>>,
+    /// Files compiled before and reused as they are: imports of the files compiled now.
+    pub compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
+    pub includes: Vec<PathBuf>,
+}
+
+impl Resolver {
+    /// The same resolver without the parsed files: errors then carry their source text, which
+    /// the compiler needs to place them.
+    fn without_parsed(&self) -> Resolver {
+        Resolver {
+            parsed: Arc::default(),
+            ..self.clone()
+        }
+    }
+}
+
+impl FileResolver for Resolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
+        if let Some(parsed) = parsed {
+            return Ok(File::from_file_descriptor_proto(parsed));
+        }
+        if let Some(compiled) = self.compiled.get(name) {
+            let file = FileDescriptorProto {
+                source_code_info: None,
+                ..(**compiled).clone()
+            };
+            return Ok(File::from_file_descriptor_proto(file));
+        }
+        if let Some(source) = self.sources.get(name) {
+            return File::from_source(name, &source.text);
+        }
+        for dir in &self.includes {
+            let path = dir.join(name);
+            if path.is_file() {
+                return File::open(name, &path);
+            }
+        }
+        GoogleFileResolver::new().open_file(name)
+    }
+}
+
+/// Compiles `targets` in at most `max_groups` groups (see [`partition`]), each with a compiler
+/// of its own and `resolver` handing out the parsed files the group asks for.
+pub(super) fn link_all(
+    targets: &[&ProtoFile],
+    resolver: &Resolver,
+    parsed: HashMap<String, FileDescriptorProto>,
+    options: &CompileOptions,
+    max_groups: usize,
+) -> Vec<Linked> {
+    // Every pool is kept, or (for more targets than the policy allows) each let go when its
+    // group is done.
+    let keep_pools = options
+        .pools
+        .as_ref()
+        .is_some_and(|policy| targets.len() <= policy.keep_up_to);
+    let groups = partition(targets, &resolver.sources, max_groups, keep_pools);
+    let group_parsed = share_out(&groups, parsed);
+    let link_start = std::time::Instant::now();
+    let linked = groups
+        .par_iter()
+        .zip(group_parsed)
+        .map(|(group, parsed)| {
+            let resolver = Resolver {
+                parsed: Arc::new(Mutex::new(parsed)),
+                ..resolver.clone()
+            };
+            crate::trace::stage("link group", || link(group, &resolver, options, keep_pools))
+        })
+        .collect();
+    crate::trace::since("link (pool)", link_start);
+    crate::trace::mark("linked");
+    linked
+}
+
+/// Splits the targets, in order, into groups of about equal size in bytes, one per core, each
+/// compiled with a compiler of its own. The pool build is serial within one compiler and was
+/// the longest stage of a large lint; groups share little beyond common imports, which each
+/// compiles again.
+fn partition<'a>(
+    targets: &[&'a ProtoFile],
+    sources: &HashMap<String, Arc<Source>>,
+    max_groups: usize,
+    keep_pools: bool,
+) -> Vec<Vec<&'a ProtoFile>> {
+    /// Below this many targets per group, compiling the shared imports again costs more than
+    /// the second core gains.
+    const MIN_PER_GROUP: usize = 64;
+    /// Above this many targets per group, a group's pool is a large share of the memory.
+    const MAX_PER_GROUP: usize = 2000;
+    // At least one group per core; when pools are let go, more and smaller groups, so that
+    // only a few are alive at a time.
+    let count = rayon::current_num_threads()
+        .max(if keep_pools {
+            1
+        } else {
+            targets.len().div_ceil(MAX_PER_GROUP)
+        })
+        .min(targets.len() / MIN_PER_GROUP)
+        .min(max_groups)
+        .max(1);
+    if count == 1 {
+        return vec![targets.to_vec()];
+    }
+    let size = |f: &ProtoFile| sources.get(&f.name).map_or(1, |s| s.text.len().max(1));
+    let total: usize = targets.iter().map(|f| size(f)).sum();
+    let mut groups: Vec<Vec<&ProtoFile>> = vec![Vec::new()];
+    let mut filled = 0;
+    for &file in targets {
+        let boundary = total * groups.len() / count;
+        if filled >= boundary && groups.len() < count {
+            groups.push(Vec::new());
+        }
+        filled += size(file);
+        groups.last_mut().expect("one group at least").push(file);
+    }
+    groups
+}
+
+/// Gives each group the parsed files it will ask for: its targets and what they import, moved
+/// when one group needs a file, copied when several do.
+fn share_out(
+    groups: &[Vec<&ProtoFile>],
+    mut parsed: HashMap<String, FileDescriptorProto>,
+) -> Vec<HashMap<String, FileDescriptorProto>> {
+    if groups.len() == 1 {
+        return vec![parsed];
+    }
+    let closures: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| {
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let mut stack: Vec<&str> = group.iter().map(|f| f.name.as_str()).collect();
+            while let Some(name) = stack.pop() {
+                if !seen.insert(name) {
+                    continue;
+                }
+                if let Some(file) = parsed.get(name) {
+                    stack.extend(file.dependency.iter().map(String::as_str));
+                }
+            }
+            seen.into_iter().map(str::to_string).collect()
+        })
+        .collect();
+    let mut wanted: HashMap<&str, usize> = HashMap::new();
+    for closure in &closures {
+        for name in closure {
+            *wanted.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for closure in &closures {
+        let mut own = HashMap::with_capacity(closure.len());
+        for name in closure {
+            let left = wanted.get_mut(name.as_str()).expect("counted above");
+            *left -= 1;
+            let file = if *left == 0 {
+                parsed.remove(name)
+            } else {
+                parsed.get(name).cloned()
+            };
+            if let Some(file) = file {
+                own.insert(name.clone(), file);
+            }
+        }
+        out.push(own);
+    }
+    out
+}
+
+/// What one group's compiler produced.
+pub(super) struct Linked {
+    /// The group's targets and their imports, dependencies first.
+    pub files: Vec<Proto>,
+    /// Files compiled on their own, with their encoded form (which keeps custom options).
+    pub isolated: Vec<(FileDescriptorProto, Vec<u8>)>,
+    pub errors: Vec<Finding>,
+    /// Import cycles, each reported once: its sorted members and its finding.
+    pub cycles: Vec<(Vec<String>, Finding)>,
+    pub pool: Option<prost_reflect::DescriptorPool>,
+    /// For lint without a pool: the files each target's custom options come from.
+    pub option_imports: HashMap<String, BTreeSet<String>>,
+    pub targets: Vec<String>,
+}
+
+/// Compiles one group of targets with a compiler of its own.
+fn link(
+    group: &[&ProtoFile],
+    resolver: &Resolver,
+    options: &CompileOptions,
+    keep_pools: bool,
+) -> Linked {
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    let mut linked = Linked {
+        files: Vec::new(),
+        isolated: Vec::new(),
+        errors: Vec::new(),
+        cycles: Vec::new(),
+        pool: None,
+        option_imports: HashMap::new(),
+        targets: group.iter().map(|f| f.name.clone()).collect(),
+    };
+    let mut opened: Vec<&str> = Vec::new();
+    for file in group {
+        opened.push(&file.name);
+        // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
+        // reach the user: treat one as a compile error of the file being opened.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            compiler.open_file(&file.name).map(|_| ())
+        }));
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => linked.failed(err, file, resolver, &opened, options.deps.as_deref()),
+            Err(_) => linked.errors.push(errors::compiler_panicked(file)),
+        }
+    }
+    let pool = compiler.descriptor_pool();
+    drop(compiler);
+    linked.take_files(pool, group, options, keep_pools);
+    linked
+}
+
+impl Linked {
+    /// Records why `file`, opened after the files `opened`, did not compile; a missing import
+    /// names the workspace's `deps` when they are given.
+    fn failed(
+        &mut self,
+        err: protox::Error,
+        file: &ProtoFile,
+        resolver: &Resolver,
+        opened: &[&str],
+        deps: Option<&[String]>,
+    ) {
+        // buf parity: names resolve against the file's imports only. One pool of every file can
+        // resolve a partly qualified name into a package that the file does not import, and
+        // fail where buf succeeds; such a file compiles on its own.
+        let failure = errors::failure(&err);
+        if failure == Failure::ResolvesElsewhere {
+            if let Ok(set) = compile_isolated(resolver, &file.name) {
+                self.isolated.extend(set);
+                return;
+            }
+        }
+        match failure {
+            Failure::Cycle(cycle) => {
+                let mut members = cycle.clone();
+                members.sort();
+                members.dedup();
+                if !self.cycles.iter().any(|(m, _)| *m == members) {
+                    let finding = errors::cycle_error(&cycle, &resolver.sources, file);
+                    self.cycles.push((members, finding));
+                }
+            }
+            _ => {
+                let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
+                let finding = errors::compile_error(&err, &resolver.sources, file, deps);
+                self.errors.push(finding);
+            }
+        }
+    }
+
+    /// Takes the group's descriptors out of its compiler's pool, dependencies first, with the
+    /// files compiled on their own; the pool is kept (all of them are when `keep_pools`), or
+    /// let go.
+    fn take_files(
+        &mut self,
+        mut pool: prost_reflect::DescriptorPool,
+        group: &[&ProtoFile],
+        options: &CompileOptions,
+        keep_pools: bool,
+    ) {
+        // In the order a descriptor set lists them: dependencies first.
+        let handles: Vec<prost_reflect::FileDescriptor> = pool.files().collect();
+        let mut seen: HashSet<String> = handles.iter().map(|f| f.name().to_string()).collect();
+        for (f, encoded) in &self.isolated {
+            if seen.insert(f.name().to_string()) {
+                // The encoded form keeps custom options, which the prost-types struct drops;
+                // rules such as IMPORT_USED read them from the pool. Dependencies come first.
+                let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
+            }
+        }
+        let keep = options
+            .pools
+            .as_ref()
+            .is_some_and(|policy| keep_pools || policy.holds_kept_package(&pool));
+        if keep {
+            self.files = handles
+                .into_iter()
+                .map(|file| Proto::Pooled {
+                    file,
+                    info: Default::default(),
+                })
+                .collect();
+            self.pool = Some(pool);
+        } else {
+            if options.purpose.reads_options() {
+                // Lint without the pool: what IMPORT_USED reads from it, read now.
+                for file in group {
+                    if let Some(fd) = pool.get_file_by_name(&file.name) {
+                        self.option_imports.insert(
+                            file.name.clone(),
+                            super::options::option_imports(&pool, fd.file_descriptor_proto()),
+                        );
+                    }
+                }
+            }
+            self.files = handles
+                .into_iter()
+                .map(|f| Proto::Owned(Arc::new(f.file_descriptor_proto().clone())))
+                .collect();
+            drop(pool);
+        }
+    }
+}
+
+/// The compile error of `name` again, compiled from source so that it carries the text the
+/// compiler needs to place it: first on its own, and if it compiles alone (the error came from
+/// another file's definitions), after the files `opened` before it, in the same order.
+fn error_with_source(resolver: &Resolver, opened: &[&str], name: &str) -> Option<protox::Error> {
+    let resolver = resolver.without_parsed();
+    let attempt = |names: &[&str]| -> Option<protox::Error> {
+        let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+        compiler.include_source_info(true).include_imports(true);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for n in names {
+                let result = compiler.open_file(n);
+                if *n == name {
+                    return result.err();
+                }
+            }
+            None
+        }))
+        .ok()
+        .flatten()
+    };
+    attempt(&[name]).or_else(|| attempt(opened))
+}
+
+/// Compiles one file with a pool of its own (its imports only).
+fn compile_isolated(
+    resolver: &Resolver,
+    name: &str,
+) -> Result<Vec<(FileDescriptorProto, Vec<u8>)>, ()> {
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        compiler.open_file(name).map(|_| ())
+    }))
+    .unwrap_or_else(|_| Err(protox::Error::new("the compiler panicked")))
+    .map_err(drop)?;
+    let pool = compiler.descriptor_pool();
+    Ok(pool
+        .files()
+        .map(|f| (f.file_descriptor_proto().clone(), f.encode_to_vec()))
+        .collect())
+}
+
+/// Whether two different files of different groups define the same name, which one compiler
+/// would have refused.
+pub(super) fn defined_twice(linked: &[Linked]) -> bool {
+    #[derive(PartialEq)]
+    enum Kind {
+        Package,
+        Element,
+    }
+    let mut names: HashMap<String, (&str, Kind)> = HashMap::new();
+    let mut done: HashSet<&str> = HashSet::new();
+    let files = linked.iter().flat_map(|g| {
+        g.files
+            .iter()
+            .map(|f| &**f)
+            .chain(g.isolated.iter().map(|(f, _)| f))
+    });
+    for file in files {
+        if !done.insert(file.name()) {
+            continue;
+        }
+        let package = file.package();
+        let mut defined: Vec<(String, Kind)> = Vec::new();
+        let mut prefix = String::new();
+        for part in package.split('.').filter(|p| !p.is_empty()) {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            defined.push((prefix.clone(), Kind::Package));
+        }
+        let qualify = |name: &str| qualify(package, name);
+        for m in &file.message_type {
+            defined.push((qualify(m.name()), Kind::Element));
+        }
+        for e in &file.enum_type {
+            defined.push((qualify(e.name()), Kind::Element));
+            // Enum values are scoped beside their enum, not inside it.
+            for v in &e.value {
+                defined.push((qualify(v.name()), Kind::Element));
+            }
+        }
+        for s in &file.service {
+            defined.push((qualify(s.name()), Kind::Element));
+        }
+        for x in &file.extension {
+            defined.push((qualify(x.name()), Kind::Element));
+        }
+        for (name, kind) in defined {
+            match names.get(&name) {
+                Some((other, other_kind)) if *other != file.name() => {
+                    if !(kind == Kind::Package && *other_kind == Kind::Package) {
+                        return true;
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    names.insert(name, (file.name(), kind));
+                }
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,282 @@
+//! Reading: the targets of a [`FileSet`] and whatever they import are read from disk (or a git
+//! tree) in waves, checked, and parsed on every core, before any of them is compiled.
+//!
+//! protox cannot parse editions files yet and prost-reflect panics on editions descriptors, so
+//! editions files are detected by a small scan here and reported on their own.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use prost_types::{FileDescriptorProto, SourceCodeInfo};
+use rayon::prelude::*;
+
+use super::{errors, LineIndex, Purpose, Schema, Source};
+use crate::finding::Finding;
+use crate::input::{FileSet, ProtoFile};
+
+/// What the read waves found: every file's source and, for the files that parse, their
+/// descriptors, kept apart from most of their source info.
+pub(super) struct Read<'a> {
+    /// The source of every file read, by import path.
+    pub sources: HashMap<String, Arc<Source>>,
+    /// The `COMPILE` findings of targets that never reach the compiler.
+    pub errors: Vec<Finding>,
+    /// Files that never reach the compiler (not UTF-8, or editions).
+    pub broken: Vec<String>,
+    /// The parsed files, without most of their source info (see [`split_source_info`]).
+    pub parsed: HashMap<String, FileDescriptorProto>,
+    /// The source info kept out of `parsed`, put back after compiling.
+    pub infos: HashMap<String, SourceCodeInfo>,
+    /// Files with the same text as in the schema compiled before, with the imports they had
+    /// there: not parsed.
+    pub same: HashMap<String, &'a [String]>,
+}
+
+/// Reads the targets of `set` and what they import: in waves, each read and parsed on every
+/// core, the next wave made of the imports the last one named. Only the targets and what they
+/// import are read: `--path` on one file of a large tree reads a handful of files. A file with
+/// the same text as in `before` is not parsed.
+pub(super) fn read<'a>(
+    set: &FileSet,
+    purpose: Purpose,
+    before: Option<&'a Schema>,
+) -> crate::error::Result<Read<'a>> {
+    let before_text = |name: &str| {
+        before
+            .and_then(|b| b.sources.get(name))
+            .map(|s| s.text.as_str())
+    };
+    let mut read = Read {
+        sources: HashMap::new(),
+        errors: Vec::new(),
+        broken: Vec::new(),
+        parsed: HashMap::new(),
+        infos: HashMap::new(),
+        same: HashMap::new(),
+    };
+    let mut seen: HashSet<String> = set.targets().map(|f| f.name.clone()).collect();
+    let mut wave: Vec<Cow<ProtoFile>> = set.targets().map(Cow::Borrowed).collect();
+    while !wave.is_empty() {
+        let load_one = |file: &Cow<ProtoFile>| load(file, purpose, before_text(&file.name));
+        // A handful of files (a pre-commit run) is read on this thread: starting the pool's
+        // threads would cost more than it saves.
+        let loaded: Vec<Loaded> = if wave.len() < 16 {
+            wave.iter()
+                .map(load_one)
+                .collect::<crate::error::Result<_>>()?
+        } else {
+            wave.par_iter()
+                .map(load_one)
+                .collect::<crate::error::Result<_>>()?
+        };
+        let mut next = Vec::new();
+        for loaded in loaded {
+            let name = loaded.source.file.name.clone();
+            read.errors.extend(loaded.error);
+            if loaded.broken {
+                read.broken.push(name);
+                continue;
+            }
+            // A file not parsed again has the imports it had before.
+            let before_imports: Option<&[String]> = loaded.same_as_before.then(|| {
+                before
+                    .and_then(|b| b.file(&name))
+                    .map_or(&[][..], |f| f.dependency.as_slice())
+            });
+            let imports = match (&loaded.parsed, before_imports) {
+                (Some((file, _)), _) => file.dependency.as_slice(),
+                (None, imports) => imports.unwrap_or_default(),
+            };
+            for dependency in imports {
+                if let Some(imported) = set.get(dependency)? {
+                    if seen.insert(imported.name.clone()) {
+                        next.push(imported);
+                    }
+                }
+            }
+            if let Some(imports) = before_imports {
+                read.same.insert(name.clone(), imports);
+            }
+            if let Some((file, info)) = loaded.parsed {
+                read.parsed.insert(name.clone(), file);
+                // Lint reports in targets only, so an import's positions and comments go unread.
+                if loaded.source.file.is_target || purpose.keeps_imports_info() {
+                    read.infos.insert(name.clone(), info);
+                }
+            }
+            read.sources.insert(name, Arc::new(loaded.source));
+        }
+        wave = next;
+    }
+    Ok(read)
+}
+
+/// One file read, checked and parsed.
+struct Loaded {
+    source: Source,
+    /// The file's `COMPILE` finding when it is a target that cannot be compiled at all.
+    error: Option<Finding>,
+    /// Not valid UTF-8, or editions: it never reaches the compiler.
+    broken: bool,
+    /// The parsed file without most of its source info, and that source info; `None` when it
+    /// does not parse (the compiler then reports the error, from the source), or is the same
+    /// text as a file compiled before.
+    parsed: Option<(FileDescriptorProto, SourceCodeInfo)>,
+    /// The same text as the file of this name in the schema compiled before: not parsed.
+    same_as_before: bool,
+}
+
+/// Reads a file and parses it, unless its text is `before`.
+fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::error::Result<Loaded> {
+    let bytes = match &file.bytes {
+        Some(bytes) => bytes.to_vec(),
+        None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
+    };
+    // The text is kept; a copy of the blob it came from need not be.
+    let file = &ProtoFile {
+        bytes: None,
+        ..file.clone()
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let source = Source {
+                lines: LineIndex::new(&text),
+                text,
+                file: file.clone(),
+            };
+            let error = file.is_target.then(|| errors::not_utf8(&source, valid));
+            return Ok(Loaded {
+                source,
+                error,
+                broken: true,
+                parsed: None,
+                same_as_before: false,
+            });
+        }
+    };
+    let source = Source {
+        lines: LineIndex::new(&text),
+        text,
+        file: file.clone(),
+    };
+    if let Some(offset) = editions_offset(&source.text) {
+        let error = file.is_target.then(|| errors::editions(&source, offset));
+        return Ok(Loaded {
+            source,
+            error,
+            broken: true,
+            parsed: None,
+            same_as_before: false,
+        });
+    }
+    if before.is_some_and(|text| *text == source.text) {
+        return Ok(Loaded {
+            source,
+            error: None,
+            broken: false,
+            parsed: None,
+            same_as_before: true,
+        });
+    }
+    let parsed = parse(&source, purpose);
+    Ok(Loaded {
+        source,
+        error: None,
+        broken: false,
+        parsed,
+        same_as_before: false,
+    })
+}
+
+/// Parses a source, and takes its source info apart (see [`split_source_info`]).
+pub(super) fn parse(
+    source: &Source,
+    purpose: Purpose,
+) -> Option<(FileDescriptorProto, SourceCodeInfo)> {
+    let file = &source.file;
+    std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
+        .ok()
+        .and_then(Result::ok)
+        .map(|mut parsed| {
+            let mut info = split_source_info(&mut parsed);
+            if !purpose.keeps_comments() {
+                for location in &mut info.location {
+                    location.leading_comments = None;
+                    location.trailing_comments = None;
+                    location.leading_detached_comments = Vec::new();
+                }
+            }
+            (parsed, info)
+        })
+}
+
+/// Takes a parsed file's source info apart: the locations of options stay in the file, because
+/// the compiler rewrites them when it resolves the options; every other location is returned,
+/// kept out of the compiler, which builds its pool about twice as fast without them.
+fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInfo {
+    /// `uninterpreted_option` in every `*Options` message.
+    const UNINTERPRETED_OPTION: i32 = 999;
+    let mut info = file.source_code_info.take().unwrap_or_default();
+    let (options, rest): (Vec<_>, Vec<_>) = info
+        .location
+        .drain(..)
+        .partition(|l| l.path.contains(&UNINTERPRETED_OPTION));
+    file.source_code_info = Some(SourceCodeInfo { location: options });
+    info.location = rest;
+    info
+}
+
+/// The byte offset of an `edition` declaration, if the file's first statement is one.
+fn editions_offset(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Skip a UTF-8 byte order mark, whitespace and comments.
+    if text.starts_with('\u{feff}') {
+        i = 3;
+    }
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes[i..].starts_with(b"//") {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            i += 2;
+            while i < bytes.len() && !bytes[i..].starts_with(b"*/") {
+                i += 1;
+            }
+            i = (i + 2).min(bytes.len());
+        } else {
+            break;
+        }
+    }
+    let rest = &bytes[i..];
+    let word_end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(rest.len());
+    (&rest[..word_end] == b"edition").then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editions_offset;
+
+    #[test]
+    fn finds_editions_after_comments() {
+        assert_eq!(
+            editions_offset("// x\n/* y */ edition = \"2023\";"),
+            Some(13)
+        );
+        assert_eq!(editions_offset("syntax = \"proto3\";"), None);
+        assert_eq!(editions_offset("editions_x = 1"), None);
+        assert_eq!(editions_offset(""), None);
+    }
+}
