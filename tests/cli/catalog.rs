@@ -2,11 +2,9 @@
 //! entry has the sections users read, and every example does what it says: `proto bad` blocks
 //! trigger the rule, `proto good` blocks do not.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 /// Every catalog entry as (ID, whole text), from `rules/*.md`.
 fn entries() -> Vec<(String, String)> {
