@@ -16,3 +16,4 @@ mod precommit;
 mod pretty;
 mod readme;
 mod sarif;
+mod scaffold;

@@ -169,3 +169,18 @@ pub fn catalog() -> Vec<Rule> {
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
+
+/// Whether buf 1.75.0 has a rule of this ID, by its rule lists in `tests/reference/`. A rule
+/// beyond buf (its own ID, off by default) has no buf to compare with.
+pub fn in_buf(id: &str) -> bool {
+    let dir = root().join("tests/reference");
+    std::fs::read_dir(&dir)
+        .expect("tests/reference/")
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .any(|text| {
+            text.lines().any(|l| {
+                l.split('\t').next() == Some(id) || l.starts_with(&format!("{{\"id\":\"{id}\""))
+            })
+        })
+}
