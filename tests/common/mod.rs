@@ -105,3 +105,82 @@ pub fn rel(path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+/// insta's settings for the rest of the scope: snapshots live in `tests/snapshots` and are named
+/// exactly as given. Their names predate the merge of the test files into fewer binaries (they
+/// start with the old file's name, `lint_fixtures__...`, `pretty__...`), and must not change.
+pub fn snapshot_settings() -> insta::internals::SettingsBindDropGuard {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind_to_scope()
+}
+
+/// A catalog entry (`rules/<ID>.md`) as the fixture tests need it, read from its front matter.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    /// `lint` or `breaking`.
+    pub kind: String,
+    pub deprecated: bool,
+    pub replacements: Vec<String>,
+}
+
+impl Rule {
+    /// buf parity: a deprecated rule without replacements is accepted in configuration but
+    /// never reports anything.
+    pub fn never_reports(&self) -> bool {
+        self.deprecated && self.replacements.is_empty()
+    }
+}
+
+/// Every catalog entry, sorted by ID.
+pub fn catalog() -> Vec<Rule> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root().join("rules"))
+        .expect("rules/")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a catalog entry");
+        let front = text.split("\n---\n").next().unwrap_or("");
+        let field = |key: &str| {
+            front
+                .lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        out.push(Rule {
+            id: field("id"),
+            kind: field("kind"),
+            deprecated: field("deprecated") == "true",
+            replacements: field("replacements")
+                .trim_matches(|c| c == '[' || c == ']')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Whether buf 1.75.0 has a rule of this ID, by its rule lists in `tests/reference/`. A rule
+/// beyond buf (its own ID, off by default) has no buf to compare with.
+pub fn in_buf(id: &str) -> bool {
+    let dir = root().join("tests/reference");
+    std::fs::read_dir(&dir)
+        .expect("tests/reference/")
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .any(|text| {
+            text.lines().any(|l| {
+                l.split('\t').next() == Some(id) || l.starts_with(&format!("{{\"id\":\"{id}\""))
+            })
+        })
+}

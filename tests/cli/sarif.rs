@@ -3,11 +3,9 @@
 //! the finding included), fingerprints survive a second run and moved lines, and every result has
 //! a file URI, which GitHub code scanning requires of each one.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A validator for `tests/reference/sarif-schema-2.1.0.json`, formats included.
@@ -150,7 +148,8 @@ fn lint_demo() {
     // The same run twice: the same log, byte for byte.
     let again = sarif(&dir, &["lint"]);
     assert_eq!(log, again);
-    insta::assert_snapshot!(redacted(&log));
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("sarif__lint_demo", redacted(&log));
 }
 
 #[test]
@@ -171,7 +170,8 @@ fn breaking_field_same_type() {
         rule["shortDescription"]["text"],
         "Fields have the same types in a given message."
     );
-    insta::assert_snapshot!(redacted(&log));
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("sarif__breaking_field_same_type", redacted(&log));
 }
 
 #[test]
@@ -194,7 +194,8 @@ fn breaking_deleted_files_have_no_path() {
             .unwrap()
             .contains("was deleted"));
     }
-    insta::assert_snapshot!(redacted(&log));
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("sarif__breaking_deleted_files_have_no_path", redacted(&log));
 }
 
 const CONFIG: &str = "version: v2\nlint:\n  use:\n    - FIELD_LOWER_SNAKE_CASE\n";
@@ -241,7 +242,11 @@ fn regions_count_code_points_after_tabs_and_wide_characters() {
     let key = keys(&theirs.stdout).into_iter().next().unwrap();
     assert_eq!((key.1, key.2, key.4), (7, 27, 34));
 
-    insta::assert_snapshot!(redacted(&log));
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!(
+        "sarif__regions_count_code_points_after_tabs_and_wide_characters",
+        redacted(&log)
+    );
 }
 
 #[test]
@@ -277,7 +282,8 @@ fn compile_errors_have_a_driver_rule() {
         .unwrap()
         .contains("## How to fix"));
     assert_eq!(results(&log)[0]["ruleIndex"], 0);
-    insta::assert_snapshot!(redacted(&log));
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("sarif__compile_errors_have_a_driver_rule", redacted(&log));
 }
 
 #[test]

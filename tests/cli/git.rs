@@ -2,11 +2,9 @@
 //! git2: every way to name a revision, buf's git syntax (compared with the real buf), and the
 //! edge cases that must end with a clear message and exit code 1.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use git2::{Repository, Signature};
 
 const V1: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";

@@ -3,12 +3,10 @@
 //! same (path, line, column, rule) per entry, in the same order. Messages are ours, so they are
 //! left out of the comparison; the outputs themselves are snapshotted.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 const MACHINE_FORMATS: [&str; 4] = ["msvs", "junit", "github-actions", "gitlab-code-quality"];
 
@@ -253,7 +251,8 @@ fn machine_formats_match_buf() {
             let label = format!("{} {format}", case.name);
             let out = compare(&dir, case.args, format, &label);
             assert!(!out.is_empty(), "{label}: no output");
-            insta::assert_snapshot!(format!("{}__{format}", case.name), out);
+            let _snapshots = snapshot_settings();
+            insta::assert_snapshot!(format!("formats__{}__{format}", case.name), out);
         }
     }
 }
@@ -262,7 +261,8 @@ fn machine_formats_match_buf() {
 fn config_ignore_yaml_matches_buf() {
     let dir = root().join(CASES[0].dir);
     let out = compare(&dir, &["lint"], "config-ignore-yaml", "demo");
-    insta::assert_snapshot!("lint_demo__config-ignore-yaml", out);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("formats__lint_demo__config-ignore-yaml", out);
 }
 
 fn write(dir: &Path, files: &[(&str, &str)]) {
@@ -430,8 +430,9 @@ fn github_actions_notice_and_step_summary() {
     );
     assert_eq!(out.code, 100, "{}", out.stderr);
     assert_eq!(out.stdout.lines().count(), 13);
+    let _snapshots = snapshot_settings();
     insta::assert_snapshot!(
-        "github_notice_last_line",
+        "formats__github_notice_last_line",
         out.stdout.lines().last().unwrap()
     );
     let md = std::fs::read_to_string(&summary).unwrap();
@@ -439,7 +440,7 @@ fn github_actions_notice_and_step_summary() {
         md.starts_with("earlier step\n\n### sous lint: 12 findings\n"),
         "{md}"
     );
-    insta::assert_snapshot!("github_step_summary", md);
+    insta::assert_snapshot!("formats__github_step_summary", md);
 
     // An unwritable summary file is an error that names it, after nothing half-printed.
     let out = sous_with(

@@ -1,11 +1,9 @@
 //! `--error-format pretty` (snippets, help lines, the old place of a breaking finding), the
 //! summary line on stderr, colour choices, `--output`, and `sous explain` off a terminal.
 
-mod common;
-
 use std::path::Path;
 
-use common::{root, sous, sous_env, Output};
+use crate::common::{root, snapshot_settings, sous, sous_env, Output};
 
 fn pretty(cwd: &Path, args: &[&str]) -> Output {
     let mut all = args.to_vec();
@@ -34,7 +32,8 @@ fn has_ansi(text: &str) -> bool {
 #[test]
 fn lint_demo() {
     let out = pretty(&root().join("fixtures/projects/demo"), &["lint"]);
-    insta::assert_snapshot!(out.stdout);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("pretty__lint_demo", out.stdout);
     assert_eq!(out.stderr, "5 findings in 1 file (5 rules)\n");
 }
 
@@ -42,14 +41,22 @@ fn lint_demo() {
 fn breaking_field_same_type_shows_the_old_type() {
     let out = breaking("field_same_type");
     assert!(out.stdout.contains("old/acme/v1/order.proto:8:3"));
-    insta::assert_snapshot!(out.stdout);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!(
+        "pretty__breaking_field_same_type_shows_the_old_type",
+        out.stdout
+    );
 }
 
 #[test]
 fn breaking_field_no_delete_shows_the_reserved_statement() {
     let out = breaking("field_no_delete");
     assert!(flat(&out.stdout).contains(r#"leave `reserved 2; reserved "user_id";` in its place"#));
-    insta::assert_snapshot!(out.stdout);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!(
+        "pretty__breaking_field_no_delete_shows_the_reserved_statement",
+        out.stdout
+    );
 }
 
 #[test]
@@ -67,7 +74,8 @@ fn breaking_unless_reserved_variants_show_both_reservations() {
 fn breaking_findings_without_a_path() {
     let out = breaking("file_no_delete");
     assert!(!out.stdout.contains('╭'), "no snippet without a file");
-    insta::assert_snapshot!(out.stdout);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("pretty__breaking_findings_without_a_path", out.stdout);
     assert_eq!(out.stderr, "2 findings (1 rule)\n");
 }
 
@@ -95,7 +103,8 @@ fn tabs_and_wide_characters() {
     ] {
         assert!(out.stdout.contains(place), "{place} in\n{}", out.stdout);
     }
-    insta::assert_snapshot!(out.stdout);
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("pretty__tabs_and_wide_characters", out.stdout);
 }
 
 #[test]

@@ -9,8 +9,7 @@
 //! of them share `$SOUS_PRECOMMIT/target` and build without optimisation, so dependencies are
 //! compiled once per machine and each install recompiles only sous.
 
-#[path = "support/readme.rs"]
-mod readme;
+use crate::snippets as readme;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,9 @@
 //! The command line end to end: bad configuration, bad input, inputs and flags. Each case checks
 //! the exit code and that the message names what is wrong; none may panic.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn write(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {

@@ -2,11 +2,9 @@
 //! enough to be split, and check that the groups give exactly what one compiler gives, with the
 //! errors that only one compiler sees (a name defined by two files that never import each other).
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const PACKAGES: usize = 12;
 const FILES: usize = 15;

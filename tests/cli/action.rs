@@ -6,8 +6,7 @@
 //! temporary directories and checked out as actions/checkout does: one commit, fetched by SHA.
 //! The README's workflow is run through the same harness.
 
-#[path = "support/readme.rs"]
-mod readme;
+use crate::snippets as readme;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,7 +115,7 @@ impl Context {
                 .get(name)
                 .unwrap_or_else(|| panic!("the harness does not know github.{name}"))
                 .clone(),
-            _ => panic!("the harness cannot evaluate `{path}`: teach tests/action.rs or simplify action.yml"),
+            _ => panic!("the harness cannot evaluate `{path}`: teach tests/cli/action.rs or simplify action.yml"),
         }
     }
 
@@ -948,7 +947,7 @@ fn readme_workflow_runs() {
 
 /// The job's `script` run as GitLab's shell executor runs it (one bash session with `set -eo
 /// pipefail`), on a merge request checked out shallow, with the sous under test on PATH (the
-/// job's `before_script` is the README's install command, which tests/precommit.rs runs).
+/// job's `before_script` is the README's install command, which tests/cli/precommit.rs runs).
 fn gitlab_job(change: &str) -> (i32, String, String) {
     let text = readme::block(".gitlab-ci.yml");
     let ci: Value = serde_saphyr::from_str(&text).unwrap();

@@ -3,8 +3,7 @@
 //! test on PATH, in a repository laid out like the README's examples (a buf.yaml workspace with
 //! the module in `proto/`, `main` with two commits), and must end in 0 or 100, never an error.
 
-#[path = "support/readme.rs"]
-mod readme;
+use crate::snippets as readme;
 
 use std::path::Path;
 use std::process::Command;
@@ -111,7 +110,8 @@ fn every_snippet_is_run() {
         if let Some((_, test)) = CLAIMED.iter().find(|(start, _)| body.starts_with(start)) {
             // The test that runs the block exists.
             if let Some((file, name)) = test.split_once("::") {
-                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/{file}.rs"));
+                let path =
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/cli/{file}.rs"));
                 let source = std::fs::read_to_string(&path).unwrap();
                 assert!(
                     source.contains(&format!("fn {name}()")),

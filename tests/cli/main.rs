@@ -1,0 +1,19 @@
+//! The command-line tests, one module per subject, in one test binary (each binary is a link of
+//! its own, and a link costs more than the tests it holds). The per-fixture tests (rule
+//! fixtures, parity with buf, descriptor sets) are the other binary, `tests/fixtures/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod snippets;
+
+mod action;
+mod catalog;
+mod commands;
+mod formats;
+mod git;
+mod link_groups;
+mod precommit;
+mod pretty;
+mod readme;
+mod sarif;
+mod scaffold;
