@@ -17,12 +17,14 @@ pub mod breaking;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod descriptor;
 pub mod error;
 pub mod finding;
 pub mod ignore;
 pub mod input;
 pub mod lint;
 pub mod report;
+pub mod rule;
 pub mod schema;
 pub mod trace;
 

@@ -143,13 +143,7 @@ pub struct Oneof<'a> {
 impl Oneof<'_> {
     /// proto3 `optional` fields live in synthetic oneofs that are not written in the source.
     pub fn is_synthetic(&self) -> bool {
-        let fields: Vec<_> = self
-            .message
-            .field
-            .iter()
-            .filter(|f| f.oneof_index == Some(self.index))
-            .collect();
-        fields.len() == 1 && fields[0].proto3_optional()
+        crate::descriptor::is_synthetic_oneof(self.message, self.index)
     }
 }
 
@@ -416,10 +410,5 @@ impl<'a> Image<'a> {
     }
 }
 
-pub use crate::schema::qualify;
-
-fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend([field, index as i32]);
-    p
-}
+use crate::descriptor::child;
+pub use crate::descriptor::qualify;

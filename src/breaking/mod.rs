@@ -14,7 +14,7 @@ use crate::catalog::{self, Kind};
 use crate::config::{BreakingConfig, Workspace};
 use crate::finding::{Finding, Place};
 use crate::ignore;
-use crate::lint::Meta;
+use crate::rule::Meta;
 use crate::schema::Schema;
 pub use image::*;
 

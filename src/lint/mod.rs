@@ -14,13 +14,9 @@ use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
 use crate::finding::Finding;
 use crate::ignore;
+use crate::rule::Meta;
 use crate::schema::{qualify, Schema, Source, Span};
 pub use node::*;
-
-/// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
-pub trait Meta {
-    fn id(&self) -> &'static str;
-}
 
 /// A lint rule: hooks that default to doing nothing. The walk calls each hook once per element.
 pub trait Rule: Meta + Sync {
@@ -36,22 +32,6 @@ pub trait Rule: Meta + Sync {
     /// Rules that compare files with each other (same package, same directory) see every target
     /// file of one module at once.
     fn check_module(&self, _cx: &mut Context, _files: &[FileNode]) {}
-}
-
-/// Declares a rule's struct and binds it to `rules/<ID>.md`: a rule without a catalog entry does
-/// not compile.
-#[macro_export]
-macro_rules! declare_rule {
-    ($name:ident, $id:literal) => {
-        pub struct $name;
-        impl $crate::lint::Meta for $name {
-            fn id(&self) -> &'static str {
-                const _DOC: &str =
-                    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"));
-                $id
-            }
-        }
-    };
 }
 
 /// What a rule reports through. It knows the file being walked, the rule, and the module's

@@ -6,36 +6,8 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use crate::descriptor::tag;
 use crate::schema::{Locations, Proto, Schema, Source, Span};
-
-/// Field numbers of `FileDescriptorProto` and friends, for building descriptor paths.
-pub mod tag {
-    pub const FILE_PACKAGE: i32 = 2;
-    pub const FILE_DEPENDENCY: i32 = 3;
-    pub const FILE_OPTIONS: i32 = 8;
-    pub const FILE_SYNTAX: i32 = 12;
-    pub const NAME: i32 = 1;
-    pub const FIELD_NUMBER: i32 = 3;
-    pub const FIELD_LABEL: i32 = 4;
-    pub const FIELD_TYPE: i32 = 5;
-    pub const FIELD_TYPE_NAME: i32 = 6;
-    pub const FIELD_OPTIONS: i32 = 8;
-    pub const MESSAGE_OPTIONS: i32 = 7;
-    pub const ENUM_OPTIONS: i32 = 3;
-    pub const ENUM_ALLOW_ALIAS: i32 = 2;
-    pub const ENUM_VALUE_NUMBER: i32 = 2;
-    pub const METHOD_INPUT_TYPE: i32 = 2;
-    pub const METHOD_OUTPUT_TYPE: i32 = 3;
-    pub const METHOD_CLIENT_STREAMING: i32 = 5;
-    pub const METHOD_SERVER_STREAMING: i32 = 6;
-}
-
-/// `path` with more components appended.
-pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend_from_slice(more);
-    p
-}
 
 /// One target file.
 pub struct FileNode<'a> {
@@ -125,13 +97,7 @@ pub struct OneofNode<'a> {
 impl OneofNode<'_> {
     /// proto3 `optional` fields live in synthetic oneofs that are not written in the source.
     pub fn is_synthetic(&self) -> bool {
-        let fields: Vec<_> = self
-            .message
-            .field
-            .iter()
-            .filter(|f| f.oneof_index == Some(self.index))
-            .collect();
-        fields.len() == 1 && fields[0].proto3_optional()
+        crate::descriptor::is_synthetic_oneof(self.message, self.index)
     }
 }
 

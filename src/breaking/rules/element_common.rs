@@ -2,7 +2,7 @@
 //! pair): what a file's syntax implies for its enums and messages, readable names, and buf's
 //! fallback when an option is not written in the new source.
 
-use crate::breaking::{Context, File, Located, Message};
+use super::prelude::*;
 
 /// Whether enums of `file` are open (proto3) rather than closed (proto2). sous compiles no
 /// editions files, so the syntax decides.
@@ -74,6 +74,6 @@ fn map_field_type_path(cx: &Context, entry: &Message) -> Option<Vec<i32>> {
         .iter()
         .position(|f| f.type_name() == wanted)?;
     let mut path = parent.path.clone();
-    path.extend([2, index as i32, crate::lint::tag::FIELD_TYPE_NAME]);
+    path.extend([2, index as i32, tag::FIELD_TYPE_NAME]);
     Some(path)
 }

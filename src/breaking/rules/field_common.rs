@@ -3,11 +3,12 @@
 //! messages, its JSON name, and the values of the options buf compares, as a proto2 or proto3 file
 //! gives them (sous compiles no editions files, so syntax and options decide everything).
 
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::field_options::{CType, JsType};
 use prost_types::FieldDescriptorProto;
 
-use crate::breaking::{Context, Field, File};
 use crate::schema::Span;
 
 /// Field number of `java_string_check_utf8` in `FileOptions`.

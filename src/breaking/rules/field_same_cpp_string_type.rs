@@ -1,11 +1,10 @@
 //! FIELD_SAME_CPP_STRING_TYPE: a string or bytes field keeps its C++ string type (`ctype`).
 
+use super::prelude::*;
+
 use prost_types::field_options::CType;
 
 use super::field_common::{cpp_string_type, ctype_name, describe, is_string_or_bytes, CTYPE};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FieldSameCppStringType, "FIELD_SAME_CPP_STRING_TYPE");
 

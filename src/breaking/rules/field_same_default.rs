@@ -1,11 +1,11 @@
 //! FIELD_SAME_DEFAULT: a singular scalar or enum field keeps its default value, written with
 //! `default = ...` or implied (zero, false, empty, or an enum's first value).
 
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::Type;
 
 use super::field_common::{describe, is_repeated, DEFAULT_VALUE};
-use crate::breaking::{Context, Field, Image, Rule};
-use crate::declare_rule;
 use crate::schema::Span;
 
 declare_rule!(FieldSameDefault, "FIELD_SAME_DEFAULT");

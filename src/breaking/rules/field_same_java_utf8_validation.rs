@@ -1,12 +1,11 @@
 //! FIELD_SAME_JAVA_UTF8_VALIDATION: a string field keeps the UTF-8 validation generated Java code
 //! does, which proto3 or the `java_string_check_utf8` file option turns on.
 
+use super::prelude::*;
+
 use super::field_common::{
     describe, is_string, java_utf8_verified, new_file, old_file, utf8_mode, JAVA_STRING_CHECK_UTF8,
 };
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(
     FieldSameJavaUtf8Validation,

@@ -1,9 +1,9 @@
 //! FIELD_SAME_JSON_NAME: a field keeps its JSON name, whether written with `json_name` or
 //! derived from its name.
 
+use super::prelude::*;
+
 use super::field_common::{describe, json_name, widest_span, JSON_NAME};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldSameJsonName, "FIELD_SAME_JSON_NAME");
 

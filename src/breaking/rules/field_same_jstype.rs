@@ -1,9 +1,8 @@
 //! FIELD_SAME_JSTYPE: a 64-bit integer field keeps its `jstype`.
 
+use super::prelude::*;
+
 use super::field_common::{describe, is_64_bit_integer, jstype, jstype_name, JSTYPE};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FieldSameJstype, "FIELD_SAME_JSTYPE");
 

@@ -8,10 +8,9 @@
 //! presence` (proto2, proto3 `optional`, oneof members, messages, extensions) or `optional with
 //! implicit presence` (plain proto3 scalars and enums).
 
-use prost_types::field_descriptor_proto::{Label, Type};
+use super::prelude::*;
 
-use crate::breaking::{Context, Field, Image};
-use crate::lint::tag;
+use prost_types::field_descriptor_proto::{Label, Type};
 
 /// A field's type as the rules print it: the scalar's name, or the full name of the enum, message
 /// or group it refers to.

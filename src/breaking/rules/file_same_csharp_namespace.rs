@@ -1,9 +1,9 @@
 //! FILE_SAME_CSHARP_NAMESPACE: the `csharp_namespace` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, quoted, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameCsharpNamespace, "FILE_SAME_CSHARP_NAMESPACE");
 

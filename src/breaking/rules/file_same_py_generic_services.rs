@@ -1,9 +1,9 @@
 //! FILE_SAME_PY_GENERIC_SERVICES: the `py_generic_services` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSamePyGenericServices, "FILE_SAME_PY_GENERIC_SERVICES");
 

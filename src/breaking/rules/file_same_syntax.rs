@@ -1,10 +1,9 @@
 //! FILE_SAME_SYNTAX: a file keeps its syntax (a missing `syntax` statement is proto2, editions
 //! files are "editions"); reported at the new `syntax` or `edition` statement, or at the file.
 
+use super::prelude::*;
+
 use super::file_option_common::report_at_file_part;
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FileSameSyntax, "FILE_SAME_SYNTAX");
 

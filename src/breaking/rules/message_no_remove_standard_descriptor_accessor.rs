@@ -1,9 +1,7 @@
 //! MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR: `no_standard_descriptor_accessor` is not
 //! turned on (from unset or false to true); reported at the option.
 
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::prelude::*;
 
 declare_rule!(
     MessageNoRemoveStandardDescriptorAccessor,

@@ -3,8 +3,8 @@
 //! A required field that is gone (deleted, or no longer required) is reported at the message; a
 //! new one (added, or made required) at the field.
 
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::Label;
 
 declare_rule!(MessageSameRequiredFields, "MESSAGE_SAME_REQUIRED_FIELDS");

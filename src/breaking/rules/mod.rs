@@ -1,6 +1,16 @@
 //! Every breaking rule, one file each; each file's rule binds to its catalog entry
 //! `rules/<ID>.md`.
 
+#[allow(unused_imports)]
+mod prelude {
+    pub use crate::breaking::{
+        Context, Enum, EnumValue, Field, File, Image, Located, Message, Method, Oneof, Rule,
+        Service,
+    };
+    pub use crate::declare_rule;
+    pub use crate::descriptor::{at, child, is_synthetic_oneof, tag};
+}
+
 use super::Rule;
 
 mod delete_common;

@@ -2,11 +2,11 @@
 //! `IDEMPOTENCY_UNKNOWN` are the same); reported at the option, or at the whole file when the new
 //! rpc does not write it.
 
+use super::prelude::*;
+
 use prost_types::method_options::IdempotencyLevel;
 
 use super::element_common::report_option_or_file;
-use crate::breaking::{Context, Method, Rule};
-use crate::declare_rule;
 
 declare_rule!(RpcSameIdempotencyLevel, "RPC_SAME_IDEMPOTENCY_LEVEL");
 

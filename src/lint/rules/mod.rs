@@ -3,10 +3,11 @@
 #[allow(unused_imports)]
 mod prelude {
     pub use crate::declare_rule;
+    pub use crate::descriptor::{at, tag};
     pub use crate::lint::case;
     pub use crate::lint::{
-        at, tag, Context, EnumNode, EnumValueNode, FieldNode, FileNode, MessageNode, MethodNode,
-        OneofNode, Rule, ServiceNode,
+        Context, EnumNode, EnumValueNode, FieldNode, FileNode, MessageNode, MethodNode, OneofNode,
+        Rule, ServiceNode,
     };
 }
 
