@@ -11,6 +11,7 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use crate::descriptor::tag;
 use crate::schema::{Locations, Source, Span};
 
 /// One file of an image.
@@ -64,13 +65,13 @@ impl<'a> File<'a> {
     /// buf parity: a map field's entry message, and everything in it, is not written in the
     /// source; buf places it at the field's `map<K, V>` type.
     fn map_entry_span(&self, source: &Source, path: &[i32]) -> Option<Span> {
-        let [4, first, rest @ ..] = path else {
+        let [tag::FILE_MESSAGE_TYPE, first, rest @ ..] = path else {
             return None;
         };
         let mut rest: &[i32] = rest;
         let mut message = self.proto.message_type.get(usize::try_from(*first).ok()?)?;
         let mut message_len = 2;
-        while let &[3, index, ref tail @ ..] = rest {
+        while let &[tag::MESSAGE_NESTED_TYPE, index, ref tail @ ..] = rest {
             let nested = message.nested_type.get(usize::try_from(index).ok()?)?;
             if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
                 let suffix = format!(".{}", nested.name());
@@ -79,7 +80,11 @@ impl<'a> File<'a> {
                     .iter()
                     .position(|f| f.type_name().ends_with(&suffix))?;
                 let mut field_type = path[..message_len].to_vec();
-                field_type.extend([2, i32::try_from(field).ok()?, 6]);
+                field_type.extend([
+                    tag::MESSAGE_FIELD,
+                    i32::try_from(field).ok()?,
+                    tag::FIELD_TYPE_NAME,
+                ]);
                 return self.locations().span(source, &field_type);
             }
             message = nested;

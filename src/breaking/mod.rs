@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::catalog::{self, Kind};
 use crate::config::{BreakingConfig, Workspace};
+use crate::descriptor::tag;
 use crate::finding::{Finding, Place};
 use crate::ignore;
 use crate::rule::Meta;
@@ -114,7 +115,14 @@ impl<'a> Context<'a> {
         finding.old = match self.paired_old_path {
             // A file pair: the file's package, syntax and options have the same path on both
             // sides (unlike its elements, whose paths hold indexes).
-            Some([]) if matches!(path.first(), Some(2 | 8 | 12)) => self.old_place(path),
+            Some([])
+                if matches!(
+                    path.first(),
+                    Some(&(tag::FILE_PACKAGE | tag::FILE_OPTIONS | tag::FILE_SYNTAX))
+                ) =>
+            {
+                self.old_place(path)
+            }
             other => other.and_then(|p| self.old_place(p)),
         };
         let ignore_paths = Some(f.ignore_path());

@@ -22,9 +22,13 @@ pub const FILE_EDITION: i32 = 14;
 pub const MESSAGE_FIELD: i32 = 2;
 pub const MESSAGE_NESTED_TYPE: i32 = 3;
 pub const MESSAGE_ENUM_TYPE: i32 = 4;
+pub const MESSAGE_EXTENSION_RANGE: i32 = 5;
 pub const MESSAGE_EXTENSION: i32 = 6;
 pub const MESSAGE_OPTIONS: i32 = 7;
 pub const MESSAGE_ONEOF_DECL: i32 = 8;
+
+// DescriptorProto.ExtensionRange
+pub const EXTENSION_RANGE_OPTIONS: i32 = 3;
 
 // FieldDescriptorProto
 pub const FIELD_NUMBER: i32 = 3;

@@ -178,7 +178,7 @@ fn map_field_type_path(cx: &Context, f: &Field) -> Option<(usize, Vec<i32>)> {
         .iter()
         .position(|g| g.type_name() == type_name)?;
     let mut path = parent.path.clone();
-    path.extend([2, index as i32, tag::FIELD_TYPE_NAME]);
+    path.extend([tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME]);
     Some((parent.file, path))
 }
 

@@ -9,7 +9,7 @@ declare_rule!(FileSameCcEnableArenas, "FILE_SAME_CC_ENABLE_ARENAS");
 
 const OPTION: FileOption = FileOption {
     name: "cc_enable_arenas",
-    number: 31,
+    number: tag::FILE_OPTION_CC_ENABLE_ARENAS,
     value: |o| o.cc_enable_arenas().to_string(),
     advice: "generated C++ code changes whether its messages can be allocated on arenas, so C++ code relying on the old setting breaks",
 };

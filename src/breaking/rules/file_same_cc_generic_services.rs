@@ -9,7 +9,7 @@ declare_rule!(FileSameCcGenericServices, "FILE_SAME_CC_GENERIC_SERVICES");
 
 const OPTION: FileOption = FileOption {
     name: "cc_generic_services",
-    number: 16,
+    number: tag::FILE_OPTION_CC_GENERIC_SERVICES,
     value: |o| o.cc_generic_services().to_string(),
     advice: "the generic C++ service classes appear or disappear, so C++ code using them no longer compiles",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSameCsharpNamespace, "FILE_SAME_CSHARP_NAMESPACE");
 
 const OPTION: FileOption = FileOption {
     name: "csharp_namespace",
-    number: 37,
+    number: tag::FILE_OPTION_CSHARP_NAMESPACE,
     value: |o| quoted(o.csharp_namespace()),
     advice:
         "generated C# classes move to another namespace, so C# code using them no longer compiles",

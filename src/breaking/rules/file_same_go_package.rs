@@ -9,7 +9,7 @@ declare_rule!(FileSameGoPackage, "FILE_SAME_GO_PACKAGE");
 
 const OPTION: FileOption = FileOption {
     name: "go_package",
-    number: 11,
+    number: tag::FILE_OPTION_GO_PACKAGE,
     value: |o| quoted(o.go_package()),
     advice: "generated Go code moves to another import path or package name, so Go code importing it no longer compiles",
 };

@@ -12,7 +12,7 @@ declare_rule!(
 
 const OPTION: FileOption = FileOption {
     name: "java_generic_services",
-    number: 17,
+    number: tag::FILE_OPTION_JAVA_GENERIC_SERVICES,
     value: |o| o.java_generic_services().to_string(),
     advice: "the generic Java service classes appear or disappear, so Java code using them no longer compiles",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSameJavaMultipleFiles, "FILE_SAME_JAVA_MULTIPLE_FILES");
 
 const OPTION: FileOption = FileOption {
     name: "java_multiple_files",
-    number: 10,
+    number: tag::FILE_OPTION_JAVA_MULTIPLE_FILES,
     value: |o| o.java_multiple_files().to_string(),
     advice: "generated Java classes move between top-level classes and nested classes of the outer class, so Java code using them no longer compiles",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSameJavaOuterClassname, "FILE_SAME_JAVA_OUTER_CLASSNAME");
 
 const OPTION: FileOption = FileOption {
     name: "java_outer_classname",
-    number: 8,
+    number: tag::FILE_OPTION_JAVA_OUTER_CLASSNAME,
     value: |o| quoted(o.java_outer_classname()),
     advice: "the generated Java outer class is renamed, so Java code using it no longer compiles",
 };

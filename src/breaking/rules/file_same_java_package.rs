@@ -9,7 +9,7 @@ declare_rule!(FileSameJavaPackage, "FILE_SAME_JAVA_PACKAGE");
 
 const OPTION: FileOption = FileOption {
     name: "java_package",
-    number: 1,
+    number: tag::FILE_OPTION_JAVA_PACKAGE,
     value: |o| quoted(o.java_package()),
     advice: "generated Java classes move to another package, so Java code importing them no longer compiles",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSameObjcClassPrefix, "FILE_SAME_OBJC_CLASS_PREFIX");
 
 const OPTION: FileOption = FileOption {
     name: "objc_class_prefix",
-    number: 36,
+    number: tag::FILE_OPTION_OBJC_CLASS_PREFIX,
     value: |o| quoted(o.objc_class_prefix()),
     advice: "generated Objective-C classes are renamed, so Objective-C code using them no longer compiles",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSameOptimizeFor, "FILE_SAME_OPTIMIZE_FOR");
 
 const OPTION: FileOption = FileOption {
     name: "optimize_for",
-    number: 9,
+    number: tag::FILE_OPTION_OPTIMIZE_FOR,
     value: |o| optimize_mode(o),
     advice: "the generated C++ and Java classes change their base class and API (LITE_RUNTIME drops descriptors and reflection), so code using them may no longer compile or link",
 };

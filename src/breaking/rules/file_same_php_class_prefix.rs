@@ -9,7 +9,7 @@ declare_rule!(FileSamePhpClassPrefix, "FILE_SAME_PHP_CLASS_PREFIX");
 
 const OPTION: FileOption = FileOption {
     name: "php_class_prefix",
-    number: 40,
+    number: tag::FILE_OPTION_PHP_CLASS_PREFIX,
     value: |o| quoted(o.php_class_prefix()),
     advice: "generated PHP classes are renamed, so PHP code using them breaks",
 };

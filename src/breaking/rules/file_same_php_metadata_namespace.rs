@@ -12,7 +12,7 @@ declare_rule!(
 
 const OPTION: FileOption = FileOption {
     name: "php_metadata_namespace",
-    number: 44,
+    number: tag::FILE_OPTION_PHP_METADATA_NAMESPACE,
     value: |o| quoted(o.php_metadata_namespace()),
     advice:
         "the generated PHP metadata class moves to another namespace, so PHP code loading it breaks",

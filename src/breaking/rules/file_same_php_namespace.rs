@@ -9,7 +9,7 @@ declare_rule!(FileSamePhpNamespace, "FILE_SAME_PHP_NAMESPACE");
 
 const OPTION: FileOption = FileOption {
     name: "php_namespace",
-    number: 41,
+    number: tag::FILE_OPTION_PHP_NAMESPACE,
     value: |o| quoted(o.php_namespace()),
     advice: "generated PHP classes move to another namespace, so PHP code using them breaks",
 };

@@ -9,7 +9,7 @@ declare_rule!(FileSamePyGenericServices, "FILE_SAME_PY_GENERIC_SERVICES");
 
 const OPTION: FileOption = FileOption {
     name: "py_generic_services",
-    number: 18,
+    number: tag::FILE_OPTION_PY_GENERIC_SERVICES,
     value: |o| o.py_generic_services().to_string(),
     advice:
         "the generic Python service classes appear or disappear, so Python code using them breaks",

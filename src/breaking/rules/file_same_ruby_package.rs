@@ -9,7 +9,7 @@ declare_rule!(FileSameRubyPackage, "FILE_SAME_RUBY_PACKAGE");
 
 const OPTION: FileOption = FileOption {
     name: "ruby_package",
-    number: 45,
+    number: tag::FILE_OPTION_RUBY_PACKAGE,
     value: |o| quoted(o.ruby_package()),
     advice: "generated Ruby classes move to another module, so Ruby code using them breaks",
 };

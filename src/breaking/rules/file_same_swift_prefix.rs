@@ -9,7 +9,7 @@ declare_rule!(FileSameSwiftPrefix, "FILE_SAME_SWIFT_PREFIX");
 
 const OPTION: FileOption = FileOption {
     name: "swift_prefix",
-    number: 39,
+    number: tag::FILE_OPTION_SWIFT_PREFIX,
     value: |o| quoted(o.swift_prefix()),
     advice: "generated Swift types are renamed, so Swift code using them no longer compiles",
 };

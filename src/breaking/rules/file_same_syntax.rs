@@ -7,9 +7,6 @@ use super::file_option_common::report_at_file_part;
 
 declare_rule!(FileSameSyntax, "FILE_SAME_SYNTAX");
 
-/// `FileDescriptorProto.edition`, where the `edition = "..."` statement is recorded.
-const FILE_EDITION: i32 = 14;
-
 impl Rule for FileSameSyntax {
     fn check_file(&self, cx: &mut Context, old: &File, new: &File) {
         if old.syntax() == new.syntax() {
@@ -22,8 +19,8 @@ impl Rule for FileSameSyntax {
             new.syntax(),
             fix(old),
         );
-        let path = if new.locations().get(&[FILE_EDITION]).is_some() {
-            FILE_EDITION
+        let path = if new.locations().get(&[tag::FILE_EDITION]).is_some() {
+            tag::FILE_EDITION
         } else {
             tag::FILE_SYNTAX
         };

@@ -8,9 +8,6 @@ declare_rule!(
     "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR"
 );
 
-/// Field number of `no_standard_descriptor_accessor` in `MessageOptions`.
-const NO_STANDARD_DESCRIPTOR_ACCESSOR: i32 = 2;
-
 fn set(message: &Message) -> bool {
     message
         .proto
@@ -24,7 +21,10 @@ impl Rule for MessageNoRemoveStandardDescriptorAccessor {
         if !set(old) && set(new) {
             cx.report(
                 new,
-                &[tag::MESSAGE_OPTIONS, NO_STANDARD_DESCRIPTOR_ACCESSOR],
+                &[
+                    tag::MESSAGE_OPTIONS,
+                    tag::MESSAGE_OPTION_NO_STANDARD_DESCRIPTOR_ACCESSOR,
+                ],
                 format!(
                     "message {:?} turned on no_standard_descriptor_accessor: generated code loses its `descriptor()` accessor; remove the option",
                     new.full_name,

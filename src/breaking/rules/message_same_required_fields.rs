@@ -37,7 +37,7 @@ impl Rule for MessageSameRequiredFields {
             if field.label() == Label::Required && !was.contains(&field.number()) {
                 cx.report(
                     new,
-                    &[2, i as i32],
+                    &[tag::MESSAGE_FIELD, i as i32],
                     format!(
                         "message {:?} has a new required field {} {:?}: peers that do not send it have their messages rejected; make it optional",
                         new.full_name,

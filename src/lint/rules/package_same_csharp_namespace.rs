@@ -7,7 +7,7 @@ declare_rule!(PackageSameCsharpNamespace, "PACKAGE_SAME_CSHARP_NAMESPACE");
 
 const OPTION: SameOption = SameOption {
     name: "csharp_namespace",
-    number: 37,
+    number: tag::FILE_OPTION_CSHARP_NAMESPACE,
     quoted: true,
     value: |o| package_same::non_empty(&o.csharp_namespace),
 };

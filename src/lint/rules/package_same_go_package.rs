@@ -7,7 +7,7 @@ declare_rule!(PackageSameGoPackage, "PACKAGE_SAME_GO_PACKAGE");
 
 const OPTION: SameOption = SameOption {
     name: "go_package",
-    number: 11,
+    number: tag::FILE_OPTION_GO_PACKAGE,
     quoted: true,
     value: |o| package_same::non_empty(&o.go_package),
 };

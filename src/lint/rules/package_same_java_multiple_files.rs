@@ -11,7 +11,7 @@ declare_rule!(
 
 const OPTION: SameOption = SameOption {
     name: "java_multiple_files",
-    number: 10,
+    number: tag::FILE_OPTION_JAVA_MULTIPLE_FILES,
     quoted: false,
     value: |o| o.java_multiple_files.map(|v| v.to_string()),
 };

@@ -7,7 +7,7 @@ declare_rule!(PackageSameJavaPackage, "PACKAGE_SAME_JAVA_PACKAGE");
 
 const OPTION: SameOption = SameOption {
     name: "java_package",
-    number: 1,
+    number: tag::FILE_OPTION_JAVA_PACKAGE,
     quoted: true,
     value: |o| package_same::non_empty(&o.java_package),
 };

@@ -7,7 +7,7 @@ declare_rule!(PackageSamePhpNamespace, "PACKAGE_SAME_PHP_NAMESPACE");
 
 const OPTION: SameOption = SameOption {
     name: "php_namespace",
-    number: 41,
+    number: tag::FILE_OPTION_PHP_NAMESPACE,
     quoted: true,
     value: |o| package_same::non_empty(&o.php_namespace),
 };

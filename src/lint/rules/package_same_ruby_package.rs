@@ -7,7 +7,7 @@ declare_rule!(PackageSameRubyPackage, "PACKAGE_SAME_RUBY_PACKAGE");
 
 const OPTION: SameOption = SameOption {
     name: "ruby_package",
-    number: 45,
+    number: tag::FILE_OPTION_RUBY_PACKAGE,
     quoted: true,
     value: |o| package_same::non_empty(&o.ruby_package),
 };

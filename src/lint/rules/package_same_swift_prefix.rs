@@ -7,7 +7,7 @@ declare_rule!(PackageSameSwiftPrefix, "PACKAGE_SAME_SWIFT_PREFIX");
 
 const OPTION: SameOption = SameOption {
     name: "swift_prefix",
-    number: 39,
+    number: tag::FILE_OPTION_SWIFT_PREFIX,
     quoted: true,
     value: |o| package_same::non_empty(&o.swift_prefix),
 };
