@@ -6,6 +6,7 @@
 //! field of the first message).
 
 pub mod tag;
+pub mod walk;
 
 use prost_types::DescriptorProto;
 
