@@ -10,12 +10,18 @@ pub mod rules;
 
 use std::collections::{BTreeSet, HashMap};
 
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
+    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+};
+
 use crate::catalog::{self, Kind};
 use crate::config::{LintConfig, Workspace};
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::ignore;
 use crate::rule::Meta;
-use crate::schema::{qualify, Schema, Source, Span};
+use crate::schema::{Schema, Source, Span};
 pub use node::*;
 
 /// A lint rule: hooks that default to doing nothing. The walk calls each hook once per element.
@@ -152,7 +158,7 @@ fn lint_module(
     use rayon::prelude::*;
     let keep = |cx: Context, out: &mut Vec<Finding>| {
         for (finding, path) in cx.findings {
-            if !path.is_some_and(|p| ignore.ignores(cx.rule, &p)) {
+            if !path.is_some_and(|p| ignore.ignores(&finding.rule, &p)) {
                 out.push(finding);
             }
         }
@@ -169,6 +175,7 @@ fn lint_module(
         rule.check_module(&mut cx, files);
         keep(cx, &mut out);
     }
+    let rules: Vec<(&'static str, &dyn Rule)> = rules.iter().map(|&r| (r.id(), r)).collect();
     // Files are independent: walk them on every core. The order findings come in does not
     // matter; they are sorted before anyone sees them.
     let per_file: Vec<Vec<Finding>> = files
@@ -176,19 +183,26 @@ fn lint_module(
         .map(|shared| {
             // A node of its own, whose index of locations goes when the file is done.
             let node = shared.fresh();
-            let file = &node;
-            let mut found = Vec::new();
-            for &rule in rules {
-                let mut cx = Context {
-                    rule: rule.id(),
-                    config,
-                    schema,
-                    file: Some(file),
-                    findings: Vec::new(),
-                };
-                walk(rule, &mut cx, file);
-                keep(cx, &mut found);
+            let mut cx = Context {
+                rule: "",
+                config,
+                schema,
+                file: Some(&node),
+                findings: Vec::new(),
+            };
+            for &(id, rule) in &rules {
+                cx.rule = id;
+                rule.check_file(&mut cx, &node);
             }
+            walk(
+                node.proto,
+                &mut Hooks {
+                    rules: &rules,
+                    cx: &mut cx,
+                },
+            );
+            let mut found = Vec::new();
+            keep(cx, &mut found);
             found
         })
         .collect();
@@ -196,162 +210,115 @@ fn lint_module(
     out
 }
 
-/// Calls every hook of `rule` on every element of `file`, in declaration order.
-fn walk(rule: &dyn Rule, cx: &mut Context, file: &FileNode) {
-    rule.check_file(cx, file);
-    let package = file.proto.package();
-    for (i, message) in file.proto.message_type.iter().enumerate() {
-        walk_message(
-            rule,
-            cx,
-            message,
-            vec![4, i as i32],
-            &qualify(package, message.name()),
-        );
-    }
-    for (i, e) in file.proto.enum_type.iter().enumerate() {
-        walk_enum(rule, cx, e, vec![5, i as i32], &qualify(package, e.name()));
-    }
-    for (i, service) in file.proto.service.iter().enumerate() {
-        let path = vec![6, i as i32];
-        let full_name = qualify(package, service.name());
-        rule.check_service(
-            cx,
-            &ServiceNode {
-                proto: service,
-                path: path.clone(),
-                full_name: full_name.clone(),
-            },
-        );
-        for (j, method) in service.method.iter().enumerate() {
-            rule.check_method(
-                cx,
-                &MethodNode {
-                    proto: method,
-                    path: child(&path, 2, j),
-                    service,
-                    service_full_name: full_name.clone(),
-                },
-            );
+/// The walk's visitor for one file: hands each element to the hook of every enabled rule, with
+/// the context reporting in that rule's name.
+struct Hooks<'h, 'a> {
+    rules: &'h [(&'static str, &'h dyn Rule)],
+    cx: &'h mut Context<'a>,
+}
+
+impl Hooks<'_, '_> {
+    fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context)) {
+        for &(id, rule) in self.rules {
+            self.cx.rule = id;
+            hook(rule, self.cx);
         }
     }
-    for (i, field) in file.proto.extension.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: vec![7, i as i32],
-                message: None,
-                message_full_name: package.to_string(),
-            },
-        );
-    }
 }
 
-fn walk_message(
-    rule: &dyn Rule,
-    cx: &mut Context,
-    message: &prost_types::DescriptorProto,
-    path: Vec<i32>,
-    full_name: &str,
-) {
-    if message.options.as_ref().is_some_and(|o| o.map_entry()) {
-        return;
-    }
-    rule.check_message(
-        cx,
-        &MessageNode {
+impl<'f> Visitor<'f> for Hooks<'_, '_> {
+    fn message(&mut self, message: &'f DescriptorProto, at: &Site) -> Flow {
+        // Map entries are not written in the source: no rule looks at them or inside them.
+        if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+            return Flow::Over;
+        }
+        let node = MessageNode {
             proto: message,
-            path: path.clone(),
-            full_name: full_name.to_string(),
-        },
-    );
-    for (i, field) in message.field.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: child(&path, 2, i),
-                message: Some(message),
-                message_full_name: full_name.to_string(),
-            },
-        );
+            path: at.path,
+            full_name: at.full_name,
+        };
+        self.each(|rule, cx| rule.check_message(cx, &node));
+        Flow::Into
     }
-    for (i, oneof) in message.oneof_decl.iter().enumerate() {
-        rule.check_oneof(
-            cx,
-            &OneofNode {
-                proto: oneof,
-                path: child(&path, 8, i),
-                index: i as i32,
-                message,
-            },
-        );
-    }
-    for (i, nested) in message.nested_type.iter().enumerate() {
-        walk_message(
-            rule,
-            cx,
-            nested,
-            child(&path, 3, i),
-            &format!("{full_name}.{}", nested.name()),
-        );
-    }
-    for (i, e) in message.enum_type.iter().enumerate() {
-        walk_enum(
-            rule,
-            cx,
-            e,
-            child(&path, 4, i),
-            &format!("{full_name}.{}", e.name()),
-        );
-    }
-    for (i, field) in message.extension.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: child(&path, 6, i),
-                message: None,
-                message_full_name: full_name.to_string(),
-            },
-        );
-    }
-}
 
-fn walk_enum(
-    rule: &dyn Rule,
-    cx: &mut Context,
-    e: &prost_types::EnumDescriptorProto,
-    path: Vec<i32>,
-    full_name: &str,
-) {
-    rule.check_enum(
-        cx,
-        &EnumNode {
+    fn field(&mut self, field: &'f FieldDescriptorProto, message: &'f DescriptorProto, at: &Site) {
+        let node = FieldNode {
+            proto: field,
+            path: at.path,
+            message: Some(message),
+            message_full_name: at.parent,
+        };
+        self.each(|rule, cx| rule.check_field(cx, &node));
+    }
+
+    fn oneof(&mut self, oneof: &'f OneofDescriptorProto, message: &'f DescriptorProto, at: &Site) {
+        let node = OneofNode {
+            proto: oneof,
+            path: at.path,
+            index: at.index as i32,
+            message,
+        };
+        self.each(|rule, cx| rule.check_oneof(cx, &node));
+    }
+
+    fn extension(&mut self, extension: &'f FieldDescriptorProto, at: &Site) {
+        let node = FieldNode {
+            proto: extension,
+            path: at.path,
+            message: None,
+            message_full_name: at.parent,
+        };
+        self.each(|rule, cx| rule.check_field(cx, &node));
+    }
+
+    fn enum_(&mut self, e: &'f EnumDescriptorProto, at: &Site) {
+        let node = EnumNode {
             proto: e,
-            path: path.clone(),
-            full_name: full_name.to_string(),
-        },
-    );
-    for (i, value) in e.value.iter().enumerate() {
-        rule.check_enum_value(
-            cx,
-            &EnumValueNode {
-                proto: value,
-                path: child(&path, 2, i),
-                index: i,
-                enum_: e,
-                enum_full_name: full_name.to_string(),
-            },
-        );
+            path: at.path,
+            full_name: at.full_name,
+        };
+        self.each(|rule, cx| rule.check_enum(cx, &node));
     }
-}
 
-fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend([field, index as i32]);
-    p
+    fn enum_value(
+        &mut self,
+        value: &'f EnumValueDescriptorProto,
+        e: &'f EnumDescriptorProto,
+        at: &Site,
+    ) {
+        let node = EnumValueNode {
+            proto: value,
+            path: at.path,
+            index: at.index,
+            enum_: e,
+            enum_full_name: at.parent,
+        };
+        self.each(|rule, cx| rule.check_enum_value(cx, &node));
+    }
+
+    fn service(&mut self, service: &'f ServiceDescriptorProto, at: &Site) {
+        let node = ServiceNode {
+            proto: service,
+            path: at.path,
+            full_name: at.full_name,
+        };
+        self.each(|rule, cx| rule.check_service(cx, &node));
+    }
+
+    fn method(
+        &mut self,
+        method: &'f MethodDescriptorProto,
+        service: &'f ServiceDescriptorProto,
+        at: &Site,
+    ) {
+        let node = MethodNode {
+            proto: method,
+            path: at.path,
+            service,
+            service_full_name: at.parent,
+        };
+        self.each(|rule, cx| rule.check_method(cx, &node));
+    }
 }
 
 /// Which rules apply where, per module; used by `config ls-lint-rules --configured-only`.

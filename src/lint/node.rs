@@ -74,22 +74,22 @@ impl<'a> FileNode<'a> {
 
 pub struct MessageNode<'a> {
     pub proto: &'a DescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct FieldNode<'a> {
     pub proto: &'a FieldDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     /// The message declaring the field; `None` for extensions.
     pub message: Option<&'a DescriptorProto>,
     /// Full name of the declaring message, or of the enclosing scope for extensions.
-    pub message_full_name: String,
+    pub message_full_name: &'a str,
 }
 
 pub struct OneofNode<'a> {
     pub proto: &'a OneofDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub index: i32,
     pub message: &'a DescriptorProto,
 }
@@ -103,27 +103,27 @@ impl OneofNode<'_> {
 
 pub struct EnumNode<'a> {
     pub proto: &'a EnumDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct EnumValueNode<'a> {
     pub proto: &'a EnumValueDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub index: usize,
     pub enum_: &'a EnumDescriptorProto,
-    pub enum_full_name: String,
+    pub enum_full_name: &'a str,
 }
 
 pub struct ServiceNode<'a> {
     pub proto: &'a ServiceDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct MethodNode<'a> {
     pub proto: &'a MethodDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub service: &'a ServiceDescriptorProto,
-    pub service_full_name: String,
+    pub service_full_name: &'a str,
 }

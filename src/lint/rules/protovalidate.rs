@@ -48,7 +48,7 @@ impl Rule for Protovalidate {
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext.number() as i32, &root),
             options_path,
-            element_path: field.path.clone(),
+            element_path: field.path.to_vec(),
             name: format!("field {:?}", field.proto.name()),
             cx,
         };
@@ -80,7 +80,7 @@ impl Rule for Protovalidate {
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext_number, &root),
             options_path,
-            element_path: message.path.clone(),
+            element_path: message.path.to_vec(),
             name: format!("message {:?}", message.proto.name()),
             cx,
         };
