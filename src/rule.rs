@@ -23,3 +23,18 @@ macro_rules! declare_rule {
         }
     };
 }
+
+/// The rule list of an engine, one line per rule (`module_name::StructName,`): declares each
+/// rule's module and lists the rule in `all()`. Used inside an engine's `rules` module, whose
+/// parent defines that engine's `Rule` trait.
+#[macro_export]
+macro_rules! registry {
+    ($($vis:vis $module:ident::$rule:ident),* $(,)?) => {
+        $($vis mod $module;)*
+
+        /// Every rule of the engine, in module order: the catalog decides which run.
+        pub fn all() -> Vec<&'static dyn super::Rule> {
+            vec![$(&$module::$rule),*]
+        }
+    };
+}
