@@ -13,7 +13,9 @@ mod prelude {
     };
 }
 
-mod package_same;
+mod comment_common;
+mod package_same_common;
+mod package_version_common;
 
 crate::registry! {
     comment_enum::CommentEnum,

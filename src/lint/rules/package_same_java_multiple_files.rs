@@ -1,7 +1,7 @@
 //! PACKAGE_SAME_JAVA_MULTIPLE_FILES: all files of one package agree on `java_multiple_files`;
 //! buf parity: an explicit `false` differs from leaving the option out.
 
-use super::package_same::{self, SameOption};
+use super::package_same_common::{self, SameOption};
 use super::prelude::*;
 
 declare_rule!(
@@ -18,6 +18,6 @@ const OPTION: SameOption = SameOption {
 
 impl Rule for PackageSameJavaMultipleFiles {
     fn check_module(&self, cx: &mut Context, files: &[FileNode]) {
-        package_same::check(cx, files, &OPTION);
+        package_same_common::check(cx, files, &OPTION);
     }
 }
