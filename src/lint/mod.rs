@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
-    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+    FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
 use crate::catalog::{self, Kind};
@@ -40,9 +40,11 @@ pub trait Rule: Meta + Sync {
     fn check_module(&self, _cx: &mut Context, _files: &[FileNode]) {}
 }
 
-/// What a rule reports through. It knows the file being walked, the rule, and the module's
-/// lint configuration.
+/// What a rule reports through: one per file walked (and one per rule for `check_module`). It
+/// knows the file, the module's lint configuration, and the rule whose hook runs, which the
+/// engine sets before each call so that every finding carries its rule.
 pub struct Context<'a> {
+    /// The rule whose hook runs: findings are reported under it and its comment ignores apply.
     rule: &'static str,
     config: &'a LintConfig,
     schema: &'a Schema,
@@ -183,26 +185,20 @@ fn lint_module(
         .map(|shared| {
             // A node of its own, whose index of locations goes when the file is done.
             let node = shared.fresh();
-            let mut cx = Context {
-                rule: "",
-                config,
-                schema,
-                file: Some(&node),
-                findings: Vec::new(),
-            };
-            for &(id, rule) in &rules {
-                cx.rule = id;
-                rule.check_file(&mut cx, &node);
-            }
-            walk(
-                node.proto,
-                &mut Hooks {
-                    rules: &rules,
-                    cx: &mut cx,
+            let mut hooks = Hooks {
+                rules: &rules,
+                file: &node,
+                cx: Context {
+                    rule: "",
+                    config,
+                    schema,
+                    file: Some(&node),
+                    findings: Vec::new(),
                 },
-            );
+            };
+            walk(node.proto, &mut hooks);
             let mut found = Vec::new();
-            keep(cx, &mut found);
+            keep(hooks.cx, &mut found);
             found
         })
         .collect();
@@ -214,19 +210,25 @@ fn lint_module(
 /// the context reporting in that rule's name.
 struct Hooks<'h, 'a> {
     rules: &'h [(&'static str, &'h dyn Rule)],
-    cx: &'h mut Context<'a>,
+    file: &'a FileNode<'a>,
+    cx: Context<'a>,
 }
 
 impl Hooks<'_, '_> {
     fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context)) {
         for &(id, rule) in self.rules {
             self.cx.rule = id;
-            hook(rule, self.cx);
+            hook(rule, &mut self.cx);
         }
     }
 }
 
 impl<'f> Visitor<'f> for Hooks<'_, '_> {
+    fn file(&mut self, _file: &'f FileDescriptorProto) {
+        let file = self.file;
+        self.each(|rule, cx| rule.check_file(cx, file));
+    }
+
     fn message(&mut self, message: &'f DescriptorProto, at: &Site) -> Flow {
         // Map entries are not written in the source: no rule looks at them or inside them.
         if message.options.as_ref().is_some_and(|o| o.map_entry()) {
