@@ -122,6 +122,24 @@ pub fn messages(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &DescriptorProto, 
     out.0
 }
 
+/// Every extension of `file`, declared at file level or in a message (nested ones included), in
+/// descriptor-path order: its descriptor path and full name (`scope.name`).
+pub fn extensions(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &FieldDescriptorProto, String)> {
+    struct Extensions<'a>(Vec<(Vec<i32>, &'a FieldDescriptorProto, String)>);
+    impl<'a> Visitor<'a> for Extensions<'a> {
+        fn extension(&mut self, extension: &'a FieldDescriptorProto, at: &Site) {
+            self.0
+                .push((at.path.to_vec(), extension, at.full_name.to_string()));
+        }
+    }
+    let mut out = Extensions(Vec::new());
+    walk(file, &mut out);
+    // The walk goes into a message's nested types before its own extensions and visits
+    // file-level extensions last, which is path order already; sorting keeps the promise.
+    out.0.sort_by(|a, b| a.0.cmp(&b.0));
+    out.0
+}
+
 struct Walker<'v, V> {
     visitor: &'v mut V,
     /// The current element's descriptor path.
@@ -429,6 +447,17 @@ mod tests {
         );
         let names: Vec<String> = messages(&file).into_iter().map(|m| m.2).collect();
         assert_eq!(names, ["p.q.Outer", "p.q.Outer.Inner", "p.q.Outer.MEntry"]);
+        let extensions: Vec<(Vec<i32>, String)> = extensions(&file)
+            .into_iter()
+            .map(|(path, _, name)| (path, name))
+            .collect();
+        assert_eq!(
+            extensions,
+            [
+                (vec![4, 0, 6, 0], "p.q.Outer.ext".to_string()),
+                (vec![7, 0], "p.q.top_ext".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The elements a walk hands to rules: each is a descriptor plus its descriptor path (for
-//! positions and comments) and the names rules commonly need.
+//! positions and comments) and the names rules commonly need, borrowed from the walk for the
+//! length of one hook call.
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
