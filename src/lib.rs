@@ -17,6 +17,7 @@ pub mod breaking;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod descriptor;
 pub mod error;
 pub mod finding;
 pub mod ignore;
@@ -25,6 +26,7 @@ pub mod invocation;
 pub mod lint;
 pub mod paths;
 pub mod report;
+pub mod rule;
 pub mod schema;
 pub mod trace;
 

@@ -11,6 +11,8 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use crate::descriptor::tag;
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::schema::{Locations, Source, Span};
 
 /// One file of an image.
@@ -64,13 +66,13 @@ impl<'a> File<'a> {
     /// buf parity: a map field's entry message, and everything in it, is not written in the
     /// source; buf places it at the field's `map<K, V>` type.
     fn map_entry_span(&self, source: &Source, path: &[i32]) -> Option<Span> {
-        let [4, first, rest @ ..] = path else {
+        let [tag::FILE_MESSAGE_TYPE, first, rest @ ..] = path else {
             return None;
         };
         let mut rest: &[i32] = rest;
         let mut message = self.proto.message_type.get(usize::try_from(*first).ok()?)?;
         let mut message_len = 2;
-        while let &[3, index, ref tail @ ..] = rest {
+        while let &[tag::MESSAGE_NESTED_TYPE, index, ref tail @ ..] = rest {
             let nested = message.nested_type.get(usize::try_from(index).ok()?)?;
             if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
                 let suffix = format!(".{}", nested.name());
@@ -79,7 +81,11 @@ impl<'a> File<'a> {
                     .iter()
                     .position(|f| f.type_name().ends_with(&suffix))?;
                 let mut field_type = path[..message_len].to_vec();
-                field_type.extend([2, i32::try_from(field).ok()?, 6]);
+                field_type.extend([
+                    tag::MESSAGE_FIELD,
+                    i32::try_from(field).ok()?,
+                    tag::FIELD_TYPE_NAME,
+                ]);
                 return self.locations().span(source, &field_type);
             }
             message = nested;
@@ -143,13 +149,7 @@ pub struct Oneof<'a> {
 impl Oneof<'_> {
     /// proto3 `optional` fields live in synthetic oneofs that are not written in the source.
     pub fn is_synthetic(&self) -> bool {
-        let fields: Vec<_> = self
-            .message
-            .field
-            .iter()
-            .filter(|f| f.oneof_index == Some(self.index))
-            .collect();
-        fields.len() == 1 && fields[0].proto3_optional()
+        crate::descriptor::is_synthetic_oneof(self.message, self.index)
     }
 }
 
@@ -262,164 +262,134 @@ impl<'a> Image<'a> {
     }
 
     fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {
-        let package = proto.package();
-        for (i, m) in proto.message_type.iter().enumerate() {
-            self.index_message(file, m, vec![4, i as i32], qualify(package, m.name()));
-        }
-        for (i, e) in proto.enum_type.iter().enumerate() {
-            self.index_enum(file, e, vec![5, i as i32], qualify(package, e.name()));
-        }
-        for (i, s) in proto.service.iter().enumerate() {
-            let path = vec![6, i as i32];
-            let full_name = qualify(package, s.name());
-            for (j, m) in s.method.iter().enumerate() {
-                self.methods.insert(
-                    (full_name.clone(), m.name().to_string()),
-                    Method {
-                        file,
-                        proto: m,
-                        path: child(&path, 2, j),
-                        service_full_name: full_name.clone(),
-                        service_path: path.clone(),
-                    },
-                );
-            }
-            self.services.insert(
-                full_name.clone(),
-                Service {
-                    file,
-                    proto: s,
-                    path,
-                    full_name,
-                },
-            );
-        }
-        for (i, x) in proto.extension.iter().enumerate() {
-            self.index_extension(file, x, vec![7, i as i32], package, &[]);
-        }
+        walk(proto, &mut Indexer { image: self, file });
     }
+}
 
-    fn index_message(
-        &mut self,
-        file: usize,
-        m: &'a DescriptorProto,
-        path: Vec<i32>,
-        full_name: String,
-    ) {
-        for (i, f) in m.field.iter().enumerate() {
-            self.fields.insert(
-                (full_name.clone(), f.number()),
-                Field {
-                    file,
-                    proto: f,
-                    path: child(&path, 2, i),
-                    message: Some(m),
-                    parent_full_name: full_name.clone(),
-                    parent_path: path.clone(),
-                },
-            );
-        }
-        for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.oneofs.insert(
-                (full_name.clone(), o.name().to_string()),
-                Oneof {
-                    file,
-                    proto: o,
-                    path: child(&path, 8, i),
-                    index: i as i32,
-                    message: m,
-                    message_full_name: full_name.clone(),
-                    message_path: path.clone(),
-                },
-            );
-        }
-        for (i, n) in m.nested_type.iter().enumerate() {
-            self.index_message(
-                file,
-                n,
-                child(&path, 3, i),
-                format!("{full_name}.{}", n.name()),
-            );
-        }
-        for (i, e) in m.enum_type.iter().enumerate() {
-            self.index_enum(
-                file,
-                e,
-                child(&path, 4, i),
-                format!("{full_name}.{}", e.name()),
-            );
-        }
-        for (i, x) in m.extension.iter().enumerate() {
-            self.index_extension(file, x, child(&path, 6, i), &full_name, &path);
-        }
-        self.messages.insert(
-            full_name.clone(),
+/// Puts each element of one file into the image's indexes as the walk hands it out.
+struct Indexer<'i, 'a> {
+    image: &'i mut Image<'a>,
+    file: usize,
+}
+
+impl<'a> Visitor<'a> for Indexer<'_, 'a> {
+    fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
+        self.image.messages.insert(
+            at.full_name.to_string(),
             Message {
-                file,
-                proto: m,
-                path,
-                full_name,
+                file: self.file,
+                proto: message,
+                path: at.path.to_vec(),
+                full_name: at.full_name.to_string(),
             },
         );
+        Flow::Into
     }
 
-    fn index_extension(
-        &mut self,
-        file: usize,
-        x: &'a FieldDescriptorProto,
-        path: Vec<i32>,
-        scope: &str,
-        scope_path: &[i32],
-    ) {
-        let extendee = x.extendee().trim_start_matches('.').to_string();
-        self.extensions.insert(
-            (extendee, x.number()),
+    fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        self.image.fields.insert(
+            (at.parent.to_string(), field.number()),
             Field {
-                file,
-                proto: x,
-                path,
+                file: self.file,
+                proto: field,
+                path: at.path.to_vec(),
+                message: Some(message),
+                parent_full_name: at.parent.to_string(),
+                parent_path: at.parent_path().to_vec(),
+            },
+        );
+    }
+
+    fn oneof(&mut self, oneof: &'a OneofDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        self.image.oneofs.insert(
+            (at.parent.to_string(), oneof.name().to_string()),
+            Oneof {
+                file: self.file,
+                proto: oneof,
+                path: at.path.to_vec(),
+                index: at.index as i32,
+                message,
+                message_full_name: at.parent.to_string(),
+                message_path: at.parent_path().to_vec(),
+            },
+        );
+    }
+
+    fn extension(&mut self, extension: &'a FieldDescriptorProto, at: &Site) {
+        let extendee = extension.extendee().trim_start_matches('.').to_string();
+        self.image.extensions.insert(
+            (extendee, extension.number()),
+            Field {
+                file: self.file,
+                proto: extension,
+                path: at.path.to_vec(),
                 message: None,
-                parent_full_name: scope.to_string(),
-                parent_path: scope_path.to_vec(),
+                parent_full_name: at.parent.to_string(),
+                parent_path: at.parent_path().to_vec(),
             },
         );
     }
 
-    fn index_enum(
-        &mut self,
-        file: usize,
-        e: &'a EnumDescriptorProto,
-        path: Vec<i32>,
-        full_name: String,
-    ) {
-        for (i, v) in e.value.iter().enumerate() {
-            self.enum_values
-                .entry((full_name.clone(), v.number()))
-                .or_default()
-                .push(EnumValue {
-                    file,
-                    proto: v,
-                    path: child(&path, 2, i),
-                    enum_full_name: full_name.clone(),
-                    enum_path: path.clone(),
-                });
-        }
-        self.enums.insert(
-            full_name.clone(),
+    fn enum_(&mut self, e: &'a EnumDescriptorProto, at: &Site) {
+        self.image.enums.insert(
+            at.full_name.to_string(),
             Enum {
-                file,
+                file: self.file,
                 proto: e,
-                path,
-                full_name,
+                path: at.path.to_vec(),
+                full_name: at.full_name.to_string(),
+            },
+        );
+    }
+
+    fn enum_value(
+        &mut self,
+        value: &'a EnumValueDescriptorProto,
+        _enum: &'a EnumDescriptorProto,
+        at: &Site,
+    ) {
+        self.image
+            .enum_values
+            .entry((at.parent.to_string(), value.number()))
+            .or_default()
+            .push(EnumValue {
+                file: self.file,
+                proto: value,
+                path: at.path.to_vec(),
+                enum_full_name: at.parent.to_string(),
+                enum_path: at.parent_path().to_vec(),
+            });
+    }
+
+    fn service(&mut self, service: &'a ServiceDescriptorProto, at: &Site) {
+        self.image.services.insert(
+            at.full_name.to_string(),
+            Service {
+                file: self.file,
+                proto: service,
+                path: at.path.to_vec(),
+                full_name: at.full_name.to_string(),
+            },
+        );
+    }
+
+    fn method(
+        &mut self,
+        method: &'a MethodDescriptorProto,
+        _service: &'a ServiceDescriptorProto,
+        at: &Site,
+    ) {
+        self.image.methods.insert(
+            (at.parent.to_string(), method.name().to_string()),
+            Method {
+                file: self.file,
+                proto: method,
+                path: at.path.to_vec(),
+                service_full_name: at.parent.to_string(),
+                service_path: at.parent_path().to_vec(),
             },
         );
     }
 }
 
-pub use crate::schema::qualify;
-
-fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend([field, index as i32]);
-    p
-}
+pub use crate::descriptor::qualify;

@@ -5,6 +5,7 @@
 //! ignores and `ignore`/`ignore_only` paths are applied here, once, for every rule.
 
 pub mod case;
+mod hooks;
 mod node;
 pub mod pools;
 pub mod rules;
@@ -13,15 +14,13 @@ use std::collections::HashMap;
 
 use crate::catalog::Kind;
 use crate::config::{LintConfig, Workspace};
+use crate::descriptor::walk::walk;
 use crate::finding::Finding;
 use crate::ignore;
-use crate::schema::{qualify, Schema, Source, Span};
+use crate::rule::Meta;
+use crate::schema::{Schema, Source, Span};
+use hooks::Hooks;
 pub use node::*;
-
-/// A rule's identity; `declare_rule!` implements it and binds the rule to its catalog entry.
-pub trait Meta {
-    fn id(&self) -> &'static str;
-}
 
 /// A lint rule: hooks that default to doing nothing. The walk calls each hook once per element.
 pub trait Rule: Meta + Sync {
@@ -39,25 +38,11 @@ pub trait Rule: Meta + Sync {
     fn check_module(&self, _cx: &mut Context, _files: &[FileNode]) {}
 }
 
-/// Declares a rule's struct and binds it to `rules/<ID>.md`: a rule without a catalog entry does
-/// not compile.
-#[macro_export]
-macro_rules! declare_rule {
-    ($name:ident, $id:literal) => {
-        pub struct $name;
-        impl $crate::lint::Meta for $name {
-            fn id(&self) -> &'static str {
-                const _DOC: &str =
-                    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"));
-                $id
-            }
-        }
-    };
-}
-
-/// What a rule reports through. It knows the file being walked, the rule, and the module's
-/// lint configuration.
+/// What a rule reports through: one per file walked (and one per rule for `check_module`). It
+/// knows the file, the module's lint configuration, and the rule whose hook runs, which the
+/// engine sets before each call so that every finding carries its rule.
 pub struct Context<'a> {
+    /// The rule whose hook runs: findings are reported under it and its comment ignores apply.
     rule: &'static str,
     config: &'a LintConfig,
     schema: &'a Schema,
@@ -165,7 +150,7 @@ fn lint_module(
     use rayon::prelude::*;
     let keep = |cx: Context, out: &mut Vec<Finding>| {
         for (finding, path) in cx.findings {
-            if !path.is_some_and(|p| ignore.ignores(cx.rule, &p)) {
+            if !path.is_some_and(|p| ignore.ignores(&finding.rule, &p)) {
                 out.push(finding);
             }
         }
@@ -182,6 +167,7 @@ fn lint_module(
         rule.check_module(&mut cx, files);
         keep(cx, &mut out);
     }
+    let rules: Vec<(&'static str, &dyn Rule)> = rules.iter().map(|&r| (r.id(), r)).collect();
     // Files are independent: walk them on every core. The order findings come in does not
     // matter; they are sorted before anyone sees them.
     let per_file: Vec<Vec<Finding>> = files
@@ -189,182 +175,25 @@ fn lint_module(
         .map(|shared| {
             // A node of its own, whose index of locations goes when the file is done.
             let node = shared.fresh();
-            let file = &node;
-            let mut found = Vec::new();
-            for &rule in rules {
-                let mut cx = Context {
-                    rule: rule.id(),
+            let mut hooks = Hooks {
+                rules: &rules,
+                file: &node,
+                cx: Context {
+                    rule: "",
                     config,
                     schema,
-                    file: Some(file),
+                    file: Some(&node),
                     findings: Vec::new(),
-                };
-                walk(rule, &mut cx, file);
-                keep(cx, &mut found);
-            }
+                },
+            };
+            walk(node.proto, &mut hooks);
+            let mut found = Vec::new();
+            keep(hooks.cx, &mut found);
             found
         })
         .collect();
     out.extend(per_file.into_iter().flatten());
     out
-}
-
-/// Calls every hook of `rule` on every element of `file`, in declaration order.
-fn walk(rule: &dyn Rule, cx: &mut Context, file: &FileNode) {
-    rule.check_file(cx, file);
-    let package = file.proto.package();
-    for (i, message) in file.proto.message_type.iter().enumerate() {
-        walk_message(
-            rule,
-            cx,
-            message,
-            vec![4, i as i32],
-            &qualify(package, message.name()),
-        );
-    }
-    for (i, e) in file.proto.enum_type.iter().enumerate() {
-        walk_enum(rule, cx, e, vec![5, i as i32], &qualify(package, e.name()));
-    }
-    for (i, service) in file.proto.service.iter().enumerate() {
-        let path = vec![6, i as i32];
-        let full_name = qualify(package, service.name());
-        rule.check_service(
-            cx,
-            &ServiceNode {
-                proto: service,
-                path: path.clone(),
-                full_name: full_name.clone(),
-            },
-        );
-        for (j, method) in service.method.iter().enumerate() {
-            rule.check_method(
-                cx,
-                &MethodNode {
-                    proto: method,
-                    path: child(&path, 2, j),
-                    service,
-                    service_full_name: full_name.clone(),
-                },
-            );
-        }
-    }
-    for (i, field) in file.proto.extension.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: vec![7, i as i32],
-                message: None,
-                message_full_name: package.to_string(),
-            },
-        );
-    }
-}
-
-fn walk_message(
-    rule: &dyn Rule,
-    cx: &mut Context,
-    message: &prost_types::DescriptorProto,
-    path: Vec<i32>,
-    full_name: &str,
-) {
-    if message.options.as_ref().is_some_and(|o| o.map_entry()) {
-        return;
-    }
-    rule.check_message(
-        cx,
-        &MessageNode {
-            proto: message,
-            path: path.clone(),
-            full_name: full_name.to_string(),
-        },
-    );
-    for (i, field) in message.field.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: child(&path, 2, i),
-                message: Some(message),
-                message_full_name: full_name.to_string(),
-            },
-        );
-    }
-    for (i, oneof) in message.oneof_decl.iter().enumerate() {
-        rule.check_oneof(
-            cx,
-            &OneofNode {
-                proto: oneof,
-                path: child(&path, 8, i),
-                index: i as i32,
-                message,
-            },
-        );
-    }
-    for (i, nested) in message.nested_type.iter().enumerate() {
-        walk_message(
-            rule,
-            cx,
-            nested,
-            child(&path, 3, i),
-            &format!("{full_name}.{}", nested.name()),
-        );
-    }
-    for (i, e) in message.enum_type.iter().enumerate() {
-        walk_enum(
-            rule,
-            cx,
-            e,
-            child(&path, 4, i),
-            &format!("{full_name}.{}", e.name()),
-        );
-    }
-    for (i, field) in message.extension.iter().enumerate() {
-        rule.check_field(
-            cx,
-            &FieldNode {
-                proto: field,
-                path: child(&path, 6, i),
-                message: None,
-                message_full_name: full_name.to_string(),
-            },
-        );
-    }
-}
-
-fn walk_enum(
-    rule: &dyn Rule,
-    cx: &mut Context,
-    e: &prost_types::EnumDescriptorProto,
-    path: Vec<i32>,
-    full_name: &str,
-) {
-    rule.check_enum(
-        cx,
-        &EnumNode {
-            proto: e,
-            path: path.clone(),
-            full_name: full_name.to_string(),
-        },
-    );
-    for (i, value) in e.value.iter().enumerate() {
-        rule.check_enum_value(
-            cx,
-            &EnumValueNode {
-                proto: value,
-                path: child(&path, 2, i),
-                index: i,
-                enum_: e,
-                enum_full_name: full_name.to_string(),
-            },
-        );
-    }
-}
-
-fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend([field, index as i32]);
-    p
 }
 
 /// Groups target files by a key, for rules that compare files (package, directory).

@@ -1,41 +1,14 @@
 //! The elements a walk hands to rules: each is a descriptor plus its descriptor path (for
-//! positions and comments) and the names rules commonly need.
+//! positions and comments) and the names rules commonly need, borrowed from the walk for the
+//! length of one hook call.
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use crate::descriptor::tag;
 use crate::schema::{Locations, Proto, Schema, Source, Span};
-
-/// Field numbers of `FileDescriptorProto` and friends, for building descriptor paths.
-pub mod tag {
-    pub const FILE_PACKAGE: i32 = 2;
-    pub const FILE_DEPENDENCY: i32 = 3;
-    pub const FILE_OPTIONS: i32 = 8;
-    pub const FILE_SYNTAX: i32 = 12;
-    pub const NAME: i32 = 1;
-    pub const FIELD_NUMBER: i32 = 3;
-    pub const FIELD_LABEL: i32 = 4;
-    pub const FIELD_TYPE: i32 = 5;
-    pub const FIELD_TYPE_NAME: i32 = 6;
-    pub const FIELD_OPTIONS: i32 = 8;
-    pub const MESSAGE_OPTIONS: i32 = 7;
-    pub const ENUM_OPTIONS: i32 = 3;
-    pub const ENUM_ALLOW_ALIAS: i32 = 2;
-    pub const ENUM_VALUE_NUMBER: i32 = 2;
-    pub const METHOD_INPUT_TYPE: i32 = 2;
-    pub const METHOD_OUTPUT_TYPE: i32 = 3;
-    pub const METHOD_CLIENT_STREAMING: i32 = 5;
-    pub const METHOD_SERVER_STREAMING: i32 = 6;
-}
-
-/// `path` with more components appended.
-pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend_from_slice(more);
-    p
-}
 
 /// One target file.
 pub struct FileNode<'a> {
@@ -102,22 +75,22 @@ impl<'a> FileNode<'a> {
 
 pub struct MessageNode<'a> {
     pub proto: &'a DescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct FieldNode<'a> {
     pub proto: &'a FieldDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     /// The message declaring the field; `None` for extensions.
     pub message: Option<&'a DescriptorProto>,
     /// Full name of the declaring message, or of the enclosing scope for extensions.
-    pub message_full_name: String,
+    pub message_full_name: &'a str,
 }
 
 pub struct OneofNode<'a> {
     pub proto: &'a OneofDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub index: i32,
     pub message: &'a DescriptorProto,
 }
@@ -125,39 +98,33 @@ pub struct OneofNode<'a> {
 impl OneofNode<'_> {
     /// proto3 `optional` fields live in synthetic oneofs that are not written in the source.
     pub fn is_synthetic(&self) -> bool {
-        let fields: Vec<_> = self
-            .message
-            .field
-            .iter()
-            .filter(|f| f.oneof_index == Some(self.index))
-            .collect();
-        fields.len() == 1 && fields[0].proto3_optional()
+        crate::descriptor::is_synthetic_oneof(self.message, self.index)
     }
 }
 
 pub struct EnumNode<'a> {
     pub proto: &'a EnumDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct EnumValueNode<'a> {
     pub proto: &'a EnumValueDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub index: usize,
     pub enum_: &'a EnumDescriptorProto,
-    pub enum_full_name: String,
+    pub enum_full_name: &'a str,
 }
 
 pub struct ServiceNode<'a> {
     pub proto: &'a ServiceDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: &'a [i32],
+    pub full_name: &'a str,
 }
 
 pub struct MethodNode<'a> {
     pub proto: &'a MethodDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
     pub service: &'a ServiceDescriptorProto,
-    pub service_full_name: String,
+    pub service_full_name: &'a str,
 }

@@ -7,9 +7,9 @@
 //! the new image, else at 1:1 of the new file of the same name; nested declarations are reported
 //! one by one, each with the declarations they contain, map entries included.
 
-use std::collections::{BTreeMap, BTreeSet};
+use super::prelude::*;
 
-use crate::breaking::{Context, Image};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of declaration a rule looks for.
 #[derive(Clone, Copy, PartialEq, Eq)]

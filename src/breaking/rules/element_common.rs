@@ -2,7 +2,7 @@
 //! pair): what a file's syntax implies for its enums and messages, readable names, and buf's
 //! fallback when an option is not written in the new source.
 
-use crate::breaking::{Context, File, Located, Message};
+use super::prelude::*;
 
 /// Whether enums of `file` are open (proto3) rather than closed (proto2). sous compiles no
 /// editions files, so the syntax decides.
@@ -25,7 +25,7 @@ pub fn type_name(name: &str) -> &str {
     name.trim_start_matches('.')
 }
 
-/// Reports at the option `option_path` of element `at` (e.g. `[4, 34]` for a method's
+/// Reports at the option `option_path` of element `at` (e.g. `[tag::METHOD_OPTIONS, tag::METHOD_OPTION_IDEMPOTENCY_LEVEL]` for a method's
 /// `idempotency_level`), or at the whole file when the new source does not write that option.
 ///
 /// buf parity: buf does not fall back to the element when an option it compares is absent from
@@ -74,6 +74,6 @@ fn map_field_type_path(cx: &Context, entry: &Message) -> Option<Vec<i32>> {
         .iter()
         .position(|f| f.type_name() == wanted)?;
     let mut path = parent.path.clone();
-    path.extend([2, index as i32, crate::lint::tag::FIELD_TYPE_NAME]);
+    path.extend([tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME]);
     Some(path)
 }

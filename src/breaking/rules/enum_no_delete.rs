@@ -1,7 +1,8 @@
 //! ENUM_NO_DELETE: an enum that was in a file is no longer declared in the file of the same name.
+
+use super::prelude::*;
+
 use super::delete_common::{check_files, Decl, Kind};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(EnumNoDelete, "ENUM_NO_DELETE");
 

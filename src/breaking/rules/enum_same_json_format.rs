@@ -3,9 +3,9 @@
 //! Without editions the support follows the file's syntax: `ALLOW` in proto3,
 //! `LEGACY_BEST_EFFORT` in proto2. Only the move from `ALLOW` to `LEGACY_BEST_EFFORT` is reported.
 
+use super::prelude::*;
+
 use super::element_common::json_format;
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(EnumSameJsonFormat, "ENUM_SAME_JSON_FORMAT");
 

@@ -3,9 +3,9 @@
 //! Without editions an enum's type follows its file's syntax, so the rule fires when an enum
 //! moves between a proto3 and a proto2 file of its package, or its file changes syntax.
 
+use super::prelude::*;
+
 use super::element_common::enum_is_open;
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(EnumSameType, "ENUM_SAME_TYPE");
 

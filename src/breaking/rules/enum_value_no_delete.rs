@@ -1,9 +1,9 @@
 //! ENUM_VALUE_NO_DELETE: every number of an enum (paired by full name, in any file) must keep a
 //! value.
 
+use super::prelude::*;
+
 use super::reserved_common::{deleted_enum_values, quote_all};
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(EnumValueNoDelete, "ENUM_VALUE_NO_DELETE");
 

@@ -1,8 +1,8 @@
 //! ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: the names of a deleted enum value must be reserved.
 
+use super::prelude::*;
+
 use super::reserved_common::{deleted_enum_values, quote_all};
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     EnumValueNoDeleteUnlessNameReserved,

@@ -1,8 +1,8 @@
 //! ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED: a deleted enum value's number must be reserved.
 
+use super::prelude::*;
+
 use super::reserved_common::{covers, deleted_enum_values, enum_reserved, quote_all};
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     EnumValueNoDeleteUnlessNumberReserved,

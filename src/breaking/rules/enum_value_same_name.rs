@@ -3,9 +3,7 @@
 //! Values pair by number, aliases included: adding an alias is fine, but losing any old name
 //! (a rename, or a removed alias) is reported at the number of every new value with that number.
 
-use crate::breaking::{Context, EnumValue, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::prelude::*;
 
 declare_rule!(EnumValueSameName, "ENUM_VALUE_SAME_NAME");
 

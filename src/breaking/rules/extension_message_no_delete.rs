@@ -1,8 +1,8 @@
 //! EXTENSION_MESSAGE_NO_DELETE: every number a message (paired by full name, in any file) left
 //! open to extensions is still open: each old extension range must be covered by the new ranges
 //! together (widening, splitting or merging ranges is fine).
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
+
+use super::prelude::*;
 
 declare_rule!(ExtensionMessageNoDelete, "EXTENSION_MESSAGE_NO_DELETE");
 

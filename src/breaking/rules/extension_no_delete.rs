@@ -1,8 +1,9 @@
 //! EXTENSION_NO_DELETE: an extension that was in a file is no longer declared in the file of the
 //! same name (extensions pair by full name).
+
+use super::prelude::*;
+
 use super::delete_common::{check_files, Decl, Kind};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(ExtensionNoDelete, "EXTENSION_NO_DELETE");
 

@@ -3,23 +3,13 @@
 //! messages, its JSON name, and the values of the options buf compares, as a proto2 or proto3 file
 //! gives them (sous compiles no editions files, so syntax and options decide everything).
 
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::field_options::{CType, JsType};
 use prost_types::FieldDescriptorProto;
 
-use crate::breaking::{Context, Field, File};
 use crate::schema::Span;
-
-/// Field number of `java_string_check_utf8` in `FileOptions`.
-pub const JAVA_STRING_CHECK_UTF8: i32 = 27;
-/// Field number of `ctype` in `FieldOptions`.
-pub const CTYPE: i32 = 1;
-/// Field number of `jstype` in `FieldOptions`.
-pub const JSTYPE: i32 = 6;
-/// Field number of `default_value` in `FieldDescriptorProto`.
-pub const DEFAULT_VALUE: i32 = 7;
-/// Field number of `json_name` in `FieldDescriptorProto`.
-pub const JSON_NAME: i32 = 10;
 
 /// Whether `field` is an extension rather than a field of a message.
 pub fn is_extension(field: &Field) -> bool {

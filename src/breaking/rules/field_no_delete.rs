@@ -1,8 +1,8 @@
 //! FIELD_NO_DELETE: a field of a message (paired by full name, in any file) must keep its number.
 
+use super::prelude::*;
+
 use super::reserved_common::deleted_fields;
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldNoDelete, "FIELD_NO_DELETE");
 

@@ -1,8 +1,8 @@
 //! FIELD_NO_DELETE_UNLESS_NAME_RESERVED: a deleted field's name must be reserved in its message.
 
+use super::prelude::*;
+
 use super::reserved_common::deleted_fields;
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     FieldNoDeleteUnlessNameReserved,

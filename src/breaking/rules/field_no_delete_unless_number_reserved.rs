@@ -1,9 +1,9 @@
 //! FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED: a deleted field's number must be reserved in its
 //! message.
 
+use super::prelude::*;
+
 use super::reserved_common::{covers, deleted_fields, message_reserved};
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     FieldNoDeleteUnlessNumberReserved,

@@ -1,8 +1,8 @@
 //! FIELD_SAME_CARDINALITY: a field (or extension) keeps its cardinality: map, repeated, required, or optional with the same presence.
 
+use super::prelude::*;
+
 use super::field_type_common::check_cardinality;
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldSameCardinality, "FIELD_SAME_CARDINALITY");
 

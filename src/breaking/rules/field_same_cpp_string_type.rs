@@ -1,11 +1,10 @@
 //! FIELD_SAME_CPP_STRING_TYPE: a string or bytes field keeps its C++ string type (`ctype`).
 
+use super::prelude::*;
+
 use prost_types::field_options::CType;
 
-use super::field_common::{cpp_string_type, ctype_name, describe, is_string_or_bytes, CTYPE};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::field_common::{cpp_string_type, ctype_name, describe, is_string_or_bytes};
 
 declare_rule!(FieldSameCppStringType, "FIELD_SAME_CPP_STRING_TYPE");
 
@@ -33,7 +32,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
     let (o, n) = (ctype_name(o), ctype_name(n));
     cx.report(
         new,
-        &[tag::FIELD_OPTIONS, CTYPE],
+        &[tag::FIELD_OPTIONS, tag::FIELD_OPTION_CTYPE],
         format!(
             "{} changed its C++ string type (ctype) from {o} to {n}: generated C++ accessors change type and C++ code using them no longer compiles; restore `ctype = {o}`",
             describe(new),

@@ -1,8 +1,7 @@
 //! FIELD_SAME_CTYPE: deprecated; buf runs FIELD_SAME_CPP_STRING_TYPE in its place, so this rule
 //! reports nothing itself.
 
-use crate::breaking::Rule;
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(FieldSameCtype, "FIELD_SAME_CTYPE");
 

@@ -1,11 +1,11 @@
 //! FIELD_SAME_DEFAULT: a singular scalar or enum field keeps its default value, written with
 //! `default = ...` or implied (zero, false, empty, or an enum's first value).
 
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::Type;
 
-use super::field_common::{describe, is_repeated, DEFAULT_VALUE};
-use crate::breaking::{Context, Field, Image, Rule};
-use crate::declare_rule;
+use super::field_common::{describe, is_repeated};
 use crate::schema::Span;
 
 declare_rule!(FieldSameDefault, "FIELD_SAME_DEFAULT");
@@ -221,7 +221,7 @@ fn default_option_span(cx: &Context, field: &Field) -> Option<(usize, Span)> {
     let file = cx.new_image().file(field.file);
     let source = file.source?;
     let mut path = field.path.clone();
-    path.push(DEFAULT_VALUE);
+    path.push(tag::FIELD_DEFAULT_VALUE);
     let value = file.span(&path)?;
     let before = source.text.get(..value.start)?.trim_end();
     let before = before.strip_suffix('=')?.trim_end();

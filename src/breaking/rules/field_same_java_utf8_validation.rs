@@ -1,12 +1,9 @@
 //! FIELD_SAME_JAVA_UTF8_VALIDATION: a string field keeps the UTF-8 validation generated Java code
 //! does, which proto3 or the `java_string_check_utf8` file option turns on.
 
-use super::field_common::{
-    describe, is_string, java_utf8_verified, new_file, old_file, utf8_mode, JAVA_STRING_CHECK_UTF8,
-};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::prelude::*;
+
+use super::field_common::{describe, is_string, java_utf8_verified, new_file, old_file, utf8_mode};
 
 declare_rule!(
     FieldSameJavaUtf8Validation,
@@ -46,7 +43,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
         utf8_mode(o),
         utf8_mode(n),
     );
-    let option = [tag::FILE_OPTIONS, JAVA_STRING_CHECK_UTF8];
+    let option = [tag::FILE_OPTIONS, tag::FILE_OPTION_JAVA_STRING_CHECK_UTF8];
     if new_file(cx, new).locations().get(&option).is_some() {
         cx.report_at(new.file, &option, message);
     } else {

@@ -1,9 +1,9 @@
 //! FIELD_SAME_JSON_NAME: a field keeps its JSON name, whether written with `json_name` or
 //! derived from its name.
 
-use super::field_common::{describe, json_name, widest_span, JSON_NAME};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
+use super::prelude::*;
+
+use super::field_common::{describe, json_name, widest_span};
 
 declare_rule!(FieldSameJsonName, "FIELD_SAME_JSON_NAME");
 
@@ -21,7 +21,7 @@ impl Rule for FieldSameJsonName {
             describe(new),
         );
         let mut path = new.path.clone();
-        path.push(JSON_NAME);
+        path.push(tag::FIELD_JSON_NAME);
         match widest_span(cx.new_image().file(new.file), &path) {
             Some(span) => cx.report_span(new.file, span, message),
             None => cx.report(new, &[], message),

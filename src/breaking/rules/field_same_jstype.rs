@@ -1,9 +1,8 @@
 //! FIELD_SAME_JSTYPE: a 64-bit integer field keeps its `jstype`.
 
-use super::field_common::{describe, is_64_bit_integer, jstype, jstype_name, JSTYPE};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::prelude::*;
+
+use super::field_common::{describe, is_64_bit_integer, jstype, jstype_name};
 
 declare_rule!(FieldSameJstype, "FIELD_SAME_JSTYPE");
 
@@ -31,7 +30,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
     let (o, n) = (jstype_name(o), jstype_name(n));
     cx.report(
         new,
-        &[tag::FIELD_OPTIONS, JSTYPE],
+        &[tag::FIELD_OPTIONS, tag::FIELD_OPTION_JSTYPE],
         format!(
             "{} changed its jstype from {o} to {n}: generated JavaScript code reads the value as a different type (string or number); restore `jstype = {o}`",
             describe(new),

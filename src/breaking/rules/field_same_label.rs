@@ -4,8 +4,7 @@
 //! The catalog replaces the ID with its replacements wherever a configuration names it, so this
 //! rule never runs; it exists to bind the ID to its catalog entry.
 
-use crate::breaking::Rule;
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(FieldSameLabel, "FIELD_SAME_LABEL");
 

@@ -1,10 +1,9 @@
 //! FIELD_SAME_NAME: a field (paired by number) or an extension (paired by extendee and number)
 //! keeps its name.
 
+use super::prelude::*;
+
 use super::field_common::{describe, is_extension, name};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FieldSameName, "FIELD_SAME_NAME");
 

@@ -1,8 +1,8 @@
 //! FIELD_SAME_ONEOF: a field stays in the same oneof, or outside any oneof.
 
+use super::prelude::*;
+
 use super::field_common::describe;
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldSameOneof, "FIELD_SAME_ONEOF");
 

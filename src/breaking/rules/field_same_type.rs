@@ -1,8 +1,8 @@
 //! FIELD_SAME_TYPE: a field (or extension) keeps its type: same scalar kind, or the same enum or message by full name.
 
+use super::prelude::*;
+
 use super::field_type_common::check_type;
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldSameType, "FIELD_SAME_TYPE");
 

@@ -1,9 +1,9 @@
 //! FIELD_SAME_UTF8_VALIDATION: a string field keeps its UTF-8 validation, which its file's syntax
 //! decides (proto3 verifies, proto2 does not).
 
+use super::prelude::*;
+
 use super::field_common::{describe, is_string, new_file, old_file, utf8_mode, utf8_verified};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldSameUtf8Validation, "FIELD_SAME_UTF8_VALIDATION");
 

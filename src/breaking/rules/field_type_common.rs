@@ -8,10 +8,9 @@
 //! presence` (proto2, proto3 `optional`, oneof members, messages, extensions) or `optional with
 //! implicit presence` (plain proto3 scalars and enums).
 
-use prost_types::field_descriptor_proto::{Label, Type};
+use super::prelude::*;
 
-use crate::breaking::{Context, Field, Image};
-use crate::lint::tag;
+use prost_types::field_descriptor_proto::{Label, Type};
 
 /// A field's type as the rules print it: the scalar's name, or the full name of the enum, message
 /// or group it refers to.
@@ -179,7 +178,7 @@ fn map_field_type_path(cx: &Context, f: &Field) -> Option<(usize, Vec<i32>)> {
         .iter()
         .position(|g| g.type_name() == type_name)?;
     let mut path = parent.path.clone();
-    path.extend([2, index as i32, tag::FIELD_TYPE_NAME]);
+    path.extend([tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME]);
     Some((parent.file, path))
 }
 

@@ -1,8 +1,8 @@
 //! FIELD_WIRE_COMPATIBLE_TYPE: a field (or extension) changes type only to one that reads the same bytes.
 
+use super::prelude::*;
+
 use super::field_type_common::{check_type, Encoding};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(FieldWireCompatibleType, "FIELD_WIRE_COMPATIBLE_TYPE");
 

@@ -1,8 +1,8 @@
 //! FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY: a field (or extension) changes cardinality only in ways the binary and JSON encodings read across.
 
+use super::prelude::*;
+
 use super::field_type_common::{check_cardinality, Encoding};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     FieldWireJsonCompatibleCardinality,

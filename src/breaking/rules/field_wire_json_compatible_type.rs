@@ -1,8 +1,8 @@
 //! FIELD_WIRE_JSON_COMPATIBLE_TYPE: a field (or extension) changes type only to one with the same bytes and the same JSON.
 
+use super::prelude::*;
+
 use super::field_type_common::{check_type, Encoding};
-use crate::breaking::{Context, Field, Rule};
-use crate::declare_rule;
 
 declare_rule!(
     FieldWireJsonCompatibleType,

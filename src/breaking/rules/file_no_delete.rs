@@ -1,7 +1,7 @@
 //! FILE_NO_DELETE: every file of the old image (imports included, unless excluded) is still in
 //! the new one, by import path.
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
+
+use super::prelude::*;
 
 declare_rule!(FileNoDelete, "FILE_NO_DELETE");
 

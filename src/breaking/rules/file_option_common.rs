@@ -6,11 +6,10 @@
 //! (`java_multiple_files = false`, `optimize_for = SPEED`, `cc_enable_arenas = true`, an empty
 //! string), so writing out a default or removing it is not a change.
 
+use super::prelude::*;
+
 use prost_types::file_options::OptimizeMode;
 use prost_types::FileOptions;
-
-use crate::breaking::{Context, File};
-use crate::lint::tag;
 
 /// One file option, as a FILE_SAME_<OPTION> rule sees it.
 pub struct FileOption {

@@ -1,15 +1,15 @@
 //! FILE_SAME_CC_ENABLE_ARENAS: the `cc_enable_arenas` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameCcEnableArenas, "FILE_SAME_CC_ENABLE_ARENAS");
 
 const OPTION: FileOption = FileOption {
     name: "cc_enable_arenas",
-    number: 31,
+    number: tag::FILE_OPTION_CC_ENABLE_ARENAS,
     value: |o| o.cc_enable_arenas().to_string(),
     advice: "generated C++ code changes whether its messages can be allocated on arenas, so C++ code relying on the old setting breaks",
 };

@@ -1,15 +1,15 @@
 //! FILE_SAME_CC_GENERIC_SERVICES: the `cc_generic_services` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameCcGenericServices, "FILE_SAME_CC_GENERIC_SERVICES");
 
 const OPTION: FileOption = FileOption {
     name: "cc_generic_services",
-    number: 16,
+    number: tag::FILE_OPTION_CC_GENERIC_SERVICES,
     value: |o| o.cc_generic_services().to_string(),
     advice: "the generic C++ service classes appear or disappear, so C++ code using them no longer compiles",
 };

@@ -1,15 +1,15 @@
 //! FILE_SAME_CSHARP_NAMESPACE: the `csharp_namespace` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, quoted, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameCsharpNamespace, "FILE_SAME_CSHARP_NAMESPACE");
 
 const OPTION: FileOption = FileOption {
     name: "csharp_namespace",
-    number: 37,
+    number: tag::FILE_OPTION_CSHARP_NAMESPACE,
     value: |o| quoted(o.csharp_namespace()),
     advice:
         "generated C# classes move to another namespace, so C# code using them no longer compiles",

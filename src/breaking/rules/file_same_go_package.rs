@@ -1,15 +1,15 @@
 //! FILE_SAME_GO_PACKAGE: the `go_package` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, quoted, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameGoPackage, "FILE_SAME_GO_PACKAGE");
 
 const OPTION: FileOption = FileOption {
     name: "go_package",
-    number: 11,
+    number: tag::FILE_OPTION_GO_PACKAGE,
     value: |o| quoted(o.go_package()),
     advice: "generated Go code moves to another import path or package name, so Go code importing it no longer compiles",
 };

@@ -1,8 +1,7 @@
 //! FILE_SAME_JAVA_STRING_CHECK_UTF8: deprecated; buf runs FIELD_SAME_JAVA_UTF8_VALIDATION in its
 //! place, which compares the validation each string field gets, so this rule reports nothing.
 
-use crate::breaking::Rule;
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(
     FileSameJavaStringCheckUtf8,

@@ -1,15 +1,15 @@
 //! FILE_SAME_OBJC_CLASS_PREFIX: the `objc_class_prefix` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, quoted, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSameObjcClassPrefix, "FILE_SAME_OBJC_CLASS_PREFIX");
 
 const OPTION: FileOption = FileOption {
     name: "objc_class_prefix",
-    number: 36,
+    number: tag::FILE_OPTION_OBJC_CLASS_PREFIX,
     value: |o| quoted(o.objc_class_prefix()),
     advice: "generated Objective-C classes are renamed, so Objective-C code using them no longer compiles",
 };

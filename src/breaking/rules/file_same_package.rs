@@ -1,10 +1,9 @@
 //! FILE_SAME_PACKAGE: a file keeps its package; reported at the new `package` statement, or at
 //! the file when the new file has none.
 
+use super::prelude::*;
+
 use super::file_option_common::report_at_file_part;
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FileSamePackage, "FILE_SAME_PACKAGE");
 

@@ -1,8 +1,7 @@
 //! FILE_SAME_PHP_GENERIC_SERVICES: deprecated; the `php_generic_services` option no longer exists
 //! in descriptor.proto, so this rule reports nothing.
 
-use crate::breaking::Rule;
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(FileSamePhpGenericServices, "FILE_SAME_PHP_GENERIC_SERVICES");
 

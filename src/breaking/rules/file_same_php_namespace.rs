@@ -1,15 +1,15 @@
 //! FILE_SAME_PHP_NAMESPACE: the `php_namespace` file option keeps its effective value (unset equals the
 //! default); reported at the new `option` statement, or at the file when it was removed.
 
+use super::prelude::*;
+
 use super::file_option_common::{check, quoted, FileOption};
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
 
 declare_rule!(FileSamePhpNamespace, "FILE_SAME_PHP_NAMESPACE");
 
 const OPTION: FileOption = FileOption {
     name: "php_namespace",
-    number: 41,
+    number: tag::FILE_OPTION_PHP_NAMESPACE,
     value: |o| quoted(o.php_namespace()),
     advice: "generated PHP classes move to another namespace, so PHP code using them breaks",
 };

@@ -1,15 +1,11 @@
 //! FILE_SAME_SYNTAX: a file keeps its syntax (a missing `syntax` statement is proto2, editions
 //! files are "editions"); reported at the new `syntax` or `edition` statement, or at the file.
 
+use super::prelude::*;
+
 use super::file_option_common::report_at_file_part;
-use crate::breaking::{Context, File, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(FileSameSyntax, "FILE_SAME_SYNTAX");
-
-/// `FileDescriptorProto.edition`, where the `edition = "..."` statement is recorded.
-const FILE_EDITION: i32 = 14;
 
 impl Rule for FileSameSyntax {
     fn check_file(&self, cx: &mut Context, old: &File, new: &File) {
@@ -23,8 +19,8 @@ impl Rule for FileSameSyntax {
             new.syntax(),
             fix(old),
         );
-        let path = if new.locations().get(&[FILE_EDITION]).is_some() {
-            FILE_EDITION
+        let path = if new.locations().get(&[tag::FILE_EDITION]).is_some() {
+            tag::FILE_EDITION
         } else {
             tag::FILE_SYNTAX
         };

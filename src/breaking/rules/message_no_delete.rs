@@ -1,8 +1,9 @@
 //! MESSAGE_NO_DELETE: a message that was in a file is no longer declared in the file of the same
 //! name.
+
+use super::prelude::*;
+
 use super::delete_common::{check_files, Decl, Kind};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(MessageNoDelete, "MESSAGE_NO_DELETE");
 

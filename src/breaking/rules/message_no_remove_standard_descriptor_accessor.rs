@@ -1,17 +1,12 @@
 //! MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR: `no_standard_descriptor_accessor` is not
 //! turned on (from unset or false to true); reported at the option.
 
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
+use super::prelude::*;
 
 declare_rule!(
     MessageNoRemoveStandardDescriptorAccessor,
     "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR"
 );
-
-/// Field number of `no_standard_descriptor_accessor` in `MessageOptions`.
-const NO_STANDARD_DESCRIPTOR_ACCESSOR: i32 = 2;
 
 fn set(message: &Message) -> bool {
     message
@@ -26,7 +21,10 @@ impl Rule for MessageNoRemoveStandardDescriptorAccessor {
         if !set(old) && set(new) {
             cx.report(
                 new,
-                &[tag::MESSAGE_OPTIONS, NO_STANDARD_DESCRIPTOR_ACCESSOR],
+                &[
+                    tag::MESSAGE_OPTIONS,
+                    tag::MESSAGE_OPTION_NO_STANDARD_DESCRIPTOR_ACCESSOR,
+                ],
                 format!(
                     "message {:?} turned on no_standard_descriptor_accessor: generated code loses its `descriptor()` accessor; remove the option",
                     new.full_name,

@@ -4,9 +4,9 @@
 //! `LEGACY_BEST_EFFORT` in proto2. Only the move from `ALLOW` to `LEGACY_BEST_EFFORT` is
 //! reported; map entries are reported too (at the `map<...>` type of their field), as buf does.
 
+use super::prelude::*;
+
 use super::element_common::{json_format, report_message};
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
 
 declare_rule!(MessageSameJsonFormat, "MESSAGE_SAME_JSON_FORMAT");
 

@@ -4,8 +4,7 @@
 //! for it; besides, it refuses any input with a `message_set_wire_format = true` message, so there
 //! is never a change to report.
 
-use crate::breaking::Rule;
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(
     MessageSameMessageSetWireFormat,

@@ -3,8 +3,8 @@
 //! A required field that is gone (deleted, or no longer required) is reported at the message; a
 //! new one (added, or made required) at the field.
 
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
+use super::prelude::*;
+
 use prost_types::field_descriptor_proto::Label;
 
 declare_rule!(MessageSameRequiredFields, "MESSAGE_SAME_REQUIRED_FIELDS");
@@ -37,7 +37,7 @@ impl Rule for MessageSameRequiredFields {
             if field.label() == Label::Required && !was.contains(&field.number()) {
                 cx.report(
                     new,
-                    &[2, i as i32],
+                    &[tag::MESSAGE_FIELD, i as i32],
                     format!(
                         "message {:?} has a new required field {} {:?}: peers that do not send it have their messages rejected; make it optional",
                         new.full_name,

@@ -1,8 +1,9 @@
 //! PACKAGE_ENUM_NO_DELETE: an enum that was in a package is no longer declared by any file of it
 //! (moving it between the package's files is fine).
+
+use super::prelude::*;
+
 use super::delete_common::{check_packages, package_words, Decl, Kind, Scope};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(PackageEnumNoDelete, "PACKAGE_ENUM_NO_DELETE");
 

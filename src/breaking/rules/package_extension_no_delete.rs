@@ -1,8 +1,9 @@
 //! PACKAGE_EXTENSION_NO_DELETE: an extension that was in a package is no longer declared by any
 //! file of it (extensions pair by full name; moving one between the package's files is fine).
+
+use super::prelude::*;
+
 use super::delete_common::{check_packages, package_words, Decl, Kind, Scope};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(PackageExtensionNoDelete, "PACKAGE_EXTENSION_NO_DELETE");
 

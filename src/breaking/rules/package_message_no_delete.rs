@@ -1,8 +1,9 @@
 //! PACKAGE_MESSAGE_NO_DELETE: a message that was in a package is no longer declared by any file of
 //! it (moving it between the package's files is fine).
+
+use super::prelude::*;
+
 use super::delete_common::{check_packages, package_words, Decl, Kind, Scope};
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(PackageMessageNoDelete, "PACKAGE_MESSAGE_NO_DELETE");
 

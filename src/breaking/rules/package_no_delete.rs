@@ -1,9 +1,10 @@
 //! PACKAGE_NO_DELETE: no file of the new image declares a package that a file of the old one did.
+
+use super::prelude::*;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::delete_common::package_words;
-use crate::breaking::{Context, Image, Rule};
-use crate::declare_rule;
 
 declare_rule!(PackageNoDelete, "PACKAGE_NO_DELETE");
 

@@ -1,8 +1,8 @@
 //! RESERVED_ENUM_NO_DELETE: what an enum reserves (numbers and names) stays reserved.
 
+use super::prelude::*;
+
 use super::reserved_common::{check_reserved, enum_reserved, Reserved, ENUM_MAX};
-use crate::breaking::{Context, Enum, Rule};
-use crate::declare_rule;
 
 declare_rule!(ReservedEnumNoDelete, "RESERVED_ENUM_NO_DELETE");
 

@@ -1,8 +1,8 @@
 //! RESERVED_MESSAGE_NO_DELETE: what a message reserves (numbers and names) stays reserved.
 
+use super::prelude::*;
+
 use super::reserved_common::{check_reserved, message_reserved, Reserved, FIELD_MAX};
-use crate::breaking::{Context, Message, Rule};
-use crate::declare_rule;
 
 declare_rule!(ReservedMessageNoDelete, "RESERVED_MESSAGE_NO_DELETE");
 

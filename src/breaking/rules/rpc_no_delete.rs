@@ -1,7 +1,7 @@
 //! RPC_NO_DELETE: every method of a service (paired by full name, in any file) is still there,
 //! by name.
-use crate::breaking::{Context, Rule, Service};
-use crate::declare_rule;
+
+use super::prelude::*;
 
 declare_rule!(RpcNoDelete, "RPC_NO_DELETE");
 

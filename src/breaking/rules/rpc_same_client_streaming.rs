@@ -1,8 +1,7 @@
 //! RPC_SAME_CLIENT_STREAMING: an rpc's request stays a stream or stays a single message;
 //! reported at the whole rpc.
 
-use crate::breaking::{Context, Method, Rule};
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(RpcSameClientStreaming, "RPC_SAME_CLIENT_STREAMING");
 

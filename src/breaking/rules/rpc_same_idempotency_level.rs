@@ -2,18 +2,13 @@
 //! `IDEMPOTENCY_UNKNOWN` are the same); reported at the option, or at the whole file when the new
 //! rpc does not write it.
 
+use super::prelude::*;
+
 use prost_types::method_options::IdempotencyLevel;
 
 use super::element_common::report_option_or_file;
-use crate::breaking::{Context, Method, Rule};
-use crate::declare_rule;
 
 declare_rule!(RpcSameIdempotencyLevel, "RPC_SAME_IDEMPOTENCY_LEVEL");
-
-/// Field number of `idempotency_level` in `MethodOptions`.
-const IDEMPOTENCY_LEVEL: i32 = 34;
-/// Field number of `options` in `MethodDescriptorProto`.
-const METHOD_OPTIONS: i32 = 4;
 
 fn level(method: &Method) -> IdempotencyLevel {
     method
@@ -38,7 +33,12 @@ impl Rule for RpcSameIdempotencyLevel {
                 was.as_str_name(),
             );
             // buf parity: a removed option is reported at 1:1 of the file, not at the rpc.
-            report_option_or_file(cx, new, &[METHOD_OPTIONS, IDEMPOTENCY_LEVEL], message);
+            report_option_or_file(
+                cx,
+                new,
+                &[tag::METHOD_OPTIONS, tag::METHOD_OPTION_IDEMPOTENCY_LEVEL],
+                message,
+            );
         }
     }
 }

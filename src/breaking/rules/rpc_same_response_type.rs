@@ -1,9 +1,8 @@
 //! RPC_SAME_RESPONSE_TYPE: an rpc's response message keeps its full name; reported at the type.
 
+use super::prelude::*;
+
 use super::element_common::type_name;
-use crate::breaking::{Context, Method, Rule};
-use crate::declare_rule;
-use crate::lint::tag;
 
 declare_rule!(RpcSameResponseType, "RPC_SAME_RESPONSE_TYPE");
 

@@ -1,8 +1,7 @@
 //! RPC_SAME_SERVER_STREAMING: an rpc's response stays a stream or stays a single message;
 //! reported at the whole rpc.
 
-use crate::breaking::{Context, Method, Rule};
-use crate::declare_rule;
+use super::prelude::*;
 
 declare_rule!(RpcSameServerStreaming, "RPC_SAME_SERVER_STREAMING");
 

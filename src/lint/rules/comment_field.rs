@@ -1,6 +1,6 @@
 //! COMMENT_FIELD: every field has a leading comment.
 
-use super::comment_message::has_leading_comment;
+use super::comment_common::has_leading_comment;
 use super::prelude::*;
 
 declare_rule!(CommentField, "COMMENT_FIELD");
@@ -11,9 +11,9 @@ impl Rule for CommentField {
         if field.proto.r#type() == prost_types::field_descriptor_proto::Type::Group {
             return;
         }
-        if !has_leading_comment(cx, &field.path) {
+        if !has_leading_comment(cx, field.path) {
             cx.report(
-                &field.path,
+                field.path,
                 format!(
                     "{} {:?} has no leading comment: add a `//` comment above it that says what it is for",
                     if field.message.is_some() { "field" } else { "extension" },

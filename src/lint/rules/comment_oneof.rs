@@ -1,6 +1,6 @@
 //! COMMENT_ONEOF: every oneof has a leading comment.
 
-use super::comment_message::has_leading_comment;
+use super::comment_common::has_leading_comment;
 use super::prelude::*;
 
 declare_rule!(CommentOneof, "COMMENT_ONEOF");
@@ -11,9 +11,9 @@ impl Rule for CommentOneof {
         if oneof.is_synthetic() {
             return;
         }
-        if !has_leading_comment(cx, &oneof.path) {
+        if !has_leading_comment(cx, oneof.path) {
             cx.report(
-                &oneof.path,
+                oneof.path,
                 format!(
                     "oneof {:?} has no leading comment: add a `//` comment above it that says what it is for",
                     oneof.proto.name()

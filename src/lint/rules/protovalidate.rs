@@ -33,7 +33,7 @@ impl Rule for Protovalidate {
             return;
         };
         let Some(fd) = pool
-            .get_message_by_name(&field.message_full_name)
+            .get_message_by_name(field.message_full_name)
             .and_then(|m| m.get_field_by_name(field.proto.name()))
         else {
             return;
@@ -44,11 +44,11 @@ impl Rule for Protovalidate {
         let Kind::Message(root) = ext.kind() else {
             return;
         };
-        let options_path = at(&field.path, &[tag::FIELD_OPTIONS]);
+        let options_path = at(field.path, &[tag::FIELD_OPTIONS]);
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext.number() as i32, &root),
             options_path,
-            element_path: field.path.clone(),
+            element_path: field.path.to_vec(),
             name: format!("field {:?}", field.proto.name()),
             cx,
         };
@@ -66,7 +66,7 @@ impl Rule for Protovalidate {
         let Some(ext) = pool.get_extension_by_name(MESSAGE_EXT) else {
             return;
         };
-        let Some(md) = pool.get_message_by_name(&message.full_name) else {
+        let Some(md) = pool.get_message_by_name(message.full_name) else {
             return;
         };
         let Some(rules) = extension_message(&md.options(), &ext) else {
@@ -75,12 +75,12 @@ impl Rule for Protovalidate {
         let Kind::Message(root) = ext.kind() else {
             return;
         };
-        let options_path = at(&message.path, &[tag::MESSAGE_OPTIONS]);
+        let options_path = at(message.path, &[tag::MESSAGE_OPTIONS]);
         let ext_number = ext.number() as i32;
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext_number, &root),
             options_path,
-            element_path: message.path.clone(),
+            element_path: message.path.to_vec(),
             name: format!("message {:?}", message.proto.name()),
             cx,
         };

@@ -8,7 +8,7 @@ impl Rule for RpcNoClientStreaming {
     fn check_method(&self, cx: &mut Context, method: &MethodNode) {
         if method.proto.client_streaming() {
             cx.report(
-                &method.path,
+                method.path,
                 format!(
                     "RPC {:?} streams its request: make it unary, and send a list in one message if needed",
                     method.proto.name()

@@ -38,7 +38,7 @@ impl Rule for RpcRequestResponseUnique {
                     for t in &types {
                         *users.entry(t.clone()).or_default() += 1;
                     }
-                    let path = vec![6, i as i32, 2, j as i32];
+                    let path = vec![tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
                     rpcs.push((f, path, method, input, output, types));
                 }
             }

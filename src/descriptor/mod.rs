@@ -1,0 +1,46 @@
+//! The vocabulary of descriptors shared by lint, breaking and the schema code: field numbers by
+//! name ([`tag`]), descriptor paths, full names, and the one walk over a file ([`walk`]).
+//!
+//! A descriptor path locates an element in its file the way `SourceCodeInfo` does: field
+//! numbers of the descriptor messages alternating with indexes (`[4, 0, 2, 1]` is the second
+//! field of the first message).
+
+pub mod tag;
+pub mod walk;
+
+use prost_types::DescriptorProto;
+
+/// `path` with more components appended.
+pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
+    let mut p = Vec::with_capacity(path.len() + more.len());
+    p.extend_from_slice(path);
+    p.extend_from_slice(more);
+    p
+}
+
+/// The path of element `index` of repeated field `field` of the element at `path`.
+pub fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
+    at(path, &[field, index as i32])
+}
+
+/// `name` in scope `parent` (a package or a message's full name).
+pub fn qualify(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Whether oneof `index` of `message` is synthetic: proto3 `optional` fields live in oneofs of
+/// their own that the source does not write.
+pub fn is_synthetic_oneof(message: &DescriptorProto, index: i32) -> bool {
+    let mut fields = message
+        .field
+        .iter()
+        .filter(|f| f.oneof_index == Some(index));
+    match (fields.next(), fields.next()) {
+        (Some(only), None) => only.proto3_optional(),
+        _ => false,
+    }
+}
