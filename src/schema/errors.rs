@@ -9,7 +9,9 @@ use std::sync::Arc;
 use miette::Diagnostic;
 use prost_types::FileDescriptorProto;
 
-use super::{messages, qualify, Locations, Proto, Source};
+use super::{Locations, Proto, Source};
+use crate::descriptor::tag;
+use crate::descriptor::walk::extensions;
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -110,19 +112,7 @@ pub(super) fn extension_numbers_used_twice(
         .collect();
     ordered.sort_by(|a, b| a.name().cmp(b.name()));
     for file in ordered {
-        let mut found: Vec<(Vec<i32>, &prost_types::FieldDescriptorProto, String)> = Vec::new();
-        for (i, x) in file.extension.iter().enumerate() {
-            found.push((vec![7, i as i32], x, qualify(file.package(), x.name())));
-        }
-        for (path, m, name) in messages(file) {
-            for (i, x) in m.extension.iter().enumerate() {
-                let mut p = path.clone();
-                p.extend([6, i as i32]);
-                found.push((p, x, qualify(&name, x.name())));
-            }
-        }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        for (path, x, full_name) in found {
+        for (path, x, full_name) in extensions(file) {
             let key = (x.extendee(), x.number());
             match first.get(&key) {
                 None => {
@@ -179,7 +169,7 @@ pub(super) fn cycle_error(
     };
     finding_at(source, message, |file| {
         let index = file.dependency.iter().position(|d| d == last)? as i32;
-        Some(vec![3, index])
+        Some(vec![tag::FILE_DEPENDENCY, index])
     })
 }
 

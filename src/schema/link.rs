@@ -6,12 +6,16 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use prost_types::FileDescriptorProto;
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
+    FileDescriptorProto, ServiceDescriptorProto,
+};
 use protox::file::{File, FileResolver, GoogleFileResolver};
 use rayon::prelude::*;
 
 use super::errors::{self, Failure};
-use super::{qualify, CompileOptions, Proto, Source};
+use super::{CompileOptions, Proto, Source};
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -384,14 +388,40 @@ fn compile_isolated(
         .collect())
 }
 
+/// What a name declared by a file is: packages may be shared by files, elements may not.
+#[derive(PartialEq)]
+enum Kind {
+    Package,
+    Element,
+}
+
+/// The full names a file declares at its top level (messages, enums and their values, which are
+/// scoped beside their enum, services, extensions), in declaration order.
+struct TopLevel<'d>(&'d mut Vec<(String, Kind)>);
+
+impl Visitor<'_> for TopLevel<'_> {
+    fn message(&mut self, _: &DescriptorProto, at: &Site) -> Flow {
+        self.0.push((at.full_name.to_string(), Kind::Element));
+        // Nested declarations live inside the message's name.
+        Flow::Over
+    }
+    fn enum_(&mut self, _: &EnumDescriptorProto, at: &Site) {
+        self.0.push((at.full_name.to_string(), Kind::Element));
+    }
+    fn enum_value(&mut self, _: &EnumValueDescriptorProto, _: &EnumDescriptorProto, at: &Site) {
+        self.0.push((at.full_name.to_string(), Kind::Element));
+    }
+    fn service(&mut self, _: &ServiceDescriptorProto, at: &Site) {
+        self.0.push((at.full_name.to_string(), Kind::Element));
+    }
+    fn extension(&mut self, _: &FieldDescriptorProto, at: &Site) {
+        self.0.push((at.full_name.to_string(), Kind::Element));
+    }
+}
+
 /// Whether two different files of different groups define the same name, which one compiler
 /// would have refused.
 pub(super) fn defined_twice(linked: &[Linked]) -> bool {
-    #[derive(PartialEq)]
-    enum Kind {
-        Package,
-        Element,
-    }
     let mut names: HashMap<String, (&str, Kind)> = HashMap::new();
     let mut done: HashSet<&str> = HashSet::new();
     let files = linked.iter().flat_map(|g| {
@@ -414,23 +444,7 @@ pub(super) fn defined_twice(linked: &[Linked]) -> bool {
             prefix.push_str(part);
             defined.push((prefix.clone(), Kind::Package));
         }
-        let qualify = |name: &str| qualify(package, name);
-        for m in &file.message_type {
-            defined.push((qualify(m.name()), Kind::Element));
-        }
-        for e in &file.enum_type {
-            defined.push((qualify(e.name()), Kind::Element));
-            // Enum values are scoped beside their enum, not inside it.
-            for v in &e.value {
-                defined.push((qualify(v.name()), Kind::Element));
-            }
-        }
-        for s in &file.service {
-            defined.push((qualify(s.name()), Kind::Element));
-        }
-        for x in &file.extension {
-            defined.push((qualify(x.name()), Kind::Element));
-        }
+        walk(file, &mut TopLevel(&mut defined));
         for (name, kind) in defined {
             match names.get(&name) {
                 Some((other, other_kind)) if *other != file.name() => {

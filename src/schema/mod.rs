@@ -21,8 +21,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use prost_types::{FileDescriptorProto, SourceCodeInfo};
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, SourceCodeInfo};
 
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 pub use columns::LineIndex;
@@ -67,36 +68,7 @@ impl Source {
     }
 }
 
-/// `name` in scope `parent` (a package or a message's full name).
-pub fn qualify(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
-    }
-}
-
-/// Every message of `file`, nested ones included: its descriptor path and full name.
-pub(super) fn messages(
-    file: &FileDescriptorProto,
-) -> Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(Vec<i32>, &prost_types::DescriptorProto, String)> = file
-        .message_type
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (vec![4, i as i32], m, qualify(file.package(), m.name())))
-        .collect();
-    while let Some((path, m, name)) = stack.pop() {
-        for (i, n) in m.nested_type.iter().enumerate() {
-            let mut nested = path.clone();
-            nested.extend([3, i as i32]);
-            stack.push((nested, n, qualify(&name, n.name())));
-        }
-        out.push((path, m, name));
-    }
-    out
-}
+pub use crate::descriptor::qualify;
 
 /// One compiled file.
 pub enum Proto {
@@ -180,17 +152,20 @@ impl Schema {
     /// The file that defines the message or enum `full_name` (no leading dot).
     pub fn defining_file(&self, full_name: &str) -> Option<&Proto> {
         let index = self.definitions.get_or_init(|| {
+            /// Every message and enum of one file, into the index.
+            struct Definitions<'m>(&'m mut HashMap<String, usize>, usize);
+            impl Visitor<'_> for Definitions<'_> {
+                fn message(&mut self, _: &DescriptorProto, at: &Site) -> Flow {
+                    self.0.entry(at.full_name.to_string()).or_insert(self.1);
+                    Flow::Into
+                }
+                fn enum_(&mut self, _: &EnumDescriptorProto, at: &Site) {
+                    self.0.entry(at.full_name.to_string()).or_insert(self.1);
+                }
+            }
             let mut index = HashMap::new();
             for (i, file) in self.files.iter().enumerate() {
-                for e in &file.enum_type {
-                    index.entry(qualify(file.package(), e.name())).or_insert(i);
-                }
-                for (_, m, name) in messages(file) {
-                    for e in &m.enum_type {
-                        index.entry(qualify(&name, e.name())).or_insert(i);
-                    }
-                    index.entry(name).or_insert(i);
-                }
+                walk(file, &mut Definitions(&mut index, i));
             }
             index
         });

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use prost_reflect::{DescriptorPool, DynamicMessage, ReflectMessage, Value};
 use prost_types::FileDescriptorProto;
 
+use crate::descriptor::tag;
+
 /// The files that define the custom options (and `Any` types in option values) that `file`
 /// sets, read from the pool it was compiled in.
 pub fn option_imports(pool: &DescriptorPool, file: &FileDescriptorProto) -> BTreeSet<String> {
@@ -61,17 +63,19 @@ fn range_option_files(
         return;
     };
     for location in &info.location {
-        // [4, i, (3, k)*, 5, j, 3, number, ...]
+        // [4, i, (3, k)*, 5, j, 3, number, ...]: an option of an extension range of a message.
         let p = &location.path;
-        if p.first() != Some(&4) {
+        if p.first() != Some(&tag::FILE_MESSAGE_TYPE) {
             continue;
         }
         let mut at = 2;
-        while p.get(at) == Some(&3) {
+        while p.get(at) == Some(&tag::MESSAGE_NESTED_TYPE) {
             at += 2;
         }
-        if let Some([5, _, 3, number, ..]) = p.get(at..) {
-            if let Some(ext) = options.get_extension(*number as u32) {
+        if let Some(&[tag::MESSAGE_EXTENSION_RANGE, _, tag::EXTENSION_RANGE_OPTIONS, number, ..]) =
+            p.get(at..)
+        {
+            if let Some(ext) = options.get_extension(number as u32) {
                 out.insert(ext.parent_file().name().to_string());
             }
         }
