@@ -5,6 +5,7 @@ use std::io::Write;
 
 use clap::Parser;
 
+use crate::against;
 use crate::catalog::{self, Kind};
 use crate::cli::{
     BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
@@ -12,7 +13,6 @@ use crate::cli::{
 };
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
-use crate::input::against;
 use crate::invocation::{self, Resolved};
 use crate::{atomic, breaking, lint, report, schema};
 

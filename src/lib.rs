@@ -3,14 +3,27 @@
 //! The data flow:
 //!
 //! ```text
-//! argv -> cli -> config::Workspace -> input (files on disk) -> schema::compile (protox) -> Schema
-//!      -> lint::run (one walk, every enabled rule's hooks) -> Vec<Finding>
-//!      -> ignore filter -> sort + dedup -> report -> exit code (0 clean, 100 findings, 1 error)
+//! argv -> cli (clap) -> invocation (workspace, targets, compile options)
+//!      -> config::Workspace -> input::FileSet (files on disk) -> schema::compile (protox) -> Schema
+//!      -> lint::run (one walk per file, every enabled rule's hooks)
+//!       | breaking::run (against: the old side, compiled the same way; pairs of elements)
+//!      -> Vec<Finding> -> ignore filter -> sort + dedup -> report -> exit code (0, 100 or 1)
 //! ```
 //!
 //! Compile errors become findings of the pseudo-rule `COMPILE`, as buf reports them; problems with
 //! the configuration, flags or I/O are [`Error`]s and exit with 1.
+//!
+//! The modules, from the bottom up; a module uses only modules above it in this list (checked by
+//! `tests/cli/architecture.rs`):
+//! - base vocabulary: [`error`], [`trace`], [`paths`]; [`atomic`], [`cli`], [`finding`],
+//!   [`catalog`] (every rule's identity, and which rules a configuration runs), [`rule`] (what
+//!   lint and breaking rules share), [`descriptor`] (descriptor field numbers, paths, the walk);
+//! - the stages: [`config`] -> [`input`] -> [`schema`] -> [`against`] -> [`ignore`] ->
+//!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`report`];
+//! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) -> [`app`]
+//!   (one function per subcommand) -> `main`.
 
+pub mod against;
 pub mod app;
 pub mod atomic;
 pub mod breaking;

@@ -6,8 +6,6 @@
 //! statements use), its workspace path (relative to the configuration) and its display path (what
 //! the user sees, relative to where they ran the command, as buf prints it).
 
-pub mod against;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
