@@ -1,0 +1,127 @@
+//! The subset of SARIF 2.1.0 that sous writes, as serde structs (checked against the schema by
+//! `tests/cli/sarif.rs`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct Log {
+    #[serde(rename = "$schema")]
+    pub(super) schema: &'static str,
+    pub(super) version: &'static str,
+    pub(super) runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Run {
+    pub(super) tool: Tool,
+    pub(super) original_uri_base_ids: BTreeMap<&'static str, BaseId>,
+    pub(super) column_kind: &'static str,
+    pub(super) results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Tool {
+    pub(super) driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Driver {
+    pub(super) name: &'static str,
+    pub(super) version: &'static str,
+    pub(super) semantic_version: &'static str,
+    pub(super) information_uri: &'static str,
+    pub(super) rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+pub(super) struct BaseId {
+    pub(super) description: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Rule {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) short_description: Text,
+    pub(super) full_description: Markdown,
+    pub(super) help: Markdown,
+    pub(super) default_configuration: Configuration,
+    pub(super) properties: Properties,
+}
+
+#[derive(Serialize)]
+pub(super) struct Text {
+    pub(super) text: String,
+}
+
+impl Text {
+    pub(super) fn new(text: &str) -> Text {
+        Text {
+            text: text.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct Markdown {
+    pub(super) text: String,
+    pub(super) markdown: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Configuration {
+    pub(super) level: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct Properties {
+    pub(super) tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SarifResult {
+    pub(super) rule_id: String,
+    pub(super) rule_index: usize,
+    pub(super) level: &'static str,
+    pub(super) message: Text,
+    pub(super) locations: Vec<Location>,
+    pub(super) partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Location {
+    pub(super) physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PhysicalLocation {
+    pub(super) artifact_location: ArtifactLocation,
+    pub(super) region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ArtifactLocation {
+    pub(super) uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Region {
+    pub(super) start_line: u32,
+    pub(super) start_column: u32,
+    pub(super) end_line: u32,
+    pub(super) end_column: u32,
+}
