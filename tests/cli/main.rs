@@ -7,6 +7,7 @@ mod common;
 mod snippets;
 
 mod action;
+mod architecture;
 mod catalog;
 mod commands;
 mod formats;
