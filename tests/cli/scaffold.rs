@@ -8,9 +8,6 @@ use std::process::Command;
 
 use crate::common::*;
 
-/// A registry in the form `scripts/new-rule` edits, for a copy whose registry does not have it.
-const REGISTRY: &str = "//! The rules.\n\nmod prelude;\nmod delete_common;\n\nregistry! {\n    first_rule::FirstRule,\n    second_rule::SecondRule,\n}\n";
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
@@ -20,8 +17,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The script, the catalog, the rule folders (with the real registry when it has the
-/// `registry!` form) and the fixture directories' names: what the script looks at.
+/// The script, the catalog, the rule folders (with the real registries) and the fixture
+/// directories' names: what the script looks at.
 fn copy_of_the_repository() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dst = tmp.path();
@@ -35,13 +32,6 @@ fn copy_of_the_repository() -> tempfile::TempDir {
     for kind in ["lint", "breaking"] {
         let rules = format!("src/{kind}/rules");
         copy_dir(&root().join(&rules), &dst.join(&rules));
-        let registry = dst.join(&rules).join("mod.rs");
-        if !std::fs::read_to_string(&registry)
-            .unwrap()
-            .contains("\nregistry! {\n")
-        {
-            std::fs::write(&registry, REGISTRY).unwrap();
-        }
         for dir in fixture_dirs(kind) {
             let name = dir.file_name().unwrap();
             std::fs::create_dir_all(dst.join("fixtures").join(kind).join(name)).unwrap();
@@ -158,10 +148,9 @@ fn scaffolds(kind: &str, id: &str, struct_name: &str, fixture_files: &[&str]) {
     let added: Vec<&str> = after.lines().filter(|l| !before.contains(*l)).collect();
     assert_eq!(added, [line.as_str()], "{after}");
     assert_eq!(after.lines().count(), before.lines().count() + 1);
-    let close = after[after.find("\nregistry! {\n").unwrap()..]
-        .find("\n}\n")
-        .unwrap();
-    let block = &after[after.find("\nregistry! {\n").unwrap()..][..close];
+    let open = after.find("registry! {\n").expect("the registry! { ... } list");
+    let close = after[open..].find("\n}\n").unwrap();
+    let block = &after[open..][..close];
     assert!(block.ends_with(&format!("\n{line}")), "{after}");
 
     // The same ID again: refused, nothing written.
