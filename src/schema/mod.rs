@@ -38,6 +38,14 @@ pub struct Source {
 }
 
 impl Source {
+    pub fn new(file: ProtoFile, text: String) -> Source {
+        Source {
+            lines: LineIndex::new(&text),
+            text,
+            file,
+        }
+    }
+
     /// buf's 1-based (line, column) for a byte offset in this file.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         self.lines.position(&self.text, offset)
@@ -140,6 +148,35 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// A schema of these files and nothing else (no sources, errors or pools): a descriptor
+    /// set as read, or what `compile` completes.
+    pub fn from_files(files: Vec<Proto>) -> Schema {
+        let by_name = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name().to_string(), i))
+            .collect();
+        Schema {
+            files,
+            by_name,
+            sources: HashMap::new(),
+            errors: Vec::new(),
+            pools: Vec::new(),
+            pool_of: HashMap::new(),
+            option_imports: HashMap::new(),
+            definitions: Default::default(),
+        }
+    }
+
+    /// The import paths of the files read from disk as targets (not imports).
+    pub fn target_names(&self) -> HashSet<&str> {
+        self.sources
+            .values()
+            .filter(|s| s.file.is_target)
+            .map(|s| s.file.name.as_str())
+            .collect()
+    }
+
     /// The pool `target` was compiled in: it holds the target and everything it imports.
     pub fn pool(&self, target: &str) -> Option<&prost_reflect::DescriptorPool> {
         self.pool_of.get(target).map(|&i| &self.pools[i])
@@ -361,20 +398,13 @@ fn merge(
         }
     }
     errors.extend(errors::extension_numbers_used_twice(&files, &sources));
-    let by_name = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name().to_string(), i))
-        .collect();
     Schema {
-        files,
-        by_name,
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
         pools,
         pool_of,
         option_imports,
-        definitions: Default::default(),
+        ..Schema::from_files(files)
     }
 }
 
