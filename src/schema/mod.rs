@@ -213,8 +213,9 @@ impl Schema {
 /// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Everything: lint reads comments, and custom options from the prost-reflect pools kept
-    /// (see [`CompileOptions::pools`]) or, for a pool let go, the files they come from.
+    /// Everything but what lint never reads (the import statements' source info). Which pools
+    /// lint keeps, and that a pool let go is read first for option imports, is
+    /// [`CompileOptions::pools`]'s to say, not this.
     Lint,
     /// No comments, which breaking rules never read.
     Breaking,
@@ -223,12 +224,6 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    /// Lint reads custom options (protovalidate's, and those IMPORT_USED counts): from a pool,
-    /// or, for a target whose pool was let go, from [`Schema::option_imports`].
-    fn reads_options(self) -> bool {
-        self == Purpose::Lint
-    }
-
     fn keeps_comments(self) -> bool {
         self != Purpose::Breaking
     }
@@ -245,6 +240,8 @@ pub struct CompileOptions {
     /// Directories searched for imports that live outside the workspace.
     pub includes: Vec<PathBuf>,
     /// Which prost-reflect pools to keep once their descriptors are out; `None` keeps none.
+    /// With a policy (lint's), a pool let go is first read for the files that define the
+    /// custom options its targets set ([`Schema::option_imports`], what IMPORT_USED reads).
     pub pools: Option<PoolPolicy>,
     /// At most this many link groups (1 compiles everything with one compiler).
     pub max_groups: usize,
