@@ -212,12 +212,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
-    let targets: std::collections::HashSet<&str> = schema
-        .sources
-        .values()
-        .filter(|s| s.file.is_target)
-        .map(|s| s.file.name.as_str())
-        .collect();
+    let targets = schema.target_names();
     let mut set = prost_types::FileDescriptorSet::default();
     for file in &schema.files {
         if args.exclude_imports && !targets.contains(file.name()) {

@@ -17,7 +17,7 @@ use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
 use crate::paths::join_rel;
 use crate::schema::{self, Schema};
-pub use git::GitSide;
+use git::GitSide;
 
 /// What `--against` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,12 +170,7 @@ pub fn narrow(old: &mut Loaded, filter: &Filter, new: &Schema, limit_to_input_fi
     if !narrowed && !limit_to_input_files {
         return;
     }
-    let targets: std::collections::HashSet<&str> = new
-        .sources
-        .values()
-        .filter(|s| s.file.is_target)
-        .map(|s| s.file.name.as_str())
-        .collect();
+    let targets = new.target_names();
     for source in old.schema.sources.values_mut() {
         let Some(source) = Arc::get_mut(source) else {
             continue;
@@ -245,7 +240,7 @@ impl Prepared {
 }
 
 /// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
-pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
+fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
         Error::Input(format!(
@@ -259,28 +254,14 @@ pub fn load_descriptor_set(path: &Path) -> Result<Loaded> {
             path.display()
         )));
     }
-    let by_name = set
+    let files = set
         .file
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name().to_string(), i))
+        .into_iter()
+        .map(|f| schema::Proto::Owned(Arc::new(f)))
         .collect();
     Ok(Loaded {
         workspace: None,
-        schema: Schema {
-            files: set
-                .file
-                .into_iter()
-                .map(|f| schema::Proto::Owned(std::sync::Arc::new(f)))
-                .collect(),
-            by_name,
-            sources: Default::default(),
-            errors: Vec::new(),
-            pools: Vec::new(),
-            pool_of: Default::default(),
-            option_imports: Default::default(),
-            definitions: Default::default(),
-        },
+        schema: Schema::from_files(files),
         label: path.display().to_string(),
     })
 }

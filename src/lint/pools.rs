@@ -12,7 +12,8 @@ const KEEP_POOLS_UP_TO: usize = 20_000;
 /// always kept.
 const VALIDATE_PACKAGE: &str = "buf.validate";
 
-/// The pools lint needs kept, with `SOUS_KEEP_POOLS_UP_TO` read once, here.
+/// The pools lint needs kept, with the limit `SOUS_KEEP_POOLS_UP_TO` sets, if any. Called once
+/// per run by `invocation::compile_options`, which gathers the environment a compile depends on.
 pub fn policy() -> PoolPolicy {
     PoolPolicy {
         keep_up_to: std::env::var("SOUS_KEEP_POOLS_UP_TO")

@@ -312,10 +312,10 @@ impl Linked {
                 let _ = pool.decode_file_descriptor_proto(encoded.as_slice());
             }
         }
-        let keep = options
-            .pools
-            .as_ref()
-            .is_some_and(|policy| keep_pools || policy.holds_kept_package(&pool));
+        // With a policy (lint), a pool is kept or read for option imports before it is let go;
+        // without one, nothing reads custom options.
+        let policy = options.pools.as_ref();
+        let keep = policy.is_some_and(|policy| keep_pools || policy.holds_kept_package(&pool));
         if keep {
             self.files = handles
                 .into_iter()
@@ -326,7 +326,7 @@ impl Linked {
                 .collect();
             self.pool = Some(pool);
         } else {
-            if options.purpose.reads_options() {
+            if policy.is_some() {
                 // Lint without the pool: what IMPORT_USED reads from it, read now.
                 for file in group {
                     if let Some(fd) = pool.get_file_by_name(&file.name) {

@@ -38,6 +38,14 @@ pub struct Source {
 }
 
 impl Source {
+    pub fn new(file: ProtoFile, text: String) -> Source {
+        Source {
+            lines: LineIndex::new(&text),
+            text,
+            file,
+        }
+    }
+
     /// buf's 1-based (line, column) for a byte offset in this file.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         self.lines.position(&self.text, offset)
@@ -140,6 +148,35 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// A schema of these files and nothing else (no sources, errors or pools): a descriptor
+    /// set as read, or what `compile` completes.
+    pub fn from_files(files: Vec<Proto>) -> Schema {
+        let by_name = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name().to_string(), i))
+            .collect();
+        Schema {
+            files,
+            by_name,
+            sources: HashMap::new(),
+            errors: Vec::new(),
+            pools: Vec::new(),
+            pool_of: HashMap::new(),
+            option_imports: HashMap::new(),
+            definitions: Default::default(),
+        }
+    }
+
+    /// The import paths of the files read from disk as targets (not imports).
+    pub fn target_names(&self) -> HashSet<&str> {
+        self.sources
+            .values()
+            .filter(|s| s.file.is_target)
+            .map(|s| s.file.name.as_str())
+            .collect()
+    }
+
     /// The pool `target` was compiled in: it holds the target and everything it imports.
     pub fn pool(&self, target: &str) -> Option<&prost_reflect::DescriptorPool> {
         self.pool_of.get(target).map(|&i| &self.pools[i])
@@ -176,8 +213,9 @@ impl Schema {
 /// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Everything: lint reads comments, and custom options from the prost-reflect pools kept
-    /// (see [`CompileOptions::pools`]) or, for a pool let go, the files they come from.
+    /// Everything but what lint never reads (the import statements' source info). Which pools
+    /// lint keeps, and that a pool let go is read first for option imports, is
+    /// [`CompileOptions::pools`]'s to say, not this.
     Lint,
     /// No comments, which breaking rules never read.
     Breaking,
@@ -186,12 +224,6 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    /// Lint reads custom options (protovalidate's, and those IMPORT_USED counts): from a pool,
-    /// or, for a target whose pool was let go, from [`Schema::option_imports`].
-    fn reads_options(self) -> bool {
-        self == Purpose::Lint
-    }
-
     fn keeps_comments(self) -> bool {
         self != Purpose::Breaking
     }
@@ -208,6 +240,8 @@ pub struct CompileOptions {
     /// Directories searched for imports that live outside the workspace.
     pub includes: Vec<PathBuf>,
     /// Which prost-reflect pools to keep once their descriptors are out; `None` keeps none.
+    /// With a policy (lint's), a pool let go is first read for the files that define the
+    /// custom options its targets set ([`Schema::option_imports`], what IMPORT_USED reads).
     pub pools: Option<PoolPolicy>,
     /// At most this many link groups (1 compiles everything with one compiler).
     pub max_groups: usize,
@@ -361,20 +395,13 @@ fn merge(
         }
     }
     errors.extend(errors::extension_numbers_used_twice(&files, &sources));
-    let by_name = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name().to_string(), i))
-        .collect();
     Schema {
-        files,
-        by_name,
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
         pools,
         pool_of,
         option_imports,
-        definitions: Default::default(),
+        ..Schema::from_files(files)
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use prost_types::{FileDescriptorProto, SourceCodeInfo};
 use rayon::prelude::*;
 
-use super::{errors, LineIndex, Purpose, Schema, Source};
+use super::{errors, Purpose, Schema, Source};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 
@@ -144,11 +144,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let source = Source {
-                lines: LineIndex::new(&text),
-                text,
-                file: file.clone(),
-            };
+            let source = Source::new(file.clone(), text);
             let error = file.is_target.then(|| errors::not_utf8(&source, valid));
             return Ok(Loaded {
                 source,
@@ -159,11 +155,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             });
         }
     };
-    let source = Source {
-        lines: LineIndex::new(&text),
-        text,
-        file: file.clone(),
-    };
+    let source = Source::new(file.clone(), text);
     if let Some(offset) = editions_offset(&source.text) {
         let error = file.is_target.then(|| errors::editions(&source, offset));
         return Ok(Loaded {

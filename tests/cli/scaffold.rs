@@ -59,19 +59,10 @@ fn read(repo: &Path, rel: &str) -> String {
 
 /// Every file under `dir`, relative to it, sorted.
 fn files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy();
-                out.push(rel.into_owned());
-            }
-        }
-    }
+    let mut out: Vec<String> = files_under(dir)
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect();
     out.sort();
     out
 }
@@ -148,7 +139,9 @@ fn scaffolds(kind: &str, id: &str, struct_name: &str, fixture_files: &[&str]) {
     let added: Vec<&str> = after.lines().filter(|l| !before.contains(*l)).collect();
     assert_eq!(added, [line.as_str()], "{after}");
     assert_eq!(after.lines().count(), before.lines().count() + 1);
-    let open = after.find("registry! {\n").expect("the registry! { ... } list");
+    let open = after
+        .find("registry! {\n")
+        .expect("the registry! { ... } list");
     let close = after[open..].find("\n}\n").unwrap();
     let block = &after[open..][..close];
     assert!(block.ends_with(&format!("\n{line}")), "{after}");

@@ -84,6 +84,33 @@ pub fn keys(json_lines: &str) -> BTreeSet<Key> {
         .collect()
 }
 
+/// `breaking new --against <against> --error-format json`: a breaking fixture's comparison, run
+/// inside its directory.
+pub const fn breaking_against(against: &str) -> [&str; 6] {
+    [
+        "breaking",
+        "new",
+        "--against",
+        against,
+        "--error-format",
+        "json",
+    ]
+}
+
+/// `breaking new --against old --error-format json`.
+pub const BREAKING: [&str; 6] = breaking_against("old");
+
+/// Every file under `dir` (not directories), at any depth, sorted by path.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect()
+}
+
 /// Every directory directly under `fixtures/<group>/`, sorted.
 pub fn fixture_dirs(group: &str) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures").join(group))
