@@ -23,8 +23,32 @@ pub struct Resolved {
     pub filter: Filter,
 }
 
+/// What an input is resolved for, which the messages about it name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Lint,
+    Build,
+    /// The input of `breaking`.
+    Breaking,
+    /// The `--against` side of `breaking`.
+    Against,
+}
+
+impl Action {
+    /// "lint proto/acme", "compare against ../old", ...: what cannot be done with `input`.
+    fn doing(self, input: &Path) -> String {
+        let input = input.display();
+        match self {
+            Action::Lint => format!("lint {input}"),
+            Action::Build => format!("build {input}"),
+            Action::Breaking => format!("check {input} for breaking changes"),
+            Action::Against => format!("compare against {input}"),
+        }
+    }
+}
+
 /// Finds the workspace for `args.input` the way buf does.
-pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
+pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     let input = &args.input;
     let meta =
         std::fs::metadata(input).map_err(|e| Error::Input(format!("{}: {e}", input.display())))?;
@@ -63,12 +87,25 @@ pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
             None => {
                 let hint = workspace
                     .module_containing(&dir_rel)
-                    .map(|m| format!("it is inside module {:?}", m.dir))
+                    .map(|m| match &workspace.file {
+                        Some(file) => {
+                            format!("it is inside module {:?} of {}", m.dir, file.display())
+                        }
+                        None => format!("it is inside module {:?}", m.dir),
+                    })
                     .unwrap_or_else(|| "it is not a module of the workspace".to_string());
+                let instead = match action {
+                    Action::Against => {
+                        "Give the workspace or module directory as --against instead".to_string()
+                    }
+                    _ => format!(
+                        "Give the workspace or module directory as input and narrow with --path {}",
+                        input.display()
+                    ),
+                };
                 return Err(Error::Input(format!(
-                    "cannot lint {} on its own: {hint}. Give the workspace or module directory as input and narrow with --path {}",
-                    input.display(),
-                    input.display()
+                    "cannot {} on its own: {hint}. {instead}",
+                    action.doing(input)
                 )));
             }
         }
@@ -132,7 +169,7 @@ pub fn resolve_against_dir(
         exclude_paths: Vec::new(),
         includes: Vec::new(),
     };
-    let resolved = resolve_input(&input)?;
+    let resolved = resolve_input(&input, Action::Against)?;
     let set = discover_resolved(&resolved)?;
     Ok((resolved.workspace, set))
 }

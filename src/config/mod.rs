@@ -7,6 +7,7 @@
 //! This file finds and reads configuration files and tells their versions apart; `module.rs`
 //! turns the sections that govern one module into its settings, the rules that run included.
 
+mod discover;
 mod file;
 mod module;
 
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use crate::paths::{absolute, display_join, is_within, relative_root};
+use crate::paths::{display_join, is_within};
 use file::{BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, VersionOnly};
 use module::{
     default_module, module_v1, modules_v2, normalise, normalise_all, rebase, select_rules,
@@ -97,26 +98,10 @@ impl Workspace {
         }
     }
 
-    /// Finds the configuration that governs `dir`: the nearest `buf.work.yaml` or `buf.yaml` in
-    /// `dir` or one of its ancestors, as buf searches. `None` when there is none at all.
+    /// Finds the configuration that governs `dir` as buf searches for it: see `discover.rs` for
+    /// where the search looks and where it stops. `None` when there is none at all.
     pub fn discover(dir: &Path) -> Result<Option<Workspace>> {
-        let abs = absolute(dir);
-        let mut current: Option<&Path> = Some(abs.as_path());
-        while let Some(candidate) = current {
-            for name in [BUF_WORK_YAML, BUF_YAML] {
-                let path = candidate.join(name);
-                if path.is_file() {
-                    // Express the root relative to the input as the user gave it, so printed
-                    // paths look like theirs.
-                    let root = relative_root(dir, &abs, candidate);
-                    let text = read(&path)?;
-                    return Workspace::from_text(&root, &display_join(&root, name), &text)
-                        .map(Some);
-                }
-            }
-            current = candidate.parent();
-        }
-        Ok(None)
+        discover::discover(dir)
     }
 
     /// Reads a configuration given with `--config`: a file path, or the YAML/JSON data itself.

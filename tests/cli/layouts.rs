@@ -1,0 +1,248 @@
+//! Workspace layouts, each run by the real buf and by sous on a tree built in a temporary
+//! directory: where the search for `buf.yaml` and `buf.work.yaml` stops, for the input and the
+//! `--against` side (`src/config/discover.rs` states the rules), and which arrangements of
+//! modules are accepted or refused (`src/config/module.rs`). Accepted arrangements of nested
+//! modules are also fixture workspaces (`fixtures/projects/nested_*`).
+//!
+//! Each case compares the exit codes, and the findings as (path, start line, start column, end
+//! line, end column, rule); where both refuse, sous's message must name what it names here.
+
+use std::path::Path;
+
+use crate::common::*;
+
+const V2_FILE: &str = "version: v2\nbreaking:\n  use: [FILE]\n";
+const OLD: &str =
+    "syntax = \"proto3\";\npackage acme.v1;\nmessage A {\n  string x = 1;\n  int32 y = 2;\n}\n";
+const NEW: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage A {\n  string x = 1;\n}\n";
+const BAD: &str = "syntax = \"proto3\";\npackage a;\nmessage foo_bar {}\n";
+const PASCAL_V1: &str = "version: v1\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n";
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// buf and sous run with `args` (and `--error-format json`) in `cwd`: the same exit code, and
+/// the same findings; when both fail, sous's message contains every one of `needles`. Returns
+/// the exit code.
+fn same_as_buf(cwd: &Path, args: &[&str], needles: &[&str]) -> i32 {
+    let mut args = args.to_vec();
+    args.extend(["--error-format", "json"]);
+    let theirs = buf(cwd, &args);
+    let ours = sous(cwd, &args);
+    let shown = format!(
+        "{args:?} in {}\nbuf {}: {}{}\nsous {}: {}{}",
+        cwd.display(),
+        theirs.code,
+        theirs.stdout,
+        theirs.stderr,
+        ours.code,
+        ours.stdout,
+        ours.stderr
+    );
+    assert_eq!(theirs.code, ours.code, "exit codes differ: {shown}");
+    assert_eq!(keys(&theirs.stdout), keys(&ours.stdout), "{shown}");
+    if ours.code == 1 {
+        assert!(ours.stdout.is_empty(), "{shown}");
+        for n in needles {
+            assert!(ours.stderr.contains(n), "stderr lacks {n:?}: {shown}");
+        }
+    }
+    assert!(!ours.stderr.contains("panicked"), "{shown}");
+    ours.code
+}
+
+/// buf's own rule tests, cut down: `current/case` has a v2 `buf.yaml`, `previous/case` none, and
+/// `root` (the top of the tree) holds `root_files`; run from `current/case` as
+/// `breaking . --against ../../previous/case`.
+fn against_case(root_files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("t/current/case/buf.yaml", V2_FILE),
+            ("t/current/case/a.proto", NEW),
+            ("t/previous/case/a.proto", OLD),
+            ("proto/p.proto", "syntax = \"proto3\";\npackage p;\n"),
+        ],
+    );
+    write(dir.path(), root_files);
+    let cwd = dir.path().join("t/current/case");
+    (dir, cwd)
+}
+
+const AGAINST: [&str; 4] = ["breaking", ".", "--against", "../../previous/case"];
+
+#[test]
+fn against_passes_over_a_v2_buf_yaml_whose_modules_do_not_contain_it() {
+    let (_dir, cwd) = against_case(&[("buf.yaml", "version: v2\nmodules:\n  - path: proto\n")]);
+    assert_eq!(same_as_buf(&cwd, &AGAINST, &[]), 100);
+}
+
+#[test]
+fn against_passes_over_a_buf_work_yaml_whose_directories_do_not_contain_it() {
+    let (_dir, cwd) = against_case(&[("buf.work.yaml", "version: v1\ndirectories: [proto]\n")]);
+    assert_eq!(same_as_buf(&cwd, &AGAINST, &[]), 100);
+}
+
+#[test]
+fn against_passes_over_a_v1_buf_yaml_above_the_current_directory() {
+    let (_dir, cwd) = against_case(&[("buf.yaml", "version: v1\n")]);
+    assert_eq!(same_as_buf(&cwd, &AGAINST, &[]), 100);
+}
+
+#[test]
+fn against_inside_a_module_of_a_controlling_configuration_is_refused_with_its_own_verb() {
+    let (_dir, cwd) = against_case(&[("buf.work.yaml", "version: v1\ndirectories: [t]\n")]);
+    same_as_buf(
+        &cwd,
+        &AGAINST,
+        &[
+            "cannot compare against ../../previous/case",
+            "module \"t\" of ../../../buf.work.yaml",
+        ],
+    );
+    let (_dir, cwd) = against_case(&[("buf.yaml", "version: v2\n")]);
+    let out = sous(&cwd, &AGAINST);
+    assert!(!out.stderr.contains("cannot lint"), "{}", out.stderr);
+    same_as_buf(
+        &cwd,
+        &AGAINST,
+        &["cannot compare against ../../previous/case", "module \".\""],
+    );
+}
+
+#[test]
+fn breaking_input_inside_a_module_names_breaking() {
+    let (dir, _cwd) = against_case(&[("buf.yaml", "version: v2\n")]);
+    let old = tempfile::tempdir().unwrap();
+    write(old.path(), &[("a.proto", OLD)]);
+    let old = old.path().to_string_lossy().into_owned();
+    same_as_buf(
+        dir.path(),
+        &["breaking", "t/current/case", "--against", &old],
+        &["cannot check t/current/case for breaking changes", "--path"],
+    );
+}
+
+#[test]
+fn neither_the_current_directory_nor_a_git_root_stops_the_search_for_v2() {
+    // A v2 buf.yaml with module "." above a git repository: it controls everything below.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("buf.yaml", "version: v2\n"), ("repo/in/sub/a.proto", BAD)],
+    );
+    git2::Repository::init(dir.path().join("repo")).unwrap();
+    same_as_buf(
+        &dir.path().join("repo/in"),
+        &["lint", "sub"],
+        &["lint sub", "--path"],
+    );
+    same_as_buf(
+        &dir.path().join("repo/in/sub"),
+        &["lint", "."],
+        &["module \".\""],
+    );
+}
+
+/// A v1 `buf.yaml` at `S/`, a file in `S/sub/deeper/`.
+fn v1_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("S/buf.yaml", PASCAL_V1), ("S/sub/deeper/a.proto", BAD)],
+    );
+    dir
+}
+
+#[test]
+fn a_v1_buf_yaml_governs_relative_inputs_below_the_current_directory() {
+    let dir = v1_tree();
+    // Between the current directory and the input: the input is inside its module.
+    same_as_buf(
+        dir.path(),
+        &["lint", "S/sub"],
+        &["lint S/sub", "inside module \".\" of S/buf.yaml"],
+    );
+    same_as_buf(
+        &dir.path().join("S"),
+        &["lint", "sub"],
+        &["module \".\" of buf.yaml"],
+    );
+    // In the input directory itself.
+    assert_eq!(same_as_buf(&dir.path().join("S"), &["lint", "."], &[]), 100);
+}
+
+#[test]
+fn a_v1_buf_yaml_above_the_current_directory_is_not_read() {
+    let dir = v1_tree();
+    assert_eq!(
+        same_as_buf(&dir.path().join("S/sub"), &["lint", "."], &[]),
+        100
+    );
+    assert_eq!(
+        same_as_buf(&dir.path().join("S/sub/deeper"), &["lint", "."], &[]),
+        100
+    );
+}
+
+#[test]
+fn absolute_and_climbing_inputs_read_a_v1_buf_yaml_only_in_the_input_directory() {
+    let dir = v1_tree();
+    let s = dir.path().join("S");
+    let sub = s.join("sub").to_string_lossy().into_owned();
+    let top = s.to_string_lossy().into_owned();
+    assert_eq!(same_as_buf(&s, &["lint", &sub], &[]), 100);
+    assert_eq!(same_as_buf(&s, &["lint", &top], &[]), 100);
+    let deeper = s.join("sub/deeper");
+    assert_eq!(same_as_buf(&deeper, &["lint", ".."], &[]), 100);
+    assert_eq!(same_as_buf(&deeper, &["lint", "../.."], &[]), 100);
+}
+
+#[test]
+fn a_controlling_v2_buf_yaml_further_up_wins_over_a_nearer_v1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nmodules:\n  - path: proto\n  - path: in/sub\n",
+            ),
+            ("proto/p.proto", "syntax = \"proto3\";\npackage p;\n"),
+            ("in/buf.yaml", PASCAL_V1),
+            ("in/sub/a.proto", BAD),
+        ],
+    );
+    assert_eq!(same_as_buf(dir.path(), &["lint", "in/sub"], &[]), 100);
+}
+
+#[test]
+fn buf_work_yaml_and_buf_yaml_side_by_side_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("x/buf.yaml", "version: v2\nmodules:\n  - path: proto\n"),
+            ("x/buf.work.yaml", "version: v1\ndirectories: [proto]\n"),
+            ("x/proto/p.proto", "syntax = \"proto3\";\npackage p;\n"),
+            ("x/in/a.proto", BAD),
+        ],
+    );
+    // In the input directory, and above it in a directory that controls nothing.
+    same_as_buf(
+        &dir.path().join("x"),
+        &["lint", "."],
+        &["buf.work.yaml", "buf.yaml"],
+    );
+    same_as_buf(
+        &dir.path().join("x/in"),
+        &["lint", "."],
+        &["buf.work.yaml", "buf.yaml"],
+    );
+}
