@@ -153,6 +153,25 @@ pub fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
     }
+    // buf parity: every module targeted must have a .proto file, even when the others have some
+    // (an outer module whose excludes leave it nothing, a module directory that is empty).
+    if resolved.filter.paths.is_empty() {
+        let ws = &resolved.workspace;
+        for (index, module) in ws.modules.iter().enumerate() {
+            let targeted = resolved.modules.as_ref().is_none_or(|m| m.contains(&index));
+            if targeted && !set.files.values().any(|f| f.module == Some(index)) {
+                let of = ws
+                    .file
+                    .as_ref()
+                    .map(|f| format!(" of {}", f.display()))
+                    .unwrap_or_default();
+                return Err(Error::Input(format!(
+                    "module {:?}{of} has no .proto files (its excludes may leave it none): add files, or remove the module",
+                    module.dir
+                )));
+            }
+        }
+    }
     Ok(set)
 }
 

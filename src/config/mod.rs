@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::paths::{display_join, is_within};
 use file::{BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, VersionOnly};
 use module::{
-    default_module, module_v1, modules_v2, normalise, normalise_all, rebase, select_rules,
+    default_module, module_v1, modules_v2, normalise, normalise_all, rebase, refuse_nesting,
+    select_rules,
 };
 
 pub use crate::catalog::Version;
@@ -193,6 +194,8 @@ impl Workspace {
                 } else {
                     yaml.build.roots.clone()
                 };
+                let dirs = normalise_all(path, text, ".", &roots)?;
+                refuse_nesting(path, text, "root", &dirs)?;
                 let mut modules = Vec::new();
                 for r in &roots {
                     let dir = normalise(path, text, ".", r)?;
@@ -234,6 +237,14 @@ impl Workspace {
         work: &BufWorkYaml,
         read: &dyn Fn(&Path) -> Result<Option<String>>,
     ) -> Result<Workspace> {
+        let dirs = normalise_all(path, "", ".", &work.directories)?;
+        if dirs.iter().any(|d| d == ".") {
+            return Err(Error::config(
+                path,
+                "directory \".\" cannot be a workspace directory: a workspace of its own directory is no workspace; list the module directories, or remove buf.work.yaml",
+            ));
+        }
+        refuse_nesting(path, "", "directory", &dirs)?;
         let mut modules = Vec::new();
         for d in &work.directories {
             let dir = normalise(path, "", ".", d)?;

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Workspace;
+use crate::config::{Module, Workspace};
 use crate::error::{Error, Result};
 use crate::paths::{clean, is_within, join_rel};
 
@@ -121,6 +121,13 @@ impl FileSet {
         start: &Path,
     ) -> Result<()> {
         let module = &ws.modules[index];
+        // Modules nested inside this one: a file in one of them that this module does not exclude
+        // would belong to both.
+        let inner: Vec<&Module> = ws
+            .modules
+            .iter()
+            .filter(|m| m.dir != module.dir && is_within(&m.dir, &module.dir))
+            .collect();
         let walker = walkdir::WalkDir::new(start)
             .follow_links(true)
             .sort_by_file_name()
@@ -146,6 +153,15 @@ impl FileSet {
             }
             let name = rel_to(module_root, entry.path());
             let mut file = ProtoFile::on_disk(ws, index, &name, entry.path().to_path_buf());
+            if let Some(m) = inner.iter().find(|m| {
+                is_within(&file.workspace_path, &m.dir)
+                    && !m
+                        .excludes
+                        .iter()
+                        .any(|x| is_within(&file.workspace_path, x))
+            }) {
+                return Err(in_two_modules(ws, &file.display, &module.dir, &m.dir));
+            }
             file.is_target =
                 modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
             if let Some(other) = self.files.get(&name) {
@@ -213,6 +229,15 @@ impl FileSet {
                 } else {
                     workspace_path[module.dir.len() + 1..].to_string()
                 };
+                if let Some(inner) = ws.modules.iter().find(|m| {
+                    m.dir != module.dir
+                        && is_within(&m.dir, &module.dir)
+                        && is_within(workspace_path, &m.dir)
+                        && !m.excludes.iter().any(|x| is_within(workspace_path, x))
+                }) {
+                    let shown = display(workspace_path);
+                    return Err(in_two_modules(ws, &shown, &module.dir, &inner.dir));
+                }
                 let file = ProtoFile {
                     name: name.clone(),
                     module: Some(index),
@@ -250,6 +275,22 @@ impl ProtoFile {
             is_target: false,
         }
     }
+}
+
+/// A file of module `inner`, nested in module `outer`, that `outer` does not exclude.
+fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> Error {
+    let of = ws
+        .file
+        .as_ref()
+        .map(|f| format!(" of {}", f.display()))
+        .unwrap_or_default();
+    // buf accepts this and lints such a file once per module, each compiled on its own; sous
+    // compiles a workspace in one piece, where the file would be defined twice.
+    Error::Input(format!(
+        "{display} belongs to two modules{of}: {outer:?} and {inner:?}, nested inside it. sous \
+         takes each file in one module only: exclude {inner:?} from module {outer:?} \
+         (`excludes: [{inner}]`)"
+    ))
 }
 
 /// Two files of one workspace with one import path.

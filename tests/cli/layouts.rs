@@ -246,3 +246,196 @@ fn buf_work_yaml_and_buf_yaml_side_by_side_are_refused() {
         &["buf.work.yaml", "buf.yaml"],
     );
 }
+
+/// `fixtures/projects/<name>` copied to `<tmp>/old` and `<tmp>/new`.
+fn old_and_new(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("fixtures/projects").join(name);
+    for side in ["old", "new"] {
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir
+                .path()
+                .join(side)
+                .join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+/// Replaces `from` by `to` in `file` of the `new` side.
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join("new").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+const BREAKING: [&str; 4] = ["breaking", "new", "--against", "old"];
+
+#[test]
+fn nested_module_excluded_from_the_outer_one_breaking() {
+    let dir = old_and_new("nested_modules_excluded");
+    edit(
+        dir.path(),
+        "third_party/money/v1/money.proto",
+        "  string currency_code = 2;\n",
+        "",
+    );
+    edit(
+        dir.path(),
+        "acme/v1/order.proto",
+        "  money.v1.money_amount total = 2;\n",
+        "",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
+}
+
+#[test]
+fn three_nested_modules_breaking() {
+    let dir = old_and_new("nested_modules_deeper");
+    edit(
+        dir.path(),
+        "vendor/google/type/date.proto",
+        "int32 Year",
+        "int64 Year",
+    );
+    edit(
+        dir.path(),
+        "vendor/lib/v1/lib.proto",
+        "type.date_value Since = 1;",
+        "string Since = 1;",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
+}
+
+/// `third_party/tp/t.proto` and `acme/v1/a.proto` under `buf.yaml` (`config`).
+fn nested_tree(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("buf.yaml", config),
+            (
+                "acme/v1/a.proto",
+                "syntax = \"proto3\";\npackage acme.v1;\n",
+            ),
+            (
+                "third_party/tp/t.proto",
+                "syntax = \"proto3\";\npackage tp;\n",
+            ),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn module_path_listed_twice_is_refused() {
+    let dir = nested_tree("version: v2\nmodules:\n  - path: third_party\n  - path: third_party\n");
+    same_as_buf(
+        dir.path(),
+        &["lint"],
+        &["module path \"third_party\" is listed twice"],
+    );
+}
+
+#[test]
+fn exclude_outside_its_module_or_equal_to_it_is_refused() {
+    let outside = "version: v2\nmodules:\n  - path: third_party\n    excludes: [acme]\n";
+    let dir = nested_tree(outside);
+    same_as_buf(
+        dir.path(),
+        &["lint"],
+        &["\"acme\"", "not within module path \"third_party\""],
+    );
+    let itself = "version: v2\nmodules:\n  - path: third_party\n    excludes: [third_party]\n";
+    let dir = nested_tree(itself);
+    same_as_buf(dir.path(), &["lint"], &["module \"third_party\" itself"]);
+}
+
+#[test]
+fn a_module_its_excludes_leave_empty_is_refused() {
+    let config = "version: v2\nmodules:\n  - path: .\n    excludes: [third_party]\n  - path: third_party\n    excludes: [third_party/tp]\n  - path: third_party/tp\n";
+    let dir = nested_tree(config);
+    same_as_buf(
+        dir.path(),
+        &["lint"],
+        &["module \"third_party\" of buf.yaml has no .proto files"],
+    );
+}
+
+#[test]
+fn buf_work_yaml_directories_may_not_repeat_nest_or_be_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/x.proto", "syntax = \"proto3\";\npackage x;\n"),
+            ("a/b/y.proto", "syntax = \"proto3\";\npackage y;\n"),
+        ],
+    );
+    let work = dir.path().join("buf.work.yaml");
+    for (directories, needles) in [
+        (
+            "[a, a/b]",
+            &["directory \"a/b\" is inside directory \"a\""][..],
+        ),
+        ("[a/b, a]", &["directory \"a/b\" is inside directory \"a\""]),
+        ("[a, a]", &["directory \"a\" is listed twice"]),
+        (
+            "[., a]",
+            &["directory \".\" cannot be a workspace directory"],
+        ),
+    ] {
+        std::fs::write(&work, format!("version: v1\ndirectories: {directories}\n")).unwrap();
+        same_as_buf(dir.path(), &["lint"], needles);
+    }
+}
+
+#[test]
+fn v1beta1_roots_may_not_repeat_or_nest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/x.proto", "syntax = \"proto3\";\npackage x;\n"),
+            ("a/b/y.proto", "syntax = \"proto3\";\npackage y;\n"),
+        ],
+    );
+    let config = dir.path().join("buf.yaml");
+    for (roots, needle) in [
+        ("[a, a/b]", "root \"a/b\" is inside root \"a\""),
+        ("[., a]", "root \"a\" is inside root \".\""),
+        ("[a, a]", "root \"a\" is listed twice"),
+    ] {
+        std::fs::write(
+            &config,
+            format!("version: v1beta1\nbuild:\n  roots: {roots}\n"),
+        )
+        .unwrap();
+        same_as_buf(dir.path(), &["lint"], &[needle]);
+    }
+}
+
+/// buf accepts a nested module its outer module does not exclude, and lints the files of the
+/// inner module once per module, each module compiled on its own. sous compiles a workspace in
+/// one piece, where those files would be defined twice, so it refuses the arrangement with a
+/// message that says how to exclude the inner module (a known difference from buf).
+#[test]
+fn a_file_in_two_modules_is_refused_with_the_exclude_to_add() {
+    let dir = nested_tree("version: v2\nmodules:\n  - path: .\n  - path: third_party\n");
+    assert_eq!(buf(dir.path(), &["lint"]).code, 100);
+    let out = sous(dir.path(), &["lint"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    for needle in [
+        "third_party/tp/t.proto belongs to two modules of buf.yaml",
+        "exclude \"third_party\" from module \".\"",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle:?}: {}", out.stderr);
+    }
+}
