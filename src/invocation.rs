@@ -11,14 +11,16 @@ use crate::catalog::Kind;
 use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
 use crate::config::{Version, Workspace};
 use crate::error::{Error, Result};
-use crate::input::{FileSet, Filter};
-use crate::paths::{absolute, clean, join_rel};
+use crate::input::{FileSet, Filter, Shown};
+use crate::paths::{absolute, clean, join_rel, relative_from};
 use crate::{lint, schema};
 
 /// What an input argument resolves to: the workspace, which modules are targeted, and the
 /// narrowing filter.
 pub struct Resolved {
     pub workspace: Workspace,
+    /// How a relative input directory is shown (see [`Shown`]); `None` for an absolute one.
+    pub shown: Option<Shown>,
     pub modules: Option<Vec<usize>>,
     pub filter: Filter,
 }
@@ -118,8 +120,24 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
             .exclude_paths
             .push(relative_to_root(&workspace.root, p)?);
     }
+    // buf parity: a file input shows its module's files from the module directory.
+    let shown_dir = match &file {
+        Some(file) => relative_to_root(&workspace.root, file)
+            .ok()
+            .and_then(|f| workspace.module_containing(&f))
+            .map_or_else(|| dir_rel.clone(), |m| m.dir.clone()),
+        None => dir_rel.clone(),
+    };
+    let shown = (!dir.is_absolute()).then(|| Shown {
+        as_shown: relative_from(
+            &absolute(Path::new(".")),
+            &absolute(&workspace.root.join(&shown_dir)),
+        ),
+        input: shown_dir,
+    });
     Ok(Resolved {
         workspace,
+        shown,
         modules,
         filter,
     })
@@ -146,6 +164,7 @@ pub fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
         &resolved.workspace,
         &resolved.filter,
         resolved.modules.as_deref(),
+        resolved.shown.clone(),
     )?;
     crate::trace::mark("files found");
     if set.targets().next().is_none() {

@@ -57,6 +57,23 @@ pub fn relative_root(dir: &Path, dir_abs: &Path, ancestor: &Path) -> PathBuf {
     PathBuf::from(clean(&root))
 }
 
+/// The path from directory `base` to `target` (both absolute), cleaned lexically first:
+/// `/a/b` to `/a/c/d` is `../c/d`, to `/a/b` is `.`.
+pub fn relative_from(base: &Path, target: &Path) -> String {
+    let (base, target) = (clean(base), clean(target));
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (base, target) = (parts(&base), parts(&target));
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut rel: Vec<&str> = vec![".."; base.len() - common];
+    rel.extend(target[common..].iter().map(String::as_str));
+    join_rel(".", &rel.join("/"))
+}
+
 /// A relative path made lexically clean (`a/./b/../c` -> `a/c`), `.` when empty.
 pub fn clean(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");

@@ -53,8 +53,37 @@ impl Filter {
 pub struct FileSet {
     /// The files walked: all of them, or with `--path` only those under the paths.
     pub files: BTreeMap<String, ProtoFile>,
-    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked.
-    narrowed: Option<Workspace>,
+    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked
+    /// (boxed, as is `shown`: a file set travels by value, and most runs have neither).
+    narrowed: Option<Box<Workspace>>,
+    /// How the input directory is shown, for the display paths of the files inside it.
+    shown: Option<Box<Shown>>,
+}
+
+/// A relative input directory as buf shows the files inside it: by the input's path from the
+/// current directory, made clean (`sous lint .` in a module directory of a `buf.work.yaml` prints
+/// `v1/a.proto`, not `../proto/v1/a.proto`; `lint ../sub/deeper` from `sub` prints `deeper/...`).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The input directory, relative to the workspace root.
+    pub input: String,
+    /// The input directory relative to the current directory.
+    pub as_shown: String,
+}
+
+impl Shown {
+    /// The display path of `workspace_path`, if it is inside the input directory.
+    fn display(&self, workspace_path: &str) -> Option<String> {
+        if !is_within(workspace_path, &self.input) {
+            return None;
+        }
+        let below = if self.input == "." {
+            workspace_path
+        } else {
+            workspace_path[self.input.len()..].trim_start_matches('/')
+        };
+        Some(join_rel(&self.as_shown, below))
+    }
 }
 
 impl FileSet {
@@ -64,10 +93,18 @@ impl FileSet {
     /// With `--path`, only the directories and files it names are walked: a pre-commit run on
     /// one file of a large tree reads what that file imports, found on disk by [`FileSet::get`],
     /// not the whole tree.
-    pub fn discover(ws: &Workspace, filter: &Filter, modules: Option<&[usize]>) -> Result<FileSet> {
-        let mut set = FileSet::default();
+    pub fn discover(
+        ws: &Workspace,
+        filter: &Filter,
+        modules: Option<&[usize]>,
+        shown: Option<Shown>,
+    ) -> Result<FileSet> {
+        let mut set = FileSet {
+            shown: shown.map(Box::new),
+            ..FileSet::default()
+        };
         if !filter.paths.is_empty() {
-            set.narrowed = Some(ws.clone());
+            set.narrowed = Some(Box::new(ws.clone()));
         }
         for (index, module) in ws.modules.iter().enumerate() {
             let module_root = ws.root.join(&module.dir);
@@ -152,7 +189,13 @@ impl FileSet {
                 continue;
             }
             let name = rel_to(module_root, entry.path());
-            let mut file = ProtoFile::on_disk(ws, index, &name, entry.path().to_path_buf());
+            let mut file = ProtoFile::on_disk(
+                ws,
+                index,
+                &name,
+                entry.path().to_path_buf(),
+                self.shown.as_deref(),
+            );
             if let Some(m) = inner.iter().find(|m| {
                 is_within(&file.workspace_path, &m.dir)
                     && !m
@@ -191,7 +234,7 @@ impl FileSet {
         let mut found: Option<ProtoFile> = None;
         for (index, module) in ws.modules.iter().enumerate() {
             let disk = ws.root.join(&module.dir).join(name);
-            let file = ProtoFile::on_disk(ws, index, name, disk);
+            let file = ProtoFile::on_disk(ws, index, name, disk, self.shown.as_deref());
             if module
                 .excludes
                 .iter()
@@ -263,10 +306,18 @@ impl FileSet {
 
 impl ProtoFile {
     /// Module `index`'s file at import path `name`, read from `disk`; not a target.
-    fn on_disk(ws: &Workspace, index: usize, name: &str, disk: PathBuf) -> ProtoFile {
+    fn on_disk(
+        ws: &Workspace,
+        index: usize,
+        name: &str,
+        disk: PathBuf,
+        shown: Option<&Shown>,
+    ) -> ProtoFile {
         let workspace_path = join_rel(&ws.modules[index].dir, name);
         ProtoFile {
-            display: display_path(&ws.root, &workspace_path),
+            display: shown
+                .and_then(|s| s.display(&workspace_path))
+                .unwrap_or_else(|| display_path(&ws.root, &workspace_path)),
             name: name.to_string(),
             module: Some(index),
             workspace_path,

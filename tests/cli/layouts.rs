@@ -439,3 +439,35 @@ fn a_file_in_two_modules_is_refused_with_the_exclude_to_add() {
         assert!(out.stderr.contains(needle), "{needle:?}: {}", out.stderr);
     }
 }
+
+/// buf shows the files of a relative input by the input's path from the current directory, made
+/// clean, and a file input's by its module directory; with the configuration found above the
+/// current directory, sous used to print them from the workspace root (`../a/v/x.proto`).
+#[test]
+fn paths_are_shown_from_the_current_directory_inside_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("buf.work.yaml", "version: v1\ndirectories: [a]\n"),
+            ("a/v/x.proto", BAD),
+        ],
+    );
+    let a = dir.path().join("a");
+    let v = a.join("v");
+    for (cwd, args) in [
+        (&a, &["lint", "."][..]),
+        (&a, &["lint", ".", "--path", "v"]),
+        (&a, &["lint", "v/x.proto"]),
+        (&v, &["lint", ".."]),
+        (&v, &["lint", "x.proto"]),
+        (&v, &["lint", "../../a/v/x.proto"]),
+        (&dir.path().to_path_buf(), &["lint", "./a/../a"]),
+    ] {
+        assert_eq!(same_as_buf(cwd, args, &[]), 100, "{args:?}");
+    }
+    let dir = v1_tree();
+    let sub = dir.path().join("S/sub");
+    assert_eq!(same_as_buf(&sub, &["lint", "../sub/deeper"], &[]), 100);
+    assert_eq!(same_as_buf(&sub, &["lint", "deeper/a.proto"], &[]), 100);
+}
