@@ -108,4 +108,16 @@ mod tests {
         assert!(!is_within("a/bc/c.proto", "a/b"));
         assert!(is_within("x.proto", "."));
     }
+
+    #[test]
+    fn relative_from_climbs_and_descends() {
+        let rel = |a: &str, b: &str| relative_from(Path::new(a), Path::new(b));
+        assert_eq!(rel("/w/a", "/w/a"), ".");
+        assert_eq!(rel("/w/a/v", "/w/a"), "..");
+        assert_eq!(rel("/w/sub", "/w/sub/deeper"), "deeper");
+        assert_eq!(rel("/w/a/b", "/w/c/d"), "../../c/d");
+        // Cleaned first: `/w/x/..` is `/w`.
+        assert_eq!(rel("/w/x/..", "/w/a"), "a");
+        assert_eq!(rel("/", "/w"), "w");
+    }
 }

@@ -4,8 +4,10 @@
 //! Paths inside a [`Workspace`] are relative to its root (the directory of the configuration file)
 //! and use `/`, so matching ignores and excludes is plain string-prefix work on path components.
 //!
-//! This file finds and reads configuration files and tells their versions apart; `module.rs`
-//! turns the sections that govern one module into its settings, the rules that run included.
+//! This file reads configuration files and tells their versions apart; `discover.rs` finds the
+//! one that governs an input (and where that search stops); `module.rs` turns the sections that
+//! govern one module into its settings, the rules that run included, and checks how modules,
+//! workspace directories and v1beta1 roots may nest.
 
 mod discover;
 mod file;
