@@ -471,3 +471,25 @@ fn paths_are_shown_from_the_current_directory_inside_a_workspace() {
     assert_eq!(same_as_buf(&sub, &["lint", "../sub/deeper"], &[]), 100);
     assert_eq!(same_as_buf(&sub, &["lint", "deeper/a.proto"], &[]), 100);
 }
+
+#[test]
+fn an_unknown_version_anywhere_on_the_search_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("in");
+    write(
+        dir.path(),
+        &[("in/a.proto", BAD), ("in/buf.yaml", "version: v1\n")],
+    );
+    let outer = dir.path().join("buf.yaml");
+    std::fs::write(&outer, "version: v9\n").unwrap();
+    same_as_buf(&inner, &["lint"], &["../buf.yaml", "\"v9\""]);
+    // In the input directory, with a v2 buf.yaml above that controls it.
+    std::fs::write(&outer, "version: v2\nmodules: [{path: in}]\n").unwrap();
+    std::fs::write(inner.join("buf.yaml"), "version: v9\n").unwrap();
+    same_as_buf(&inner, &["lint"], &["\"v9\""]);
+    std::fs::remove_file(&outer).unwrap();
+    std::fs::write(inner.join("buf.yaml"), "version: v1\n").unwrap();
+    let work = "version: v7\ndirectories: [x]\n";
+    std::fs::write(dir.path().join("buf.work.yaml"), work).unwrap();
+    same_as_buf(&inner, &["lint"], &["../buf.work.yaml", "\"v7\""]);
+}
