@@ -14,7 +14,8 @@
 //!    the input is given relative to the current directory and inside it. An absolute input, or
 //!    one that climbs out with `..`, looks in the input directory alone.
 //! 3. A `buf.work.yaml` and a `buf.yaml` side by side, in any directory the search looks at, are
-//!    an error, and so is a configuration file of an unknown version (`version: v9`) there.
+//!    an error, and so is a configuration file of an unknown version (`version: v9`), or of none,
+//!    there.
 
 use std::path::{Path, PathBuf};
 
@@ -81,11 +82,11 @@ fn controlling(dir: &Path, abs: &Path, candidate: &Path) -> Result<Option<Worksp
     if has_buf {
         let text = read(&buf)?;
         let head: VersionOnly = parse(&buf, &text)?;
-        match head.version.as_deref().map(Version::parse) {
-            Some(Some(Version::V2)) => {}
-            // buf parity: an unknown version is an error wherever the search meets it.
-            Some(None) => return load(dir, abs, candidate, BUF_YAML, &text).map(Some),
-            _ => return Ok(None),
+        match head.version.as_deref().and_then(Version::parse) {
+            Some(Version::V2) => {}
+            Some(_) => return Ok(None),
+            // buf parity: a missing or unknown version is an error wherever the search meets it.
+            None => return load(dir, abs, candidate, BUF_YAML, &text).map(Some),
         }
         let yaml: BufYamlV2 = parse(&buf, &text)?;
         let dirs: Vec<String> = if yaml.modules.is_empty() {

@@ -473,7 +473,7 @@ fn paths_are_shown_from_the_current_directory_inside_a_workspace() {
 }
 
 #[test]
-fn an_unknown_version_anywhere_on_the_search_is_refused() {
+fn an_unknown_or_missing_version_anywhere_on_the_search_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let inner = dir.path().join("in");
     write(
@@ -483,6 +483,8 @@ fn an_unknown_version_anywhere_on_the_search_is_refused() {
     let outer = dir.path().join("buf.yaml");
     std::fs::write(&outer, "version: v9\n").unwrap();
     same_as_buf(&inner, &["lint"], &["../buf.yaml", "\"v9\""]);
+    std::fs::write(&outer, "lint:\n  use: [PACKAGE_VERSION_SUFFIX]\n").unwrap();
+    same_as_buf(&inner, &["lint"], &["../buf.yaml", "missing `version`"]);
     // In the input directory, with a v2 buf.yaml above that controls it.
     std::fs::write(&outer, "version: v2\nmodules: [{path: in}]\n").unwrap();
     std::fs::write(inner.join("buf.yaml"), "version: v9\n").unwrap();
