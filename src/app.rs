@@ -48,7 +48,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
 
 /// Reads and compiles the input side, as lint and breaking both need it.
 fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved, schema::Schema)> {
-    let resolved = invocation::resolve_input(args)?;
+    let action = match purpose {
+        schema::Purpose::Build => invocation::Action::Build,
+        _ => invocation::Action::Lint,
+    };
+    let resolved = invocation::resolve_input(args, action)?;
     crate::trace::mark("input resolved");
     let options = invocation::compile_options(&resolved.workspace, args, purpose);
     let schema = compile_resolved(&resolved, &options)?;
@@ -122,7 +126,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             "--error-format config-ignore-yaml is for lint only, as in buf".into(),
         ));
     }
-    let resolved = invocation::resolve_input(&args.input)?;
+    let resolved = invocation::resolve_input(&args.input, invocation::Action::Breaking)?;
     crate::trace::mark("input resolved");
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.

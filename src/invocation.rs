@@ -11,20 +11,46 @@ use crate::catalog::Kind;
 use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
 use crate::config::{Version, Workspace};
 use crate::error::{Error, Result};
-use crate::input::{FileSet, Filter};
-use crate::paths::{absolute, clean, join_rel};
+use crate::input::{FileSet, Filter, Shown};
+use crate::paths::{absolute, clean, join_rel, relative_from};
 use crate::{lint, schema};
 
 /// What an input argument resolves to: the workspace, which modules are targeted, and the
 /// narrowing filter.
 pub struct Resolved {
     pub workspace: Workspace,
+    /// How a relative input directory is shown (see [`Shown`]); `None` for an absolute one.
+    pub shown: Option<Shown>,
     pub modules: Option<Vec<usize>>,
     pub filter: Filter,
 }
 
+/// What an input is resolved for, which the messages about it name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Lint,
+    Build,
+    /// The input of `breaking`.
+    Breaking,
+    /// The `--against` side of `breaking`.
+    Against,
+}
+
+impl Action {
+    /// "lint proto/acme", "compare against ../old", ...: what cannot be done with `input`.
+    fn doing(self, input: &Path) -> String {
+        let input = input.display();
+        match self {
+            Action::Lint => format!("lint {input}"),
+            Action::Build => format!("build {input}"),
+            Action::Breaking => format!("check {input} for breaking changes"),
+            Action::Against => format!("compare against {input}"),
+        }
+    }
+}
+
 /// Finds the workspace for `args.input` the way buf does.
-pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
+pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     let input = &args.input;
     let meta =
         std::fs::metadata(input).map_err(|e| Error::Input(format!("{}: {e}", input.display())))?;
@@ -63,12 +89,25 @@ pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
             None => {
                 let hint = workspace
                     .module_containing(&dir_rel)
-                    .map(|m| format!("it is inside module {:?}", m.dir))
+                    .map(|m| match &workspace.file {
+                        Some(file) => {
+                            format!("it is inside module {:?} of {}", m.dir, file.display())
+                        }
+                        None => format!("it is inside module {:?}", m.dir),
+                    })
                     .unwrap_or_else(|| "it is not a module of the workspace".to_string());
+                let instead = match action {
+                    Action::Against => {
+                        "Give the workspace or module directory as --against instead".to_string()
+                    }
+                    _ => format!(
+                        "Give the workspace or module directory as input and narrow with --path {}",
+                        input.display()
+                    ),
+                };
                 return Err(Error::Input(format!(
-                    "cannot lint {} on its own: {hint}. Give the workspace or module directory as input and narrow with --path {}",
-                    input.display(),
-                    input.display()
+                    "cannot {} on its own: {hint}. {instead}",
+                    action.doing(input)
                 )));
             }
         }
@@ -81,8 +120,24 @@ pub fn resolve_input(args: &InputArgs) -> Result<Resolved> {
             .exclude_paths
             .push(relative_to_root(&workspace.root, p)?);
     }
+    // buf parity: a file input shows its module's files from the module directory.
+    let shown_dir = match &file {
+        Some(file) => relative_to_root(&workspace.root, file)
+            .ok()
+            .and_then(|f| workspace.module_containing(&f))
+            .map_or_else(|| dir_rel.clone(), |m| m.dir.clone()),
+        None => dir_rel.clone(),
+    };
+    let shown = (!dir.is_absolute()).then(|| Shown {
+        as_shown: relative_from(
+            &absolute(Path::new(".")),
+            &absolute(&workspace.root.join(&shown_dir)),
+        ),
+        input: shown_dir,
+    });
     Ok(Resolved {
         workspace,
+        shown,
         modules,
         filter,
     })
@@ -109,12 +164,32 @@ pub fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
         &resolved.workspace,
         &resolved.filter,
         resolved.modules.as_deref(),
+        resolved.shown.clone(),
     )?;
     crate::trace::mark("files found");
     if set.targets().next().is_none() {
         return Err(Error::Input(
             "no .proto files were targeted: the input has none, --path names files that do not exist, or --exclude-path excludes them all".into(),
         ));
+    }
+    // buf parity: every module targeted must have a .proto file, even when the others have some
+    // (an outer module whose excludes leave it nothing, a module directory that is empty).
+    if resolved.filter.paths.is_empty() {
+        let ws = &resolved.workspace;
+        for (index, module) in ws.modules.iter().enumerate() {
+            let targeted = resolved.modules.as_ref().is_none_or(|m| m.contains(&index));
+            if targeted && !set.files.values().any(|f| f.module == Some(index)) {
+                let of = ws
+                    .file
+                    .as_ref()
+                    .map(|f| format!(" of {}", f.display()))
+                    .unwrap_or_default();
+                return Err(Error::Input(format!(
+                    "module {:?}{of} has no .proto files (its excludes may leave it none): add files, or remove the module",
+                    module.dir
+                )));
+            }
+        }
     }
     Ok(set)
 }
@@ -132,7 +207,7 @@ pub fn resolve_against_dir(
         exclude_paths: Vec::new(),
         includes: Vec::new(),
     };
-    let resolved = resolve_input(&input)?;
+    let resolved = resolve_input(&input, Action::Against)?;
     let set = discover_resolved(&resolved)?;
     Ok((resolved.workspace, set))
 }

@@ -57,6 +57,23 @@ pub fn relative_root(dir: &Path, dir_abs: &Path, ancestor: &Path) -> PathBuf {
     PathBuf::from(clean(&root))
 }
 
+/// The path from directory `base` to `target` (both absolute), cleaned lexically first:
+/// `/a/b` to `/a/c/d` is `../c/d`, to `/a/b` is `.`.
+pub fn relative_from(base: &Path, target: &Path) -> String {
+    let (base, target) = (clean(base), clean(target));
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (base, target) = (parts(&base), parts(&target));
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut rel: Vec<&str> = vec![".."; base.len() - common];
+    rel.extend(target[common..].iter().map(String::as_str));
+    join_rel(".", &rel.join("/"))
+}
+
 /// A relative path made lexically clean (`a/./b/../c` -> `a/c`), `.` when empty.
 pub fn clean(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
@@ -90,5 +107,17 @@ mod tests {
         assert!(is_within("a/b/c.proto", "a/b"));
         assert!(!is_within("a/bc/c.proto", "a/b"));
         assert!(is_within("x.proto", "."));
+    }
+
+    #[test]
+    fn relative_from_climbs_and_descends() {
+        let rel = |a: &str, b: &str| relative_from(Path::new(a), Path::new(b));
+        assert_eq!(rel("/w/a", "/w/a"), ".");
+        assert_eq!(rel("/w/a/v", "/w/a"), "..");
+        assert_eq!(rel("/w/sub", "/w/sub/deeper"), "deeper");
+        assert_eq!(rel("/w/a/b", "/w/c/d"), "../../c/d");
+        // Cleaned first: `/w/x/..` is `/w`.
+        assert_eq!(rel("/w/x/..", "/w/a"), "a");
+        assert_eq!(rel("/", "/w"), "w");
     }
 }

@@ -4,9 +4,12 @@
 //! Paths inside a [`Workspace`] are relative to its root (the directory of the configuration file)
 //! and use `/`, so matching ignores and excludes is plain string-prefix work on path components.
 //!
-//! This file finds and reads configuration files and tells their versions apart; `module.rs`
-//! turns the sections that govern one module into its settings, the rules that run included.
+//! This file reads configuration files and tells their versions apart; `discover.rs` finds the
+//! one that governs an input (and where that search stops); `module.rs` turns the sections that
+//! govern one module into its settings, the rules that run included, and checks how modules,
+//! workspace directories and v1beta1 roots may nest.
 
+mod discover;
 mod file;
 mod module;
 
@@ -16,10 +19,11 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use crate::paths::{absolute, display_join, is_within, relative_root};
+use crate::paths::{display_join, is_within};
 use file::{BufWorkYaml, BufYamlV1, BufYamlV1Beta1, BufYamlV2, VersionOnly};
 use module::{
-    default_module, module_v1, modules_v2, normalise, normalise_all, rebase, select_rules,
+    default_module, module_v1, modules_v2, normalise, normalise_all, rebase, refuse_nesting,
+    select_rules,
 };
 
 pub use crate::catalog::Version;
@@ -97,26 +101,10 @@ impl Workspace {
         }
     }
 
-    /// Finds the configuration that governs `dir`: the nearest `buf.work.yaml` or `buf.yaml` in
-    /// `dir` or one of its ancestors, as buf searches. `None` when there is none at all.
+    /// Finds the configuration that governs `dir` as buf searches for it: see `discover.rs` for
+    /// where the search looks and where it stops. `None` when there is none at all.
     pub fn discover(dir: &Path) -> Result<Option<Workspace>> {
-        let abs = absolute(dir);
-        let mut current: Option<&Path> = Some(abs.as_path());
-        while let Some(candidate) = current {
-            for name in [BUF_WORK_YAML, BUF_YAML] {
-                let path = candidate.join(name);
-                if path.is_file() {
-                    // Express the root relative to the input as the user gave it, so printed
-                    // paths look like theirs.
-                    let root = relative_root(dir, &abs, candidate);
-                    let text = read(&path)?;
-                    return Workspace::from_text(&root, &display_join(&root, name), &text)
-                        .map(Some);
-                }
-            }
-            current = candidate.parent();
-        }
-        Ok(None)
+        discover::discover(dir)
     }
 
     /// Reads a configuration given with `--config`: a file path, or the YAML/JSON data itself.
@@ -208,6 +196,8 @@ impl Workspace {
                 } else {
                     yaml.build.roots.clone()
                 };
+                let dirs = normalise_all(path, text, ".", &roots)?;
+                refuse_nesting(path, text, "root", &dirs)?;
                 let mut modules = Vec::new();
                 for r in &roots {
                     let dir = normalise(path, text, ".", r)?;
@@ -249,6 +239,14 @@ impl Workspace {
         work: &BufWorkYaml,
         read: &dyn Fn(&Path) -> Result<Option<String>>,
     ) -> Result<Workspace> {
+        let dirs = normalise_all(path, "", ".", &work.directories)?;
+        if dirs.iter().any(|d| d == ".") {
+            return Err(Error::config(
+                path,
+                "directory \".\" cannot be a workspace directory: a workspace of its own directory is no workspace; list the module directories, or remove buf.work.yaml",
+            ));
+        }
+        refuse_nesting(path, "", "directory", &dirs)?;
         let mut modules = Vec::new();
         for d in &work.directories {
             let dir = normalise(path, "", ".", d)?;

@@ -79,7 +79,16 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
         }
         let excludes = normalise_all(path, text, ".", excludes)?;
         for e in &excludes {
-            if !is_within(e, &dir) || e == &dir {
+            if e == &dir {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "{}exclude {e:?} is module {dir:?} itself: remove the module instead",
+                        line_prefix(text, e)
+                    ),
+                ));
+            }
+            if !is_within(e, &dir) {
                 return Err(Error::config(
                     path,
                     format!(
@@ -101,19 +110,8 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
             deps: yaml.deps.clone(),
         });
     }
-    for m in &modules {
-        for other in &modules {
-            if m.dir != other.dir && is_within(&m.dir, &other.dir) {
-                return Err(Error::config(
-                    path,
-                    format!(
-                        "module {:?} is nested inside module {:?}: modules may not overlap",
-                        m.dir, other.dir
-                    ),
-                ));
-            }
-        }
-    }
+    // buf parity: v2 modules may nest, with or without the outer one excluding the inner; a file
+    // the outer one does not exclude then belongs to both, which `input` refuses (see there).
     Ok(modules)
 }
 
@@ -276,4 +274,32 @@ pub(super) fn normalise(path: &Path, text: &str, base: &str, p: &str) -> Result<
         ));
     }
     Ok(joined)
+}
+
+/// buf parity: the directories of a `buf.work.yaml` and the roots of a v1beta1 `buf.yaml` may not
+/// repeat or nest (only v2 modules may nest); `what` names them in the message.
+pub(super) fn refuse_nesting(path: &Path, text: &str, what: &str, dirs: &[String]) -> Result<()> {
+    for (i, dir) in dirs.iter().enumerate() {
+        for other in &dirs[..i] {
+            let problem = if dir == other {
+                format!("{what} {dir:?} is listed twice: list it once")
+            } else if is_within(dir, other) || is_within(other, dir) {
+                let (outer, inner) = if is_within(dir, other) {
+                    (other, dir)
+                } else {
+                    (dir, other)
+                };
+                format!(
+                    "{what} {inner:?} is inside {what} {outer:?}: {what}s may not nest (modules of a v2 buf.yaml may)"
+                )
+            } else {
+                continue;
+            };
+            return Err(Error::config(
+                path,
+                format!("{}{problem}", line_prefix(text, dir)),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Workspace;
+use crate::config::{Module, Workspace};
 use crate::error::{Error, Result};
 use crate::paths::{clean, is_within, join_rel};
 
@@ -53,8 +53,37 @@ impl Filter {
 pub struct FileSet {
     /// The files walked: all of them, or with `--path` only those under the paths.
     pub files: BTreeMap<String, ProtoFile>,
-    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked.
-    narrowed: Option<Workspace>,
+    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked
+    /// (boxed, as is `shown`: a file set travels by value, and most runs have neither).
+    narrowed: Option<Box<Workspace>>,
+    /// How the input directory is shown, for the display paths of the files inside it.
+    shown: Option<Box<Shown>>,
+}
+
+/// A relative input directory as buf shows the files inside it: by the input's path from the
+/// current directory, made clean (`sous lint .` in a module directory of a `buf.work.yaml` prints
+/// `v1/a.proto`, not `../proto/v1/a.proto`; `lint ../sub/deeper` from `sub` prints `deeper/...`).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The input directory, relative to the workspace root.
+    pub input: String,
+    /// The input directory relative to the current directory.
+    pub as_shown: String,
+}
+
+impl Shown {
+    /// The display path of `workspace_path`, if it is inside the input directory.
+    fn display(&self, workspace_path: &str) -> Option<String> {
+        if !is_within(workspace_path, &self.input) {
+            return None;
+        }
+        let below = if self.input == "." {
+            workspace_path
+        } else {
+            workspace_path[self.input.len()..].trim_start_matches('/')
+        };
+        Some(join_rel(&self.as_shown, below))
+    }
 }
 
 impl FileSet {
@@ -64,10 +93,18 @@ impl FileSet {
     /// With `--path`, only the directories and files it names are walked: a pre-commit run on
     /// one file of a large tree reads what that file imports, found on disk by [`FileSet::get`],
     /// not the whole tree.
-    pub fn discover(ws: &Workspace, filter: &Filter, modules: Option<&[usize]>) -> Result<FileSet> {
-        let mut set = FileSet::default();
+    pub fn discover(
+        ws: &Workspace,
+        filter: &Filter,
+        modules: Option<&[usize]>,
+        shown: Option<Shown>,
+    ) -> Result<FileSet> {
+        let mut set = FileSet {
+            shown: shown.map(Box::new),
+            ..FileSet::default()
+        };
         if !filter.paths.is_empty() {
-            set.narrowed = Some(ws.clone());
+            set.narrowed = Some(Box::new(ws.clone()));
         }
         for (index, module) in ws.modules.iter().enumerate() {
             let module_root = ws.root.join(&module.dir);
@@ -121,6 +158,13 @@ impl FileSet {
         start: &Path,
     ) -> Result<()> {
         let module = &ws.modules[index];
+        // Modules nested inside this one: a file in one of them that this module does not exclude
+        // would belong to both.
+        let inner: Vec<&Module> = ws
+            .modules
+            .iter()
+            .filter(|m| m.dir != module.dir && is_within(&m.dir, &module.dir))
+            .collect();
         let walker = walkdir::WalkDir::new(start)
             .follow_links(true)
             .sort_by_file_name()
@@ -145,7 +189,22 @@ impl FileSet {
                 continue;
             }
             let name = rel_to(module_root, entry.path());
-            let mut file = ProtoFile::on_disk(ws, index, &name, entry.path().to_path_buf());
+            let mut file = ProtoFile::on_disk(
+                ws,
+                index,
+                &name,
+                entry.path().to_path_buf(),
+                self.shown.as_deref(),
+            );
+            if let Some(m) = inner.iter().find(|m| {
+                is_within(&file.workspace_path, &m.dir)
+                    && !m
+                        .excludes
+                        .iter()
+                        .any(|x| is_within(&file.workspace_path, x))
+            }) {
+                return Err(in_two_modules(ws, &file.display, &module.dir, &m.dir));
+            }
             file.is_target =
                 modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
             if let Some(other) = self.files.get(&name) {
@@ -175,7 +234,7 @@ impl FileSet {
         let mut found: Option<ProtoFile> = None;
         for (index, module) in ws.modules.iter().enumerate() {
             let disk = ws.root.join(&module.dir).join(name);
-            let file = ProtoFile::on_disk(ws, index, name, disk);
+            let file = ProtoFile::on_disk(ws, index, name, disk, self.shown.as_deref());
             if module
                 .excludes
                 .iter()
@@ -213,6 +272,15 @@ impl FileSet {
                 } else {
                     workspace_path[module.dir.len() + 1..].to_string()
                 };
+                if let Some(inner) = ws.modules.iter().find(|m| {
+                    m.dir != module.dir
+                        && is_within(&m.dir, &module.dir)
+                        && is_within(workspace_path, &m.dir)
+                        && !m.excludes.iter().any(|x| is_within(workspace_path, x))
+                }) {
+                    let shown = display(workspace_path);
+                    return Err(in_two_modules(ws, &shown, &module.dir, &inner.dir));
+                }
                 let file = ProtoFile {
                     name: name.clone(),
                     module: Some(index),
@@ -238,10 +306,18 @@ impl FileSet {
 
 impl ProtoFile {
     /// Module `index`'s file at import path `name`, read from `disk`; not a target.
-    fn on_disk(ws: &Workspace, index: usize, name: &str, disk: PathBuf) -> ProtoFile {
+    fn on_disk(
+        ws: &Workspace,
+        index: usize,
+        name: &str,
+        disk: PathBuf,
+        shown: Option<&Shown>,
+    ) -> ProtoFile {
         let workspace_path = join_rel(&ws.modules[index].dir, name);
         ProtoFile {
-            display: display_path(&ws.root, &workspace_path),
+            display: shown
+                .and_then(|s| s.display(&workspace_path))
+                .unwrap_or_else(|| display_path(&ws.root, &workspace_path)),
             name: name.to_string(),
             module: Some(index),
             workspace_path,
@@ -250,6 +326,22 @@ impl ProtoFile {
             is_target: false,
         }
     }
+}
+
+/// A file of module `inner`, nested in module `outer`, that `outer` does not exclude.
+fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> Error {
+    let of = ws
+        .file
+        .as_ref()
+        .map(|f| format!(" of {}", f.display()))
+        .unwrap_or_default();
+    // buf accepts this and lints such a file once per module, each compiled on its own; sous
+    // compiles a workspace in one piece, where the file would be defined twice.
+    Error::Input(format!(
+        "{display} belongs to two modules{of}: {outer:?} and {inner:?}, nested inside it. sous \
+         takes each file in one module only: exclude {inner:?} from module {outer:?} \
+         (`excludes: [{inner}]`)"
+    ))
 }
 
 /// Two files of one workspace with one import path.

@@ -12,6 +12,7 @@ mod catalog;
 mod commands;
 mod formats;
 mod git;
+mod layouts;
 mod link_groups;
 mod precommit;
 mod pretty;
