@@ -148,7 +148,9 @@ fn scaffolds(kind: &str, id: &str, struct_name: &str, fixture_files: &[&str]) {
     let added: Vec<&str> = after.lines().filter(|l| !before.contains(*l)).collect();
     assert_eq!(added, [line.as_str()], "{after}");
     assert_eq!(after.lines().count(), before.lines().count() + 1);
-    let open = after.find("registry! {\n").expect("the registry! { ... } list");
+    let open = after
+        .find("registry! {\n")
+        .expect("the registry! { ... } list");
     let close = after[open..].find("\n}\n").unwrap();
     let block = &after[open..][..close];
     assert!(block.ends_with(&format!("\n{line}")), "{after}");
