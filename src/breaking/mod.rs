@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use crate::catalog::Kind;
 use crate::config::{BreakingConfig, Workspace};
+use crate::descriptor::package_version::{package_version, Stability};
 use crate::descriptor::tag;
 use crate::finding::{Finding, Place};
 use crate::ignore;
@@ -256,7 +257,10 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
             break;
         }
         let config = &module.breaking;
-        let keep = |f: &File| !(config.ignore_unstable_packages && is_unstable(f.package()));
+        let keep = |f: &File| {
+            !(config.ignore_unstable_packages
+                && package_version(f.package()) == Some(Stability::Unstable))
+        };
         let new_files = module_files(new, Some(index), options);
         if !new_files.iter().any(|f| !f.is_import) {
             continue;
@@ -351,36 +355,4 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
             })
         })
         .collect()
-}
-
-/// Whether a package's last component is an unstable version (`v1alpha1`, `v1beta1`, `v1test`).
-pub fn is_unstable(package: &str) -> bool {
-    let last = package.rsplit('.').next().unwrap_or("");
-    let Some(rest) = last.strip_prefix('v') else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let tail = &rest[digits..];
-    ["alpha", "beta", "test"].iter().any(|w| {
-        tail.strip_prefix(w)
-            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_unstable;
-
-    #[test]
-    fn unstable_packages() {
-        for p in ["a.v1alpha1", "a.v1beta", "v2test1", "a.b.v1test"] {
-            assert!(is_unstable(p), "{p}");
-        }
-        for p in ["a.v1", "a.alpha", "", "a.v1beta1x", "a.vbeta1"] {
-            assert!(!is_unstable(p), "{p}");
-        }
-    }
 }

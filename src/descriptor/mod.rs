@@ -1,10 +1,12 @@
 //! The vocabulary of descriptors shared by lint, breaking and the schema code: field numbers by
-//! name ([`tag`]), descriptor paths, full names, and the one walk over a file ([`walk`]).
+//! name ([`tag`]), descriptor paths, full names, package versions ([`package_version`]), and the
+//! one walk over a file ([`walk`]).
 //!
 //! A descriptor path locates an element in its file the way `SourceCodeInfo` does: field
 //! numbers of the descriptor messages alternating with indexes (`[4, 0, 2, 1]` is the second
 //! field of the first message).
 
+pub mod package_version;
 pub mod tag;
 pub mod walk;
 

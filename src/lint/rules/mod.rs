@@ -15,7 +15,6 @@ mod prelude {
 
 mod comment_common;
 mod package_same_common;
-mod package_version_common;
 
 crate::registry! {
     comment_enum::CommentEnum,
