@@ -391,5 +391,3 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
         );
     }
 }
-
-pub use crate::descriptor::qualify;

@@ -20,11 +20,6 @@ pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
     p
 }
 
-/// The path of element `index` of repeated field `field` of the element at `path`.
-pub fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    at(path, &[field, index as i32])
-}
-
 /// `name` in scope `parent` (a package or a message's full name).
 pub fn qualify(parent: &str, name: &str) -> String {
     if parent.is_empty() {

@@ -106,22 +106,6 @@ pub fn walk<'a>(file: &'a FileDescriptorProto, visitor: &mut impl Visitor<'a>) {
     walker.file(file);
 }
 
-/// Every message of `file`, nested ones and map entries included, in declaration order: its
-/// descriptor path and full name.
-pub fn messages(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &DescriptorProto, String)> {
-    struct Messages<'a>(Vec<(Vec<i32>, &'a DescriptorProto, String)>);
-    impl<'a> Visitor<'a> for Messages<'a> {
-        fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
-            self.0
-                .push((at.path.to_vec(), message, at.full_name.to_string()));
-            Flow::Into
-        }
-    }
-    let mut out = Messages(Vec::new());
-    walk(file, &mut out);
-    out.0
-}
-
 /// Every extension of `file`, declared at file level or in a message (nested ones included), in
 /// descriptor-path order: its descriptor path and full name (`scope.name`).
 pub fn extensions(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &FieldDescriptorProto, String)> {
@@ -445,8 +429,6 @@ mod tests {
                 "extension [7, 0] p.q.top_ext < p.q",
             ]
         );
-        let names: Vec<String> = messages(&file).into_iter().map(|m| m.2).collect();
-        assert_eq!(names, ["p.q.Outer", "p.q.Outer.Inner", "p.q.Outer.MEntry"]);
         let extensions: Vec<(Vec<i32>, String)> = extensions(&file)
             .into_iter()
             .map(|(path, _, name)| (path, name))

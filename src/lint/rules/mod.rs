@@ -2,7 +2,6 @@
 //! lists it in [`all`]. A rule lives in its own file, named after its ID; helpers shared by
 //! several rules (`*_common`) are plain `mod` lines above the registry.
 
-#[allow(unused_imports)]
 mod prelude {
     pub use crate::declare_rule;
     pub use crate::descriptor::{at, tag};
