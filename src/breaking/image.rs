@@ -120,9 +120,6 @@ pub struct Field<'a> {
     /// Full name of the declaring message; for an extension, of the scope it is declared in
     /// (a message, or the package).
     pub parent_full_name: String,
-    /// Descriptor path of the declaring message, or of the scope of an extension (empty for the
-    /// file).
-    pub parent_path: Vec<i32>,
 }
 
 impl Field<'_> {
@@ -142,8 +139,6 @@ pub struct Oneof<'a> {
     pub path: Vec<i32>,
     pub index: i32,
     pub message: &'a DescriptorProto,
-    pub message_full_name: String,
-    pub message_path: Vec<i32>,
 }
 
 impl Oneof<'_> {
@@ -165,7 +160,6 @@ pub struct EnumValue<'a> {
     pub proto: &'a EnumValueDescriptorProto,
     pub path: Vec<i32>,
     pub enum_full_name: String,
-    pub enum_path: Vec<i32>,
 }
 
 pub struct Service<'a> {
@@ -180,7 +174,6 @@ pub struct Method<'a> {
     pub proto: &'a MethodDescriptorProto,
     pub path: Vec<i32>,
     pub service_full_name: String,
-    pub service_path: Vec<i32>,
 }
 
 /// Anything with a place in a file.
@@ -295,7 +288,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 path: at.path.to_vec(),
                 message: Some(message),
                 parent_full_name: at.parent.to_string(),
-                parent_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -309,8 +301,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 path: at.path.to_vec(),
                 index: at.index as i32,
                 message,
-                message_full_name: at.parent.to_string(),
-                message_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -325,7 +315,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 path: at.path.to_vec(),
                 message: None,
                 parent_full_name: at.parent.to_string(),
-                parent_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -357,7 +346,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: value,
                 path: at.path.to_vec(),
                 enum_full_name: at.parent.to_string(),
-                enum_path: at.parent_path().to_vec(),
             });
     }
 
@@ -386,7 +374,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: method,
                 path: at.path.to_vec(),
                 service_full_name: at.parent.to_string(),
-                service_path: at.parent_path().to_vec(),
             },
         );
     }

@@ -34,14 +34,6 @@ pub struct Site<'w> {
     pub index: usize,
 }
 
-impl<'w> Site<'w> {
-    /// The descriptor path of the enclosing element (empty for top-level elements and file-level
-    /// extensions).
-    pub fn parent_path(&self) -> &'w [i32] {
-        &self.path[..self.path.len().saturating_sub(2)]
-    }
-}
-
 /// Whether the walk goes into a message's fields, oneofs, nested types, enums and extensions.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Flow {
