@@ -11,8 +11,8 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
-use crate::descriptor::tag;
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
+use crate::descriptor::{self, tag};
 use crate::schema::{Locations, Source, Span};
 
 /// One file of an image.
@@ -74,7 +74,9 @@ impl<'a> File<'a> {
         let mut message_len = 2;
         while let &[tag::MESSAGE_NESTED_TYPE, index, ref tail @ ..] = rest {
             let nested = message.nested_type.get(usize::try_from(index).ok()?)?;
-            if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
+            if descriptor::is_map_entry(nested) {
+                // Matched by the entry's simple name, not its full name (which this path walk
+                // does not build): the first field whose type ends in `.<Entry>`.
                 let suffix = format!(".{}", nested.name());
                 let field = message
                     .field
@@ -106,7 +108,7 @@ pub struct Message<'a> {
 
 impl Message<'_> {
     pub fn is_map_entry(&self) -> bool {
-        self.proto.options.as_ref().is_some_and(|o| o.map_entry())
+        descriptor::is_map_entry(self.proto)
     }
 }
 
@@ -247,6 +249,30 @@ impl<'a> Image<'a> {
     /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
     pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
         self.messages.get(type_name.trim_start_matches('.'))
+    }
+
+    /// The map field whose entry message is `entry` (a full name without the leading dot): the
+    /// message declaring it, and the field's index among that message's fields.
+    pub fn map_field_of(&self, entry: &str) -> Option<(&Message<'a>, usize)> {
+        let (parent_name, _) = entry.rsplit_once('.')?;
+        let parent = self.messages.get(parent_name)?;
+        let index = parent
+            .proto
+            .field
+            .iter()
+            .position(|f| f.type_name().strip_prefix('.') == Some(entry))?;
+        Some((parent, index))
+    }
+
+    /// The file and descriptor path of the `map<K, V>` type of the map field whose entry message
+    /// is `entry` (see [`Image::map_field_of`]).
+    pub fn map_field_type(&self, entry: &str) -> Option<(usize, Vec<i32>)> {
+        let (parent, index) = self.map_field_of(entry)?;
+        let path = descriptor::at(
+            &parent.path,
+            &[tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME],
+        );
+        Some((parent.file, path))
     }
 
     /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.

@@ -29,6 +29,11 @@ pub fn qualify(parent: &str, name: &str) -> String {
     }
 }
 
+/// Whether `message` is the entry message protoc synthesizes for a `map<K, V>` field.
+pub fn is_map_entry(message: &DescriptorProto) -> bool {
+    message.options.as_ref().is_some_and(|o| o.map_entry())
+}
+
 /// Whether oneof `index` of `message` is synthetic: proto3 `optional` fields live in oneofs of
 /// their own that the source does not write.
 pub fn is_synthetic_oneof(message: &DescriptorProto, index: i32) -> bool {

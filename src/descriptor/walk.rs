@@ -302,7 +302,7 @@ mod tests {
     impl<'a> Visitor<'a> for Log {
         fn message(&mut self, m: &'a DescriptorProto, at: &Site) -> Flow {
             self.push("message", at);
-            if m.options.as_ref().is_some_and(|o| o.map_entry()) {
+            if crate::descriptor::is_map_entry(m) {
                 Flow::Over
             } else {
                 Flow::Into
