@@ -119,6 +119,9 @@ pub struct Field<'a> {
     pub path: Vec<i32>,
     /// The message declaring the field (`None` for an extension).
     pub message: Option<&'a DescriptorProto>,
+    /// The walk's full name (`pkg.Message.field`; `pkg.Scope.ext` for an extension, named in
+    /// the scope it is declared in).
+    pub full_name: String,
     /// Full name of the declaring message; for an extension, of the scope it is declared in
     /// (a message, or the package).
     pub parent_full_name: String,
@@ -313,6 +316,7 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: field,
                 path: at.path.to_vec(),
                 message: Some(message),
+                full_name: at.full_name.to_string(),
                 parent_full_name: at.parent.to_string(),
             },
         );
@@ -340,6 +344,7 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: extension,
                 path: at.path.to_vec(),
                 message: None,
+                full_name: at.full_name.to_string(),
                 parent_full_name: at.parent.to_string(),
             },
         );

@@ -20,15 +20,6 @@ pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
     p
 }
 
-/// `name` in scope `parent` (a package or a message's full name).
-pub fn qualify(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
-    }
-}
-
 /// Whether `message` is the entry message protoc synthesizes for a `map<K, V>` field.
 pub fn is_map_entry(message: &DescriptorProto) -> bool {
     message.options.as_ref().is_some_and(|o| o.map_entry())

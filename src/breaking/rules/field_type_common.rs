@@ -245,7 +245,7 @@ pub fn describe(image: &Image, f: &Field) -> String {
         return format!(
             "extension {} {:?} of message {:?}",
             f.proto.number(),
-            crate::descriptor::qualify(&f.parent_full_name, f.proto.name()),
+            f.full_name,
             f.proto.extendee().trim_start_matches('.')
         );
     };
