@@ -1,8 +1,8 @@
 //! The one walk over a file's descriptors, shared by lint, breaking's image indexing and the
 //! schema checks.
 //!
-//! [`walk`] visits every element of a `FileDescriptorProto` in declaration order and hands it to
-//! a [`Visitor`] with its [`Site`]: its descriptor path and full name, computed once. The walk
+//! [`walk`] visits every element of a `FileDescriptorProto` kind by kind (in the order below;
+//! within a kind, in declaration order) and hands it to a [`Visitor`] with its [`Site`]: its descriptor path and full name, computed once. The walk
 //! reuses one path buffer and two name buffers for the whole file, so visiting allocates nothing
 //! per element; a visitor that keeps a path or a name copies it.
 //!
@@ -87,7 +87,8 @@ pub trait Visitor<'a> {
     }
 }
 
-/// Visits every element of `file` in declaration order.
+/// Visits every element of `file`, kind by kind as the module documentation lists them (within a
+/// kind, in declaration order).
 pub fn walk<'a>(file: &'a FileDescriptorProto, visitor: &mut impl Visitor<'a>) {
     let mut walker = Walker {
         visitor,
@@ -110,9 +111,9 @@ pub fn extensions(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &FieldDescriptor
     }
     let mut out = Extensions(Vec::new());
     walk(file, &mut out);
-    // The walk goes into a message's nested types before its own extensions and visits
-    // file-level extensions last, which is path order already; sorting keeps the promise.
-    out.0.sort_by(|a, b| a.0.cmp(&b.0));
+    // No sort needed: the walk goes into a message's nested types (field 3) before its own
+    // extensions (6), and visits file-level extensions (7) after every message (4), so the
+    // extensions come out in path order.
     out.0
 }
 
