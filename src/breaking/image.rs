@@ -82,12 +82,14 @@ impl<'a> File<'a> {
                     .field
                     .iter()
                     .position(|f| f.type_name().ends_with(&suffix))?;
-                let mut field_type = path[..message_len].to_vec();
-                field_type.extend([
-                    tag::MESSAGE_FIELD,
-                    i32::try_from(field).ok()?,
-                    tag::FIELD_TYPE_NAME,
-                ]);
+                let field_type = descriptor::path_with(
+                    &path[..message_len],
+                    &[
+                        tag::MESSAGE_FIELD,
+                        i32::try_from(field).ok()?,
+                        tag::FIELD_TYPE_NAME,
+                    ],
+                );
                 return self.locations().span(source, &field_type);
             }
             message = nested;
@@ -271,7 +273,7 @@ impl<'a> Image<'a> {
     /// is `entry` (see [`Image::map_field_of`]).
     pub fn map_field_type(&self, entry: &str) -> Option<(usize, Vec<i32>)> {
         let (parent, index) = self.map_field_of(entry)?;
-        let path = descriptor::at(
+        let path = descriptor::path_with(
             &parent.path,
             &[tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME],
         );

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use crate::catalog::Kind;
 use crate::config::{BreakingConfig, Workspace};
 use crate::descriptor::package_version::{package_version, Stability};
-use crate::descriptor::tag;
+use crate::descriptor::{path_with, tag};
 use crate::finding::{Finding, Place};
 use crate::ignore;
 use crate::rule::Meta;
@@ -82,8 +82,7 @@ impl<'a> Context<'a> {
     /// descriptor path, e.g. `[tag::FIELD_TYPE]`). A part the source does not spell out falls
     /// back to the element itself.
     pub fn report(&mut self, at: &impl Located, suffix: &[i32], message: impl Into<String>) {
-        let mut path = at.path().to_vec();
-        path.extend_from_slice(suffix);
+        let path = path_with(at.path(), suffix);
         let file = self.new.file(at.file());
         let path = if suffix.is_empty() || file.locations().get(&path).is_some() {
             path
@@ -95,9 +94,7 @@ impl<'a> Context<'a> {
         // beside the new one).
         let old_element = self.paired_old_path.filter(|p| !p.is_empty());
         if let (false, Some(old_path)) = (suffix.is_empty(), old_element) {
-            let mut old_path = old_path.to_vec();
-            old_path.extend_from_slice(suffix);
-            if let Some(place) = self.old_place(&old_path) {
+            if let Some(place) = self.old_place(&path_with(old_path, suffix)) {
                 if let Some((finding, _)) = self.findings.last_mut() {
                     finding.old = Some(place);
                 }
@@ -128,12 +125,7 @@ impl<'a> Context<'a> {
             }
             other => other.and_then(|p| self.old_place(p)),
         };
-        let ignore_paths = Some(f.ignore_path());
-        self.findings
-            .push((finding, ignore_paths.into_iter().collect()));
-        if let Some(old_file) = self.paired_old_file {
-            self.also_ignored_by(old_file);
-        }
+        self.push(finding, f.ignore_path());
     }
 
     /// Reports at byte range `span` of new file `file`: for a place the source index does not
@@ -151,9 +143,13 @@ impl<'a> Context<'a> {
             None => Finding::file_level(f.name, self.rule, message),
         };
         finding.old = self.paired_old_path.and_then(|p| self.old_place(p));
-        let ignore_paths = Some(f.ignore_path());
-        self.findings
-            .push((finding, ignore_paths.into_iter().collect()));
+        self.push(finding, f.ignore_path());
+    }
+
+    /// Records a finding placed in the new image: `ignore` entries matching `ignore_path` hide
+    /// it, and so do those matching the paired old element's file, if any.
+    fn push(&mut self, finding: Finding, ignore_path: String) {
+        self.findings.push((finding, vec![ignore_path]));
         if let Some(old_file) = self.paired_old_file {
             self.also_ignored_by(old_file);
         }

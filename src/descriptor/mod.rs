@@ -13,7 +13,7 @@ pub mod walk;
 use prost_types::DescriptorProto;
 
 /// `path` with more components appended.
-pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
+pub fn path_with(path: &[i32], more: &[i32]) -> Vec<i32> {
     let mut p = Vec::with_capacity(path.len() + more.len());
     p.extend_from_slice(path);
     p.extend_from_slice(more);

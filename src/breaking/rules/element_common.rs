@@ -36,8 +36,7 @@ pub fn report_option_or_file(
     option_path: &[i32],
     message: String,
 ) {
-    let mut path = at.path().to_vec();
-    path.extend_from_slice(option_path);
+    let path = path_with(at.path(), option_path);
     let written = cx
         .new_image()
         .file(at.file())

@@ -7,7 +7,7 @@ mod prelude {
         Context, Enum, EnumValue, Field, File, Image, Located, Message, Method, Rule, Service,
     };
     pub use crate::declare_rule;
-    pub use crate::descriptor::{is_map_entry, is_synthetic_oneof, tag};
+    pub use crate::descriptor::{is_map_entry, is_synthetic_oneof, path_with, tag};
 }
 
 mod delete_common;

@@ -4,7 +4,7 @@
 
 mod prelude {
     pub use crate::declare_rule;
-    pub use crate::descriptor::{at, tag};
+    pub use crate::descriptor::{path_with, tag};
     pub use crate::lint::case;
     pub use crate::lint::{
         Context, EnumNode, EnumValueNode, FieldNode, FileNode, MessageNode, MethodNode, OneofNode,
