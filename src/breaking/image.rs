@@ -11,8 +11,8 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
-use crate::descriptor::tag;
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
+use crate::descriptor::{self, tag};
 use crate::schema::{Locations, Source, Span};
 
 /// One file of an image.
@@ -74,18 +74,22 @@ impl<'a> File<'a> {
         let mut message_len = 2;
         while let &[tag::MESSAGE_NESTED_TYPE, index, ref tail @ ..] = rest {
             let nested = message.nested_type.get(usize::try_from(index).ok()?)?;
-            if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
+            if descriptor::is_map_entry(nested) {
+                // Matched by the entry's simple name, not its full name (which this path walk
+                // does not build): the first field whose type ends in `.<Entry>`.
                 let suffix = format!(".{}", nested.name());
                 let field = message
                     .field
                     .iter()
                     .position(|f| f.type_name().ends_with(&suffix))?;
-                let mut field_type = path[..message_len].to_vec();
-                field_type.extend([
-                    tag::MESSAGE_FIELD,
-                    i32::try_from(field).ok()?,
-                    tag::FIELD_TYPE_NAME,
-                ]);
+                let field_type = descriptor::path_with(
+                    &path[..message_len],
+                    &[
+                        tag::MESSAGE_FIELD,
+                        i32::try_from(field).ok()?,
+                        tag::FIELD_TYPE_NAME,
+                    ],
+                );
                 return self.locations().span(source, &field_type);
             }
             message = nested;
@@ -106,7 +110,7 @@ pub struct Message<'a> {
 
 impl Message<'_> {
     pub fn is_map_entry(&self) -> bool {
-        self.proto.options.as_ref().is_some_and(|o| o.map_entry())
+        descriptor::is_map_entry(self.proto)
     }
 }
 
@@ -117,12 +121,12 @@ pub struct Field<'a> {
     pub path: Vec<i32>,
     /// The message declaring the field (`None` for an extension).
     pub message: Option<&'a DescriptorProto>,
+    /// The walk's full name (`pkg.Message.field`; `pkg.Scope.ext` for an extension, named in
+    /// the scope it is declared in).
+    pub full_name: String,
     /// Full name of the declaring message; for an extension, of the scope it is declared in
     /// (a message, or the package).
     pub parent_full_name: String,
-    /// Descriptor path of the declaring message, or of the scope of an extension (empty for the
-    /// file).
-    pub parent_path: Vec<i32>,
 }
 
 impl Field<'_> {
@@ -142,8 +146,6 @@ pub struct Oneof<'a> {
     pub path: Vec<i32>,
     pub index: i32,
     pub message: &'a DescriptorProto,
-    pub message_full_name: String,
-    pub message_path: Vec<i32>,
 }
 
 impl Oneof<'_> {
@@ -165,7 +167,6 @@ pub struct EnumValue<'a> {
     pub proto: &'a EnumValueDescriptorProto,
     pub path: Vec<i32>,
     pub enum_full_name: String,
-    pub enum_path: Vec<i32>,
 }
 
 pub struct Service<'a> {
@@ -180,7 +181,6 @@ pub struct Method<'a> {
     pub proto: &'a MethodDescriptorProto,
     pub path: Vec<i32>,
     pub service_full_name: String,
-    pub service_path: Vec<i32>,
 }
 
 /// Anything with a place in a file.
@@ -256,6 +256,30 @@ impl<'a> Image<'a> {
         self.messages.get(type_name.trim_start_matches('.'))
     }
 
+    /// The map field whose entry message is `entry` (a full name without the leading dot): the
+    /// message declaring it, and the field's index among that message's fields.
+    pub fn map_field_of(&self, entry: &str) -> Option<(&Message<'a>, usize)> {
+        let (parent_name, _) = entry.rsplit_once('.')?;
+        let parent = self.messages.get(parent_name)?;
+        let index = parent
+            .proto
+            .field
+            .iter()
+            .position(|f| f.type_name().strip_prefix('.') == Some(entry))?;
+        Some((parent, index))
+    }
+
+    /// The file and descriptor path of the `map<K, V>` type of the map field whose entry message
+    /// is `entry` (see [`Image::map_field_of`]).
+    pub fn map_field_type(&self, entry: &str) -> Option<(usize, Vec<i32>)> {
+        let (parent, index) = self.map_field_of(entry)?;
+        let path = descriptor::path_with(
+            &parent.path,
+            &[tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME],
+        );
+        Some((parent.file, path))
+    }
+
     /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
     pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
         self.enums.get(type_name.trim_start_matches('.'))
@@ -294,8 +318,8 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: field,
                 path: at.path.to_vec(),
                 message: Some(message),
+                full_name: at.full_name.to_string(),
                 parent_full_name: at.parent.to_string(),
-                parent_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -309,8 +333,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 path: at.path.to_vec(),
                 index: at.index as i32,
                 message,
-                message_full_name: at.parent.to_string(),
-                message_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -324,8 +346,8 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: extension,
                 path: at.path.to_vec(),
                 message: None,
+                full_name: at.full_name.to_string(),
                 parent_full_name: at.parent.to_string(),
-                parent_path: at.parent_path().to_vec(),
             },
         );
     }
@@ -357,7 +379,6 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: value,
                 path: at.path.to_vec(),
                 enum_full_name: at.parent.to_string(),
-                enum_path: at.parent_path().to_vec(),
             });
     }
 
@@ -386,10 +407,7 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
                 proto: method,
                 path: at.path.to_vec(),
                 service_full_name: at.parent.to_string(),
-                service_path: at.parent_path().to_vec(),
             },
         );
     }
 }
-
-pub use crate::descriptor::qualify;

@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 
 use crate::catalog::Kind;
 use crate::config::{BreakingConfig, Workspace};
-use crate::descriptor::tag;
+use crate::descriptor::package_version::{package_version, Stability};
+use crate::descriptor::{path_with, tag};
 use crate::finding::{Finding, Place};
 use crate::ignore;
 use crate::rule::Meta;
@@ -81,8 +82,7 @@ impl<'a> Context<'a> {
     /// descriptor path, e.g. `[tag::FIELD_TYPE]`). A part the source does not spell out falls
     /// back to the element itself.
     pub fn report(&mut self, at: &impl Located, suffix: &[i32], message: impl Into<String>) {
-        let mut path = at.path().to_vec();
-        path.extend_from_slice(suffix);
+        let path = path_with(at.path(), suffix);
         let file = self.new.file(at.file());
         let path = if suffix.is_empty() || file.locations().get(&path).is_some() {
             path
@@ -94,9 +94,7 @@ impl<'a> Context<'a> {
         // beside the new one).
         let old_element = self.paired_old_path.filter(|p| !p.is_empty());
         if let (false, Some(old_path)) = (suffix.is_empty(), old_element) {
-            let mut old_path = old_path.to_vec();
-            old_path.extend_from_slice(suffix);
-            if let Some(place) = self.old_place(&old_path) {
+            if let Some(place) = self.old_place(&path_with(old_path, suffix)) {
                 if let Some((finding, _)) = self.findings.last_mut() {
                     finding.old = Some(place);
                 }
@@ -127,12 +125,7 @@ impl<'a> Context<'a> {
             }
             other => other.and_then(|p| self.old_place(p)),
         };
-        let ignore_paths = Some(f.ignore_path());
-        self.findings
-            .push((finding, ignore_paths.into_iter().collect()));
-        if let Some(old_file) = self.paired_old_file {
-            self.also_ignored_by(old_file);
-        }
+        self.push(finding, f.ignore_path());
     }
 
     /// Reports at byte range `span` of new file `file`: for a place the source index does not
@@ -150,9 +143,13 @@ impl<'a> Context<'a> {
             None => Finding::file_level(f.name, self.rule, message),
         };
         finding.old = self.paired_old_path.and_then(|p| self.old_place(p));
-        let ignore_paths = Some(f.ignore_path());
-        self.findings
-            .push((finding, ignore_paths.into_iter().collect()));
+        self.push(finding, f.ignore_path());
+    }
+
+    /// Records a finding placed in the new image: `ignore` entries matching `ignore_path` hide
+    /// it, and so do those matching the paired old element's file, if any.
+    fn push(&mut self, finding: Finding, ignore_path: String) {
+        self.findings.push((finding, vec![ignore_path]));
         if let Some(old_file) = self.paired_old_file {
             self.also_ignored_by(old_file);
         }
@@ -244,7 +241,7 @@ pub struct Options {
 
 /// Compares `new` with `old`, module by module. Modules pair by position in path order, as buf
 /// pairs them; the rules and ignores of the new side's module apply.
-pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, crate::Error> {
+pub fn run(new: &Side, old: &Side, options: Options) -> Vec<Finding> {
     let rules = rules::all();
     let new_ws = new
         .workspace
@@ -256,7 +253,10 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
             break;
         }
         let config = &module.breaking;
-        let keep = |f: &File| !(config.ignore_unstable_packages && is_unstable(f.package()));
+        let keep = |f: &File| {
+            !(config.ignore_unstable_packages
+                && package_version(f.package()) == Some(Stability::Unstable))
+        };
         let new_files = module_files(new, Some(index), options);
         if !new_files.iter().any(|f| !f.is_import) {
             continue;
@@ -308,7 +308,7 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Result<Vec<Finding>, cra
         };
         findings.extend(found.into_iter().flatten());
     }
-    Ok(findings)
+    findings
 }
 
 /// The files of one module of a side (every file of a descriptor set when `module` is `None`),
@@ -351,36 +351,4 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
             })
         })
         .collect()
-}
-
-/// Whether a package's last component is an unstable version (`v1alpha1`, `v1beta1`, `v1test`).
-pub fn is_unstable(package: &str) -> bool {
-    let last = package.rsplit('.').next().unwrap_or("");
-    let Some(rest) = last.strip_prefix('v') else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let tail = &rest[digits..];
-    ["alpha", "beta", "test"].iter().any(|w| {
-        tail.strip_prefix(w)
-            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_unstable;
-
-    #[test]
-    fn unstable_packages() {
-        for p in ["a.v1alpha1", "a.v1beta", "v2test1", "a.b.v1test"] {
-            assert!(is_unstable(p), "{p}");
-        }
-        for p in ["a.v1", "a.alpha", "", "a.v1beta1x", "a.vbeta1"] {
-            assert!(!is_unstable(p), "{p}");
-        }
-    }
 }

@@ -1,35 +1,28 @@
 //! The vocabulary of descriptors shared by lint, breaking and the schema code: field numbers by
-//! name ([`tag`]), descriptor paths, full names, and the one walk over a file ([`walk`]).
+//! name ([`tag`]), descriptor paths, full names, package versions ([`package_version`]), and the
+//! one walk over a file ([`walk`]).
 //!
 //! A descriptor path locates an element in its file the way `SourceCodeInfo` does: field
 //! numbers of the descriptor messages alternating with indexes (`[4, 0, 2, 1]` is the second
 //! field of the first message).
 
+pub mod package_version;
 pub mod tag;
 pub mod walk;
 
 use prost_types::DescriptorProto;
 
 /// `path` with more components appended.
-pub fn at(path: &[i32], more: &[i32]) -> Vec<i32> {
+pub fn path_with(path: &[i32], more: &[i32]) -> Vec<i32> {
     let mut p = Vec::with_capacity(path.len() + more.len());
     p.extend_from_slice(path);
     p.extend_from_slice(more);
     p
 }
 
-/// The path of element `index` of repeated field `field` of the element at `path`.
-pub fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
-    at(path, &[field, index as i32])
-}
-
-/// `name` in scope `parent` (a package or a message's full name).
-pub fn qualify(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
-    }
+/// Whether `message` is the entry message protoc synthesizes for a `map<K, V>` field.
+pub fn is_map_entry(message: &DescriptorProto) -> bool {
+    message.options.as_ref().is_some_and(|o| o.map_entry())
 }
 
 /// Whether oneof `index` of `message` is synthetic: proto3 `optional` fields live in oneofs of

@@ -3,6 +3,10 @@
 //!
 //! Names are `<MESSAGE>_<FIELD>`; options are `<KIND>_OPTION_<NAME>` (fields of `FileOptions`,
 //! `FieldOptions`, ...). `name` is field 1 of every element.
+//!
+//! This is vocabulary: a few constants are named for completeness and used nowhere yet
+//! (`FIELD_LABEL`, `METHOD_CLIENT_STREAMING`, `METHOD_SERVER_STREAMING`,
+//! `FILE_OPTION_PHP_GENERIC_SERVICES`).
 
 /// `name`, field 1 of every element (file, message, field, oneof, enum, value, service, method).
 pub const NAME: i32 = 1;

@@ -1,8 +1,8 @@
 //! The one walk over a file's descriptors, shared by lint, breaking's image indexing and the
 //! schema checks.
 //!
-//! [`walk`] visits every element of a `FileDescriptorProto` in declaration order and hands it to
-//! a [`Visitor`] with its [`Site`]: its descriptor path and full name, computed once. The walk
+//! [`walk`] visits every element of a `FileDescriptorProto` kind by kind (in the order below;
+//! within a kind, in declaration order) and hands it to a [`Visitor`] with its [`Site`]: its descriptor path and full name, computed once. The walk
 //! reuses one path buffer and two name buffers for the whole file, so visiting allocates nothing
 //! per element; a visitor that keeps a path or a name copies it.
 //!
@@ -32,14 +32,6 @@ pub struct Site<'w> {
     pub parent: &'w str,
     /// Position among the siblings of its kind (the last component of `path`).
     pub index: usize,
-}
-
-impl<'w> Site<'w> {
-    /// The descriptor path of the enclosing element (empty for top-level elements and file-level
-    /// extensions).
-    pub fn parent_path(&self) -> &'w [i32] {
-        &self.path[..self.path.len().saturating_sub(2)]
-    }
 }
 
 /// Whether the walk goes into a message's fields, oneofs, nested types, enums and extensions.
@@ -95,7 +87,8 @@ pub trait Visitor<'a> {
     }
 }
 
-/// Visits every element of `file` in declaration order.
+/// Visits every element of `file`, kind by kind as the module documentation lists them (within a
+/// kind, in declaration order).
 pub fn walk<'a>(file: &'a FileDescriptorProto, visitor: &mut impl Visitor<'a>) {
     let mut walker = Walker {
         visitor,
@@ -104,22 +97,6 @@ pub fn walk<'a>(file: &'a FileDescriptorProto, visitor: &mut impl Visitor<'a>) {
         leaf: String::with_capacity(128),
     };
     walker.file(file);
-}
-
-/// Every message of `file`, nested ones and map entries included, in declaration order: its
-/// descriptor path and full name.
-pub fn messages(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &DescriptorProto, String)> {
-    struct Messages<'a>(Vec<(Vec<i32>, &'a DescriptorProto, String)>);
-    impl<'a> Visitor<'a> for Messages<'a> {
-        fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
-            self.0
-                .push((at.path.to_vec(), message, at.full_name.to_string()));
-            Flow::Into
-        }
-    }
-    let mut out = Messages(Vec::new());
-    walk(file, &mut out);
-    out.0
 }
 
 /// Every extension of `file`, declared at file level or in a message (nested ones included), in
@@ -134,9 +111,9 @@ pub fn extensions(file: &FileDescriptorProto) -> Vec<(Vec<i32>, &FieldDescriptor
     }
     let mut out = Extensions(Vec::new());
     walk(file, &mut out);
-    // The walk goes into a message's nested types before its own extensions and visits
-    // file-level extensions last, which is path order already; sorting keeps the promise.
-    out.0.sort_by(|a, b| a.0.cmp(&b.0));
+    // No sort needed: the walk goes into a message's nested types (field 3) before its own
+    // extensions (6), and visits file-level extensions (7) after every message (4), so the
+    // extensions come out in path order.
     out.0
 }
 
@@ -326,7 +303,7 @@ mod tests {
     impl<'a> Visitor<'a> for Log {
         fn message(&mut self, m: &'a DescriptorProto, at: &Site) -> Flow {
             self.push("message", at);
-            if m.options.as_ref().is_some_and(|o| o.map_entry()) {
+            if crate::descriptor::is_map_entry(m) {
                 Flow::Over
             } else {
                 Flow::Into
@@ -445,8 +422,6 @@ mod tests {
                 "extension [7, 0] p.q.top_ext < p.q",
             ]
         );
-        let names: Vec<String> = messages(&file).into_iter().map(|m| m.2).collect();
-        assert_eq!(names, ["p.q.Outer", "p.q.Outer.Inner", "p.q.Outer.MEntry"]);
         let extensions: Vec<(Vec<i32>, String)> = extensions(&file)
             .into_iter()
             .map(|(path, _, name)| (path, name))

@@ -37,7 +37,7 @@ impl<'f> Visitor<'f> for Hooks<'_, '_> {
 
     fn message(&mut self, message: &'f DescriptorProto, at: &Site) -> Flow {
         // Map entries are not written in the source: no rule looks at them or inside them.
-        if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+        if crate::descriptor::is_map_entry(message) {
             return Flow::Over;
         }
         let node = MessageNode {

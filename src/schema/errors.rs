@@ -141,7 +141,7 @@ pub(super) fn extension_numbers_used_twice(
                 again.other,
                 again.owner
             );
-            again.path.push(3);
+            again.path.push(tag::FIELD_NUMBER);
             Some(finding_at(source, message, |_| Some(again.path)))
         })
         .collect()

@@ -76,8 +76,6 @@ impl Source {
     }
 }
 
-pub use crate::descriptor::qualify;
-
 /// One compiled file.
 pub enum Proto {
     /// A descriptor of our own, with all its source info.

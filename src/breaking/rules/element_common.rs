@@ -36,8 +36,7 @@ pub fn report_option_or_file(
     option_path: &[i32],
     message: String,
 ) {
-    let mut path = at.path().to_vec();
-    path.extend_from_slice(option_path);
+    let path = path_with(at.path(), option_path);
     let written = cx
         .new_image()
         .file(at.file())
@@ -55,25 +54,10 @@ pub fn report_option_or_file(
 /// reports it at the `map<...>` type of the field that declares it, and so do we.
 pub fn report_message(cx: &mut Context, new: &Message, message: String) {
     if new.is_map_entry() && cx.new_image().file(new.file).span(&new.path).is_none() {
-        if let Some(path) = map_field_type_path(cx, new) {
-            cx.report_at(new.file, &path, message);
+        if let Some((file, path)) = cx.new_image().map_field_type(&new.full_name) {
+            cx.report_at(file, &path, message);
             return;
         }
     }
     cx.report(new, &[], message);
-}
-
-/// The descriptor path of the type of the map field whose entry is `entry`.
-fn map_field_type_path(cx: &Context, entry: &Message) -> Option<Vec<i32>> {
-    let (parent_name, _) = entry.full_name.rsplit_once('.')?;
-    let parent = cx.new_image().messages.get(parent_name)?;
-    let wanted = format!(".{}", entry.full_name);
-    let index = parent
-        .proto
-        .field
-        .iter()
-        .position(|f| f.type_name() == wanted)?;
-    let mut path = parent.path.clone();
-    path.extend([tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME]);
-    Some(path)
 }

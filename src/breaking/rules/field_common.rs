@@ -17,11 +17,11 @@ pub fn is_extension(field: &Field) -> bool {
 }
 
 /// The full name of an extension (`pkg.Scope.name`), or the plain name of a message field.
-pub fn name(field: &Field) -> String {
-    if is_extension(field) && !field.parent_full_name.is_empty() {
-        format!("{}.{}", field.parent_full_name, field.proto.name())
+pub fn name<'f>(field: &'f Field) -> &'f str {
+    if is_extension(field) {
+        &field.full_name
     } else {
-        field.proto.name().to_string()
+        field.proto.name()
     }
 }
 

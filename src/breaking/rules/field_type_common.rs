@@ -160,26 +160,14 @@ pub fn report_type(cx: &mut Context, new: &Field, message: String) {
 /// For a field of a synthesized map entry that the source does not locate, the path of the
 /// `map<...>` type of the field that declares the map.
 fn map_field_type_path(cx: &Context, f: &Field) -> Option<(usize, Vec<i32>)> {
-    let entry = f.message?;
-    if !entry.options.as_ref().is_some_and(|o| o.map_entry()) {
+    if !f.message.is_some_and(is_map_entry) {
         return None;
     }
     let image = cx.new_image();
-    let file = image.file(f.file);
-    if file.locations().get(&f.path).is_some() {
+    if image.file(f.file).locations().get(&f.path).is_some() {
         return None;
     }
-    let (parent_name, _) = f.parent_full_name.rsplit_once('.')?;
-    let parent = image.messages.get(parent_name)?;
-    let type_name = format!(".{}", f.parent_full_name);
-    let index = parent
-        .proto
-        .field
-        .iter()
-        .position(|g| g.type_name() == type_name)?;
-    let mut path = parent.path.clone();
-    path.extend([tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME]);
-    Some((parent.file, path))
+    image.map_field_type(&f.parent_full_name)
 }
 
 /// A field's cardinality, as buf distinguishes them.
@@ -237,8 +225,7 @@ pub fn cardinality(image: &Image, f: &Field) -> Cardinality {
 /// Whether the cardinality rules look at a field: the key and value of a map entry are never
 /// compared (buf parity: a map moved between proto2 and proto3 files is not reported).
 pub fn has_cardinality(f: &Field) -> bool {
-    !f.message
-        .is_some_and(|m| m.options.as_ref().is_some_and(|o| o.map_entry()))
+    !f.message.is_some_and(is_map_entry)
 }
 
 /// Whether the old cardinality's data still reads under the new one: presence changes keep both
@@ -258,24 +245,19 @@ pub fn describe(image: &Image, f: &Field) -> String {
         return format!(
             "extension {} {:?} of message {:?}",
             f.proto.number(),
-            crate::breaking::qualify(&f.parent_full_name, f.proto.name()),
+            f.full_name,
             f.proto.extendee().trim_start_matches('.')
         );
     };
-    if message.options.as_ref().is_some_and(|o| o.map_entry()) {
-        let type_name = format!(".{}", f.parent_full_name);
-        let map_field = f.parent_full_name.rsplit_once('.').and_then(|(parent, _)| {
-            let m = image.messages.get(parent)?;
-            let g = m.proto.field.iter().find(|g| g.type_name() == type_name)?;
-            Some((parent, g))
-        });
-        if let Some((parent, g)) = map_field {
+    if is_map_entry(message) {
+        if let Some((parent, index)) = image.map_field_of(&f.parent_full_name) {
+            let g = &parent.proto.field[index];
             return format!(
                 "the {} of map field {} {:?} of message {:?}",
                 f.proto.name(),
                 g.number(),
                 g.name(),
-                parent
+                parent.full_name
             );
         }
     }

@@ -2,14 +2,12 @@
 //! `rules/<ID>.md`. One line per rule in `registry!`, which declares the rule's module and lists
 //! it in [`all`]; helpers shared by several rules (`*_common`) are plain `mod` lines above it.
 
-#[allow(unused_imports)]
 mod prelude {
     pub use crate::breaking::{
-        Context, Enum, EnumValue, Field, File, Image, Located, Message, Method, Oneof, Rule,
-        Service,
+        Context, Enum, EnumValue, Field, File, Image, Located, Message, Method, Rule, Service,
     };
     pub use crate::declare_rule;
-    pub use crate::descriptor::{at, child, is_synthetic_oneof, tag};
+    pub use crate::descriptor::{is_map_entry, is_synthetic_oneof, path_with, tag};
 }
 
 mod delete_common;

@@ -9,7 +9,7 @@ impl Rule for EnumFirstValueZero {
         // proto3 already requires it (the file does not compile otherwise); proto2 does not.
         if value.index == 0 && value.proto.number() != 0 {
             cx.report(
-                &at(value.path, &[tag::ENUM_VALUE_NUMBER]),
+                &path_with(value.path, &[tag::ENUM_VALUE_NUMBER]),
                 format!(
                     "the first value of enum {:?} is {:?} = {}: declare a zero value first, such as \"{}_UNSPECIFIED = 0\"",
                     value.enum_.name(),

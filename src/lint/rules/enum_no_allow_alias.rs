@@ -9,7 +9,7 @@ impl Rule for EnumNoAllowAlias {
         // `allow_alias = false` is harmless and not reported.
         if e.proto.options.as_ref().and_then(|o| o.allow_alias) == Some(true) {
             cx.report(
-                &at(e.path, &[tag::ENUM_OPTIONS, tag::ENUM_OPTION_ALLOW_ALIAS]),
+                &path_with(e.path, &[tag::ENUM_OPTIONS, tag::ENUM_OPTION_ALLOW_ALIAS]),
                 format!(
                     "enum {:?} allows aliases: remove `option allow_alias = true` and give every value its own number",
                     e.proto.name()

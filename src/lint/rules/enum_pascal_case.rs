@@ -9,7 +9,7 @@ impl Rule for EnumPascalCase {
         let name = e.proto.name();
         if !case::is_pascal_case(name) {
             cx.report(
-                &at(e.path, &[tag::NAME]),
+                &path_with(e.path, &[tag::NAME]),
                 format!(
                     "enum {name:?} should be PascalCase: rename it to {:?}",
                     case::to_pascal_case(name)

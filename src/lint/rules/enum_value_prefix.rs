@@ -26,7 +26,7 @@ impl Rule for EnumValuePrefix {
             format!("rename it to \"{prefix}{rest}\"")
         };
         cx.report(
-            &at(value.path, &[tag::NAME]),
+            &path_with(value.path, &[tag::NAME]),
             format!("enum value {name:?} should start with {prefix:?}, the enum's name in UPPER_SNAKE_CASE: {hint}"),
         );
     }

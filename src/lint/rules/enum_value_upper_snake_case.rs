@@ -9,7 +9,7 @@ impl Rule for EnumValueUpperSnakeCase {
         let name = value.proto.name();
         if !case::is_upper_snake_case(name) {
             cx.report(
-                &at(value.path, &[tag::NAME]),
+                &path_with(value.path, &[tag::NAME]),
                 format!(
                     "enum value {name:?} should be UPPER_SNAKE_CASE: rename it to {:?}",
                     case::to_upper_snake_case(name)

@@ -21,7 +21,7 @@ impl Rule for EnumZeroValueSuffix {
         let name = value.proto.name();
         if !name.ends_with(&suffix) {
             cx.report(
-                &at(value.path, &[tag::NAME]),
+                &path_with(value.path, &[tag::NAME]),
                 format!("enum zero value {name:?} should end with {suffix:?}: the zero value is what unset fields read as, so name it for that (e.g. \"{}{suffix}\")", case::to_upper_snake_case(value.enum_.name())),
             );
         }

@@ -10,7 +10,7 @@ impl Rule for FieldLowerSnakeCase {
         if !case::is_lower_snake_case(name) {
             let suggestion = case::to_lower_snake_case(name);
             cx.report(
-                &at(field.path, &[tag::NAME]),
+                &path_with(field.path, &[tag::NAME]),
                 format!("field {name:?} should be lower_snake_case: rename it to {suggestion:?} (the wire format uses numbers, so only JSON and generated code see the new name)"),
             );
         }

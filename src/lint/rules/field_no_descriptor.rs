@@ -10,7 +10,7 @@ impl Rule for FieldNoDescriptor {
         let name = field.proto.name();
         if name.trim_matches('_').eq_ignore_ascii_case("descriptor") {
             cx.report(
-                &at(field.path, &[tag::NAME]),
+                &path_with(field.path, &[tag::NAME]),
                 format!("field {name:?} clashes with the `descriptor` accessor some generators add to every message: rename it (e.g. to \"{}_info\")", name.trim_matches('_').to_ascii_lowercase()),
             );
         }

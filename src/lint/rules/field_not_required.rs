@@ -10,7 +10,7 @@ impl Rule for FieldNotRequired {
     fn check_field(&self, cx: &mut Context, field: &FieldNode) {
         if field.proto.label() == Label::Required {
             cx.report(
-                &at(field.path, &[tag::NAME]),
+                &path_with(field.path, &[tag::NAME]),
                 format!(
                     "field {:?} is required: make it `optional` and check for it in code, since a required field can never be removed",
                     field.proto.name()

@@ -8,9 +8,13 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use prost_types::{DescriptorProto, FileDescriptorProto};
+use prost_types::{
+    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto,
+    ServiceDescriptorProto,
+};
 
 use super::prelude::*;
+use crate::descriptor::walk::{walk, Site, Visitor};
 use crate::schema::options::option_imports;
 
 declare_rule!(ImportUsed, "IMPORT_USED");
@@ -56,32 +60,39 @@ impl Rule for ImportUsed {
 
 /// The fully qualified names (without the leading dot) that `file`'s declarations refer to.
 fn referenced_names(file: &FileDescriptorProto, out: &mut BTreeSet<String>) {
-    fn add(out: &mut BTreeSet<String>, name: &str) {
+    walk(file, &mut Referenced(out));
+}
+
+/// Collects the type names, extendees and RPC types the walk passes.
+struct Referenced<'o>(&'o mut BTreeSet<String>);
+
+impl Referenced<'_> {
+    fn add(&mut self, name: &str) {
         if !name.is_empty() {
-            out.insert(name.trim_start_matches('.').to_string());
+            self.0.insert(name.trim_start_matches('.').to_string());
         }
     }
-    fn message(m: &DescriptorProto, out: &mut BTreeSet<String>) {
-        for f in m.field.iter().chain(&m.extension) {
-            add(out, f.type_name());
-            add(out, f.extendee());
-        }
-        for nested in &m.nested_type {
-            message(nested, out);
-        }
+}
+
+impl<'a> Visitor<'a> for Referenced<'_> {
+    fn field(&mut self, field: &'a FieldDescriptorProto, _: &'a DescriptorProto, _: &Site) {
+        self.add(field.type_name());
+        self.add(field.extendee());
     }
-    for m in &file.message_type {
-        message(m, out);
+
+    fn extension(&mut self, extension: &'a FieldDescriptorProto, _: &Site) {
+        self.add(extension.type_name());
+        self.add(extension.extendee());
     }
-    for f in &file.extension {
-        add(out, f.type_name());
-        add(out, f.extendee());
-    }
-    for s in &file.service {
-        for m in &s.method {
-            add(out, m.input_type());
-            add(out, m.output_type());
-        }
+
+    fn method(
+        &mut self,
+        method: &'a MethodDescriptorProto,
+        _: &'a ServiceDescriptorProto,
+        _: &Site,
+    ) {
+        self.add(method.input_type());
+        self.add(method.output_type());
     }
 }
 

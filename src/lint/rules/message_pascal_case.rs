@@ -9,7 +9,7 @@ impl Rule for MessagePascalCase {
         let name = message.proto.name();
         if !case::is_pascal_case(name) {
             cx.report(
-                &at(message.path, &[tag::NAME]),
+                &path_with(message.path, &[tag::NAME]),
                 format!(
                     "message {name:?} should be PascalCase: rename it to {:?}",
                     case::to_pascal_case(name)

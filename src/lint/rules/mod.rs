@@ -2,10 +2,9 @@
 //! lists it in [`all`]. A rule lives in its own file, named after its ID; helpers shared by
 //! several rules (`*_common`) are plain `mod` lines above the registry.
 
-#[allow(unused_imports)]
 mod prelude {
     pub use crate::declare_rule;
-    pub use crate::descriptor::{at, tag};
+    pub use crate::descriptor::{path_with, tag};
     pub use crate::lint::case;
     pub use crate::lint::{
         Context, EnumNode, EnumValueNode, FieldNode, FileNode, MessageNode, MethodNode, OneofNode,
@@ -15,7 +14,6 @@ mod prelude {
 
 mod comment_common;
 mod package_same_common;
-mod package_version_common;
 
 crate::registry! {
     comment_enum::CommentEnum,

@@ -13,7 +13,7 @@ impl Rule for OneofLowerSnakeCase {
         let name = oneof.proto.name();
         if !case::is_lower_snake_case(name) {
             cx.report(
-                &at(oneof.path, &[tag::NAME]),
+                &path_with(oneof.path, &[tag::NAME]),
                 format!(
                     "oneof {name:?} should be lower_snake_case: rename it to {:?}",
                     case::to_lower_snake_case(name)

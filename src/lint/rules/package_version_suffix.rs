@@ -1,7 +1,7 @@
 //! PACKAGE_VERSION_SUFFIX: a package ends in a version component such as `v1`, `v1beta1`,
 //! `v1p1alpha2` or `v1test`.
 
-use super::package_version_common::package_version;
+use crate::descriptor::package_version::package_version;
 use super::prelude::*;
 
 declare_rule!(PackageVersionSuffix, "PACKAGE_VERSION_SUFFIX");

@@ -44,7 +44,7 @@ impl Rule for Protovalidate {
         let Kind::Message(root) = ext.kind() else {
             return;
         };
-        let options_path = at(field.path, &[tag::FIELD_OPTIONS]);
+        let options_path = path_with(field.path, &[tag::FIELD_OPTIONS]);
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext.number() as i32, &root),
             options_path,
@@ -75,7 +75,7 @@ impl Rule for Protovalidate {
         let Kind::Message(root) = ext.kind() else {
             return;
         };
-        let options_path = at(message.path, &[tag::MESSAGE_OPTIONS]);
+        let options_path = path_with(message.path, &[tag::MESSAGE_OPTIONS]);
         let ext_number = ext.number() as i32;
         let mut r = Reporter {
             entries: literal::entries(file, &options_path, ext_number, &root),
@@ -265,7 +265,7 @@ impl Reporter<'_, '_> {
     fn report(&mut self, path: &[i32], message: String) {
         match literal::find(&self.entries, path) {
             Some(span) => self.cx.report_span(&self.element_path, span, message),
-            None => self.cx.report(&at(&self.options_path, path), message),
+            None => self.cx.report(&path_with(&self.options_path, path), message),
         }
     }
 
@@ -293,7 +293,7 @@ impl Reporter<'_, '_> {
         if required {
             if let Some(oneof) = fd.containing_oneof().filter(|o| !o.is_synthetic()) {
                 self.report(
-                    &at(path, &[number("required")]),
+                    &path_with(path, &[number("required")]),
                     format!("{} is in oneof {:?} and cannot be {label}.required: require the oneof with (buf.validate.oneof).required instead", self.name, oneof.name()),
                 );
             }
@@ -301,14 +301,14 @@ impl Reporter<'_, '_> {
         match ignore_name.as_deref() {
             Some("IGNORE_IF_ZERO_VALUE") if required => {
                 let message = format!("{} has both {label}.required and {label}.ignore = IGNORE_IF_ZERO_VALUE, which contradict each other: remove one", self.name);
-                self.report(&at(path, &[number("required")]), message.clone());
-                self.report(&at(path, &[number("ignore")]), message);
+                self.report(&path_with(path, &[number("required")]), message.clone());
+                self.report(&path_with(path, &[number("ignore")]), message);
             }
             Some("IGNORE_ALWAYS") => {
                 let others = rules.fields().any(|(f, _)| f.name() != "ignore");
                 if others {
                     self.report(
-                        &at(path, &[number("ignore")]),
+                        &path_with(path, &[number("ignore")]),
                         format!("{} has {label}.ignore = IGNORE_ALWAYS, so its other rules never apply: remove them, or the ignore", self.name),
                     );
                 }
@@ -330,7 +330,7 @@ impl Reporter<'_, '_> {
                 };
                 if let Some(error) = cel_error(&expression) {
                     self.report(
-                        &at(path, &[number, i as i32]),
+                        &path_with(path, &[number, i as i32]),
                         format!(
                             "{label}.cel expression of {} does not parse: {error}",
                             self.name
@@ -346,7 +346,7 @@ impl Reporter<'_, '_> {
                 };
                 if let Some(error) = cel_error(expression) {
                     self.report(
-                        &at(path, &[number, i as i32]),
+                        &path_with(path, &[number, i as i32]),
                         format!(
                             "{label}.cel_expression of {} does not parse: {error}",
                             self.name
@@ -363,7 +363,7 @@ impl Reporter<'_, '_> {
         let Some((case, sub)) = type_case(rules) else {
             return;
         };
-        let case_path = at(path, &[case.number() as i32]);
+        let case_path = path_with(path, &[case.number() as i32]);
         let case_label = format!("{label}.{}", case.name());
         let fits = match (case.name(), ty) {
             ("repeated", Ty::List(_)) | ("map", Ty::Map(..)) => true,
@@ -403,7 +403,7 @@ impl Reporter<'_, '_> {
                     None,
                 );
                 if let (Some(items), Some(n)) = (sub_message(&sub, "items"), child("items")) {
-                    let p = at(&case_path, &[n]);
+                    let p = path_with(&case_path, &[n]);
                     self.field_rules(
                         &items,
                         &Ty::Single(kind.clone()),
@@ -424,7 +424,7 @@ impl Reporter<'_, '_> {
                 );
                 for (name, kind) in [("keys", key), ("values", value)] {
                     if let (Some(rules), Some(n)) = (sub_message(&sub, name), child(name)) {
-                        let p = at(&case_path, &[n]);
+                        let p = path_with(&case_path, &[n]);
                         self.field_rules(
                             &rules,
                             &Ty::Single(kind.clone()),
@@ -475,7 +475,7 @@ impl Reporter<'_, '_> {
                 let message = format!("{} has both {case_label}.gt_now and lt_now: no time is both after and before now, keep one", self.name);
                 for name in ["gt_now", "lt_now"] {
                     if let Some(n) = child(name) {
-                        self.report(&at(&case_path, &[n]), message.clone());
+                        self.report(&path_with(&case_path, &[n]), message.clone());
                     }
                 }
             }
@@ -496,7 +496,7 @@ impl Reporter<'_, '_> {
             .any(|(f, _)| f.name() != "const" && f.name() != "example")
         {
             self.report(
-                &at(path, &[field.number() as i32]),
+                &path_with(path, &[field.number() as i32]),
                 format!(
                     "{} has {label}.const, so its other {label} rules never apply: remove them",
                     self.name
@@ -528,8 +528,8 @@ impl Reporter<'_, '_> {
         } else {
             format!("{} has {label}.{lname} and {label}.{uname} both {}, which rejects every value: widen the range", self.name, show(&lvalue))
         };
-        self.report(&at(path, &[lnum]), message.clone());
-        self.report(&at(path, &[unum]), message);
+        self.report(&path_with(path, &[lnum]), message.clone());
+        self.report(&path_with(path, &[unum]), message);
     }
 
     /// A minimum above its maximum, a minimum equal to its maximum (where an exact-length rule
@@ -552,13 +552,13 @@ impl Reporter<'_, '_> {
         if let (Some((lo_n, lo_v)), Some((hi_n, hi_v))) = (lo, hi) {
             if lo_v > hi_v {
                 let message = format!("{} has {label}.{min} {lo_v} above {label}.{max} {hi_v}: no value can satisfy both, fix one of them", self.name);
-                self.report(&at(path, &[lo_n]), message.clone());
-                self.report(&at(path, &[hi_n]), message);
+                self.report(&path_with(path, &[lo_n]), message.clone());
+                self.report(&path_with(path, &[hi_n]), message);
             } else if lo_v == hi_v {
                 if let Some(exact) = exact {
                     let message = format!("{} has {label}.{min} and {label}.{max} both {lo_v}: use {label}.{exact} instead", self.name);
-                    self.report(&at(path, &[lo_n]), message.clone());
-                    self.report(&at(path, &[hi_n]), message);
+                    self.report(&path_with(path, &[lo_n]), message.clone());
+                    self.report(&path_with(path, &[hi_n]), message);
                 }
             }
         }
@@ -566,7 +566,7 @@ impl Reporter<'_, '_> {
             for (name, bound) in [(min, lo), (max, hi)] {
                 if let Some((n, _)) = bound {
                     self.report(
-                        &at(path, &[n]),
+                        &path_with(path, &[n]),
                         format!("{} has {label}.{exact}, which makes {label}.{name} redundant: remove it", self.name),
                     );
                 }
@@ -593,7 +593,7 @@ impl Reporter<'_, '_> {
             let chars = text.chars().count() as u64;
             if chars > max {
                 self.report(
-                    &at(path, &[f.number() as i32]),
+                    &path_with(path, &[f.number() as i32]),
                     format!("{} has {label}.{name} {text:?} of {chars} characters, longer than its max_len {max}: no value can match", self.name),
                 );
             }
@@ -621,7 +621,7 @@ impl Reporter<'_, '_> {
                 .unwrap_or("")
                 .trim_start_matches("error: ");
             self.report(
-                &at(path, &[f.number() as i32]),
+                &path_with(path, &[f.number() as i32]),
                 format!("{} has a {label}.pattern that is not a valid regular expression ({reason}): fix the pattern", self.name),
             );
         }

@@ -9,7 +9,7 @@ impl Rule for RpcPascalCase {
         let name = method.proto.name();
         if !case::is_pascal_case(name) {
             cx.report(
-                &at(method.path, &[tag::NAME]),
+                &path_with(method.path, &[tag::NAME]),
                 format!(
                     "rpc {name:?} should be PascalCase: rename it to {:?}",
                     case::to_pascal_case(name)

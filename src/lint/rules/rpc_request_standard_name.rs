@@ -17,7 +17,7 @@ impl Rule for RpcRequestStandardName {
         let long = format!("{}{rpc}Request", method.service.name());
         if name != short && name != long {
             cx.report(
-                &at(method.path, &[tag::METHOD_INPUT_TYPE]),
+                &path_with(method.path, &[tag::METHOD_INPUT_TYPE]),
                 format!("RPC {rpc:?} has request type {name:?}: name it {short:?} (or {long:?})"),
             );
         }

@@ -18,7 +18,7 @@ impl Rule for RpcResponseStandardName {
         let long = format!("{}{rpc}Response", method.service.name());
         if name != short && name != long {
             cx.report(
-                &at(method.path, &[tag::METHOD_OUTPUT_TYPE]),
+                &path_with(method.path, &[tag::METHOD_OUTPUT_TYPE]),
                 format!("RPC {rpc:?} has response type {name:?}: name it {short:?} (or {long:?})"),
             );
         }

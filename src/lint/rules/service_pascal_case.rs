@@ -9,7 +9,7 @@ impl Rule for ServicePascalCase {
         let name = service.proto.name();
         if !case::is_pascal_case(name) {
             cx.report(
-                &at(service.path, &[tag::NAME]),
+                &path_with(service.path, &[tag::NAME]),
                 format!(
                     "service {name:?} should be PascalCase: rename it to {:?}",
                     case::to_pascal_case(name)

@@ -24,7 +24,7 @@ impl Rule for ServiceSuffix {
             .filter(|(_, tail)| tail.eq_ignore_ascii_case(&suffix))
             .map_or(name, |(stem, _)| stem);
         cx.report(
-            &at(service.path, &[tag::NAME]),
+            &path_with(service.path, &[tag::NAME]),
             format!("service {name:?} should end with {suffix:?}: rename it to \"{stem}{suffix}\""),
         );
     }

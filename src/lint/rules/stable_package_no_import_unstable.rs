@@ -1,7 +1,7 @@
 //! STABLE_PACKAGE_NO_IMPORT_UNSTABLE: a file of a stable package (`.v1`) does not import a file
 //! of an unstable one (`.v1beta1`, `.v1alpha1`, `.v1test`...).
 
-use super::package_version_common::{package_version, Stability};
+use crate::descriptor::package_version::{package_version, Stability};
 use super::prelude::*;
 
 declare_rule!(

@@ -1,9 +1,10 @@
-//! Shared by PACKAGE_VERSION_SUFFIX and STABLE_PACKAGE_NO_IMPORT_UNSTABLE: a package's version
-//! suffix (`v1`, `v1beta1`, `v1p1alpha2`, `v1test`), parsed as buf 1.75.0 reads it.
+//! A package's version suffix (`v1`, `v1beta1`, `v1p1alpha2`, `v1test`), parsed as buf 1.75.0
+//! reads it: the one parser behind lint's PACKAGE_VERSION_SUFFIX and
+//! STABLE_PACKAGE_NO_IMPORT_UNSTABLE and breaking's `ignore_unstable_packages`.
 
 /// How stable a well-formed version suffix says the package is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stability {
+pub enum Stability {
     /// `vN`.
     Stable,
     /// `vNalpha[M]`, `vNbeta[M]`, `vNpKalpha[M]`, `vNpKbeta[M]`, `vNtest...`.
@@ -12,7 +13,7 @@ pub(super) enum Stability {
 
 /// The stability of `package`'s version suffix, or `None` when it has none (a package of one
 /// component has none either: `v1` alone is not versioned).
-pub(super) fn package_version(package: &str) -> Option<Stability> {
+pub fn package_version(package: &str) -> Option<Stability> {
     let (_, last) = package.rsplit_once('.')?;
     parse_version(last)
 }
