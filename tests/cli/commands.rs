@@ -628,3 +628,49 @@ fn ls_rules_version_is_checked_like_buf() {
         assert_eq!((ours.code, theirs.code), (0, 0), "{}", ours.stderr);
     }
 }
+
+/// A missing import is a COMPILE finding that says how to provide the file: with `-I`, or, when
+/// the workspace declares `deps:`, naming them. A file imported twice exists: it is not reported
+/// as missing (the message used to be rewritten from the compiler's text by its first words).
+#[test]
+fn import_problems_say_what_is_wrong() {
+    let message = |config: &str, order: &str| -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let money = "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Money {}\n";
+        write(
+            dir.path(),
+            &[
+                ("buf.yaml", config),
+                ("money.proto", money),
+                ("order.proto", order),
+            ],
+        );
+        let out = sous(dir.path(), &["lint", "--error-format", "json"]);
+        assert_eq!(out.code, 100, "{}{}", out.stdout, out.stderr);
+        let finding: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+        assert_eq!(finding["type"], "COMPILE", "{}", out.stdout);
+        finding["message"].as_str().unwrap().to_string()
+    };
+    let order = |imports: &str| {
+        format!("syntax = \"proto3\";\n\npackage acme.v1;\n\n{imports}\nmessage Order {{}}\n")
+    };
+
+    let missing = order("import \"acme/v1/tax.proto\";\n");
+    let plain = message("version: v2\n", &missing);
+    assert!(
+        plain.starts_with("import \"acme/v1/tax.proto\" was not found") && plain.contains("-I"),
+        "{plain}"
+    );
+    let with_deps = message("version: v2\ndeps:\n  - buf.build/acme/tax\n", &missing);
+    assert!(
+        with_deps.contains("buf.build/acme/tax") && with_deps.contains("-I DIR"),
+        "{with_deps}"
+    );
+
+    let twice = message(
+        "version: v2\n",
+        &order("import \"money.proto\";\nimport \"money.proto\";\n"),
+    );
+    assert!(!twice.contains("not found"), "{twice}");
+    assert!(twice.contains("money.proto"), "{twice}");
+}
