@@ -127,6 +127,20 @@ struct Loaded {
     same_as_before: bool,
 }
 
+impl Loaded {
+    /// A file that never reaches the compiler (not UTF-8, or editions), with its finding when it
+    /// is a target.
+    fn broken(source: Source, error: Option<Finding>) -> Loaded {
+        Loaded {
+            source,
+            error,
+            broken: true,
+            parsed: None,
+            same_as_before: false,
+        }
+    }
+}
+
 /// Reads a file and parses it, unless its text is `before`.
 fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
@@ -146,25 +160,13 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let source = Source::new(file.clone(), text);
             let error = file.is_target.then(|| errors::not_utf8(&source, valid));
-            return Ok(Loaded {
-                source,
-                error,
-                broken: true,
-                parsed: None,
-                same_as_before: false,
-            });
+            return Ok(Loaded::broken(source, error));
         }
     };
     let source = Source::new(file.clone(), text);
     if let Some(offset) = editions_offset(&source.text) {
         let error = file.is_target.then(|| errors::editions(&source, offset));
-        return Ok(Loaded {
-            source,
-            error,
-            broken: true,
-            parsed: None,
-            same_as_before: false,
-        });
+        return Ok(Loaded::broken(source, error));
     }
     if before.is_some_and(|text| *text == source.text) {
         return Ok(Loaded {
