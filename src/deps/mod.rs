@@ -48,7 +48,7 @@ impl fmt::Display for Missing {
         }
         write!(
             f,
-            "run \"buf build\" in the workspace to download them into the cache without changing buf.lock, or pass local copies with -I DIR"
+            "run \"buf build\" in the workspace: it downloads them into the cache without changing buf.lock"
         )
     }
 }
