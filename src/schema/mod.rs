@@ -246,8 +246,8 @@ pub struct CompileOptions {
     pub pools: Option<PoolPolicy>,
     /// At most this many link groups (1 compiles everything with one compiler).
     pub max_groups: usize,
-    /// The `deps:` entries of the workspace's modules, which sous cannot download: a missing
-    /// import says how to provide it, naming them. `None` keeps the compiler's own message.
+    /// The `deps:` entries of the workspace's modules that no `buf.lock` pins: a missing import
+    /// says how to provide it, naming them. `None` keeps the compiler's own message.
     pub deps: Option<Vec<String>>,
 }
 

@@ -687,3 +687,36 @@ fn a_dependency_that_is_a_local_module_resolves_to_it_as_in_buf() {
         ours.stdout
     );
 }
+
+#[test]
+fn an_import_no_dependency_has_is_a_compile_finding_as_in_buf() {
+    let s = setup(DigestKind::B5);
+    write(
+        &s.ws.join("shop/v1/gift.proto"),
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"units/v1/weight.proto\";\n\nmessage Gift {}\n",
+    );
+    let theirs = buf_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    let ours = sous_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    assert_eq!(
+        (ours.code, theirs.code),
+        (100, 100),
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout,
+        ours.stderr,
+        theirs.stdout,
+        theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    // The lock pins every deps: entry, so the message does not send the user to buf dep update.
+    assert!(
+        ours.stdout.contains("units/v1/weight.proto") && !ours.stdout.contains("buf dep update"),
+        "{}",
+        ours.stdout
+    );
+}
