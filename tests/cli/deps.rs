@@ -469,6 +469,16 @@ fn a_v2_lock_under_a_v1_buf_yaml_is_refused_as_in_buf() {
     both_refuse(&s, "v2 buf.lock", &["v2 buf.lock", "buf dep update"]);
 }
 
+#[test]
+fn a_v1_lock_under_a_v2_buf_yaml_is_refused_as_in_buf() {
+    let s = setup(DigestKind::B4);
+    write(
+        &s.ws.join("buf.yaml"),
+        "version: v2\ndeps:\n  - buf.build/acme/money\n  - buf.build/acme/units\n",
+    );
+    both_refuse(&s, "v1 buf.lock", &["v1 buf.lock", "buf dep update"]);
+}
+
 /// `breaking new --against old` in `dir`, by buf and by sous, with the cache at `cache`: the
 /// same findings and exit code; returns sous's output.
 fn breaking_equals_buf(dir: &Path, against: &str, cache: &Path) -> Output {
