@@ -179,3 +179,56 @@ fn a_v1_lock_under_a_v2_buf_yaml_is_refused_as_in_buf() {
     );
     both_refuse(&s, "v1 buf.lock", &["v1 buf.lock", "buf dep update"]);
 }
+
+/// buf's own test data (bufbuild/buf `cmd/buf/testdata/imports/`): its cache read by both, and
+/// its two corrupted caches refused by both, sous naming the digest buf's tests assert.
+#[test]
+fn bufs_own_caches_are_read_and_refused_as_buf_does() {
+    let data = root().join("fixtures/deps/buf");
+    let cases = [
+        ("cache", "school", 0, None),
+        ("cache", "students", 0, None),
+        (
+            "corrupted_cache_file",
+            "students",
+            1,
+            Some("b5:87403abcc5ec8403180536840a46bef8751df78caa8ad4b46939f4673d8bd58663d0f593668651bb2cd23049fedac4989e8b28c7e0e36b9b524f58ab09bf1053"),
+        ),
+        (
+            "corrupted_cache_dep",
+            "school",
+            1,
+            Some("b5:975dad3641303843fb6a06eedf038b0e6ff41da82b8a483920afb36011e0b0a24f720a2407f5e0783389530486ff410b7e132f219add69a5c7324d54f6f89a6c"),
+        ),
+    ];
+    for (cache_name, module, code, actual) in cases {
+        // Copies: buf writes its lock files into the cache it reads.
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = tmp.path().join("cache");
+        copy_dir(&data.join(cache_name), &cache);
+        let ws = tmp.path().join(module);
+        copy_dir(&data.join("success").join(module), &ws);
+        let theirs = buf_with_cache(&ws, &LINT_JSON, &cache);
+        let ours = sous_with_cache(&ws, &LINT_JSON, &cache);
+        let what = format!("{cache_name} {module}");
+        assert_eq!(
+            theirs.code, code,
+            "{what} buf: {}{}",
+            theirs.stdout, theirs.stderr
+        );
+        assert_eq!(
+            ours.code, code,
+            "{what} sous: {}{}",
+            ours.stdout, ours.stderr
+        );
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout), "{what}");
+        if let Some(actual) = actual {
+            assert!(
+                theirs.stderr.contains(actual),
+                "{what} buf: {}",
+                theirs.stderr
+            );
+            assert!(ours.stderr.contains(actual), "{what} sous: {}", ours.stderr);
+        }
+    }
+}
