@@ -18,7 +18,8 @@
 //! - base vocabulary: [`error`], [`trace`], [`paths`]; [`atomic`], [`cli`], [`finding`],
 //!   [`catalog`] (every rule's identity, and which rules a configuration runs), [`rule`] (what
 //!   lint and breaking rules share), [`descriptor`] (descriptor field numbers, paths, the walk);
-//! - the stages: [`config`] -> [`input`] -> [`schema`] -> [`against`] -> [`ignore`] ->
+//! - the stages: [`config`] -> [`input`] -> [`deps`] (remote dependencies from `buf.lock` and
+//!   buf's module cache) -> [`schema`] -> [`against`] -> [`ignore`] ->
 //!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`report`];
 //! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) -> [`app`]
 //!   (one function per subcommand) -> `main`.
@@ -30,6 +31,7 @@ pub mod breaking;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod deps;
 pub mod descriptor;
 pub mod error;
 pub mod finding;

@@ -15,6 +15,7 @@ const ORDER: &[&[&str]] = &[
     &["atomic", "cli", "finding", "catalog", "rule", "descriptor"],
     &["config"],
     &["input"],
+    &["deps"],
     &["schema"],
     &["against"],
     &["ignore"],
