@@ -2,9 +2,14 @@
 //! `buf.lock`, read from buf's module cache with their digests verified, and handed to the
 //! compiler as include directories (imports only: never linted, never reported).
 
+pub mod auth;
 pub mod cache;
 pub mod digest;
+pub mod fetch;
 pub mod lock;
+pub mod registry;
+pub mod store;
+mod wire;
 
 pub use cache::{Cache, CachedModule, ReadError};
 pub use lock::{Digest, DigestKind, Lock, LockVersion, LockedDep};
