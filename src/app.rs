@@ -54,7 +54,7 @@ fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved
     };
     let resolved = invocation::resolve_input(args, action)?;
     crate::trace::mark("input resolved");
-    let options = invocation::compile_options(&resolved.workspace, args, purpose);
+    let options = invocation::compile_options(&resolved.workspace, args, purpose)?;
     let schema = compile_resolved(&resolved, &options)?;
     Ok((resolved, schema))
 }
@@ -131,7 +131,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
     let options =
-        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking);
+        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking)?;
     let (schema, old) = rayon::join(
         || compile_resolved(&resolved, &options),
         || {

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::Kind;
 use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
-use crate::config::{Version, Workspace};
+use crate::config::{read_disk, Version, Workspace};
 use crate::error::{Error, Result};
 use crate::input::{FileSet, Filter, Shown};
 use crate::paths::{absolute, clean, join_rel, relative_from};
-use crate::{lint, schema};
+use crate::{deps, lint, schema};
 
 /// What an input argument resolves to: the workspace, which modules are targeted, and the
 /// narrowing filter.
@@ -284,21 +284,24 @@ pub fn rule_listing(
 }
 
 /// How an input compiles, with the environment read once, here: lint's pool policy,
-/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), and the
-/// workspace's `deps:` entries, which a missing import names.
+/// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), the
+/// workspace's locked dependencies (from buf's module cache), and its `deps:` entries, which a
+/// missing import names.
 pub fn compile_options(
     workspace: &Workspace,
     args: &InputArgs,
     purpose: schema::Purpose,
-) -> schema::CompileOptions {
+) -> Result<schema::CompileOptions> {
     let max_groups = std::env::var("SOUS_LINK_GROUPS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(usize::MAX);
-    schema::CompileOptions {
+    let dep_includes = deps::resolve(workspace, &read_disk)?;
+    Ok(schema::CompileOptions {
         pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
         max_groups,
+        dep_includes,
         deps: Some(
             workspace
                 .modules
@@ -307,5 +310,5 @@ pub fn compile_options(
                 .collect(),
         ),
         ..schema::CompileOptions::new(purpose, &args.includes)
-    }
+    })
 }

@@ -125,10 +125,13 @@ impl GitSide {
         let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
         let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
         crate::trace::mark("against: blobs read");
+        // The revision's own buf.lock, read from the object database.
+        let dep_includes = crate::deps::resolve(&workspace, &read)?;
         Ok(Prepared::Files {
             workspace,
             set,
             label: self.label.clone(),
+            dep_includes,
         })
     }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use prost::Message as _;
 
 use crate::config::Workspace;
+use crate::deps;
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::{FileSet, Filter};
@@ -153,10 +154,12 @@ pub fn load(
         }
         Against::Dir(dir) => {
             let (workspace, set) = resolve_dir(&dir)?;
+            let dep_includes = deps::resolve(&workspace, &crate::config::read_disk)?;
             Ok(Prepared::Files {
                 workspace,
                 set,
                 label: dir.display().to_string(),
+                dep_includes,
             })
         }
     }
@@ -199,6 +202,8 @@ pub enum Prepared {
         workspace: Workspace,
         set: FileSet,
         label: String,
+        /// The side's own locked dependencies (its `buf.lock`, read where the side is).
+        dep_includes: Vec<PathBuf>,
     },
     Compiled(Box<Loaded>),
 }
@@ -214,8 +219,16 @@ impl Prepared {
                 workspace,
                 set,
                 label,
+                dep_includes,
             } => Loaded {
-                schema: schema::compile_reusing(&set, options, input)?,
+                schema: schema::compile_reusing(
+                    &set,
+                    &schema::CompileOptions {
+                        dep_includes,
+                        ..options.clone()
+                    },
+                    input,
+                )?,
                 workspace: Some(workspace),
                 label,
             },

@@ -74,6 +74,12 @@ pub struct Module {
     pub breaking: BreakingConfig,
     /// `deps:` entries of the configuration this module comes from.
     pub deps: Vec<String>,
+    /// The module's `name:` (`REGISTRY/OWNER/MODULE`), if it has one: a dependency of that name
+    /// resolves to this module, not to a remote copy.
+    pub name: Option<String>,
+    /// Workspace-relative directory of the `buf.yaml` this module comes from, where its
+    /// `buf.lock` lives.
+    pub config_dir: String,
 }
 
 /// A workspace: the modules found from one configuration file (or none).
@@ -184,6 +190,12 @@ impl Workspace {
                     Version::V1,
                     yaml.deps.clone(),
                 )?]
+                .into_iter()
+                .map(|m| Module {
+                    name: yaml.name.clone(),
+                    ..m
+                })
+                .collect()
             }
             Version::V1Beta1 => {
                 eprintln!(
@@ -216,6 +228,9 @@ impl Workspace {
                         Version::V1Beta1,
                         yaml.deps.clone(),
                     )?);
+                    if let Some(m) = modules.last_mut() {
+                        m.name = yaml.name.clone();
+                    }
                 }
                 modules
             }

@@ -32,6 +32,7 @@ pub(super) fn default_module() -> Module {
 pub(super) fn rebase(m: &mut Module, dir: &str) {
     let join = |p: &str| join_rel(dir, p);
     m.dir = join(&m.dir);
+    m.config_dir = join(&m.config_dir);
     m.excludes = m.excludes.iter().map(|p| join(p)).collect();
     m.lint.ignore = m.lint.ignore.iter().map(|p| join(p)).collect();
     for (_, paths) in &mut m.lint.ignore_only {
@@ -46,6 +47,7 @@ pub(super) fn rebase(m: &mut Module, dir: &str) {
 /// A v2 module as written: directory, excludes, and its own lint and breaking sections.
 type ModuleSpec<'a> = (
     String,
+    Option<&'a String>,
     &'a [String],
     Option<&'a LintYaml>,
     Option<&'a BreakingYaml>,
@@ -55,13 +57,14 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
     let default_lint = yaml.lint.clone().unwrap_or_default();
     let default_breaking = yaml.breaking.clone().unwrap_or_default();
     let specs: Vec<ModuleSpec> = if yaml.modules.is_empty() {
-        vec![(".".to_string(), &[][..], None, None)]
+        vec![(".".to_string(), yaml.name.as_ref(), &[][..], None, None)]
     } else {
         yaml.modules
             .iter()
             .map(|m| {
                 Ok((
                     normalise(path, text, ".", m.path.as_deref().unwrap_or("."))?,
+                    m.name.as_ref(),
                     &m.excludes[..],
                     m.lint.as_ref(),
                     m.breaking.as_ref(),
@@ -70,7 +73,7 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
             .collect::<Result<_>>()?
     };
     let mut modules: Vec<Module> = Vec::new();
-    for (dir, excludes, lint, breaking) in specs {
+    for (dir, name, excludes, lint, breaking) in specs {
         if let Some(other) = modules.iter().find(|m| m.dir == dir) {
             return Err(Error::config(
                 path,
@@ -108,6 +111,8 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
             lint: lint_cfg,
             breaking: breaking_cfg,
             deps: yaml.deps.clone(),
+            name: name.cloned(),
+            config_dir: ".".to_string(),
         });
     }
     // buf parity: v2 modules may nest, with or without the outer one excluding the inner; a file
@@ -133,6 +138,8 @@ pub(super) fn module_v1(
         lint: lint_config(path, text, lint, version, dir)?,
         breaking: breaking_config(path, text, breaking, version, dir)?,
         deps,
+        name: None,
+        config_dir: ".".to_string(),
     })
 }
 

@@ -235,8 +235,11 @@ impl Purpose {
 #[derive(Debug, Clone)]
 pub struct CompileOptions {
     pub purpose: Purpose,
-    /// Directories searched for imports that live outside the workspace.
+    /// Directories searched for imports that live outside the workspace (`-I`).
     pub includes: Vec<PathBuf>,
+    /// The file directories of the workspace's locked dependencies (buf's module cache), searched
+    /// after `includes`: imports only, never targets.
+    pub dep_includes: Vec<PathBuf>,
     /// Which prost-reflect pools to keep once their descriptors are out; `None` keeps none.
     /// With a policy (lint's), a pool let go is first read for the files that define the
     /// custom options its targets set ([`Schema::option_imports`], what IMPORT_USED reads).
@@ -255,6 +258,7 @@ impl CompileOptions {
         CompileOptions {
             purpose,
             includes: includes.to_vec(),
+            dep_includes: Vec::new(),
             pools: None,
             max_groups: usize::MAX,
             deps: None,
@@ -322,7 +326,12 @@ fn compile_with(
         sources: Arc::new(sources),
         parsed: Arc::default(),
         compiled: reused,
-        includes: options.includes.clone(),
+        includes: options
+            .includes
+            .iter()
+            .chain(&options.dep_includes)
+            .cloned()
+            .collect(),
     };
     let targets: Vec<&ProtoFile> = set
         .targets()

@@ -10,6 +10,7 @@ mod action;
 mod architecture;
 mod catalog;
 mod commands;
+mod deps;
 mod formats;
 mod git;
 mod layouts;
