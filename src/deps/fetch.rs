@@ -7,15 +7,67 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::cache::Cache;
+use super::cache::{Cache, CachedModule};
 use super::lock::{Digest, DigestKind, LockedDep};
 use super::registry::{describe, Client};
 use super::store::{self, Downloaded};
 use super::wire;
+use super::{read_cached, Missing, ResolveError};
 use crate::error::{Error, Result};
+
+/// `--offline`, set once from the command line before anything is resolved.
+static OFFLINE: AtomicBool = AtomicBool::new(false);
+
+/// Never touch the network in this run (`--offline`).
+pub fn set_offline() {
+    OFFLINE.store(true, Ordering::Relaxed);
+}
+
+/// `--offline`, or `SOUS_OFFLINE` set to anything but empty, `0`, `false` or `no`. buf has no
+/// such switch to honour.
+pub fn offline() -> bool {
+    OFFLINE.load(Ordering::Relaxed)
+        || std::env::var("SOUS_OFFLINE").is_ok_and(|v| {
+            !matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "" | "0" | "false" | "no"
+            )
+        })
+}
+
+/// What resolution does at a cache miss: downloads the missing modules (unless offline) and
+/// reads the cache again, as often as newly read `module.yaml` files name more missing
+/// dependencies; offline, the miss is the error, naming each dependency.
+pub fn fill(
+    cache: &Cache,
+    locked: &[LockedDep],
+    mut missing: Missing,
+) -> Result<Vec<CachedModule>> {
+    let mut tried: BTreeSet<LockedDep> = BTreeSet::new();
+    loop {
+        if offline() {
+            return Err(Error::Input(format!(
+                "{missing}
+--offline (or SOUS_OFFLINE) is set, so sous did not download them: run sous without it, or \"buf dep update\" if buf.lock is stale"
+            )));
+        }
+        // A module downloaded in an earlier round that is still missing would loop forever.
+        if missing.deps.iter().any(|d| !tried.insert(d.clone())) {
+            return Err(Error::Input(missing.to_string()));
+        }
+        // The download's error first, then the list of what is missing and how else to get it.
+        download(cache, &missing.deps, locked)
+            .map_err(|e| Error::Input(format!("{e}\n{missing}")))?;
+        match read_cached(locked, cache) {
+            Ok(modules) => return Ok(modules),
+            Err(ResolveError::Missing(m)) => missing = m,
+            Err(ResolveError::Other(e)) => return Err(e),
+        }
+    }
+}
 
 /// Downloads more than this many modules at once only in turn.
 const PARALLEL: usize = 8;

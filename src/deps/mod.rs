@@ -94,7 +94,10 @@ pub fn resolve(workspace: &Workspace, read: ReadText<'_>) -> Result<Vec<PathBuf>
         return Ok(Vec::new());
     }
     let cache = Cache::from_env()?;
-    let modules = read_cached(&locked, &cache)?;
+    let modules = match read_cached(&locked, &cache) {
+        Err(ResolveError::Missing(missing)) => fetch::fill(&cache, &locked, missing)?,
+        other => other?,
+    };
     Ok(modules.into_iter().map(|m| m.files_dir).collect())
 }
 
