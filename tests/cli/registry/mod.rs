@@ -5,7 +5,7 @@
 //! `BUF_TOKEN` and from netrc, a 401, a 404, a cut-off answer, a slow registry, content with the
 //! wrong digest, two sous at once, and `--offline`.
 
-mod server;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -159,16 +159,16 @@ fn modules(kind: DigestKind) -> (Vec<Module>, Vec<LockedDep>) {
 }
 
 /// A workspace depending on both modules, an empty cache, and a registry behaving so.
-struct Setup {
+pub struct Setup {
     _tmp: tempfile::TempDir,
-    ws: PathBuf,
-    cache: PathBuf,
+    pub ws: PathBuf,
+    pub cache: PathBuf,
     home: PathBuf,
     registry: Registry,
     pinned: Vec<LockedDep>,
 }
 
-fn setup(kind: DigestKind, behaviour: Behaviour) -> Setup {
+pub fn setup(kind: DigestKind, behaviour: Behaviour) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
     let (served, pinned) = modules(kind);
@@ -228,7 +228,7 @@ impl Setup {
         cmd
     }
 
-    fn sous(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub fn sous(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         run(self.sous_cmd(args, env))
     }
 
@@ -272,7 +272,7 @@ impl Setup {
     }
 }
 
-const LINT: [&str; 3] = ["lint", "--error-format", "json"];
+pub const LINT: [&str; 3] = ["lint", "--error-format", "json"];
 
 fn downloads_a_cache_buf_reads(kind: DigestKind) {
     let s = setup(kind, Behaviour::Serve);
