@@ -287,8 +287,8 @@ pub fn rule_listing(
 
 /// How an input compiles, with the environment read once, here: lint's pool policy,
 /// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), the
-/// workspace's locked dependencies (from buf's module cache), and its `deps:` entries, which a
-/// missing import names.
+/// workspace's locked dependencies (from buf's module cache), and the `deps:` entries no lock
+/// pins, which a missing import names.
 pub fn compile_options(
     workspace: &Workspace,
     args: &InputArgs,
@@ -304,13 +304,7 @@ pub fn compile_options(
         pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
         max_groups,
         dep_includes,
-        deps: Some(
-            workspace
-                .modules
-                .iter()
-                .flat_map(|m| m.deps.iter().cloned())
-                .collect(),
-        ),
+        deps: Some(deps::unpinned(workspace, &read_disk)?),
         ..schema::CompileOptions::new(purpose, &args.includes)
     })
 }

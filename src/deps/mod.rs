@@ -170,6 +170,42 @@ pub fn locked(workspace: &Workspace, read: ReadText<'_>) -> Result<Vec<LockedDep
     Ok(out)
 }
 
+/// The `deps:` entries (without their `:reference`) of the workspace's modules that no `buf.lock`
+/// pins because there is none beside their `buf.yaml` (buf then compiles without them), and that
+/// are not modules of the workspace: a missing import names them.
+pub fn unpinned(workspace: &Workspace, read: ReadText<'_>) -> Result<Vec<String>> {
+    let local: BTreeSet<&str> = workspace
+        .modules
+        .iter()
+        .filter_map(|m| m.name.as_deref())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut has_lock: BTreeMap<&str, bool> = BTreeMap::new();
+    for module in &workspace.modules {
+        let locked = match has_lock.get(module.config_dir.as_str()) {
+            Some(&known) => known,
+            None => {
+                let path = workspace
+                    .root
+                    .join(join_rel(&module.config_dir, lock::BUF_LOCK));
+                let known = read(&path)?.is_some();
+                has_lock.insert(&module.config_dir, known);
+                known
+            }
+        };
+        if locked {
+            continue;
+        }
+        for dep in &module.deps {
+            let name = dep_name(dep);
+            if !local.contains(name) && !out.iter().any(|d| d == name) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A `deps:` entry without its `:reference` (a label or commit buf resolves when it updates the
 /// lock; the lock pins the commit).
 fn dep_name(entry: &str) -> &str {

@@ -226,13 +226,14 @@ fn describe(err: &protox::Error) -> String {
     message
 }
 
-/// A missing import, and how to provide it: sous cannot download the modules of `deps:`
-/// entries, so an import from one needs a local copy.
+/// A missing import, and how to provide it. `deps` are the `deps:` entries that no `buf.lock`
+/// pins (the pinned ones are compiled against from buf's module cache), so an import from one
+/// needs the lock, or a local copy.
 fn missing_import(name: &str, deps: &[String]) -> String {
     let hint = match deps {
-        [] => " (no file of the workspace, no include directory and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
+        [] => " (no file of the workspace, no include directory, no locked dependency and no well-known type has this path: check the path, or pass the directory that contains it with -I)".to_string(),
         deps => format!(
-            " (it probably comes from a `deps:` entry ({}), which sous cannot download: pass a local copy of that module with -I DIR)",
+            " (it probably comes from a `deps:` entry ({}) that no buf.lock pins: run \"buf dep update\" to pin it, or pass a local copy of that module with -I DIR)",
             deps.join(", ")
         ),
     };

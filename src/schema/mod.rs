@@ -246,8 +246,8 @@ pub struct CompileOptions {
     pub pools: Option<PoolPolicy>,
     /// At most this many link groups (1 compiles everything with one compiler).
     pub max_groups: usize,
-    /// The `deps:` entries of the workspace's modules, which sous cannot download: a missing
-    /// import says how to provide it, naming them. `None` keeps the compiler's own message.
+    /// The `deps:` entries of the workspace's modules that no `buf.lock` pins: a missing import
+    /// says how to provide it, naming them. `None` keeps the compiler's own message.
     pub deps: Option<Vec<String>>,
 }
 
@@ -345,9 +345,52 @@ fn compile_with(
         return compile_with(set, options, before, 1);
     }
     let link::Resolver {
-        sources, compiled, ..
+        sources,
+        compiled,
+        includes,
+        ..
     } = resolver;
-    Ok(merge(linked, &compiled, infos, sources, errors))
+    let mut schema = merge(linked, &compiled, infos, sources, errors);
+    if purpose == Purpose::Breaking {
+        add_import_sources(&mut schema, &includes);
+    }
+    Ok(schema)
+}
+
+/// Gives the files compiled from include directories (`-I`, the locked dependencies) their
+/// source text, so a breaking change found in one is placed at its element, as buf places it,
+/// not at 1:1. They stay imports: never targets.
+fn add_import_sources(schema: &mut Schema, includes: &[PathBuf]) {
+    if includes.is_empty() {
+        return;
+    }
+    for file in &schema.files {
+        let name = file.name();
+        if schema.sources.contains_key(name) {
+            continue;
+        }
+        // The directory the resolver took it from: the first that has it.
+        let Some(disk) = includes.iter().map(|d| d.join(name)).find(|p| p.is_file()) else {
+            continue;
+        };
+        // A file that cannot be read again keeps its 1:1 places: it compiled, so nothing is lost
+        // but the position.
+        let Ok(text) = std::fs::read_to_string(&disk) else {
+            continue;
+        };
+        let proto = ProtoFile {
+            name: name.to_string(),
+            module: None,
+            workspace_path: name.to_string(),
+            display: name.to_string(),
+            disk,
+            bytes: None,
+            is_target: false,
+        };
+        schema
+            .sources
+            .insert(name.to_string(), Arc::new(Source::new(proto, text)));
+    }
 }
 
 /// One schema from the groups' outputs and the files reused; `errors` are the findings of the

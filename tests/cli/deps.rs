@@ -18,6 +18,8 @@ const OWNER: &str = "acme";
 /// One module of the hand-built cache.
 struct Dep {
     module: &'static str,
+    /// Its files: a directory of `fixtures/deps/modules/`.
+    source: &'static str,
     commit: &'static str,
     /// Indexes of the modules (in [`DEPS`]) it depends on, transitively.
     deps: &'static [usize],
@@ -26,12 +28,31 @@ struct Dep {
 const DEPS: &[Dep] = &[
     Dep {
         module: "units",
+        source: "units",
         commit: "a1b2c3d4e5f60718293a4b5c6d7e8f90",
         deps: &[],
     },
     Dep {
         module: "money",
+        source: "money",
         commit: "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+        deps: &[0],
+    },
+];
+
+/// The next commits of the same modules: `units` changed (breaking), so `money`, which depends
+/// on it, has a new commit and digest too.
+const NEXT: &[Dep] = &[
+    Dep {
+        module: "units",
+        source: "units-next",
+        commit: "b1b2c3d4e5f60718293a4b5c6d7e8f91",
+        deps: &[],
+    },
+    Dep {
+        module: "money",
+        source: "money",
+        commit: "e0e1d2c3b4a5968778695a4b3c2d1e0e",
         deps: &[0],
     },
 ];
@@ -59,12 +80,12 @@ fn full_name(module: &str) -> String {
 }
 
 /// A v1 `buf.yaml` for a dependency module.
-fn v1_buf_yaml(dep: &Dep) -> String {
+fn v1_buf_yaml(dep: &Dep, all: &[Dep]) -> String {
     let mut text = format!("version: v1\nname: {}\n", full_name(dep.module));
     if !dep.deps.is_empty() {
         text.push_str("deps:\n");
         for &d in dep.deps {
-            text.push_str(&format!("  - {}\n", full_name(DEPS[d].module)));
+            text.push_str(&format!("  - {}\n", full_name(all[d].module)));
         }
     }
     text
@@ -101,8 +122,13 @@ fn lock_text(kind: DigestKind, deps: &[LockedDep]) -> String {
 /// Builds buf's cache layout under `cache` for every module of [`DEPS`], with digests of
 /// `kind`; returns them locked, in [`DEPS`] order. `module.yaml` is written last, as buf does.
 fn build_cache(cache: &Path, kind: DigestKind) -> Vec<LockedDep> {
+    build_cache_of(cache, kind, DEPS)
+}
+
+/// [`build_cache`] for the modules `all`.
+fn build_cache_of(cache: &Path, kind: DigestKind, all: &[Dep]) -> Vec<LockedDep> {
     let mut locked: Vec<LockedDep> = Vec::new();
-    for dep in DEPS {
+    for dep in all {
         let dir = cache
             .join("v3/modules")
             .join(kind.prefix())
@@ -112,7 +138,7 @@ fn build_cache(cache: &Path, kind: DigestKind) -> Vec<LockedDep> {
             .join(dep.commit);
         let files = dir.join("files");
         copy_dir(
-            &root().join("fixtures/deps/modules").join(dep.module),
+            &root().join("fixtures/deps/modules").join(dep.source),
             &files,
         );
         let transitive: Vec<LockedDep> = dep.deps.iter().map(|&d| locked[d].clone()).collect();
@@ -136,7 +162,7 @@ fn build_cache(cache: &Path, kind: DigestKind) -> Vec<LockedDep> {
             }
             DigestKind::B4 => {
                 let yaml = dir.join("v1_buf_yaml/buf.yaml");
-                write(&yaml, &v1_buf_yaml(dep));
+                write(&yaml, &v1_buf_yaml(dep, all));
                 module_yaml.push_str("v1_buf_yaml_file: v1_buf_yaml/buf.yaml\n");
                 let lock = dir.join("v1_buf_lock/buf.lock");
                 let lock_path = (!transitive.is_empty()).then(|| {
@@ -441,4 +467,256 @@ fn a_v2_lock_under_a_v1_buf_yaml_is_refused_as_in_buf() {
         "version: v1\ndeps:\n  - buf.build/acme/money\n  - buf.build/acme/units\n",
     );
     both_refuse(&s, "v2 buf.lock", &["v2 buf.lock", "buf dep update"]);
+}
+
+/// `breaking new --against old` in `dir`, by buf and by sous, with the cache at `cache`: the
+/// same findings and exit code; returns sous's output.
+fn breaking_equals_buf(dir: &Path, against: &str, cache: &Path) -> Output {
+    breaking_equals_buf_with(dir, against, cache, &[])
+}
+
+fn breaking_equals_buf_with(dir: &Path, against: &str, cache: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
+        "breaking",
+        "new",
+        "--against",
+        against,
+        "--error-format",
+        "json",
+    ];
+    args.extend(more);
+    let theirs = buf_with_cache(dir, &args, cache);
+    let ours = sous_with_cache(dir, &args, cache);
+    assert_eq!(
+        ours.code, theirs.code,
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout, ours.stderr, theirs.stdout, theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    ours
+}
+
+/// A workspace at `dir/old` pinning `old` and one at `dir/new` pinning `new`, the new side with
+/// `Order.total` deleted.
+fn two_sides(dir: &Path, kind: DigestKind, old: &[LockedDep], new: &[LockedDep]) {
+    workspace(&dir.join("old"), kind, old);
+    workspace(&dir.join("new"), kind, new);
+    let order = dir.join("new/shop/v1/order.proto");
+    let text = std::fs::read_to_string(&order).unwrap();
+    write(&order, &text.replace("  money.v1.Money total = 2;\n", ""));
+}
+
+#[test]
+fn breaking_against_a_directory_with_its_own_lock_equals_buf() {
+    for kind in [DigestKind::B5, DigestKind::B4] {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = tmp.path().join("cache");
+        let locked = build_cache(&cache, kind);
+        two_sides(tmp.path(), kind, &locked, &locked);
+        let out = breaking_equals_buf(tmp.path(), "old", &cache);
+        assert_eq!(out.code, 100, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn breaking_when_a_dependency_changes_between_the_sides_equals_buf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let old = build_cache(&cache, DigestKind::B5);
+    let new = build_cache_of(&cache, DigestKind::B5, NEXT);
+    two_sides(tmp.path(), DigestKind::B5, &old, &new);
+    // buf reports the changes inside the dependency too, placed in its file.
+    let out = breaking_equals_buf(tmp.path(), "old", &cache);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("\"path\":\"units/v1/length.proto\",\"start_line\":11"),
+        "{}",
+        out.stdout
+    );
+    // The against side really read its own lock: against itself, the new side has no change
+    // (with the old side's lock, `units` would differ).
+    let out = breaking_equals_buf(tmp.path(), "new", &cache);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = breaking_equals_buf_with(tmp.path(), "old", &cache, &["--exclude-imports"]);
+    assert!(
+        out.code == 100 && !out.stdout.contains("units/"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Stages everything in the working tree of `repo` and commits it on HEAD.
+fn commit_all(repo: &git2::Repository) {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("t", "t@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "old", &tree, &[])
+        .unwrap();
+}
+
+#[test]
+fn breaking_against_a_git_revision_reads_its_buf_lock_from_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let old = build_cache(&cache, DigestKind::B5);
+    let new = build_cache_of(&cache, DigestKind::B5, NEXT);
+    let repo_dir = tmp.path().join("repo");
+    let repo = git2::Repository::init_opts(
+        &repo_dir,
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    workspace(&repo_dir, DigestKind::B5, &old);
+    commit_all(&repo);
+    // The working tree pins the next commits; the revision keeps the old lock.
+    write(&repo_dir.join("buf.lock"), &lock_text(DigestKind::B5, &new));
+    let args = [
+        "breaking",
+        ".",
+        "--against",
+        ".git#branch=main",
+        "--error-format",
+        "json",
+    ];
+    let theirs = buf_with_cache(&repo_dir, &args, &cache);
+    let ours = sous_with_cache(&repo_dir, &args, &cache);
+    assert_eq!(
+        (ours.code, theirs.code),
+        (100, 100),
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout,
+        ours.stderr,
+        theirs.stdout,
+        theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    assert!(
+        ours.stdout.contains("units/v1/length.proto"),
+        "{}",
+        ours.stdout
+    );
+    // A revision whose lock pins a module the cache lacks: the miss names it.
+    std::fs::remove_dir_all(
+        cache.join("v3/modules/b5/buf.build/acme/units/a1b2c3d4e5f60718293a4b5c6d7e8f90"),
+    )
+    .unwrap();
+    let ours = sous_with_cache(&repo_dir, &args, &cache);
+    assert_eq!(ours.code, 1, "{}{}", ours.stdout, ours.stderr);
+    assert!(
+        ours.stderr
+            .contains("buf.build/acme/units (commit a1b2c3d4e5f60718293a4b5c6d7e8f90"),
+        "{}",
+        ours.stderr
+    );
+}
+
+#[test]
+fn a_dependency_that_is_a_local_module_resolves_to_it_as_in_buf() {
+    // buf's own case: a v1 workspace whose a/buf.lock pins module b of the same workspace. The
+    // cache is empty: b is read from the workspace, never from the cache.
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    copy_dir(&root().join("fixtures/deps/buf/workspace_lock"), &ws);
+    let cache = tmp.path().join("empty-cache");
+    let theirs = buf_with_cache(&ws, &LINT_JSON, &cache);
+    let ours = sous_with_cache(&ws, &LINT_JSON, &cache);
+    assert_eq!(
+        ours.code, theirs.code,
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout, ours.stderr, theirs.stdout, theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+
+    // A v2 workspace with a local module named like a locked dependency: the local copy (the
+    // next units, without `Unit.FOOT`) wins over the cached one, and is linted as a module of
+    // the workspace.
+    let s = setup(DigestKind::B5);
+    copy_dir(
+        &root().join("fixtures/deps/modules/units-next"),
+        &s.ws.join("local-units"),
+    );
+    std::fs::remove_file(s.ws.join("local-units/notes.txt")).unwrap();
+    let shop = s.ws.join("shop");
+    std::fs::rename(&shop, s.ws.join("tmp-shop")).unwrap();
+    std::fs::create_dir_all(&shop).unwrap();
+    std::fs::rename(s.ws.join("tmp-shop"), shop.join("shop")).unwrap();
+    write(
+        &s.ws.join("buf.yaml"),
+        "version: v2\nmodules:\n  - path: shop\n  - path: local-units\n    name: buf.build/acme/units\ndeps:\n  - buf.build/acme/money\n",
+    );
+    let theirs = buf_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    let ours = sous_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    assert_eq!(
+        ours.code, theirs.code,
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout, ours.stderr, theirs.stdout, theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    assert!(
+        ours.stdout.contains("local-units/units/v1/length.proto"),
+        "{}",
+        ours.stdout
+    );
+}
+
+#[test]
+fn an_import_no_dependency_has_is_a_compile_finding_as_in_buf() {
+    let s = setup(DigestKind::B5);
+    write(
+        &s.ws.join("shop/v1/gift.proto"),
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"units/v1/weight.proto\";\n\nmessage Gift {}\n",
+    );
+    let theirs = buf_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    let ours = sous_with_cache(&s.ws, &LINT_JSON, &s.cache);
+    assert_eq!(
+        (ours.code, theirs.code),
+        (100, 100),
+        "sous: {}{}\nbuf: {}{}",
+        ours.stdout,
+        ours.stderr,
+        theirs.stdout,
+        theirs.stderr
+    );
+    assert_eq!(
+        keys(&ours.stdout),
+        keys(&theirs.stdout),
+        "sous:\n{}\nbuf:\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    // The lock pins every deps: entry, so the message does not send the user to buf dep update.
+    assert!(
+        ours.stdout.contains("units/v1/weight.proto") && !ours.stdout.contains("buf dep update"),
+        "{}",
+        ours.stdout
+    );
 }
