@@ -349,14 +349,22 @@ fn hooks_work_offline_with_a_warm_module_cache() {
     let _turn = serial();
     let (hooks, rev) = hook_repo();
     let s = setup(sous::deps::DigestKind::B5, Behaviour::Serve);
-    assert_eq!(s.sous(&LINT, &[]).code, 100, "the cache is warmed by a download");
+    assert_eq!(
+        s.sous(&LINT, &[]).code,
+        100,
+        "the cache is warmed by a download"
+    );
     let repo = s.ws.as_path();
     git(repo, &["init", "-q"]);
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "schema"]);
     let order = "shop/v1/order.proto";
     let text = std::fs::read_to_string(repo.join(order)).unwrap();
-    write(repo, order, &format!("{text}\nmessage Extra {{\n  int32 id = 1;\n}}\n"));
+    write(
+        repo,
+        order,
+        &format!("{text}\nmessage Extra {{\n  int32 id = 1;\n}}\n"),
+    );
     git(repo, &["add", order]);
     let empty = tempfile::tempdir().unwrap();
     let try_repo = |cache: &Path| {
@@ -372,10 +380,19 @@ fn hooks_work_offline_with_a_warm_module_cache() {
     assert_eq!(verdict(&out.text, "sous lint"), "Failed", "{}", out.text);
     assert!(out.text.contains("shop/v1/order.proto:11:"), "{}", out.text);
     assert!(!out.text.contains("not found"), "{}", out.text);
-    assert_eq!(verdict(&out.text, "sous breaking"), "Passed", "{}", out.text);
+    assert_eq!(
+        verdict(&out.text, "sous breaking"),
+        "Passed",
+        "{}",
+        out.text
+    );
 
     let out = try_repo(empty.path());
     assert_eq!(verdict(&out.text, "sous lint"), "Failed", "{}", out.text);
     assert!(out.text.contains("buf.build/acme/money"), "{}", out.text);
-    assert!(out.text.contains("--offline (or SOUS_OFFLINE)"), "{}", out.text);
+    assert!(
+        out.text.contains("--offline (or SOUS_OFFLINE)"),
+        "{}",
+        out.text
+    );
 }

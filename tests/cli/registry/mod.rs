@@ -220,6 +220,8 @@ impl Setup {
             .env_remove("SOUS_REGISTRY_TIMEOUT")
             .env("HOME", &self.home)
             .env("BUF_CACHE_DIR", &self.cache)
+            // A proxy in the environment must not see the loopback registry.
+            .env("NO_PROXY", "127.0.0.1")
             .env(
                 "SOUS_REGISTRY_URL",
                 format!("{REGISTRY}={}", self.registry.base),
@@ -518,6 +520,9 @@ fn two_sous_at_once_both_succeed_with_one_entry() {
         );
     }
     assert_eq!(outs[0].stdout, outs[1].stdout);
+    // Both found the cache empty and downloaded (a graph and two modules each): they raced for
+    // the same entries, and the module lock let one write each.
+    assert_eq!(s.registry.seen().len(), 6, "{:?}", s.registry.seen());
     assert_eq!(
         s.entries(),
         [
