@@ -90,7 +90,17 @@ pub fn download(cache: &Cache, missing: &[LockedDep], pinned: &[LockedDep]) -> R
     }
     let mut jobs = Vec::new();
     for ((registry, kind), deps) in &groups {
-        let graph = get_graph(&client, registry, *kind, deps)?;
+        // The graph of the missing commits and of every other commit buf.lock pins on this
+        // registry: the latter give the module ids that name the commits a missing module
+        // depends on when buf.lock pins another commit of that module (`buf dep update` keeps
+        // the newest), which module.yaml must list as the registry has it.
+        let mut asked: Vec<&LockedDep> = deps.clone();
+        asked.extend(
+            pinned
+                .iter()
+                .filter(|p| &p.registry == registry && p.digest.kind == *kind && !deps.contains(p)),
+        );
+        let graph = get_graph(&client, registry, *kind, &asked)?;
         for dep in deps {
             let transitive = graph.deps_of(dep, pinned)?;
             jobs.push(((*dep).clone(), transitive));

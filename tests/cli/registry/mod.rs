@@ -18,9 +18,10 @@ use crate::common::{buf_path, keys, root, Output};
 use server::{Behaviour, File, Module, Registry};
 
 const REGISTRY: &str = "buf.build";
-/// (module, commit, module id, direct dependencies).
-const MODULES: &[(&str, &str, &str, &[usize])] = &[
+/// (module, its files in fixtures/deps/modules/, commit, module id, direct dependencies).
+const MODULES: &[(&str, &str, &str, &str, &[usize])] = &[
     (
+        "units",
         "units",
         "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
         "1111aaaa2222bbbb3333cccc4444dddd",
@@ -28,11 +29,22 @@ const MODULES: &[(&str, &str, &str, &[usize])] = &[
     ),
     (
         "money",
+        "money",
         "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
         "5555eeee6666ffff7777000088889999",
         &[0],
     ),
+    // A later commit of units: money was pushed against the one before.
+    (
+        "units",
+        "units-next",
+        "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf",
+        "1111aaaa2222bbbb3333cccc4444dddd",
+        &[],
+    ),
 ];
+/// What buf.lock pins by default: units and money, as money was pushed.
+const LOCKED: &[usize] = &[0, 1];
 
 fn full_name(module: &str) -> String {
     format!("{REGISTRY}/acme/{module}")
@@ -84,10 +96,10 @@ fn v2_lock(deps: &[LockedDep]) -> String {
 fn modules(kind: DigestKind) -> (Vec<Module>, Vec<LockedDep>) {
     let scratch = tempfile::tempdir().unwrap();
     let (mut served, mut pinned) = (Vec::new(), Vec::<LockedDep>::new());
-    for &(name, commit, module_id, deps) in MODULES {
-        let src = root().join("fixtures/deps/modules").join(name);
+    for &(name, dir, commit, module_id, deps) in MODULES {
+        let src = root().join("fixtures/deps/modules").join(dir);
         let doc = digest::doc_file(|f| src.join(f).is_file());
-        let files_dir = scratch.path().join(name).join("files");
+        let files_dir = scratch.path().join(commit).join("files");
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
             let entry = entry.unwrap();
@@ -117,10 +129,10 @@ fn modules(kind: DigestKind) -> (Vec<Module>, Vec<LockedDep>) {
                 for d in &transitive {
                     yaml += &format!("  - {}\n", d.full_name());
                 }
-                let yaml_path = scratch.path().join(name).join("buf.yaml");
+                let yaml_path = scratch.path().join(commit).join("buf.yaml");
                 write(&yaml_path, &yaml);
                 v1_buf_yaml = Some(yaml.into_bytes());
-                let lock_path = scratch.path().join(name).join("buf.lock");
+                let lock_path = scratch.path().join(commit).join("buf.lock");
                 if !transitive.is_empty() {
                     let lock = v1_lock(&transitive);
                     write(&lock_path, &lock);
@@ -169,9 +181,15 @@ pub struct Setup {
 }
 
 pub fn setup(kind: DigestKind, behaviour: Behaviour) -> Setup {
+    setup_locking(kind, behaviour, LOCKED)
+}
+
+/// [`setup`] with a buf.lock pinning the modules of [`MODULES`] at `lock`.
+fn setup_locking(kind: DigestKind, behaviour: Behaviour, lock: &[usize]) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    let (served, pinned) = modules(kind);
+    let (served, all) = modules(kind);
+    let pinned: Vec<LockedDep> = lock.iter().map(|&i| all[i].clone()).collect();
     copy_dir(&root().join("fixtures/deps/workspace"), &ws);
     let (version, lock) = match kind {
         DigestKind::B5 => ("v2", v2_lock(&pinned)),
@@ -283,8 +301,8 @@ fn downloads_a_cache_buf_reads(kind: DigestKind) {
     assert_eq!(
         s.entries(),
         [
-            format!("money/{}", MODULES[1].1),
-            format!("units/{}", MODULES[0].1)
+            format!("money/{}", MODULES[1].2),
+            format!("units/{}", MODULES[0].2)
         ]
     );
     // One graph for both, one download each, through the API version buf uses for the kind.
@@ -485,7 +503,7 @@ fn offline_names_every_missing_dependency_and_asks_nothing() {
         for text in [
             "buf.build/acme/money",
             "buf.build/acme/units",
-            MODULES[0].1,
+            MODULES[0].2,
             "--offline",
             "buf build",
         ] {
@@ -526,10 +544,49 @@ fn two_sous_at_once_both_succeed_with_one_entry() {
     assert_eq!(
         s.entries(),
         [
-            format!("money/{}", MODULES[1].1),
-            format!("units/{}", MODULES[0].1)
+            format!("money/{}", MODULES[1].2),
+            format!("units/{}", MODULES[0].2)
         ]
     );
     let theirs = s.buf(&LINT);
     assert_eq!(theirs.code, 100, "{}", theirs.stderr);
+}
+
+/// buf.lock pins units at a later commit than money was pushed with (`buf dep update` keeps the
+/// newest): money's module.yaml lists the units commit the registry's graph gives, named through
+/// its module id, and buf verifies money's digest with it.
+#[test]
+fn a_dependency_pinned_later_than_its_dependent_was_built_with() {
+    let s = setup_locking(DigestKind::B5, Behaviour::Serve, &[2, 1]);
+    let ours = s.sous(&LINT, &[]);
+    assert_eq!(ours.code, 100, "{}{}", ours.stdout, ours.stderr);
+    assert_eq!(
+        s.entries(),
+        [
+            format!("money/{}", MODULES[1].2),
+            format!("units/{}", MODULES[2].2)
+        ]
+    );
+    let (_, all) = modules(DigestKind::B5);
+    let yaml = std::fs::read_to_string(s.entry(1).join(MODULES[1].2).join("module.yaml")).unwrap();
+    assert!(
+        yaml.contains(&format!(
+            "  - name: buf.build/acme/units\n    commit: {}\n    digest: {}\n",
+            MODULES[0].2, all[0].digest
+        )),
+        "{yaml}"
+    );
+    let theirs = s.buf(&LINT);
+    assert_eq!(
+        theirs.code, 100,
+        "buf refused the cache sous wrote: {}",
+        theirs.stderr
+    );
+    assert_eq!(keys(&ours.stdout), keys(&theirs.stdout));
+    // Only money missing: the units commit buf.lock pins is cached, so only the graph sous asks
+    // for it as well names the units commit money was built with.
+    std::fs::remove_dir_all(s.entry(1)).unwrap();
+    let again = s.sous(&LINT, &[]);
+    assert_eq!(again.code, 100, "{}{}", again.stdout, again.stderr);
+    assert_eq!(again.stdout, ours.stdout);
 }
