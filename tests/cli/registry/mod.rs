@@ -229,7 +229,12 @@ impl Setup {
     /// sous in the workspace, its cache, HOME and registry this setup's; nothing from the
     /// environment that would change where it downloads from or what token it sends.
     fn sous_cmd(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sous"));
+        self.cmd(env!("CARGO_BIN_EXE_sous"), args, env)
+    }
+
+    /// `program` with sous's environment for this setup.
+    fn cmd(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(&self.ws)
             .env_remove("BUF_TOKEN")
@@ -298,6 +303,7 @@ fn downloads_a_cache_buf_reads(kind: DigestKind) {
     let s = setup(kind, Behaviour::Serve);
     let ours = s.sous(&LINT, &[]);
     assert_eq!(ours.code, 100, "{}{}", ours.stdout, ours.stderr);
+    assert_eq!(ours.stderr, "", "no progress line off a terminal");
     assert_eq!(
         s.entries(),
         [
@@ -589,4 +595,24 @@ fn a_dependency_pinned_later_than_its_dependent_was_built_with() {
     let again = s.sous(&LINT, &[]);
     assert_eq!(again.code, 100, "{}{}", again.stdout, again.stderr);
     assert_eq!(again.stdout, ours.stdout);
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), a progress line counts the
+/// downloads on stderr, and is cleared at the end.
+#[test]
+fn a_terminal_sees_a_progress_line() {
+    let s = setup(DigestKind::B5, Behaviour::Serve);
+    let line = format!("{} lint --error-format json", env!("CARGO_BIN_EXE_sous"));
+    let out = run(s.cmd("script", &["-qec", &line, "/dev/null"], &[]));
+    assert!(
+        out.stdout
+            .contains("Downloading dependencies: 2/2 buf.build/acme/"),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\r\x1b[2K{"),
+        "cleared before the report: {:?}",
+        out.stdout
+    );
 }
