@@ -299,7 +299,7 @@ pub fn compile_options(
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(usize::MAX);
-    let dep_includes = deps::resolve(workspace, &read_disk)?;
+    let dep_includes = crate::trace::stage("deps", || deps::resolve(workspace, &read_disk))?;
     Ok(schema::CompileOptions {
         pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
         max_groups,

@@ -176,9 +176,23 @@ pub fn read_module(dep: &LockedDep, dir: &Path) -> Result<Option<CachedModule>, 
         .map(lock::from_v2)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(broken)?;
-    let files_dir = dir.join(&yaml.files_dir);
-    let v1_buf_yaml = yaml.v1_buf_yaml_file.as_ref().map(|f| dir.join(f));
-    let v1_buf_lock = yaml.v1_buf_lock_file.as_ref().map(|f| dir.join(f));
+    // The paths module.yaml names stay inside the entry: an entry is read, never trusted.
+    let inside = |rel: &str| -> Result<PathBuf, ReadError> {
+        let path = Path::new(rel);
+        if path.is_absolute()
+            || path
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(broken(format!(
+                "path {rel:?} of dependency {dep} leaves its cache entry"
+            )));
+        }
+        Ok(dir.join(path))
+    };
+    let files_dir = inside(&yaml.files_dir)?;
+    let v1_buf_yaml = yaml.v1_buf_yaml_file.as_deref().map(inside).transpose()?;
+    let v1_buf_lock = yaml.v1_buf_lock_file.as_deref().map(inside).transpose()?;
     let actual = verify(
         dep,
         &files_dir,
@@ -312,6 +326,26 @@ mod tests {
                 );
             }
             other => panic!("expected a mismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn paths_leaving_the_entry_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("entry");
+        std::fs::create_dir_all(&dir).unwrap();
+        for bad in ["../files", "/etc", "files/../../x"] {
+            std::fs::write(
+                dir.join(MODULE_YAML),
+                format!("version: v1\nfiles_dir: {bad}\n"),
+            )
+            .unwrap();
+            match read_module(&people(), &dir) {
+                Err(ReadError::Broken(e)) => {
+                    assert!(e.to_string().contains("leaves its cache entry"), "{e}")
+                }
+                other => panic!("{bad}: expected a refusal, got {other:?}"),
+            }
         }
     }
 

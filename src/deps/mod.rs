@@ -134,11 +134,17 @@ pub fn locked(workspace: &Workspace, read: ReadText<'_>) -> Result<Vec<LockedDep
             .map(|m| m.lint.version)
             .next()
             .unwrap_or(workspace.version);
-        if lock.version == LockVersion::V2 && version != Version::V2 {
+        // buf parity: a v2 lock goes with a v2 buf.yaml only, and the other way round.
+        if (lock.version == LockVersion::V2) != (version == Version::V2) {
             return Err(Error::config(
                 &lock_path,
                 format!(
-                    "a v2 buf.lock cannot go with a {} {BUF_YAML}: run \"buf dep update\" to rewrite buf.lock",
+                    "a {} buf.lock cannot go with a {} {BUF_YAML}: run \"buf dep update\" to rewrite buf.lock",
+                    match lock.version {
+                        LockVersion::V2 => "v2",
+                        LockVersion::V1 => "v1",
+                        LockVersion::V1Beta1 => "v1beta1",
+                    },
                     version.as_str()
                 ),
             ));
@@ -249,4 +255,22 @@ pub fn read_cached(locked: &[LockedDep], cache: &Cache) -> Result<Vec<CachedModu
         }));
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dep_name;
+
+    #[test]
+    fn a_deps_entry_is_named_without_its_reference() {
+        assert_eq!(dep_name("buf.build/acme/units"), "buf.build/acme/units");
+        assert_eq!(
+            dep_name("buf.build/googleapis/googleapis:62f35d8aed1149c291d606d958a7ce32"),
+            "buf.build/googleapis/googleapis"
+        );
+        assert_eq!(
+            dep_name("buf.build/acme/units:v1.2"),
+            "buf.build/acme/units"
+        );
+    }
 }

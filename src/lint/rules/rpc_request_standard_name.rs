@@ -13,8 +13,11 @@ impl Rule for RpcRequestStandardName {
         // Only the type's own name counts: its package and enclosing messages may be anything.
         let name = full.rsplit('.').next().unwrap_or(full);
         let rpc = method.proto.name();
-        let short = format!("{rpc}Request");
-        let long = format!("{}{rpc}Request", method.service.name());
+        // buf parity: the expected names are built from the RPC's and the service's names in
+        // PascalCase (`Get_status` expects `GetStatusRequest`), never as written.
+        let pascal = case::to_pascal_case(rpc);
+        let short = format!("{pascal}Request");
+        let long = format!("{}{pascal}Request", case::to_pascal_case(method.service.name()));
         if name != short && name != long {
             cx.report(
                 &path_with(method.path, &[tag::METHOD_INPUT_TYPE]),

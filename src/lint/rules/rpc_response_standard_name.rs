@@ -14,8 +14,11 @@ impl Rule for RpcResponseStandardName {
         // Only the type's own name counts: its package and enclosing messages may be anything.
         let name = full.rsplit('.').next().unwrap_or(full);
         let rpc = method.proto.name();
-        let short = format!("{rpc}Response");
-        let long = format!("{}{rpc}Response", method.service.name());
+        // buf parity: the expected names are built from the RPC's and the service's names in
+        // PascalCase (`Get_status` expects `GetStatusResponse`), never as written.
+        let pascal = case::to_pascal_case(rpc);
+        let short = format!("{pascal}Response");
+        let long = format!("{}{pascal}Response", case::to_pascal_case(method.service.name()));
         if name != short && name != long {
             cx.report(
                 &path_with(method.path, &[tag::METHOD_OUTPUT_TYPE]),
