@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GitHub Action (action.yml) in one script, one subcommand per step, so that tests/action.rs
 # can run the steps outside GitHub:
-#   prepare  where the build lives and its cache key (nothing to do when sous-path is given)
+#   prepare  where the build lives and its cache key (nothing to do when sous-path is given);
+#            where buf's module cache is and its key, from the buf.lock files
 #   install  the sous binary: sous-path, a cached build, or `cargo install --locked` from the
 #            action's own checkout
 #   run      sous lint and sous breaking against the event's base commit; outputs and summary
@@ -45,7 +46,33 @@ sha256() {
   if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi | cut -c1-16
 }
 
+# buf's module cache (the directory buf uses too, BUF_CACHE_DIR when set), and a cache key from
+# the buf.lock files under the input: the modules they pin are downloaded once, then restored by
+# actions/cache. No buf.lock, or cache-dependencies: false, gives no key and no cache step.
+deps_cache() {
+  local dir locks
+  dir=${BUF_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/buf}
+  output deps-dir "$dir"
+  case "${SOUS_CACHE_DEPS:-true}" in
+    false | False | FALSE) return ;;
+    true | True | TRUE) ;;
+    *) fail "input cache-dependencies must be true or false, not '$SOUS_CACHE_DEPS'" ;;
+  esac
+  local input=${SOUS_INPUT:-.}
+  [ -d "$input" ] || input=$(dirname "$input")
+  [ -n "$(find "$input" -name buf.lock -type f -not -path '*/.git/*' -print | head -n 1)" ] ||
+    return 0
+  # Each lock's path and content, in a fixed order (hashFiles' idea, in the script so that
+  # tests/cli/action.rs runs it).
+  locks=$(find "$input" -name buf.lock -type f -not -path '*/.git/*' -print0 | LC_ALL=C sort -z |
+    while IFS= read -r -d '' f; do printf '%s\n' "$f" && cat "$f"; done | sha256)
+  local prefix="sous-buf-modules-${RUNNER_OS:-os}-"
+  output deps-key "$prefix$locks"
+  output deps-restore-key "$prefix"
+}
+
 prepare() {
+  deps_cache
   if [ -n "${SOUS_PATH:-}" ]; then
     output build false
     return

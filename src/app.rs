@@ -29,6 +29,15 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
+    let input = match &cli.command {
+        Command::Lint(args) => Some(&args.input),
+        Command::Breaking(args) => Some(&args.input),
+        Command::Build(args) => Some(&args.input),
+        _ => None,
+    };
+    if input.is_some_and(|i| i.offline) {
+        crate::deps::fetch::set_offline();
+    }
     let result = match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Breaking(args) => run_breaking(&args),

@@ -52,6 +52,10 @@ pub struct InputArgs {
     /// Extra import directory for dependencies (repeatable), like protoc's -I
     #[arg(short = 'I', long = "include")]
     pub includes: Vec<PathBuf>,
+    /// Never download: a dependency buf.lock pins that buf's module cache lacks is an error
+    /// naming it (also SOUS_OFFLINE=1)
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]

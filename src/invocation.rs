@@ -206,6 +206,8 @@ pub fn resolve_against_dir(
         paths: Vec::new(),
         exclude_paths: Vec::new(),
         includes: Vec::new(),
+        // The process-wide switch (deps::fetch::offline) applies to this side too.
+        offline: false,
     };
     let resolved = resolve_input(&input, Action::Against)?;
     let set = discover_resolved(&resolved)?;

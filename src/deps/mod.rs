@@ -2,9 +2,14 @@
 //! `buf.lock`, read from buf's module cache with their digests verified, and handed to the
 //! compiler as include directories (imports only: never linted, never reported).
 
+pub mod auth;
 pub mod cache;
 pub mod digest;
+pub mod fetch;
 pub mod lock;
+pub mod registry;
+pub mod store;
+mod wire;
 
 pub use cache::{Cache, CachedModule, ReadError};
 pub use lock::{Digest, DigestKind, Lock, LockVersion, LockedDep};
@@ -89,7 +94,10 @@ pub fn resolve(workspace: &Workspace, read: ReadText<'_>) -> Result<Vec<PathBuf>
         return Ok(Vec::new());
     }
     let cache = Cache::from_env()?;
-    let modules = read_cached(&locked, &cache)?;
+    let modules = match read_cached(&locked, &cache) {
+        Err(ResolveError::Missing(missing)) => fetch::fill(&cache, &locked, missing)?,
+        other => other?,
+    };
     Ok(modules.into_iter().map(|m| m.files_dir).collect())
 }
 

@@ -298,6 +298,9 @@ impl Runner {
                     || k.starts_with("INPUT_")
                     || k.starts_with("SOUS")
                     || k.starts_with("GIT_")
+                    // Where buf's module cache is: the runner's HOME decides, as on GitHub.
+                    || k.starts_with("BUF_")
+                    || k == "XDG_CACHE_HOME"
                 {
                     cmd.env_remove(&key);
                 }
@@ -831,6 +834,71 @@ fn without_sous_path_it_builds_from_its_own_source_once() {
     assert!(ran.stdout.contains("sous: the cached build"), "{ran:?}");
 }
 
+/// A workspace with deps pinned by buf.lock: the action caches buf's module cache with
+/// actions/cache, keyed by the buf.lock files, and sous reads it (here as actions/cache restored
+/// it, from a download sous made from a test registry); the runner has no registry to reach.
+#[test]
+fn deps_are_read_from_bufs_module_cache_cached_by_the_buf_lock_files() {
+    use crate::registry::{server::Behaviour, setup, LINT};
+    let s = setup(sous::deps::DigestKind::B5, Behaviour::Serve);
+    let direct = s.sous(&LINT, &[]);
+    assert_eq!(direct.code, 100, "{}", direct.stderr);
+    let findings = direct.stdout.lines().count().to_string();
+
+    let home = tempfile::tempdir().unwrap();
+    let restored = home.path().join(".cache/buf");
+    let run = |home: &Path, inputs: &[(&str, &str)]| {
+        let mut runner =
+            Runner::new(&s.ws, home, "workflow_dispatch", json!({})).with("breaking", "false");
+        for (k, v) in inputs {
+            runner = runner.with(k, v);
+        }
+        runner.run()
+    };
+    // A cold runner: the cache step is there, and sous cannot download.
+    let ran = run(home.path(), &[]);
+    assert_eq!(ran.status, 1, "{ran:?}");
+    assert!(ran.stderr.contains("buf.build/acme/money"), "{ran:?}");
+    let [(uses, with)] = ran.uses.as_slice() else {
+        panic!("one uses step: {:?}", ran.uses)
+    };
+    assert_eq!(uses, "actions/cache@v4");
+    assert_eq!(with["path"], format!("{}/v3/modules", restored.display()));
+    let key = with["key"].clone();
+    assert!(key.starts_with("sous-buf-modules-Linux-"), "{key}");
+    assert_eq!(with["restore-keys"], "sous-buf-modules-Linux-");
+
+    // What actions/cache restores: sous reads it, with no registry.
+    copy_tree(&s.cache, &restored);
+    let ran = run(home.path(), &[]);
+    assert_eq!(ran.status, 100, "{ran:?}");
+    assert_eq!(ran.output("lint-findings"), findings);
+    assert_eq!(ran.uses[0].1["key"], key, "same locks, same key");
+
+    // Another lock, another key; no buf.lock or cache-dependencies: false, no cache step.
+    let lock = s.ws.join("buf.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(&lock, format!("{text}# edited\n")).unwrap();
+    assert_ne!(run(home.path(), &[]).uses[0].1["key"], key);
+    assert!(run(home.path(), &[("cache-dependencies", "false")])
+        .uses
+        .is_empty());
+    std::fs::remove_file(&lock).unwrap();
+    assert!(run(home.path(), &[]).uses.is_empty());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 #[test]
 fn action_yml_is_complete() {
     let action = action(&root());
@@ -859,6 +927,7 @@ fn action_yml_is_complete() {
         "sarif-file",
         "fail-on-findings",
         "sous-path",
+        "cache-dependencies",
     ];
     let names: Vec<&str> = action.inputs.keys().map(String::as_str).collect();
     let mut expected = expected.to_vec();

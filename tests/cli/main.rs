@@ -18,5 +18,6 @@ mod link_groups;
 mod precommit;
 mod pretty;
 mod readme;
+mod registry;
 mod sarif;
 mod scaffold;

@@ -339,3 +339,60 @@ fn readme_install_commands_install_sous() {
         assert!(out.text.contains(LINT_FINDING), "{}", out.text);
     }
 }
+
+/// Once buf's module cache holds what buf.lock pins (here downloaded by sous from a test
+/// registry), both hooks run offline (`SOUS_OFFLINE=1`: no registry is asked) on a workspace with
+/// deps; with an empty cache, the offline hook fails naming what is missing.
+#[test]
+fn hooks_work_offline_with_a_warm_module_cache() {
+    use crate::registry::{server::Behaviour, setup, LINT};
+    let _turn = serial();
+    let (hooks, rev) = hook_repo();
+    let s = setup(sous::deps::DigestKind::B5, Behaviour::Serve);
+    assert_eq!(
+        s.sous(&LINT, &[]).code,
+        100,
+        "the cache is warmed by a download"
+    );
+    let repo = s.ws.as_path();
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "schema"]);
+    let order = "shop/v1/order.proto";
+    let text = std::fs::read_to_string(repo.join(order)).unwrap();
+    write(
+        repo,
+        order,
+        &format!("{text}\nmessage Extra {{\n  int32 id = 1;\n}}\n"),
+    );
+    git(repo, &["add", order]);
+    let empty = tempfile::tempdir().unwrap();
+    let try_repo = |cache: &Path| {
+        let mut cmd = command(venv().join("bin/pre-commit"), repo);
+        cmd.args(["try-repo", hooks.to_str().unwrap(), "--ref", rev])
+            .env("BUF_CACHE_DIR", cache)
+            .env("SOUS_OFFLINE", "1");
+        run(cmd)
+    };
+    let out = try_repo(&s.cache);
+    // order.proto's own finding (a field not in lower_snake_case), resolved against the deps:
+    // no import is missing.
+    assert_eq!(verdict(&out.text, "sous lint"), "Failed", "{}", out.text);
+    assert!(out.text.contains("shop/v1/order.proto:11:"), "{}", out.text);
+    assert!(!out.text.contains("not found"), "{}", out.text);
+    assert_eq!(
+        verdict(&out.text, "sous breaking"),
+        "Passed",
+        "{}",
+        out.text
+    );
+
+    let out = try_repo(empty.path());
+    assert_eq!(verdict(&out.text, "sous lint"), "Failed", "{}", out.text);
+    assert!(out.text.contains("buf.build/acme/money"), "{}", out.text);
+    assert!(
+        out.text.contains("--offline (or SOUS_OFFLINE)"),
+        "{}",
+        out.text
+    );
+}
