@@ -63,6 +63,8 @@ pub struct Context<'a> {
     /// While an element hook runs: the old element's descriptor path in `paired_old_file`, so
     /// that findings can show where the element was (`Finding::old`).
     paired_old_path: Option<&'a [i32]>,
+    /// The new module's directory: where an old file's import path is placed for `ignore`.
+    module_dir: &'a str,
 }
 
 impl<'a> Context<'a> {
@@ -217,8 +219,17 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The workspace path `ignore` entries match for a file of the old image.
+    ///
+    /// buf parity: buf matches `ignore` against module-relative paths, so an old file counts as
+    /// being at its import path inside the new module, whatever the old side's layout (another
+    /// module directory, v1beta1 roots, a descriptor set).
+    pub fn old_ignore_path(&self, file: &File) -> String {
+        crate::paths::join_rel(self.module_dir, file.name)
+    }
+
     fn also_ignored_by(&mut self, old_file: usize) {
-        let path = self.old.file(old_file).ignore_path();
+        let path = self.old_ignore_path(self.old.file(old_file));
         if let Some((_, paths)) = self.findings.last_mut() {
             if !paths.contains(&path) {
                 paths.push(path);
@@ -296,6 +307,7 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Vec<Finding> {
                         findings: Vec::new(),
                         paired_old_file: None,
                         paired_old_path: None,
+                        module_dir: &module.dir,
                     };
                     compare(rule, &mut cx, &pairs, &old_image, &new_image);
                     cx.findings

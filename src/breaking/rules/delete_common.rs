@@ -174,7 +174,8 @@ pub type MessageFn = fn(&Decl, &Image) -> String;
 fn place(cx: &mut Context, old: &Image, new: &Image, d: &Decl, scope: Scope, message: String) {
     let old_file = old.file(d.file);
     let Some(&new_file) = new.by_name.get(old_file.name) else {
-        cx.report_nowhere(Some(old_file.ignore_path()), message);
+        let ignore_path = cx.old_ignore_path(old_file);
+        cx.report_nowhere(Some(ignore_path), message);
         return;
     };
     let mut name = d.full_name.as_str();
