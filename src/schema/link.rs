@@ -31,6 +31,10 @@ pub(super) struct Resolver {
     pub parsed: Arc<Mutex<HashMap<String, FileDescriptorProto>>>,
     /// Files compiled before and reused as they are: imports of the files compiled now.
     pub compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
+    /// Files that never reach the compiler (not UTF-8, or editions), each reported on its own.
+    /// A file importing one is compiled against an empty stand-in, so that it fails only where
+    /// it uses a name the broken file would declare, as buf reports it.
+    pub broken: Arc<HashSet<String>>,
     pub includes: Vec<PathBuf>,
 }
 
@@ -61,6 +65,9 @@ impl FileResolver for Resolver {
         if let Some(source) = self.sources.get(name) {
             return File::from_source(name, &source.text);
         }
+        if self.broken.contains(name) {
+            return Ok(File::from_file_descriptor_proto(stand_in(name)));
+        }
         for dir in &self.includes {
             let path = dir.join(name);
             if path.is_file() {
@@ -68,6 +75,15 @@ impl FileResolver for Resolver {
             }
         }
         GoogleFileResolver::new().open_file(name)
+    }
+}
+
+/// The empty file that takes the place of broken file `name` in the compiler. It never leaves
+/// the link step (see [`Linked::take_files`]).
+fn stand_in(name: &str) -> FileDescriptorProto {
+    FileDescriptorProto {
+        name: Some(name.to_string()),
+        ..Default::default()
     }
 }
 
@@ -249,7 +265,7 @@ fn link(
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
-    linked.take_files(pool, group, options, keep_pools);
+    linked.take_files(pool, group, options, keep_pools, &resolver.broken);
     linked
 }
 
@@ -286,7 +302,8 @@ impl Linked {
             }
             _ => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
-                let finding = errors::compile_error(&err, &resolver.sources, file, deps);
+                let finding =
+                    errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
                 self.errors.push(finding);
             }
         }
@@ -301,9 +318,14 @@ impl Linked {
         group: &[&ProtoFile],
         options: &CompileOptions,
         keep_pools: bool,
+        broken: &HashSet<String>,
     ) {
-        // In the order a descriptor set lists them: dependencies first.
-        let handles: Vec<prost_reflect::FileDescriptor> = pool.files().collect();
+        // In the order a descriptor set lists them: dependencies first. The stand-ins of broken
+        // files are the compiler's business only.
+        let handles: Vec<prost_reflect::FileDescriptor> = pool
+            .files()
+            .filter(|f| !broken.contains(f.name()))
+            .collect();
         let mut seen: HashSet<String> = handles.iter().map(|f| f.name().to_string()).collect();
         for (f, encoded) in &self.isolated {
             if seen.insert(f.name().to_string()) {
@@ -384,6 +406,7 @@ fn compile_isolated(
     let pool = compiler.descriptor_pool();
     Ok(pool
         .files()
+        .filter(|f| !resolver.broken.contains(f.name()))
         .map(|f| (f.file_descriptor_proto().clone(), f.encode_to_vec()))
         .collect())
 }

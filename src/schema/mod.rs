@@ -322,6 +322,7 @@ fn compile_with(
         sources: Arc::new(sources),
         parsed: Arc::default(),
         compiled: reused,
+        broken: Arc::new(broken.iter().cloned().collect()),
         includes: options.includes.clone(),
     };
     let targets: Vec<&ProtoFile> = set

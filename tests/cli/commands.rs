@@ -674,3 +674,36 @@ fn import_problems_say_what_is_wrong() {
     assert!(!twice.contains("not found"), "{twice}");
     assert!(twice.contains("money.proto"), "{twice}");
 }
+
+/// A file that imports a file sous cannot compile (here not UTF-8) is told so at the name it
+/// cannot resolve, where buf places its error, and not that the import "was not found"; an
+/// importer that uses nothing of it is not reported. The broken import is reported even when it
+/// is not a target (`--path`), as buf does. Compile findings are compared with buf in full here
+/// (the fixture test compares them by file only).
+#[test]
+fn an_import_that_does_not_compile_is_named_at_the_unresolved_name() {
+    let dir = root().join("fixtures/projects/bad_import_does_not_compile");
+    for extra in [&[][..], &["--path", "acme/orders"][..]] {
+        let mut args = vec!["lint", "--error-format", "json"];
+        args.extend_from_slice(extra);
+        let (ours, theirs) = (sous(&dir, &args), buf(&dir, &args));
+        assert_eq!(
+            (ours.code, theirs.code),
+            (100, 100),
+            "{args:?}: {}",
+            ours.stderr
+        );
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout), "{args:?}");
+        let order = ours
+            .stdout
+            .lines()
+            .find(|l| l.contains("acme/orders/order.proto"))
+            .unwrap_or_else(|| panic!("{args:?}: no finding in order.proto: {}", ours.stdout));
+        assert!(
+            order.contains(r#"imports \"acme/catalog/item.proto\", which does not compile"#)
+                && order.contains("acme.catalog.Item"),
+            "{order}"
+        );
+        assert!(!ours.stdout.contains("not found"), "{}", ours.stdout);
+    }
+}
