@@ -86,6 +86,24 @@ pub(super) fn failure(err: &protox::Error) -> Failure {
     Failure::Other
 }
 
+/// The option whose `nan` or `inf` value `err` refuses as a float (see
+/// [`super::accept::non_finite_floats`]), from "expected a value of type 'float' for option
+/// '(x).y', but found 'nan'" (or 'double', 'repeated float', 'repeated double').
+pub(super) fn non_finite_option(err: &protox::Error) -> Option<String> {
+    let message = err.to_string();
+    let (ty, rest) = message
+        .strip_prefix("expected a value of type '")?
+        .split_once("' for option '")?;
+    let ty = ty.strip_prefix("repeated ").unwrap_or(ty);
+    if ty != "float" && ty != "double" {
+        return None;
+    }
+    let name = rest
+        .strip_suffix("', but found 'nan'")
+        .or_else(|| rest.strip_suffix("', but found 'inf'"))?;
+    Some(name.to_string())
+}
+
 /// Whether `err` is a name that resolves to nothing (protox passes prost-reflect's messages on:
 /// "name 'X' is not defined", "'a.X' resolves to 'a.X', which is not defined").
 fn is_undefined_name(err: &protox::Error) -> bool {
@@ -260,17 +278,17 @@ fn missing_import(name: &str, deps: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{failure, is_undefined_name, Failure};
+    use super::{failure, is_undefined_name, non_finite_option, Failure};
     use protox::file::{File, FileResolver};
 
-    /// Files from memory.
+    /// Files from memory, and the well-known types.
     struct Files(&'static [(&'static str, &'static str)]);
 
     impl FileResolver for Files {
         fn open_file(&self, name: &str) -> Result<File, protox::Error> {
             match self.0.iter().find(|(n, _)| *n == name) {
                 Some((_, text)) => File::from_source(name, text),
-                None => Err(protox::Error::file_not_found(name)),
+                None => protox::file::GoogleFileResolver::new().open_file(name),
             }
         }
     }
@@ -322,6 +340,12 @@ mod tests {
             "{elsewhere}"
         );
         assert!(is_undefined_name(&elsewhere), "{elsewhere}");
+        let nan = error_of(&[(
+            "a.proto",
+            "syntax = \"proto2\";\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { optional float lo = 50001; }\nmessage M { optional int32 a = 1 [(lo) = nan]; }\n",
+        )]);
+        assert_eq!(non_finite_option(&nan).as_deref(), Some("(lo)"), "{nan}");
+        assert_eq!(non_finite_option(&twice), None);
         let undefined = error_of(&[("a.proto", "syntax = \"proto3\";\nmessage M { T t = 1; }\n")]);
         assert!(is_undefined_name(&undefined), "{undefined}");
         assert!(!is_undefined_name(&twice), "{twice}");

@@ -9,12 +9,14 @@
 //! the stages after it: what it must know (which pools lint keeps, how many groups) comes in
 //! [`CompileOptions`].
 
+mod accept;
 pub mod columns;
 mod errors;
 mod link;
 mod locations;
 pub mod options;
 mod read;
+mod resolver;
 mod reuse;
 
 use std::collections::{HashMap, HashSet};
@@ -323,6 +325,7 @@ fn compile_with(
         parsed: Arc::default(),
         compiled: reused,
         broken: Arc::new(broken.iter().cloned().collect()),
+        non_finite: Arc::default(),
         includes: options.includes.clone(),
     };
     let targets: Vec<&ProtoFile> = set

@@ -214,7 +214,7 @@ pub(super) fn parse(
 /// Takes a parsed file's source info apart: the locations of options stay in the file, because
 /// the compiler rewrites them when it resolves the options; every other location is returned,
 /// kept out of the compiler, which builds its pool about twice as fast without them.
-fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInfo {
+pub(super) fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInfo {
     /// `uninterpreted_option` in every `*Options` message.
     const UNINTERPRETED_OPTION: i32 = 999;
     let mut info = file.source_code_info.take().unwrap_or_default();

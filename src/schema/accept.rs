@@ -1,0 +1,269 @@
+//! What buf accepts and the compiler (protox, prost-reflect) refuses, reshaped before the
+//! compiler sees it and put back in what comes out: proto2 fields whose default JSON names are
+//! the same, and `nan` / `inf` as float option values.
+
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    UninterpretedOption,
+};
+use std::collections::{HashMap, HashSet};
+
+use crate::descriptor::implicit_json_name;
+
+/// The JSON name the compiler is given for field `number` whose default JSON name `json` is
+/// also another field's. `#` is in no name derived from an identifier, so it clashes with none.
+fn placeholder(json: &str, number: i32) -> String {
+    format!("{json}#{number}")
+}
+
+/// buf parity: in a proto2 file, two fields may have the same default JSON name (`foo_bar` and
+/// `fooBar`, `descriptor` and `descriptor_`); buf, like protoc, refuses the clash only when a
+/// `json_name` option takes part, or in proto3. prost-reflect refuses every clash, so each
+/// clashing field after the first is given a placeholder JSON name. Returns whether any was.
+pub(super) fn clashing_json_names(file: &mut FileDescriptorProto) -> bool {
+    if file.syntax.as_deref().is_some_and(|s| s != "proto2") {
+        return false;
+    }
+    let mut changed = false;
+    for message in &mut file.message_type {
+        changed |= message_json_names(message);
+    }
+    changed
+}
+
+fn message_json_names(message: &mut DescriptorProto) -> bool {
+    let mut changed = false;
+    for nested in &mut message.nested_type {
+        changed |= message_json_names(nested);
+    }
+    // Effective JSON name -> (whether a field with it sets `json_name` itself, its fields).
+    let mut by_json: HashMap<String, (bool, Vec<usize>)> = HashMap::new();
+    for (index, field) in message.field.iter().enumerate() {
+        let default = implicit_json_name(field.name());
+        // A compiled file has every JSON name filled in: one equal to the default is taken as
+        // the default.
+        let custom = field.json_name.as_ref().filter(|j| **j != default);
+        let entry = by_json
+            .entry(custom.cloned().unwrap_or(default))
+            .or_default();
+        entry.0 |= custom.is_some();
+        entry.1.push(index);
+    }
+    for (json, (custom, fields)) in by_json {
+        // A clash with a `json_name` option is an error in buf too.
+        if custom || fields.len() < 2 {
+            continue;
+        }
+        for &index in &fields[1..] {
+            let field = &mut message.field[index];
+            field.json_name = Some(placeholder(&json, field.number()));
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Puts back the default JSON names that [`clashing_json_names`] replaced, in a compiled file.
+/// Returns whether any was.
+pub(super) fn restore_json_names(file: &mut FileDescriptorProto) -> bool {
+    fn restore(message: &mut DescriptorProto) -> bool {
+        let mut changed = false;
+        for nested in &mut message.nested_type {
+            changed |= restore(nested);
+        }
+        for field in &mut message.field {
+            let default = implicit_json_name(field.name());
+            if field.json_name.as_deref() == Some(&placeholder(&default, field.number())) {
+                field.json_name = Some(default);
+                changed = true;
+            }
+        }
+        changed
+    }
+    let mut changed = false;
+    for message in &mut file.message_type {
+        changed |= restore(message);
+    }
+    changed
+}
+
+/// Whether compiled file `file` holds a placeholder JSON name (see [`clashing_json_names`]).
+pub(super) fn has_placeholder_json_names(file: &FileDescriptorProto) -> bool {
+    fn any(message: &DescriptorProto) -> bool {
+        message.nested_type.iter().any(any)
+            || message.field.iter().any(|f| {
+                f.json_name.as_deref()
+                    == Some(&placeholder(&implicit_json_name(f.name()), f.number()))
+            })
+    }
+    file.message_type.iter().any(any)
+}
+
+/// buf parity: `nan` and `inf` are float values of options (`[(limit) = inf]`), as in protoc.
+/// protox passes them on as identifiers, which prost-reflect accepts for no float. Turns the
+/// values of the options named in `names` (as the compiler names them: `(x).y`) written as the
+/// identifier `nan` or `inf` into that float: only options the compiler refused them for, since
+/// an enum option may have a value of that name. Returns whether any was.
+pub(super) fn non_finite_floats(file: &mut FileDescriptorProto, names: &HashSet<String>) -> bool {
+    let mut options: Vec<&mut Vec<UninterpretedOption>> = Vec::new();
+    if let Some(o) = &mut file.options {
+        options.push(&mut o.uninterpreted_option);
+    }
+    for service in &mut file.service {
+        if let Some(o) = &mut service.options {
+            options.push(&mut o.uninterpreted_option);
+        }
+        for method in &mut service.method {
+            if let Some(o) = &mut method.options {
+                options.push(&mut o.uninterpreted_option);
+            }
+        }
+    }
+    fields(&mut file.extension, &mut options);
+    enums(&mut file.enum_type, &mut options);
+    for message in &mut file.message_type {
+        message_options(message, &mut options);
+    }
+    let mut changed = false;
+    for option in options.into_iter().flatten() {
+        if !names.contains(&option_name(option)) {
+            continue;
+        }
+        let value = match option.identifier_value.as_deref() {
+            Some("nan") => f64::NAN,
+            Some("inf") => f64::INFINITY,
+            _ => continue,
+        };
+        option.identifier_value = None;
+        option.double_value = Some(value);
+        changed = true;
+    }
+    changed
+}
+
+/// An option's name as the compiler writes it: `(acme.limit).max`.
+fn option_name(option: &UninterpretedOption) -> String {
+    let parts: Vec<String> = option
+        .name
+        .iter()
+        .map(|part| {
+            if part.is_extension {
+                format!("({})", part.name_part)
+            } else {
+                part.name_part.clone()
+            }
+        })
+        .collect();
+    parts.join(".")
+}
+
+fn message_options<'a>(
+    message: &'a mut DescriptorProto,
+    out: &mut Vec<&'a mut Vec<UninterpretedOption>>,
+) {
+    if let Some(o) = &mut message.options {
+        out.push(&mut o.uninterpreted_option);
+    }
+    fields(&mut message.field, out);
+    fields(&mut message.extension, out);
+    for oneof in &mut message.oneof_decl {
+        if let Some(o) = &mut oneof.options {
+            out.push(&mut o.uninterpreted_option);
+        }
+    }
+    for range in &mut message.extension_range {
+        if let Some(o) = &mut range.options {
+            out.push(&mut o.uninterpreted_option);
+        }
+    }
+    enums(&mut message.enum_type, out);
+    for nested in &mut message.nested_type {
+        message_options(nested, out);
+    }
+}
+
+fn fields<'a>(
+    fields: &'a mut [FieldDescriptorProto],
+    out: &mut Vec<&'a mut Vec<UninterpretedOption>>,
+) {
+    for field in fields {
+        if let Some(o) = &mut field.options {
+            out.push(&mut o.uninterpreted_option);
+        }
+    }
+}
+
+fn enums<'a>(
+    enums: &'a mut [EnumDescriptorProto],
+    out: &mut Vec<&'a mut Vec<UninterpretedOption>>,
+) {
+    for e in enums {
+        if let Some(o) = &mut e.options {
+            out.push(&mut o.uninterpreted_option);
+        }
+        for value in &mut e.value {
+            if let Some(o) = &mut value.options {
+                out.push(&mut o.uninterpreted_option);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> FileDescriptorProto {
+        protox_parse::parse("a.proto", text).expect("parses")
+    }
+
+    #[test]
+    fn only_proto2_default_json_name_clashes_are_reshaped_and_put_back() {
+        let mut file = parse(
+            "syntax = \"proto2\";\nmessage M {\n  optional string foo_bar = 1;\n  optional string fooBar = 2;\n  optional string baz = 3;\n  message N { optional string a_b = 1; optional string aB = 2; }\n}\n",
+        );
+        assert!(clashing_json_names(&mut file));
+        let m = &file.message_type[0];
+        assert_eq!(m.field[1].json_name.as_deref(), Some("fooBar#2"));
+        assert_eq!(m.field[2].json_name, None);
+        assert_eq!(m.nested_type[0].field[1].json_name.as_deref(), Some("aB#2"));
+        assert!(has_placeholder_json_names(&file));
+        assert!(restore_json_names(&mut file));
+        assert_eq!(
+            file.message_type[0].field[1].json_name.as_deref(),
+            Some("fooBar")
+        );
+        assert!(!has_placeholder_json_names(&file));
+
+        // A `json_name` option in the clash, or proto3: buf refuses it too.
+        let mut custom = parse(
+            "syntax = \"proto2\";\nmessage M {\n  optional string a = 1 [json_name = \"b\"];\n  optional string b = 2;\n}\n",
+        );
+        assert!(!clashing_json_names(&mut custom));
+        let mut proto3 = parse(
+            "syntax = \"proto3\";\nmessage M {\n  string foo_bar = 1;\n  string fooBar = 2;\n}\n",
+        );
+        assert!(!clashing_json_names(&mut proto3));
+    }
+
+    #[test]
+    fn nan_and_inf_option_values_become_floats() {
+        let mut file = parse(
+            "syntax = \"proto2\";\nmessage M {\n  optional double a = 1 [(x) = nan, (y) = inf, (z) = INF];\n}\n",
+        );
+        let names: HashSet<String> = ["(x)", "(y)", "(z)"].map(String::from).into();
+        assert!(non_finite_floats(&mut file, &names));
+        let options = &file.message_type[0].field[0]
+            .options
+            .as_ref()
+            .expect("options")
+            .uninterpreted_option;
+        assert!(options[0].double_value.is_some_and(f64::is_nan));
+        assert_eq!(options[1].double_value, Some(f64::INFINITY));
+        assert_eq!(options[2].identifier_value.as_deref(), Some("INF"));
+
+        // An option not named keeps its identifier (an enum value may be called `inf`).
+        let mut other = parse("syntax = \"proto2\";\noption (scale) = inf;\n");
+        assert!(!non_finite_floats(&mut other, &names));
+    }
+}
