@@ -74,6 +74,7 @@ impl Source {
             message,
             file: Some(self.file.workspace_path.clone()),
             old: None,
+            policy: None,
         }
     }
 }
