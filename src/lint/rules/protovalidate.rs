@@ -21,10 +21,6 @@ const MESSAGE_EXT: &str = "buf.validate.message";
 
 impl Rule for Protovalidate {
     fn check_field(&self, cx: &mut Context, field: &FieldNode) {
-        // Extensions are not validated fields.
-        if field.message.is_none() {
-            return;
-        }
         let Some(file) = cx.file() else { return };
         let Some(pool) = file.schema.pool(file.proto.name()) else {
             return;
@@ -32,13 +28,23 @@ impl Rule for Protovalidate {
         let Some(ext) = pool.get_extension_by_name(FIELD_EXT) else {
             return;
         };
-        let Some(fd) = pool
-            .get_message_by_name(field.message_full_name)
-            .and_then(|m| m.get_field_by_name(field.proto.name()))
-        else {
+        // A message's field, or an extension (declared at file level or in a message).
+        let target = if field.message.is_some() {
+            pool.get_message_by_name(field.message_full_name)
+                .and_then(|m| m.get_field_by_name(field.proto.name()))
+                .map(|fd| Target::field(&fd))
+        } else {
+            let full_name = match field.message_full_name {
+                "" => field.proto.name().to_string(),
+                scope => format!("{scope}.{}", field.proto.name()),
+            };
+            pool.get_extension_by_name(&full_name)
+                .map(|x| Target::extension(&x))
+        };
+        let Some((target, options)) = target else {
             return;
         };
-        let Some(rules) = extension_message(&fd.options(), &ext) else {
+        let Some(rules) = extension_message(&options, &ext) else {
             return;
         };
         let Kind::Message(root) = ext.kind() else {
@@ -54,8 +60,8 @@ impl Rule for Protovalidate {
         };
         let ext_number = ext.number() as i32;
         let label = format!("({FIELD_EXT})");
-        r.common(&rules, &fd, &[ext_number], &label);
-        r.field_rules(&rules, &Ty::of(&fd), &[ext_number], &label);
+        r.common(&rules, &target, &[ext_number], &label);
+        r.field_rules(&rules, &target.ty, &[ext_number], &label);
     }
 
     fn check_message(&self, cx: &mut Context, message: &MessageNode) {
@@ -130,6 +136,45 @@ fn list_field(message: &DynamicMessage, name: &str) -> Option<(i32, Vec<Value>)>
     match message.get_field(&field).into_owned() {
         Value::List(values) if !values.is_empty() => Some((field.number() as i32, values)),
         _ => None,
+    }
+}
+
+/// The field (or extension) a `FieldRules` is on: what `common` needs of it.
+struct Target {
+    ty: Ty,
+    /// Its oneof, unless synthetic.
+    oneof: Option<String>,
+    /// Whether it tracks presence.
+    presence: bool,
+    extension: bool,
+}
+
+impl Target {
+    fn field(fd: &FieldDescriptor) -> (Target, DynamicMessage) {
+        let target = Target {
+            ty: Ty::of(fd),
+            oneof: (fd.containing_oneof())
+                .filter(|o| !o.is_synthetic())
+                .map(|o| o.name().to_string()),
+            presence: fd.supports_presence(),
+            extension: false,
+        };
+        (target, fd.options())
+    }
+
+    fn extension(x: &ExtensionDescriptor) -> (Target, DynamicMessage) {
+        let ty = if x.is_list() {
+            Ty::List(x.kind())
+        } else {
+            Ty::Single(x.kind())
+        };
+        let target = Target {
+            ty,
+            oneof: None,
+            presence: x.supports_presence(),
+            extension: true,
+        };
+        (target, x.options())
     }
 }
 
@@ -270,7 +315,7 @@ impl Reporter<'_, '_> {
     }
 
     /// Rules about the field as a whole: `required` and `ignore`.
-    fn common(&mut self, rules: &DynamicMessage, fd: &FieldDescriptor, path: &[i32], label: &str) {
+    fn common(&mut self, rules: &DynamicMessage, target: &Target, path: &[i32], label: &str) {
         let d = rules.descriptor();
         let number = |name: &str| d.get_field_by_name(name).map_or(0, |f| f.number() as i32);
         let required = rules
@@ -290,13 +335,34 @@ impl Reporter<'_, '_> {
                 .and_then(|f| f.kind().as_enum().and_then(|e| e.get_value(n)))
                 .map(|v| v.name().to_string())
         });
+        if required && target.extension {
+            self.report(
+                &path_with(path, &[number("required")]),
+                format!("{} is an extension, which cannot be {label}.required: remove the rule", self.name),
+            );
+        }
+        if target.extension && ignore_name.as_deref() == Some("IGNORE_IF_ZERO_VALUE") {
+            self.report(
+                &path_with(path, &[number("ignore")]),
+                format!("{} is an extension, which cannot have {label}.ignore = IGNORE_IF_ZERO_VALUE: remove the rule", self.name),
+            );
+        }
         if required {
-            if let Some(oneof) = fd.containing_oneof().filter(|o| !o.is_synthetic()) {
+            if let Some(oneof) = &target.oneof {
                 self.report(
                     &path_with(path, &[number("required")]),
-                    format!("{} is in oneof {:?} and cannot be {label}.required: require the oneof with (buf.validate.oneof).required instead", self.name, oneof.name()),
+                    format!("{} is in oneof {oneof:?} and cannot be {label}.required: require the oneof with (buf.validate.oneof).required instead", self.name),
                 );
             }
+        }
+        if target.presence
+            && !target.extension
+            && ignore_name.as_deref() == Some("IGNORE_IF_ZERO_VALUE")
+        {
+            self.report(
+                &path_with(path, &[number("ignore")]),
+                format!("{} tracks presence, so {label}.ignore = IGNORE_IF_ZERO_VALUE is what it does anyway: remove the rule", self.name),
+            );
         }
         match ignore_name.as_deref() {
             Some("IGNORE_IF_ZERO_VALUE") if required => {
@@ -404,6 +470,7 @@ impl Reporter<'_, '_> {
                 );
                 if let (Some(items), Some(n)) = (sub_message(&sub, "items"), child("items")) {
                     let p = path_with(&case_path, &[n]);
+                    self.unenforceable_required(&items, &p, &format!("{case_label}.items"));
                     self.field_rules(
                         &items,
                         &Ty::Single(kind.clone()),
@@ -425,6 +492,7 @@ impl Reporter<'_, '_> {
                 for (name, kind) in [("keys", key), ("values", value)] {
                     if let (Some(rules), Some(n)) = (sub_message(&sub, name), child(name)) {
                         let p = path_with(&case_path, &[n]);
+                        self.unenforceable_required(&rules, &p, &format!("{case_label}.{name}"));
                         self.field_rules(
                             &rules,
                             &Ty::Single(kind.clone()),
@@ -439,6 +507,9 @@ impl Reporter<'_, '_> {
         }
         self.constant(&sub, &case_path, &case_label);
         self.bounds(&sub, &case_path, &case_label);
+        if matches!(case.name(), "float" | "double") {
+            self.nan(&sub, &case_path, &case_label);
+        }
         match case.name() {
             "string" => {
                 self.pair(
@@ -480,6 +551,52 @@ impl Reporter<'_, '_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `required` on the items of a repeated field, or the keys or values of a map, which each
+    /// exist whenever they are validated.
+    fn unenforceable_required(&mut self, rules: &DynamicMessage, path: &[i32], label: &str) {
+        let Some(f) = rules.descriptor().get_field_by_name("required") else {
+            return;
+        };
+        if rules.has_field(&f) && rules.get_field(&f).as_bool() == Some(true) {
+            self.report(
+                &path_with(path, &[f.number() as i32]),
+                format!("{} has {label}.required, which cannot be enforced on each item, key or value: remove it (or require the field itself)", self.name),
+            );
+        }
+    }
+
+    /// A float or double rule set to NaN: every comparison with NaN is false, so the rule
+    /// rejects every value (`const`, bounds, `in`) or none (`not_in`).
+    fn nan(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let is_nan = |v: &Value| match v {
+            Value::F32(x) => x.is_nan(),
+            Value::F64(x) => x.is_nan(),
+            _ => false,
+        };
+        for (f, value) in sub.fields() {
+            if f.name() == "example" {
+                continue;
+            }
+            match value {
+                Value::List(items) => {
+                    for (i, _) in items.iter().enumerate().filter(|(_, v)| is_nan(v)) {
+                        self.report(
+                            &path_with(path, &[f.number() as i32, i as i32]),
+                            format!("{} has NaN in {label}.{}, and no value compares equal to NaN: remove it", self.name, f.name()),
+                        );
+                    }
+                }
+                v if is_nan(v) => {
+                    self.report(
+                        &path_with(path, &[f.number() as i32]),
+                        format!("{} has {label}.{} set to NaN, and every comparison with NaN is false: use a number", self.name, f.name()),
+                    );
+                }
+                _ => {}
+            }
         }
     }
 
