@@ -92,24 +92,55 @@ impl Rule for Protovalidate {
         };
         let label = format!("({MESSAGE_EXT})");
         r.cel(&rules, &[ext_number], &label);
-        // `oneof` entries name fields of this message.
+        // `oneof` entries name fields of this message, each at least one, each field once.
+        // buf places every finding about an entry at the whole entry.
         if let Some((number, list)) = list_field(&rules, "oneof") {
+            let name = message.proto.name();
+            let mut entries_of: std::collections::BTreeMap<String, Vec<usize>> =
+                Default::default();
             for (i, entry) in list.iter().enumerate() {
-                let Some(entry) = entry.as_message() else {
-                    continue;
+                let at = [ext_number, number, i as i32];
+                let names: Vec<String> = match entry
+                    .as_message()
+                    .and_then(|e| e.get_field_by_name("fields"))
+                    .map(|v| v.into_owned())
+                {
+                    Some(Value::List(names)) => names
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                    _ => Vec::new(),
                 };
-                let Some(Value::List(names)) =
-                    entry.get_field_by_name("fields").map(|v| v.into_owned())
-                else {
+                if names.is_empty() {
+                    r.report(
+                        &at,
+                        format!("{label}.oneof entry of message {name:?} names no field: list at least one, or remove the entry"),
+                    );
                     continue;
-                };
-                for name in names.iter().filter_map(Value::as_str) {
-                    if md.get_field_by_name(name).is_none() {
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for field in &names {
+                    if !seen.insert(field) {
                         r.report(
-                            &[ext_number, number, i as i32],
-                            format!("{label}.oneof of message {:?} names field {name:?}, which the message does not have: fix the name or remove it from the list", message.proto.name()),
+                            &at,
+                            format!("{label}.oneof entry of message {name:?} names field {field:?} more than once: keep one"),
                         );
+                    } else if md.get_field_by_name(field).is_none() {
+                        r.report(
+                            &at,
+                            format!("{label}.oneof of message {name:?} names field {field:?}, which the message does not have: fix the name or remove it from the list"),
+                        );
+                    } else {
+                        entries_of.entry(field.clone()).or_default().push(i);
                     }
+                }
+            }
+            for (field, entries) in entries_of.iter().filter(|(_, e)| e.len() > 1) {
+                for &i in entries {
+                    r.report(
+                        &[ext_number, number, i as i32],
+                        format!("{label}.oneof entries of message {name:?} share field {field:?}: a field may be in one entry only"),
+                    );
                 }
             }
         }
@@ -383,9 +414,37 @@ impl Reporter<'_, '_> {
         }
     }
 
-    /// The `cel` and `cel_expression` rules of `rules` must parse.
+    /// The `cel` and `cel_expression` rules of `rules` must parse, and `cel` ids must be made
+    /// of letters, digits, `.`, `_` and `-`, and unique.
     fn cel(&mut self, rules: &DynamicMessage, path: &[i32], label: &str) {
         if let Some((number, list)) = list_field(rules, "cel") {
+            let mut by_id: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+            for (i, rule) in list.iter().enumerate() {
+                let id = rule
+                    .as_message()
+                    .and_then(|m| m.get_field_by_name("id"))
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                if id.is_empty() {
+                    continue;
+                }
+                let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+                if !id.chars().all(valid) {
+                    self.report(
+                        &path_with(path, &[number, i as i32]),
+                        format!("{label}.cel id {id:?} of {} may hold only letters, digits, '.', '_' and '-': rename it", self.name),
+                    );
+                }
+                by_id.entry(id).or_default().push(i);
+            }
+            for (id, indexes) in by_id.iter().filter(|(_, v)| v.len() > 1) {
+                for &i in indexes {
+                    self.report(
+                        &path_with(path, &[number, i as i32]),
+                        format!("{label}.cel id {id:?} is used {} times in {}: ids must be unique, rename all but one", indexes.len(), self.name),
+                    );
+                }
+            }
             for (i, rule) in list.iter().enumerate() {
                 let Some(expression) = rule
                     .as_message()
@@ -460,6 +519,21 @@ impl Reporter<'_, '_> {
         let child = |name: &str| d.get_field_by_name(name).map(|f| f.number() as i32);
         match (case.name(), ty) {
             ("repeated", Ty::List(kind)) => {
+                // `unique` compares scalars and wrapper types only.
+                let unique = d.get_field_by_name("unique").filter(|f| {
+                    sub.has_field(f) && sub.get_field(f).as_bool() == Some(true)
+                });
+                if let (Some(unique), Kind::Message(m)) = (unique, kind) {
+                    let wrapper = m.full_name().starts_with("google.protobuf.")
+                        && m.full_name().ends_with("Value")
+                        && !matches!(m.full_name(), "google.protobuf.Value" | "google.protobuf.ListValue");
+                    if !wrapper {
+                        self.report(
+                            &path_with(&case_path, &[unique.number() as i32]),
+                            format!("{} holds messages of type {}, which {case_label}.unique cannot compare (only scalars and wrapper types): remove it", self.name, m.full_name()),
+                        );
+                    }
+                }
                 self.pair(
                     &sub,
                     &case_path,
@@ -529,9 +603,14 @@ impl Reporter<'_, '_> {
                     Some("len_bytes"),
                 );
                 self.affixes(&sub, &case_path, &case_label);
+                self.chars_and_bytes(&sub, &case_path, &case_label);
+                self.strict(&sub, &case_path, &case_label);
                 self.pattern(&sub, &case_path, &case_label);
             }
+            "field_mask" => self.mask_paths(&sub, &case_path, &case_label),
+            "duration" => self.times(&sub, &case_path, &case_label, false),
             "bytes" => {
+                self.affixes(&sub, &case_path, &case_label);
                 self.pair(
                     &sub,
                     &case_path,
@@ -542,15 +621,24 @@ impl Reporter<'_, '_> {
                 );
                 self.pattern(&sub, &case_path, &case_label);
             }
-            "timestamp" if sub.has_field_by_name("gt_now") && sub.has_field_by_name("lt_now") => {
-                let message = format!("{} has both {case_label}.gt_now and lt_now: no time is both after and before now, keep one", self.name);
-                for name in ["gt_now", "lt_now"] {
-                    if let Some(n) = child(name) {
-                        self.report(&path_with(&case_path, &[n]), message.clone());
-                    }
+            "timestamp" => {
+                self.times(&sub, &case_path, &case_label, true);
+                if sub.has_field_by_name("gt_now") && sub.has_field_by_name("lt_now") {
+                    self.both_now(&sub, &case_path, &case_label);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `gt_now` and `lt_now` together.
+    fn both_now(&mut self, sub: &DynamicMessage, case_path: &[i32], case_label: &str) {
+        let child = |name: &str| sub.descriptor().get_field_by_name(name).map(|f| f.number() as i32);
+        let message = format!("{} has both {case_label}.gt_now and lt_now: no time is both after and before now, keep one", self.name);
+        for name in ["gt_now", "lt_now"] {
+            if let Some(n) = child(name) {
+                self.report(&path_with(case_path, &[n]), message.clone());
+            }
         }
     }
 
@@ -691,29 +779,150 @@ impl Reporter<'_, '_> {
         }
     }
 
-    /// `prefix`, `suffix` and `contains` longer than `max_len` cannot match.
+    /// `prefix`, `suffix` and `contains` that no value can hold: longer than `max_len` (in
+    /// characters for strings, bytes for bytes), longer than `max_bytes`, or holding the
+    /// string's `not_contains`.
     fn affixes(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
         let d = sub.descriptor();
-        let Some(max) = d
-            .get_field_by_name("max_len")
-            .filter(|f| sub.has_field(f))
-            .and_then(|f| sub.get_field(&f).as_u64())
-        else {
-            return;
+        let limit = |name: &str| {
+            d.get_field_by_name(name)
+                .filter(|f| sub.has_field(f))
+                .and_then(|f| sub.get_field(&f).as_u64())
         };
+        let (max_len, max_bytes) = (limit("max_len"), limit("max_bytes"));
+        let not_contains = d
+            .get_field_by_name("not_contains")
+            .filter(|f| sub.has_field(f))
+            .and_then(|f| sub.get_field(&f).as_str().map(str::to_string));
         for name in ["prefix", "suffix", "contains"] {
             let Some(f) = d.get_field_by_name(name).filter(|f| sub.has_field(f)) else {
                 continue;
             };
+            let at = path_with(path, &[f.number() as i32]);
             let value = sub.get_field(&f);
-            let Some(text) = value.as_str() else { continue };
-            let chars = text.chars().count() as u64;
-            if chars > max {
+            let (text, chars, bytes) = match &*value {
+                Value::String(text) => (text.clone(), text.chars().count() as u64, text.len() as u64),
+                Value::Bytes(b) => (String::from_utf8_lossy(b).into_owned(), b.len() as u64, b.len() as u64),
+                _ => continue,
+            };
+            if let Some(max) = max_len.filter(|max| chars > *max) {
                 self.report(
-                    &path_with(path, &[f.number() as i32]),
-                    format!("{} has {label}.{name} {text:?} of {chars} characters, longer than its max_len {max}: no value can match", self.name),
+                    &at,
+                    format!("{} has {label}.{name} {text:?} of length {chars}, longer than its max_len {max}: no value can match", self.name),
                 );
             }
+            if let Some(max) = max_bytes.filter(|max| bytes > *max) {
+                self.report(
+                    &at,
+                    format!("{} has {label}.{name} {text:?} of {bytes} bytes, more than its max_bytes {max}: no value can match", self.name),
+                );
+            }
+            if let Some(banned) = not_contains.as_ref().filter(|b| text.contains(b.as_str())) {
+                self.report(
+                    &at,
+                    format!("{} has {label}.{name} {text:?}, which holds its not_contains {banned:?}: no value can match both", self.name),
+                );
+            }
+        }
+    }
+
+    /// A string's length in characters against its length in bytes: a character takes one to
+    /// four bytes.
+    fn chars_and_bytes(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let get = |name: &str| {
+            let f = sub.descriptor().get_field_by_name(name)?;
+            let value = sub.get_field(&f).as_u64()?;
+            sub.has_field(&f).then_some((f.number() as i32, value))
+        };
+        if let (Some((min_len_n, min_len)), Some((max_bytes_n, max_bytes))) =
+            (get("min_len"), get("max_bytes"))
+        {
+            if max_bytes < min_len {
+                let message = format!("{} has {label}.min_len {min_len} but max_bytes {max_bytes}: {min_len} characters take at least {min_len} bytes, fix one of them", self.name);
+                self.report(&path_with(path, &[min_len_n]), message.clone());
+                self.report(&path_with(path, &[max_bytes_n]), message);
+            }
+        }
+        if let (Some((max_len_n, max_len)), Some((min_bytes_n, min_bytes))) =
+            (get("max_len"), get("min_bytes"))
+        {
+            if max_len.saturating_mul(4) < min_bytes {
+                let message = format!("{} has {label}.min_bytes {min_bytes} but max_len {max_len}: {max_len} characters take at most {} bytes, fix one of them", self.name, max_len * 4);
+                self.report(&path_with(path, &[min_bytes_n]), message.clone());
+                self.report(&path_with(path, &[max_len_n]), message);
+            }
+        }
+    }
+
+    /// Durations and timestamps in `const` and the bounds that are no valid value of their type,
+    /// and a timestamp's `within` that is invalid or not positive.
+    fn times(&mut self, sub: &DynamicMessage, path: &[i32], label: &str, timestamp: bool) {
+        let parts = |m: &DynamicMessage| {
+            let n = |name: &str| {
+                m.get_field_by_name(name)
+                    .map_or(0, |v| v.as_i64().or(v.as_i32().map(i64::from)).unwrap_or(0))
+            };
+            (n("seconds"), n("nanos"))
+        };
+        for (f, value) in sub.fields() {
+            let Value::Message(m) = value else { continue };
+            let (seconds, nanos) = parts(m);
+            let at = path_with(path, &[f.number() as i32]);
+            match f.name() {
+                "const" | "gt" | "gte" | "lt" | "lte" => {
+                    let problem = if timestamp {
+                        timestamp_problem(seconds, nanos)
+                    } else {
+                        duration_problem(seconds, nanos)
+                    };
+                    if let Some(problem) = problem {
+                        self.report(&at, format!("{} has {label}.{} {problem}: fix the value", self.name, f.name()));
+                    }
+                }
+                "within" if timestamp => {
+                    if let Some(problem) = duration_problem(seconds, nanos) {
+                        self.report(&at, format!("{} has {label}.within {problem}: fix the value", self.name));
+                    } else if seconds <= 0 && nanos <= 0 {
+                        self.report(&at, format!("{} has {label}.within of {seconds}s {nanos}ns, which is not positive: use a positive duration", self.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `strict: false` only loosens a `well_known_regex`.
+    fn strict(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let d = sub.descriptor();
+        let Some(strict) = d.get_field_by_name("strict").filter(|f| sub.has_field(f)) else {
+            return;
+        };
+        let regex = d
+            .get_field_by_name("well_known_regex")
+            .filter(|f| sub.has_field(f))
+            .and_then(|f| sub.get_field(&f).as_enum_number())
+            .unwrap_or(0);
+        if sub.get_field(&strict).as_bool() == Some(false) && regex == 0 {
+            self.report(
+                &path_with(path, &[strict.number() as i32]),
+                format!("{} has {label}.strict without {label}.well_known_regex, the only rule it applies to: remove it", self.name),
+            );
+        }
+    }
+
+    /// A field mask path both in `in` and in `not_in`.
+    fn mask_paths(&mut self, sub: &DynamicMessage, path: &[i32], label: &str) {
+        let (Some((in_n, ins)), Some((_, not_ins))) =
+            (list_field(sub, "in"), list_field(sub, "not_in"))
+        else {
+            return;
+        };
+        for p in ins.iter().filter(|p| not_ins.contains(p)) {
+            let shown = p.as_str().unwrap_or_default();
+            self.report(
+                &path_with(path, &[in_n]),
+                format!("{} has path {shown:?} in both {label}.in and {label}.not_in: no value can pass, keep it in one", self.name),
+            );
         }
     }
 
@@ -742,6 +951,36 @@ impl Reporter<'_, '_> {
                 format!("{} has a {label}.pattern that is not a valid regular expression ({reason}): fix the pattern", self.name),
             );
         }
+    }
+}
+
+/// Why a duration is no value protovalidate can use, if it is not (as buf says it).
+fn duration_problem(seconds: i64, nanos: i64) -> Option<String> {
+    // The largest duration protovalidate handles without overflow, in nanoseconds.
+    const LIMIT: i128 = 9_223_372_036_854_775_428;
+    let total = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+    if nanos <= -1_000_000_000 || nanos >= 1_000_000_000 {
+        Some(format!("{seconds}s {nanos}ns has nanos out of range (more than a second)"))
+    } else if (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0) {
+        Some(format!("{seconds}s {nanos}ns has seconds and nanos of different signs"))
+    } else if !(-LIMIT..=LIMIT).contains(&total) {
+        Some(format!("{seconds}s {nanos}ns is out of range (about ±292 years at most)"))
+    } else {
+        None
+    }
+}
+
+/// Why a timestamp is no valid `google.protobuf.Timestamp`, if it is not.
+fn timestamp_problem(seconds: i64, nanos: i64) -> Option<String> {
+    // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    const MIN: i64 = -62_135_596_800;
+    const MAX: i64 = 253_402_300_799;
+    if !(MIN..=MAX).contains(&seconds) {
+        Some(format!("at {seconds}s is outside years 1 to 9999"))
+    } else if !(0..1_000_000_000).contains(&nanos) {
+        Some(format!("at {seconds}s {nanos}ns has nanos out of range (0 to 999999999)"))
+    } else {
+        None
     }
 }
 
