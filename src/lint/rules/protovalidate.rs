@@ -4,6 +4,7 @@
 //! The rules are custom options, which the prost-types descriptors drop: they are read from the
 //! prost-reflect pool, where `FieldOptions` carry the `buf.validate.field` extension.
 
+mod examples;
 mod literal;
 
 use prost_reflect::{
@@ -581,6 +582,9 @@ impl Reporter<'_, '_> {
         }
         self.constant(&sub, &case_path, &case_label);
         self.bounds(&sub, &case_path, &case_label);
+        if let Ty::Single(kind) = ty {
+            self.examples(rules, &sub, kind, &case_path, &case_label);
+        }
         if matches!(case.name(), "float" | "double") {
             self.nan(&sub, &case_path, &case_label);
         }
@@ -638,6 +642,32 @@ impl Reporter<'_, '_> {
         for name in ["gt_now", "lt_now"] {
             if let Some(n) = child(name) {
                 self.report(&path_with(case_path, &[n]), message.clone());
+            }
+        }
+    }
+
+    /// Each `example` must satisfy the rules beside it: one finding per rule it breaks (see
+    /// [`examples`]).
+    fn examples(
+        &mut self,
+        field: &DynamicMessage,
+        sub: &DynamicMessage,
+        kind: &Kind,
+        path: &[i32],
+        label: &str,
+    ) {
+        let Some((number, list)) = list_field(sub, "example") else {
+            return;
+        };
+        for (i, example) in list.iter().enumerate() {
+            let Some(broken) = examples::broken_rules(field, sub, kind, example) else {
+                return;
+            };
+            for rule in broken {
+                self.report(
+                    &path_with(path, &[number, i as i32]),
+                    format!("{} has {label}.example {} that breaks its own {rule} rule: fix the example or the rule", self.name, show(example)),
+                );
             }
         }
     }
