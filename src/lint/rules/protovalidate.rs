@@ -4,6 +4,7 @@
 //! The rules are custom options, which the prost-types descriptors drop: they are read from the
 //! prost-reflect pool, where `FieldOptions` carry the `buf.validate.field` extension.
 
+mod celtype;
 mod examples;
 mod literal;
 
@@ -92,7 +93,7 @@ impl Rule for Protovalidate {
             cx,
         };
         let label = format!("({MESSAGE_EXT})");
-        r.cel(&rules, &[ext_number], &label);
+        r.cel(&rules, &[ext_number], &label, &celtype::T::Message(md.clone()));
         // `oneof` entries name fields of this message, each at least one, each field once.
         // buf places every finding about an entry at the whole entry.
         if let Some((number, list)) = list_field(&rules, "oneof") {
@@ -417,7 +418,7 @@ impl Reporter<'_, '_> {
 
     /// The `cel` and `cel_expression` rules of `rules` must parse, and `cel` ids must be made
     /// of letters, digits, `.`, `_` and `-`, and unique.
-    fn cel(&mut self, rules: &DynamicMessage, path: &[i32], label: &str) {
+    fn cel(&mut self, rules: &DynamicMessage, path: &[i32], label: &str, this: &celtype::T) {
         if let Some((number, list)) = list_field(rules, "cel") {
             let mut by_id: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
             for (i, rule) in list.iter().enumerate() {
@@ -447,22 +448,17 @@ impl Reporter<'_, '_> {
                 }
             }
             for (i, rule) in list.iter().enumerate() {
-                let Some(expression) = rule
-                    .as_message()
-                    .and_then(|m| m.get_field_by_name("expression"))
-                    .and_then(|v| v.as_str().map(str::to_string))
-                else {
+                let Some(rule) = rule.as_message() else {
                     continue;
                 };
-                if let Some(error) = cel_error(&expression) {
-                    self.report(
-                        &path_with(path, &[number, i as i32]),
-                        format!(
-                            "{label}.cel expression of {} does not parse: {error}",
-                            self.name
-                        ),
-                    );
-                }
+                let text = |name: &str| {
+                    rule.get_field_by_name(name)
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                };
+                let at = path_with(path, &[number, i as i32]);
+                let what = format!("{label}.cel expression of {}", self.name);
+                self.expression(&text("expression"), !text("message").is_empty(), this, &at, &what);
             }
         }
         if let Some((number, list)) = list_field(rules, "cel_expression") {
@@ -470,22 +466,63 @@ impl Reporter<'_, '_> {
                 let Some(expression) = expression.as_str() else {
                     continue;
                 };
-                if let Some(error) = cel_error(expression) {
-                    self.report(
-                        &path_with(path, &[number, i as i32]),
-                        format!(
-                            "{label}.cel_expression of {} does not parse: {error}",
-                            self.name
-                        ),
-                    );
-                }
+                let at = path_with(path, &[number, i as i32]);
+                let what = format!("{label}.cel_expression of {}", self.name);
+                self.expression(expression, false, this, &at, &what);
             }
+        }
+    }
+
+    /// One CEL expression at `at`: it must parse, type-check with `this` of type `this`, and
+    /// evaluate to a bool or a string (a string being the message, a `message` beside it is
+    /// never shown).
+    fn expression(
+        &mut self,
+        expression: &str,
+        has_message: bool,
+        this: &celtype::T,
+        at: &[i32],
+        what: &str,
+    ) {
+        let tree = match parse_cel(expression) {
+            Ok(tree) => tree,
+            Err(error) => {
+                self.report(at, format!("{what} does not parse: {error}"));
+                return;
+            }
+        };
+        let checked = celtype::check(&tree, this);
+        for error in &checked.errors {
+            self.report(at, format!("{what} does not compile: {error}"));
+        }
+        if !checked.errors.is_empty() {
+            return;
+        }
+        match checked.ty {
+            celtype::T::Bool | celtype::T::Dyn => {}
+            celtype::T::String if has_message => self.report(
+                at,
+                format!("{what} evaluates to a string, which is the violation's message, so its `message` is never shown: remove the message"),
+            ),
+            celtype::T::String => {}
+            other => self.report(
+                at,
+                format!("{what} evaluates to {}, but a rule must evaluate to a bool or a string: compare the value with something", other.name()),
+            ),
         }
     }
 
     /// Rules of one `FieldRules` message for values of type `ty`, at `path`.
     fn field_rules(&mut self, rules: &DynamicMessage, ty: &Ty, path: &[i32], label: &str) {
-        self.cel(rules, path, label);
+        let this = match ty {
+            Ty::Single(kind) => celtype::T::of_kind(kind),
+            Ty::List(kind) => celtype::T::List(Box::new(celtype::T::of_kind(kind))),
+            Ty::Map(k, v) => celtype::T::Map(
+                Box::new(celtype::T::of_kind(k)),
+                Box::new(celtype::T::of_kind(v)),
+            ),
+        };
+        self.cel(rules, path, label, &this);
         let Some((case, sub)) = type_case(rules) else {
             return;
         };
@@ -1040,12 +1077,12 @@ thread_local! {
     static IN_CEL_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// The first parse error of a CEL expression, if it does not parse.
+/// A CEL expression's tree, or its first parse error.
 ///
 /// cel-parser 0.10 reports syntax errors but then panics while building the tree of some broken
 /// inputs (`this >`); the panic is caught, and a panic hook that stays quiet inside the parser
 /// keeps it off stderr. Other panics still reach the previous hook.
-fn cel_error(expression: &str) -> Option<String> {
+fn parse_cel(expression: &str) -> Result<cel_parser::ast::IdedExpr, String> {
     static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -1059,13 +1096,8 @@ fn cel_error(expression: &str) -> Option<String> {
     let result = std::panic::catch_unwind(|| {
         cel_parser::Parser::new()
             .parse(expression)
-            .map(|_| ())
             .map_err(|e| e.errors.first().map(|e| e.msg.clone()).unwrap_or_default())
     });
     IN_CEL_PARSER.with(|flag| flag.set(false));
-    match result {
-        Ok(Ok(())) => None,
-        Ok(Err(message)) => Some(message),
-        Err(_) => Some("it is not a complete expression".to_string()),
-    }
+    result.unwrap_or_else(|_| Err("it is not a complete expression".to_string()))
 }

@@ -1,7 +1,7 @@
 //! `example` values checked against the standard rules beside them, as protovalidate checks a
 //! message holding the example: numbers, strings, bytes, bools, enums, durations and timestamps.
-//! When a rule cannot be evaluated here (CEL, patterns, well-known formats, rules relative to
-//! now), the examples are left unchecked rather than guessed at.
+//! When a rule cannot be evaluated here (CEL, predefined rules, patterns, well-known formats,
+//! rules relative to now), the examples are left unchecked rather than guessed at.
 
 use prost_reflect::{DynamicMessage, Kind, ReflectMessage, Value};
 
@@ -95,6 +95,10 @@ pub(super) fn broken_rules(
         "defined_only",
     ];
     if sub.fields().any(|(f, _)| !KNOWN.contains(&f.name())) {
+        return None;
+    }
+    // Predefined rules (extensions of the rules message) are CEL.
+    if sub.extensions().next().is_some() {
         return None;
     }
     if matches!(set(field, "cel"), Some(Value::List(l)) if !l.is_empty()) {
