@@ -269,7 +269,7 @@ impl Checker {
             ("-_", false) => {
                 let a = args.first().cloned().unwrap_or(T::Dyn);
                 if !(a.is_numeric() || matches!(a, T::Duration | T::Dyn)) {
-                    self.no_overload(name, &[a.clone()]);
+                    self.no_overload(name, std::slice::from_ref(&a));
                     return T::Dyn;
                 }
                 a
