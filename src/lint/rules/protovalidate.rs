@@ -20,6 +20,7 @@ declare_rule!(Protovalidate, "PROTOVALIDATE");
 /// Extension names in `buf/validate/validate.proto`.
 const FIELD_EXT: &str = "buf.validate.field";
 const MESSAGE_EXT: &str = "buf.validate.message";
+const PREDEFINED_EXT: &str = "buf.validate.predefined";
 
 impl Rule for Protovalidate {
     fn check_field(&self, cx: &mut Context, field: &FieldNode) {
@@ -46,6 +47,9 @@ impl Rule for Protovalidate {
         let Some((target, options)) = target else {
             return;
         };
+        if field.message.is_none() {
+            predefined(cx, field, pool, &options);
+        }
         let Some(rules) = extension_message(&options, &ext) else {
             return;
         };
@@ -147,6 +151,62 @@ impl Rule for Protovalidate {
             }
         }
     }
+}
+
+/// A predefined rule (an extension of a `*Rules` message with `(buf.validate.predefined)`): its
+/// CEL expressions must compile, with `this` the value being validated.
+fn predefined(
+    cx: &mut Context,
+    field: &FieldNode,
+    pool: &prost_reflect::DescriptorPool,
+    options: &DynamicMessage,
+) {
+    let Some(file) = cx.file() else { return };
+    let Some(ext) = pool.get_extension_by_name(PREDEFINED_EXT) else {
+        return;
+    };
+    let Some(rules) = extension_message(options, &ext) else {
+        return;
+    };
+    let Kind::Message(root) = ext.kind() else {
+        return;
+    };
+    let extendee = field.proto.extendee().trim_start_matches('.');
+    let this = match extendee.strip_prefix("buf.validate.").unwrap_or("") {
+        "FloatRules" | "DoubleRules" => celtype::T::Double,
+        "Int32Rules" | "Int64Rules" | "SInt32Rules" | "SInt64Rules" | "SFixed32Rules"
+        | "SFixed64Rules" | "EnumRules" => celtype::T::Int,
+        "UInt32Rules" | "UInt64Rules" | "Fixed32Rules" | "Fixed64Rules" => celtype::T::Uint,
+        "BoolRules" => celtype::T::Bool,
+        "StringRules" => celtype::T::String,
+        "BytesRules" => celtype::T::Bytes,
+        "DurationRules" => celtype::T::Duration,
+        "TimestampRules" => celtype::T::Timestamp,
+        _ => celtype::T::Dyn,
+    };
+    let options_path = path_with(field.path, &[tag::FIELD_OPTIONS]);
+    let ext_number = ext.number() as i32;
+    let mut r = Reporter {
+        entries: literal::entries(file, &options_path, ext_number, &root),
+        options_path,
+        element_path: field.path.to_vec(),
+        name: format!("extension {:?}", field.proto.name()),
+        cx,
+    };
+    let rule = pool
+        .get_extension_by_name(&match field.message_full_name {
+            "" => field.proto.name().to_string(),
+            scope => format!("{scope}.{}", field.proto.name()),
+        })
+        .map_or(celtype::T::Dyn, |x| {
+            let single = celtype::T::of_kind(&x.kind());
+            if x.is_list() {
+                celtype::T::List(Box::new(single))
+            } else {
+                single
+            }
+        });
+    r.cel_with_rule(&rules, &[ext_number], &format!("({PREDEFINED_EXT})"), &this, &rule);
 }
 
 /// The value of extension `ext` in `options`, if set.
@@ -419,6 +479,18 @@ impl Reporter<'_, '_> {
     /// The `cel` and `cel_expression` rules of `rules` must parse, and `cel` ids must be made
     /// of letters, digits, `.`, `_` and `-`, and unique.
     fn cel(&mut self, rules: &DynamicMessage, path: &[i32], label: &str, this: &celtype::T) {
+        self.cel_with_rule(rules, path, label, this, &celtype::T::Dyn);
+    }
+
+    /// [`Reporter::cel`] for a predefined rule, whose value `rule` has type `rule_ty`.
+    fn cel_with_rule(
+        &mut self,
+        rules: &DynamicMessage,
+        path: &[i32],
+        label: &str,
+        this: &celtype::T,
+        rule_ty: &celtype::T,
+    ) {
         if let Some((number, list)) = list_field(rules, "cel") {
             let mut by_id: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
             for (i, rule) in list.iter().enumerate() {
@@ -458,7 +530,8 @@ impl Reporter<'_, '_> {
                 };
                 let at = path_with(path, &[number, i as i32]);
                 let what = format!("{label}.cel expression of {}", self.name);
-                self.expression(&text("expression"), !text("message").is_empty(), this, &at, &what);
+                let message = !text("message").is_empty();
+                self.expression(&text("expression"), message, (this, rule_ty), &at, &what);
             }
         }
         if let Some((number, list)) = list_field(rules, "cel_expression") {
@@ -468,7 +541,7 @@ impl Reporter<'_, '_> {
                 };
                 let at = path_with(path, &[number, i as i32]);
                 let what = format!("{label}.cel_expression of {}", self.name);
-                self.expression(expression, false, this, &at, &what);
+                self.expression(expression, false, (this, rule_ty), &at, &what);
             }
         }
     }
@@ -480,7 +553,7 @@ impl Reporter<'_, '_> {
         &mut self,
         expression: &str,
         has_message: bool,
-        this: &celtype::T,
+        (this, rule): (&celtype::T, &celtype::T),
         at: &[i32],
         what: &str,
     ) {
@@ -491,7 +564,7 @@ impl Reporter<'_, '_> {
                 return;
             }
         };
-        let checked = celtype::check(&tree, this);
+        let checked = celtype::check(&tree, this, rule);
         for error in &checked.errors {
             self.report(at, format!("{what} does not compile: {error}"));
         }

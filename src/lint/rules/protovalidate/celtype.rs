@@ -100,14 +100,15 @@ pub(super) struct Checked {
     pub ty: T,
 }
 
-/// Type-checks `expr` with `this` of type `this`.
-pub(super) fn check(expr: &IdedExpr, this: &T) -> Checked {
+/// Type-checks `expr` with `this` of type `this` and, in a predefined rule, `rule` of type
+/// `rule`.
+pub(super) fn check(expr: &IdedExpr, this: &T, rule: &T) -> Checked {
     let mut checker = Checker {
         scope: vec![
             ("this".to_string(), this.clone()),
             ("now".to_string(), T::Timestamp),
             ("rules".to_string(), T::Dyn),
-            ("rule".to_string(), T::Dyn),
+            ("rule".to_string(), rule.clone()),
         ],
         errors: Vec::new(),
     };
