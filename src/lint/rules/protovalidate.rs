@@ -4,6 +4,7 @@
 //! The rules are custom options, which the prost-types descriptors drop: they are read from the
 //! prost-reflect pool, where `FieldOptions` carry the `buf.validate.field` extension.
 
+mod celeval;
 mod celtype;
 mod examples;
 mod literal;

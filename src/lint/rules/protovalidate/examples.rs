@@ -1,9 +1,31 @@
 //! `example` values checked against the standard rules beside them, as protovalidate checks a
 //! message holding the example: numbers, strings, bytes, bools, enums, durations and timestamps.
-//! When a rule cannot be evaluated here (CEL, predefined rules, patterns, well-known formats,
-//! rules relative to now), the examples are left unchecked rather than guessed at.
+//! Predefined rules are evaluated with a small CEL evaluator. When a rule cannot be evaluated
+//! here (field CEL, patterns, well-known formats, rules relative to now, CEL beyond the
+//! evaluator), the examples are left unchecked rather than guessed at.
 
 use prost_reflect::{DynamicMessage, Kind, ReflectMessage, Value};
+
+use super::celeval;
+
+/// A protobuf value as the CEL evaluator takes it.
+fn cel_value(v: &Value) -> Option<celeval::E> {
+    use celeval::E;
+    Some(match v {
+        Value::I32(x) => E::Int(i64::from(*x)),
+        Value::I64(x) => E::Int(*x),
+        Value::EnumNumber(x) => E::Int(i64::from(*x)),
+        Value::U32(x) => E::Uint(u64::from(*x)),
+        Value::U64(x) => E::Uint(*x),
+        Value::F32(x) => E::Double(f64::from(*x)),
+        Value::F64(x) => E::Double(*x),
+        Value::Bool(b) => E::Bool(*b),
+        Value::String(s) => E::Str(s.clone()),
+        Value::Bytes(b) => E::Bytes(b.to_vec()),
+        Value::List(items) => E::List(items.iter().map(cel_value).collect::<Option<_>>()?),
+        _ => return None,
+    })
+}
 
 /// A value as the rules compare it.
 #[derive(Clone, PartialEq, PartialOrd)]
@@ -58,7 +80,7 @@ pub(super) fn broken_rules(
     sub: &DynamicMessage,
     kind: &Kind,
     example: &Value,
-) -> Option<Vec<&'static str>> {
+) -> Option<Vec<String>> {
     let set = |m: &DynamicMessage, name: &str| {
         m.descriptor()
             .get_field_by_name(name)
@@ -97,9 +119,43 @@ pub(super) fn broken_rules(
     if sub.fields().any(|(f, _)| !KNOWN.contains(&f.name())) {
         return None;
     }
-    // Predefined rules (extensions of the rules message) are CEL.
-    if sub.extensions().next().is_some() {
-        return None;
+    // Predefined rules (extensions of the rules message) are CEL, evaluated here.
+    let mut broken_predefined = Vec::new();
+    for (x, rule) in sub.extensions() {
+        let pool = x.parent_pool();
+        let predefined = pool.get_extension_by_name("buf.validate.predefined")?;
+        let options = x.options();
+        if !options.has_extension(&predefined) {
+            return None;
+        }
+        let Value::Message(rules) = options.get_extension(&predefined).into_owned() else {
+            return None;
+        };
+        let Some(Value::List(cel)) = rules.get_field_by_name("cel").map(|v| v.into_owned()) else {
+            return None;
+        };
+        for entry in cel {
+            let entry = entry.as_message()?;
+            let text = |name: &str| {
+                entry
+                    .get_field_by_name(name)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            };
+            let tree = super::parse_cel(&text("expression")).ok()?;
+            let mut scope = vec![
+                ("this".to_string(), cel_value(example)?),
+                ("rule".to_string(), cel_value(rule)?),
+            ];
+            match celeval::eval(&tree, &mut scope)? {
+                celeval::E::Bool(true) => {}
+                celeval::E::Str(s) if s.is_empty() => {}
+                celeval::E::Bool(false) | celeval::E::Str(_) => {
+                    broken_predefined.push(text("id"))
+                }
+                _ => return None,
+            }
+        }
     }
     if matches!(set(field, "cel"), Some(Value::List(l)) if !l.is_empty()) {
         return None;
@@ -108,8 +164,8 @@ pub(super) fn broken_rules(
     let mut broken = Vec::new();
     // `ignore`: IGNORE_IF_ZERO_VALUE (1) skips a zero example, IGNORE_ALWAYS (3) every one.
     match set(field, "ignore").and_then(|i| i.as_enum_number()) {
-        Some(3) => return Some(broken),
-        Some(1) if is_zero(&v) => return Some(broken),
+        Some(3) => return Some(Vec::new()),
+        Some(1) if is_zero(&v) => return Some(Vec::new()),
         _ => {}
     }
     if set(field, "required").and_then(|r| r.as_bool()) == Some(true) && is_zero(&v) {
@@ -203,5 +259,7 @@ pub(super) fn broken_rules(
             }
         }
     }
+    let mut broken: Vec<String> = broken.into_iter().map(str::to_string).collect();
+    broken.extend(broken_predefined);
     Some(broken)
 }
