@@ -1,6 +1,7 @@
 //! What buf accepts and the compiler (protox, prost-reflect) refuses, reshaped before the
 //! compiler sees it and put back in what comes out: proto2 fields whose default JSON names are
-//! the same, and `nan` / `inf` as float option values.
+//! the same, proto3 fields whose names differ only in case and underscores, and `nan` / `inf`
+//! as float option values.
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
@@ -10,10 +11,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::descriptor::implicit_json_name;
 
-/// The JSON name the compiler is given for field `number` whose default JSON name `json` is
-/// also another field's. `#` is in no name derived from an identifier, so it clashes with none.
-fn placeholder(json: &str, number: i32) -> String {
-    format!("{json}#{number}")
+/// The JSON name (or name) the compiler is given for field `number` in place of `name`, which
+/// clashes with another field's. `#` is in no identifier, so the placeholder clashes with none.
+fn placeholder(name: &str, number: i32) -> String {
+    format!("{name}#{number}")
 }
 
 /// buf parity: in a proto2 file, two fields may have the same default JSON name (`foo_bar` and
@@ -21,12 +22,56 @@ fn placeholder(json: &str, number: i32) -> String {
 /// `json_name` option takes part, or in proto3. prost-reflect refuses every clash, so each
 /// clashing field after the first is given a placeholder JSON name. Returns whether any was.
 pub(super) fn clashing_json_names(file: &mut FileDescriptorProto) -> bool {
-    if file.syntax.as_deref().is_some_and(|s| s != "proto2") {
-        return false;
-    }
+    let proto2 = file.syntax.as_deref().is_none_or(|s| s == "proto2");
     let mut changed = false;
     for message in &mut file.message_type {
-        changed |= message_json_names(message);
+        changed |= if proto2 {
+            message_json_names(message)
+        } else {
+            message_camel_case_names(message)
+        };
+    }
+    changed
+}
+
+/// buf parity: in proto3, prost-reflect (like protoc) refuses two fields whose names are the
+/// same once lower-cased without underscores (`foo` and `Foo`, `foo_bar` and `foobar`); buf
+/// refuses only equal JSON names. Where the JSON names differ, each such field after the first
+/// is given a placeholder name (`Foo#2`) and its JSON name written out, so that the check does
+/// not see the clash; [`restore_json_names`] puts the name back.
+fn message_camel_case_names(message: &mut DescriptorProto) -> bool {
+    let mut changed = false;
+    for nested in &mut message.nested_type {
+        changed |= message_camel_case_names(nested);
+    }
+    let json = |f: &FieldDescriptorProto| {
+        f.json_name
+            .clone()
+            .unwrap_or_else(|| implicit_json_name(f.name()))
+    };
+    let mut jsons: Vec<String> = message.field.iter().map(json).collect();
+    jsons.sort();
+    if jsons.windows(2).any(|w| w[0] == w[1]) {
+        // An error in buf too.
+        return changed;
+    }
+    let mut by_folded: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, field) in message.field.iter().enumerate() {
+        let folded: String = field
+            .name()
+            .chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        by_folded.entry(folded).or_default().push(index);
+    }
+    for fields in by_folded.into_values().filter(|f| f.len() > 1) {
+        for &index in &fields[1..] {
+            let field = &mut message.field[index];
+            field.json_name = Some(json(field));
+            field.name = Some(placeholder(field.name(), field.number()));
+            changed = true;
+        }
     }
     changed
 }
@@ -72,6 +117,11 @@ pub(super) fn restore_json_names(file: &mut FileDescriptorProto) -> bool {
             changed |= restore(nested);
         }
         for field in &mut message.field {
+            let suffix = format!("#{}", field.number());
+            if let Some(name) = field.name().strip_suffix(&suffix) {
+                field.name = Some(name.to_string());
+                changed = true;
+            }
             let default = implicit_json_name(field.name());
             if field.json_name.as_deref() == Some(&placeholder(&default, field.number())) {
                 field.json_name = Some(default);
@@ -87,13 +137,15 @@ pub(super) fn restore_json_names(file: &mut FileDescriptorProto) -> bool {
     changed
 }
 
-/// Whether compiled file `file` holds a placeholder JSON name (see [`clashing_json_names`]).
+/// Whether compiled file `file` holds a placeholder name or JSON name (see
+/// [`clashing_json_names`]).
 pub(super) fn has_placeholder_json_names(file: &FileDescriptorProto) -> bool {
     fn any(message: &DescriptorProto) -> bool {
         message.nested_type.iter().any(any)
             || message.field.iter().any(|f| {
-                f.json_name.as_deref()
-                    == Some(&placeholder(&implicit_json_name(f.name()), f.number()))
+                f.name().ends_with(&format!("#{}", f.number()))
+                    || f.json_name.as_deref()
+                        == Some(&placeholder(&implicit_json_name(f.name()), f.number()))
             })
     }
     file.message_type.iter().any(any)
@@ -244,6 +296,17 @@ mod tests {
             "syntax = \"proto3\";\nmessage M {\n  string foo_bar = 1;\n  string fooBar = 2;\n}\n",
         );
         assert!(!clashing_json_names(&mut proto3));
+
+        // proto3 names equal once folded, with different JSON names: renamed for the compiler.
+        let mut folded =
+            parse("syntax = \"proto3\";\nmessage M {\n  string foo = 1;\n  string Foo = 2;\n}\n");
+        assert!(clashing_json_names(&mut folded));
+        let f = &folded.message_type[0].field[1];
+        assert_eq!((f.name(), f.json_name.as_deref()), ("Foo#2", Some("Foo")));
+        assert!(has_placeholder_json_names(&folded));
+        assert!(restore_json_names(&mut folded));
+        let f = &folded.message_type[0].field[1];
+        assert_eq!((f.name(), f.json_name.as_deref()), ("Foo", Some("Foo")));
     }
 
     #[test]
