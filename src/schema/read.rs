@@ -195,7 +195,7 @@ pub(super) fn parse(
     purpose: Purpose,
 ) -> Option<(FileDescriptorProto, SourceCodeInfo)> {
     let file = &source.file;
-    std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
+    std::panic::catch_unwind(|| super::accept::parse(&file.name, &source.text).map(|(f, _)| f))
         .ok()
         .and_then(Result::ok)
         .map(|mut parsed| {

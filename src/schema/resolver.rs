@@ -69,10 +69,10 @@ impl Resolver {
     }
 
     /// A file from its text: parsed by the compiler, so that an error carries the text, unless
-    /// it must be reshaped.
+    /// it must be reshaped or respelled (see [`accept::parse`]).
     fn open_source(&self, name: &str, text: &str) -> Result<File, protox::Error> {
-        if let Ok(mut parsed) = protox_parse::parse(name, text) {
-            if self.reshape(name, &mut parsed) {
+        if let Ok((mut parsed, respelled)) = accept::parse(name, text) {
+            if self.reshape(name, &mut parsed) | respelled {
                 // As a file parsed ahead of time: the rest of its source info is put back after
                 // compiling.
                 super::read::split_source_info(&mut parsed);
