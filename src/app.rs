@@ -80,6 +80,9 @@ fn compile_resolved(
 fn run_lint(args: &LintArgs) -> Result<i32> {
     let (resolved, schema) = compile_input(&args.input, schema::Purpose::Lint)?;
     let findings: Vec<Finding> = if schema.errors.is_empty() {
+        for policy in &resolved.workspace.policies {
+            policy.check_for(Kind::Lint)?;
+        }
         crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))
     } else {
         schema.errors.clone()
@@ -186,6 +189,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     let options = breaking::Options {
         exclude_imports: args.exclude_imports,
     };
+    for policy in &resolved.workspace.policies {
+        policy.check_for(Kind::Breaking)?;
+    }
     let findings = crate::trace::stage("breaking rules", || {
         breaking::run(&new_side, &old_side, options)
     });

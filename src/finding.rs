@@ -16,6 +16,10 @@ pub struct Finding {
     #[serde(rename = "type")]
     pub rule: String,
     pub message: String,
+    /// The policy (`policies:` in `buf.yaml`) whose rules found it, as the configuration names
+    /// it; buf prints it after the message, and as its own key in JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     /// The file's path relative to the workspace root (for `config-ignore-yaml`), when the
     /// finding is in a file read from source. Not part of buf's formats.
     #[serde(skip)]
@@ -49,25 +53,44 @@ impl Finding {
             message,
             file: None,
             old: None,
+            policy: None,
+        }
+    }
+
+    /// The message as buf's text formats print it: with the policy that found it, if any, in
+    /// parentheses after it.
+    pub fn shown_message(&self) -> std::borrow::Cow<'_, str> {
+        match &self.policy {
+            Some(policy) => format!("{} ({policy})", self.message).into(),
+            None => self.message.as_str().into(),
         }
     }
 
     /// buf's text line: `path:line:column:message`; buf writes `<input>` for the path of a
     /// finding about no file.
     pub fn to_text(&self) -> String {
-        match &self.path {
-            Some(path) => format!(
-                "{path}:{}:{}:{}",
-                self.start_line, self.start_column, self.message
-            ),
-            None => format!(
-                "<input>:{}:{}:{}",
-                self.start_line, self.start_column, self.message
-            ),
-        }
+        format!(
+            "{}:{}:{}:{}",
+            self.path.as_deref().unwrap_or("<input>"),
+            self.start_line,
+            self.start_column,
+            self.shown_message()
+        )
     }
 
-    fn sort_key(&self) -> (&Option<String>, u32, u32, &str, &str, u32, u32) {
+    #[allow(clippy::type_complexity)]
+    fn sort_key(
+        &self,
+    ) -> (
+        &Option<String>,
+        u32,
+        u32,
+        &str,
+        &str,
+        u32,
+        u32,
+        &Option<String>,
+    ) {
         (
             &self.path,
             self.start_line,
@@ -76,12 +99,14 @@ impl Finding {
             &self.message,
             self.end_line,
             self.end_column,
+            // A module's rule and a policy's may find the same thing: buf prints both.
+            &self.policy,
         )
     }
 }
 
 /// buf's order: by path (no path first), start line, start column, rule, message, end line, end
-/// column; exact duplicates removed.
+/// column (then policy); exact duplicates removed.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // Findings that print the same are the same finding, whatever they carry besides.
@@ -103,6 +128,7 @@ mod tests {
             message: "m".into(),
             file: None,
             old: None,
+            policy: None,
         }
     }
 

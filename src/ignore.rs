@@ -44,7 +44,7 @@ impl PathIgnores {
 }
 
 /// Whether a `buf:lint:ignore RULE` comment silences `rule` at descriptor `path`: a line of the
-/// leading comment of the element, or of any declaration enclosing it, that reads
+/// leading comment of the element, or of any declaration enclosing it, that starts with
 /// `buf:lint:ignore RULE`. Trailing and detached comments do not count.
 pub fn comment_ignores(locations: &Locations, path: &[i32], rule: &str) -> bool {
     (1..=path.len()).any(|n| {
@@ -54,12 +54,14 @@ pub fn comment_ignores(locations: &Locations, path: &[i32], rule: &str) -> bool 
     })
 }
 
+/// buf parity: a line names `rule` when, trimmed, it starts with `buf:lint:ignore`, one space and
+/// the rule ID; whatever follows (a reason, another rule, even letters glued to the ID) is not
+/// read, so `buf:lint:ignore FIELD_LOWER_SNAKE_CASE_X` silences FIELD_LOWER_SNAKE_CASE too.
 fn comment_names(comment: &str, rule: &str) -> bool {
-    comment.lines().any(|line| {
-        line.trim()
-            .strip_prefix("buf:lint:ignore")
-            .is_some_and(|rest| rest.starts_with(char::is_whitespace) && rest.trim() == rule)
-    })
+    let directive = format!("buf:lint:ignore {rule}");
+    comment
+        .lines()
+        .any(|line| line.trim().starts_with(&directive))
 }
 
 #[cfg(test)]
@@ -73,10 +75,19 @@ mod tests {
             "FIELD_LOWER_SNAKE_CASE"
         ));
         assert!(comment_names(" why\n buf:lint:ignore X\n", "X"));
-        assert!(!comment_names(
+        assert!(comment_names(" buf:lint:ignore X because Y", "X"));
+        assert!(comment_names(" buf:lint:ignore X, Y", "X"));
+        assert!(!comment_names(" buf:lint:ignore X, Y", "Y"));
+        // buf parity: a prefix match, so letters glued to the ID still name it.
+        assert!(comment_names(
             " buf:lint:ignore FIELD_LOWER_SNAKE_CASE_X",
             "FIELD_LOWER_SNAKE_CASE"
         ));
+        assert!(!comment_names(
+            " buf:lint:ignore FIELD_LOWER",
+            "FIELD_LOWER_SNAKE_CASE"
+        ));
+        assert!(!comment_names(" buf:lint:ignore  X", "X"));
         assert!(!comment_names(" buf:lint:ignoreX", "X"));
         assert!(!comment_names(" please buf:lint:ignore X", "X"));
     }

@@ -17,6 +17,7 @@ use crate::descriptor::package_version::{package_version, Stability};
 use crate::descriptor::{path_with, tag};
 use crate::finding::{Finding, Place};
 use crate::ignore;
+use crate::paths::join_rel;
 use crate::rule::Meta;
 use crate::schema::Schema;
 pub use image::*;
@@ -63,6 +64,8 @@ pub struct Context<'a> {
     /// While an element hook runs: the old element's descriptor path in `paired_old_file`, so
     /// that findings can show where the element was (`Finding::old`).
     paired_old_path: Option<&'a [i32]>,
+    /// The new module's directory: where an old file's import path is placed for `ignore`.
+    module_dir: &'a str,
 }
 
 impl<'a> Context<'a> {
@@ -168,6 +171,7 @@ impl<'a> Context<'a> {
             message: message.into(),
             file: None,
             old: None,
+            policy: None,
         };
         self.findings
             .push((finding, ignore_path.into_iter().collect()));
@@ -217,8 +221,17 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The workspace path `ignore` entries match for a file of the old image.
+    ///
+    /// buf parity: buf matches `ignore` against module-relative paths, so an old file counts as
+    /// being at its import path inside the new module, whatever the old side's layout (another
+    /// module directory, v1beta1 roots, a descriptor set).
+    pub fn old_ignore_path(&self, file: &File) -> String {
+        crate::paths::join_rel(self.module_dir, file.name)
+    }
+
     fn also_ignored_by(&mut self, old_file: usize) {
-        let path = self.old.file(old_file).ignore_path();
+        let path = self.old_ignore_path(self.old.file(old_file));
         if let Some((_, paths)) = self.findings.last_mut() {
             if !paths.contains(&path) {
                 paths.push(path);
@@ -252,63 +265,103 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Vec<Finding> {
         if index >= old_modules {
             break;
         }
-        let config = &module.breaking;
-        let keep = |f: &File| {
-            !(config.ignore_unstable_packages
-                && package_version(f.package()) == Some(Stability::Unstable))
+        // The module's own rules, then each policy's, with its ignores under the module's
+        // directory (buf matches a policy's ignores against module-relative paths).
+        let under = |paths: &[String]| -> Vec<String> {
+            paths.iter().map(|p| join_rel(&module.dir, p)).collect()
         };
-        let new_files = module_files(new, Some(index), options);
-        if !new_files.iter().any(|f| !f.is_import) {
-            continue;
+        let own = (
+            &module.breaking,
+            module.breaking.ignore.clone(),
+            module.breaking.ignore_only.clone(),
+            None,
+        );
+        let policies = new_ws.policies.iter().map(|policy| {
+            let ignore_only: Vec<(String, Vec<String>)> = (policy.breaking.ignore_only.iter())
+                .map(|(id, paths)| (id.clone(), under(paths)))
+                .collect();
+            (
+                &policy.breaking,
+                under(&policy.breaking.ignore),
+                ignore_only,
+                Some(&policy.name),
+            )
+        });
+        for (config, ignore, ignore_only, policy) in std::iter::once(own).chain(policies) {
+            let ignores =
+                ignore::PathIgnores::new(Kind::Breaking, config.version, &ignore, &ignore_only);
+            let found = compare_module(&rules, new, old, index, module, config, &ignores, options);
+            findings.extend(found.into_iter().map(|mut f| {
+                f.policy = policy.cloned();
+                f
+            }));
         }
-        // The two images are independent: index them at the same time.
-        let (new_image, old_image) = rayon::join(
-            || Image::new(new_files.into_iter().filter(keep).collect()),
-            || {
-                let old_files = module_files(old, old.workspace.map(|_| index), options);
-                Image::new(old_files.into_iter().filter(keep).collect())
-            },
-        );
-        let enabled = &config.enabled;
-        let ignores = ignore::PathIgnores::new(
-            Kind::Breaking,
-            config.version,
-            &config.ignore,
-            &config.ignore_only,
-        );
-        let pairs = Pairs::new(&old_image, &new_image);
-        let active: Vec<&dyn Rule> = rules
-            .iter()
-            .copied()
-            .filter(|r| enabled.contains(r.id()))
-            .collect();
-        // Rules are independent of each other: run them on every core.
-        let found: Vec<Vec<Finding>> = {
-            use rayon::prelude::*;
-            active
-                .par_iter()
-                .map(|&rule| {
-                    let mut cx = Context {
-                        rule: rule.id(),
-                        config,
-                        old: &old_image,
-                        new: &new_image,
-                        findings: Vec::new(),
-                        paired_old_file: None,
-                        paired_old_path: None,
-                    };
-                    compare(rule, &mut cx, &pairs, &old_image, &new_image);
-                    cx.findings
-                        .into_iter()
-                        .filter(|(_, paths)| !paths.iter().any(|p| ignores.ignores(rule.id(), p)))
-                        .map(|(finding, _)| finding)
-                        .collect()
-                })
-                .collect()
-        };
-        findings.extend(found.into_iter().flatten());
     }
     findings
+}
+
+/// Compares module `index` of the two sides under one breaking configuration (the module's own,
+/// or a policy's) and its ignores.
+#[allow(clippy::too_many_arguments)]
+fn compare_module(
+    rules: &[&'static dyn Rule],
+    new: &Side,
+    old: &Side,
+    index: usize,
+    module: &crate::config::Module,
+    config: &BreakingConfig,
+    ignores: &ignore::PathIgnores,
+    options: Options,
+) -> Vec<Finding> {
+    let keep = |f: &File| {
+        !(config.ignore_unstable_packages
+            && package_version(f.package()) == Some(Stability::Unstable))
+    };
+    let new_files = module_files(new, Some(index), options);
+    if !new_files.iter().any(|f| !f.is_import) {
+        return Vec::new();
+    }
+    // The two images are independent: index them at the same time.
+    let (new_image, old_image) = rayon::join(
+        || Image::new(new_files.into_iter().filter(keep).collect()),
+        || {
+            let old_files = module_files(old, old.workspace.map(|_| index), options);
+            Image::new(old_files.into_iter().filter(keep).collect())
+        },
+    );
+    let enabled = &config.enabled;
+    let pairs = Pairs::new(&old_image, &new_image);
+    let active: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| enabled.contains(r.id()))
+        .collect();
+    // Rules are independent of each other: run them on every core.
+    let found: Vec<Vec<Finding>> = {
+        use rayon::prelude::*;
+        active
+            .par_iter()
+            .map(|&rule| {
+                let mut cx = Context {
+                    rule: rule.id(),
+                    config,
+                    old: &old_image,
+                    new: &new_image,
+                    findings: Vec::new(),
+                    paired_old_file: None,
+                    paired_old_path: None,
+                    module_dir: &module.dir,
+                };
+                compare(rule, &mut cx, &pairs, &old_image, &new_image);
+                cx.findings
+                    .into_iter()
+                    .filter(|(_, paths)| !paths.iter().any(|p| ignores.ignores(rule.id(), p)))
+                    .map(|(finding, _)| finding)
+                    .collect()
+            })
+            .collect()
+    };
+    found.into_iter().flatten().collect()
 }
 
 /// The files of one module of a side (every file of a descriptor set when `module` is `None`),

@@ -44,7 +44,7 @@ pub struct LintYaml {
     /// v2 only: comment ignores are on unless this is set.
     #[serde(default)]
     pub disallow_comment_ignores: Option<bool>,
-    /// v2 only: plugin-provided rules are not supported by sous; accepted so configs load.
+    /// v2 only: buf's own rules do not run (only plugins' and policies').
     #[serde(default)]
     pub disable_builtin: Option<bool>,
 }
@@ -145,11 +145,38 @@ pub struct BufYamlV2 {
     pub lint: Option<LintYaml>,
     #[serde(default)]
     pub breaking: Option<BreakingYaml>,
-    /// Plugins and policies need remote code; accepted and ignored so existing configs load.
+    /// Plugins need code sous cannot run; accepted and ignored so existing configs load.
     #[serde(default)]
     pub plugins: Option<serde::de::IgnoredAny>,
     #[serde(default)]
-    pub policies: Option<serde::de::IgnoredAny>,
+    pub policies: Vec<PolicyEntry>,
+}
+
+/// One entry of `policies:` in a v2 `buf.yaml`.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEntry {
+    /// A policy file's path, relative to the `buf.yaml` (or a registry reference).
+    pub policy: String,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub ignore_only: BTreeMap<String, Vec<String>>,
+}
+
+/// A policy file (`buf.policy.yaml`): lint and breaking sections of its own.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyYaml {
+    pub version: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub lint: Option<LintYaml>,
+    #[serde(default)]
+    pub breaking: Option<BreakingYaml>,
+    #[serde(default)]
+    pub plugins: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Debug)]

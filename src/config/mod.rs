@@ -12,6 +12,7 @@
 mod discover;
 mod file;
 mod module;
+mod policy;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use module::{
 };
 
 pub use crate::catalog::Version;
+pub use policy::Policy;
 
 /// Everything a lint run needs to know about one module's lint settings.
 #[derive(Debug, Clone)]
@@ -48,6 +50,8 @@ pub struct LintConfig {
     pub rpc_allow_google_protobuf_empty_responses: bool,
     pub service_suffix: String,
     pub allow_comment_ignores: bool,
+    /// `disable_builtin: true`: none of buf's rules run, whatever `use` says.
+    pub disable_builtin: bool,
 }
 
 /// Everything a breaking run needs to know about one module's breaking settings.
@@ -61,6 +65,8 @@ pub struct BreakingConfig {
     pub ignore: Vec<String>,
     pub ignore_only: Vec<(String, Vec<String>)>,
     pub ignore_unstable_packages: bool,
+    /// See [`LintConfig::disable_builtin`].
+    pub disable_builtin: bool,
 }
 
 /// One module: a root directory whose `.proto` files import each other by paths relative to it.
@@ -91,6 +97,8 @@ pub struct Workspace {
     pub file: Option<PathBuf>,
     pub version: Version,
     pub modules: Vec<Module>,
+    /// Local policies (`policies:`, v2), run on every module beside its own rules.
+    pub policies: Vec<Policy>,
 }
 
 pub const BUF_YAML: &str = "buf.yaml";
@@ -104,6 +112,7 @@ impl Workspace {
             file: None,
             version: Version::V1,
             modules: vec![default_module()],
+            policies: Vec::new(),
         }
     }
 
@@ -172,9 +181,11 @@ impl Workspace {
                 ))
             }
         };
+        let mut policies = Vec::new();
         let modules = match version {
             Version::V2 => {
                 let yaml: BufYamlV2 = parse(path, text)?;
+                policies = policy::read_all(path, text, &yaml.policies)?;
                 modules_v2(path, text, &yaml)?
             }
             Version::V1 => {
@@ -240,6 +251,7 @@ impl Workspace {
             file: Some(path.to_path_buf()),
             version,
             modules,
+            policies,
         };
         for m in &mut ws.modules {
             select_rules(path, text, m)?;
@@ -290,6 +302,7 @@ impl Workspace {
             file: Some(path.to_path_buf()),
             version: Version::V1,
             modules,
+            policies: Vec::new(),
         })
     }
 

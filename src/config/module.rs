@@ -143,7 +143,7 @@ pub(super) fn module_v1(
     })
 }
 
-fn lint_config(
+pub(super) fn lint_config(
     path: &Path,
     text: &str,
     lint: &LintYaml,
@@ -188,10 +188,11 @@ fn lint_config(
             .clone()
             .unwrap_or_else(|| "Service".into()),
         allow_comment_ignores,
+        disable_builtin: lint.disable_builtin.unwrap_or(false),
     })
 }
 
-fn breaking_config(
+pub(super) fn breaking_config(
     path: &Path,
     text: &str,
     b: &BreakingYaml,
@@ -210,6 +211,7 @@ fn breaking_config(
             .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
             .collect::<Result<_>>()?,
         ignore_unstable_packages: b.ignore_unstable_packages,
+        disable_builtin: b.disable_builtin.unwrap_or(false),
     })
 }
 
@@ -217,7 +219,16 @@ fn breaking_config(
 /// every rule or category named in `use`, `except` and `ignore_only` exists for the version, in
 /// that order, lint before breaking.
 pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()> {
-    let lint = &mut m.lint;
+    select_rules_of(path, text, &mut m.lint, &mut m.breaking)
+}
+
+/// [`select_rules`] for one lint and one breaking configuration (a module's or a policy's).
+pub(super) fn select_rules_of(
+    path: &Path,
+    text: &str,
+    lint: &mut LintConfig,
+    breaking: &mut BreakingConfig,
+) -> Result<()> {
     let unknown_lint = |id: &str| {
         Error::config(
             path,
@@ -226,11 +237,13 @@ pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()
     };
     lint.enabled = catalog::enabled(Kind::Lint, lint.version, lint.use_.as_deref(), &lint.except)
         .map_err(|id| unknown_lint(&id))?;
+    if lint.disable_builtin {
+        lint.enabled.clear();
+    }
     for (id, _) in &lint.ignore_only {
         catalog::expand(Kind::Lint, lint.version, std::slice::from_ref(id))
             .map_err(|_| unknown_lint(id))?;
     }
-    let breaking = &mut m.breaking;
     let unknown_breaking = |id: &str| {
         Error::config(
             path,
@@ -248,6 +261,9 @@ pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()
         &breaking.except,
     )
     .map_err(|id| unknown_breaking(&id))?;
+    if breaking.disable_builtin {
+        breaking.enabled.clear();
+    }
     for (id, _) in &breaking.ignore_only {
         catalog::expand(Kind::Breaking, breaking.version, std::slice::from_ref(id))
             .map_err(|_| unknown_breaking(id))?;

@@ -37,3 +37,41 @@ pub fn is_synthetic_oneof(message: &DescriptorProto, index: i32) -> bool {
         _ => false,
     }
 }
+
+/// The JSON name protoc gives a field without `json_name`: underscores dropped, the letter after
+/// one upper-cased (`foo_bar` is `fooBar`).
+pub fn implicit_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::implicit_json_name;
+
+    #[test]
+    fn implicit_json_names() {
+        for (name, json) in [
+            ("foo_bar", "fooBar"),
+            ("foo", "foo"),
+            ("foo__bar", "fooBar"),
+            ("_foo", "Foo"),
+            ("foo_", "foo"),
+            ("foo_1", "foo1"),
+            ("FooBar", "FooBar"),
+        ] {
+            assert_eq!(implicit_json_name(name), json, "{name}");
+        }
+    }
+}

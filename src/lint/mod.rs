@@ -17,6 +17,7 @@ use crate::config::{LintConfig, Workspace};
 use crate::descriptor::walk::walk;
 use crate::finding::Finding;
 use crate::ignore;
+use crate::paths::join_rel;
 use crate::rule::Meta;
 use crate::schema::{Schema, Source, Span};
 use hooks::Hooks;
@@ -109,14 +110,6 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Vec<Finding> {
     let rules = rules::all();
     let mut findings = Vec::new();
     for (index, module) in ws.modules.iter().enumerate() {
-        let config = &module.lint;
-        let enabled = &config.enabled;
-        let ignore = ignore::PathIgnores::new(
-            Kind::Lint,
-            config.version,
-            &config.ignore,
-            &config.ignore_only,
-        );
         let mut targets: Vec<(&crate::schema::Proto, &Source)> = Vec::new();
         for source in schema.sources.values() {
             if source.file.is_target && source.file.module == Some(index) {
@@ -130,12 +123,42 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Vec<Finding> {
             .iter()
             .map(|(proto, source)| FileNode::new(proto, source, schema))
             .collect();
-        let active: Vec<&dyn Rule> = rules
-            .iter()
-            .copied()
-            .filter(|r| enabled.contains(r.id()))
-            .collect();
-        findings.extend(lint_module(&active, config, schema, &nodes, &ignore));
+        // The module's own rules, then each policy's, with its ignores under the module's
+        // directory (buf matches a policy's ignores against module-relative paths).
+        let policies = ws.policies.iter().map(|policy| {
+            let under = |paths: &[String]| -> Vec<String> {
+                paths.iter().map(|p| join_rel(&module.dir, p)).collect()
+            };
+            let ignore_only: Vec<(String, Vec<String>)> = (policy.lint.ignore_only.iter())
+                .map(|(id, paths)| (id.clone(), under(paths)))
+                .collect();
+            (
+                &policy.lint,
+                under(&policy.lint.ignore),
+                ignore_only,
+                Some(&policy.name),
+            )
+        });
+        let own = (
+            &module.lint,
+            module.lint.ignore.clone(),
+            module.lint.ignore_only.clone(),
+            None,
+        );
+        for (config, ignore, ignore_only, policy) in std::iter::once(own).chain(policies) {
+            let ignore =
+                ignore::PathIgnores::new(Kind::Lint, config.version, &ignore, &ignore_only);
+            let active: Vec<&dyn Rule> = rules
+                .iter()
+                .copied()
+                .filter(|r| config.enabled.contains(r.id()))
+                .collect();
+            let found = lint_module(&active, config, schema, &nodes, &ignore);
+            findings.extend(found.into_iter().map(|mut f| {
+                f.policy = policy.cloned();
+                f
+            }));
+        }
     }
     findings
 }

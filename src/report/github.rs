@@ -55,7 +55,7 @@ fn annotations(out: &mut dyn Write, kind: Kind, findings: &[Finding]) -> io::Res
             out,
             "::error {props},title={}::{}",
             property(&f.rule),
-            data(&f.message)
+            data(&f.shown_message())
         )?;
     }
     if findings.len() > ANNOTATIONS_PER_STEP {
@@ -199,6 +199,7 @@ mod tests {
             message: message.into(),
             file: None,
             old: None,
+            policy: None,
         }
     }
 

@@ -115,6 +115,7 @@ mod tests {
             message: message.into(),
             file: None,
             old: None,
+            policy: None,
         }
     }
 

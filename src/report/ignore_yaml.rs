@@ -86,6 +86,7 @@ mod tests {
             message: "m".into(),
             file: Some(file.into()),
             old: None,
+            policy: None,
         }
     }
 

@@ -93,6 +93,7 @@ mod tests {
             message: message.into(),
             file: None,
             old: None,
+            policy: None,
         }
     }
 

@@ -22,7 +22,7 @@ fn line(f: &Finding) -> String {
         f.start_line,
         f.start_column,
         f.rule,
-        f.message
+        f.shown_message()
     )
 }
 
@@ -41,6 +41,7 @@ mod tests {
             message: message.into(),
             file: None,
             old: None,
+            policy: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! compiler does not make (extension numbers). buf reports a file that does not compile as a
 //! finding, not as an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use miette::Diagnostic;
@@ -84,6 +84,30 @@ pub(super) fn failure(err: &protox::Error) -> Failure {
         }
     }
     Failure::Other
+}
+
+/// The option whose `nan` or `inf` value `err` refuses as a float (see
+/// [`super::accept::non_finite_floats`]), from "expected a value of type 'float' for option
+/// '(x).y', but found 'nan'" (or 'double', 'repeated float', 'repeated double').
+pub(super) fn non_finite_option(err: &protox::Error) -> Option<String> {
+    let message = err.to_string();
+    let (ty, rest) = message
+        .strip_prefix("expected a value of type '")?
+        .split_once("' for option '")?;
+    let ty = ty.strip_prefix("repeated ").unwrap_or(ty);
+    if ty != "float" && ty != "double" {
+        return None;
+    }
+    let name = rest
+        .strip_suffix("', but found 'nan'")
+        .or_else(|| rest.strip_suffix("', but found 'inf'"))?;
+    Some(name.to_string())
+}
+
+/// Whether `err` is a name that resolves to nothing (protox passes prost-reflect's messages on:
+/// "name 'X' is not defined", "'a.X' resolves to 'a.X', which is not defined").
+fn is_undefined_name(err: &protox::Error) -> bool {
+    err.to_string().ends_with("is not defined")
 }
 
 /// buf parity: one extension number of one message, extended by two files, is a compile error
@@ -195,17 +219,30 @@ fn finding_at(
 
 /// Turns a protox error into buf's `COMPILE` finding, at the first labelled span. A missing
 /// import says how to provide it when `deps` (the workspace's `deps:` entries) are given.
+///
+/// A name left undefined in a file that imports a broken file (one that never reached the
+/// compiler, see [`super::link::Resolver::broken`]) is told so: the name may well be declared
+/// there.
 pub(super) fn compile_error(
     err: &protox::Error,
     sources: &HashMap<String, Arc<Source>>,
+    broken: &HashSet<String>,
     opened: &ProtoFile,
     deps: Option<&[String]>,
 ) -> Finding {
-    let message = match (failure(err), deps) {
-        (Failure::MissingImport(name), Some(deps)) => missing_import(&name, deps),
+    let file = err.file().and_then(|name| sources.get(name));
+    let broken_import = file.filter(|_| is_undefined_name(err)).and_then(|source| {
+        let parsed = protox_parse::parse(&source.file.name, &source.text).ok()?;
+        parsed.dependency.into_iter().find(|d| broken.contains(d))
+    });
+    let message = match (failure(err), deps, broken_import) {
+        (_, _, Some(import)) => format!(
+            "imports {import:?}, which does not compile: fix it first ({})",
+            describe(err)
+        ),
+        (Failure::MissingImport(name), Some(deps), None) => missing_import(&name, deps),
         _ => describe(err),
     };
-    let file = err.file().and_then(|name| sources.get(name));
     let span = err
         .labels()
         .and_then(|mut labels| labels.next())
@@ -242,17 +279,17 @@ fn missing_import(name: &str, deps: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{failure, Failure};
+    use super::{failure, is_undefined_name, non_finite_option, Failure};
     use protox::file::{File, FileResolver};
 
-    /// Files from memory.
+    /// Files from memory, and the well-known types.
     struct Files(&'static [(&'static str, &'static str)]);
 
     impl FileResolver for Files {
         fn open_file(&self, name: &str) -> Result<File, protox::Error> {
             match self.0.iter().find(|(n, _)| *n == name) {
                 Some((_, text)) => File::from_source(name, text),
-                None => Err(protox::Error::file_not_found(name)),
+                None => protox::file::GoogleFileResolver::new().open_file(name),
             }
         }
     }
@@ -303,5 +340,15 @@ mod tests {
             Failure::ResolvesElsewhere,
             "{elsewhere}"
         );
+        assert!(is_undefined_name(&elsewhere), "{elsewhere}");
+        let nan = error_of(&[(
+            "a.proto",
+            "syntax = \"proto2\";\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { optional float lo = 50001; }\nmessage M { optional int32 a = 1 [(lo) = nan]; }\n",
+        )]);
+        assert_eq!(non_finite_option(&nan).as_deref(), Some("(lo)"), "{nan}");
+        assert_eq!(non_finite_option(&twice), None);
+        let undefined = error_of(&[("a.proto", "syntax = \"proto3\";\nmessage M { T t = 1; }\n")]);
+        assert!(is_undefined_name(&undefined), "{undefined}");
+        assert!(!is_undefined_name(&twice), "{twice}");
     }
 }

@@ -3,73 +3,21 @@
 //! finding (see [`super::errors`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
     FileDescriptorProto, ServiceDescriptorProto,
 };
-use protox::file::{File, FileResolver, GoogleFileResolver};
 use rayon::prelude::*;
 
+use super::accept;
 use super::errors::{self, Failure};
+pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
-
-/// Resolves imports from the workspace's files, then include directories, then the well-known
-/// types built into protox.
-#[derive(Clone)]
-pub(super) struct Resolver {
-    pub sources: Arc<HashMap<String, Arc<Source>>>,
-    /// Files parsed ahead of time, on every core, without their source info (the pool builds
-    /// twice as fast without it; it is put back after compiling). Each is handed out once; a file
-    /// asked for again, or that failed to parse, is parsed from its source, so an error carries
-    /// the text.
-    pub parsed: Arc<Mutex<HashMap<String, FileDescriptorProto>>>,
-    /// Files compiled before and reused as they are: imports of the files compiled now.
-    pub compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
-    pub includes: Vec<PathBuf>,
-}
-
-impl Resolver {
-    /// The same resolver without the parsed files: errors then carry their source text, which
-    /// the compiler needs to place them.
-    fn without_parsed(&self) -> Resolver {
-        Resolver {
-            parsed: Arc::default(),
-            ..self.clone()
-        }
-    }
-}
-
-impl FileResolver for Resolver {
-    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
-        if let Some(parsed) = parsed {
-            return Ok(File::from_file_descriptor_proto(parsed));
-        }
-        if let Some(compiled) = self.compiled.get(name) {
-            let file = FileDescriptorProto {
-                source_code_info: None,
-                ..(**compiled).clone()
-            };
-            return Ok(File::from_file_descriptor_proto(file));
-        }
-        if let Some(source) = self.sources.get(name) {
-            return File::from_source(name, &source.text);
-        }
-        for dir in &self.includes {
-            let path = dir.join(name);
-            if path.is_file() {
-                return File::open(name, &path);
-            }
-        }
-        GoogleFileResolver::new().open_file(name)
-    }
-}
 
 /// Compiles `targets` in at most `max_groups` groups (see [`partition`]), each with a compiler
 /// of its own and `resolver` handing out the parsed files the group asks for.
@@ -238,9 +186,22 @@ fn link(
         opened.push(&file.name);
         // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
         // reach the user: treat one as a compile error of the file being opened.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
+        let mut open = || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                compiler.open_file(&file.name).map(|_| ())
+            }))
+        };
+        let mut result = open();
+        // A file refused for a `nan` or `inf` option value is tried again with that option's
+        // values as floats.
+        while let Ok(Err(err)) = &result {
+            match (err.file(), errors::non_finite_option(err)) {
+                (Some(name), Some(option)) if resolver.mark_non_finite(name, &option) => {
+                    result = open()
+                }
+                _ => break,
+            }
+        }
         match result {
             Ok(Ok(())) => {}
             Ok(Err(err)) => linked.failed(err, file, resolver, &opened, options.deps.as_deref()),
@@ -249,7 +210,7 @@ fn link(
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
-    linked.take_files(pool, group, options, keep_pools);
+    linked.take_files(pool, group, options, keep_pools, &resolver.broken);
     linked
 }
 
@@ -286,7 +247,8 @@ impl Linked {
             }
             _ => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
-                let finding = errors::compile_error(&err, &resolver.sources, file, deps);
+                let finding =
+                    errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
                 self.errors.push(finding);
             }
         }
@@ -301,9 +263,14 @@ impl Linked {
         group: &[&ProtoFile],
         options: &CompileOptions,
         keep_pools: bool,
+        broken: &HashSet<String>,
     ) {
-        // In the order a descriptor set lists them: dependencies first.
-        let handles: Vec<prost_reflect::FileDescriptor> = pool.files().collect();
+        // In the order a descriptor set lists them: dependencies first. The stand-ins of broken
+        // files are the compiler's business only.
+        let handles: Vec<prost_reflect::FileDescriptor> = pool
+            .files()
+            .filter(|f| !broken.contains(f.name()))
+            .collect();
         let mut seen: HashSet<String> = handles.iter().map(|f| f.name().to_string()).collect();
         for (f, encoded) in &self.isolated {
             if seen.insert(f.name().to_string()) {
@@ -319,9 +286,16 @@ impl Linked {
         if keep {
             self.files = handles
                 .into_iter()
-                .map(|file| Proto::Pooled {
-                    file,
-                    info: Default::default(),
+                .map(|file| {
+                    // A placeholder JSON name must not be seen: such a file is copied out.
+                    if accept::has_placeholder_json_names(file.file_descriptor_proto()) {
+                        Proto::Owned(Arc::new(restored(file.file_descriptor_proto())))
+                    } else {
+                        Proto::Pooled {
+                            file,
+                            info: Default::default(),
+                        }
+                    }
                 })
                 .collect();
             self.pool = Some(pool);
@@ -339,7 +313,7 @@ impl Linked {
             }
             self.files = handles
                 .into_iter()
-                .map(|f| Proto::Owned(Arc::new(f.file_descriptor_proto().clone())))
+                .map(|f| Proto::Owned(Arc::new(restored(f.file_descriptor_proto()))))
                 .collect();
             drop(pool);
         }
@@ -384,8 +358,17 @@ fn compile_isolated(
     let pool = compiler.descriptor_pool();
     Ok(pool
         .files()
-        .map(|f| (f.file_descriptor_proto().clone(), f.encode_to_vec()))
+        .filter(|f| !resolver.broken.contains(f.name()))
+        .map(|f| (restored(f.file_descriptor_proto()), f.encode_to_vec()))
         .collect())
+}
+
+/// A copy of a compiled file as buf would have it: default JSON names put back where the
+/// compiler was given placeholders.
+fn restored(file: &FileDescriptorProto) -> FileDescriptorProto {
+    let mut file = file.clone();
+    accept::restore_json_names(&mut file);
+    file
 }
 
 /// What a name declared by a file is: packages may be shared by files, elements may not.

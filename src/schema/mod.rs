@@ -9,12 +9,14 @@
 //! the stages after it: what it must know (which pools lint keeps, how many groups) comes in
 //! [`CompileOptions`].
 
+mod accept;
 pub mod columns;
 mod errors;
 mod link;
 mod locations;
 pub mod options;
 mod read;
+mod resolver;
 mod reuse;
 
 use std::collections::{HashMap, HashSet};
@@ -72,6 +74,7 @@ impl Source {
             message,
             file: Some(self.file.workspace_path.clone()),
             old: None,
+            policy: None,
         }
     }
 }
@@ -326,6 +329,8 @@ fn compile_with(
         sources: Arc::new(sources),
         parsed: Arc::default(),
         compiled: reused,
+        broken: Arc::new(broken.iter().cloned().collect()),
+        non_finite: Arc::default(),
         includes: options
             .includes
             .iter()

@@ -20,7 +20,7 @@ use crate::input::{FileSet, ProtoFile};
 pub(super) struct Read<'a> {
     /// The source of every file read, by import path.
     pub sources: HashMap<String, Arc<Source>>,
-    /// The `COMPILE` findings of targets that never reach the compiler.
+    /// The `COMPILE` findings of files that never reach the compiler.
     pub errors: Vec<Finding>,
     /// Files that never reach the compiler (not UTF-8, or editions).
     pub broken: Vec<String>,
@@ -115,7 +115,7 @@ pub(super) fn read<'a>(
 /// One file read, checked and parsed.
 struct Loaded {
     source: Source,
-    /// The file's `COMPILE` finding when it is a target that cannot be compiled at all.
+    /// The file's `COMPILE` finding when it cannot be compiled at all.
     error: Option<Finding>,
     /// Not valid UTF-8, or editions: it never reaches the compiler.
     broken: bool,
@@ -128,8 +128,7 @@ struct Loaded {
 }
 
 impl Loaded {
-    /// A file that never reaches the compiler (not UTF-8, or editions), with its finding when it
-    /// is a target.
+    /// A file that never reaches the compiler (not UTF-8, or editions), with its finding.
     fn broken(source: Source, error: Option<Finding>) -> Loaded {
         Loaded {
             source,
@@ -159,13 +158,16 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let source = Source::new(file.clone(), text);
-            let error = file.is_target.then(|| errors::not_utf8(&source, valid));
+            // buf parity: an import that is not UTF-8 is reported too, not only a target.
+            let error = Some(errors::not_utf8(&source, valid));
             return Ok(Loaded::broken(source, error));
         }
     };
     let source = Source::new(file.clone(), text);
     if let Some(offset) = editions_offset(&source.text) {
-        let error = file.is_target.then(|| errors::editions(&source, offset));
+        // An import too: its importers compile against an empty stand-in, and must not be
+        // linted as if they had compiled.
+        let error = Some(errors::editions(&source, offset));
         return Ok(Loaded::broken(source, error));
     }
     if before.is_some_and(|text| *text == source.text) {
@@ -193,7 +195,7 @@ pub(super) fn parse(
     purpose: Purpose,
 ) -> Option<(FileDescriptorProto, SourceCodeInfo)> {
     let file = &source.file;
-    std::panic::catch_unwind(|| protox_parse::parse(&file.name, &source.text))
+    std::panic::catch_unwind(|| super::accept::parse(&file.name, &source.text).map(|(f, _)| f))
         .ok()
         .and_then(Result::ok)
         .map(|mut parsed| {
@@ -212,7 +214,7 @@ pub(super) fn parse(
 /// Takes a parsed file's source info apart: the locations of options stay in the file, because
 /// the compiler rewrites them when it resolves the options; every other location is returned,
 /// kept out of the compiler, which builds its pool about twice as fast without them.
-fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInfo {
+pub(super) fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInfo {
     /// `uninterpreted_option` in every `*Options` message.
     const UNINTERPRETED_OPTION: i32 = 999;
     let mut info = file.source_code_info.take().unwrap_or_default();

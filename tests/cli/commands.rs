@@ -674,3 +674,98 @@ fn import_problems_say_what_is_wrong() {
     assert!(!twice.contains("not found"), "{twice}");
     assert!(twice.contains("money.proto"), "{twice}");
 }
+
+/// A file that imports a file sous cannot compile (here not UTF-8) is told so at the name it
+/// cannot resolve, where buf places its error, and not that the import "was not found"; an
+/// importer that uses nothing of it is not reported. The broken import is reported even when it
+/// is not a target (`--path`), as buf does. Compile findings are compared with buf in full here
+/// (the fixture test compares them by file only).
+#[test]
+fn an_import_that_does_not_compile_is_named_at_the_unresolved_name() {
+    let dir = root().join("fixtures/projects/bad_import_does_not_compile");
+    for extra in [&[][..], &["--path", "acme/orders"][..]] {
+        let mut args = vec!["lint", "--error-format", "json"];
+        args.extend_from_slice(extra);
+        let (ours, theirs) = (sous(&dir, &args), buf(&dir, &args));
+        assert_eq!(
+            (ours.code, theirs.code),
+            (100, 100),
+            "{args:?}: {}",
+            ours.stderr
+        );
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout), "{args:?}");
+        let order = ours
+            .stdout
+            .lines()
+            .find(|l| l.contains("acme/orders/order.proto"))
+            .unwrap_or_else(|| panic!("{args:?}: no finding in order.proto: {}", ours.stdout));
+        assert!(
+            order.contains(r#"imports \"acme/catalog/item.proto\", which does not compile"#)
+                && order.contains("acme.catalog.Item"),
+            "{order}"
+        );
+        assert!(!ours.stdout.contains("not found"), "{}", ours.stdout);
+    }
+}
+
+/// A policy's findings carry its name as buf prints it: a `policy` key in JSON, ` (name)` after
+/// the message in text. A module's rule and a policy's that find the same thing are both kept.
+/// One `ignore_only` of a policy entry serves lint and breaking: an ID that one of them does
+/// not know stops that command only, as in buf.
+#[test]
+fn policies_are_named_beside_their_findings() {
+    let root = root();
+    let input = "fixtures/projects/policies_local";
+    let json = ["lint", input, "--error-format", "json"];
+    let named = |out: &Output| -> Vec<(Key, String)> {
+        let mut all: Vec<(Key, String)> = out
+            .stdout
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let key = keys(l).into_iter().next().unwrap();
+                (key, v["policy"].as_str().unwrap_or("").to_string())
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let (ours, theirs) = (sous(&root, &json), buf(&root, &json));
+    assert_eq!((ours.code, theirs.code), (100, 100), "{}", ours.stderr);
+    assert_eq!(named(&ours), named(&theirs));
+    assert!(named(&ours).iter().all(|(_, policy)| !policy.is_empty()));
+    let text = sous(&root, &["lint", input]);
+    assert!(
+        text.stdout
+            .lines()
+            .all(|l| l.ends_with(".yaml)")
+                && l.contains(" (fixtures/projects/policies_local/policies/")),
+        "{}",
+        text.stdout
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, "version: v2\n").unwrap();
+    let config = format!(
+        "version: v2\nlint:\n  disable_builtin: true\nbreaking:\n  disable_builtin: true\npolicies:\n  - policy: {}\n    ignore_only:\n      FIELD_NO_DELETE: [a]\n",
+        policy.display()
+    );
+    write(
+        dir.path(),
+        &[
+            ("buf.yaml", config.as_str()),
+            ("a.proto", "syntax = \"proto3\";\n\npackage a.v1;\n"),
+        ],
+    );
+    for (args, code) in [(&["lint"][..], 1), (&["breaking", "--against", "."][..], 0)] {
+        let (ours, theirs) = (sous(dir.path(), args), buf(dir.path(), args));
+        assert_eq!(
+            (ours.code, theirs.code),
+            (code, code),
+            "{args:?}: {}{}",
+            ours.stderr,
+            theirs.stderr
+        );
+    }
+}

@@ -132,7 +132,9 @@ pub fn check_files(cx: &mut Context, old: &Image, new: &Image, kind: Kind, messa
 /// Declarations of `kind` that no file of their package declares any more.
 ///
 /// buf parity: a package whose new files declare nothing of `kind` is skipped (a deleted package
-/// is `PACKAGE_NO_DELETE`'s business, but so is, e.g., a package that lost its last enum).
+/// is `PACKAGE_NO_DELETE`'s business, but so is, e.g., a package that lost its last enum), except
+/// for services: buf indexes services by the packages of all files, so a package that lost its
+/// last service is still checked.
 pub fn check_packages(
     cx: &mut Context,
     old: &Image,
@@ -142,6 +144,11 @@ pub fn check_packages(
     message: MessageFn,
 ) {
     let mut new_decls: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    if kind == Kind::Service {
+        for f in &new.files {
+            new_decls.entry(f.package()).or_default();
+        }
+    }
     for d in decls(new, kind) {
         new_decls.entry(d.package).or_default().insert(d.full_name);
     }
@@ -167,7 +174,8 @@ pub type MessageFn = fn(&Decl, &Image) -> String;
 fn place(cx: &mut Context, old: &Image, new: &Image, d: &Decl, scope: Scope, message: String) {
     let old_file = old.file(d.file);
     let Some(&new_file) = new.by_name.get(old_file.name) else {
-        cx.report_nowhere(Some(old_file.ignore_path()), message);
+        let ignore_path = cx.old_ignore_path(old_file);
+        cx.report_nowhere(Some(ignore_path), message);
         return;
     };
     let mut name = d.full_name.as_str();

@@ -90,24 +90,8 @@ pub fn widest_span(file: &File, path: &[i32]) -> Option<Span> {
 pub fn json_name(field: &FieldDescriptorProto) -> String {
     match &field.json_name {
         Some(name) => name.clone(),
-        None => implicit_json_name(field.name()),
+        None => crate::descriptor::implicit_json_name(field.name()),
     }
-}
-
-fn implicit_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Whether a field holds strings (`string`, not `bytes`).
@@ -185,25 +169,5 @@ pub fn utf8_mode(verified: bool) -> &'static str {
         "VERIFY"
     } else {
         "NONE"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::implicit_json_name;
-
-    #[test]
-    fn implicit_json_names() {
-        for (name, json) in [
-            ("foo_bar", "fooBar"),
-            ("foo", "foo"),
-            ("foo__bar", "fooBar"),
-            ("_foo", "Foo"),
-            ("foo_", "foo"),
-            ("foo_1", "foo1"),
-            ("FooBar", "FooBar"),
-        ] {
-            assert_eq!(implicit_json_name(name), json, "{name}");
-        }
     }
 }

@@ -12,7 +12,7 @@ impl Rule for FileNoDelete {
                 // A deleted file has no place in the new image; `ignore` entries match its old
                 // path.
                 cx.report_nowhere(
-                    Some(file.ignore_path()),
+                    Some(cx.old_ignore_path(file)),
                     format!(
                         "file {:?} was deleted: code that imports it no longer compiles; keep the file (it may be empty of definitions) or move its contents with a deprecation period",
                         file.name

@@ -21,7 +21,7 @@ impl Rule for PackageNoDelete {
         }
         for (package, file) in deleted {
             cx.report_nowhere(
-                Some(file.ignore_path()),
+                Some(cx.old_ignore_path(file)),
                 format!(
                     "{} was deleted: no file declares it any more, so code that refers to its types no longer compiles; keep at least one file in it, or move its types with a deprecation period",
                     package_words(package)

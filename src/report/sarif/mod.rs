@@ -419,6 +419,7 @@ mod tests {
             message: "m".into(),
             file: None,
             old: None,
+            policy: None,
         };
         let findings = [at(1), at(5)];
         let report = Report {
@@ -447,6 +448,7 @@ mod tests {
             end_column: 1,
             rule: "FILE_NO_DELETE".into(),
             message: "m".into(),
+            policy: None,
             file: None,
             old,
         };

@@ -1,0 +1,124 @@
+//! The compiler's view of the files: imports resolved from the workspace's files (parsed ahead
+//! of time, or compiled before and reused), then include directories, then the well-known types
+//! built into protox; broken files stand in as empty files, and what buf accepts but the
+//! compiler refuses is reshaped on the way in (see [`super::accept`]).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use prost_types::FileDescriptorProto;
+use protox::file::{File, FileResolver, GoogleFileResolver};
+
+use super::{accept, Source};
+
+/// Resolves imports for one compiler.
+#[derive(Clone)]
+pub(super) struct Resolver {
+    pub sources: Arc<HashMap<String, Arc<Source>>>,
+    /// Files parsed ahead of time, on every core, without their source info (the pool builds
+    /// twice as fast without it; it is put back after compiling). Each is handed out once; a file
+    /// asked for again, or that failed to parse, is parsed from its source, so an error carries
+    /// the text.
+    pub parsed: Arc<Mutex<HashMap<String, FileDescriptorProto>>>,
+    /// Files compiled before and reused as they are: imports of the files compiled now.
+    pub compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
+    /// Files that never reach the compiler (not UTF-8, or editions), each reported on its own.
+    /// A file importing one is compiled against an empty stand-in, so that it fails only where
+    /// it uses a name the broken file would declare, as buf reports it.
+    pub broken: Arc<HashSet<String>>,
+    /// By file, the options the compiler refused a `nan` or `inf` value for: the file is handed
+    /// out again with those values as floats (see [`accept::non_finite_floats`]).
+    pub non_finite: Arc<Mutex<HashMap<String, HashSet<String>>>>,
+    pub includes: Vec<PathBuf>,
+}
+
+impl Resolver {
+    /// The same resolver without the parsed files: errors then carry their source text, which
+    /// the compiler needs to place them.
+    pub fn without_parsed(&self) -> Resolver {
+        Resolver {
+            parsed: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// Marks option `option` of file `name` as refused for a `nan` or `inf` value; false if it
+    /// was already, so that each option is tried again once.
+    pub fn mark_non_finite(&self, name: &str, option: &str) -> bool {
+        self.non_finite.lock().is_ok_and(|mut marked| {
+            marked
+                .entry(name.to_string())
+                .or_default()
+                .insert(option.to_string())
+        })
+    }
+
+    /// Reshapes a file for the compiler (see [`accept`]); whether anything changed.
+    fn reshape(&self, name: &str, file: &mut FileDescriptorProto) -> bool {
+        let mut changed = accept::clashing_json_names(file);
+        if let Some(options) = self
+            .non_finite
+            .lock()
+            .ok()
+            .and_then(|m| m.get(name).cloned())
+        {
+            changed |= accept::non_finite_floats(file, &options);
+        }
+        changed
+    }
+
+    /// A file from its text: parsed by the compiler, so that an error carries the text, unless
+    /// it must be reshaped or respelled (see [`accept::parse`]).
+    fn open_source(&self, name: &str, text: &str) -> Result<File, protox::Error> {
+        if let Ok((mut parsed, respelled)) = accept::parse(name, text) {
+            if self.reshape(name, &mut parsed) | respelled {
+                // As a file parsed ahead of time: the rest of its source info is put back after
+                // compiling.
+                super::read::split_source_info(&mut parsed);
+                return Ok(File::from_file_descriptor_proto(parsed));
+            }
+        }
+        File::from_source(name, text)
+    }
+}
+
+impl FileResolver for Resolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
+        if let Some(mut parsed) = parsed {
+            self.reshape(name, &mut parsed);
+            return Ok(File::from_file_descriptor_proto(parsed));
+        }
+        if let Some(compiled) = self.compiled.get(name) {
+            let mut file = FileDescriptorProto {
+                source_code_info: None,
+                ..(**compiled).clone()
+            };
+            self.reshape(name, &mut file);
+            return Ok(File::from_file_descriptor_proto(file));
+        }
+        if let Some(source) = self.sources.get(name) {
+            return self.open_source(name, &source.text);
+        }
+        if self.broken.contains(name) {
+            return Ok(File::from_file_descriptor_proto(stand_in(name)));
+        }
+        for dir in &self.includes {
+            let path = dir.join(name);
+            if path.is_file() {
+                return File::open(name, &path);
+            }
+        }
+        GoogleFileResolver::new().open_file(name)
+    }
+}
+
+/// The empty file that takes the place of broken file `name` in the compiler. It never leaves
+/// the link step (see `Linked::take_files`).
+fn stand_in(name: &str) -> FileDescriptorProto {
+    FileDescriptorProto {
+        name: Some(name.to_string()),
+        ..Default::default()
+    }
+}
