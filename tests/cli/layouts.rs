@@ -18,7 +18,7 @@ const NEW: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage A {\n  string
 const BAD: &str = "syntax = \"proto3\";\npackage a;\nmessage foo_bar {}\n";
 const PASCAL_V1: &str = "version: v1\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n";
 
-fn write(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -29,7 +29,7 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 /// buf and sous run with `args` (and `--error-format json`) in `cwd`: the same exit code, and
 /// the same findings; when both fail, sous's message contains every one of `needles`. Returns
 /// the exit code.
-fn same_as_buf(cwd: &Path, args: &[&str], needles: &[&str]) -> i32 {
+pub(crate) fn same_as_buf(cwd: &Path, args: &[&str], needles: &[&str]) -> i32 {
     let mut args = args.to_vec();
     args.extend(["--error-format", "json"]);
     let theirs = buf(cwd, &args);

@@ -19,3 +19,4 @@ mod pretty;
 mod readme;
 mod sarif;
 mod scaffold;
+mod symlinks;
