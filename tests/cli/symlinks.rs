@@ -204,3 +204,48 @@ fn an_import_of_a_file_that_is_not_proto_is_not_found() {
         100
     );
 }
+
+/// In a git tree buf follows no link: a file reached only through a link at the revision is not
+/// there, so removing the link deletes nothing.
+#[test]
+fn links_in_a_git_tree_are_not_followed() {
+    use git2::{IndexAddOption, Repository, RepositoryInitOptions, Signature};
+    let dir = tempfile::tempdir().unwrap();
+    let old = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";
+    let new = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n}\n";
+    write(
+        dir.path(),
+        &[
+            (
+                "buf.yaml",
+                "version: v1\nbuild:\n  excludes: [vendor]\nbreaking:\n  use: [FILE]\n",
+            ),
+            ("acme/v1/order.proto", old),
+            (
+                "vendor/extra/e.proto",
+                "syntax = \"proto3\";\npackage extra;\nmessage E {}\n",
+            ),
+        ],
+    );
+    link(dir.path(), "vendor/extra", "a_extra");
+    let repo = Repository::init_opts(
+        dir.path(),
+        RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("t", "t@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "old", &tree, &[])
+        .unwrap();
+    write(dir.path(), &[("acme/v1/order.proto", new)]);
+    std::fs::remove_file(dir.path().join("a_extra")).unwrap();
+    let args = ["breaking", "--against", ".git#branch=main"];
+    assert_eq!(same_as_buf(dir.path(), &args, &[]), 100);
+    let out = sous(dir.path(), &args);
+    assert!(!out.stdout.contains("a_extra"), "{}", out.stdout);
+}
