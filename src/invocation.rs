@@ -69,6 +69,9 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     } else {
         (input.clone(), None)
     };
+    if file.is_none() {
+        refuse_the_input_as_a_path(&dir, args)?;
+    }
 
     let workspace = match &args.config {
         Some(value) => Workspace::from_flag(&dir, value)?,
@@ -128,12 +131,24 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
             .map_or_else(|| dir_rel.clone(), |m| m.dir.clone()),
         None => dir_rel.clone(),
     };
-    let shown = (!dir.is_absolute()).then(|| Shown {
-        as_shown: relative_from(
+    let from_here = |ws_path: &str| {
+        relative_from(
             &absolute(Path::new(".")),
-            &absolute(&workspace.root.join(&shown_dir)),
-        ),
-        input: shown_dir,
+            &absolute(&workspace.root.join(ws_path)),
+        )
+    };
+    let shown = (!dir.is_absolute()).then(|| {
+        let mut paths: Vec<(String, String)> = filter.paths[usize::from(file.is_some())..]
+            .iter()
+            .map(|p| (p.clone(), from_here(p)))
+            .collect();
+        // The outermost first, as the walk from it gives the files (see `FileSet::discover`).
+        paths.sort();
+        Shown {
+            as_shown: from_here(&shown_dir),
+            input: shown_dir,
+            paths,
+        }
     });
     Ok(Resolved {
         workspace,
@@ -141,6 +156,25 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
         modules,
         filter,
     })
+}
+
+/// buf parity: a `--path` that is the input directory itself narrows nothing, and an
+/// `--exclude-path` that is would leave nothing; buf refuses both, however they are spelled.
+fn refuse_the_input_as_a_path(dir: &Path, args: &InputArgs) -> Result<()> {
+    let same = |p: &Path| clean(&absolute(p)) == clean(&absolute(dir));
+    if let Some(p) = args.paths.iter().find(|p| same(p)) {
+        return Err(Error::Input(format!(
+            "--path {} is the input directory itself, so it narrows nothing: drop it, or name a directory or file inside the input",
+            p.display()
+        )));
+    }
+    if let Some(p) = args.exclude_paths.iter().find(|p| same(p)) {
+        return Err(Error::Input(format!(
+            "--exclude-path {} is the input directory itself, so it would exclude every file: name a directory or file inside the input",
+            p.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A path given on the command line (relative to the current directory), made relative to the

@@ -72,20 +72,33 @@ pub struct Shown {
     pub input: String,
     /// The input directory relative to the current directory.
     pub as_shown: String,
+    /// Each `--path`, relative to the workspace root and relative to the current directory:
+    /// buf walks from each, and shows the files it finds there from the current directory
+    /// (`lint .. --path ../b/c` in `b` prints `c/z.proto`), the first that holds a file winning.
+    pub paths: Vec<(String, String)>,
 }
 
 impl Shown {
-    /// The display path of `workspace_path`, if it is inside the input directory.
+    /// The display path of `workspace_path`, if it is inside a `--path` or the input directory.
     fn display(&self, workspace_path: &str) -> Option<String> {
+        let below = |dir: &str| {
+            if dir == "." {
+                workspace_path
+            } else {
+                workspace_path[dir.len()..].trim_start_matches('/')
+            }
+        };
+        if let Some((dir, shown)) = self
+            .paths
+            .iter()
+            .find(|(dir, _)| is_within(workspace_path, dir))
+        {
+            return Some(join_rel(shown, below(dir)));
+        }
         if !is_within(workspace_path, &self.input) {
             return None;
         }
-        let below = if self.input == "." {
-            workspace_path
-        } else {
-            workspace_path[self.input.len()..].trim_start_matches('/')
-        };
-        Some(join_rel(&self.as_shown, below))
+        Some(join_rel(&self.as_shown, below(&self.input)))
     }
 }
 

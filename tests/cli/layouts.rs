@@ -495,3 +495,75 @@ fn an_unknown_or_missing_version_anywhere_on_the_search_is_refused() {
     std::fs::write(dir.path().join("buf.work.yaml"), work).unwrap();
     same_as_buf(&inner, &["lint"], &["../buf.work.yaml", "\"v7\""]);
 }
+
+/// A tree `proto/` (v1 `buf.yaml`) with `a/x.proto`, `b/y.proto` and `b/c/z.proto`.
+fn climbing_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "proto/buf.yaml",
+                "version: v1\nlint:\n  use: [PACKAGE_VERSION_SUFFIX]\n",
+            ),
+            ("proto/a/x.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("proto/b/y.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("proto/b/c/z.proto", "syntax = \"proto3\";\npackage c;\n"),
+        ],
+    );
+    dir
+}
+
+/// buf walks from each `--path` and shows what it finds there from the current directory: in
+/// `proto/b`, `lint .. --path ../b/c` prints `c/z.proto`, `--path ../a` prints `../a/x.proto`,
+/// while without `--path` the input's own spelling stays (`../b/c/z.proto`); an absolute input
+/// is shown absolute whatever `--path` says.
+#[test]
+fn files_under_a_path_are_shown_from_the_current_directory() {
+    let dir = climbing_tree();
+    let b = dir.path().join("proto/b");
+    let c = b.join("c");
+    let proto = dir.path().join("proto").to_string_lossy().into_owned();
+    let abs_c = c.to_string_lossy().into_owned();
+    for (cwd, args) in [
+        (&b, &["lint", "..", "--path", "../a"][..]),
+        (&b, &["lint", "..", "--path", "../a/x.proto"]),
+        (&b, &["lint", "..", "--path", "c"]),
+        (&b, &["lint", "..", "--path", "../b/c"]),
+        (&b, &["lint", "..", "--path", "./../b/../a"]),
+        (&b, &["lint", "..", "--path", "../b/y.proto"]),
+        (&b, &["lint", "..", "--path", "c", "--path", "../a/x.proto"]),
+        (&b, &["lint", "..", "--path", ".", "--path", "c"]),
+        (&b, &["lint", "..", "--path", &abs_c]),
+        (&b, &["lint", "..", "--exclude-path", "../a"]),
+        (&b, &["lint", &proto, "--path", "../a"]),
+        (&c, &["lint", "../..", "--path", "../../a"]),
+        (&c, &["lint", "../..", "--path", "../c"]),
+    ] {
+        assert_eq!(same_as_buf(cwd, args, &[]), 100, "{args:?}");
+    }
+}
+
+#[test]
+fn a_path_that_is_the_input_itself_is_refused() {
+    let dir = climbing_tree();
+    let b = dir.path().join("proto/b");
+    let proto = dir.path().join("proto").to_string_lossy().into_owned();
+    for args in [
+        &["lint", "..", "--path", ".."][..],
+        &["lint", "..", "--path", "../b/.."],
+        &["lint", "..", "--path", "c", "--path", &proto],
+        &["lint", &proto, "--path", "../"],
+    ] {
+        same_as_buf(
+            &b,
+            args,
+            &["is the input directory itself", "narrows nothing"],
+        );
+    }
+    same_as_buf(
+        &b,
+        &["lint", "..", "--exclude-path", "../b/../"],
+        &["--exclude-path ../b/../ is the input directory itself"],
+    );
+}
