@@ -65,18 +65,42 @@ fn compile_resolved(
     options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
     let set = invocation::discover_resolved(resolved)?;
+    // buf parity: `buf build` compiles a workspace in one piece, so a file shared by two nested
+    // modules is defined twice there (a COMPILE finding); `buf breaking` compares module by
+    // module, which sous does not do for shared files: it refuses them.
+    if matches!(options.purpose, schema::Purpose::Breaking) {
+        set.refuse_shared_files()?;
+    }
     crate::trace::stage("compile", || schema::compile(&set, options))
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
-    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Lint)?;
-    let findings: Vec<Finding> = if schema.errors.is_empty() {
-        crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))
+    let resolved = invocation::resolve_input(&args.input, invocation::Action::Lint)?;
+    crate::trace::mark("input resolved");
+    let options =
+        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Lint);
+    // One set, unless a module nested in another shares its files: then each module is compiled
+    // and linted apart, as buf builds an image per module.
+    let sets = invocation::discover_resolved(&resolved)?.per_module();
+    let schemas = crate::trace::stage("compile", || {
+        sets.iter()
+            .map(|set| schema::compile(set, &options))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let errors: Vec<Finding> = schemas.iter().flat_map(|s| s.errors.clone()).collect();
+    let findings: Vec<Finding> = if errors.is_empty() {
+        crate::trace::stage("lint rules", || {
+            schemas
+                .iter()
+                .flat_map(|schema| lint::run(&resolved.workspace, schema))
+                .collect()
+        })
     } else {
-        schema.errors.clone()
+        errors
     };
-    let code = print_findings(Kind::Lint, &args.output, findings, schema.sources.values());
-    discard(schema);
+    let sources = schemas.iter().flat_map(|s| s.sources.values());
+    let code = print_findings(Kind::Lint, &args.output, findings, sources);
+    discard(schemas);
     discard(resolved);
     code
 }

@@ -51,7 +51,7 @@ impl Filter {
 }
 
 /// All the files of a workspace, keyed by import path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FileSet {
     /// The files walked: all of them, or with `--path` only those under the paths.
     pub files: BTreeMap<String, ProtoFile>,
@@ -61,6 +61,9 @@ pub struct FileSet {
     disk: Option<Box<Workspace>>,
     /// How the input directory is shown, for the display paths of the files inside it.
     shown: Option<Box<Shown>>,
+    /// The first file found in two modules (a module nested in another that does not exclude
+    /// it), as the error that refuses it where modules cannot be compiled apart.
+    shared: Option<String>,
 }
 
 /// A relative input directory as buf shows the files inside it: by the input's path from the
@@ -197,7 +200,9 @@ impl FileSet {
                         .iter()
                         .any(|x| is_within(&file.workspace_path, x))
             }) {
-                return Err(in_two_modules(ws, &file.display, &module.dir, &m.dir));
+                if self.shared.is_none() {
+                    self.shared = Some(in_two_modules(ws, &file.display, &module.dir, &m.dir));
+                }
             }
             file.is_target =
                 modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
@@ -276,7 +281,8 @@ impl FileSet {
                         && !m.excludes.iter().any(|x| is_within(workspace_path, x))
                 }) {
                     let shown = display(workspace_path);
-                    return Err(in_two_modules(ws, &shown, &module.dir, &inner.dir));
+                    let message = in_two_modules(ws, &shown, &module.dir, &inner.dir);
+                    return Err(Error::Input(message));
                 }
                 let file = ProtoFile {
                     name: name.clone(),
@@ -298,6 +304,38 @@ impl FileSet {
 
     pub fn targets(&self) -> impl Iterator<Item = &ProtoFile> {
         self.files.values().filter(|f| f.is_target)
+    }
+
+    /// An error when a file belongs to two modules: for breaking, which compares a workspace
+    /// compiled in one piece, where that file would be defined twice.
+    pub fn refuse_shared_files(&self) -> Result<()> {
+        match &self.shared {
+            Some(message) => Err(Error::Input(message.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// The set as the sets to compile apart: itself when no file belongs to two modules, else
+    /// one set per module, with that module's targets only (every file stays importable).
+    ///
+    /// buf parity: buf builds an image per module, so a module nested in another that does not
+    /// exclude it is linted on its own, and the outer module's copy of its files on theirs.
+    pub fn per_module(self) -> Vec<FileSet> {
+        if self.shared.is_none() {
+            return vec![self];
+        }
+        let modules: std::collections::BTreeSet<Option<usize>> =
+            self.targets().map(|f| f.module).collect();
+        modules
+            .into_iter()
+            .map(|module| {
+                let mut set = self.clone();
+                for file in set.files.values_mut() {
+                    file.is_target &= file.module == module;
+                }
+                set
+            })
+            .collect()
     }
 }
 
@@ -326,19 +364,19 @@ impl ProtoFile {
 }
 
 /// A file of module `inner`, nested in module `outer`, that `outer` does not exclude.
-fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> Error {
+fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> String {
     let of = ws
         .file
         .as_ref()
         .map(|f| format!(" of {}", f.display()))
         .unwrap_or_default();
-    // buf accepts this and lints such a file once per module, each compiled on its own; sous
-    // compiles a workspace in one piece, where the file would be defined twice.
-    Error::Input(format!(
+    // buf accepts this and lints and compares each module on its own; sous lints them apart,
+    // but compares a workspace in one piece, where the file would be defined twice.
+    format!(
         "{display} belongs to two modules{of}: {outer:?} and {inner:?}, nested inside it. sous \
-         takes each file in one module only: exclude {inner:?} from module {outer:?} \
-         (`excludes: [{inner}]`)"
-    ))
+         lints such modules apart, but compares each file in one module only: exclude {inner:?} \
+         from module {outer:?} (`excludes: [{inner}]`)"
+    )
 }
 
 /// Two files of one workspace with one import path.

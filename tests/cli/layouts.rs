@@ -422,15 +422,36 @@ fn v1beta1_roots_may_not_repeat_or_nest() {
     }
 }
 
-/// buf accepts a nested module its outer module does not exclude, and lints the files of the
-/// inner module once per module, each module compiled on its own. sous compiles a workspace in
-/// one piece, where those files would be defined twice, so it refuses the arrangement with a
-/// message that says how to exclude the inner module (a known difference from buf).
+/// buf accepts a nested module its outer module does not exclude, and lints and compares the
+/// files of the inner module once per module, each module built on its own; sous lints them the
+/// same way (the `nested_modules_not_excluded*` fixtures), and `build` compiles the workspace in
+/// one piece as buf does (each shared file defined twice: `COMPILE`, exit 100). `breaking` compares a workspace
+/// compiled in one piece, so sous refuses the arrangement there, with a message that says how
+/// to exclude the inner module (a known difference from buf).
 #[test]
-fn a_file_in_two_modules_is_refused_with_the_exclude_to_add() {
-    let dir = nested_tree("version: v2\nmodules:\n  - path: .\n  - path: third_party\n");
-    assert_eq!(buf(dir.path(), &["lint"]).code, 100);
-    let out = sous(dir.path(), &["lint"]);
+fn a_file_in_two_modules_is_linted_per_module_and_refused_by_breaking() {
+    let config = "version: v2\nmodules:\n  - path: .\n  - path: third_party\n";
+    let dir = nested_tree(config);
+    assert_eq!(same_as_buf(dir.path(), &["lint"], &[]), 100);
+    let out = tempfile::tempdir().unwrap();
+    let image = out.path().join("image.binpb");
+    let image = image.to_string_lossy();
+    same_as_buf(dir.path(), &["build", "-o", &image], &[]);
+    let old = tempfile::tempdir().unwrap();
+    write(
+        old.path(),
+        &[
+            ("buf.yaml", config),
+            (
+                "third_party/tp/t.proto",
+                "syntax = \"proto3\";\npackage tp;\n",
+            ),
+        ],
+    );
+    let old = old.path().to_string_lossy().into_owned();
+    let args = ["breaking", ".", "--against", &old];
+    assert_eq!(buf(dir.path(), &args).code, 0);
+    let out = sous(dir.path(), &args);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     for needle in [
         "third_party/tp/t.proto belongs to two modules of buf.yaml",
