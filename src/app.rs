@@ -184,6 +184,15 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     };
     let mut old = old?.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
+    if !old.schema.errors.is_empty() {
+        let errors = old.compile_findings();
+        return print_findings(
+            Kind::Breaking,
+            &args.output,
+            errors,
+            old.schema.sources.values(),
+        );
+    }
     against::narrow(
         &mut old,
         &resolved.filter,

@@ -205,10 +205,10 @@ pub enum Prepared {
 
 impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
-    /// same text. A side that does not compile is an error, not findings: there is nothing to
-    /// compare with.
+    /// same text. A side that does not compile has its errors in its schema: see
+    /// [`Loaded::compile_findings`].
     pub fn compile(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
-        let loaded = match self {
+        Ok(match self {
             Prepared::Compiled(loaded) => *loaded,
             Prepared::Files {
                 workspace,
@@ -219,23 +219,27 @@ impl Prepared {
                 workspace: Some(workspace),
                 label,
             },
-        };
-        if !loaded.schema.errors.is_empty() {
-            let mut errors = loaded.schema.errors.clone();
-            sort_and_dedup(&mut errors);
-            let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
-            return Err(Error::Input(format!(
-                "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
-                loaded.label,
-                shown.join("\n"),
-                if errors.len() > 10 {
-                    format!("\n... and {} more", errors.len() - 10)
-                } else {
-                    String::new()
+        })
+    }
+}
+
+impl Loaded {
+    /// buf parity: when the against side does not compile, buf reports its errors as `COMPILE`
+    /// findings and compares nothing. A file of a directory is shown as always; a file of a git
+    /// tree by its path in the tree, without the revision (`proto/a.proto`, not
+    /// `main:proto/a.proto`).
+    pub fn compile_findings(&self) -> Vec<Finding> {
+        let prefix = format!("{}:", self.label);
+        let mut errors = self.schema.errors.clone();
+        for error in &mut errors {
+            if let Some(path) = error.path.as_mut() {
+                if let Some(rest) = path.strip_prefix(&prefix) {
+                    *path = rest.to_string();
                 }
-            )));
+            }
         }
-        Ok(loaded)
+        sort_and_dedup(&mut errors);
+        errors
     }
 }
 

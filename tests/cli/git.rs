@@ -342,18 +342,39 @@ fn a_subdir_missing_at_the_revision() {
 
 #[test]
 fn the_against_side_does_not_compile() {
+    const BROKEN: &str =
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  Missing m = 1;\n}\n";
     let (dir, repo, _) = history();
-    write(
-        dir.path(),
-        "proto/acme/v1/order.proto",
-        "syntax = \"proto3\";\nmessage {\n",
-    );
+    write(dir.path(), "proto/acme/v1/order.proto", BROKEN);
     commit(&repo, "broken");
     write(dir.path(), "proto/acme/v1/order.proto", V2);
-    assert_error(
-        &breaking(dir.path(), "proto", "HEAD"),
-        &["against side (HEAD)", "HEAD:proto/acme/v1/order.proto"],
+    // buf parity: the against side's errors are COMPILE findings, shown by their path in the
+    // tree (without the revision), and nothing is compared.
+    let out = breaking(dir.path(), "proto", "HEAD");
+    assert_eq!(out.code, 100, "{}{}", out.stdout, out.stderr);
+    let found: Vec<(String, String)> = keys(&out.stdout).into_iter().map(|k| (k.0, k.5)).collect();
+    assert_eq!(
+        found,
+        [(
+            "proto/acme/v1/order.proto".to_string(),
+            "COMPILE".to_string()
+        )]
     );
+    let against = ".git#branch=main,subdir=proto";
+    crate::layouts::same_as_buf(
+        dir.path(),
+        &["breaking", "proto", "--against", against],
+        &[],
+    );
+    // A directory's files are shown as always.
+    let old = tempfile::tempdir().unwrap();
+    write(
+        old.path(),
+        "acme/v1/order.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  Missing m = 1;\n}\n",
+    );
+    let old = old.path().to_string_lossy().into_owned();
+    crate::layouts::same_as_buf(dir.path(), &["breaking", "proto", "--against", &old], &[]);
 }
 
 #[cfg(unix)]
