@@ -13,6 +13,7 @@ use crate::cli::{
 };
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
+use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
 use crate::{atomic, breaking, lint, report, schema};
 
@@ -64,13 +65,9 @@ fn compile_resolved(
     resolved: &Resolved,
     options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
-    let set = invocation::discover_resolved(resolved)?;
     // buf parity: `buf build` compiles a workspace in one piece, so a file shared by two nested
-    // modules is defined twice there (a COMPILE finding); `buf breaking` compares module by
-    // module, which sous does not do for shared files: it refuses them.
-    if matches!(options.purpose, schema::Purpose::Breaking) {
-        set.refuse_shared_files()?;
-    }
+    // modules is defined twice there (a COMPILE finding).
+    let set = invocation::discover_resolved(resolved)?;
     crate::trace::stage("compile", || schema::compile(&set, options))
 }
 
@@ -156,8 +153,16 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // input compiled from the same text.
     let options =
         invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking);
-    let (schema, old) = rayon::join(
-        || compile_resolved(&resolved, &options),
+    let (input, old) = rayon::join(
+        || -> Result<(FileSet, Option<schema::Schema>)> {
+            let set = invocation::discover_resolved(&resolved)?;
+            // A workspace whose modules share files is compiled module by module, below.
+            if set.shares_files() {
+                return Ok((set, None));
+            }
+            let schema = crate::trace::stage("compile", || schema::compile(&set, &options))?;
+            Ok((set, Some(schema)))
+        },
         || {
             against::load(
                 &args.against,
@@ -167,8 +172,8 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             )
         },
     );
-    let schema = schema?;
-    if !schema.errors.is_empty() {
+    let (set, schema) = input?;
+    if let Some(schema) = schema.as_ref().filter(|s| !s.errors.is_empty()) {
         return print_findings(
             Kind::Breaking,
             &args.output,
@@ -176,13 +181,18 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
+    let old = old?;
+    let schema = match schema {
+        Some(schema) if !old.shares_files() => schema,
+        schema => return breaking_per_module(args, &resolved, &set, schema, &old, &options),
+    };
     // The against side compiles like the input, but a missing import there keeps the
     // compiler's words: the input workspace's `deps:` are not its own.
     let against = schema::CompileOptions {
         deps: None,
         ..options
     };
-    let mut old = old?.compile(&against, &schema)?;
+    let mut old = old.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
     if !old.schema.errors.is_empty() {
         let errors = old.compile_findings();
@@ -223,6 +233,70 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     discard(schema);
     discard(old);
     code
+}
+
+/// Compares module by module, each side compiled per module: for a workspace whose nested
+/// modules share files ([`FileSet::shares_files`]), which buf compares module by module as it
+/// compares every workspace. `whole` is the input compiled in one piece, when it shares no files
+/// (only the against side does): it serves every module.
+fn breaking_per_module(
+    args: &BreakingArgs,
+    resolved: &Resolved,
+    set: &FileSet,
+    whole: Option<schema::Schema>,
+    old: &against::Prepared,
+    options: &schema::CompileOptions,
+) -> Result<i32> {
+    let modules = set.target_modules();
+    let schemas: Vec<schema::Schema> = match whole {
+        Some(schema) => vec![schema],
+        None => crate::trace::stage("compile", || {
+            modules
+                .iter()
+                .map(|&m| schema::compile(&set.for_module(m), options))
+                .collect::<Result<_>>()
+        })?,
+    };
+    let errors: Vec<Finding> = schemas.iter().flat_map(|s| s.errors.clone()).collect();
+    if !errors.is_empty() {
+        let sources = schemas.iter().flat_map(|s| s.sources.values());
+        return print_findings(Kind::Breaking, &args.output, errors, sources);
+    }
+    let against = schema::CompileOptions {
+        deps: None,
+        ..options.clone()
+    };
+    let mut findings = Vec::new();
+    let mut sources = Vec::new();
+    for (k, &module) in modules.iter().enumerate() {
+        let new = schemas.get(k).unwrap_or(&schemas[0]);
+        let mut old = old.for_module(module)?.compile(&against, new)?;
+        if !old.schema.errors.is_empty() {
+            let errors = old.compile_findings();
+            return print_findings(
+                Kind::Breaking,
+                &args.output,
+                errors,
+                old.schema.sources.values(),
+            );
+        }
+        against::narrow(&mut old, &resolved.filter, new, args.limit_to_input_files);
+        let new_side = breaking::Side {
+            workspace: Some(&resolved.workspace),
+            schema: new,
+        };
+        let old_side = breaking::Side {
+            workspace: old.workspace.as_ref(),
+            schema: &old.schema,
+        };
+        let options = breaking::Options {
+            exclude_imports: args.exclude_imports,
+        };
+        findings.extend(breaking::run(&new_side, &old_side, options));
+        sources.extend(new.sources.values().cloned());
+        sources.extend(old.schema.sources.values().cloned());
+    }
+    print_findings(Kind::Breaking, &args.output, findings, sources.iter())
 }
 
 /// Lets go of a large value without freeing it: the process exits right after, and freeing the

@@ -223,6 +223,39 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// Whether the side is a workspace where a file belongs to two modules, which is compiled
+    /// and compared module by module ([`FileSet::shares_files`]).
+    pub fn shares_files(&self) -> bool {
+        matches!(self, Prepared::Files { set, .. } if set.shares_files())
+    }
+
+    /// The side as compared with module `module` of the input, when modules are compared apart:
+    /// that module's targets alone if files are shared between modules, else all of them (the
+    /// comparison takes module `module`'s). A descriptor set has no modules to take apart.
+    pub fn for_module(&self, module: usize) -> Result<Prepared> {
+        match self {
+            Prepared::Files {
+                workspace,
+                set,
+                label,
+            } => Ok(Prepared::Files {
+                workspace: workspace.clone(),
+                set: if set.shares_files() {
+                    set.for_module(module)
+                } else {
+                    set.clone()
+                },
+                label: label.clone(),
+            }),
+            Prepared::Compiled(loaded) => Err(Error::Input(format!(
+                "the input has a module nested in another that does not exclude it, so its modules are compared one by one, which sous does against a directory or a git revision, not against the descriptor set {}: exclude the inner module from the outer one, or compare against the sources",
+                loaded.label
+            ))),
+        }
+    }
+}
+
 impl Loaded {
     /// buf parity: when the against side does not compile, buf reports its errors as `COMPILE`
     /// findings and compares nothing. A file of a directory is shown as always; a file of a git

@@ -61,9 +61,9 @@ pub struct FileSet {
     disk: Option<Box<Workspace>>,
     /// How the input directory is shown, for the display paths of the files inside it.
     shown: Option<Box<Shown>>,
-    /// The first file found in two modules (a module nested in another that does not exclude
-    /// it), as the error that refuses it where modules cannot be compiled apart.
-    shared: Option<String>,
+    /// Whether a file was found in two modules (a module nested in another that does not
+    /// exclude it): see [`FileSet::shares_files`].
+    shared: bool,
 }
 
 /// A relative input directory as buf shows the files inside it: by the input's path from the
@@ -193,16 +193,14 @@ impl FileSet {
                 continue;
             }
             let mut file = ProtoFile::on_disk(ws, index, &name, path, self.shown.as_deref());
-            if let Some(m) = inner.iter().find(|m| {
+            if inner.iter().any(|m| {
                 is_within(&file.workspace_path, &m.dir)
                     && !m
                         .excludes
                         .iter()
                         .any(|x| is_within(&file.workspace_path, x))
             }) {
-                if self.shared.is_none() {
-                    self.shared = Some(in_two_modules(ws, &file.display, &module.dir, &m.dir));
-                }
+                self.shared = true;
             }
             file.is_target =
                 modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
@@ -274,15 +272,13 @@ impl FileSet {
                 } else {
                     workspace_path[module.dir.len() + 1..].to_string()
                 };
-                if let Some(inner) = ws.modules.iter().find(|m| {
+                if ws.modules.iter().any(|m| {
                     m.dir != module.dir
                         && is_within(&m.dir, &module.dir)
                         && is_within(workspace_path, &m.dir)
                         && !m.excludes.iter().any(|x| is_within(workspace_path, x))
                 }) {
-                    let shown = display(workspace_path);
-                    let message = in_two_modules(ws, &shown, &module.dir, &inner.dir);
-                    return Err(Error::Input(message));
+                    set.shared = true;
                 }
                 let file = ProtoFile {
                     name: name.clone(),
@@ -306,35 +302,41 @@ impl FileSet {
         self.files.values().filter(|f| f.is_target)
     }
 
-    /// An error when a file belongs to two modules: for breaking, which compares a workspace
-    /// compiled in one piece, where that file would be defined twice.
-    pub fn refuse_shared_files(&self) -> Result<()> {
-        match &self.shared {
-            Some(message) => Err(Error::Input(message.clone())),
-            None => Ok(()),
+    /// Whether a file belongs to two modules (a module nested in another that does not exclude
+    /// it): such a workspace cannot be compiled in one piece, where the file would be defined
+    /// twice.
+    ///
+    /// buf parity: buf builds an image per module to lint and to compare, so a nested module's
+    /// files are linted and compared once in each module, each under that module's settings.
+    pub fn shares_files(&self) -> bool {
+        self.shared
+    }
+
+    /// The set with the targets of module `module` alone (every file stays importable).
+    pub fn for_module(&self, module: usize) -> FileSet {
+        let mut set = self.clone();
+        for file in set.files.values_mut() {
+            file.is_target &= file.module == Some(module);
         }
+        set
+    }
+
+    /// The modules that have targets, in order.
+    pub fn target_modules(&self) -> Vec<usize> {
+        let modules: std::collections::BTreeSet<usize> =
+            self.targets().filter_map(|f| f.module).collect();
+        modules.into_iter().collect()
     }
 
     /// The set as the sets to compile apart: itself when no file belongs to two modules, else
-    /// one set per module, with that module's targets only (every file stays importable).
-    ///
-    /// buf parity: buf builds an image per module, so a module nested in another that does not
-    /// exclude it is linted on its own, and the outer module's copy of its files on theirs.
+    /// one set per module with targets ([`FileSet::for_module`]).
     pub fn per_module(self) -> Vec<FileSet> {
-        if self.shared.is_none() {
+        if !self.shares_files() {
             return vec![self];
         }
-        let modules: std::collections::BTreeSet<Option<usize>> =
-            self.targets().map(|f| f.module).collect();
-        modules
+        self.target_modules()
             .into_iter()
-            .map(|module| {
-                let mut set = self.clone();
-                for file in set.files.values_mut() {
-                    file.is_target &= file.module == module;
-                }
-                set
-            })
+            .map(|module| self.for_module(module))
             .collect()
     }
 }
@@ -361,22 +363,6 @@ impl ProtoFile {
             is_target: false,
         }
     }
-}
-
-/// A file of module `inner`, nested in module `outer`, that `outer` does not exclude.
-fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> String {
-    let of = ws
-        .file
-        .as_ref()
-        .map(|f| format!(" of {}", f.display()))
-        .unwrap_or_default();
-    // buf accepts this and lints and compares each module on its own; sous lints them apart,
-    // but compares a workspace in one piece, where the file would be defined twice.
-    format!(
-        "{display} belongs to two modules{of}: {outer:?} and {inner:?}, nested inside it. sous \
-         lints such modules apart, but compares each file in one module only: exclude {inner:?} \
-         from module {outer:?} (`excludes: [{inner}]`)"
-    )
 }
 
 /// Two files of one workspace with one import path.

@@ -592,3 +592,29 @@ fn against_git_configuration_errors_on_the_way_up() {
     let unknown = [("buf.yaml", "version: v9\n"), ("sub/t.proto", T)];
     against_tree(&unknown, "sub", &["main:buf.yaml", "\"v9\""]);
 }
+
+/// A git tree whose nested modules share files is compared module by module, as the input is.
+#[test]
+fn against_git_with_modules_that_share_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init_opts(
+        dir.path(),
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let fixture = root().join("fixtures/projects/nested_modules_not_excluded");
+    for file in files_under(&fixture) {
+        let rel = file
+            .strip_prefix(&fixture)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        write(dir.path(), &rel, &std::fs::read_to_string(&file).unwrap());
+    }
+    commit(&repo, "old");
+    let money = dir.path().join("third_party/money/v1/money.proto");
+    let text = std::fs::read_to_string(&money).unwrap();
+    std::fs::write(&money, text.replace("  string currency_code = 2;\n", "")).unwrap();
+    let args = ["breaking", ".", "--against", ".git#branch=main"];
+    assert_eq!(crate::layouts::same_as_buf(dir.path(), &args, &[]), 100);
+}

@@ -423,13 +423,11 @@ fn v1beta1_roots_may_not_repeat_or_nest() {
 }
 
 /// buf accepts a nested module its outer module does not exclude, and lints and compares the
-/// files of the inner module once per module, each module built on its own; sous lints them the
-/// same way (the `nested_modules_not_excluded*` fixtures), and `build` compiles the workspace in
-/// one piece as buf does (each shared file defined twice: `COMPILE`, exit 100). `breaking` compares a workspace
-/// compiled in one piece, so sous refuses the arrangement there, with a message that says how
-/// to exclude the inner module (a known difference from buf).
+/// files of the inner module once per module, each module built on its own; sous does the same
+/// (the `nested_modules_not_excluded*` fixtures), and `build` compiles the workspace in one piece
+/// as buf does (each shared file defined twice: `COMPILE`, exit 100).
 #[test]
-fn a_file_in_two_modules_is_linted_per_module_and_refused_by_breaking() {
+fn a_file_in_two_modules_is_linted_and_compared_per_module() {
     let config = "version: v2\nmodules:\n  - path: .\n  - path: third_party\n";
     let dir = nested_tree(config);
     assert_eq!(same_as_buf(dir.path(), &["lint"], &[]), 100);
@@ -437,28 +435,37 @@ fn a_file_in_two_modules_is_linted_per_module_and_refused_by_breaking() {
     let image = out.path().join("image.binpb");
     let image = image.to_string_lossy();
     same_as_buf(dir.path(), &["build", "-o", &image], &[]);
-    let old = tempfile::tempdir().unwrap();
-    write(
-        old.path(),
-        &[
-            ("buf.yaml", config),
-            (
-                "third_party/tp/t.proto",
-                "syntax = \"proto3\";\npackage tp;\n",
-            ),
-        ],
+    let dir = old_and_new("nested_modules_not_excluded");
+    edit(
+        dir.path(),
+        "third_party/money/v1/money.proto",
+        "  string currency_code = 2;\n",
+        "",
     );
-    let old = old.path().to_string_lossy().into_owned();
-    let args = ["breaking", ".", "--against", &old];
-    assert_eq!(buf(dir.path(), &args).code, 0);
-    let out = sous(dir.path(), &args);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    for needle in [
-        "third_party/tp/t.proto belongs to two modules of buf.yaml",
-        "exclude \"third_party\" from module \".\"",
-    ] {
-        assert!(out.stderr.contains(needle), "{needle:?}: {}", out.stderr);
-    }
+    edit(
+        dir.path(),
+        "third_party/legacy/old.proto",
+        "string Name = 1;",
+        "int32 Name = 1;",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
+    let mut args = BREAKING.to_vec();
+    args.push("--exclude-imports");
+    assert_eq!(same_as_buf(dir.path(), &args, &[]), 100);
+    // Only the against side shares files (the input excludes the inner module from the outer
+    // one, and imports from it): still compared module by module.
+    let old = dir.path().join("old/buf.yaml");
+    let text = std::fs::read_to_string(old).unwrap();
+    let excluded = "  - path: .\n    excludes: [third_party]\n";
+    let new = text.replace("  - path: .\n", excluded);
+    std::fs::write(dir.path().join("new/buf.yaml"), new).unwrap();
+    edit(
+        dir.path(),
+        "acme/v1/order.proto",
+        "import \"third_party/money/v1/money.proto\"",
+        "import \"money/v1/money.proto\"",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
 }
 
 /// buf shows the files of a relative input by the input's path from the current directory, made
