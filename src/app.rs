@@ -192,6 +192,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         deps: None,
         ..options
     };
+    let modules = compared_modules(&resolved);
+    same_module_count(&modules, old.target_modules().as_deref())?;
+    let old_modules = old.target_modules();
     let mut old = old.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
     if !old.schema.errors.is_empty() {
@@ -212,10 +215,12 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     let new_side = breaking::Side {
         workspace: Some(&resolved.workspace),
         schema: &schema,
+        modules: Some(modules),
     };
     let old_side = breaking::Side {
         workspace: old.workspace.as_ref(),
         schema: &old.schema,
+        modules: old_modules,
     };
     let options = breaking::Options {
         exclude_imports: args.exclude_imports,
@@ -247,30 +252,49 @@ fn breaking_per_module(
     old: &against::Prepared,
     options: &schema::CompileOptions,
 ) -> Result<i32> {
-    let modules = set.target_modules();
-    let schemas: Vec<schema::Schema> = match whole {
-        Some(schema) => vec![schema],
-        None => crate::trace::stage("compile", || {
-            modules
-                .iter()
-                .map(|&m| schema::compile(&set.for_module(m), options))
-                .collect::<Result<_>>()
-        })?,
+    let targeted = set.target_modules();
+    let (whole, apart): (Option<schema::Schema>, Vec<schema::Schema>) = match whole {
+        Some(schema) => (Some(schema), Vec::new()),
+        None => (
+            None,
+            crate::trace::stage("compile", || {
+                targeted
+                    .iter()
+                    .map(|&m| schema::compile(&set.for_module(m), options))
+                    .collect::<Result<_>>()
+            })?,
+        ),
     };
-    let errors: Vec<Finding> = schemas.iter().flat_map(|s| s.errors.clone()).collect();
+    let errors: Vec<Finding> = whole
+        .iter()
+        .chain(&apart)
+        .flat_map(|s| s.errors.clone())
+        .collect();
     if !errors.is_empty() {
-        let sources = schemas.iter().flat_map(|s| s.sources.values());
+        let sources = whole.iter().chain(&apart).flat_map(|s| s.sources.values());
         return print_findings(Kind::Breaking, &args.output, errors, sources);
     }
     let against = schema::CompileOptions {
         deps: None,
         ..options.clone()
     };
+    let modules = compared_modules(resolved);
+    let old_modules = old.target_modules();
+    same_module_count(&modules, old_modules.as_deref())?;
     let mut findings = Vec::new();
     let mut sources = Vec::new();
-    for (k, &module) in modules.iter().enumerate() {
-        let new = schemas.get(k).unwrap_or(&schemas[0]);
-        let mut old = old.for_module(module)?.compile(&against, new)?;
+    for (position, &module) in modules.iter().enumerate() {
+        let Some(at) = targeted.iter().position(|&m| m == module) else {
+            continue;
+        };
+        let Some(new) = whole.as_ref().or(apart.get(at)) else {
+            continue;
+        };
+        // A descriptor set is refused by `for_module`, so the against side has modules here.
+        let old_module = old_modules.as_ref().and_then(|m| m.get(position)).copied();
+        let mut old = old
+            .for_module(old_module.unwrap_or(module))?
+            .compile(&against, new)?;
         if !old.schema.errors.is_empty() {
             let errors = old.compile_findings();
             return print_findings(
@@ -284,10 +308,12 @@ fn breaking_per_module(
         let new_side = breaking::Side {
             workspace: Some(&resolved.workspace),
             schema: new,
+            modules: Some(vec![module]),
         };
         let old_side = breaking::Side {
             workspace: old.workspace.as_ref(),
             schema: &old.schema,
+            modules: old_module.map(|m| vec![m]),
         };
         let options = breaking::Options {
             exclude_imports: args.exclude_imports,
@@ -297,6 +323,27 @@ fn breaking_per_module(
         sources.extend(old.schema.sources.values().cloned());
     }
     print_findings(Kind::Breaking, &args.output, findings, sources.iter())
+}
+
+/// The input's modules compared, in path order: the one its directory selects, or all.
+fn compared_modules(resolved: &Resolved) -> Vec<usize> {
+    resolved
+        .modules
+        .clone()
+        .unwrap_or_else(|| (0..resolved.workspace.modules.len()).collect())
+}
+
+/// buf parity: the modules of the two sides are compared in pairs, in path order, so both sides
+/// must have as many (a descriptor set, `None`, is one image paired with the first module).
+fn same_module_count(new: &[usize], old: Option<&[usize]>) -> Result<()> {
+    match old {
+        Some(old) if old.len() != new.len() => Err(Error::Input(format!(
+            "the input has {} module(s) to compare and the against side {}: modules are compared in pairs, in path order; give both sides the same modules (a module's own directory, as input or as --against, selects it alone)",
+            new.len(),
+            old.len()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Lets go of a large value without freeing it: the process exits right after, and freeing the

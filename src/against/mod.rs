@@ -230,9 +230,17 @@ impl Prepared {
         matches!(self, Prepared::Files { set, .. } if set.shares_files())
     }
 
-    /// The side as compared with module `module` of the input, when modules are compared apart:
-    /// that module's targets alone if files are shared between modules, else all of them (the
-    /// comparison takes module `module`'s). A descriptor set has no modules to take apart.
+    /// The modules this side targets, in path order (`None` for a descriptor set).
+    pub fn target_modules(&self) -> Option<Vec<usize>> {
+        match self {
+            Prepared::Files { set, .. } => Some(set.target_modules()),
+            Prepared::Compiled(_) => None,
+        }
+    }
+
+    /// The side's module `module` (an index of its own workspace), when modules are compared
+    /// apart: that module's targets alone if files are shared between modules, else all of them
+    /// (the comparison takes module `module`'s). A descriptor set has no modules to take apart.
     pub fn for_module(&self, module: usize) -> Result<Prepared> {
         match self {
             Prepared::Files {

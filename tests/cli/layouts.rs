@@ -595,3 +595,63 @@ fn a_path_that_is_the_input_itself_is_refused() {
         &["--exclude-path ../b/../ is the input directory itself"],
     );
 }
+
+fn breaking<'a>(input: &'a str, against: &'a str) -> [&'a str; 4] {
+    ["breaking", input, "--against", against]
+}
+
+/// buf compares the modules each side targets in pairs, in path order: the input `b` of a
+/// workspace `[a, b]` pairs with the one module of an against directory (sous compared module
+/// `a`'s place, found nothing there and said nothing); sides with different numbers of modules
+/// are refused; a descriptor set is one image, paired with the first module.
+#[test]
+fn the_modules_each_side_targets_pair_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            (
+                "ws/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
+            ),
+            (
+                "ws/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {}\n",
+            ),
+            (
+                "old_b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {\n  int32 x = 1;\n}\n",
+            ),
+            (
+                "old_ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            (
+                "old_ws/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
+            ),
+            (
+                "old_ws/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {\n  int32 x = 1;\n}\n",
+            ),
+        ],
+    );
+    let ws = dir.path().join("ws");
+    assert_eq!(same_as_buf(&ws, &breaking("b", "../old_b"), &[]), 100);
+    assert_eq!(same_as_buf(&ws, &breaking("a", "../old_b"), &[]), 100);
+    assert_eq!(same_as_buf(&ws, &breaking(".", "../old_ws"), &[]), 100);
+    same_as_buf(
+        &ws,
+        &breaking("b", "../old_ws"),
+        &["the input has 1 module(s) to compare and the against side 2"],
+    );
+    let image = dir.path().join("old.binpb");
+    let image = image.to_string_lossy();
+    let built = buf(&dir.path().join("old_ws"), &["build", "-o", &image]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(same_as_buf(&ws, &breaking(".", &image), &[]), 100);
+}
