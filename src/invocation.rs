@@ -115,13 +115,28 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
             }
         }
     }
+    // buf parity: a module is chosen by giving its directory as the input, never by --path or
+    // --exclude-path (which buf refuses for a module directory).
+    let module_dir = |rel: &str| workspace.modules.iter().any(|m| m.dir == rel);
     for p in &args.paths {
-        filter.paths.push(relative_to_root(&workspace.root, p)?);
+        let rel = relative_to_root(&workspace.root, p)?;
+        if module_dir(&rel) {
+            return Err(Error::Input(format!(
+                "--path {} is the directory of module {rel:?}: give it as the input to check that module alone",
+                p.display()
+            )));
+        }
+        filter.paths.push(rel);
     }
     for p in &args.exclude_paths {
-        filter
-            .exclude_paths
-            .push(relative_to_root(&workspace.root, p)?);
+        let rel = relative_to_root(&workspace.root, p)?;
+        if module_dir(&rel) {
+            return Err(Error::Input(format!(
+                "--exclude-path {} is the directory of module {rel:?}, which --exclude-path cannot leave out: give the other modules' directories as input, or exclude the module in the configuration",
+                p.display()
+            )));
+        }
+        filter.exclude_paths.push(rel);
     }
     // buf parity: a file input shows its module's files from the module directory.
     let shown_dir = match &file {

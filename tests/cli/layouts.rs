@@ -655,3 +655,57 @@ fn the_modules_each_side_targets_pair_by_position() {
     assert_eq!(built.code, 0, "{}", built.stderr);
     assert_eq!(same_as_buf(&ws, &breaking(".", &image), &[]), 100);
 }
+
+/// buf chooses a module by its directory given as the input, and refuses a `--path` or an
+/// `--exclude-path` that names a module's directory (v2 modules, nested ones included,
+/// `buf.work.yaml` directories, v1beta1 roots); a path inside a module is fine.
+#[test]
+fn a_path_that_is_a_module_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            ("ws/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("ws/b/b.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("work/buf.work.yaml", "version: v1\ndirectories: [a, b]\n"),
+            ("work/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("work/b/b.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("roots/buf.yaml", "version: v1beta1\nbuild:\n  roots: [a]\n"),
+            ("roots/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+        ],
+    );
+    for top in ["ws", "work"] {
+        let cwd = dir.path().join(top);
+        for args in [
+            &["lint", ".", "--path", "b"][..],
+            &["lint", ".", "--path", "./b/"],
+            &["lint", ".", "--path", "a", "--path", "b"],
+        ] {
+            same_as_buf(&cwd, args, &["is the directory of module", "as the input"]);
+        }
+        same_as_buf(
+            &cwd,
+            &["lint", ".", "--exclude-path", "b"],
+            &["--exclude-path b is the directory of module \"b\""],
+        );
+        assert_eq!(
+            same_as_buf(&cwd, &["lint", ".", "--path", "b/b.proto"], &[]),
+            100
+        );
+    }
+    same_as_buf(
+        &dir.path().join("roots"),
+        &["lint", ".", "--path", "a"],
+        &["--path a is the directory of module \"a\""],
+    );
+    let nested = nested_tree("version: v2\nmodules:\n  - path: .\n  - path: third_party\n");
+    same_as_buf(
+        nested.path(),
+        &["lint", "--path", "third_party"],
+        &["module \"third_party\""],
+    );
+}
