@@ -84,6 +84,9 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
             .map(|set| schema::compile(set, &options))
             .collect::<Result<Vec<_>>>()
     })?;
+    if schemas.len() > 1 {
+        schemas.iter().try_for_each(one_file_one_module)?;
+    }
     let errors: Vec<Finding> = schemas.iter().flat_map(|s| s.errors.clone()).collect();
     let findings: Vec<Finding> = if errors.is_empty() {
         crate::trace::stage("lint rules", || {
@@ -265,6 +268,7 @@ fn breaking_per_module(
             })?,
         ),
     };
+    apart.iter().try_for_each(one_file_one_module)?;
     let errors: Vec<Finding> = whole
         .iter()
         .chain(&apart)
@@ -323,6 +327,37 @@ fn breaking_per_module(
         sources.extend(old.schema.sources.values().cloned());
     }
     print_findings(Kind::Breaking, &args.output, findings, sources.iter())
+}
+
+/// buf parity: a module compiled on its own that reads one file twice, by its own name and by
+/// another module's (the outer module imports the inner module's name of a file it holds
+/// itself), defines everything in it twice; buf refuses that image ("name conflict").
+fn one_file_one_module(schema: &schema::Schema) -> Result<()> {
+    let own = schema
+        .sources
+        .values()
+        .find(|s| s.file.is_target)
+        .and_then(|s| s.file.module);
+    let mut seen: std::collections::HashMap<&std::path::Path, &crate::input::ProtoFile> =
+        std::collections::HashMap::new();
+    for source in schema.sources.values() {
+        let file = &source.file;
+        let Some(other) = seen.insert(file.disk.as_path(), file) else {
+            continue;
+        };
+        if other.module != file.module {
+            let (mine, theirs) = if file.module == own {
+                (file, other)
+            } else {
+                (other, file)
+            };
+            return Err(Error::Input(format!(
+                "{} is read twice in one module: as {:?}, its own name, and as {:?}, its name in another module; modules nested without excludes are built apart, each with the other modules' files as imports, so import it as {:?}, or exclude the inner module from the outer one",
+                mine.display, mine.name, theirs.name, mine.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The input's modules compared, in path order: the one its directory selects, or all.

@@ -435,6 +435,29 @@ fn a_file_in_two_modules_is_linted_and_compared_per_module() {
     let image = out.path().join("image.binpb");
     let image = image.to_string_lossy();
     same_as_buf(dir.path(), &["build", "-o", &image], &[]);
+    // The outer module importing a shared file by the inner module's name reads it twice: buf
+    // refuses the outer module's image.
+    write(
+        dir.path(),
+        &[
+            (
+                "third_party/tp/t.proto",
+                "syntax = \"proto3\";\npackage tp;\nmessage Money {}\n",
+            ),
+            (
+                "acme/v1/a.proto",
+                "syntax = \"proto3\";\npackage acme.v1;\nimport \"tp/t.proto\";\nmessage Order {\n  tp.Money m = 1;\n}\n",
+            ),
+        ],
+    );
+    same_as_buf(
+        dir.path(),
+        &["lint"],
+        &[
+            "third_party/tp/t.proto is read twice",
+            "import it as \"third_party/tp/t.proto\"",
+        ],
+    );
     let dir = old_and_new("nested_modules_not_excluded");
     edit(
         dir.path(),
