@@ -13,6 +13,7 @@ use crate::cli::{
 };
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
+use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
 use crate::{atomic, breaking, lint, report, schema};
 
@@ -73,22 +74,45 @@ fn compile_resolved(
     resolved: &Resolved,
     options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
+    // buf parity: `buf build` compiles a workspace in one piece, so a file shared by two nested
+    // modules is defined twice there (a COMPILE finding).
     let set = invocation::discover_resolved(resolved)?;
     crate::trace::stage("compile", || schema::compile(&set, options))
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
-    let (resolved, schema) = compile_input(&args.input, schema::Purpose::Lint)?;
-    let findings: Vec<Finding> = if schema.errors.is_empty() {
+    let resolved = invocation::resolve_input(&args.input, invocation::Action::Lint)?;
+    crate::trace::mark("input resolved");
+    let options =
+        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Lint)?;
+    // One set, unless a module nested in another shares its files: then each module is compiled
+    // and linted apart, as buf builds an image per module.
+    let sets = invocation::discover_resolved(&resolved)?.per_module();
+    let schemas = crate::trace::stage("compile", || {
+        sets.iter()
+            .map(|set| schema::compile(set, &options))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    if schemas.len() > 1 {
+        schemas.iter().try_for_each(one_file_one_module)?;
+    }
+    let errors: Vec<Finding> = schemas.iter().flat_map(|s| s.errors.clone()).collect();
+    let findings: Vec<Finding> = if errors.is_empty() {
         for policy in &resolved.workspace.policies {
             policy.check_for(Kind::Lint)?;
         }
-        crate::trace::stage("lint rules", || lint::run(&resolved.workspace, &schema))
+        crate::trace::stage("lint rules", || {
+            schemas
+                .iter()
+                .flat_map(|schema| lint::run(&resolved.workspace, schema))
+                .collect()
+        })
     } else {
-        schema.errors.clone()
+        errors
     };
-    let code = print_findings(Kind::Lint, &args.output, findings, schema.sources.values());
-    discard(schema);
+    let sources = schemas.iter().flat_map(|s| s.sources.values());
+    let code = print_findings(Kind::Lint, &args.output, findings, sources);
+    discard(schemas);
     discard(resolved);
     code
 }
@@ -144,8 +168,16 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // input compiled from the same text.
     let options =
         invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking)?;
-    let (schema, old) = rayon::join(
-        || compile_resolved(&resolved, &options),
+    let (input, old) = rayon::join(
+        || -> Result<(FileSet, Option<schema::Schema>)> {
+            let set = invocation::discover_resolved(&resolved)?;
+            // A workspace whose modules share files is compiled module by module, below.
+            if set.shares_files() {
+                return Ok((set, None));
+            }
+            let schema = crate::trace::stage("compile", || schema::compile(&set, &options))?;
+            Ok((set, Some(schema)))
+        },
         || {
             against::load(
                 &args.against,
@@ -155,8 +187,8 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             )
         },
     );
-    let schema = schema?;
-    if !schema.errors.is_empty() {
+    let (set, schema) = input?;
+    if let Some(schema) = schema.as_ref().filter(|s| !s.errors.is_empty()) {
         return print_findings(
             Kind::Breaking,
             &args.output,
@@ -164,14 +196,31 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
+    let old = old?;
+    let schema = match schema {
+        Some(schema) if !old.shares_files() => schema,
+        schema => return breaking_per_module(args, &resolved, &set, schema, &old, &options),
+    };
     // The against side compiles like the input, but a missing import there keeps the
     // compiler's words: the input workspace's `deps:` are not its own.
     let against = schema::CompileOptions {
         deps: None,
         ..options
     };
-    let mut old = old?.compile(&against, &schema)?;
+    let modules = compared_modules(&resolved);
+    same_module_count(&modules, old.target_modules().as_deref())?;
+    let old_modules = old.target_modules();
+    let mut old = old.compile(&against, &schema)?;
     crate::trace::mark("both sides compiled");
+    if !old.schema.errors.is_empty() {
+        let errors = old.compile_findings();
+        return print_findings(
+            Kind::Breaking,
+            &args.output,
+            errors,
+            old.schema.sources.values(),
+        );
+    }
     against::narrow(
         &mut old,
         &resolved.filter,
@@ -181,10 +230,12 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     let new_side = breaking::Side {
         workspace: Some(&resolved.workspace),
         schema: &schema,
+        modules: Some(modules),
     };
     let old_side = breaking::Side {
         workspace: old.workspace.as_ref(),
         schema: &old.schema,
+        modules: old_modules,
     };
     let options = breaking::Options {
         exclude_imports: args.exclude_imports,
@@ -205,6 +256,147 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     discard(schema);
     discard(old);
     code
+}
+
+/// Compares module by module, each side compiled per module: for a workspace whose nested
+/// modules share files ([`FileSet::shares_files`]), which buf compares module by module as it
+/// compares every workspace. `whole` is the input compiled in one piece, when it shares no files
+/// (only the against side does): it serves every module.
+fn breaking_per_module(
+    args: &BreakingArgs,
+    resolved: &Resolved,
+    set: &FileSet,
+    whole: Option<schema::Schema>,
+    old: &against::Prepared,
+    options: &schema::CompileOptions,
+) -> Result<i32> {
+    let targeted = set.target_modules();
+    let (whole, apart): (Option<schema::Schema>, Vec<schema::Schema>) = match whole {
+        Some(schema) => (Some(schema), Vec::new()),
+        None => (
+            None,
+            crate::trace::stage("compile", || {
+                targeted
+                    .iter()
+                    .map(|&m| schema::compile(&set.for_module(m), options))
+                    .collect::<Result<_>>()
+            })?,
+        ),
+    };
+    apart.iter().try_for_each(one_file_one_module)?;
+    let errors: Vec<Finding> = whole
+        .iter()
+        .chain(&apart)
+        .flat_map(|s| s.errors.clone())
+        .collect();
+    if !errors.is_empty() {
+        let sources = whole.iter().chain(&apart).flat_map(|s| s.sources.values());
+        return print_findings(Kind::Breaking, &args.output, errors, sources);
+    }
+    let against = schema::CompileOptions {
+        deps: None,
+        ..options.clone()
+    };
+    let modules = compared_modules(resolved);
+    let old_modules = old.target_modules();
+    same_module_count(&modules, old_modules.as_deref())?;
+    for policy in &resolved.workspace.policies {
+        policy.check_for(Kind::Breaking)?;
+    }
+    let mut findings = Vec::new();
+    let mut sources = Vec::new();
+    for (position, &module) in modules.iter().enumerate() {
+        let Some(at) = targeted.iter().position(|&m| m == module) else {
+            continue;
+        };
+        let Some(new) = whole.as_ref().or(apart.get(at)) else {
+            continue;
+        };
+        // A descriptor set is refused by `for_module`, so the against side has modules here.
+        let old_module = old_modules.as_ref().and_then(|m| m.get(position)).copied();
+        let mut old = old
+            .for_module(old_module.unwrap_or(module))?
+            .compile(&against, new)?;
+        if !old.schema.errors.is_empty() {
+            let errors = old.compile_findings();
+            return print_findings(
+                Kind::Breaking,
+                &args.output,
+                errors,
+                old.schema.sources.values(),
+            );
+        }
+        against::narrow(&mut old, &resolved.filter, new, args.limit_to_input_files);
+        let new_side = breaking::Side {
+            workspace: Some(&resolved.workspace),
+            schema: new,
+            modules: Some(vec![module]),
+        };
+        let old_side = breaking::Side {
+            workspace: old.workspace.as_ref(),
+            schema: &old.schema,
+            modules: old_module.map(|m| vec![m]),
+        };
+        let options = breaking::Options {
+            exclude_imports: args.exclude_imports,
+        };
+        findings.extend(breaking::run(&new_side, &old_side, options));
+        sources.extend(new.sources.values().cloned());
+        sources.extend(old.schema.sources.values().cloned());
+    }
+    print_findings(Kind::Breaking, &args.output, findings, sources.iter())
+}
+
+/// buf parity: a module compiled on its own that reads one file twice, by its own name and by
+/// another module's (the outer module imports the inner module's name of a file it holds
+/// itself), defines everything in it twice; buf refuses that image ("name conflict").
+fn one_file_one_module(schema: &schema::Schema) -> Result<()> {
+    let own = schema
+        .sources
+        .values()
+        .find(|s| s.file.is_target)
+        .and_then(|s| s.file.module);
+    let mut seen: std::collections::HashMap<&std::path::Path, &crate::input::ProtoFile> =
+        std::collections::HashMap::new();
+    for source in schema.sources.values() {
+        let file = &source.file;
+        let Some(other) = seen.insert(file.disk.as_path(), file) else {
+            continue;
+        };
+        if other.module != file.module {
+            let (mine, theirs) = if file.module == own {
+                (file, other)
+            } else {
+                (other, file)
+            };
+            return Err(Error::Input(format!(
+                "{} is read twice in one module: as {:?}, its own name, and as {:?}, its name in another module; modules nested without excludes are built apart, each with the other modules' files as imports, so import it as {:?}, or exclude the inner module from the outer one",
+                mine.display, mine.name, theirs.name, mine.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The input's modules compared, in path order: the one its directory selects, or all.
+fn compared_modules(resolved: &Resolved) -> Vec<usize> {
+    resolved
+        .modules
+        .clone()
+        .unwrap_or_else(|| (0..resolved.workspace.modules.len()).collect())
+}
+
+/// buf parity: the modules of the two sides are compared in pairs, in path order, so both sides
+/// must have as many (a descriptor set, `None`, is one image paired with the first module).
+fn same_module_count(new: &[usize], old: Option<&[usize]>) -> Result<()> {
+    match old {
+        Some(old) if old.len() != new.len() => Err(Error::Input(format!(
+            "the input has {} module(s) to compare and the against side {}: modules are compared in pairs, in path order; give both sides the same modules (a module's own directory, as input or as --against, selects it alone)",
+            new.len(),
+            old.len()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Lets go of a large value without freeing it: the process exits right after, and freeing the

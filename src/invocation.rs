@@ -69,6 +69,9 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     } else {
         (input.clone(), None)
     };
+    if file.is_none() {
+        refuse_the_input_as_a_path(&dir, args)?;
+    }
 
     let workspace = match &args.config {
         Some(value) => Workspace::from_flag(&dir, value)?,
@@ -112,13 +115,28 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
             }
         }
     }
+    // buf parity: a module is chosen by giving its directory as the input, never by --path or
+    // --exclude-path (which buf refuses for a module directory).
+    let module_dir = |rel: &str| workspace.modules.iter().any(|m| m.dir == rel);
     for p in &args.paths {
-        filter.paths.push(relative_to_root(&workspace.root, p)?);
+        let rel = relative_to_root(&workspace.root, p)?;
+        if module_dir(&rel) {
+            return Err(Error::Input(format!(
+                "--path {} is the directory of module {rel:?}: give it as the input to check that module alone",
+                p.display()
+            )));
+        }
+        filter.paths.push(rel);
     }
     for p in &args.exclude_paths {
-        filter
-            .exclude_paths
-            .push(relative_to_root(&workspace.root, p)?);
+        let rel = relative_to_root(&workspace.root, p)?;
+        if module_dir(&rel) {
+            return Err(Error::Input(format!(
+                "--exclude-path {} is the directory of module {rel:?}, which --exclude-path cannot leave out: give the other modules' directories as input, or exclude the module in the configuration",
+                p.display()
+            )));
+        }
+        filter.exclude_paths.push(rel);
     }
     // buf parity: a file input shows its module's files from the module directory.
     let shown_dir = match &file {
@@ -128,12 +146,24 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
             .map_or_else(|| dir_rel.clone(), |m| m.dir.clone()),
         None => dir_rel.clone(),
     };
-    let shown = (!dir.is_absolute()).then(|| Shown {
-        as_shown: relative_from(
+    let from_here = |ws_path: &str| {
+        relative_from(
             &absolute(Path::new(".")),
-            &absolute(&workspace.root.join(&shown_dir)),
-        ),
-        input: shown_dir,
+            &absolute(&workspace.root.join(ws_path)),
+        )
+    };
+    let shown = (!dir.is_absolute()).then(|| {
+        let mut paths: Vec<(String, String)> = filter.paths[usize::from(file.is_some())..]
+            .iter()
+            .map(|p| (p.clone(), from_here(p)))
+            .collect();
+        // The outermost first, as the walk from it gives the files (see `FileSet::discover`).
+        paths.sort();
+        Shown {
+            as_shown: from_here(&shown_dir),
+            input: shown_dir,
+            paths,
+        }
     });
     Ok(Resolved {
         workspace,
@@ -141,6 +171,25 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
         modules,
         filter,
     })
+}
+
+/// buf parity: a `--path` that is the input directory itself narrows nothing, and an
+/// `--exclude-path` that is would leave nothing; buf refuses both, however they are spelled.
+fn refuse_the_input_as_a_path(dir: &Path, args: &InputArgs) -> Result<()> {
+    let same = |p: &Path| clean(&absolute(p)) == clean(&absolute(dir));
+    if let Some(p) = args.paths.iter().find(|p| same(p)) {
+        return Err(Error::Input(format!(
+            "--path {} is the input directory itself, so it narrows nothing: drop it, or name a directory or file inside the input",
+            p.display()
+        )));
+    }
+    if let Some(p) = args.exclude_paths.iter().find(|p| same(p)) {
+        return Err(Error::Input(format!(
+            "--exclude-path {} is the input directory itself, so it would exclude every file: name a directory or file inside the input",
+            p.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A path given on the command line (relative to the current directory), made relative to the

@@ -17,6 +17,8 @@ use crate::paths::{clean, join_rel};
 /// The git side: a repository, a commit's tree, and the directory of the tree to compare.
 pub struct GitSide {
     repo: Repository,
+    /// The revision as given, to name the tree's files (`main:buf.yaml`).
+    rev: String,
     label: String,
     commit: git2::Oid,
     subdir: String,
@@ -42,6 +44,7 @@ impl GitSide {
             .unwrap_or_else(|_| ".".into());
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {
+            rev: rev.to_string(),
             label: rev.to_string(),
             repo,
             commit,
@@ -56,6 +59,7 @@ impl GitSide {
         let rev = rev.unwrap_or("HEAD");
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {
+            rev: rev.to_string(),
             label: if subdir == "." {
                 rev.to_string()
             } else {
@@ -91,7 +95,7 @@ impl GitSide {
             }
         }
         let read = |p: &Path| -> Result<Option<String>> { self.read_text(&tree, p) };
-        let workspace = match against_config {
+        let (mut workspace, selected) = match against_config {
             Some(value) => {
                 let path = Path::new(value);
                 let root = PathBuf::from(&self.subdir);
@@ -101,9 +105,15 @@ impl GitSide {
                     if is_work_file(path) {
                         ws.root = root;
                     }
-                    ws
+                    (ws, None)
                 } else {
-                    Workspace::from_text_with(&root, Path::new("--against-config"), value, &read)?
+                    let ws = Workspace::from_text_with(
+                        &root,
+                        Path::new("--against-config"),
+                        value,
+                        &read,
+                    )?;
+                    (ws, None)
                 }
             }
             None => self.discover(&tree, &read)?,
@@ -123,7 +133,22 @@ impl GitSide {
         }
         let label = self.label.clone();
         let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
-        let set = FileSet::from_blobs(&workspace, &blobs, &display)?;
+        let mut set = FileSet::from_blobs(&workspace, &blobs, &display)?;
+        if let Some(index) = selected {
+            // The subdirectory is one module of the workspace: that module alone is compared
+            // (as the first and only one, since modules pair by position); the others' files
+            // stay importable.
+            let module = workspace.modules.swap_remove(index);
+            workspace.modules = vec![module];
+            for file in set.files.values_mut() {
+                if file.module == Some(index) {
+                    file.module = Some(0);
+                } else {
+                    file.module = None;
+                    file.is_target = false;
+                }
+            }
+        }
         crate::trace::mark("against: blobs read");
         // The revision's own buf.lock, read from the object database.
         let dep_includes = crate::deps::resolve(&workspace, &read)?;
@@ -135,21 +160,61 @@ impl GitSide {
         })
     }
 
-    /// The nearest `buf.work.yaml` or `buf.yaml` at or above the subdirectory, in the tree.
+    /// The configuration that governs the subdirectory, found in the tree as buf finds it: as on
+    /// disk (`config/discover.rs`), from the subdirectory up to the tree's root, the first
+    /// `buf.work.yaml` or `buf.yaml` that sits in the subdirectory or whose modules (directories,
+    /// roots) contain it wins, and one whose modules do not is passed over. Unlike on disk, no
+    /// current directory bounds the search, so a v1 `buf.yaml` above the subdirectory governs it
+    /// too (and refuses it: the subdirectory is inside its module). Returns the workspace and, when
+    /// the configuration sits above, the module that the subdirectory is.
     fn discover(
         &self,
         tree: &Tree,
         read: &dyn Fn(&Path) -> Result<Option<String>>,
-    ) -> Result<Workspace> {
+    ) -> Result<(Workspace, Option<usize>)> {
         let mut dir = self.subdir.clone();
         loop {
-            for name in [BUF_WORK_YAML, BUF_YAML] {
-                let path = PathBuf::from(join_rel(&dir, name));
-                if let Some(text) = self.read_text(tree, &path)? {
-                    let shown = PathBuf::from(format!("{}:{}", self.label, path.display()));
-                    let mut ws = Workspace::from_text_with(Path::new(&dir), &shown, &text, read)?;
-                    ws.root = PathBuf::from(&dir);
-                    return Ok(ws);
+            let in_dir = |name: &str| PathBuf::from(join_rel(&dir, name));
+            let work = self.read_text(tree, &in_dir(BUF_WORK_YAML))?;
+            let buf = self.read_text(tree, &in_dir(BUF_YAML))?;
+            let shown =
+                |name: &str| PathBuf::from(format!("{}:{}", self.rev, in_dir(name).display()));
+            let found = match (work, buf) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::config(
+                        shown(""),
+                        format!(
+                            "this directory holds both {BUF_WORK_YAML} and {BUF_YAML}, and buf reads neither: keep one (a v2 {BUF_YAML} lists its modules itself)"
+                        ),
+                    ))
+                }
+                (Some(text), None) => Some((BUF_WORK_YAML, text)),
+                (None, Some(text)) => Some((BUF_YAML, text)),
+                (None, None) => None,
+            };
+            if let Some((name, text)) = found {
+                let mut ws = Workspace::from_text_with(Path::new(&dir), &shown(name), &text, read)?;
+                ws.root = PathBuf::from(&dir);
+                let below = if dir == "." {
+                    self.subdir.clone()
+                } else if dir == self.subdir {
+                    ".".to_string()
+                } else {
+                    self.subdir[dir.len() + 1..].to_string()
+                };
+                if below == "." {
+                    return Ok((ws, None));
+                }
+                if let Some(index) = ws.modules.iter().position(|m| m.dir == below) {
+                    return Ok((ws, Some(index)));
+                }
+                if let Some(module) = ws.module_containing(&below) {
+                    return Err(Error::Input(format!(
+                        "cannot compare against {} on its own: it is inside module {:?} of {}. Give the workspace or module directory as subdir= instead, and narrow with --path",
+                        self.label,
+                        join_rel(&dir, &module.dir),
+                        shown(name).display()
+                    )));
                 }
             }
             if dir == "." {
@@ -157,7 +222,7 @@ impl GitSide {
             }
             dir = join_rel(&dir, "..");
         }
-        Ok(Workspace::default_at(Path::new(&self.subdir)))
+        Ok((Workspace::default_at(Path::new(&self.subdir)), None))
     }
 
     /// A text file of the tree, `None` if there is none at `path`.

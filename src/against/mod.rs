@@ -210,10 +210,10 @@ pub enum Prepared {
 
 impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
-    /// same text. A side that does not compile is an error, not findings: there is nothing to
-    /// compare with.
+    /// same text. A side that does not compile has its errors in its schema: see
+    /// [`Loaded::compile_findings`].
     pub fn compile(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
-        let loaded = match self {
+        Ok(match self {
             Prepared::Compiled(loaded) => *loaded,
             Prepared::Files {
                 workspace,
@@ -232,23 +232,70 @@ impl Prepared {
                 workspace: Some(workspace),
                 label,
             },
-        };
-        if !loaded.schema.errors.is_empty() {
-            let mut errors = loaded.schema.errors.clone();
-            sort_and_dedup(&mut errors);
-            let shown: Vec<String> = errors.iter().take(10).map(Finding::to_text).collect();
-            return Err(Error::Input(format!(
-                "the against side ({}) does not compile, so there is nothing to compare with:\n{}{}",
-                loaded.label,
-                shown.join("\n"),
-                if errors.len() > 10 {
-                    format!("\n... and {} more", errors.len() - 10)
-                } else {
-                    String::new()
-                }
-            )));
+        })
+    }
+}
+
+impl Prepared {
+    /// Whether the side is a workspace where a file belongs to two modules, which is compiled
+    /// and compared module by module ([`FileSet::shares_files`]).
+    pub fn shares_files(&self) -> bool {
+        matches!(self, Prepared::Files { set, .. } if set.shares_files())
+    }
+
+    /// The modules this side targets, in path order (`None` for a descriptor set).
+    pub fn target_modules(&self) -> Option<Vec<usize>> {
+        match self {
+            Prepared::Files { set, .. } => Some(set.target_modules()),
+            Prepared::Compiled(_) => None,
         }
-        Ok(loaded)
+    }
+
+    /// The side's module `module` (an index of its own workspace), when modules are compared
+    /// apart: that module's targets alone if files are shared between modules, else all of them
+    /// (the comparison takes module `module`'s). A descriptor set has no modules to take apart.
+    pub fn for_module(&self, module: usize) -> Result<Prepared> {
+        match self {
+            Prepared::Files {
+                workspace,
+                set,
+                label,
+                dep_includes,
+            } => Ok(Prepared::Files {
+                workspace: workspace.clone(),
+                dep_includes: dep_includes.clone(),
+                set: if set.shares_files() {
+                    set.for_module(module)
+                } else {
+                    set.clone()
+                },
+                label: label.clone(),
+            }),
+            Prepared::Compiled(loaded) => Err(Error::Input(format!(
+                "the input has a module nested in another that does not exclude it, so its modules are compared one by one, which sous does against a directory or a git revision, not against the descriptor set {}: exclude the inner module from the outer one, or compare against the sources",
+                loaded.label
+            ))),
+        }
+    }
+}
+
+impl Loaded {
+    /// buf parity: when the against side does not compile, buf reports its errors as `COMPILE`
+    /// findings and compares nothing. A file of a directory is shown as always; a file of a git
+    /// tree by its path in the tree, without the revision (`proto/a.proto`, not
+    /// `main:proto/a.proto`).
+    pub fn compile_findings(&self) -> Vec<Finding> {
+        let prefix = format!("{}:", self.label);
+        let mut errors = self.schema.errors.clone();
+        for error in &mut errors {
+            if let Some(path) = error.path.as_mut() {
+                if let Some(rest) = path.strip_prefix(&prefix) {
+                    *path = rest.to_string();
+                }
+            }
+        }
+        sort_and_dedup(&mut errors);
+        errors
     }
 }
 

@@ -244,6 +244,9 @@ impl<'a> Context<'a> {
 pub struct Side<'a> {
     pub workspace: Option<&'a Workspace>,
     pub schema: &'a Schema,
+    /// The modules compared, in path order: those the side targets (`None` for a descriptor
+    /// set, one image of all its files).
+    pub modules: Option<Vec<usize>>,
 }
 
 /// How the sides are narrowed.
@@ -252,19 +255,27 @@ pub struct Options {
     pub exclude_imports: bool,
 }
 
-/// Compares `new` with `old`, module by module. Modules pair by position in path order, as buf
-/// pairs them; the rules and ignores of the new side's module apply.
+/// Compares `new` with `old`, module by module. The modules each side targets pair by position
+/// in path order, as buf pairs its images (the input `b` of a workspace `[a, b]` pairs with the
+/// one module of an against directory); the rules and ignores of the new side's module apply.
 pub fn run(new: &Side, old: &Side, options: Options) -> Vec<Finding> {
     let rules = rules::all();
     let new_ws = new
         .workspace
         .expect("the input side of a comparison is a workspace");
-    let old_modules = old.workspace.map_or(1, |ws| ws.modules.len());
+    let new_modules = new.modules.clone().unwrap_or_default();
     let mut findings = Vec::new();
-    for (index, module) in new_ws.modules.iter().enumerate() {
-        if index >= old_modules {
-            break;
-        }
+    for (position, &index) in new_modules.iter().enumerate() {
+        let old_index = match &old.modules {
+            Some(modules) => match modules.get(position) {
+                Some(&old_index) => Some(old_index),
+                None => break,
+            },
+            // buf parity: a descriptor set is one image, paired with the first module alone.
+            None if position == 0 => None,
+            None => break,
+        };
+        let module = &new_ws.modules[index];
         // The module's own rules, then each policy's, with its ignores under the module's
         // directory (buf matches a policy's ignores against module-relative paths).
         let under = |paths: &[String]| -> Vec<String> {
@@ -290,7 +301,9 @@ pub fn run(new: &Side, old: &Side, options: Options) -> Vec<Finding> {
         for (config, ignore, ignore_only, policy) in std::iter::once(own).chain(policies) {
             let ignores =
                 ignore::PathIgnores::new(Kind::Breaking, config.version, &ignore, &ignore_only);
-            let found = compare_module(&rules, new, old, index, module, config, &ignores, options);
+            let found = compare_module(
+                &rules, new, old, index, old_index, module, config, &ignores, options,
+            );
             findings.extend(found.into_iter().map(|mut f| {
                 f.policy = policy.cloned();
                 f
@@ -308,6 +321,7 @@ fn compare_module(
     new: &Side,
     old: &Side,
     index: usize,
+    old_index: Option<usize>,
     module: &crate::config::Module,
     config: &BreakingConfig,
     ignores: &ignore::PathIgnores,
@@ -325,7 +339,7 @@ fn compare_module(
     let (new_image, old_image) = rayon::join(
         || Image::new(new_files.into_iter().filter(keep).collect()),
         || {
-            let old_files = module_files(old, old.workspace.map(|_| index), options);
+            let old_files = module_files(old, old_index, options);
             Image::new(old_files.into_iter().filter(keep).collect())
         },
     );

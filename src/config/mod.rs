@@ -335,8 +335,13 @@ pub fn read_disk(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Whether `path` names a `buf.work.yaml`: on disk, or in a git tree, shown as `rev:path`
+/// (`main:buf.work.yaml` at the tree's root).
 pub fn is_work_file(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == BUF_WORK_YAML)
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n == BUF_WORK_YAML || n.ends_with(&format!(":{BUF_WORK_YAML}"))
+    })
 }
 
 /// `"line N: "` for the first line of `text` that mentions `needle`, to point users at it.

@@ -116,7 +116,8 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
         });
     }
     // buf parity: v2 modules may nest, with or without the outer one excluding the inner; a file
-    // the outer one does not exclude then belongs to both, which `input` refuses (see there).
+    // the outer one does not exclude then belongs to both, and each module is compiled, linted
+    // and compared on its own (`FileSet::shares_files`).
     Ok(modules)
 }
 

@@ -1,5 +1,5 @@
-//! Which `.proto` files a run looks at: every file of every module of the workspace (found with
-//! walkdir, minus `excludes`), and which of those are targets (narrowed by the input directory,
+//! Which `.proto` files a run looks at: every file of every module of the workspace (found by a
+//! walk that follows symbolic links as buf does, `walk.rs`, minus `excludes`), and which of those are targets (narrowed by the input directory,
 //! a single-file input, `--path` and `--exclude-path`).
 //!
 //! Every file gets three names: its import path (relative to its module root, what `import`
@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+mod walk;
 
 use crate::config::{Module, Workspace};
 use crate::error::{Error, Result};
@@ -49,15 +51,19 @@ impl Filter {
 }
 
 /// All the files of a workspace, keyed by import path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FileSet {
     /// The files walked: all of them, or with `--path` only those under the paths.
     pub files: BTreeMap<String, ProtoFile>,
-    /// After a walk narrowed by `--path`: the workspace, to find imports on disk when asked
-    /// (boxed, as is `shown`: a file set travels by value, and most runs have neither).
-    narrowed: Option<Box<Workspace>>,
+    /// The workspace walked, to find imports on disk that the walk did not give: with `--path`,
+    /// those outside the paths; through a symbolic link, those the walk skipped (boxed, as is
+    /// `shown`: a file set travels by value). `None` for a set read from blobs.
+    disk: Option<Box<Workspace>>,
     /// How the input directory is shown, for the display paths of the files inside it.
     shown: Option<Box<Shown>>,
+    /// Whether a file was found in two modules (a module nested in another that does not
+    /// exclude it): see [`FileSet::shares_files`].
+    shared: bool,
 }
 
 /// A relative input directory as buf shows the files inside it: by the input's path from the
@@ -69,20 +75,33 @@ pub struct Shown {
     pub input: String,
     /// The input directory relative to the current directory.
     pub as_shown: String,
+    /// Each `--path`, relative to the workspace root and relative to the current directory:
+    /// buf walks from each, and shows the files it finds there from the current directory
+    /// (`lint .. --path ../b/c` in `b` prints `c/z.proto`), the first that holds a file winning.
+    pub paths: Vec<(String, String)>,
 }
 
 impl Shown {
-    /// The display path of `workspace_path`, if it is inside the input directory.
+    /// The display path of `workspace_path`, if it is inside a `--path` or the input directory.
     fn display(&self, workspace_path: &str) -> Option<String> {
+        let below = |dir: &str| {
+            if dir == "." {
+                workspace_path
+            } else {
+                workspace_path[dir.len()..].trim_start_matches('/')
+            }
+        };
+        if let Some((dir, shown)) = self
+            .paths
+            .iter()
+            .find(|(dir, _)| is_within(workspace_path, dir))
+        {
+            return Some(join_rel(shown, below(dir)));
+        }
         if !is_within(workspace_path, &self.input) {
             return None;
         }
-        let below = if self.input == "." {
-            workspace_path
-        } else {
-            workspace_path[self.input.len()..].trim_start_matches('/')
-        };
-        Some(join_rel(&self.as_shown, below))
+        Some(join_rel(&self.as_shown, below(&self.input)))
     }
 }
 
@@ -101,11 +120,9 @@ impl FileSet {
     ) -> Result<FileSet> {
         let mut set = FileSet {
             shown: shown.map(Box::new),
+            disk: Some(Box::new(ws.clone())),
             ..FileSet::default()
         };
-        if !filter.paths.is_empty() {
-            set.narrowed = Some(Box::new(ws.clone()));
-        }
         for (index, module) in ws.modules.iter().enumerate() {
             let module_root = ws.root.join(&module.dir);
             if !module_root.is_dir() {
@@ -140,22 +157,26 @@ impl FileSet {
                 starts.dedup_by(|later, earlier| later.starts_with(&*earlier));
                 starts
             };
-            for start in starts {
-                set.walk(ws, index, filter, modules, &module_root, &start)?;
+            // buf parity: with `--path`, buf walks from each path, remembering what it visited
+            // afresh each time, so a symbolic link skipped by the walk of the whole module gives
+            // its files when a path names it (see `walk.rs`).
+            for start in &starts {
+                let files = walk::walk(start)?;
+                set.add(ws, index, filter, modules, &module_root, files)?;
             }
         }
         Ok(set)
     }
 
-    /// Adds the `.proto` files of module `index` under `start`.
-    fn walk(
+    /// Adds `files`, walked in module `index`, less those the module excludes.
+    fn add(
         &mut self,
         ws: &Workspace,
         index: usize,
         filter: &Filter,
         modules: Option<&[usize]>,
         module_root: &Path,
-        start: &Path,
+        files: Vec<PathBuf>,
     ) -> Result<()> {
         let module = &ws.modules[index];
         // Modules nested inside this one: a file in one of them that this module does not exclude
@@ -165,45 +186,21 @@ impl FileSet {
             .iter()
             .filter(|m| m.dir != module.dir && is_within(&m.dir, &module.dir))
             .collect();
-        let walker = walkdir::WalkDir::new(start)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let rel = rel_to(module_root, e.path());
-                let ws_path = join_rel(&module.dir, &rel);
-                !module.excludes.iter().any(|x| is_within(&ws_path, x))
-            });
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                // buf parity: a symbolic link back to an ancestor is skipped, not an error.
-                Err(e) if e.loop_ancestor().is_some() => {
-                    eprintln!("WARN\t{}", walk_error(module_root, e));
-                    continue;
-                }
-                Err(e) => return Err(walk_error(module_root, e)),
-            };
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "proto")
-            {
+        for path in files {
+            let name = rel_to(module_root, &path);
+            let ws_path = join_rel(&module.dir, &name);
+            if module.excludes.iter().any(|x| is_within(&ws_path, x)) {
                 continue;
             }
-            let name = rel_to(module_root, entry.path());
-            let mut file = ProtoFile::on_disk(
-                ws,
-                index,
-                &name,
-                entry.path().to_path_buf(),
-                self.shown.as_deref(),
-            );
-            if let Some(m) = inner.iter().find(|m| {
+            let mut file = ProtoFile::on_disk(ws, index, &name, path, self.shown.as_deref());
+            if inner.iter().any(|m| {
                 is_within(&file.workspace_path, &m.dir)
                     && !m
                         .excludes
                         .iter()
                         .any(|x| is_within(&file.workspace_path, x))
             }) {
-                return Err(in_two_modules(ws, &file.display, &module.dir, &m.dir));
+                self.shared = true;
             }
             file.is_target =
                 modules.is_none_or(|m| m.contains(&index)) && filter.admits(&file.workspace_path);
@@ -215,16 +212,19 @@ impl FileSet {
         Ok(())
     }
 
-    /// The file with import path `name`: one walked, or after a walk narrowed by `--path`, one
-    /// found on disk now (never a target).
+    /// The file with import path `name`: one walked, or one found on disk now (never a target):
+    /// outside the paths of a walk narrowed by `--path`, or reached through a symbolic link the
+    /// walk did not follow.
     pub fn get(&self, name: &str) -> Result<Option<std::borrow::Cow<'_, ProtoFile>>> {
         if let Some(file) = self.files.get(name) {
             return Ok(Some(std::borrow::Cow::Borrowed(file)));
         }
-        let Some(ws) = &self.narrowed else {
+        let Some(ws) = &self.disk else {
             return Ok(None);
         };
-        if name.starts_with('/')
+        // buf parity: only `.proto` files are files of a module, whatever an import names.
+        if !name.ends_with(".proto")
+            || name.starts_with('/')
             || name
                 .split('/')
                 .any(|c| c == ".." || c == "." || c.is_empty())
@@ -272,14 +272,13 @@ impl FileSet {
                 } else {
                     workspace_path[module.dir.len() + 1..].to_string()
                 };
-                if let Some(inner) = ws.modules.iter().find(|m| {
+                if ws.modules.iter().any(|m| {
                     m.dir != module.dir
                         && is_within(&m.dir, &module.dir)
                         && is_within(workspace_path, &m.dir)
                         && !m.excludes.iter().any(|x| is_within(workspace_path, x))
                 }) {
-                    let shown = display(workspace_path);
-                    return Err(in_two_modules(ws, &shown, &module.dir, &inner.dir));
+                    set.shared = true;
                 }
                 let file = ProtoFile {
                     name: name.clone(),
@@ -301,6 +300,44 @@ impl FileSet {
 
     pub fn targets(&self) -> impl Iterator<Item = &ProtoFile> {
         self.files.values().filter(|f| f.is_target)
+    }
+
+    /// Whether a file belongs to two modules (a module nested in another that does not exclude
+    /// it): such a workspace cannot be compiled in one piece, where the file would be defined
+    /// twice.
+    ///
+    /// buf parity: buf builds an image per module to lint and to compare, so a nested module's
+    /// files are linted and compared once in each module, each under that module's settings.
+    pub fn shares_files(&self) -> bool {
+        self.shared
+    }
+
+    /// The set with the targets of module `module` alone (every file stays importable).
+    pub fn for_module(&self, module: usize) -> FileSet {
+        let mut set = self.clone();
+        for file in set.files.values_mut() {
+            file.is_target &= file.module == Some(module);
+        }
+        set
+    }
+
+    /// The modules that have targets, in order.
+    pub fn target_modules(&self) -> Vec<usize> {
+        let modules: std::collections::BTreeSet<usize> =
+            self.targets().filter_map(|f| f.module).collect();
+        modules.into_iter().collect()
+    }
+
+    /// The set as the sets to compile apart: itself when no file belongs to two modules, else
+    /// one set per module with targets ([`FileSet::for_module`]).
+    pub fn per_module(self) -> Vec<FileSet> {
+        if !self.shares_files() {
+            return vec![self];
+        }
+        self.target_modules()
+            .into_iter()
+            .map(|module| self.for_module(module))
+            .collect()
     }
 }
 
@@ -328,43 +365,12 @@ impl ProtoFile {
     }
 }
 
-/// A file of module `inner`, nested in module `outer`, that `outer` does not exclude.
-fn in_two_modules(ws: &Workspace, display: &str, outer: &str, inner: &str) -> Error {
-    let of = ws
-        .file
-        .as_ref()
-        .map(|f| format!(" of {}", f.display()))
-        .unwrap_or_default();
-    // buf accepts this and lints such a file once per module, each compiled on its own; sous
-    // compiles a workspace in one piece, where the file would be defined twice.
-    Error::Input(format!(
-        "{display} belongs to two modules{of}: {outer:?} and {inner:?}, nested inside it. sous \
-         takes each file in one module only: exclude {inner:?} from module {outer:?} \
-         (`excludes: [{inner}]`)"
-    ))
-}
-
 /// Two files of one workspace with one import path.
 fn overlap(a: &ProtoFile, b: &ProtoFile) -> Error {
     Error::Input(format!(
         "{} and {} have the same import path {:?}: modules of one workspace must not overlap",
         a.display, b.display, a.name
     ))
-}
-
-fn walk_error(root: &Path, e: walkdir::Error) -> Error {
-    let path = e
-        .path()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.to_path_buf());
-    if let Some(ancestor) = e.loop_ancestor() {
-        return Error::Input(format!(
-            "{}: skipped a symbolic link that loops back to {}: remove the link or exclude it in buf.yaml",
-            path.display(),
-            ancestor.display()
-        ));
-    }
-    Error::Input(format!("{}: {}", path.display(), e))
 }
 
 /// `path` relative to `root`, `/`-separated.

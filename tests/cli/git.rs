@@ -342,18 +342,39 @@ fn a_subdir_missing_at_the_revision() {
 
 #[test]
 fn the_against_side_does_not_compile() {
+    const BROKEN: &str =
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  Missing m = 1;\n}\n";
     let (dir, repo, _) = history();
-    write(
-        dir.path(),
-        "proto/acme/v1/order.proto",
-        "syntax = \"proto3\";\nmessage {\n",
-    );
+    write(dir.path(), "proto/acme/v1/order.proto", BROKEN);
     commit(&repo, "broken");
     write(dir.path(), "proto/acme/v1/order.proto", V2);
-    assert_error(
-        &breaking(dir.path(), "proto", "HEAD"),
-        &["against side (HEAD)", "HEAD:proto/acme/v1/order.proto"],
+    // buf parity: the against side's errors are COMPILE findings, shown by their path in the
+    // tree (without the revision), and nothing is compared.
+    let out = breaking(dir.path(), "proto", "HEAD");
+    assert_eq!(out.code, 100, "{}{}", out.stdout, out.stderr);
+    let found: Vec<(String, String)> = keys(&out.stdout).into_iter().map(|k| (k.0, k.5)).collect();
+    assert_eq!(
+        found,
+        [(
+            "proto/acme/v1/order.proto".to_string(),
+            "COMPILE".to_string()
+        )]
     );
+    let against = ".git#branch=main,subdir=proto";
+    crate::layouts::same_as_buf(
+        dir.path(),
+        &["breaking", "proto", "--against", against],
+        &[],
+    );
+    // A directory's files are shown as always.
+    let old = tempfile::tempdir().unwrap();
+    write(
+        old.path(),
+        "acme/v1/order.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  Missing m = 1;\n}\n",
+    );
+    let old = old.path().to_string_lossy().into_owned();
+    crate::layouts::same_as_buf(dir.path(), &["breaking", "proto", "--against", &old], &[]);
 }
 
 #[cfg(unix)]
@@ -436,4 +457,164 @@ fn narrowing_matches_buf() {
         );
         assert_eq!(keys(&ours.stdout), keys(&theirs.stdout), "{extra:?}");
     }
+}
+
+/// `files` committed on `main` in `<tmp>/repo`; `<tmp>/in` holds the `.proto` files of `subdir`
+/// without field `note`, under a v2 `buf.yaml` of its own. Runs `breaking ../in --against
+/// .git#branch=main,subdir=<subdir>` in `repo` with buf and sous: the same exit code and
+/// findings, and on refusal sous's message holds `needles`.
+fn against_tree(files: &[(&str, &str)], subdir: &str, needles: &[&str]) -> i32 {
+    let dir = tempfile::tempdir().unwrap();
+    let repo_dir = dir.path().join("repo");
+    let repo = Repository::init_opts(
+        &repo_dir,
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    for (path, text) in files {
+        write(&repo_dir, path, text);
+        let below = if subdir == "." {
+            Some(*path)
+        } else {
+            path.strip_prefix(subdir).and_then(|p| p.strip_prefix('/'))
+        };
+        if let Some(rel) = below.filter(|p| p.ends_with(".proto")) {
+            write(
+                dir.path(),
+                &format!("in/{rel}"),
+                &text.replace("  string note = 2;\n", ""),
+            );
+        }
+    }
+    write(
+        dir.path(),
+        "in/buf.yaml",
+        "version: v2\nbreaking:\n  use: [FILE]\n",
+    );
+    commit(&repo, "old");
+    let against = format!(".git#branch=main,subdir={subdir}");
+    crate::layouts::same_as_buf(
+        &repo_dir,
+        &["breaking", "../in", "--against", &against],
+        needles,
+    )
+}
+
+const T: &str =
+    "syntax = \"proto3\";\npackage t.v1;\nmessage T {\n  int32 id = 1;\n  string note = 2;\n}\n";
+const X: &str =
+    "syntax = \"proto3\";\npackage x.v1;\nmessage X {\n  int32 id = 1;\n  string note = 2;\n}\n";
+
+/// The configuration of a git subdirectory is searched for as on disk, up to the tree's root:
+/// one whose modules do not contain the subdirectory is passed over.
+#[test]
+fn against_git_passes_over_a_configuration_that_does_not_control_the_subdir() {
+    let v2 = "version: v2\nmodules:\n  - path: proto\n";
+    let work = "version: v1\ndirectories: [proto]\n";
+    let v1beta1 = "version: v1beta1\nbuild:\n  roots: [proto]\n";
+    for config in [
+        ("buf.yaml", v2),
+        ("buf.work.yaml", work),
+        ("buf.yaml", v1beta1),
+    ] {
+        let files = [config, ("proto/x.proto", X), ("testdata/t.proto", T)];
+        assert_eq!(against_tree(&files, "testdata", &[]), 100, "{config:?}");
+    }
+}
+
+/// A configuration above the subdirectory whose module is the subdirectory: that module alone
+/// is compared, its excludes applied.
+#[test]
+fn against_git_subdir_that_is_a_module_of_a_configuration_above() {
+    let v2 = "version: v2\nmodules:\n  - path: sub\n    excludes: [sub/x]\n  - path: other\n";
+    let work = "version: v1\ndirectories: [sub, other]\n";
+    let v1beta1 = "version: v1beta1\nbuild:\n  roots: [sub, other]\n";
+    for config in [
+        ("buf.yaml", v2),
+        ("buf.work.yaml", work),
+        ("buf.yaml", v1beta1),
+    ] {
+        let files = [
+            config,
+            ("sub/t.proto", T),
+            ("sub/x/x.proto", X),
+            ("other/x.proto", X),
+        ];
+        assert_eq!(against_tree(&files, "sub", &[]), 100, "{config:?}");
+    }
+    // A buf.work.yaml at the root, the subdirectory the root itself: every module.
+    let files = [
+        ("buf.work.yaml", "version: v1\ndirectories: [sub]\n"),
+        ("sub/buf.yaml", "version: v1\nbuild:\n  excludes: [x]\n"),
+        ("sub/t.proto", T),
+        ("sub/x/x.proto", X),
+    ];
+    assert_eq!(against_tree(&files, ".", &[]), 100);
+}
+
+/// Unlike on disk, no current directory bounds the search: a v1 `buf.yaml` above the
+/// subdirectory governs it, and the subdirectory is inside its module.
+#[test]
+fn against_git_subdir_inside_a_module_is_refused() {
+    for (config, module) in [
+        (
+            ("buf.yaml", "version: v1\n"),
+            "module \".\" of main:buf.yaml",
+        ),
+        (
+            ("buf.yaml", "version: v2\n"),
+            "module \".\" of main:buf.yaml",
+        ),
+        (
+            ("sub/buf.yaml", "version: v1\n"),
+            "module \"sub\" of main:sub/buf.yaml",
+        ),
+    ] {
+        let files = [config, ("sub/deeper/t.proto", T)];
+        let subdir = "sub/deeper";
+        against_tree(
+            &files,
+            subdir,
+            &["cannot compare against main:sub/deeper on its own", module],
+        );
+    }
+}
+
+#[test]
+fn against_git_configuration_errors_on_the_way_up() {
+    let both = [
+        ("buf.yaml", "version: v2\nmodules:\n  - path: proto\n"),
+        ("buf.work.yaml", "version: v1\ndirectories: [proto]\n"),
+        ("proto/x.proto", X),
+        ("sub/t.proto", T),
+    ];
+    against_tree(&both, "sub", &["both buf.work.yaml and buf.yaml"]);
+    let unknown = [("buf.yaml", "version: v9\n"), ("sub/t.proto", T)];
+    against_tree(&unknown, "sub", &["main:buf.yaml", "\"v9\""]);
+}
+
+/// A git tree whose nested modules share files is compared module by module, as the input is.
+#[test]
+fn against_git_with_modules_that_share_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init_opts(
+        dir.path(),
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let fixture = root().join("fixtures/projects/nested_modules_not_excluded");
+    for file in files_under(&fixture) {
+        let rel = file
+            .strip_prefix(&fixture)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        write(dir.path(), &rel, &std::fs::read_to_string(&file).unwrap());
+    }
+    commit(&repo, "old");
+    let money = dir.path().join("third_party/money/v1/money.proto");
+    let text = std::fs::read_to_string(&money).unwrap();
+    std::fs::write(&money, text.replace("  string currency_code = 2;\n", "")).unwrap();
+    let args = ["breaking", ".", "--against", ".git#branch=main"];
+    assert_eq!(crate::layouts::same_as_buf(dir.path(), &args, &[]), 100);
 }

@@ -18,7 +18,7 @@ const NEW: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage A {\n  string
 const BAD: &str = "syntax = \"proto3\";\npackage a;\nmessage foo_bar {}\n";
 const PASCAL_V1: &str = "version: v1\nlint:\n  use: [MESSAGE_PASCAL_CASE]\n";
 
-fn write(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -29,7 +29,7 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 /// buf and sous run with `args` (and `--error-format json`) in `cwd`: the same exit code, and
 /// the same findings; when both fail, sous's message contains every one of `needles`. Returns
 /// the exit code.
-fn same_as_buf(cwd: &Path, args: &[&str], needles: &[&str]) -> i32 {
+pub(crate) fn same_as_buf(cwd: &Path, args: &[&str], needles: &[&str]) -> i32 {
     let mut args = args.to_vec();
     args.extend(["--error-format", "json"]);
     let theirs = buf(cwd, &args);
@@ -422,22 +422,73 @@ fn v1beta1_roots_may_not_repeat_or_nest() {
     }
 }
 
-/// buf accepts a nested module its outer module does not exclude, and lints the files of the
-/// inner module once per module, each module compiled on its own. sous compiles a workspace in
-/// one piece, where those files would be defined twice, so it refuses the arrangement with a
-/// message that says how to exclude the inner module (a known difference from buf).
+/// buf accepts a nested module its outer module does not exclude, and lints and compares the
+/// files of the inner module once per module, each module built on its own; sous does the same
+/// (the `nested_modules_not_excluded*` fixtures), and `build` compiles the workspace in one piece
+/// as buf does (each shared file defined twice: `COMPILE`, exit 100).
 #[test]
-fn a_file_in_two_modules_is_refused_with_the_exclude_to_add() {
-    let dir = nested_tree("version: v2\nmodules:\n  - path: .\n  - path: third_party\n");
-    assert_eq!(buf(dir.path(), &["lint"]).code, 100);
-    let out = sous(dir.path(), &["lint"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    for needle in [
-        "third_party/tp/t.proto belongs to two modules of buf.yaml",
-        "exclude \"third_party\" from module \".\"",
-    ] {
-        assert!(out.stderr.contains(needle), "{needle:?}: {}", out.stderr);
-    }
+fn a_file_in_two_modules_is_linted_and_compared_per_module() {
+    let config = "version: v2\nmodules:\n  - path: .\n  - path: third_party\n";
+    let dir = nested_tree(config);
+    assert_eq!(same_as_buf(dir.path(), &["lint"], &[]), 100);
+    let out = tempfile::tempdir().unwrap();
+    let image = out.path().join("image.binpb");
+    let image = image.to_string_lossy();
+    same_as_buf(dir.path(), &["build", "-o", &image], &[]);
+    // The outer module importing a shared file by the inner module's name reads it twice: buf
+    // refuses the outer module's image.
+    write(
+        dir.path(),
+        &[
+            (
+                "third_party/tp/t.proto",
+                "syntax = \"proto3\";\npackage tp;\nmessage Money {}\n",
+            ),
+            (
+                "acme/v1/a.proto",
+                "syntax = \"proto3\";\npackage acme.v1;\nimport \"tp/t.proto\";\nmessage Order {\n  tp.Money m = 1;\n}\n",
+            ),
+        ],
+    );
+    same_as_buf(
+        dir.path(),
+        &["lint"],
+        &[
+            "third_party/tp/t.proto is read twice",
+            "import it as \"third_party/tp/t.proto\"",
+        ],
+    );
+    let dir = old_and_new("nested_modules_not_excluded");
+    edit(
+        dir.path(),
+        "third_party/money/v1/money.proto",
+        "  string currency_code = 2;\n",
+        "",
+    );
+    edit(
+        dir.path(),
+        "third_party/legacy/old.proto",
+        "string Name = 1;",
+        "int32 Name = 1;",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
+    let mut args = BREAKING.to_vec();
+    args.push("--exclude-imports");
+    assert_eq!(same_as_buf(dir.path(), &args, &[]), 100);
+    // Only the against side shares files (the input excludes the inner module from the outer
+    // one, and imports from it): still compared module by module.
+    let old = dir.path().join("old/buf.yaml");
+    let text = std::fs::read_to_string(old).unwrap();
+    let excluded = "  - path: .\n    excludes: [third_party]\n";
+    let new = text.replace("  - path: .\n", excluded);
+    std::fs::write(dir.path().join("new/buf.yaml"), new).unwrap();
+    edit(
+        dir.path(),
+        "acme/v1/order.proto",
+        "import \"third_party/money/v1/money.proto\"",
+        "import \"money/v1/money.proto\"",
+    );
+    assert_eq!(same_as_buf(dir.path(), &BREAKING, &[]), 100);
 }
 
 /// buf shows the files of a relative input by the input's path from the current directory, made
@@ -494,4 +545,190 @@ fn an_unknown_or_missing_version_anywhere_on_the_search_is_refused() {
     let work = "version: v7\ndirectories: [x]\n";
     std::fs::write(dir.path().join("buf.work.yaml"), work).unwrap();
     same_as_buf(&inner, &["lint"], &["../buf.work.yaml", "\"v7\""]);
+}
+
+/// A tree `proto/` (v1 `buf.yaml`) with `a/x.proto`, `b/y.proto` and `b/c/z.proto`.
+fn climbing_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "proto/buf.yaml",
+                "version: v1\nlint:\n  use: [PACKAGE_VERSION_SUFFIX]\n",
+            ),
+            ("proto/a/x.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("proto/b/y.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("proto/b/c/z.proto", "syntax = \"proto3\";\npackage c;\n"),
+        ],
+    );
+    dir
+}
+
+/// buf walks from each `--path` and shows what it finds there from the current directory: in
+/// `proto/b`, `lint .. --path ../b/c` prints `c/z.proto`, `--path ../a` prints `../a/x.proto`,
+/// while without `--path` the input's own spelling stays (`../b/c/z.proto`); an absolute input
+/// is shown absolute whatever `--path` says.
+#[test]
+fn files_under_a_path_are_shown_from_the_current_directory() {
+    let dir = climbing_tree();
+    let b = dir.path().join("proto/b");
+    let c = b.join("c");
+    let proto = dir.path().join("proto").to_string_lossy().into_owned();
+    let abs_c = c.to_string_lossy().into_owned();
+    for (cwd, args) in [
+        (&b, &["lint", "..", "--path", "../a"][..]),
+        (&b, &["lint", "..", "--path", "../a/x.proto"]),
+        (&b, &["lint", "..", "--path", "c"]),
+        (&b, &["lint", "..", "--path", "../b/c"]),
+        (&b, &["lint", "..", "--path", "./../b/../a"]),
+        (&b, &["lint", "..", "--path", "../b/y.proto"]),
+        (&b, &["lint", "..", "--path", "c", "--path", "../a/x.proto"]),
+        (&b, &["lint", "..", "--path", ".", "--path", "c"]),
+        (&b, &["lint", "..", "--path", &abs_c]),
+        (&b, &["lint", "..", "--exclude-path", "../a"]),
+        (&b, &["lint", &proto, "--path", "../a"]),
+        (&c, &["lint", "../..", "--path", "../../a"]),
+        (&c, &["lint", "../..", "--path", "../c"]),
+    ] {
+        assert_eq!(same_as_buf(cwd, args, &[]), 100, "{args:?}");
+    }
+}
+
+#[test]
+fn a_path_that_is_the_input_itself_is_refused() {
+    let dir = climbing_tree();
+    let b = dir.path().join("proto/b");
+    let proto = dir.path().join("proto").to_string_lossy().into_owned();
+    for args in [
+        &["lint", "..", "--path", ".."][..],
+        &["lint", "..", "--path", "../b/.."],
+        &["lint", "..", "--path", "c", "--path", &proto],
+        &["lint", &proto, "--path", "../"],
+    ] {
+        same_as_buf(
+            &b,
+            args,
+            &["is the input directory itself", "narrows nothing"],
+        );
+    }
+    same_as_buf(
+        &b,
+        &["lint", "..", "--exclude-path", "../b/../"],
+        &["--exclude-path ../b/../ is the input directory itself"],
+    );
+}
+
+fn breaking<'a>(input: &'a str, against: &'a str) -> [&'a str; 4] {
+    ["breaking", input, "--against", against]
+}
+
+/// buf compares the modules each side targets in pairs, in path order: the input `b` of a
+/// workspace `[a, b]` pairs with the one module of an against directory (sous compared module
+/// `a`'s place, found nothing there and said nothing); sides with different numbers of modules
+/// are refused; a descriptor set is one image, paired with the first module.
+#[test]
+fn the_modules_each_side_targets_pair_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            (
+                "ws/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
+            ),
+            (
+                "ws/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {}\n",
+            ),
+            (
+                "old_b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {\n  int32 x = 1;\n}\n",
+            ),
+            (
+                "old_ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            (
+                "old_ws/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
+            ),
+            (
+                "old_ws/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {\n  int32 x = 1;\n}\n",
+            ),
+        ],
+    );
+    let ws = dir.path().join("ws");
+    assert_eq!(same_as_buf(&ws, &breaking("b", "../old_b"), &[]), 100);
+    assert_eq!(same_as_buf(&ws, &breaking("a", "../old_b"), &[]), 100);
+    assert_eq!(same_as_buf(&ws, &breaking(".", "../old_ws"), &[]), 100);
+    same_as_buf(
+        &ws,
+        &breaking("b", "../old_ws"),
+        &["the input has 1 module(s) to compare and the against side 2"],
+    );
+    let image = dir.path().join("old.binpb");
+    let image = image.to_string_lossy();
+    let built = buf(&dir.path().join("old_ws"), &["build", "-o", &image]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(same_as_buf(&ws, &breaking(".", &image), &[]), 100);
+}
+
+/// buf chooses a module by its directory given as the input, and refuses a `--path` or an
+/// `--exclude-path` that names a module's directory (v2 modules, nested ones included,
+/// `buf.work.yaml` directories, v1beta1 roots); a path inside a module is fine.
+#[test]
+fn a_path_that_is_a_module_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "ws/buf.yaml",
+                "version: v2\nmodules:\n  - path: a\n  - path: b\n",
+            ),
+            ("ws/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("ws/b/b.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("work/buf.work.yaml", "version: v1\ndirectories: [a, b]\n"),
+            ("work/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+            ("work/b/b.proto", "syntax = \"proto3\";\npackage b;\n"),
+            ("roots/buf.yaml", "version: v1beta1\nbuild:\n  roots: [a]\n"),
+            ("roots/a/a.proto", "syntax = \"proto3\";\npackage a;\n"),
+        ],
+    );
+    for top in ["ws", "work"] {
+        let cwd = dir.path().join(top);
+        for args in [
+            &["lint", ".", "--path", "b"][..],
+            &["lint", ".", "--path", "./b/"],
+            &["lint", ".", "--path", "a", "--path", "b"],
+        ] {
+            same_as_buf(&cwd, args, &["is the directory of module", "as the input"]);
+        }
+        same_as_buf(
+            &cwd,
+            &["lint", ".", "--exclude-path", "b"],
+            &["--exclude-path b is the directory of module \"b\""],
+        );
+        assert_eq!(
+            same_as_buf(&cwd, &["lint", ".", "--path", "b/b.proto"], &[]),
+            100
+        );
+    }
+    same_as_buf(
+        &dir.path().join("roots"),
+        &["lint", ".", "--path", "a"],
+        &["--path a is the directory of module \"a\""],
+    );
+    let nested = nested_tree("version: v2\nmodules:\n  - path: .\n  - path: third_party\n");
+    same_as_buf(
+        nested.path(),
+        &["lint", "--path", "third_party"],
+        &["module \"third_party\""],
+    );
 }

@@ -21,3 +21,4 @@ mod readme;
 mod registry;
 mod sarif;
 mod scaffold;
+mod symlinks;
