@@ -4,7 +4,8 @@
 //!
 //! The hook repository is a copy of this working tree (what `git ls-files` lists, untracked
 //! files included, without `fixtures/`, `tests/` and `bench/`) committed in a new repository
-//! at `$SOUS_PRECOMMIT/hook-repo`, so uncommitted work is what gets tested. `language: rust` makes pre-commit run
+//! at `$SOUS_PRECOMMIT/hook-repo-<hash of the checkout path>`, so uncommitted work is what gets
+//! tested. `language: rust` makes pre-commit run
 //! `cargo install` of it for every environment it creates (try-repo creates one per run); all
 //! of them share `$SOUS_PRECOMMIT/target` and build without optimisation, so dependencies are
 //! compiled once per machine and each install recompiles only sous.
@@ -128,9 +129,16 @@ fn write(root: &Path, rel: &str, text: &str) {
 fn hook_repo() -> &'static (PathBuf, String) {
     static REPO: OnceLock<(PathBuf, String)> = OnceLock::new();
     REPO.get_or_init(|| {
-        // A fixed place, so that `cargo install --git` of it keeps reusing one clone in
-        // ~/.cargo/git; made afresh by every test run.
-        let dir = venv().join("hook-repo");
+        // A fixed place per checkout, so that `cargo install --git` of it keeps reusing one
+        // clone in ~/.cargo/git, and two checkouts tested at once do not rebuild each other's
+        // repository under a running pre-commit; made afresh by every test run.
+        let checkout = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            root().hash(&mut hasher);
+            hasher.finish()
+        };
+        let dir = venv().join(format!("hook-repo-{checkout:016x}"));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).unwrap();
         }
