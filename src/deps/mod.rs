@@ -233,7 +233,7 @@ pub fn read_cached(locked: &[LockedDep], cache: &Cache) -> Result<Vec<CachedModu
     while next < queue.len() {
         let dep = queue[next].clone();
         next += 1;
-        match cache.read(&dep) {
+        match store::read_locked(cache, &dep) {
             Ok(Some(module)) => {
                 for transitive in &module.deps {
                     if names.insert(transitive.full_name()) {

@@ -67,6 +67,18 @@ fn lock(path: &Path, exclusive: bool) -> Result<Locked> {
     Ok(Locked { _file: file })
 }
 
+/// Reads the entry of `dep` under its module lock taken shared, as buf's readers do, so that a
+/// writer (buf or another sous) replacing an incomplete entry is never read half-way. A cache
+/// where the lock file cannot be made (a read-only copy of the cache) is read without it: no
+/// writer can be at work there.
+pub fn read_locked(
+    cache: &Cache,
+    dep: &LockedDep,
+) -> std::result::Result<Option<cache::CachedModule>, ReadError> {
+    let _shared = lock(&cache.module_lock_path(dep), false).ok();
+    cache.read(dep)
+}
+
 /// Whether `dir` holds a complete entry: a `module.yaml` buf would accept (`version: v1` and a
 /// `files_dir`), as buf decides before writing.
 fn complete(dir: &Path) -> bool {
@@ -259,6 +271,31 @@ mod tests {
         assert_eq!(put(&cache, &dep, &module).unwrap(), Put::AlreadyThere);
         let parent = cache.module_dir(&dep).parent().unwrap().to_path_buf();
         assert_eq!(names(&parent), vec![dep.commit.clone()]);
+    }
+
+    #[test]
+    fn a_read_waits_for_a_writer_and_a_read_only_cache_is_still_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::at(tmp.path());
+        let (dep, module) = module();
+        put(&cache, &dep, &module).unwrap();
+        // A writer holds the entry's lock exclusive: the read waits for it.
+        let writer = lock(&cache.module_lock_path(&dep), true).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = {
+            let (cache, dep) = (cache.clone(), dep.clone());
+            std::thread::spawn(move || tx.send(read_locked(&cache, &dep).is_ok()).unwrap())
+        };
+        assert!(rx
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
+        drop(writer);
+        assert!(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+        reader.join().unwrap();
+        // Where no lock file can be made, the entry is read all the same.
+        std::fs::remove_dir_all(tmp.path().join("v3/modulelocks")).unwrap();
+        std::fs::write(tmp.path().join("v3/modulelocks"), "not a directory").unwrap();
+        assert!(read_locked(&cache, &dep).unwrap().is_some());
     }
 
     #[test]
