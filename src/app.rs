@@ -77,7 +77,9 @@ fn compile_resolved(
     // buf parity: `buf build` compiles a workspace in one piece, so a file shared by two nested
     // modules is defined twice there (a COMPILE finding).
     let set = invocation::discover_resolved(resolved)?;
-    crate::trace::stage("compile", || schema::compile(&set, options))
+    crate::trace::stage("compile", || {
+        invocation::compile(&resolved.workspace, &set, options)
+    })
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
@@ -90,7 +92,7 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     let sets = invocation::discover_resolved(&resolved)?.per_module();
     let schemas = crate::trace::stage("compile", || {
         sets.iter()
-            .map(|set| schema::compile(set, &options))
+            .map(|set| invocation::compile(&resolved.workspace, set, &options))
             .collect::<Result<Vec<_>>>()
     })?;
     if schemas.len() > 1 {
@@ -175,7 +177,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
             if set.shares_files() {
                 return Ok((set, None));
             }
-            let schema = crate::trace::stage("compile", || schema::compile(&set, &options))?;
+            let schema = crate::trace::stage("compile", || {
+                invocation::compile(&resolved.workspace, &set, &options)
+            })?;
             Ok((set, Some(schema)))
         },
         || {
@@ -278,7 +282,7 @@ fn breaking_per_module(
             crate::trace::stage("compile", || {
                 targeted
                     .iter()
-                    .map(|&m| schema::compile(&set.for_module(m), options))
+                    .map(|&m| invocation::compile(&resolved.workspace, &set.for_module(m), options))
                     .collect::<Result<_>>()
             })?,
         ),

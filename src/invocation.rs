@@ -334,6 +334,20 @@ pub fn rule_listing(
     }
 }
 
+/// Compiles one file set of the input, and warns on stderr, as buf does, of each import that
+/// only an undeclared (transitive) dependency provides.
+pub fn compile(
+    workspace: &Workspace,
+    set: &FileSet,
+    options: &schema::CompileOptions,
+) -> Result<schema::Schema> {
+    let schema = schema::compile(set, options)?;
+    for warning in deps::warn::undeclared_imports(workspace, set, &schema, &options.dep_includes) {
+        eprintln!("{warning}");
+    }
+    Ok(schema)
+}
+
 /// How an input compiles, with the environment read once, here: lint's pool policy,
 /// `SOUS_LINK_GROUPS` (at most this many link groups, for tests and profiling), the
 /// workspace's locked dependencies (from buf's module cache), and the `deps:` entries no lock

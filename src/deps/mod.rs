@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod lock;
 pub mod registry;
 pub mod store;
+pub mod warn;
 mod wire;
 
 pub use cache::{Cache, CachedModule, ReadError};

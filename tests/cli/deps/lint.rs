@@ -129,3 +129,59 @@ fn an_import_no_dependency_has_is_a_compile_finding_as_in_buf() {
         ours.stdout
     );
 }
+
+/// The (file, import, dependency) named by each `WARN` line: the first three quoted strings.
+fn undeclared_warnings(stderr: &str) -> Vec<Vec<String>> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("WARN"))
+        .map(|l| {
+            l.split('"')
+                .skip(1)
+                .step_by(2)
+                .take(3)
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+/// An import that only a dependency of a declared dependency provides compiles, with buf's
+/// warning on stderr, one per such import, in the same order.
+#[test]
+fn an_import_from_an_undeclared_transitive_dependency_warns_as_buf_does() {
+    let cases = [
+        (vec![full_name("money"), full_name("units")], 0),
+        (vec![full_name("money")], 1),
+        (vec![], 3),
+    ];
+    for (declared, expected) in cases {
+        let s = setup(DigestKind::B5);
+        let yaml: String = declared.iter().map(|d| format!("  - {d}\n")).collect();
+        let deps = if yaml.is_empty() {
+            String::new()
+        } else {
+            format!("deps:\n{yaml}")
+        };
+        write(&s.ws.join("buf.yaml"), &format!("version: v2\n{deps}"));
+        let theirs = buf_with_cache(&s.ws, &LINT_JSON, &s.cache);
+        let ours = sous_with_cache(&s.ws, &LINT_JSON, &s.cache);
+        assert_eq!(
+            (ours.code, theirs.code),
+            (100, 100),
+            "{declared:?}\nsous: {}\nbuf: {}",
+            ours.stderr,
+            theirs.stderr
+        );
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout));
+        let warned = undeclared_warnings(&ours.stderr);
+        assert_eq!(
+            warned,
+            undeclared_warnings(&theirs.stderr),
+            "{declared:?}\nsous: {}\nbuf: {}",
+            ours.stderr,
+            theirs.stderr
+        );
+        assert_eq!(warned.len(), expected, "{declared:?}: {}", ours.stderr);
+    }
+}
