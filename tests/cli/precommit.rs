@@ -404,3 +404,4 @@ fn hooks_work_offline_with_a_warm_module_cache() {
         out.text
     );
 }
+mod wheel;
