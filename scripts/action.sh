@@ -3,8 +3,8 @@
 # can run the steps outside GitHub:
 #   prepare  where the build lives and its cache key (nothing to do when sous-path is given);
 #            where buf's module cache is and its key, from the buf.lock files
-#   install  the sous binary: sous-path, a cached build, or `cargo install --locked` from the
-#            action's own checkout
+#   install  the sous binary: sous-path, a cached one, the release binary of the action's version
+#            (checksum verified), or `cargo install --locked` from the action's own checkout
 #   run      sous lint and sous breaking against the event's base commit; outputs and summary
 # Inputs arrive as SOUS_* environment variables (action.yml maps them); GitHub's own variables
 # (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_OUTPUT, ...) are read as GitHub sets them.
@@ -90,6 +90,64 @@ prepare() {
   output restore-key "$prefix"
 }
 
+# Whether build-from-source is set.
+from_source() {
+  local yes
+  boolean yes build-from-source "${SOUS_BUILD_FROM_SOURCE:-false}"
+  [ "$yes" = true ]
+}
+
+# The release target of the runner, as scripts/package-release names the assets.
+release_target() {
+  case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+    Linux/X64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64) echo x86_64-apple-darwin ;;
+    macOS/ARM64) echo aarch64-apple-darwin ;;
+    Windows/X64) echo x86_64-pc-windows-msvc ;;
+    *) return 1 ;;
+  esac
+}
+
+# Downloads the release binary of the action's version (Cargo.toml's) into $1/bin from
+# release-url, and checks it against the release's SHA-256 file. Returns 1, to build instead,
+# when there is no release binary for this runner or version; a checksum that does not match
+# fails the step.
+download() {
+  local dir=$1 version target asset url tmp expected actual
+  version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$GITHUB_ACTION_PATH/Cargo.toml" | head -n 1)
+  if ! target=$(release_target); then
+    echo "sous: no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}; building from source"
+    return 1
+  fi
+  case "$target" in *windows*) asset=sous-$target.zip ;; *) asset=sous-$target.tar.gz ;; esac
+  url=${SOUS_RELEASE_URL%/}/v$version/$asset
+  tmp=$(mktemp -d)
+  if ! curl -fsSL --retry 3 -o "$tmp/$asset" "$url" ||
+    ! curl -fsSL --retry 3 -o "$tmp/$asset.sha256" "$url.sha256"; then
+    echo "sous: no release asset at $url (or its .sha256); building from source"
+    rm -rf "$tmp"
+    return 1
+  fi
+  expected=$(cut -d ' ' -f 1 <"$tmp/$asset.sha256")
+  if command -v sha256sum >/dev/null; then
+    actual=$(sha256sum <"$tmp/$asset" | cut -d ' ' -f 1)
+  else
+    actual=$(shasum -a 256 <"$tmp/$asset" | cut -d ' ' -f 1)
+  fi
+  if [ "$expected" != "$actual" ]; then
+    rm -rf "$tmp"
+    fail "the SHA-256 of $url is $actual, but $asset.sha256 says $expected: refusing to use it (a damaged download or a tampered release). Set build-from-source: true to build sous instead"
+  fi
+  mkdir -p "$dir/bin"
+  case "$asset" in
+    *.zip) unzip -o -q "$tmp/$asset" -d "$dir/bin" ;;
+    *) tar -xzf "$tmp/$asset" -C "$dir/bin" ;;
+  esac
+  rm -rf "$tmp"
+  echo "sous: release binary $url (SHA-256 $actual)"
+}
+
 install() {
   local sous
   if [ -n "${SOUS_PATH:-}" ]; then
@@ -103,6 +161,8 @@ install() {
     sous=$dir/bin/sous
     if [ -x "$sous" ] && [ "$(cat "$dir/key" 2>/dev/null)" = "$SOUS_BUILD_KEY" ]; then
       echo "sous: the cached build of this action's source"
+    elif ! from_source && download "$dir"; then
+      printf '%s\n' "$SOUS_BUILD_KEY" >"$dir/key"
     else
       command -v cargo >/dev/null ||
         fail "building sous needs cargo (Rust): install it first (for example with dtolnay/rust-toolchain), or give sous-path"

@@ -758,10 +758,15 @@ fn other_events_need_against_and_say_so() {
     assert_eq!(ran.output("breaking-findings"), "1");
 }
 
-#[test]
-fn without_sous_path_it_builds_from_its_own_source_once() {
-    // A copy of the action with a `cargo` that records its arguments and installs the test
-    // binary, so that the build step runs without building.
+/// A copy of the action with a `cargo` that records its arguments and installs the test binary,
+/// so that the build step runs without building; `log` lists the calls.
+struct ActionCopy {
+    dir: tempfile::TempDir,
+    bin: tempfile::TempDir,
+    log: PathBuf,
+}
+
+fn action_copy() -> ActionCopy {
     let action_dir = tempfile::tempdir().unwrap();
     for file in [
         "action.yml",
@@ -791,13 +796,37 @@ fn without_sous_path_it_builds_from_its_own_source_once() {
         .arg(bin.path().join("cargo"))
         .status()
         .unwrap();
+    ActionCopy {
+        dir: action_dir,
+        bin,
+        log,
+    }
+}
 
+impl ActionCopy {
+    /// A runner of this copy, without sous-path, with its `cargo` first on the PATH.
+    fn runner(&self, ws: &Path, home: &Path, event: Value) -> Runner {
+        let mut runner = Runner::new(ws, home, "pull_request", event);
+        runner.inputs.remove("sous-path");
+        runner.action_path = self.dir.path().to_path_buf();
+        runner.path = Some(self.bin.path().to_path_buf());
+        runner
+    }
+
+    fn cargo_calls(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+#[test]
+fn without_sous_path_it_builds_from_its_own_source_once() {
+    let copy = action_copy();
+    let (action_dir, log) = (&copy.dir, &copy.log);
     let (_origin, ws, event) = pull_request(ADDED);
     let home = tempfile::tempdir().unwrap();
-    let mut runner = Runner::new(ws.path(), home.path(), "pull_request", event);
-    runner.inputs.remove("sous-path");
-    runner.action_path = action_dir.path().to_path_buf();
-    runner.path = Some(bin.path().to_path_buf());
+    let runner = copy
+        .runner(ws.path(), home.path(), event)
+        .with("build-from-source", "true");
 
     let ran = runner.run();
     assert_eq!(ran.status, 0, "{ran:?}");
@@ -832,6 +861,122 @@ fn without_sous_path_it_builds_from_its_own_source_once() {
     assert_eq!(ran.status, 0, "{ran:?}");
     assert_eq!(std::fs::read_to_string(&log).unwrap(), calls, "built again");
     assert!(ran.stdout.contains("sous: the cached build"), "{ran:?}");
+}
+
+/// A release directory as the release workflow publishes it (scripts/package-release), holding
+/// the test binary as the runner's (Linux X64) asset of the action's version.
+fn release_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let version = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let out = dir.path().join(format!("v{version}"));
+    let packed = Command::new(root().join("scripts/package-release"))
+        .arg("x86_64-unknown-linux-musl")
+        .arg(env!("CARGO_BIN_EXE_sous"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(packed.status.success(), "{packed:?}");
+    let asset = out.join("sous-x86_64-unknown-linux-musl.tar.gz");
+    assert!(
+        asset.is_file()
+            && out
+                .join("sous-x86_64-unknown-linux-musl.tar.gz.sha256")
+                .is_file()
+    );
+    (dir, asset)
+}
+
+fn file_url(dir: &Path) -> String {
+    format!("file://{}", dir.display())
+}
+
+/// Without sous-path, the release binary of the action's version is downloaded, its checksum
+/// checked, and used: nothing is built; the next run takes it from the cache.
+#[test]
+fn without_sous_path_it_downloads_the_release_binary_when_the_checksum_matches() {
+    let copy = action_copy();
+    let (release, _) = release_dir();
+    let (_origin, ws, event) = pull_request(ADDED);
+    let home = tempfile::tempdir().unwrap();
+    let runner = copy
+        .runner(ws.path(), home.path(), event)
+        .with("release-url", &file_url(release.path()));
+    let ran = runner.run();
+    assert_eq!(ran.status, 0, "{ran:?}");
+    assert_eq!(copy.cargo_calls(), "", "built instead of downloading");
+    assert!(
+        ran.stdout.contains("sous: release binary file://"),
+        "{ran:?}"
+    );
+    let installed = home.path().join(".cache/sous-action/bin/sous");
+    assert_eq!(ran.output("findings"), "0", "{ran:?}");
+    assert_eq!(
+        std::fs::read(&installed).unwrap(),
+        std::fs::read(env!("CARGO_BIN_EXE_sous")).unwrap()
+    );
+    let ran = runner.run();
+    assert_eq!(ran.status, 0, "{ran:?}");
+    assert!(ran.stdout.contains("sous: the cached build"), "{ran:?}");
+    assert!(!ran.stdout.contains("sous: release binary"), "{ran:?}");
+}
+
+/// A release asset whose SHA-256 is not the one its .sha256 file gives is refused with an
+/// error that says so: neither used nor silently replaced by a build.
+#[test]
+fn a_release_binary_with_a_wrong_checksum_is_refused() {
+    let copy = action_copy();
+    let (release, asset) = release_dir();
+    let sum = asset.with_file_name("sous-x86_64-unknown-linux-musl.tar.gz.sha256");
+    std::fs::write(
+        &sum,
+        format!(
+            "{}  sous-x86_64-unknown-linux-musl.tar.gz\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    let (_origin, ws, event) = pull_request(ADDED);
+    let home = tempfile::tempdir().unwrap();
+    let ran = copy
+        .runner(ws.path(), home.path(), event)
+        .with("release-url", &file_url(release.path()))
+        .run();
+    assert_eq!(ran.status, 1, "{ran:?}");
+    let errors = ran.annotations("error");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("SHA-256") && e.contains(&"0".repeat(64))),
+        "{ran:?}"
+    );
+    assert_eq!(copy.cargo_calls(), "", "built after a refused download");
+    assert!(!home.path().join(".cache/sous-action/bin/sous").exists());
+}
+
+/// No release asset for this version (here: an empty release directory): the action builds
+/// from its own source, as before releases existed.
+#[test]
+fn without_a_release_asset_it_builds_from_source() {
+    let copy = action_copy();
+    let release = tempfile::tempdir().unwrap();
+    let (_origin, ws, event) = pull_request(ADDED);
+    let home = tempfile::tempdir().unwrap();
+    let ran = copy
+        .runner(ws.path(), home.path(), event)
+        .with("release-url", &file_url(release.path()))
+        .run();
+    assert_eq!(ran.status, 0, "{ran:?}");
+    assert!(ran.stdout.contains("building from source"), "{ran:?}");
+    assert!(
+        copy.cargo_calls()
+            .contains(" install --locked --force --root "),
+        "{ran:?}"
+    );
 }
 
 /// A workspace with deps pinned by buf.lock: the action caches buf's module cache with
@@ -927,6 +1072,8 @@ fn action_yml_is_complete() {
         "sarif-file",
         "fail-on-findings",
         "sous-path",
+        "build-from-source",
+        "release-url",
         "cache-dependencies",
     ];
     let names: Vec<&str> = action.inputs.keys().map(String::as_str).collect();
