@@ -19,6 +19,7 @@ mod precommit;
 mod pretty;
 mod readme;
 mod registry;
+mod release;
 mod sarif;
 mod scaffold;
 mod symlinks;

@@ -15,6 +15,16 @@ const CLAIMED: &[(&str, &str)] = &[
         "precommit::readme_config_checks_every_commit",
     ),
     (
+        "# .pre-commit-config.yaml (no Rust)\n",
+        "precommit::wheel::wheel_hooks_install_without_rust_and_check_commits",
+    ),
+    // The wheel, built here (the package index is not reached), installed into a fresh virtual
+    // environment; the release archive that binstall takes is checked by release.rs.
+    (
+        "pip install sous",
+        "precommit::wheel::the_wheel_installs_sous_which_lints_as_the_cargo_build",
+    ),
+    (
         "# .github/workflows/protobuf.yml\n",
         "action::readme_workflow_runs",
     ),
@@ -109,7 +119,8 @@ fn every_snippet_is_run() {
     for (info, body) in readme::blocks() {
         if let Some((_, test)) = CLAIMED.iter().find(|(start, _)| body.starts_with(start)) {
             // The test that runs the block exists.
-            if let Some((file, name)) = test.split_once("::") {
+            if let Some((file, name)) = test.rsplit_once("::") {
+                let file = file.replace("::", "/");
                 let path =
                     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/cli/{file}.rs"));
                 let source = std::fs::read_to_string(&path).unwrap();

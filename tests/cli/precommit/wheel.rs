@@ -187,6 +187,23 @@ fn wheel_hooks_install_without_rust_and_check_commits() {
         run(cmd)
     };
 
+    // The README's configuration names this hook repository and its hooks.
+    let snippet = readme::block(".pre-commit-config.yaml (no Rust)");
+    assert!(
+        snippet.contains("  - repo: https://github.com/sous-dev/sous-pre-commit\n"),
+        "{snippet}"
+    );
+    let hook_file =
+        std::fs::read_to_string(root().join("packaging/pre-commit/.pre-commit-hooks.yaml"))
+            .unwrap();
+    for id in ["sous-lint", "sous-breaking"] {
+        assert!(
+            snippet.contains(&format!("      - id: {id}\n")),
+            "{snippet}"
+        );
+        assert!(hook_file.contains(&format!("- id: {id}\n")), "{hook_file}");
+    }
+
     stage(repo.path(), BAD_NAME);
     let out = try_repo(Some("sous-lint"));
     assert_ne!(out.status, 0, "{}", out.text);
