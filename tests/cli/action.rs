@@ -831,7 +831,7 @@ fn without_sous_path_it_builds_from_its_own_source_once() {
     let ran = runner.run();
     assert_eq!(ran.status, 0, "{ran:?}");
     let dir = home.path().join(".cache/sous-action");
-    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls = std::fs::read_to_string(log).unwrap();
     assert_eq!(
         calls,
         format!(
@@ -859,7 +859,7 @@ fn without_sous_path_it_builds_from_its_own_source_once() {
     // The cache restored what the first run built (here: the same HOME): no build.
     let ran = runner.run();
     assert_eq!(ran.status, 0, "{ran:?}");
-    assert_eq!(std::fs::read_to_string(&log).unwrap(), calls, "built again");
+    assert_eq!(std::fs::read_to_string(log).unwrap(), calls, "built again");
     assert!(ran.stdout.contains("sous: the cached build"), "{ran:?}");
 }
 
