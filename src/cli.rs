@@ -35,9 +35,12 @@ pub enum Command {
     },
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// A directory (workspace or module root) or a single .proto file
+    /// (FILE.proto#include_package_files=true for its whole package), a git repository
+    /// (.git#branch=main,subdir=proto) or an archive (.tar, .tar.gz, .tgz, .tar.zst, .zip;
+    /// #strip_components=N,subdir=DIR)
     #[arg(default_value = ".")]
     pub input: PathBuf,
     /// The buf.yaml file or data (YAML or JSON) to use instead of the one found
