@@ -132,7 +132,16 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     let mut modules = None;
     let dir_rel = relative_to_root(&workspace.root, &dir)?;
     if let Some(file) = &file {
-        filter.paths.push(relative_to_root(&workspace.root, file)?);
+        let rel = relative_to_root(&workspace.root, file)?;
+        // buf parity: a file input is its module's, compared alone with the against side.
+        modules = workspace
+            .modules
+            .iter()
+            .position(|m| {
+                Some(m.dir.as_str()) == workspace.module_containing(&rel).map(|c| c.dir.as_str())
+            })
+            .map(|i| vec![i]);
+        filter.paths.push(rel);
     } else if dir_rel != "." {
         match workspace.modules.iter().position(|m| m.dir == dir_rel) {
             Some(i) => modules = Some(vec![i]),

@@ -58,7 +58,14 @@ impl GitSide {
     pub fn for_buf_syntax(git: &spec::Git) -> Result<GitSide> {
         let repo_path = git.repo.as_path();
         let subdir = git.subdir.as_str();
-        let repo = Repository::open(repo_path).map_err(|e| open_error(repo_path, e))?;
+        let repo = Repository::open(repo_path).map_err(|e| match e.code() {
+            ErrorCode::NotFound => Error::Input(format!(
+                "{}: no git repository there ({}): name a repository's .git directory, or its working tree with #format=git",
+                repo_path.display(),
+                e.message()
+            )),
+            _ => open_error(repo_path, e),
+        })?;
         let rev = git.rev.as_deref().unwrap_or("HEAD");
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {

@@ -7,7 +7,7 @@
 //! before, and so does an image (another module's business).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::archive::{self, Compression, Format};
 use super::remote;
@@ -60,7 +60,7 @@ const PROTOFILE_KEYS: &[&str] = &["format", "include_package_files"];
 const ALL_KEYS: &str = "format, branch, tag, commit, ref, depth, recurse_submodules, subdir, strip_components, compression, include_package_files";
 
 /// Image formats: left to the image reader, as [`Spec::Plain`].
-const IMAGE_FORMATS: &[&str] = &["binpb", "bin", "json", "txtpb", "yaml"];
+const IMAGE_FORMATS: &[&str] = &["binpb", "json", "txtpb", "yaml"];
 
 impl Spec {
     /// Parses `value`, an input or `--against` argument. Remote inputs are an error that says
@@ -80,7 +80,10 @@ impl Spec {
                 Some(f) => f.to_string(),
                 None => {
                     remote::refuse(value, path)?;
-                    return Ok(Spec::Plain);
+                    if options.is_empty() {
+                        return Ok(Spec::Plain);
+                    }
+                    "dir".to_string()
                 }
             },
         };
@@ -147,8 +150,6 @@ impl Spec {
     }
 }
 
-use std::path::Path;
-
 /// The format buf derives from `path`'s name, if any.
 fn derived_format(value: &str, path: &str) -> Result<Option<&'static str>> {
     let name = path.trim_end_matches('/');
@@ -165,6 +166,14 @@ fn derived_format(value: &str, path: &str) -> Result<Option<&'static str>> {
             "git"
         } else if name.ends_with(".proto") {
             "protofile"
+        } else if [".binpb", ".bin", ".pb"].iter().any(|x| name.ends_with(x)) {
+            "binpb"
+        } else if name.ends_with(".json") {
+            "json"
+        } else if name.ends_with(".txtpb") {
+            "txtpb"
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            "yaml"
         } else if name.ends_with(".gz") || name.ends_with(".zst") {
             return Err(Error::Usage(format!(
                 "{value:?}: a compressed file whose format is unknown: name a tarball .tar.gz, .tgz or .tar.zst, or add #format=tar"
@@ -399,5 +408,7 @@ mod tests {
         }
         assert_eq!(Spec::parse("some/dir").unwrap(), Spec::Plain);
         assert_eq!(Spec::parse("image.binpb").unwrap(), Spec::Plain);
+        assert_eq!(Spec::parse("image.bin#format=binpb").unwrap(), Spec::Plain);
+        assert!(Spec::parse(".#branch=main").is_err());
     }
 }
