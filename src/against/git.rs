@@ -12,7 +12,7 @@ use super::Prepared;
 use crate::config::Workspace;
 use crate::error::{Error, Result};
 use crate::input::spec;
-use crate::input::tree::{self, Found, Tree as _};
+use crate::input::tree::{self, Found, MemTree, Tree as _};
 use crate::paths::clean;
 
 /// The git side: a repository, a commit's tree, and the directory of the tree to compare.
@@ -23,6 +23,8 @@ pub struct GitSide {
     label: String,
     commit: git2::Oid,
     subdir: String,
+    /// `recurse_submodules=true`: the submodules' files are read too (`submodules.rs`).
+    recurse_submodules: bool,
 }
 
 impl GitSide {
@@ -50,6 +52,7 @@ impl GitSide {
             repo,
             commit,
             subdir,
+            recurse_submodules: false,
         })
     }
 
@@ -78,6 +81,7 @@ impl GitSide {
             repo,
             commit,
             subdir: subdir.to_string(),
+            recurse_submodules: git.recurse_submodules,
         })
     }
 
@@ -144,7 +148,16 @@ impl GitSide {
         let tree = commit
             .tree()
             .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
-        Ok(GitTree { side: self, tree })
+        let submodules = if self.recurse_submodules {
+            Some(super::submodules::read(&self.repo, &tree, &self.label)?)
+        } else {
+            None
+        };
+        Ok(GitTree {
+            side: self,
+            tree,
+            submodules,
+        })
     }
 }
 
@@ -152,6 +165,8 @@ impl GitSide {
 struct GitTree<'a> {
     side: &'a GitSide,
     tree: Tree<'a>,
+    /// The files inside submodules, with `recurse_submodules=true`.
+    submodules: Option<MemTree>,
 }
 
 impl GitTree<'_> {
@@ -209,7 +224,10 @@ impl tree::Tree for GitTree<'_> {
 
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>> {
         let Some(entry) = self.entry(path) else {
-            return Ok(None);
+            return match &self.submodules {
+                Some(submodules) => submodules.read(path),
+                None => Ok(None),
+            };
         };
         let Ok(blob) = entry
             .to_object(&self.side.repo)
@@ -225,6 +243,7 @@ impl tree::Tree for GitTree<'_> {
             || self
                 .entry(path)
                 .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
+            || self.submodules.as_ref().is_some_and(|s| s.is_dir(path))
     }
 
     fn protos(&self, dir: &str) -> Result<BTreeMap<String, Arc<[u8]>>> {
@@ -238,6 +257,9 @@ impl tree::Tree for GitTree<'_> {
         };
         if let Some(base) = base {
             self.collect(&base, "", &mut out)?;
+        }
+        if let Some(submodules) = &self.submodules {
+            out.extend(submodules.protos(dir)?);
         }
         Ok(out)
     }

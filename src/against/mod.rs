@@ -5,6 +5,7 @@
 //! A git revision is read by [`git`], straight from the object database.
 
 mod git;
+mod submodules;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::tree::{MemTree, Tree as _};
+use super::tree::{kept, MemTree, Tree as _};
 use crate::error::{Error, Result};
 use crate::paths::join_rel;
 
@@ -34,14 +34,6 @@ pub struct Spec {
     pub strip_components: usize,
     /// The directory of the archive (after stripping) that is the input, clean.
     pub subdir: String,
-}
-
-/// Whether a file of the archive is kept: the `.proto` files and what configuration may name
-/// (`buf.yaml`, `buf.work.yaml`, `buf.lock`). The rest is never looked at.
-fn kept(path: &str) -> bool {
-    [".proto", ".yaml", ".yml", ".lock"]
-        .iter()
-        .any(|x| path.ends_with(x))
 }
 
 impl Spec {

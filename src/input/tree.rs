@@ -174,7 +174,15 @@ fn discover(tree: &dyn Tree, subdir: &str, doing: &str) -> Result<(Workspace, Op
     Ok((Workspace::default_at(Path::new(subdir)), None))
 }
 
-/// A tree held in memory: the files of an archive.
+/// Whether a file read into memory is kept: the `.proto` files and what configuration may name
+/// (`buf.yaml`, `buf.work.yaml`, `buf.lock`). The rest is never looked at.
+pub fn kept(path: &str) -> bool {
+    [".proto", ".yaml", ".yml", ".lock"]
+        .iter()
+        .any(|x| path.ends_with(x))
+}
+
+/// A tree held in memory: the files of an archive, or of a revision's submodules.
 #[derive(Debug, Default)]
 pub struct MemTree {
     /// How the tree is named in messages (the archive as given).

@@ -178,3 +178,112 @@ fn the_repository_is_read_not_touched() {
     assert_eq!(before, after);
     assert_eq!(repo.head().unwrap().target(), head);
 }
+
+/// Runs git with `args` in `cwd`, configured by `-c` only (no configuration file is written).
+fn git(cwd: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "protocol.file.allow=always",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(cwd)
+        .status()
+        .expect("git is installed");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// `recurse_submodules=true` reads the submodules' files at the commits the revision records
+/// (from the clone's own copies), as buf's clone with submodules has them; without it they are
+/// absent, as for buf.
+#[test]
+fn submodules_are_read_with_recurse_submodules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sub, main) = (dir.path().join("sub"), dir.path().join("main"));
+    write(
+        &sub,
+        "vend/v1/s.proto",
+        "syntax = \"proto3\";\npackage vend.v1;\nmessage bad_sub {}\n",
+    );
+    git(&sub, &["init", "-q"]);
+    git(&sub, &["add", "."]);
+    git(&sub, &["commit", "-qm", "s"]);
+    write(
+        &main,
+        "proto/acme/v1/m.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage bad_main {}\n",
+    );
+    git(&main, &["init", "-q"]);
+    let url = sub.to_string_lossy().into_owned();
+    git(&main, &["submodule", "add", "-q", &url, "proto/third"]);
+    git(&main, &["add", "."]);
+    git(&main, &["commit", "-qm", "m"]);
+    // The submodule moves on; the revision before still records the old commit.
+    write(
+        &sub,
+        "vend/v1/s.proto",
+        "syntax = \"proto3\";\npackage vend.v1;\nmessage bad_sub {}\nmessage more_bad {}\n",
+    );
+    git(&sub, &["commit", "-qam", "more"]);
+    git(&main.join("proto/third"), &["pull", "-q"]);
+    git(&main, &["commit", "-qam", "bump"]);
+    // buf clones the submodule from its local path, which git allows only when told.
+    let with_buf = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--error-format", "json"]);
+        let out = std::process::Command::new(buf_path())
+            .args(&args)
+            .current_dir(&main)
+            .env("GIT_CONFIG_COUNT", "1")
+            .env("GIT_CONFIG_KEY_0", "protocol.file.allow")
+            .env("GIT_CONFIG_VALUE_0", "always")
+            .env("BUF_CACHE_DIR", std::env::temp_dir().join("sous-buf-cache"))
+            .output()
+            .unwrap();
+        let ours = sous(&main, &args);
+        let theirs = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            (out.status.code(), keys(&theirs)),
+            (Some(ours.code), keys(&ours.stdout)),
+            "{args:?}\nbuf: {theirs}{}\nsous: {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            ours.stdout,
+            ours.stderr
+        );
+        ours
+    };
+    let without = with_buf(&["lint", ".git#subdir=proto"]);
+    assert_eq!(keys(&without.stdout).len(), 1);
+    let with = with_buf(&["lint", ".git#subdir=proto,recurse_submodules=true"]);
+    assert!(with.stdout.contains("proto/third/vend/v1/s.proto"));
+    with_buf(&[
+        "lint",
+        ".git#ref=HEAD~1,subdir=proto,recurse_submodules=true",
+    ]);
+    with_buf(&["lint", ".git#subdir=proto/third,recurse_submodules=true"]);
+    with_buf(&[
+        "breaking",
+        ".git#ref=HEAD~1,subdir=proto,recurse_submodules=true",
+        "--against",
+        ".git#subdir=proto,recurse_submodules=true",
+    ]);
+    // A submodule the clone lacks: a clear error, not files silently missing.
+    std::fs::remove_dir_all(main.join(".git/modules")).unwrap();
+    std::fs::remove_dir_all(main.join("proto/third")).unwrap();
+    let out = sous(
+        &main,
+        &["lint", ".git#subdir=proto,recurse_submodules=true"],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("git submodule update --init"),
+        "{}",
+        out.stderr
+    );
+}
