@@ -95,7 +95,8 @@ pub struct BreakingArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
-    /// (.git#branch=main,subdir=proto), a directory, or a descriptor set file (.binpb, .bin, .pb)
+    /// (.git#branch=main,subdir=proto), a directory, a .proto file, an archive (.tar, .tar.gz,
+    /// .tgz, .tar.zst, .zip), or a descriptor set file (.binpb, .bin, .pb)
     #[arg(long)]
     pub against: String,
     /// The buf.yaml file or data for the against side instead of the one found there

@@ -36,14 +36,8 @@ fn widen(resolved: &mut Resolved, input: &std::path::Path) -> Result<()> {
         return Ok(());
     };
     let ws = &resolved.workspace;
-    let Some(module) = ws
-        .modules
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| crate::paths::is_within(&file, &m.dir))
-        .max_by_key(|(_, m)| m.dir.len())
-        .map(|(i, _)| i)
-    else {
+    // A file input targets its own module (see `resolve_input`).
+    let Some(module) = resolved.modules.as_ref().and_then(|m| m.first()).copied() else {
         return Ok(());
     };
     let all = FileSet::discover(ws, &Filter::default(), Some(&[module]), None)?;
