@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::FileSet;
-use crate::config::{is_work_file, Workspace, BUF_WORK_YAML, BUF_YAML};
+use crate::config::{is_work_file, Version, Workspace, BUF_WORK_YAML, BUF_YAML};
 use crate::error::{Error, Result};
 use crate::paths::{clean, is_within, join_rel};
 
@@ -85,17 +85,25 @@ pub fn load(
     let (workspace, selected) = match config {
         Some((flag, value)) => {
             let path = Path::new(value);
-            let root = PathBuf::from(subdir);
-            let mut ws = if path.is_file() {
+            let (shown, text) = if path.is_file() {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-                Workspace::from_text_with(&root, path, &text, &read)?
+                (path, text)
             } else {
-                Workspace::from_text_with(&root, Path::new(flag), value, &read)?
+                (Path::new(flag), value.to_string())
             };
-            if is_work_file(path) {
-                ws.root = root;
+            let at = |root: &str| -> Result<Workspace> {
+                let mut ws = Workspace::from_text_with(Path::new(root), shown, &text, &read)?;
+                ws.root = PathBuf::from(root);
+                Ok(ws)
+            };
+            let ws = at(subdir)?;
+            if ws.version == Version::V2 && !is_work_file(path) {
+                // buf parity: a v2 buf.yaml given by flag sits at the root of the tree and
+                // governs the subdirectory as one found there would (a module of it, or all).
+                governed(at(".")?, subdir, doing, shown)?
+            } else {
+                (ws, None)
             }
-            (ws, None)
         }
         None => discover(tree, subdir, doing)?,
     };
@@ -114,22 +122,38 @@ pub fn load(
     })
 }
 
-/// The configuration that governs `subdir`, found in the tree as buf finds it: as on disk
-/// (`config/discover.rs`), from the subdirectory up to the tree's root, the first
-/// `buf.work.yaml` or `buf.yaml` that sits in the subdirectory or whose modules (directories,
-/// roots) contain it wins, and one whose modules do not is passed over. Unlike on disk, no
-/// current directory bounds the search, so a v1 `buf.yaml` above the subdirectory governs it too
-/// (and refuses it: the subdirectory is inside its module). Returns the workspace and, when the
-/// configuration sits above, the module that the subdirectory is.
+/// The configuration that governs `subdir`, found in the tree as buf finds it on disk
+/// (`config/discover.rs`): from the subdirectory up to the tree's root, the first `buf.work.yaml`
+/// or v2 `buf.yaml` that sits in the subdirectory or whose modules (directories) contain it wins,
+/// and one whose modules do not is passed over; failing that, the nearest v1 or v1beta1
+/// `buf.yaml` at or above it. Unlike on disk, no current directory bounds the search, so a v1
+/// `buf.yaml` above the subdirectory governs it too (and refuses it: the subdirectory is inside
+/// its module). Returns the workspace and, when the configuration sits above, the module that
+/// the subdirectory is.
 fn discover(tree: &dyn Tree, subdir: &str, doing: &str) -> Result<(Workspace, Option<usize>)> {
     let read = |p: &Path| -> Result<Option<String>> { read_text(tree, p) };
-    let mut dir = subdir.to_string();
-    loop {
-        let in_dir = |name: &str| PathBuf::from(join_rel(&dir, name));
+    // The subdirectory's ancestors, itself first.
+    let mut dirs = vec![subdir.to_string()];
+    while let Some(last) = dirs.last().filter(|d| *d != ".") {
+        let parent = join_rel(last, "..");
+        dirs.push(parent);
+    }
+    let below = |dir: &str| {
+        if dir == "." {
+            subdir.to_string()
+        } else if dir == subdir {
+            ".".to_string()
+        } else {
+            subdir[dir.len() + 1..].to_string()
+        }
+    };
+    let mut v1: Option<(String, Workspace)> = None;
+    for dir in &dirs {
+        let in_dir = |name: &str| PathBuf::from(join_rel(dir, name));
+        let shown = |name: &str| PathBuf::from(tree.shown(&in_dir(name).to_string_lossy()));
         let work = read_text(tree, &in_dir(BUF_WORK_YAML))?;
         let buf = read_text(tree, &in_dir(BUF_YAML))?;
-        let shown = |name: &str| PathBuf::from(tree.shown(&in_dir(name).to_string_lossy()));
-        let found = match (work, buf) {
+        let (name, text) = match (work, buf) {
             (Some(_), Some(_)) => {
                 return Err(Error::config(
                     shown("."),
@@ -138,40 +162,56 @@ fn discover(tree: &dyn Tree, subdir: &str, doing: &str) -> Result<(Workspace, Op
                     ),
                 ))
             }
-            (Some(text), None) => Some((BUF_WORK_YAML, text)),
-            (None, Some(text)) => Some((BUF_YAML, text)),
-            (None, None) => None,
+            (Some(text), None) => (BUF_WORK_YAML, text),
+            (None, Some(text)) => (BUF_YAML, text),
+            (None, None) => continue,
         };
-        if let Some((name, text)) = found {
-            let mut ws = Workspace::from_text_with(Path::new(&dir), &shown(name), &text, &read)?;
-            ws.root = PathBuf::from(&dir);
-            let below = if dir == "." {
-                subdir.to_string()
-            } else if dir == subdir {
-                ".".to_string()
-            } else {
-                subdir[dir.len() + 1..].to_string()
-            };
-            if below == "." {
-                return Ok((ws, None));
+        let mut ws = Workspace::from_text_with(Path::new(dir), &shown(name), &text, &read)?;
+        ws.root = PathBuf::from(dir);
+        let below = below(dir);
+        let controls = below == "." || ws.modules.iter().any(|m| is_within(&below, &m.dir));
+        if name == BUF_YAML && ws.version != Version::V2 {
+            // Passed over unless nothing else controls the subdirectory; the nearest counts.
+            if controls && v1.is_none() {
+                v1 = Some((dir.clone(), ws));
             }
-            if let Some(index) = ws.modules.iter().position(|m| m.dir == below) {
-                return Ok((ws, Some(index)));
-            }
-            if let Some(module) = ws.module_containing(&below) {
-                return Err(Error::Input(format!(
-                    "cannot {doing} on its own: it is inside module {:?} of {}. Give the workspace or module directory as subdir= instead, and narrow with --path",
-                    join_rel(&dir, &module.dir),
-                    shown(name).display()
-                )));
-            }
+            continue;
         }
-        if dir == "." {
-            break;
+        if controls {
+            return governed(ws, &below, doing, &shown(name));
         }
-        dir = join_rel(&dir, "..");
     }
-    Ok((Workspace::default_at(Path::new(subdir)), None))
+    match v1 {
+        Some((dir, ws)) => {
+            let shown = PathBuf::from(tree.shown(&join_rel(&dir, BUF_YAML)));
+            governed(ws, &below(&dir), doing, &shown)
+        }
+        None => Ok((Workspace::default_at(Path::new(subdir)), None)),
+    }
+}
+
+/// `ws` (from configuration file `shown`) governs the subdirectory at `below` in it: the whole
+/// of it, one of its modules, or a directory inside a module, which is refused.
+fn governed(
+    ws: Workspace,
+    below: &str,
+    doing: &str,
+    shown: &Path,
+) -> Result<(Workspace, Option<usize>)> {
+    if below == "." {
+        return Ok((ws, None));
+    }
+    if let Some(index) = ws.modules.iter().position(|m| m.dir == below) {
+        return Ok((ws, Some(index)));
+    }
+    let module = ws
+        .module_containing(below)
+        .map_or_else(|| ".".to_string(), |m| m.dir.clone());
+    Err(Error::Input(format!(
+        "cannot {doing} on its own: it is inside module {:?} of {}. Give the workspace or module directory as subdir= instead, and narrow with --path",
+        join_rel(&clean(&ws.root), &module),
+        shown.display()
+    )))
 }
 
 /// Whether a file read into memory is kept: the `.proto` files and what configuration may name

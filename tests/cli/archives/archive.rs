@@ -282,3 +282,81 @@ fn broken_archives_and_options() {
         assert_error(&against, needles);
     }
 }
+
+/// A `buf.work.yaml` workspace in the archive whose module `a` has a v1 `buf.yaml` of its own
+/// and imports from module `b`: `subdir=top/a` is a module of the workspace above (the v1
+/// `buf.yaml` beside it does not stop the search), so the import resolves. And `--config`: a v2
+/// configuration given by flag sits at the root of the archive, a v1 one at the subdir.
+#[test]
+fn work_files_and_config_flags_inside_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<(String, String)> = [
+        ("top/buf.work.yaml", "version: v1\ndirectories:\n  - a\n  - b\n"),
+        ("top/a/buf.yaml", "version: v1\nlint:\n  use: [STANDARD]\n"),
+        (
+            "top/a/acme/v1/a.proto",
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"bb/v1/b.proto\";\nmessage a_msg { bb.v1.B b = 1; }\n",
+        ),
+        (
+            "top/b/bb/v1/b.proto",
+            "syntax = \"proto3\";\npackage bb.v1;\nmessage B {}\nenum e { X = 0; }\n",
+        ),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect();
+    write_archives(dir.path(), &files);
+    let d = dir.path();
+    for input in [
+        "t.tar#subdir=top",
+        "t.tar#subdir=top/a",
+        "t.tar.gz#subdir=top/b",
+        "t.zip#strip_components=1",
+        "t.tar.zst#strip_components=1,subdir=b",
+    ] {
+        let out = same(d, &["lint", input], &[]);
+        assert_eq!(out.code, 100, "{input}: {}", out.stderr);
+        assert!(!out.stdout.contains("COMPILE"), "{input}: {}", out.stdout);
+    }
+    same(
+        d,
+        &["lint", "t.tar#subdir=top/a/acme"],
+        &["inside module \"top/a\""],
+    );
+    let v2_module = r#"{"version":"v2","modules":[{"path":"top/b"}]}"#;
+    for (input, config, needles) in [
+        ("t.tar#subdir=top/b", v2_module, &[][..]),
+        ("t.tar", v2_module, &[]),
+        ("t.tar#subdir=top/b", r#"{"version":"v1"}"#, &[]),
+        (
+            "t.tar#subdir=top/b",
+            r#"{"version":"v2"}"#,
+            &["inside module \".\"", "--config"],
+        ),
+    ] {
+        same(d, &["lint", input, "--config", config], needles);
+    }
+    // The same for --against-config.
+    let against = |config: &str, needles: &[&str]| {
+        same(
+            d,
+            &[
+                "breaking",
+                "t.tar#subdir=top/b",
+                "--config",
+                v2_module,
+                "--against",
+                "t.zip#subdir=top/b",
+                "--against-config",
+                config,
+            ],
+            needles,
+        );
+    };
+    against(v2_module, &[]);
+    against(r#"{"version":"v1"}"#, &[]);
+    against(
+        r#"{"version":"v2"}"#,
+        &["inside module \".\"", "--against-config"],
+    );
+}
