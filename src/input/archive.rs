@@ -194,3 +194,40 @@ fn corrupt(name: &str, what: &str, e: &dyn std::fmt::Display) -> Error {
     };
     Error::Input(format!("{name}: cannot read it as {what} ({e}): {hint}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(strip: usize) -> Spec {
+        Spec {
+            path: PathBuf::from("t.tar"),
+            format: Format::Tar,
+            compression: Compression::None,
+            strip_components: strip,
+            subdir: ".".into(),
+        }
+    }
+
+    #[test]
+    fn paths_are_cleaned_then_stripped() {
+        let mut deepest = 0;
+        let s = |strip: usize, raw: &str, deepest: &mut usize| spec(strip).stripped(raw, deepest);
+        assert_eq!(
+            s(0, "./a/b.proto", &mut deepest).as_deref(),
+            Some("a/b.proto")
+        );
+        assert_eq!(
+            s(1, "./a/b.proto", &mut deepest).as_deref(),
+            Some("b.proto")
+        );
+        assert_eq!(
+            s(1, "/root/x/y.proto", &mut deepest).as_deref(),
+            Some("x/y.proto")
+        );
+        assert_eq!(s(2, "a/b.proto", &mut deepest), None);
+        assert_eq!(s(0, "../evil.proto", &mut deepest), None);
+        assert_eq!(s(0, "./", &mut deepest), None);
+        assert_eq!(deepest, 3);
+    }
+}
