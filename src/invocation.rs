@@ -84,6 +84,7 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
         } if path != args.input => {
             return package::resolve(path, include_package_files, args, action)
         }
+        Spec::Dir(path) => return package::resolve(path, false, args, action),
         Spec::ProtoFile { .. } | Spec::Plain => {}
     }
     let input = &args.input;

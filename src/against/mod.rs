@@ -48,6 +48,7 @@ impl Against {
             Spec::ProtoFile { path, .. } if path.is_file() => {
                 return Ok(Against::Dir(PathBuf::from(value)))
             }
+            Spec::Dir(path) => return Ok(Against::Dir(path)),
             Spec::ProtoFile { .. } | Spec::Plain => {}
         }
         let p = Path::new(value);

@@ -19,6 +19,8 @@ use crate::paths::join_rel;
 pub enum Spec {
     /// Not one of the forms below: a directory, a file or an image, read by the caller.
     Plain,
+    /// A directory named with `#format=dir`: read as a plain directory at `.0`.
+    Dir(PathBuf),
     /// A `.proto` file, with `include_package_files=true`: every file of its package in its
     /// module is a target too.
     ProtoFile {
@@ -70,6 +72,11 @@ impl Spec {
             Some((p, o)) => (p, Some(o)),
             None => (value, None),
         };
+        if path.is_empty() && options.is_some() {
+            return Err(Error::Usage(format!(
+                "{value:?} names no path before #: give one, such as .git{value} for the repository here"
+            )));
+        }
         let options = match options {
             Some(o) => parse_options(value, o)?,
             None => BTreeMap::new(),
@@ -110,7 +117,7 @@ impl Spec {
                         }
                     )));
                 }
-                return Ok(Spec::Plain);
+                return Ok(Spec::Dir(PathBuf::from(if path.is_empty() { "." } else { path })));
             }
             f if IMAGE_FORMATS.contains(&f) => return Ok(Spec::Plain),
             f => {
@@ -403,6 +410,7 @@ mod tests {
             ".git#strip_components=1",
             "a.proto#include_package_files=1",
             "x#format=nope",
+            "#branch=main",
         ] {
             assert!(Spec::parse(bad).is_err(), "{bad}");
         }
@@ -410,5 +418,9 @@ mod tests {
         assert_eq!(Spec::parse("image.binpb").unwrap(), Spec::Plain);
         assert_eq!(Spec::parse("image.bin#format=binpb").unwrap(), Spec::Plain);
         assert!(Spec::parse(".#branch=main").is_err());
+        assert_eq!(
+            Spec::parse("proto#format=dir").unwrap(),
+            Spec::Dir(PathBuf::from("proto"))
+        );
     }
 }

@@ -11,8 +11,8 @@ use crate::cli::InputArgs;
 use crate::error::{Error, Result};
 use crate::input::{FileSet, Filter};
 
-/// A `.proto` file input given with options: `path` (the file, its options removed) resolved as
-/// a file input, widened to its package's files when `include_package_files` says so.
+/// A `.proto` file or a directory input given with options: `path` (the options removed)
+/// resolved as a plain input, widened to the file's package when `include_package_files` says so.
 pub fn resolve(
     path: PathBuf,
     include_package_files: bool,

@@ -132,3 +132,29 @@ fn what_a_file_input_refuses() {
         same(d, args, needles);
     }
 }
+
+/// `#format=dir` and `#format=protofile` name plain inputs explicitly; an empty path before `#`
+/// is refused, as buf refuses it.
+#[test]
+fn format_selectors_for_plain_inputs() {
+    let dir = workspace();
+    let d = dir.path();
+    same(d, &["lint", "proto#format=dir"], &[]);
+    same(d, &["lint", "proto/acme/v1/a.proto#format=protofile"], &[]);
+    same(
+        d,
+        &[
+            "breaking",
+            "proto#format=dir",
+            "--against",
+            "old#format=dir",
+        ],
+        &[],
+    );
+    same(d, &["lint", "#format=dir"], &["no path before #"]);
+    same(
+        d,
+        &["lint", "proto#format=dir,subdir=x"],
+        &["not for a directory"],
+    );
+}
