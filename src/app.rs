@@ -179,7 +179,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         || {
             against::load(
                 &args.against,
-                &resolved.workspace.root,
+                resolved.place(),
                 args.against_config.as_deref(),
                 |dir| invocation::resolve_against_dir(dir, args.against_config.as_deref()),
             )

@@ -37,6 +37,14 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// Where the input is on disk, for `--against REV`, compared at the input's place in its
+    /// repository: the workspace root, or for an input read into memory its own place.
+    pub fn place(&self) -> &Path {
+        self.memory
+            .as_ref()
+            .map_or(&self.workspace.root, |m| &m.place)
+    }
+
     /// What narrows the `--against` side: `--path` and `--exclude-path`, never a file input's own
     /// path (buf parity: `breaking a.proto --against DIR` compares with all of DIR, so the other
     /// files are deleted).

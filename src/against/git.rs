@@ -85,6 +85,11 @@ impl GitSide {
         })
     }
 
+    /// The repository's working tree, if it has one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
     /// Reads the workspace at the revision (its configuration found the way buf finds it on
     /// disk, searching upward from the subdirectory), ready to compile.
     pub fn load(&self, against_config: Option<&str>) -> Result<Prepared> {

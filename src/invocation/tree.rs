@@ -20,6 +20,10 @@ pub struct Memory {
     pub set: FileSet,
     pub dep_includes: Vec<PathBuf>,
     pub unpinned: Vec<String>,
+    /// Where the workspace is on disk, for `--against REV` (a revision of the repository, at the
+    /// input's place): the git input's working tree at the workspace root; else the input as
+    /// given, which names no place in a repository.
+    pub place: PathBuf,
 }
 
 /// A git revision as the input.
@@ -32,7 +36,10 @@ pub fn resolve_git(git: &spec::Git, args: &InputArgs, action: Action) -> Result<
     )?;
     let dep_includes = side.resolve_deps(&found.workspace)?;
     let unpinned = side.unpinned_deps(&found.workspace)?;
-    finish(found, &git.subdir, args, dep_includes, unpinned)
+    let place = side
+        .workdir()
+        .map_or_else(|| args.input.clone(), |w| w.join(&found.workspace.root));
+    finish(found, &git.subdir, args, (dep_includes, unpinned), place)
 }
 
 /// An archive as the input.
@@ -53,7 +60,14 @@ pub fn resolve_archive(
     let read = |p: &Path| tree::read_text(&tree, p);
     let dep_includes = crate::deps::resolve(&found.workspace, &read)?;
     let unpinned = crate::deps::unpinned(&found.workspace, &read)?;
-    finish(found, &archive.subdir, args, dep_includes, unpinned)
+    let place = args.input.clone();
+    finish(
+        found,
+        &archive.subdir,
+        args,
+        (dep_includes, unpinned),
+        place,
+    )
 }
 
 /// The targets: the module the subdirectory is (when the configuration sits above it), narrowed
@@ -62,8 +76,8 @@ fn finish(
     found: Found,
     subdir: &str,
     args: &InputArgs,
-    dep_includes: Vec<PathBuf>,
-    unpinned: Vec<String>,
+    (dep_includes, unpinned): (Vec<PathBuf>, Vec<String>),
+    place: PathBuf,
 ) -> Result<Resolved> {
     let Found {
         workspace,
@@ -120,6 +134,7 @@ fn finish(
             set,
             dep_includes,
             unpinned,
+            place,
         })),
         file_input: false,
     })

@@ -281,6 +281,11 @@ fn broken_archives_and_options() {
         let against = sous(d, &["breaking", "t.tar", "--against", input]);
         assert_error(&against, needles);
     }
+    // A bare revision is compared at the input's place in its repository: an archive has none.
+    assert_error(
+        &sous(d, &["breaking", "t.tar", "--against", "HEAD"]),
+        &["t.tar", "not inside a git repository"],
+    );
 }
 
 /// A `buf.work.yaml` workspace in the archive whose module `a` has a v1 `buf.yaml` of its own

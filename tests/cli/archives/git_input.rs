@@ -287,3 +287,42 @@ fn submodules_are_read_with_recurse_submodules() {
         out.stderr
     );
 }
+
+/// `--against REV` (sous's shorthand) with a git input compares with that revision of the same
+/// repository at the input's place, as buf's syntax spelled out does; an archive has no place
+/// in a repository, which the message says.
+#[test]
+fn a_bare_revision_against_a_git_input() {
+    let (dir, _repo, _) = repository();
+    let d = dir.path();
+    let spelled = sous(
+        d,
+        &[
+            "breaking",
+            ".git#branch=feat,subdir=proto",
+            "--against",
+            ".git#tag=v1,subdir=proto",
+            "--error-format",
+            "json",
+        ],
+    );
+    assert_eq!(spelled.code, 100, "{}", spelled.stderr);
+    for (cwd, input) in [
+        (d.to_path_buf(), ".git#branch=feat,subdir=proto"),
+        (d.join("proto"), "../.git#branch=feat,subdir=proto"),
+    ] {
+        let short = sous(
+            &cwd,
+            &[
+                "breaking",
+                input,
+                "--against",
+                "v1",
+                "--error-format",
+                "json",
+            ],
+        );
+        assert_eq!(short.code, 100, "{}", short.stderr);
+        assert_eq!(keys(&short.stdout), keys(&spelled.stdout));
+    }
+}
