@@ -64,7 +64,7 @@ fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved
     };
     let resolved = invocation::resolve_input(args, action)?;
     crate::trace::mark("input resolved");
-    let options = invocation::compile_options(&resolved.workspace, args, purpose)?;
+    let options = invocation::compile_options(&resolved, args, purpose)?;
     let schema = compile_resolved(&resolved, &options)?;
     Ok((resolved, schema))
 }
@@ -85,8 +85,7 @@ fn compile_resolved(
 fn run_lint(args: &LintArgs) -> Result<i32> {
     let resolved = invocation::resolve_input(&args.input, invocation::Action::Lint)?;
     crate::trace::mark("input resolved");
-    let options =
-        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Lint)?;
+    let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Lint)?;
     // One set, unless a module nested in another shares its files: then each module is compiled
     // and linted apart, as buf builds an image per module.
     let sets = invocation::discover_resolved(&resolved)?.per_module();
@@ -168,8 +167,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("input resolved");
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
-    let options =
-        invocation::compile_options(&resolved.workspace, &args.input, schema::Purpose::Breaking)?;
+    let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Breaking)?;
     let (input, old) = rayon::join(
         || -> Result<(FileSet, Option<schema::Schema>)> {
             let set = invocation::discover_resolved(&resolved)?;
@@ -185,7 +183,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         || {
             against::load(
                 &args.against,
-                &resolved.workspace.root,
+                resolved.place(),
                 args.against_config.as_deref(),
                 |dir| invocation::resolve_against_dir(dir, args.against_config.as_deref()),
             )
@@ -227,7 +225,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     }
     against::narrow(
         &mut old,
-        &resolved.filter,
+        &resolved.against_filter(),
         &schema,
         args.limit_to_input_files,
     );
@@ -330,7 +328,12 @@ fn breaking_per_module(
                 old.schema.sources.values(),
             );
         }
-        against::narrow(&mut old, &resolved.filter, new, args.limit_to_input_files);
+        against::narrow(
+            &mut old,
+            &resolved.against_filter(),
+            new,
+            args.limit_to_input_files,
+        );
         let new_side = breaking::Side {
             workspace: Some(&resolved.workspace),
             schema: new,

@@ -35,9 +35,12 @@ pub enum Command {
     },
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// A directory (workspace or module root) or a single .proto file
+    /// (FILE.proto#include_package_files=true for its whole package), a git repository
+    /// (.git#branch=main,subdir=proto) or an archive (.tar, .tar.gz, .tgz, .tar.zst, .zip;
+    /// #strip_components=N,subdir=DIR)
     #[arg(default_value = ".")]
     pub input: PathBuf,
     /// The buf.yaml file or data (YAML or JSON) to use instead of the one found
@@ -92,7 +95,8 @@ pub struct BreakingArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
-    /// (.git#branch=main,subdir=proto), a directory, or a descriptor set file (.binpb, .bin, .pb)
+    /// (.git#branch=main,subdir=proto), a directory, a .proto file, an archive (.tar, .tar.gz,
+    /// .tgz, .tar.zst, .zip), or a descriptor set file (.binpb, .bin, .pb)
     #[arg(long)]
     pub against: String,
     /// The buf.yaml file or data for the against side instead of the one found there

@@ -3,6 +3,12 @@
 //! targets, `--path` and `--exclude-path` made relative to the workspace root, the files targeted,
 //! a report's format and colour, and for `config ls-*-rules` the configuration version or module
 //! whose rules are listed.
+//!
+//! Inputs that are not a plain directory or file have modules of their own: `tree.rs` (a git
+//! revision or an archive, read into memory) and `package.rs` (`include_package_files`).
+
+mod package;
+mod tree;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,6 +17,7 @@ use crate::catalog::Kind;
 use crate::cli::{ColorChoice, ErrorFormat, InputArgs, LsRulesArgs, OutputArgs};
 use crate::config::{read_disk, Version, Workspace};
 use crate::error::{Error, Result};
+use crate::input::spec::Spec;
 use crate::input::{FileSet, Filter, Shown};
 use crate::paths::{absolute, clean, join_rel, relative_from};
 use crate::{deps, lint, schema};
@@ -23,6 +30,31 @@ pub struct Resolved {
     pub shown: Option<Shown>,
     pub modules: Option<Vec<usize>>,
     pub filter: Filter,
+    /// For an input read into memory (a git revision, an archive): its files and dependencies.
+    pub memory: Option<Box<tree::Memory>>,
+    /// Whether the input is a `.proto` file, whose path (and its package's) is in `filter`.
+    pub file_input: bool,
+}
+
+impl Resolved {
+    /// Where the input is on disk, for `--against REV`, compared at the input's place in its
+    /// repository: the workspace root, or for an input read into memory its own place.
+    pub fn place(&self) -> &Path {
+        self.memory
+            .as_ref()
+            .map_or(&self.workspace.root, |m| &m.place)
+    }
+
+    /// What narrows the `--against` side: `--path` and `--exclude-path`, never a file input's own
+    /// path (buf parity: `breaking a.proto --against DIR` compares with all of DIR, so the other
+    /// files are deleted).
+    pub fn against_filter(&self) -> Filter {
+        if self.file_input {
+            Filter::default()
+        } else {
+            self.filter.clone()
+        }
+    }
 }
 
 /// What an input is resolved for, which the messages about it name.
@@ -51,6 +83,18 @@ impl Action {
 
 /// Finds the workspace for `args.input` the way buf does.
 pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
+    match Spec::parse(&args.input.to_string_lossy())? {
+        Spec::Git(git) => return tree::resolve_git(&git, args, action),
+        Spec::Archive(archive) => return tree::resolve_archive(&archive, args, action),
+        Spec::ProtoFile {
+            path,
+            include_package_files,
+        } if path != args.input => {
+            return package::resolve(path, include_package_files, args, action)
+        }
+        Spec::Dir(path) => return package::resolve(path, false, args, action),
+        Spec::ProtoFile { .. } | Spec::Plain => {}
+    }
     let input = &args.input;
     let meta =
         std::fs::metadata(input).map_err(|e| Error::Input(format!("{}: {e}", input.display())))?;
@@ -71,6 +115,18 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     };
     if file.is_none() {
         refuse_the_input_as_a_path(&dir, args)?;
+    } else if let Some(flag) = [
+        ("--path", &args.paths),
+        ("--exclude-path", &args.exclude_paths),
+    ]
+    .iter()
+    .find_map(|(flag, paths)| (!paths.is_empty()).then_some(flag))
+    {
+        // buf parity: a file input is narrowed already; buf refuses both flags with it.
+        return Err(Error::Input(format!(
+            "{flag} narrows a directory input, and {} is a file: give its directory as input with {flag}, or drop {flag}",
+            input.display()
+        )));
     }
 
     let workspace = match &args.config {
@@ -85,7 +141,16 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
     let mut modules = None;
     let dir_rel = relative_to_root(&workspace.root, &dir)?;
     if let Some(file) = &file {
-        filter.paths.push(relative_to_root(&workspace.root, file)?);
+        let rel = relative_to_root(&workspace.root, file)?;
+        // buf parity: a file input is its module's, compared alone with the against side.
+        modules = workspace
+            .modules
+            .iter()
+            .position(|m| {
+                Some(m.dir.as_str()) == workspace.module_containing(&rel).map(|c| c.dir.as_str())
+            })
+            .map(|i| vec![i]);
+        filter.paths.push(rel);
     } else if dir_rel != "." {
         match workspace.modules.iter().position(|m| m.dir == dir_rel) {
             Some(i) => modules = Some(vec![i]),
@@ -169,6 +234,8 @@ pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
         workspace,
         shown,
         modules,
+        memory: None,
+        file_input: file.is_some(),
         filter,
     })
 }
@@ -209,12 +276,15 @@ fn relative_to_root(root: &Path, path: &Path) -> Result<String> {
 
 /// The files of a resolved input; an error when it targets none.
 pub fn discover_resolved(resolved: &Resolved) -> Result<FileSet> {
-    let set = FileSet::discover(
-        &resolved.workspace,
-        &resolved.filter,
-        resolved.modules.as_deref(),
-        resolved.shown.clone(),
-    )?;
+    let set = match &resolved.memory {
+        Some(memory) => memory.set.clone(),
+        None => FileSet::discover(
+            &resolved.workspace,
+            &resolved.filter,
+            resolved.modules.as_deref(),
+            resolved.shown.clone(),
+        )?,
+    };
     crate::trace::mark("files found");
     if set.targets().next().is_none() {
         return Err(Error::Input(
@@ -353,7 +423,7 @@ pub fn compile(
 /// workspace's locked dependencies (from buf's module cache), and the `deps:` entries no lock
 /// pins, which a missing import names.
 pub fn compile_options(
-    workspace: &Workspace,
+    resolved: &Resolved,
     args: &InputArgs,
     purpose: schema::Purpose,
 ) -> Result<schema::CompileOptions> {
@@ -362,12 +432,19 @@ pub fn compile_options(
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(usize::MAX);
-    let dep_includes = crate::trace::stage("deps", || deps::resolve(workspace, &read_disk))?;
+    let workspace = &resolved.workspace;
+    let (dep_includes, unpinned) = match &resolved.memory {
+        Some(memory) => (memory.dep_includes.clone(), memory.unpinned.clone()),
+        None => (
+            crate::trace::stage("deps", || deps::resolve(workspace, &read_disk))?,
+            deps::unpinned(workspace, &read_disk)?,
+        ),
+    };
     Ok(schema::CompileOptions {
         pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
         max_groups,
         dep_includes,
-        deps: Some(deps::unpinned(workspace, &read_disk)?),
+        deps: Some(unpinned),
         ..schema::CompileOptions::new(purpose, &args.includes)
     })
 }

@@ -9,10 +9,11 @@ use std::sync::Arc;
 use git2::{ErrorCode, ObjectType, Repository, Tree};
 
 use super::Prepared;
-use crate::config::{is_work_file, Workspace, BUF_WORK_YAML, BUF_YAML};
+use crate::config::Workspace;
 use crate::error::{Error, Result};
-use crate::input::FileSet;
-use crate::paths::{clean, join_rel};
+use crate::input::spec;
+use crate::input::tree::{self, Found, MemTree, Tree as _};
+use crate::paths::clean;
 
 /// The git side: a repository, a commit's tree, and the directory of the tree to compare.
 pub struct GitSide {
@@ -22,6 +23,8 @@ pub struct GitSide {
     label: String,
     commit: git2::Oid,
     subdir: String,
+    /// `recurse_submodules=true`: the submodules' files are read too (`submodules.rs`).
+    recurse_submodules: bool,
 }
 
 impl GitSide {
@@ -30,7 +33,7 @@ impl GitSide {
         let repo = Repository::discover(input_dir).map_err(|e| open_error(input_dir, e))?;
         let workdir = repo.workdir().ok_or_else(|| {
             Error::Input(format!(
-                "{} is inside the bare repository {}, which has no working tree to compare: give --against '{}#branch=BRANCH' with the input checked out elsewhere",
+                "{} is inside the bare repository {}, which has no working tree to compare: give --against '{}#format=git,branch=BRANCH' with the input checked out elsewhere",
                 input_dir.display(),
                 repo.path().display(),
                 repo.path().display()
@@ -49,14 +52,24 @@ impl GitSide {
             repo,
             commit,
             subdir,
+            recurse_submodules: false,
         })
     }
 
-    /// buf's git syntax: `repo` (a repository or its `.git`), a revision (HEAD when `None`) and a
-    /// subdirectory of the tree.
-    pub fn for_buf_syntax(repo_path: &Path, rev: Option<&str>, subdir: &str) -> Result<GitSide> {
-        let repo = Repository::open(repo_path).map_err(|e| open_error(repo_path, e))?;
-        let rev = rev.unwrap_or("HEAD");
+    /// buf's git syntax: a repository (its working tree or its `.git`), a revision (HEAD when
+    /// none is given) and a subdirectory of the tree.
+    pub fn for_buf_syntax(git: &spec::Git) -> Result<GitSide> {
+        let repo_path = git.repo.as_path();
+        let subdir = git.subdir.as_str();
+        let repo = Repository::open(repo_path).map_err(|e| match e.code() {
+            ErrorCode::NotFound => Error::Input(format!(
+                "{}: no git repository there ({}): name a repository's .git directory, or its working tree with #format=git",
+                repo_path.display(),
+                e.message()
+            )),
+            _ => open_error(repo_path, e),
+        })?;
+        let rev = git.rev.as_deref().unwrap_or("HEAD");
         let commit = resolve(&repo, rev)?;
         Ok(GitSide {
             rev: rev.to_string(),
@@ -68,90 +81,28 @@ impl GitSide {
             repo,
             commit,
             subdir: subdir.to_string(),
+            recurse_submodules: git.recurse_submodules,
         })
+    }
+
+    /// The repository's working tree, if it has one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
     }
 
     /// Reads the workspace at the revision (its configuration found the way buf finds it on
     /// disk, searching upward from the subdirectory), ready to compile.
     pub fn load(&self, against_config: Option<&str>) -> Result<Prepared> {
-        let commit = self
-            .repo
-            .find_commit(self.commit)
-            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
-        let tree = commit
-            .tree()
-            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
-        if self.subdir != "." {
-            match tree.get_path(Path::new(&self.subdir)) {
-                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {}
-                _ => {
-                    return Err(Error::Input(format!(
-                        "directory {:?} does not exist at revision {} ({}): check the path or the revision",
-                        self.subdir,
-                        self.label,
-                        short(self.commit)
-                    )))
-                }
-            }
-        }
-        let read = |p: &Path| -> Result<Option<String>> { self.read_text(&tree, p) };
-        let (mut workspace, selected) = match against_config {
-            Some(value) => {
-                let path = Path::new(value);
-                let root = PathBuf::from(&self.subdir);
-                if path.is_file() {
-                    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-                    let mut ws = Workspace::from_text_with(&root, path, &text, &read)?;
-                    if is_work_file(path) {
-                        ws.root = root;
-                    }
-                    (ws, None)
-                } else {
-                    let ws = Workspace::from_text_with(
-                        &root,
-                        Path::new("--against-config"),
-                        value,
-                        &read,
-                    )?;
-                    (ws, None)
-                }
-            }
-            None => self.discover(&tree, &read)?,
-        };
-        let root = clean(&workspace.root);
-        let mut blobs = BTreeMap::new();
-        let base = if root == "." {
-            Some(tree.clone())
-        } else {
-            tree.get_path(Path::new(&root))
-                .ok()
-                .and_then(|e| e.to_object(&self.repo).ok())
-                .and_then(|o| o.into_tree().ok())
-        };
-        if let Some(base) = base {
-            self.collect(&base, "", &mut blobs)?;
-        }
         let label = self.label.clone();
-        let display = |ws_path: &str| format!("{label}:{}", join_rel(&root, ws_path));
-        let mut set = FileSet::from_blobs(&workspace, &blobs, &display)?;
-        if let Some(index) = selected {
-            // The subdirectory is one module of the workspace: that module alone is compared
-            // (as the first and only one, since modules pair by position); the others' files
-            // stay importable.
-            let module = workspace.modules.swap_remove(index);
-            workspace.modules = vec![module];
-            for file in set.files.values_mut() {
-                if file.module == Some(index) {
-                    file.module = Some(0);
-                } else {
-                    file.module = None;
-                    file.is_target = false;
-                }
-            }
-        }
+        let found = self.read(
+            against_config.map(|value| ("--against-config", value)),
+            &format!("compare against {label}"),
+            &|path: &str| format!("{label}:{path}"),
+        )?;
+        let (workspace, set) = found.selected_alone();
         crate::trace::mark("against: blobs read");
         // The revision's own buf.lock, read from the object database.
-        let dep_includes = crate::deps::resolve(&workspace, &read)?;
+        let dep_includes = self.resolve_deps(&workspace)?;
         Ok(Prepared::Files {
             workspace,
             set,
@@ -160,88 +111,73 @@ impl GitSide {
         })
     }
 
-    /// The configuration that governs the subdirectory, found in the tree as buf finds it: as on
-    /// disk (`config/discover.rs`), from the subdirectory up to the tree's root, the first
-    /// `buf.work.yaml` or `buf.yaml` that sits in the subdirectory or whose modules (directories,
-    /// roots) contain it wins, and one whose modules do not is passed over. Unlike on disk, no
-    /// current directory bounds the search, so a v1 `buf.yaml` above the subdirectory governs it
-    /// too (and refuses it: the subdirectory is inside its module). Returns the workspace and, when
-    /// the configuration sits above, the module that the subdirectory is.
-    fn discover(
+    /// Reads the workspace at the revision: see [`tree::load`] for `config`, `doing` and
+    /// `display`. An input as well as an against side.
+    pub fn read(
         &self,
-        tree: &Tree,
-        read: &dyn Fn(&Path) -> Result<Option<String>>,
-    ) -> Result<(Workspace, Option<usize>)> {
-        let mut dir = self.subdir.clone();
-        loop {
-            let in_dir = |name: &str| PathBuf::from(join_rel(&dir, name));
-            let work = self.read_text(tree, &in_dir(BUF_WORK_YAML))?;
-            let buf = self.read_text(tree, &in_dir(BUF_YAML))?;
-            let shown =
-                |name: &str| PathBuf::from(format!("{}:{}", self.rev, in_dir(name).display()));
-            let found = match (work, buf) {
-                (Some(_), Some(_)) => {
-                    return Err(Error::config(
-                        shown(""),
-                        format!(
-                            "this directory holds both {BUF_WORK_YAML} and {BUF_YAML}, and buf reads neither: keep one (a v2 {BUF_YAML} lists its modules itself)"
-                        ),
-                    ))
-                }
-                (Some(text), None) => Some((BUF_WORK_YAML, text)),
-                (None, Some(text)) => Some((BUF_YAML, text)),
-                (None, None) => None,
-            };
-            if let Some((name, text)) = found {
-                let mut ws = Workspace::from_text_with(Path::new(&dir), &shown(name), &text, read)?;
-                ws.root = PathBuf::from(&dir);
-                let below = if dir == "." {
-                    self.subdir.clone()
-                } else if dir == self.subdir {
-                    ".".to_string()
-                } else {
-                    self.subdir[dir.len() + 1..].to_string()
-                };
-                if below == "." {
-                    return Ok((ws, None));
-                }
-                if let Some(index) = ws.modules.iter().position(|m| m.dir == below) {
-                    return Ok((ws, Some(index)));
-                }
-                if let Some(module) = ws.module_containing(&below) {
-                    return Err(Error::Input(format!(
-                        "cannot compare against {} on its own: it is inside module {:?} of {}. Give the workspace or module directory as subdir= instead, and narrow with --path",
-                        self.label,
-                        join_rel(&dir, &module.dir),
-                        shown(name).display()
-                    )));
-                }
-            }
-            if dir == "." {
-                break;
-            }
-            dir = join_rel(&dir, "..");
+        config: Option<(&str, &str)>,
+        doing: &str,
+        display: &dyn Fn(&str) -> String,
+    ) -> Result<Found> {
+        let tree = self.tree()?;
+        if self.subdir != "." && !tree.is_dir(&self.subdir) {
+            return Err(Error::Input(format!(
+                "directory {:?} does not exist at revision {} ({}): check the path or the revision",
+                self.subdir,
+                self.rev,
+                short(self.commit)
+            )));
         }
-        Ok((Workspace::default_at(Path::new(&self.subdir)), None))
+        tree::load(&tree, &self.subdir, config, doing, display)
     }
 
-    /// A text file of the tree, `None` if there is none at `path`.
-    fn read_text(&self, tree: &Tree, path: &Path) -> Result<Option<String>> {
-        let path = PathBuf::from(clean(path));
-        let Ok(entry) = tree.get_path(&path) else {
-            return Ok(None);
+    /// The include directories of `workspace`'s locked dependencies, its `buf.lock` read from
+    /// the revision.
+    pub fn resolve_deps(&self, workspace: &Workspace) -> Result<Vec<PathBuf>> {
+        let tree = self.tree()?;
+        crate::deps::resolve(workspace, &|p: &Path| tree::read_text(&tree, p))
+    }
+
+    /// The `deps:` entries no `buf.lock` of the revision pins (see [`crate::deps::unpinned`]).
+    pub fn unpinned_deps(&self, workspace: &Workspace) -> Result<Vec<String>> {
+        let tree = self.tree()?;
+        crate::deps::unpinned(workspace, &|p: &Path| tree::read_text(&tree, p))
+    }
+
+    /// The commit's tree.
+    fn tree(&self) -> Result<GitTree<'_>> {
+        let commit = self
+            .repo
+            .find_commit(self.commit)
+            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
+        let tree = commit
+            .tree()
+            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
+        let submodules = if self.recurse_submodules {
+            Some(super::submodules::read(&self.repo, &tree, &self.label)?)
+        } else {
+            None
         };
-        let Ok(blob) = entry.to_object(&self.repo).and_then(|o| o.peel_to_blob()) else {
-            return Ok(None);
-        };
-        String::from_utf8(blob.content().to_vec())
-            .map(Some)
-            .map_err(|_| {
-                Error::config(
-                    format!("{}:{}", self.label, path.display()),
-                    "not valid UTF-8",
-                )
-            })
+        Ok(GitTree {
+            side: self,
+            tree,
+            submodules,
+        })
+    }
+}
+
+/// A commit's tree, read from the object database.
+struct GitTree<'a> {
+    side: &'a GitSide,
+    tree: Tree<'a>,
+    /// The files inside submodules, with `recurse_submodules=true`.
+    submodules: Option<MemTree>,
+}
+
+impl GitTree<'_> {
+    /// The entry at `path` (`.` is no entry: the tree itself).
+    fn entry(&self, path: &str) -> Option<git2::TreeEntry<'_>> {
+        self.tree.get_path(Path::new(path)).ok()
     }
 
     /// Every `.proto` blob below `tree`, by path relative to it.
@@ -251,6 +187,8 @@ impl GitSide {
         prefix: &str,
         out: &mut BTreeMap<String, Arc<[u8]>>,
     ) -> Result<()> {
+        let repo = &self.side.repo;
+        let label = &self.side.label;
         for entry in tree.iter() {
             let Ok(name) = entry.name() else { continue };
             let path = if prefix.is_empty() {
@@ -261,9 +199,9 @@ impl GitSide {
             match entry.kind() {
                 Some(ObjectType::Tree) => {
                     let sub = entry
-                        .to_object(&self.repo)
+                        .to_object(repo)
                         .and_then(|o| o.peel_to_tree())
-                        .map_err(|e| missing_object(&self.label, &path, e))?;
+                        .map_err(|e| missing_object(label, &path, e))?;
                     self.collect(&sub, &path, out)?;
                 }
                 Some(ObjectType::Blob) if name.ends_with(".proto") => {
@@ -272,16 +210,63 @@ impl GitSide {
                     if entry.filemode() == 0o120000 {
                         continue;
                     }
-                    let blob = self
-                        .repo
+                    let blob = repo
                         .find_blob(entry.id())
-                        .map_err(|e| missing_object(&self.label, &path, e))?;
+                        .map_err(|e| missing_object(label, &path, e))?;
                     out.insert(path, Arc::from(blob.content()));
                 }
                 _ => {}
             }
         }
         Ok(())
+    }
+}
+
+impl tree::Tree for GitTree<'_> {
+    fn shown(&self, path: &str) -> String {
+        format!("{}:{path}", self.side.rev)
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>> {
+        let Some(entry) = self.entry(path) else {
+            return match &self.submodules {
+                Some(submodules) => submodules.read(path),
+                None => Ok(None),
+            };
+        };
+        let Ok(blob) = entry
+            .to_object(&self.side.repo)
+            .and_then(|o| o.peel_to_blob())
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Arc::from(blob.content())))
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        path == "."
+            || self
+                .entry(path)
+                .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
+            || self.submodules.as_ref().is_some_and(|s| s.is_dir(path))
+    }
+
+    fn protos(&self, dir: &str) -> Result<BTreeMap<String, Arc<[u8]>>> {
+        let mut out = BTreeMap::new();
+        let base = if dir == "." {
+            Some(self.tree.clone())
+        } else {
+            self.entry(dir)
+                .and_then(|e| e.to_object(&self.side.repo).ok())
+                .and_then(|o| o.into_tree().ok())
+        };
+        if let Some(base) = base {
+            self.collect(&base, "", &mut out)?;
+        }
+        if let Some(submodules) = &self.submodules {
+            out.extend(submodules.protos(dir)?);
+        }
+        Ok(out)
     }
 }
 

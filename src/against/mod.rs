@@ -5,6 +5,7 @@
 //! A git revision is read by [`git`], straight from the object database.
 
 mod git;
+mod submodules;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,10 +16,10 @@ use crate::config::Workspace;
 use crate::deps;
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
-use crate::input::{FileSet, Filter};
-use crate::paths::join_rel;
+use crate::input::spec::{self, Spec};
+use crate::input::{archive, tree, FileSet, Filter};
 use crate::schema::{self, Schema};
-use git::GitSide;
+pub use git::GitSide;
 
 /// What `--against` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +28,10 @@ pub enum Against {
     /// in the repository.
     Revision(String),
     /// buf's git syntax: `PATH#branch=main,subdir=proto`.
-    Git {
-        repo: PathBuf,
-        rev: Option<String>,
-        subdir: String,
-    },
+    Git(spec::Git),
+    /// A tarball or zip archive (`protos.tar.gz#strip_components=1,subdir=proto`).
+    Archive(archive::Spec),
+    /// A directory, or a `.proto` file (with its options), resolved as an input is.
     Dir(PathBuf),
     /// A `FileDescriptorSet` (or buf image) file.
     DescriptorSet(PathBuf),
@@ -41,72 +41,15 @@ const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "bin", "pb"];
 
 impl Against {
     pub fn parse(value: &str) -> Result<Against> {
-        let (path, options) = match value.split_once('#') {
-            Some((p, o)) => (p, Some(o)),
-            None => (value, None),
-        };
-        let is_git = options.is_some_and(|o| o.split(',').any(|kv| kv.trim() == "format=git"))
-            || path.ends_with(".git")
-            || (options.is_some() && Path::new(path).join(".git").exists());
-        if let Some(options) = options {
-            if !is_git && !options.contains("format=") {
-                // Like buf: options after `#` mean git when the path is a repository.
-                if !Path::new(if path.is_empty() { "." } else { path }).exists() {
-                    return Err(Error::Usage(format!(
-                        "--against {value:?}: {path:?} does not exist"
-                    )));
-                }
+        match Spec::parse(value)? {
+            Spec::Git(git) => return Ok(Against::Git(git)),
+            Spec::Archive(archive) => return Ok(Against::Archive(archive)),
+            // A file is resolved as an input is, options and all.
+            Spec::ProtoFile { path, .. } if path.is_file() => {
+                return Ok(Against::Dir(PathBuf::from(value)))
             }
-            let mut rev = None;
-            let mut subdir = ".".to_string();
-            for kv in options
-                .split(',')
-                .map(str::trim)
-                .filter(|kv| !kv.is_empty())
-            {
-                let (k, v) = kv.split_once('=').ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--against {value:?}: option {kv:?} is not KEY=VALUE"
-                    ))
-                })?;
-                match k {
-                    "branch" | "tag" | "commit" | "ref" => {
-                        if rev.is_some() {
-                            return Err(Error::Usage(format!(
-                                "--against {value:?}: give only one of branch, tag, commit and ref"
-                            )));
-                        }
-                        rev = Some(match k {
-                            "tag" => format!("refs/tags/{v}"),
-                            _ => v.to_string(),
-                        });
-                    }
-                    "subdir" => subdir = join_rel(".", v),
-                    "depth" | "recurse_submodules" | "format" => {}
-                    _ => {
-                        return Err(Error::Usage(format!(
-                            "--against {value:?}: unknown option {k:?} (known: branch, tag, commit, ref, subdir, depth, recurse_submodules)"
-                        )))
-                    }
-                }
-            }
-            if subdir.starts_with("..") {
-                return Err(Error::Usage(format!(
-                    "--against {value:?}: subdir {subdir:?} climbs out of the repository"
-                )));
-            }
-            return Ok(Against::Git {
-                repo: PathBuf::from(if path.is_empty() { "." } else { path }),
-                rev,
-                subdir,
-            });
-        }
-        if is_git {
-            return Ok(Against::Git {
-                repo: PathBuf::from(path),
-                rev: None,
-                subdir: ".".into(),
-            });
+            Spec::Dir(path) => return Ok(Against::Dir(path)),
+            Spec::ProtoFile { .. } | Spec::Plain => {}
         }
         let p = Path::new(value);
         let looks_like_path = value.starts_with("./")
@@ -146,9 +89,8 @@ pub fn load(
 ) -> Result<Prepared> {
     match Against::parse(value)? {
         Against::Revision(rev) => GitSide::for_revision(input_root, &rev)?.load(against_config),
-        Against::Git { repo, rev, subdir } => {
-            GitSide::for_buf_syntax(&repo, rev.as_deref(), &subdir)?.load(against_config)
-        }
+        Against::Git(git) => GitSide::for_buf_syntax(&git)?.load(against_config),
+        Against::Archive(archive) => load_archive(&archive, against_config),
         Against::DescriptorSet(path) => {
             load_descriptor_set(&path).map(|l| Prepared::Compiled(Box::new(l)))
         }
@@ -297,6 +239,28 @@ impl Loaded {
         sort_and_dedup(&mut errors);
         errors
     }
+}
+
+/// Reads an archive: its workspace found from `subdir=` upward, its files shown by their paths
+/// in the archive, as buf shows them.
+fn load_archive(archive: &archive::Spec, against_config: Option<&str>) -> Result<Prepared> {
+    let name = archive.path.display().to_string();
+    let tree = archive.read(&name)?;
+    let found = tree::load(
+        &tree,
+        &archive.subdir,
+        against_config.map(|value| ("--against-config", value)),
+        &format!("compare against {name}:{}", archive.subdir),
+        &|path: &str| path.to_string(),
+    )?;
+    let (workspace, set) = found.selected_alone();
+    let dep_includes = deps::resolve(&workspace, &|p: &Path| tree::read_text(&tree, p))?;
+    Ok(Prepared::Files {
+        workspace,
+        set,
+        label: name,
+        dep_includes,
+    })
 }
 
 /// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).

@@ -2,6 +2,10 @@
 //! walk that follows symbolic links as buf does, `walk.rs`, minus `excludes`), and which of those are targets (narrowed by the input directory,
 //! a single-file input, `--path` and `--exclude-path`).
 //!
+//! Inputs that are not a directory on disk (a git revision, an archive) are read into memory by
+//! `tree.rs` (`spec.rs` parses buf's `PATH#key=value` syntax for them; `remote.rs` refuses the
+//! remote ones with advice).
+//!
 //! Every file gets three names: its import path (relative to its module root, what `import`
 //! statements use), its workspace path (relative to the configuration) and its display path (what
 //! the user sees, relative to where they ran the command, as buf prints it).
@@ -9,6 +13,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod archive;
+pub mod remote;
+pub mod spec;
+pub mod tree;
 mod walk;
 
 use crate::config::{Module, Workspace};

@@ -11,14 +11,14 @@ const V1: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int
 const V2: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n}\n";
 const OTHER: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Other {}\n";
 
-fn write(root: &Path, rel: &str, text: &str) {
+pub(crate) fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
 }
 
 /// Stages everything in the working tree and commits it on HEAD.
-fn commit(repo: &Repository, message: &str) -> git2::Oid {
+pub(crate) fn commit(repo: &Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
     index
         .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)

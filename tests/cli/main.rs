@@ -8,6 +8,7 @@ mod snippets;
 
 mod action;
 mod architecture;
+mod archives;
 mod catalog;
 mod commands;
 mod deps;
