@@ -62,6 +62,10 @@ pub struct InputArgs {
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Report only findings not already present at git revision REV (a branch, tag, SHA or
+    /// HEAD~N), matched by rule and element, not by line
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -75,6 +75,8 @@ impl Source {
             file: Some(self.file.workspace_path.clone()),
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 }

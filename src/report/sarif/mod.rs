@@ -257,6 +257,23 @@ fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) 
         message: Text::new(&f.message),
         locations: vec![location],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        suppressions: f
+            .suppression
+            .iter()
+            .map(|s| SarifSuppression {
+                kind: s.kind,
+                status: "accepted",
+                justification: s.justification.clone(),
+                // Where the comment is: `path:line`.
+                location: s.location.rsplit_once(':').and_then(|(path, line)| {
+                    let line = line.parse().ok()?;
+                    Some(Location {
+                        physical_location: physical(report, path, [line, 1, line, 1]),
+                        message: Some(Text::new("the comment that accepts it")),
+                    })
+                }),
+            })
+            .collect(),
     }
 }
 
@@ -420,6 +437,8 @@ mod tests {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         };
         let findings = [at(1), at(5)];
         let report = Report {
@@ -449,6 +468,8 @@ mod tests {
             rule: "FILE_NO_DELETE".into(),
             message: "m".into(),
             policy: None,
+            suppression: None,
+            element: None,
             file: None,
             old,
         };
