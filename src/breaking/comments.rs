@@ -10,6 +10,8 @@
 //! that runs both keeps buf's verdict there. `breaking: disallow_comment_ignores: true` turns them
 //! off.
 
+use prost_types::{DescriptorProto, FileDescriptorProto};
+
 use crate::catalog::{self, Kind};
 use crate::descriptor::tag;
 use crate::error::{Error, Result};
@@ -115,15 +117,14 @@ fn is_comment_line(line: &str) -> bool {
 /// leading comment of the element, of one enclosing it, or of the file (its `syntax` or
 /// `package` statement).
 pub fn suppression(
+    file: &FileDescriptorProto,
     locations: &Locations,
     source: &Source,
     path: &[i32],
     rule: &str,
 ) -> Option<Suppression> {
-    let enclosing = (1..=path.len()).rev().map(|n| &path[..n]);
-    let file: [&[i32]; 2] = [&[tag::FILE_SYNTAX], &[tag::FILE_PACKAGE]];
-    for at in enclosing.chain(file) {
-        let Some(comment) = locations.leading_comment(at) else {
+    for at in enclosing(file, path) {
+        let Some(comment) = locations.leading_comment(&at) else {
             continue;
         };
         let Some(reason) = comment
@@ -138,7 +139,7 @@ pub fn suppression(
         // The comment is right above the element: the directive's line is the last one naming
         // the rule before the element starts.
         let line = locations
-            .span(source, at)
+            .span(source, &at)
             .and_then(|span| {
                 let before = &source.text[..span.start];
                 let mention = format!("{DIRECTIVE} {rule}");
@@ -152,6 +153,42 @@ pub fn suppression(
         });
     }
     None
+}
+
+/// The paths whose leading comments may accept a finding at `path`, innermost first: the element
+/// and every declaration enclosing it (a field of a oneof is inside the oneof too), then the
+/// file's `syntax` and `package` statements.
+fn enclosing(file: &FileDescriptorProto, path: &[i32]) -> Vec<Vec<i32>> {
+    let mut paths = Vec::new();
+    for n in (1..=path.len()).rev() {
+        let at = &path[..n];
+        paths.push(at.to_vec());
+        if let [message @ .., tag::MESSAGE_FIELD, index] = at {
+            let field = message_at(file, message).and_then(|m| m.field.get(*index as usize));
+            if let Some(field) = field.filter(|f| !f.proto3_optional()) {
+                if let Some(oneof) = field.oneof_index {
+                    paths.push([message, &[tag::MESSAGE_ONEOF_DECL, oneof]].concat());
+                }
+            }
+        }
+    }
+    paths.push(vec![tag::FILE_SYNTAX]);
+    paths.push(vec![tag::FILE_PACKAGE]);
+    paths
+}
+
+/// The message at descriptor `path` (`[4, i]`, then `[3, j]` for each nesting).
+fn message_at<'f>(file: &'f FileDescriptorProto, path: &[i32]) -> Option<&'f DescriptorProto> {
+    let [tag::FILE_MESSAGE_TYPE, first, rest @ ..] = path else {
+        return None;
+    };
+    let mut message = file.message_type.get(*first as usize)?;
+    let mut rest: &[i32] = rest;
+    while let [tag::MESSAGE_NESTED_TYPE, index, more @ ..] = rest {
+        message = message.nested_type.get(*index as usize)?;
+        rest = more;
+    }
+    rest.is_empty().then_some(message)
 }
 
 #[cfg(test)]

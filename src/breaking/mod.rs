@@ -161,7 +161,7 @@ impl<'a> Context<'a> {
             return None;
         }
         let f = self.new.file(file);
-        comments::suppression(f.locations(), f.source?, path, self.rule)
+        comments::suppression(f.proto, f.locations(), f.source?, path, self.rule)
     }
 
     /// Records a finding placed in the new image: `ignore` entries matching `ignore_path` hide

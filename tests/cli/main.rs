@@ -8,6 +8,7 @@ mod snippets;
 
 mod action;
 mod architecture;
+mod breaking_ignores;
 mod catalog;
 mod commands;
 mod deps;
@@ -21,4 +22,5 @@ mod readme;
 mod registry;
 mod sarif;
 mod scaffold;
+mod since;
 mod symlinks;

@@ -1,0 +1,170 @@
+//! `sous lint --since REV` on git repositories built in the test: findings already present at
+//! REV stay hidden when code moves, new ones are shown (each one a finding the real buf makes
+//! too), a renamed element's findings are new, in every format; a bad REV is an error.
+
+use std::path::Path;
+
+use crate::common::*;
+use git2::{Repository, Signature};
+
+/// At HEAD: `legacyRef` breaks FIELD_LOWER_SNAKE_CASE.
+const BEFORE: &str =
+    "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Order {\n  string legacyRef = 1;\n}\n";
+
+/// Order moved down below a new message, with a new bad field of its own.
+const MOVED: &str = "syntax = \"proto3\";\n\npackage acme.v1;\n\n// A store.\nmessage Store {\n  string name = 1;\n}\n\nmessage Order {\n  int32 quantity = 2;\n  string legacyRef = 1;\n}\n";
+
+const MOVED_AND_NEW: &str = "syntax = \"proto3\";\n\npackage acme.v1;\n\n// A store.\nmessage Store {\n  string storeName = 1;\n}\n\nmessage Order {\n  int32 quantity = 2;\n  string legacyRef = 1;\n}\n";
+
+/// Order renamed Purchase: the same bad field, in an element of another name.
+const RENAMED: &str =
+    "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Purchase {\n  string legacyRef = 1;\n}\n";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Stages everything in the working tree and commits it on HEAD.
+fn commit(repo: &Repository, message: &str) {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("t", "t@example.com").unwrap();
+    let parents: Vec<git2::Commit> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let parents: Vec<&git2::Commit> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap();
+}
+
+/// A repository whose one commit has `BEFORE`; the working tree then holds `now`.
+fn repo_with(now: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    write(dir.path(), "buf.yaml", "version: v2\n");
+    write(dir.path(), "acme/v1/order.proto", BEFORE);
+    commit(&repo, "before");
+    write(dir.path(), "acme/v1/order.proto", now);
+    dir
+}
+
+const JSON: [&str; 5] = ["lint", "--since", "HEAD", "--error-format", "json"];
+
+/// The messages of JSON Lines findings.
+fn messages(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["message"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn moved_code_keeps_old_findings_hidden_and_shows_new_ones() {
+    let dir = repo_with(MOVED_AND_NEW);
+    let out = sous(dir.path(), &JSON);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    let shown = messages(&out.stdout);
+    assert_eq!(shown.len(), 1, "{}", out.stdout);
+    assert!(shown[0].contains("storeName"), "{}", shown[0]);
+    // What is shown is a finding of buf's, where buf puts it; what is hidden is the finding
+    // REV had, now on another line.
+    let all = buf(dir.path(), &["lint", "--error-format", "json"]);
+    assert_eq!(all.code, 100, "{}", all.stderr);
+    let all = keys(&all.stdout);
+    let since = keys(&out.stdout);
+    assert!(since.is_subset(&all), "{since:?} not in buf's {all:?}");
+    let hidden: Vec<_> = all.difference(&since).collect();
+    assert_eq!(hidden.len(), 1, "{hidden:?}");
+    assert_eq!(hidden[0].5, "FIELD_LOWER_SNAKE_CASE");
+    assert_eq!(hidden[0].1, 12, "legacyRef now on line 12, not 6");
+    // Without --since, both.
+    let plain = sous(dir.path(), &["lint", "--error-format", "json"]);
+    assert_eq!(keys(&plain.stdout), all);
+}
+
+#[test]
+fn nothing_new_exits_0() {
+    let dir = repo_with(MOVED);
+    let out = sous(dir.path(), &["lint", "--since", "HEAD"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "");
+    // buf still sees the old finding, moved.
+    assert_eq!(buf(dir.path(), &["lint"]).code, 100);
+}
+
+#[test]
+fn a_renamed_element_is_new() {
+    let dir = repo_with(RENAMED);
+    let out = sous(dir.path(), &JSON);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    let shown = messages(&out.stdout);
+    assert_eq!(shown.len(), 1, "{}", out.stdout);
+    assert!(shown[0].contains("legacyRef"), "{}", shown[0]);
+    let all = buf(dir.path(), &["lint", "--error-format", "json"]);
+    assert_eq!(keys(&out.stdout), keys(&all.stdout));
+}
+
+#[test]
+fn bad_rev_is_an_error() {
+    let dir = repo_with(MOVED_AND_NEW);
+    let out = sous(dir.path(), &["lint", "--since", "no-such-branch"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("revision \"no-such-branch\" was not found in the git repository"),
+        "{}",
+        out.stderr
+    );
+    // Outside any repository.
+    let plain = tempfile::tempdir().unwrap();
+    write(plain.path(), "buf.yaml", "version: v2\n");
+    write(plain.path(), "acme/v1/order.proto", MOVED_AND_NEW);
+    let out = sous(plain.path(), &["lint", "--since", "HEAD"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stderr.starts_with("Failure: "), "{}", out.stderr);
+}
+
+#[test]
+fn every_format_shows_only_the_new_finding() {
+    let dir = repo_with(MOVED_AND_NEW);
+    for format in [
+        "text",
+        "json",
+        "msvs",
+        "junit",
+        "github-actions",
+        "gitlab-code-quality",
+        "sarif",
+        "pretty",
+    ] {
+        let out = sous(
+            dir.path(),
+            &["lint", "--since", "HEAD", "--error-format", format],
+        );
+        assert_eq!(out.code, 100, "{format}: {}", out.stderr);
+        assert!(out.stdout.contains("storeName"), "{format}: {}", out.stdout);
+        assert!(
+            !out.stdout.contains("legacyRef"),
+            "{format}: {}",
+            out.stdout
+        );
+        if format == "sarif" {
+            let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+            crate::sarif::assert_valid(&log);
+            assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
+        }
+    }
+}
