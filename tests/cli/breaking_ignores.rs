@@ -295,3 +295,44 @@ fn sarif_carries_suppressions_with_justification() {
     }
     assert_eq!(seen, accepted());
 }
+
+/// The README's example: the new version of a file whose deleted field is accepted on its
+/// message, against the version that had it.
+#[test]
+fn readme_example_is_accepted() {
+    let example = crate::snippets::blocks()
+        .into_iter()
+        .map(|(_, body)| body)
+        .find(|body| body.starts_with("// proto/acme/v1/order.proto\n"))
+        .expect("the README's example");
+    let dir = tempfile::tempdir().unwrap();
+    let put = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    put("old/buf.yaml", "version: v2\n");
+    put("new/buf.yaml", "version: v2\n");
+    put(
+        "old/acme/v1/order.proto",
+        "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n",
+    );
+    put("new/acme/v1/order.proto", &example);
+    let out = sous(dir.path(), &["breaking", "new", "--against", "old"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "");
+    let found = lines(&sous(dir.path(), &BREAKING).stdout);
+    assert_eq!(
+        suppressed(&found),
+        BTreeSet::from([(
+            "FIELD_NO_DELETE".to_string(),
+            "note was write-only: no client ever read it".to_string()
+        )])
+    );
+    let buf_out = buf(dir.path(), &BREAKING);
+    assert_eq!(buf_out.code, 100, "{}", buf_out.stderr);
+    assert_eq!(
+        keys(&buf_out.stdout),
+        keys(&sous(dir.path(), &BREAKING).stdout)
+    );
+}

@@ -168,3 +168,66 @@ fn every_format_shows_only_the_new_finding() {
         }
     }
 }
+
+/// The README's pull-request recipe: its `sous lint --since origin/${{ github.base_ref }}` step,
+/// run as the runner would after a checkout with the base branch fetched.
+#[test]
+fn readme_workflow_lints_only_new_findings() {
+    let text = crate::snippets::block(".github/workflows/protobuf-new-findings.yml");
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert!(workflow["on"] == "pull_request" || workflow["on"].get("pull_request").is_some());
+    let job = workflow["jobs"]
+        .as_object()
+        .and_then(|jobs| jobs.values().next())
+        .expect("a job");
+    let steps = job["steps"].as_array().unwrap();
+    let checkout = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"))
+        })
+        .expect("a checkout step");
+    // The base must be there: the default checkout fetches one commit.
+    assert_eq!(checkout["with"]["fetch-depth"], 0, "{checkout}");
+    let lint = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("sous lint --since"))
+        .expect("a step runs sous lint --since");
+    assert!(lint.contains("origin/${{ github.base_ref }}"), "{lint}");
+    let line = lint.replace("${{ github.base_ref }}", "main");
+
+    let dir = repo_with(MOVED_AND_NEW);
+    let repo = Repository::open(dir.path()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+    repo.reference("refs/remotes/origin/main", head, false, "base")
+        .unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sous"), bin.path().join("sous")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-ec", &line])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(100),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("::error "), "{stdout}");
+    assert!(
+        stdout.contains("storeName") && !stdout.contains("legacyRef"),
+        "{stdout}"
+    );
+}
