@@ -34,7 +34,31 @@ pub struct Finding {
     pub old: Option<Place>,
     /// For a lint finding: the element it is about, by kind and full name (`lint --since`).
     #[serde(skip)]
-    pub element: Option<crate::lint::element::Element>,
+    pub element: Option<Element>,
+}
+
+/// The kinds of element a lint finding can be about (see `lint::element`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ElementKind {
+    File,
+    Import,
+    Message,
+    Field,
+    Oneof,
+    Extension,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+}
+
+/// An element by kind and name: full names for declarations (an enum value under its enum,
+/// `pkg.Enum.VALUE`, so values of two enums never meet), the import path for a file, and
+/// `importing.proto -> imported.proto` for an import.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Element {
+    pub kind: ElementKind,
+    pub name: String,
 }
 
 /// Why a finding is accepted: a comment in the source said so, with a reason.

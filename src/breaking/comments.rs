@@ -20,13 +20,7 @@ use crate::schema::{Locations, Source};
 
 use super::Side;
 
-const DIRECTIVE: &str = "sous:breaking:ignore";
-
-/// Whether a comment holds a directive at all: the compiler keeps such comments for breaking,
-/// which drops every other comment.
-pub fn mentions_directive(comment: &str) -> bool {
-    comment.contains(DIRECTIVE)
-}
+const DIRECTIVE: &str = crate::schema::BREAKING_IGNORE;
 
 /// A directive as written: the rule it names and the reason it gives.
 #[derive(Debug, PartialEq, Eq)]

@@ -11,30 +11,7 @@
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
 use crate::descriptor::tag;
-
-/// The kinds of element a finding can be about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    File,
-    Import,
-    Message,
-    Field,
-    Oneof,
-    Extension,
-    Enum,
-    EnumValue,
-    Service,
-    Method,
-}
-
-/// An element by kind and name: full names for declarations (an enum value under its enum,
-/// `pkg.Enum.VALUE`, so values of two enums never meet), the import path for a file, and
-/// `importing.proto -> imported.proto` for an import.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Element {
-    pub kind: Kind,
-    pub name: String,
-}
+pub use crate::finding::{Element, ElementKind as Kind};
 
 /// The element at descriptor `path` of `file` (import path `name`).
 pub fn element_at(file: &FileDescriptorProto, name: &str, path: &[i32]) -> Element {

@@ -213,6 +213,10 @@ impl Schema {
     }
 }
 
+/// The comment directive that accepts a breaking change (`breaking::comments`): compiled for
+/// breaking, a schema keeps the leading comments that hold it and drops every other comment.
+pub const BREAKING_IGNORE: &str = "sous:breaking:ignore";
+
 /// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {

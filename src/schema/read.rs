@@ -206,7 +206,7 @@ pub(super) fn parse(
                     if !location
                         .leading_comments
                         .as_deref()
-                        .is_some_and(crate::breaking::comments::mentions_directive)
+                        .is_some_and(|c| c.contains(super::BREAKING_IGNORE))
                     {
                         location.leading_comments = None;
                     }

@@ -7,6 +7,7 @@
 //! whole SARIF file when a single result lacks one.
 
 mod model;
+mod suppression;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
@@ -257,23 +258,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) 
         message: Text::new(&f.message),
         locations: vec![location],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
-        suppressions: f
-            .suppression
-            .iter()
-            .map(|s| SarifSuppression {
-                kind: s.kind,
-                status: "accepted",
-                justification: s.justification.clone(),
-                // Where the comment is: `path:line`.
-                location: s.location.rsplit_once(':').and_then(|(path, line)| {
-                    let line = line.parse().ok()?;
-                    Some(Location {
-                        physical_location: physical(report, path, [line, 1, line, 1]),
-                        message: Some(Text::new("the comment that accepts it")),
-                    })
-                }),
-            })
-            .collect(),
+        suppressions: suppression::of(report, f),
     }
 }
 
