@@ -231,3 +231,67 @@ fn readme_workflow_lints_only_new_findings() {
         "{stdout}"
     );
 }
+
+/// A repository whose one commit has `before` at `acme/v1/s.proto`; the working tree then holds
+/// `now`.
+fn service_repo(before: &str, now: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    write(dir.path(), "buf.yaml", "version: v2\n");
+    write(dir.path(), "acme/v1/s.proto", before);
+    commit(&repo, "before");
+    write(dir.path(), "acme/v1/s.proto", now);
+    dir
+}
+
+const SERVICE: &str = "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage GetRequest {}\nmessage GetResponse {}\nmessage OtherResponse {}\n\nservice StoreService {\n  rpc Get(GetRequest) returns (GetResponse);\n  rpc Other(GetRequest) returns (OtherResponse);\n}\n";
+
+#[test]
+fn an_element_keeps_m_minus_n_findings_of_one_rule() {
+    // At HEAD, rpc Get shares its request (one RPC_REQUEST_RESPONSE_UNIQUE); now it shares its
+    // response too (two, at the same place).
+    let now = SERVICE.replace("returns (OtherResponse)", "returns (GetResponse)");
+    let dir = service_repo(SERVICE, &now);
+    let on_get = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|v| v["type"] == "RPC_REQUEST_RESPONSE_UNIQUE" && v["start_line"] == 10)
+            .map(|v| v["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = buf(dir.path(), &["lint", "--error-format", "json"]);
+    assert_eq!(on_get(&all.stdout).len(), 2, "{}", all.stdout);
+    let out = sous(dir.path(), &JSON);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    let shown = on_get(&out.stdout);
+    assert_eq!(shown.len(), 1, "{}", out.stdout);
+    // The one kept is the one HEAD did not have.
+    assert!(shown[0].contains("GetResponse"), "{}", shown[0]);
+}
+
+#[test]
+fn compile_errors_are_always_shown_and_a_rev_that_does_not_compile_is_an_error() {
+    let broken = SERVICE.replace("message OtherResponse {}", "message OtherResponse {");
+    // The input does not compile: COMPILE, as plain `sous lint` says it.
+    let dir = service_repo(SERVICE, &broken);
+    let out = sous(dir.path(), &JSON);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(
+        keys(&out.stdout).iter().all(|k| k.5 == "COMPILE"),
+        "{}",
+        out.stdout
+    );
+    let plain = sous(dir.path(), &["lint", "--error-format", "json"]);
+    assert_eq!(out.stdout, plain.stdout);
+    // REV does not compile: which findings it had is unknown.
+    let dir = service_repo(&broken, SERVICE);
+    let out = sous(dir.path(), &JSON);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("--since HEAD: the input at revision HEAD does not compile"),
+        "{}",
+        out.stderr
+    );
+}
