@@ -92,6 +92,8 @@ fn every_element_kind_buf_still_reports_them() {
     assert_eq!(sous_json.code, 100, "{}", sous_json.stderr);
     let found = lines(&sous_json.stdout);
     assert_eq!(suppressed(&found), accepted());
+    let _snapshots = snapshot_settings();
+    insta::assert_snapshot!("breaking_ignores__json", sous_json.stdout);
     // JSON carries every finding buf makes, accepted or not, at buf's places: the comments add
     // a key and remove nothing.
     let buf_out = buf(&dir, &BREAKING);
