@@ -111,6 +111,10 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     } else {
         errors
     };
+    let findings = match &args.since {
+        Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
+        None => findings,
+    };
     let sources = schemas.iter().flat_map(|s| s.sources.values());
     let code = print_findings(Kind::Lint, &args.output, findings, sources);
     discard(schemas);
@@ -128,6 +132,11 @@ fn print_findings<'a>(
 ) -> Result<i32> {
     sort_and_dedup(&mut findings);
     let (format, color) = invocation::report_style(output);
+    let counted = findings.iter().filter(|f| f.counts()).count();
+    // Suppressed findings are carried, marked, only by the formats that can say so.
+    if !matches!(format, ErrorFormat::Json | ErrorFormat::Sarif) {
+        findings.retain(Finding::counts);
+    }
     let report = report::Report {
         kind,
         findings: &findings,
@@ -150,11 +159,7 @@ fn print_findings<'a>(
     if let Some(line) = report::summary(format, &report) {
         eprintln!("{line}");
     }
-    Ok(if findings.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(if counted == 0 { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn run_breaking(args: &BreakingArgs) -> Result<i32> {
@@ -245,6 +250,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     for policy in &resolved.workspace.policies {
         policy.check_for(Kind::Breaking)?;
     }
+    breaking::comments::check(&new_side)?;
     let findings = crate::trace::stage("breaking rules", || {
         breaking::run(&new_side, &old_side, options)
     });
@@ -347,6 +353,7 @@ fn breaking_per_module(
         let options = breaking::Options {
             exclude_imports: args.exclude_imports,
         };
+        breaking::comments::check(&new_side)?;
         findings.extend(breaking::run(&new_side, &old_side, options));
         sources.extend(new.sources.values().cloned());
         sources.extend(old.schema.sources.values().cloned());

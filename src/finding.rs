@@ -20,6 +20,11 @@ pub struct Finding {
     /// it; buf prints it after the message, and as its own key in JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// For a breaking finding accepted by a `// sous:breaking:ignore RULE reason` comment: the
+    /// reason. Not part of buf's formats: the key appears only on suppressed findings, which
+    /// only JSON and SARIF print (see [`Finding::counts`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
     /// The file's path relative to the workspace root (for `config-ignore-yaml`), when the
     /// finding is in a file read from source. Not part of buf's formats.
     #[serde(skip)]
@@ -27,6 +32,44 @@ pub struct Finding {
     /// For a breaking finding: where the element was in the old schema, when it was in a source.
     #[serde(skip)]
     pub old: Option<Place>,
+    /// For a lint finding: the element it is about, by kind and full name (`lint --since`).
+    #[serde(skip)]
+    pub element: Option<Element>,
+}
+
+/// The kinds of element a lint finding can be about (see `lint::element`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ElementKind {
+    File,
+    Import,
+    Message,
+    Field,
+    Oneof,
+    Extension,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+}
+
+/// An element by kind and name: full names for declarations (an enum value under its enum,
+/// `pkg.Enum.VALUE`, so values of two enums never meet), the import path for a file, and
+/// `importing.proto -> imported.proto` for an import.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Element {
+    pub kind: ElementKind,
+    pub name: String,
+}
+
+/// Why a finding is accepted: a comment in the source said so, with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Suppression {
+    /// Always `inSource`, as SARIF names a suppression written in the code.
+    pub kind: &'static str,
+    /// The reason the comment gives.
+    pub justification: String,
+    /// Where the comment is: `path:line`.
+    pub location: String,
 }
 
 /// A range in a file, as buf counts lines and columns (1-based, columns in terminal cells).
@@ -54,7 +97,15 @@ impl Finding {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
+    }
+
+    /// Whether the finding counts: decides the exit code and is printed by every format (a
+    /// suppressed finding is carried only by JSON and SARIF, marked as such).
+    pub fn counts(&self) -> bool {
+        self.suppression.is_none()
     }
 
     /// The message as buf's text formats print it: with the policy that found it, if any, in
@@ -129,6 +180,8 @@ mod tests {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 

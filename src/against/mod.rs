@@ -107,6 +107,12 @@ pub fn load(
     }
 }
 
+/// Revision `rev` of the repository that contains `input_root`, read at the input's place in it,
+/// with the configuration found there: what `--against REV` reads, for `lint --since REV`.
+pub fn load_revision(rev: &str, input_root: &Path) -> Result<Prepared> {
+    GitSide::for_revision(input_root, rev)?.load(None)
+}
+
 /// `--path` and `--exclude-path` (`filter`) narrow the against side the same way as the input,
 /// by workspace path; `--limit-to-input-files` keeps only the against files that `new` (the
 /// input) still targets.

@@ -5,6 +5,7 @@
 //! enabled rule's hook for every pair; rules that look for deletions walk the two images
 //! themselves. Rules report at places of the new image and never compute positions.
 
+pub mod comments;
 pub mod image;
 mod pairs;
 pub mod rules;
@@ -128,14 +129,17 @@ impl<'a> Context<'a> {
             }
             other => other.and_then(|p| self.old_place(p)),
         };
+        finding.suppression = self.suppression(file, path);
         self.push(finding, f.ignore_path());
     }
 
     /// Reports at byte range `span` of new file `file`: for a place the source index does not
     /// record as one location (a whole `default = ...` option, whose recorded span is the value).
+    /// `path` is the element it is about, whose comments may accept it.
     pub fn report_span(
         &mut self,
         file: usize,
+        path: &[i32],
         span: crate::schema::Span,
         message: impl Into<String>,
     ) {
@@ -146,7 +150,18 @@ impl<'a> Context<'a> {
             None => Finding::file_level(f.name, self.rule, message),
         };
         finding.old = self.paired_old_path.and_then(|p| self.old_place(p));
+        finding.suppression = self.suppression(file, path);
         self.push(finding, f.ignore_path());
+    }
+
+    /// A `sous:breaking:ignore` comment accepting this rule at `path` of new file `file`, if
+    /// the configuration reads them ([`comments`]).
+    fn suppression(&self, file: usize, path: &[i32]) -> Option<crate::finding::Suppression> {
+        if !self.config.allow_comment_ignores {
+            return None;
+        }
+        let f = self.new.file(file);
+        comments::suppression(f.proto, f.locations(), f.source?, path, self.rule)
     }
 
     /// Records a finding placed in the new image: `ignore` entries matching `ignore_path` hide
@@ -172,6 +187,8 @@ impl<'a> Context<'a> {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         };
         self.findings
             .push((finding, ignore_path.into_iter().collect()));

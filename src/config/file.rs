@@ -64,6 +64,10 @@ pub struct BreakingYaml {
     pub ignore_unstable_packages: bool,
     #[serde(default)]
     pub disable_builtin: Option<bool>,
+    /// sous only (buf 1.75 refuses the key): `// sous:breaking:ignore` comments are read unless
+    /// this is set, in every version.
+    #[serde(default)]
+    pub disallow_comment_ignores: Option<bool>,
 }
 
 #[derive(Deserialize, Default, Debug)]

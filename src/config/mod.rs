@@ -65,6 +65,9 @@ pub struct BreakingConfig {
     pub ignore: Vec<String>,
     pub ignore_only: Vec<(String, Vec<String>)>,
     pub ignore_unstable_packages: bool,
+    /// Whether `// sous:breaking:ignore RULE reason` comments accept findings (unless
+    /// `disallow_comment_ignores: true`).
+    pub allow_comment_ignores: bool,
     /// See [`LintConfig::disable_builtin`].
     pub disable_builtin: bool,
 }

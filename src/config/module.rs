@@ -212,6 +212,7 @@ pub(super) fn breaking_config(
             .map(|(id, paths)| Ok((id.clone(), normalise_all(path, text, base, paths)?)))
             .collect::<Result<_>>()?,
         ignore_unstable_packages: b.ignore_unstable_packages,
+        allow_comment_ignores: !b.disallow_comment_ignores.unwrap_or(false),
         disable_builtin: b.disable_builtin.unwrap_or(false),
     })
 }

@@ -5,10 +5,12 @@
 //! ignores and `ignore`/`ignore_only` paths are applied here, once, for every rule.
 
 pub mod case;
+pub mod element;
 mod hooks;
 mod node;
 pub mod pools;
 pub mod rules;
+pub mod since;
 
 use std::collections::HashMap;
 
@@ -94,12 +96,13 @@ impl<'a> Context<'a> {
         {
             return;
         }
-        let finding = match span {
+        let mut finding = match span {
             Some(span) => file
                 .source
                 .finding(span.start, span.end, self.rule, message),
             None => file.source.file_finding(self.rule, message),
         };
+        finding.element = Some(element::element_at(file.proto, file.name(), path));
         self.findings
             .push((finding, Some(file.source.file.workspace_path.clone())));
     }

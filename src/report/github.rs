@@ -200,6 +200,8 @@ mod tests {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 

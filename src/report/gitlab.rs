@@ -116,6 +116,8 @@ mod tests {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 

@@ -87,6 +87,8 @@ mod tests {
             file: Some(file.into()),
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 

@@ -75,6 +75,8 @@ impl Source {
             file: Some(self.file.workspace_path.clone()),
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         }
     }
 }
@@ -210,6 +212,10 @@ impl Schema {
         index.get(full_name).map(|&i| &self.files[i])
     }
 }
+
+/// The comment directive that accepts a breaking change (`breaking::comments`): compiled for
+/// breaking, a schema keeps the leading comments that hold it and drops every other comment.
+pub const BREAKING_IGNORE: &str = "sous:breaking:ignore";
 
 /// What the compiled schema is for, which decides what it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

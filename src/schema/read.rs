@@ -202,7 +202,14 @@ pub(super) fn parse(
             let mut info = split_source_info(&mut parsed);
             if !purpose.keeps_comments() {
                 for location in &mut info.location {
-                    location.leading_comments = None;
+                    // Breaking reads leading comments only for its own ignores.
+                    if !location
+                        .leading_comments
+                        .as_deref()
+                        .is_some_and(|c| c.contains(super::BREAKING_IGNORE))
+                    {
+                        location.leading_comments = None;
+                    }
                     location.trailing_comments = None;
                     location.leading_detached_comments = Vec::new();
                 }

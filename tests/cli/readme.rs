@@ -29,6 +29,14 @@ const CLAIMED: &[(&str, &str)] = &[
         "action::readme_workflow_runs",
     ),
     (
+        "# .github/workflows/protobuf-new-findings.yml\n",
+        "since::readme_workflow_lints_only_new_findings",
+    ),
+    (
+        "// proto/acme/v1/order.proto\n",
+        "breaking_ignores::readme_example_is_accepted",
+    ),
+    (
         "# .gitlab-ci.yml\n",
         "action::readme_gitlab_job_reports_code_quality_and_fails_on_findings",
     ),

@@ -25,7 +25,7 @@ fn validator() -> jsonschema::Validator {
 }
 
 /// Validates `log` against the SARIF 2.1.0 schema.
-fn assert_valid(log: &Value) {
+pub(crate) fn assert_valid(log: &Value) {
     let validator = validator();
     let errors: Vec<String> = validator
         .iter_errors(log)

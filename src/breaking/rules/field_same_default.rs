@@ -210,7 +210,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
         describe(new),
     );
     match default_option_span(cx, new) {
-        Some((file, span)) => cx.report_span(file, span, message),
+        Some((file, span)) => cx.report_span(file, &new.path, span, message),
         None => cx.report(new, &[], message),
     }
 }

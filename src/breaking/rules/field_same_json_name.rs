@@ -23,7 +23,7 @@ impl Rule for FieldSameJsonName {
         let mut path = new.path.clone();
         path.push(tag::FIELD_JSON_NAME);
         match widest_span(cx.new_image().file(new.file), &path) {
-            Some(span) => cx.report_span(new.file, span, message),
+            Some(span) => cx.report_span(new.file, &new.path, span, message),
             None => cx.report(new, &[], message),
         }
     }

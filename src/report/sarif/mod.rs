@@ -7,6 +7,7 @@
 //! whole SARIF file when a single result lacks one.
 
 mod model;
+mod suppression;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
@@ -257,6 +258,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) 
         message: Text::new(&f.message),
         locations: vec![location],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        suppressions: suppression::of(report, f),
     }
 }
 
@@ -420,6 +422,8 @@ mod tests {
             file: None,
             old: None,
             policy: None,
+            suppression: None,
+            element: None,
         };
         let findings = [at(1), at(5)];
         let report = Report {
@@ -449,6 +453,8 @@ mod tests {
             rule: "FILE_NO_DELETE".into(),
             message: "m".into(),
             policy: None,
+            suppression: None,
+            element: None,
             file: None,
             old,
         };

@@ -92,6 +92,19 @@ pub(super) struct SarifResult {
     pub(super) message: Text,
     pub(super) locations: Vec<Location>,
     pub(super) partial_fingerprints: BTreeMap<&'static str, String>,
+    /// A finding accepted in the source (`sous:breaking:ignore`), with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SarifSuppression {
+    pub(super) kind: &'static str,
+    pub(super) status: &'static str,
+    pub(super) justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) location: Option<Location>,
 }
 
 #[derive(Serialize)]
