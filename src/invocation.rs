@@ -9,6 +9,7 @@
 
 mod package;
 mod tree;
+mod undeclared;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -412,7 +413,7 @@ pub fn compile(
     options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
     let schema = schema::compile(set, options)?;
-    for warning in deps::warn::undeclared_imports(workspace, set, &schema, &options.dep_includes) {
+    for warning in undeclared::undeclared_imports(workspace, set, &schema, &options.dep_includes) {
         eprintln!("{warning}");
     }
     Ok(schema)

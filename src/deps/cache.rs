@@ -248,6 +248,21 @@ pub fn verify(
     Ok(actual)
 }
 
+/// The module name (`registry/owner/module`) of a cached module's files directory, which buf's
+/// cache lays out as `.../v3/modules/<kind>/<registry>/<owner>/<module>/<commit>/<files_dir>`
+/// (see [`Cache::module_dir`]).
+pub fn module_of_files_dir(files_dir: &Path) -> Option<String> {
+    let parts: Vec<&str> = files_dir
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    let at = parts.windows(2).rposition(|w| w == ["v3", "modules"])?;
+    match parts.get(at + 3..at + 6)? {
+        [registry, owner, module] => Some(format!("{registry}/{owner}/{module}")),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +411,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(students, students_dep.digest);
+    }
+
+    #[test]
+    fn the_name_comes_from_the_cache_layout() {
+        assert_eq!(
+            module_of_files_dir(Path::new(
+                "/c/v3/modules/b5/buf.build/acme/units/0123456789abcdef0123456789abcdef/files"
+            ))
+            .as_deref(),
+            Some("buf.build/acme/units")
+        );
+        assert_eq!(
+            module_of_files_dir(Path::new(
+                "/c/v3/modules/b5/r.example/o/m/0123/deeper/files"
+            ))
+            .as_deref(),
+            Some("r.example/o/m")
+        );
+        assert_eq!(module_of_files_dir(Path::new("/vendor/units")), None);
     }
 }

@@ -9,7 +9,6 @@ pub mod fetch;
 pub mod lock;
 pub mod registry;
 pub mod store;
-pub mod warn;
 mod wire;
 
 pub use cache::{Cache, CachedModule, ReadError};

@@ -4,9 +4,10 @@
 //! all the same and prints, on stderr, one `WARN` line per such import; sous does too, so that
 //! a script watching buf's stderr sees the same lines, in words of our own.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::config::Workspace;
+use crate::deps::cache::module_of_files_dir;
 use crate::input::FileSet;
 use crate::schema::Schema;
 
@@ -38,7 +39,7 @@ pub fn undeclared_imports(
             let Some(dep) = dep_includes
                 .iter()
                 .find(|dir| dir.join(import).is_file())
-                .and_then(|dir| module_name(dir))
+                .and_then(|dir| module_of_files_dir(dir))
             else {
                 continue;
             };
@@ -54,43 +55,4 @@ pub fn undeclared_imports(
         }
     }
     out
-}
-
-/// The module name (`registry/owner/module`) of a cached module's files directory, which buf's
-/// cache lays out as `.../v3/modules/<kind>/<registry>/<owner>/<module>/<commit>/<files_dir>`
-/// (see [`super::cache::Cache::module_dir`]).
-fn module_name(files_dir: &Path) -> Option<String> {
-    let parts: Vec<&str> = files_dir
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect::<Option<_>>()?;
-    let at = parts.windows(2).rposition(|w| w == ["v3", "modules"])?;
-    match parts.get(at + 3..at + 6)? {
-        [registry, owner, module] => Some(format!("{registry}/{owner}/{module}")),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_name_comes_from_the_cache_layout() {
-        assert_eq!(
-            module_name(Path::new(
-                "/c/v3/modules/b5/buf.build/acme/units/0123456789abcdef0123456789abcdef/files"
-            ))
-            .as_deref(),
-            Some("buf.build/acme/units")
-        );
-        assert_eq!(
-            module_name(Path::new(
-                "/c/v3/modules/b5/r.example/o/m/0123/deeper/files"
-            ))
-            .as_deref(),
-            Some("r.example/o/m")
-        );
-        assert_eq!(module_name(Path::new("/vendor/units")), None);
-    }
 }
