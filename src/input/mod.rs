@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod image;
 mod walk;
 
 use crate::config::{Module, Workspace};

@@ -1,0 +1,182 @@
+//! A buf image (or any `FileDescriptorSet`) as a [`Schema`]: its files as compiled, which of them
+//! are targets, and a stand-in source text per file so that findings are placed where the
+//! image's source info says.
+//!
+//! buf parity: the targets of an image are its files that buf's extension does not mark as
+//! imports (every file of a plain `FileDescriptorSet`); with `--path`, the files under the paths,
+//! imports among them; `--exclude-path` takes files out either way. Positions are the image's
+//! source info as recorded (0-based line and column, printed 1-based); a file without source
+//! info (`buf build --exclude-source-info`) has its findings at 1:1.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Proto, Schema, Source};
+use crate::error::{Error, Result};
+use crate::input::image::Decoded;
+use crate::input::{Filter, ProtoFile};
+
+/// Columns and lines beyond these in source info are not believed (a damaged image): the
+/// location is left out rather than a stand-in text of that size built.
+const MAX_COLUMN: i32 = 1 << 16;
+const MAX_LINE: i32 = 1 << 22;
+
+/// The schema of `image`, its targets chosen by `filter` (paths are file names in the image).
+/// `pool`: build a prost-reflect pool of the whole image, which lint reads custom options from.
+pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema> {
+    let Decoded {
+        bytes,
+        files,
+        is_import,
+        label,
+    } = image;
+    let names: HashSet<&str> = files.iter().map(|f| f.name()).collect();
+    if names.len() != files.len() {
+        let mut seen = HashSet::new();
+        let twice = files
+            .iter()
+            .map(|f| f.name())
+            .find(|n| !seen.insert(*n))
+            .unwrap_or_default();
+        return Err(Error::Input(format!(
+            "{label}: the image holds {twice} twice: build it again with buf build -o"
+        )));
+    }
+    for file in &files {
+        if file.syntax() == "editions" {
+            return Err(Error::Input(format!(
+                "{label}: {} uses editions, which sous cannot read yet: check this image with buf",
+                file.name()
+            )));
+        }
+        if let Some(missing) = file.dependency.iter().find(|d| !names.contains(d.as_str())) {
+            return Err(Error::Input(format!(
+                "{label}: {} imports {missing}, which the image does not hold: build the image with its imports (without --exclude-imports)",
+                file.name()
+            )));
+        }
+    }
+    let mut sources = std::collections::HashMap::new();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.name().to_string();
+        let import = is_import.get(i).copied().flatten().unwrap_or(false);
+        let is_target = (filter.paths.is_empty() && !import || !filter.paths.is_empty())
+            && filter.admits(&name);
+        let proto_file = ProtoFile {
+            name: name.clone(),
+            module: Some(0),
+            workspace_path: name.clone(),
+            display: name.clone(),
+            disk: Path::new(&label).to_path_buf(),
+            bytes: None,
+            is_target,
+        };
+        sources.insert(name, Arc::new(Source::new(proto_file, stand_in_text(file))));
+    }
+    if !sources.values().any(|s| s.file.is_target) {
+        return Err(Error::Input(format!(
+            "{label}: no file of the image is targeted: --path names no file of it, or --exclude-path excludes them all"
+        )));
+    }
+    let pools = if pool { decode_pool(&bytes) } else { None };
+    let files = files
+        .into_iter()
+        .map(|f| Proto::Owned(Arc::new(f)))
+        .collect();
+    let mut schema = Schema::from_files(files);
+    if let Some(pool) = pools {
+        schema.pool_of = sources
+            .values()
+            .filter(|s| s.file.is_target)
+            .map(|s| (s.file.name.clone(), 0))
+            .collect();
+        schema.pools = vec![pool];
+    }
+    schema.sources = sources;
+    Ok(schema)
+}
+
+/// A prost-reflect pool of the image, keeping the custom options that the prost-types structs
+/// drop; `None` when prost-reflect refuses the image (lint then reads what the structs hold).
+fn decode_pool(bytes: &[u8]) -> Option<prost_reflect::DescriptorPool> {
+    // prost-reflect has panicked on descriptors it did not expect: a refusal, not a crash.
+    std::panic::catch_unwind(|| prost_reflect::DescriptorPool::decode(bytes).ok())
+        .ok()
+        .flatten()
+}
+
+/// A text of spaces in which every span of the file's source info lies: through it, positions
+/// become byte offsets and back exactly as for a file read from disk (a space is one byte and
+/// one column), so rules and reports place findings where the image says.
+fn stand_in_text(file: &prost_types::FileDescriptorProto) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    let mut need = |line: i32, column: i32| {
+        if !(0..MAX_LINE).contains(&line) || !(0..MAX_COLUMN).contains(&column) {
+            return;
+        }
+        let (line, column) = (line as usize, column as usize);
+        if widths.len() <= line {
+            widths.resize(line + 1, 0);
+        }
+        widths[line] = widths[line].max(column);
+    };
+    for location in file.source_code_info.iter().flat_map(|i| &i.location) {
+        match *location.span.as_slice() {
+            [line, column, end] => {
+                need(line, column);
+                need(line, end);
+            }
+            [line, column, end_line, end] => {
+                need(line, column);
+                need(end_line, end);
+            }
+            _ => {}
+        }
+    }
+    let mut text = String::with_capacity(widths.iter().map(|w| w + 1).sum());
+    for (i, width) in widths.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.extend(std::iter::repeat_n(' ', *width));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prost_types::source_code_info::Location;
+
+    #[test]
+    fn the_stand_in_text_places_spans_where_they_were() {
+        let file = prost_types::FileDescriptorProto {
+            source_code_info: Some(prost_types::SourceCodeInfo {
+                location: vec![
+                    Location {
+                        span: vec![4, 11, 13],
+                        ..Location::default()
+                    },
+                    Location {
+                        span: vec![1, 0, 3, 1],
+                        ..Location::default()
+                    },
+                    Location {
+                        span: vec![-1, 5, 7],
+                        ..Location::default()
+                    },
+                ],
+            }),
+            ..prost_types::FileDescriptorProto::default()
+        };
+        let text = stand_in_text(&file);
+        let lines = crate::schema::LineIndex::new(&text);
+        let offset = lines.offset(&text, 4, 11);
+        assert_eq!(lines.position(&text, offset), (5, 12));
+        let end = lines.offset(&text, 4, 13);
+        assert_eq!(lines.position(&text, end), (5, 14));
+        let end = lines.offset(&text, 3, 1);
+        assert_eq!(lines.position(&text, end), (4, 2));
+    }
+}
