@@ -405,6 +405,9 @@ pub struct Decoded {
     /// Per file: `Some(is_import)` when buf's extension is there, `None` for a plain
     /// `FileDescriptorSet` (protoc's, or `buf build --as-file-descriptor-set`).
     pub is_import: Vec<Option<bool>>,
+    /// Per file: whether buf's extension says the file states no `syntax` (never for a plain
+    /// `FileDescriptorSet`).
+    pub syntax_unspecified: Vec<bool>,
     /// The image's path, for messages.
     pub label: String,
 }
@@ -426,6 +429,8 @@ struct FileExtension {
 struct BufExtension {
     #[prost(bool, optional, tag = "1")]
     is_import: Option<bool>,
+    #[prost(bool, optional, tag = "3")]
+    is_syntax_unspecified: Option<bool>,
 }
 
 impl Decoded {
@@ -454,10 +459,20 @@ impl Decoded {
                     .map(|x| x.is_import.unwrap_or(false))
             })
             .collect();
+        let syntax_unspecified = extensions
+            .file
+            .iter()
+            .map(|f| {
+                f.buf_extension
+                    .as_ref()
+                    .is_some_and(|x| x.is_syntax_unspecified == Some(true))
+            })
+            .collect();
         Ok(Decoded {
             bytes,
             files: set.file,
             is_import,
+            syntax_unspecified,
             label: path.display().to_string(),
         })
     }

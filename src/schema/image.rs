@@ -27,8 +27,9 @@ const MAX_LINE: i32 = 1 << 22;
 pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema> {
     let Decoded {
         bytes,
-        files,
+        mut files,
         is_import,
+        syntax_unspecified,
         label,
     } = image;
     let names: HashSet<&str> = files.iter().map(|f| f.name()).collect();
@@ -56,6 +57,9 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
                 file.name()
             )));
         }
+    }
+    for (file, unspecified) in files.iter_mut().zip(syntax_unspecified) {
+        record_syntax(file, unspecified);
     }
     let mut sources = std::collections::HashMap::new();
     for (i, file) in files.iter().enumerate() {
@@ -95,6 +99,22 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
     }
     schema.sources = sources;
     Ok(schema)
+}
+
+/// buf parity: whether a file states its syntax is buf's extension's to say (a plain
+/// `FileDescriptorSet` always does), not the source info's, which an image built with
+/// `--exclude-source-info` lacks. A file that states it gets a location for its `syntax`
+/// statement, without a span, where lint looks for one.
+fn record_syntax(file: &mut prost_types::FileDescriptorProto, unspecified: bool) {
+    use crate::descriptor::tag;
+    let info = file.source_code_info.get_or_insert_with(Default::default);
+    let recorded = info.location.iter().any(|l| l.path == [tag::FILE_SYNTAX]);
+    if !unspecified && !recorded {
+        info.location.push(prost_types::source_code_info::Location {
+            path: vec![tag::FILE_SYNTAX],
+            ..Default::default()
+        });
+    }
 }
 
 /// A prost-reflect pool of the image, keeping the custom options that the prost-types structs
