@@ -37,7 +37,8 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct InputArgs {
-    /// A directory (workspace or module root) or a single .proto file
+    /// A directory (workspace or module root), a single .proto file, or a buf image (.binpb,
+    /// .bin, .json, .txtpb, .yaml, optionally .gz or .zst; `#format=` for any other name)
     #[arg(default_value = ".")]
     pub input: PathBuf,
     /// The buf.yaml file or data (YAML or JSON) to use instead of the one found
@@ -92,7 +93,8 @@ pub struct BreakingArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
-    /// (.git#branch=main,subdir=proto), a directory, or a descriptor set file (.binpb, .bin, .pb)
+    /// (.git#branch=main,subdir=proto), a directory, or a buf image or descriptor set file
+    /// (.binpb, .bin, .pb, .json, .txtpb, .yaml, optionally .gz or .zst)
     #[arg(long)]
     pub against: String,
     /// The buf.yaml file or data for the against side instead of the one found there

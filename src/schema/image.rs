@@ -61,29 +61,35 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
     for (file, unspecified) in files.iter_mut().zip(syntax_unspecified) {
         record_syntax(file, unspecified);
     }
-    let mut sources = std::collections::HashMap::new();
-    for (i, file) in files.iter().enumerate() {
-        let name = file.name().to_string();
-        let import = is_import.get(i).copied().flatten().unwrap_or(false);
-        let is_target = (filter.paths.is_empty() && !import || !filter.paths.is_empty())
-            && filter.admits(&name);
-        let proto_file = ProtoFile {
-            name: name.clone(),
-            module: Some(0),
-            workspace_path: name.clone(),
-            display: name.clone(),
-            disk: Path::new(&label).to_path_buf(),
-            bytes: None,
-            is_target,
-        };
-        sources.insert(name, Arc::new(Source::new(proto_file, stand_in_text(file))));
-    }
+    // The pool (lint's, for custom options) is the slow part: built while the sources are.
+    let (pools, sources) = rayon::join(
+        || pool.then(|| decode_pool(&bytes)).flatten(),
+        || {
+            let mut sources = std::collections::HashMap::new();
+            for (i, file) in files.iter().enumerate() {
+                let name = file.name().to_string();
+                let import = is_import.get(i).copied().flatten().unwrap_or(false);
+                let is_target = (filter.paths.is_empty() && !import || !filter.paths.is_empty())
+                    && filter.admits(&name);
+                let proto_file = ProtoFile {
+                    name: name.clone(),
+                    module: Some(0),
+                    workspace_path: name.clone(),
+                    display: name.clone(),
+                    disk: Path::new(&label).to_path_buf(),
+                    bytes: None,
+                    is_target,
+                };
+                sources.insert(name, Arc::new(Source::new(proto_file, stand_in_text(file))));
+            }
+            sources
+        },
+    );
     if !sources.values().any(|s| s.file.is_target) {
         return Err(Error::Input(format!(
             "{label}: no file of the image is targeted: --path names no file of it, or --exclude-path excludes them all"
         )));
     }
-    let pools = if pool { decode_pool(&bytes) } else { None };
     let files = files
         .into_iter()
         .map(|f| Proto::Owned(Arc::new(f)))
@@ -120,10 +126,90 @@ fn record_syntax(file: &mut prost_types::FileDescriptorProto, unspecified: bool)
 /// A prost-reflect pool of the image, keeping the custom options that the prost-types structs
 /// drop; `None` when prost-reflect refuses the image (lint then reads what the structs hold).
 fn decode_pool(bytes: &[u8]) -> Option<prost_reflect::DescriptorPool> {
+    // Source info is most of an image and the pool is not asked for it: left out, the pool
+    // builds in about half the time.
+    let bytes = without_source_info(bytes)?;
     // prost-reflect has panicked on descriptors it did not expect: a refusal, not a crash.
-    std::panic::catch_unwind(|| prost_reflect::DescriptorPool::decode(bytes).ok())
+    std::panic::catch_unwind(|| prost_reflect::DescriptorPool::decode(bytes.as_slice()).ok())
         .ok()
         .flatten()
+}
+
+/// An image's bytes with every file's `source_code_info` (field 9) left out, read and written at
+/// the wire level (the prost-types structs would drop the custom options). `None` for bytes
+/// that are not well-formed.
+fn without_source_info(bytes: &[u8]) -> Option<Vec<u8>> {
+    const FILE: u64 = 1;
+    const SOURCE_CODE_INFO: u64 = 9;
+    let mut out = Vec::with_capacity(bytes.len());
+    for field in fields(bytes)? {
+        let (number, raw, payload) = field;
+        match payload {
+            Some(file) if number == FILE => {
+                let mut kept = Vec::with_capacity(file.len());
+                for (number, raw, _) in fields(file)? {
+                    if number != SOURCE_CODE_INFO {
+                        kept.extend_from_slice(raw);
+                    }
+                }
+                prost::encoding::encode_key(
+                    FILE as u32,
+                    prost::encoding::WireType::LengthDelimited,
+                    &mut out,
+                );
+                prost::encoding::encode_varint(kept.len() as u64, &mut out);
+                out.extend_from_slice(&kept);
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
+    Some(out)
+}
+
+/// The fields of one message's encoding: (number, the field's bytes whole, the payload of a
+/// length-delimited field).
+fn fields(mut bytes: &[u8]) -> Option<Vec<(u64, &[u8], Option<&[u8]>)>> {
+    fn varint(bytes: &mut &[u8]) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = bytes.split_first()?;
+            *bytes = rest;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let start = bytes;
+        let key = varint(&mut bytes)?;
+        let payload = match key & 7 {
+            0 => {
+                varint(&mut bytes)?;
+                None
+            }
+            1 => {
+                bytes = bytes.get(8..)?;
+                None
+            }
+            2 => {
+                let len = usize::try_from(varint(&mut bytes)?).ok()?;
+                let payload = bytes.get(..len)?;
+                bytes = &bytes[len..];
+                Some(payload)
+            }
+            5 => {
+                bytes = bytes.get(4..)?;
+                None
+            }
+            _ => return None,
+        };
+        let raw = &start[..start.len() - bytes.len()];
+        out.push((key >> 3, raw, payload));
+    }
+    Some(out)
 }
 
 /// A text of spaces in which every span of the file's source info lies: through it, positions
@@ -167,7 +253,34 @@ fn stand_in_text(file: &prost_types::FileDescriptorProto) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use prost::Message as _;
     use prost_types::source_code_info::Location;
+
+    #[test]
+    fn source_info_is_left_out_at_the_wire_level() {
+        let file = prost_types::FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("a".into()),
+            source_code_info: Some(prost_types::SourceCodeInfo {
+                location: vec![Location {
+                    span: vec![1, 2, 3],
+                    ..Location::default()
+                }],
+            }),
+            ..prost_types::FileDescriptorProto::default()
+        };
+        let set = prost_types::FileDescriptorSet {
+            file: vec![file.clone(), file.clone()],
+        };
+        let stripped = without_source_info(&set.encode_to_vec()).expect("well-formed");
+        let back = prost_types::FileDescriptorSet::decode(stripped.as_slice()).unwrap();
+        let bare = prost_types::FileDescriptorProto {
+            source_code_info: None,
+            ..file
+        };
+        assert_eq!(back.file, vec![bare.clone(), bare]);
+        assert_eq!(without_source_info(&[0x0a, 0x05, 0x01]), None);
+    }
 
     #[test]
     fn the_stand_in_text_places_spans_where_they_were() {
