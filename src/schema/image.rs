@@ -166,9 +166,12 @@ fn without_source_info(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The fields of one message's encoding: (number, the field's bytes whole, the payload of a
-/// length-delimited field).
-fn fields(mut bytes: &[u8]) -> Option<Vec<(u64, &[u8], Option<&[u8]>)>> {
+/// One field of a message's encoding: its number, its bytes whole, and the payload of a
+/// length-delimited field.
+type WireField<'a> = (u64, &'a [u8], Option<&'a [u8]>);
+
+/// The fields of one message's encoding.
+fn fields(mut bytes: &[u8]) -> Option<Vec<WireField<'_>>> {
     fn varint(bytes: &mut &[u8]) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
