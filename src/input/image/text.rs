@@ -128,7 +128,7 @@ fn without_options(text: &str) -> String {
             && bytes.get(i + 7).is_none_or(|&b| !word(b))
         {
             Some(i + 7)
-        } else if bytes[i] == b'[' && text[..i].trim_end().chars().next_back() != Some(':') {
+        } else if bytes[i] == b'[' && !text[..i].trim_end().ends_with(':') {
             let len = bytes[i + 1..]
                 .iter()
                 .position(|&b| !(word(b) || b == b'.' || b == b'/'))
