@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
-use crate::{atomic, breaking, lint, report, schema};
+use crate::{atomic, breaking, image_input, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -83,6 +83,10 @@ fn compile_resolved(
 }
 
 fn run_lint(args: &LintArgs) -> Result<i32> {
+    if let Some(image) = image_input::image_of(&args.input)? {
+        let (findings, sources) = image_input::lint(args, &image)?;
+        return print_findings(Kind::Lint, &args.output, findings, &sources);
+    }
     let resolved = invocation::resolve_input(&args.input, invocation::Action::Lint)?;
     crate::trace::mark("input resolved");
     let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Lint)?;
@@ -167,6 +171,10 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         return Err(Error::Usage(
             "--error-format config-ignore-yaml is for lint only, as in buf".into(),
         ));
+    }
+    if let Some(image) = image_input::image_of(&args.input)? {
+        let (findings, sources) = image_input::breaking(args, &image)?;
+        return print_findings(Kind::Breaking, &args.output, findings, &sources);
     }
     let resolved = invocation::resolve_input(&args.input, invocation::Action::Breaking)?;
     crate::trace::mark("input resolved");

@@ -39,8 +39,9 @@ pub enum Command {
 pub struct InputArgs {
     /// A directory (workspace or module root) or a single .proto file
     /// (FILE.proto#include_package_files=true for its whole package), a git repository
-    /// (.git#branch=main,subdir=proto) or an archive (.tar, .tar.gz, .tgz, .tar.zst, .zip;
-    /// #strip_components=N,subdir=DIR)
+    /// (.git#branch=main,subdir=proto), an archive (.tar, .tar.gz, .tgz, .tar.zst, .zip;
+    /// #strip_components=N,subdir=DIR), or a buf image (.binpb, .bin, .json, .txtpb, .yaml,
+    /// optionally .gz or .zst; `#format=` for any other name)
     #[arg(default_value = ".")]
     pub input: PathBuf,
     /// The buf.yaml file or data (YAML or JSON) to use instead of the one found
@@ -100,7 +101,8 @@ pub struct BreakingArgs {
     pub input: InputArgs,
     /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
     /// (.git#branch=main,subdir=proto), a directory, a .proto file, an archive (.tar, .tar.gz,
-    /// .tgz, .tar.zst, .zip), or a descriptor set file (.binpb, .bin, .pb)
+    /// .tgz, .tar.zst, .zip), or a buf image or descriptor set file (.binpb, .bin, .pb, .json,
+    /// .txtpb, .yaml, optionally .gz or .zst)
     #[arg(long)]
     pub against: String,
     /// The buf.yaml file or data for the against side instead of the one found there

@@ -21,7 +21,8 @@
 //! - the stages: [`config`] -> [`input`] -> [`deps`] (remote dependencies from `buf.lock` and
 //!   buf's module cache) -> [`schema`] -> [`against`] -> [`ignore`] ->
 //!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`report`];
-//! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) -> [`app`]
+//! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) ->
+//!   [`image_input`] (lint and breaking of a buf image given as the input) -> [`app`]
 //!   (one function per subcommand) -> `main`.
 
 pub mod against;
@@ -36,6 +37,7 @@ pub mod descriptor;
 pub mod error;
 pub mod finding;
 pub mod ignore;
+pub mod image_input;
 pub mod input;
 pub mod invocation;
 pub mod lint;

@@ -10,12 +10,11 @@ mod submodules;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use prost::Message as _;
-
 use crate::config::Workspace;
 use crate::deps;
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
+use crate::input::image::ImageRef;
 use crate::input::spec::{self, Spec};
 use crate::input::{archive, tree, FileSet, Filter};
 use crate::schema::{self, Schema};
@@ -33,14 +32,15 @@ pub enum Against {
     Archive(archive::Spec),
     /// A directory, or a `.proto` file (with its options), resolved as an input is.
     Dir(PathBuf),
-    /// A `FileDescriptorSet` (or buf image) file.
-    DescriptorSet(PathBuf),
+    /// A buf image or `FileDescriptorSet` file, in any encoding buf writes.
+    Image(ImageRef),
 }
-
-const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "bin", "pb"];
 
 impl Against {
     pub fn parse(value: &str) -> Result<Against> {
+        if let Some(image) = ImageRef::parse(value)? {
+            return Ok(Against::Image(image));
+        }
         match Spec::parse(value)? {
             Spec::Git(git) => return Ok(Against::Git(git)),
             Spec::Archive(archive) => return Ok(Against::Archive(archive)),
@@ -65,12 +65,6 @@ impl Against {
         if p.is_dir() {
             return Ok(Against::Dir(p.to_path_buf()));
         }
-        if p.extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| DESCRIPTOR_SET_EXTENSIONS.contains(&x))
-        {
-            return Ok(Against::DescriptorSet(p.to_path_buf()));
-        }
         Ok(Against::Revision(value.to_string()))
     }
 }
@@ -91,9 +85,7 @@ pub fn load(
         Against::Revision(rev) => GitSide::for_revision(input_root, &rev)?.load(against_config),
         Against::Git(git) => GitSide::for_buf_syntax(&git)?.load(against_config),
         Against::Archive(archive) => load_archive(&archive, against_config),
-        Against::DescriptorSet(path) => {
-            load_descriptor_set(&path).map(|l| Prepared::Compiled(Box::new(l)))
-        }
+        Against::Image(image) => load_image(&image).map(|l| Prepared::Compiled(Box::new(l))),
         Against::Dir(dir) => {
             let (workspace, set) = resolve_dir(&dir)?;
             let dep_includes = deps::resolve(&workspace, &crate::config::read_disk)?;
@@ -269,29 +261,14 @@ fn load_archive(archive: &archive::Spec, against_config: Option<&str>) -> Result
     })
 }
 
-/// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
-fn load_descriptor_set(path: &Path) -> Result<Loaded> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
-        Error::Input(format!(
-            "{}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`",
-            path.display()
-        ))
-    })?;
-    if set.file.is_empty() {
-        return Err(Error::Input(format!(
-            "{}: the descriptor set has no files",
-            path.display()
-        )));
-    }
-    let files = set
-        .file
-        .into_iter()
-        .map(|f| schema::Proto::Owned(Arc::new(f)))
-        .collect();
+/// Reads an image file (`buf build -o`, `protoc --descriptor_set_out`): its targets are its
+/// files that are not imports, as for an image given as the input.
+fn load_image(image: &ImageRef) -> Result<Loaded> {
+    let decoded = image.read()?;
+    let label = decoded.label.clone();
     Ok(Loaded {
         workspace: None,
-        schema: Schema::from_files(files),
-        label: path.display().to_string(),
+        schema: schema::image::from_image(decoded, &Filter::default(), false)?,
+        label,
     })
 }

@@ -12,6 +12,7 @@
 mod accept;
 pub mod columns;
 mod errors;
+pub mod image;
 mod link;
 mod locations;
 pub mod options;

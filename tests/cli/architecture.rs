@@ -22,6 +22,7 @@ const ORDER: &[&[&str]] = &[
     &["lint", "breaking"],
     &["report"],
     &["invocation"],
+    &["image_input"],
     &["app"],
 ];
 

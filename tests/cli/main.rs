@@ -15,6 +15,7 @@ mod commands;
 mod deps;
 mod formats;
 mod git;
+mod inputs;
 mod layouts;
 mod link_groups;
 mod precommit;
