@@ -17,11 +17,11 @@ pub fn start() {
 /// Prints the time since the start of the run, for the stretches between stages.
 pub fn mark(name: &str) {
     if enabled() {
-        eprintln!(
+        crate::error::eprint_line(format_args!(
             "trace: [{name}] at {:.1} ms, peak {}",
             origin().elapsed().as_secs_f64() * 1000.0,
             peak_memory()
-        );
+        ));
     }
 }
 
@@ -37,12 +37,12 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = Instant::now();
     let out = f();
-    eprintln!(
+    crate::error::eprint_line(format_args!(
         "trace: {name} {:.1} ms (ends at {:.1} ms, peak {})",
         start.elapsed().as_secs_f64() * 1000.0,
         origin().elapsed().as_secs_f64() * 1000.0,
         peak_memory()
-    );
+    ));
     out
 }
 
@@ -62,9 +62,9 @@ fn peak_memory() -> String {
 /// Prints the time since `start` for a stage that is not one closure.
 pub fn since(name: &str, start: Instant) {
     if enabled() {
-        eprintln!(
+        crate::error::eprint_line(format_args!(
             "trace: {name} {:.1} ms",
             start.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
 }
