@@ -15,6 +15,7 @@ mod formats;
 mod git;
 mod layouts;
 mod link_groups;
+mod nocrash;
 mod precommit;
 mod pretty;
 mod readme;
