@@ -18,6 +18,7 @@ mod link_groups;
 mod nocrash;
 mod precommit;
 mod pretty;
+mod properties;
 mod readme;
 mod registry;
 mod sarif;
