@@ -302,16 +302,19 @@ impl Loaded {
 /// Reads a descriptor set file (`buf build -o`, `protoc --descriptor_set_out`).
 fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
+    descriptor_set(&bytes, &path.display().to_string())
+}
+
+/// The against side a descriptor set's bytes make, named `label` in messages.
+pub fn descriptor_set(bytes: &[u8], label: &str) -> Result<Loaded> {
+    let set = prost_types::FileDescriptorSet::decode(bytes).map_err(|e| {
         Error::Input(format!(
-            "{}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`",
-            path.display()
+            "{label}: not a FileDescriptorSet ({e}): write one with `buf build -o FILE.binpb` or `protoc --include_imports --include_source_info --descriptor_set_out=FILE`"
         ))
     })?;
     if set.file.is_empty() {
         return Err(Error::Input(format!(
-            "{}: the descriptor set has no files",
-            path.display()
+            "{label}: the descriptor set has no files"
         )));
     }
     let files = set
@@ -322,6 +325,6 @@ fn load_descriptor_set(path: &Path) -> Result<Loaded> {
     Ok(Loaded {
         workspace: None,
         schema: Schema::from_files(files),
-        label: path.display().to_string(),
+        label: label.to_string(),
     })
 }
