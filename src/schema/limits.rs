@@ -318,6 +318,41 @@ pub(super) fn import_chain_too_long<'a>(
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
 }
 
+/// A pool of threads with stacks of [`STACK_SIZE`], for the whole run: the compiler (protox)
+/// follows a chain of imports by recursion, and a run installed in this pool (`main` runs
+/// everything in it) does all its work, parallel or not, on its threads. The number of threads is
+/// rayon's choice (`RAYON_NUM_THREADS`, else one per core). `None` if the threads cannot be had.
+pub fn thread_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("sous-{i}"))
+        .build()
+        .ok()
+}
+
+/// An import chain longer than the compiler's stack allows is an error naming its first file
+/// (see [`MAX_IMPORT_CHAIN`]).
+pub(super) fn check_import_chains(read: &super::read::Read) -> crate::error::Result<()> {
+    let imports: HashMap<&str, &[String]> = read
+        .parsed
+        .iter()
+        .map(|(name, file)| (name.as_str(), file.dependency.as_slice()))
+        .chain(read.same.iter().map(|(name, deps)| (name.as_str(), *deps)))
+        .collect();
+    match import_chain_too_long(&imports) {
+        None => Ok(()),
+        Some((first, length)) => {
+            let shown = read
+                .sources
+                .get(first)
+                .map_or(first, |s| s.file.display.as_str());
+            Err(crate::Error::Input(format!(
+                "{shown}: its imports form a chain {length} files long (it imports a file that imports another, and so on); sous compiles chains of at most {MAX_IMPORT_CHAIN} files: split the chain"
+            )))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 pub use columns::LineIndex;
-pub use limits::{MAX_IMPORT_CHAIN, STACK_SIZE};
+pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
 
 /// The text of one source file, with what is needed to turn byte offsets into buf's positions.
@@ -316,7 +316,7 @@ fn compile_with(
     let purpose = options.purpose;
     let read_start = std::time::Instant::now();
     let mut read = read::read(set, purpose, before)?;
-    check_import_chains(&read)?;
+    limits::check_import_chains(&read)?;
     let reused = reuse::reuse(&mut read, before, set, purpose);
     crate::trace::since("read and parse", read_start);
     crate::trace::mark("parsed");
@@ -363,41 +363,6 @@ fn compile_with(
         add_import_sources(&mut schema, &includes);
     }
     Ok(schema)
-}
-
-/// A pool of threads with stacks of [`STACK_SIZE`], for the whole run: the compiler (protox)
-/// follows a chain of imports by recursion, and a run installed in this pool (`main` runs
-/// everything in it) does all its work, parallel or not, on its threads. The number of threads is
-/// rayon's choice (`RAYON_NUM_THREADS`, else one per core). `None` if the threads cannot be had.
-pub fn thread_pool() -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK_SIZE)
-        .thread_name(|i| format!("sous-{i}"))
-        .build()
-        .ok()
-}
-
-/// An import chain longer than the compiler's stack allows is an error naming its first file
-/// (see [`limits::MAX_IMPORT_CHAIN`]).
-fn check_import_chains(read: &read::Read) -> crate::error::Result<()> {
-    let imports: HashMap<&str, &[String]> = read
-        .parsed
-        .iter()
-        .map(|(name, file)| (name.as_str(), file.dependency.as_slice()))
-        .chain(read.same.iter().map(|(name, deps)| (name.as_str(), *deps)))
-        .collect();
-    match limits::import_chain_too_long(&imports) {
-        None => Ok(()),
-        Some((first, length)) => {
-            let shown = read
-                .sources
-                .get(first)
-                .map_or(first, |s| s.file.display.as_str());
-            Err(crate::Error::Input(format!(
-                "{shown}: its imports form a chain {length} files long (it imports a file that imports another, and so on); sous compiles chains of at most {MAX_IMPORT_CHAIN} files: split the chain"
-            )))
-        }
-    }
 }
 
 /// Gives the files compiled from include directories (`-I`, the locked dependencies) their
