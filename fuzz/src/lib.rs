@@ -69,12 +69,26 @@ pub fn lint(ws: &Workspace, files: &[(String, Vec<u8>)]) -> Vec<Finding> {
         schema.errors.clone()
     };
     sous::finding::sort_and_dedup(&mut findings);
+    no_compiler_panic(&findings);
     findings
+}
+
+/// sous catches a panic of the compiler and reports the file ("the compiler failed on this
+/// file"): for the fuzzer, that is a crash all the same.
+pub fn no_compiler_panic(findings: &[Finding]) {
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.message.starts_with("the compiler failed on this file"))
+    {
+        panic!("the compiler panicked: {f:?}");
+    }
 }
 
 /// One side of a comparison, compiled for breaking; `None` if it does not compile.
 pub fn side(ws: &Workspace, files: &[(String, Vec<u8>)]) -> Option<Schema> {
-    compile(ws, files, Purpose::Breaking).filter(|s| s.errors.is_empty())
+    let schema = compile(ws, files, Purpose::Breaking)?;
+    no_compiler_panic(&schema.errors);
+    schema.errors.is_empty().then_some(schema)
 }
 
 /// `new` compared with `old` under `ws`'s breaking rules.

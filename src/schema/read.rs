@@ -190,6 +190,17 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         });
     }
     let parsed = parse(&source, purpose);
+    if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
+        // The locations kept out of the descriptor, for the finding's place.
+        let located = FileDescriptorProto {
+            source_code_info: Some(info.clone()),
+            ..file.clone()
+        };
+        let error = errors::extension_numbers_used_twice_in(&source, &located);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     Ok(Loaded {
         source,
         error: Vec::new(),
@@ -197,6 +208,15 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         parsed,
         same_as_before: false,
     })
+}
+
+/// Whether `file` declares any extension (most files do not: they skip the check for numbers
+/// used twice).
+fn declares_extensions(file: &FileDescriptorProto) -> bool {
+    fn in_message(message: &prost_types::DescriptorProto) -> bool {
+        !message.extension.is_empty() || message.nested_type.iter().any(in_message)
+    }
+    !file.extension.is_empty() || file.message_type.iter().any(in_message)
 }
 
 /// Parses a source, and takes its source info apart (see [`split_source_info`]).

@@ -250,3 +250,14 @@ fn deep_configuration_is_an_error_as_in_buf() {
         std::fs::remove_file(dir.path().join(file)).unwrap();
     }
 }
+
+/// Found by fuzzing: two extensions of one message with one number, and an option set through
+/// them, made prost-reflect panic (a "compiler failed" finding at 1:1, the panic on stderr).
+#[test]
+fn extension_numbers_used_twice_are_reported_as_in_buf() {
+    for name in ["extension_number_twice_in_a_file", "extension_number_twice"] {
+        let out = same_as_buf(&fixture(name), &JSON);
+        assert_eq!(keys(&out.stdout).len(), 1, "{name}: {}", out.stdout);
+        assert_eq!(out.stderr, "", "{name}");
+    }
+}
