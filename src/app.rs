@@ -49,8 +49,10 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match result {
         Ok(code) => code,
+        // The reader of our output left (`sous lint | head -1`): nothing to say, to no one.
+        Err(e) if e.is_broken_stdout() => EXIT_ERROR,
         Err(e) => {
-            eprintln!("Failure: {e}");
+            crate::error::eprint_line(format_args!("Failure: {e}"));
             EXIT_ERROR
         }
     }
@@ -158,10 +160,12 @@ fn print_findings<'a>(
     };
     match &output.output {
         Some(path) => atomic::write(path, write)?,
-        None => write(&mut std::io::stdout().lock()).map_err(|e| Error::io("<stdout>", e))?,
+        None => {
+            write(&mut std::io::stdout().lock()).map_err(|e| Error::io(crate::error::STDOUT, e))?
+        }
     }
     if let Some(line) = report::summary(format, &report) {
-        eprintln!("{line}");
+        crate::error::eprint_line(line);
     }
     Ok(if counted == 0 { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -473,7 +477,7 @@ fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {
         .collect();
     let mut out = std::io::stdout().lock();
     report::write_rule_list(&mut out, args.format == ListFormat::Json, version, &rules)
-        .map_err(|e| Error::io("<stdout>", e))?;
+        .map_err(|e| Error::io(crate::error::STDOUT, e))?;
     Ok(EXIT_OK)
 }
 
@@ -487,6 +491,6 @@ fn explain(rule: &str) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     let styled = out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     write!(out, "{}", report::render_markdown(entry.body, styled))
-        .map_err(|e| Error::io("<stdout>", e))?;
+        .map_err(|e| Error::io(crate::error::STDOUT, e))?;
     Ok(EXIT_OK)
 }

@@ -15,7 +15,11 @@ pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".into());
     // Beside the destination, not in a temporary directory: a rename across file systems fails.
-    let tmp = path.with_file_name(format!(".{name}.sous-tmp"));
+    // Named by process and call, so two runs writing the same destination at once (or one run
+    // writing it twice) never write into each other's file; the last rename wins, whole.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_file_name(format!(".{name}.{}.{call}.sous-tmp", std::process::id()));
     std::fs::File::create(&tmp)
         .and_then(|mut file| write(&mut file))
         .map_err(|e| {
@@ -62,6 +66,26 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(names(dir.path()), ["out.txt"]);
+    }
+
+    #[test]
+    fn each_write_has_a_temporary_name_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        // A write that starts while another is under way does not touch the other's file.
+        write(&path, |outer| {
+            outer.write_all(b"outer ")?;
+            write(&path, |inner| inner.write_all(b"inner")).map_err(std::io::Error::other)?;
+            assert_eq!(
+                names(dir.path()).len(),
+                2,
+                "the outer write's file is still there"
+            );
+            outer.write_all(b"done")
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "outer done");
         assert_eq!(names(dir.path()), ["out.txt"]);
     }
 

@@ -35,6 +35,24 @@ impl Error {
             source,
         }
     }
+
+    /// Whether this is a write to standard output whose reader has gone (`sous lint | head`):
+    /// the run then ends quietly, with exit code 1 and nothing on stderr, as buf installed from
+    /// npm does (the Go binary itself dies of SIGPIPE, which a shell shows as 141).
+    pub fn is_broken_stdout(&self) -> bool {
+        matches!(self, Error::Io { path, source }
+            if path.as_os_str() == STDOUT && source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The name standard output goes by in an [`Error::Io`].
+pub const STDOUT: &str = "<stdout>";
+
+/// Writes one line to stderr. Unlike `eprintln!`, which panics when stderr is closed, a line
+/// that cannot be written is dropped: the exit code still says how the run ended.
+pub fn eprint_line(line: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -15,7 +15,13 @@ fn main() {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     sous::trace::start();
-    let code = sous::app::main(std::env::args_os());
+    // Compiling follows chains of imports by recursion: the whole run happens on threads with a
+    // large stack, the main thread only waits.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let code = match sous::schema::thread_pool() {
+        Some(pool) => pool.install(|| sous::app::main(args)),
+        None => sous::app::main(args),
+    };
     sous::trace::mark("exit");
     std::process::exit(code);
 }

@@ -9,6 +9,12 @@ fn origin() -> Instant {
     *START.get_or_init(Instant::now)
 }
 
+/// One line on stderr; a line that cannot be written is dropped (`eprintln!` would panic).
+fn say(line: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Marks the start of the run, so each stage also says when it ended.
 pub fn start() {
     origin();
@@ -17,11 +23,11 @@ pub fn start() {
 /// Prints the time since the start of the run, for the stretches between stages.
 pub fn mark(name: &str) {
     if enabled() {
-        eprintln!(
+        say(format_args!(
             "trace: [{name}] at {:.1} ms, peak {}",
             origin().elapsed().as_secs_f64() * 1000.0,
             peak_memory()
-        );
+        ));
     }
 }
 
@@ -37,12 +43,12 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = Instant::now();
     let out = f();
-    eprintln!(
+    say(format_args!(
         "trace: {name} {:.1} ms (ends at {:.1} ms, peak {})",
         start.elapsed().as_secs_f64() * 1000.0,
         origin().elapsed().as_secs_f64() * 1000.0,
         peak_memory()
-    );
+    ));
     out
 }
 
@@ -62,9 +68,9 @@ fn peak_memory() -> String {
 /// Prints the time since `start` for a stage that is not one closure.
 pub fn since(name: &str, start: Instant) {
     if enabled() {
-        eprintln!(
+        say(format_args!(
             "trace: {name} {:.1} ms",
             start.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
 }

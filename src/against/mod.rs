@@ -14,7 +14,7 @@ use crate::config::Workspace;
 use crate::deps;
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
-use crate::input::image::ImageRef;
+use crate::input::image::{Decoded, ImageRef};
 use crate::input::spec::{self, Spec};
 use crate::input::{archive, tree, FileSet, Filter};
 use crate::schema::{self, Schema};
@@ -264,7 +264,16 @@ fn load_archive(archive: &archive::Spec, against_config: Option<&str>) -> Result
 /// Reads an image file (`buf build -o`, `protoc --descriptor_set_out`): its targets are its
 /// files that are not imports, as for an image given as the input.
 fn load_image(image: &ImageRef) -> Result<Loaded> {
-    let decoded = image.read()?;
+    loaded_image(image.read()?)
+}
+
+/// The against side the bytes of a binary image (or any `FileDescriptorSet`) make, named
+/// `label` in messages: what the fuzz target `against_set` feeds.
+pub fn descriptor_set(bytes: &[u8], label: &str) -> Result<Loaded> {
+    loaded_image(Decoded::new(bytes.to_vec(), Path::new(label))?)
+}
+
+fn loaded_image(decoded: Decoded) -> Result<Loaded> {
     let label = decoded.label.clone();
     Ok(Loaded {
         workspace: None,

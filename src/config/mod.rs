@@ -212,10 +212,10 @@ impl Workspace {
                 .collect()
             }
             Version::V1Beta1 => {
-                eprintln!(
+                crate::error::eprint_line(format_args!(
                     "WARN\t{}: version v1beta1 is deprecated, migrate to v2 (buf config migrate does it)",
                     path.display()
-                );
+                ));
                 let yaml: BufYamlV1Beta1 = parse(path, text)?;
                 let roots = if yaml.build.roots.is_empty() {
                     vec![".".to_string()]

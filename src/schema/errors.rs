@@ -39,13 +39,13 @@ pub(super) fn editions(source: &Source, offset: usize) -> Finding {
     ))
 }
 
+/// The message of [`compiler_panicked`]'s findings.
+pub const COMPILER_PANICKED: &str =
+    "the compiler failed on this file; please report it with the file attached";
+
 /// A file that made the compiler panic.
 pub(super) fn compiler_panicked(file: &ProtoFile) -> Finding {
-    Finding::file_level(
-        &file.display,
-        "COMPILE",
-        "the compiler failed on this file; please report it with the file attached".into(),
-    )
+    Finding::file_level(&file.display, "COMPILE", COMPILER_PANICKED.into())
 }
 
 /// What the compiler says went wrong, as far as compiling and reporting need to know.
@@ -169,6 +169,40 @@ pub(super) fn extension_numbers_used_twice(
             Some(finding_at(source, message, |_| Some(again.path)))
         })
         .collect()
+}
+
+/// buf parity: two extensions of one message with one number in one file are a compile error
+/// at the second's number ("field number used more than once"). Checked before the compiler
+/// sees the file: prost-reflect panicked on such a file when an option set one of them
+/// (fuzzing found it: `fixtures/projects/extension_number_twice_in_a_file`).
+pub(super) fn extension_numbers_used_twice_in(
+    source: &Source,
+    file: &FileDescriptorProto,
+) -> Vec<Finding> {
+    let mut first: HashMap<(&str, i32), String> = HashMap::new();
+    let mut findings = Vec::new();
+    for (mut path, x, full_name) in extensions(file) {
+        let key = (x.extendee().trim_start_matches('.'), x.number());
+        match first.get(&key) {
+            None => {
+                first.insert(key, full_name);
+            }
+            Some(other) => {
+                let message = format!(
+                    "extension number {} of {} is already used by {other} in this file: choose another number",
+                    x.number(),
+                    key.0
+                );
+                path.push(tag::FIELD_NUMBER);
+                let span = Locations::new(file).span(source, &path);
+                findings.push(match span {
+                    Some(span) => source.finding(span.start, span.end, "COMPILE", message),
+                    None => source.file_finding("COMPILE", message),
+                });
+            }
+        }
+    }
+    findings
 }
 
 /// buf reports a cycle once, at the import that closes it: in the next-to-last file of the

@@ -19,6 +19,30 @@ use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
+thread_local! {
+    /// Set while the compiler runs under [`quietly`], so that its panics are not printed.
+    static IN_COMPILER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs the compiler, catching a panic (prost-reflect panics on a few inputs it should refuse)
+/// without printing it: the caller reports the file instead. Other panics still reach the
+/// hook that was there before.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_COMPILER.with(|flag| flag.get()) {
+                previous(info);
+            }
+        }));
+    });
+    IN_COMPILER.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_COMPILER.with(|flag| flag.set(false));
+    result
+}
+
 /// Compiles `targets` in at most `max_groups` groups (see [`partition`]), each with a compiler
 /// of its own and `resolver` handing out the parsed files the group asks for.
 pub(super) fn link_all(
@@ -186,11 +210,7 @@ fn link(
         opened.push(&file.name);
         // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
         // reach the user: treat one as a compile error of the file being opened.
-        let mut open = || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                compiler.open_file(&file.name).map(|_| ())
-            }))
-        };
+        let mut open = || quietly(|| compiler.open_file(&file.name).map(|_| ()));
         let mut result = open();
         // A file refused for a `nan` or `inf` option value is tried again with that option's
         // values as floats.

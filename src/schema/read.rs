@@ -115,9 +115,9 @@ pub(super) fn read<'a>(
 /// One file read, checked and parsed.
 struct Loaded {
     source: Source,
-    /// The file's `COMPILE` finding when it cannot be compiled at all.
-    error: Option<Finding>,
-    /// Not valid UTF-8, or editions: it never reaches the compiler.
+    /// The file's `COMPILE` findings when it cannot be compiled at all.
+    error: Vec<Finding>,
+    /// Not valid UTF-8, editions, or past a nesting limit: it never reaches the compiler.
     broken: bool,
     /// The parsed file without most of its source info, and that source info; `None` when it
     /// does not parse (the compiler then reports the error, from the source), or is the same
@@ -129,7 +129,7 @@ struct Loaded {
 
 impl Loaded {
     /// A file that never reaches the compiler (not UTF-8, or editions), with its finding.
-    fn broken(source: Source, error: Option<Finding>) -> Loaded {
+    fn broken(source: Source, error: Vec<Finding>) -> Loaded {
         Loaded {
             source,
             error,
@@ -159,7 +159,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let source = Source::new(file.clone(), text);
             // buf parity: an import that is not UTF-8 is reported too, not only a target.
-            let error = Some(errors::not_utf8(&source, valid));
+            let error = vec![errors::not_utf8(&source, valid)];
             return Ok(Loaded::broken(source, error));
         }
     };
@@ -167,26 +167,56 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
     if let Some(offset) = editions_offset(&source.text) {
         // An import too: its importers compile against an empty stand-in, and must not be
         // linted as if they had compiled.
-        let error = Some(errors::editions(&source, offset));
+        let error = vec![errors::editions(&source, offset)];
+        return Ok(Loaded::broken(source, error));
+    }
+    // Past buf's nesting limits, the file never reaches the compiler (which has no limit on
+    // option values and would overflow its stack).
+    let crossings = super::limits::check(&source.text);
+    if !crossings.is_empty() {
+        let error = crossings
+            .iter()
+            .map(|c| source.finding(c.start, c.end, "COMPILE", c.message()))
+            .collect();
         return Ok(Loaded::broken(source, error));
     }
     if before.is_some_and(|text| *text == source.text) {
         return Ok(Loaded {
             source,
-            error: None,
+            error: Vec::new(),
             broken: false,
             parsed: None,
             same_as_before: true,
         });
     }
     let parsed = parse(&source, purpose);
+    if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
+        // The locations kept out of the descriptor, for the finding's place.
+        let located = FileDescriptorProto {
+            source_code_info: Some(info.clone()),
+            ..file.clone()
+        };
+        let error = errors::extension_numbers_used_twice_in(&source, &located);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     Ok(Loaded {
         source,
-        error: None,
+        error: Vec::new(),
         broken: false,
         parsed,
         same_as_before: false,
     })
+}
+
+/// Whether `file` declares any extension (most files do not: they skip the check for numbers
+/// used twice).
+fn declares_extensions(file: &FileDescriptorProto) -> bool {
+    fn in_message(message: &prost_types::DescriptorProto) -> bool {
+        !message.extension.is_empty() || message.nested_type.iter().any(in_message)
+    }
+    !file.extension.is_empty() || file.message_type.iter().any(in_message)
 }
 
 /// Parses a source, and takes its source info apart (see [`split_source_info`]).

@@ -107,10 +107,30 @@ impl FileResolver for Resolver {
         for dir in &self.includes {
             let path = dir.join(name);
             if path.is_file() {
+                past_limits(name, &path)?;
                 return File::open(name, &path);
             }
         }
         GoogleFileResolver::new().open_file(name)
+    }
+}
+
+/// A file of an include directory past buf's nesting limits (see [`super::limits`]) is an error
+/// of its importer: the compiler must not see it.
+fn past_limits(name: &str, path: &std::path::Path) -> Result<(), protox::Error> {
+    // Unreadable, or not UTF-8: `File::open` says so.
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    match super::limits::check(&text).first() {
+        None => Ok(()),
+        Some(crossing) => {
+            let (line, _) = super::LineIndex::new(&text).position(&text, crossing.start);
+            Err(protox::Error::new(format!(
+                "{name}:{line}: {}",
+                crossing.message()
+            )))
+        }
     }
 }
 

@@ -46,6 +46,8 @@ const CLAIMED: &[(&str, &str)] = &[
     ),
     // The CI script runs the tests, this one included.
     ("bash .ci/run\n", ".ci/run"),
+    // The fuzzing campaign takes minutes per target: run by hand, not by the tests.
+    ("cargo install cargo-fuzz\n", "scripts/fuzz"),
 ];
 
 const ORDER: &str = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";

@@ -4,6 +4,7 @@
 //! The rules are custom options, which the prost-types descriptors drop: they are read from the
 //! prost-reflect pool, where `FieldOptions` carry the `buf.validate.field` extension.
 
+mod celdepth;
 mod celeval;
 mod celtype;
 mod examples;
@@ -1157,6 +1158,8 @@ thread_local! {
 /// inputs (`this >`); the panic is caught, and a panic hook that stays quiet inside the parser
 /// keeps it off stderr. Other panics still reach the previous hook.
 fn parse_cel(expression: &str) -> Result<cel_parser::ast::IdedExpr, String> {
+    // Nested past CEL's limits, it never reaches the parser, which would overflow the stack.
+    celdepth::check(expression)?;
     static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
