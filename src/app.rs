@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
-use crate::{atomic, breaking, lint, report, schema};
+use crate::{atomic, breaking, fix, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -111,6 +111,12 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     } else {
         errors
     };
+    if args.fixes.fix || args.fixes.diff || args.add_ignores {
+        let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
+        let (ws, fixes) = (&resolved.workspace, &args.fixes);
+        let set = (&sets[..], &schemas[..], &options);
+        return fix::lint(fixes, args.add_ignores, ws, set, findings, Box::new(print));
+    }
     let findings = match &args.since {
         Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
         None => findings,

@@ -35,6 +35,7 @@ pub mod deps;
 pub mod descriptor;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod ignore;
 pub mod input;
 pub mod invocation;
