@@ -100,7 +100,8 @@ mod tests {
             "message A {\n  // Doc.\n  // buf:lint:ignore X\n  // buf:lint:ignore Y\r\n  int32 b = 1;\r\n}\n"
         );
         assert_eq!(fixed.len(), 2);
-        assert!(insert(&out, &[&x, &y]).is_none());
+        // Run again (the element now on line 5): nothing to add.
+        assert!(insert(&out, &[&at(5, "X"), &at(5, "Y")]).is_none());
     }
 
     #[test]
