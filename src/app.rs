@@ -218,7 +218,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // compiler's words: the input workspace's `deps:` are not its own.
     let against = schema::CompileOptions {
         deps: None,
-        ..options
+        ..options.clone()
     };
     let modules = compared_modules(&resolved);
     same_module_count(&modules, old.target_modules().as_deref())?;
@@ -250,7 +250,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         schema: &old.schema,
         modules: old_modules,
     };
-    let options = breaking::Options {
+    let run_options = breaking::Options {
         exclude_imports: args.exclude_imports,
     };
     for policy in &resolved.workspace.policies {
@@ -258,9 +258,20 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     }
     breaking::comments::check(&new_side)?;
     let findings = crate::trace::stage("breaking rules", || {
-        breaking::run(&new_side, &old_side, options)
+        breaking::run(&new_side, &old_side, run_options)
     });
     crate::trace::mark("rules done");
+    if args.fixes.fix || args.fixes.diff {
+        let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
+        let sides = (&new_side, &old_side, run_options);
+        return fix::breaking(
+            &args.fixes,
+            sides,
+            (&set, &options),
+            findings,
+            Box::new(print),
+        );
+    }
     let code = print_findings(
         Kind::Breaking,
         &args.output,
@@ -284,6 +295,7 @@ fn breaking_per_module(
     old: &against::Prepared,
     options: &schema::CompileOptions,
 ) -> Result<i32> {
+    fix::refuse_per_module(&args.fixes)?;
     let targeted = set.target_modules();
     let (whole, apart): (Option<schema::Schema>, Vec<schema::Schema>) = match whole {
         Some(schema) => (Some(schema), Vec::new()),

@@ -198,7 +198,7 @@ pub fn finish(
             *rules.entry(f.rule.as_str()).or_default() += 1;
         }
         let counts: Vec<String> = rules.iter().map(|(r, n)| format!("{r} x{n}")).collect();
-        eprintln!("{}: fixed {}", c.path(), counts.join(", "));
+        eprintln!("{}: applied the fix for {}", c.path(), counts.join(", "));
         for (rule, why) in &c.still {
             eprintln!("{}: {rule} still fails after the fix: {why}", c.path());
         }
@@ -326,6 +326,74 @@ pub fn lint(
 pub fn refuse_unsafe(args: &crate::cli::FixArgs) -> Result<()> {
     if args.unsafe_fixes {
         return Err(Error::Usage("--unsafe-fixes is not implemented yet: sous has no unsafe fix (renames, deleted fields put back as deprecated) so far; use --fix for the safe ones".into()));
+    }
+    Ok(())
+}
+
+/// `sous breaking --fix | --diff`: reserve what was deleted.
+pub fn breaking(
+    args: &crate::cli::FixArgs,
+    (new, old, options): (
+        &crate::breaking::Side,
+        &crate::breaking::Side,
+        crate::breaking::Options,
+    ),
+    (set, compile): (&FileSet, &schema::CompileOptions),
+    findings: Vec<Finding>,
+    print: Box<Print<'_>>,
+) -> Result<i32> {
+    refuse_unsafe(args)?;
+    let sources: Vec<Arc<Source>> = (new.schema.sources.values())
+        .chain(old.schema.sources.values())
+        .cloned()
+        .collect();
+    let targets = targets([new.schema]);
+    let mut candidates = Vec::new();
+    for (path, found) in by_path(&findings) {
+        let Some(source) = targets.get(path) else {
+            continue;
+        };
+        let Some(proto) = new.schema.file(&source.file.name) else {
+            continue;
+        };
+        match reserved::reserve(source, proto, old.schema, &found) {
+            Ok(Some((text, fixed, still))) => candidates.push(Candidate {
+                source: source.clone(),
+                text,
+                fixed,
+                still,
+            }),
+            Ok(None) => {}
+            Err(reason) => eprintln!("{path}: left untouched: {reason}"),
+        }
+    }
+    let recheck = |texts: &HashMap<String, String>| -> Result<Recheck> {
+        let schema = schema::compile(&with_texts(set, texts), compile)?;
+        let side = crate::breaking::Side {
+            workspace: new.workspace,
+            schema: &schema,
+            modules: new.modules.clone(),
+        };
+        let findings = if schema.errors.is_empty() {
+            crate::breaking::run(&side, old, options)
+        } else {
+            Vec::new()
+        };
+        let mut sources: Vec<Arc<Source>> = schema.sources.values().cloned().collect();
+        sources.extend(old.schema.sources.values().cloned());
+        Ok(Recheck {
+            errors: schema.errors.clone(),
+            findings,
+            sources,
+        })
+    };
+    finish(candidates, findings, sources, args.diff, &recheck, print)
+}
+
+/// A workspace whose modules share files is compared module by module: not fixed (yet).
+pub fn refuse_per_module(args: &crate::cli::FixArgs) -> Result<()> {
+    if args.fix || args.diff {
+        return Err(Error::Usage("--fix and --diff do not handle a workspace whose nested modules share files yet: run `sous breaking --fix` on each module's directory".into()));
     }
     Ok(())
 }
