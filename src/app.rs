@@ -113,9 +113,8 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     };
     if args.fixes.fix || args.fixes.diff || args.add_ignores {
         let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
-        let (ws, fixes) = (&resolved.workspace, &args.fixes);
-        let set = (&sets[..], &schemas[..], &options);
-        return fix::lint(fixes, args.add_ignores, ws, set, findings, Box::new(print));
+        let set = (&resolved.workspace, &sets[..], &schemas[..], &options);
+        return fix::lint(args, set, findings, Box::new(print));
     }
     let findings = match &args.since {
         Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
@@ -263,14 +262,8 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     crate::trace::mark("rules done");
     if args.fixes.fix || args.fixes.diff {
         let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
-        let sides = (&new_side, &old_side, run_options);
-        return fix::breaking(
-            &args.fixes,
-            sides,
-            (&set, &options),
-            findings,
-            Box::new(print),
-        );
+        let (sides, compile) = ((&new_side, &old_side, run_options), (&set, &options));
+        return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));
     }
     let code = print_findings(
         Kind::Breaking,

@@ -241,13 +241,17 @@ pub fn lines(text: &str) -> Vec<&str> {
 
 /// `sous lint --fix | --diff | --add-ignores`.
 pub fn lint(
-    args: &crate::cli::FixArgs,
-    add_ignores: bool,
-    ws: &crate::config::Workspace,
-    (sets, schemas, options): (&[FileSet], &[Schema], &schema::CompileOptions),
+    lint_args: &crate::cli::LintArgs,
+    (ws, sets, schemas, options): (
+        &crate::config::Workspace,
+        &[FileSet],
+        &[Schema],
+        &schema::CompileOptions,
+    ),
     findings: Vec<Finding>,
     print: Box<Print<'_>>,
 ) -> Result<i32> {
+    let (args, add_ignores) = (&lint_args.fixes, lint_args.add_ignores);
     refuse_unsafe(args)?;
     let sources: Vec<Arc<Source>> = schemas
         .iter()
