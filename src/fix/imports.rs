@@ -8,7 +8,7 @@
 use crate::finding::Finding;
 
 /// Whether `line` is one non-public import statement and nothing more.
-fn lone_import(line: &str) -> bool {
+pub fn lone_import(line: &str) -> bool {
     let line = line.trim();
     let Some(rest) = line.strip_prefix("import") else {
         return false;

@@ -24,21 +24,27 @@ use crate::schema::{self, Schema, Source};
 /// Exit code when `--diff` has something to show, as for findings.
 const EXIT_FINDINGS: i32 = 100;
 
-/// How sure a fix is to keep what the schema means on the wire and in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Safety {
-    Safe,
-    Unsafe,
+/// What reports say of a finding's fix (`fix` in JSON, a result property and, where the edit
+/// is known from the finding alone, `fixes` in SARIF), ruff's `applicability`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Note {
+    /// `safe`: `--fix` applies it; `unsafe`: only with `--unsafe-fixes`.
+    pub applicability: &'static str,
+    pub message: &'static str,
 }
 
-/// The rules sous can fix, with how safe the fix is (for reports: `fix` in JSON, `fixes` in
-/// SARIF).
-pub fn fix_for(rule: &str) -> Option<Safety> {
-    match rule {
-        "IMPORT_USED" => Some(Safety::Safe),
-        r if reserved::RULES.contains(&r) => Some(Safety::Safe),
-        _ => None,
-    }
+/// The fix sous has for `rule`'s findings, if any.
+pub fn note(rule: &str) -> Option<Note> {
+    let message = match rule {
+        "IMPORT_USED" => "remove the import line (sous lint --fix)",
+        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
+        r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
+        _ => return None,
+    };
+    Some(Note {
+        applicability: "safe",
+        message,
+    })
 }
 
 /// One file's proposed new text.

@@ -212,3 +212,51 @@ fn unsafe_fixes_are_refused_until_there_are_some() {
         out.stderr
     );
 }
+
+#[test]
+fn json_and_sarif_say_which_findings_have_a_fix_and_how_safe() {
+    let dir = copy("import_used");
+    let out = sous(dir.path(), &LINT_JSON);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for line in &lines {
+        let fixable = line["type"] == "IMPORT_USED";
+        assert_eq!(line.get("fix").is_some(), fixable, "{line}");
+        if fixable {
+            assert_eq!(line["fix"]["applicability"], "safe");
+        }
+    }
+    // buf's keys, in buf's order, come first: the lines still read as buf's.
+    assert_eq!(keys(&out.stdout), keys(&buf(dir.path(), &LINT_JSON).stdout));
+    let out = sous(dir.path(), &["lint", "--error-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    crate::sarif::assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let with_fixes: Vec<u64> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(with_fixes, [5, 7, 9]);
+    for r in results {
+        let fixable = r["ruleId"] == "IMPORT_USED";
+        assert_eq!(
+            r["properties"]["fix"]["applicability"] == "safe",
+            fixable,
+            "{r}"
+        );
+    }
+    let dir = copy("reserved_file");
+    let out = sous(dir.path(), &BREAKING);
+    assert!(out
+        .stdout
+        .lines()
+        .all(|l| l.contains("\"fix\":{\"applicability\":\"safe\"")));
+}
