@@ -260,3 +260,25 @@ fn json_and_sarif_say_which_findings_have_a_fix_and_how_safe() {
         .lines()
         .all(|l| l.contains("\"fix\":{\"applicability\":\"safe\"")));
 }
+
+#[test]
+fn readme_diff_is_what_sous_prints() {
+    let block = crate::snippets::blocks()
+        .into_iter()
+        .find(|(_, body)| body.starts_with("--- a/new/acme/v1/order.proto\n"))
+        .expect("the README's --diff example")
+        .1;
+    let dir = tempfile::tempdir().unwrap();
+    let order = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";
+    for (side, text) in [
+        ("old", order.to_string()),
+        ("new", order.replace("  string note = 2;\n", "")),
+    ] {
+        std::fs::create_dir_all(dir.path().join(side).join("acme/v1")).unwrap();
+        std::fs::write(dir.path().join(side).join("buf.yaml"), "version: v2\n").unwrap();
+        std::fs::write(dir.path().join(side).join("acme/v1/order.proto"), text).unwrap();
+    }
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(out.stdout, block);
+}
