@@ -397,7 +397,7 @@ pub fn reserve(
         all.extend(e);
     }
     // From the end, so that earlier offsets stay valid; at one offset, in the order made.
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut text = source.text.clone();
     let mut at_offset: Vec<(usize, String)> = Vec::new();
     for (offset, insert) in all {
