@@ -6,6 +6,7 @@
 //! source text. Every result gets a physical location with a file URI, because GitHub rejects a
 //! whole SARIF file when a single result lacks one.
 
+mod fixes;
 mod model;
 mod suppression;
 
@@ -259,41 +260,8 @@ fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) 
         locations: vec![location],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         suppressions: suppression::of(report, f),
-        fixes: fixes(report, f),
-        properties: crate::fix::note(&f.rule).map(|fix| ResultProperties { fix }),
+        fix: fixes::of(report, f),
     }
-}
-
-/// SARIF `fixes` for a finding whose edit it tells alone: an unused import on a line of its
-/// own (the line is deleted, its line ending included), as `sous lint --fix` removes it.
-fn fixes(report: &Report, f: &Finding) -> Vec<SarifFix> {
-    let (Some(path), Some(note)) = (f.path.as_deref(), crate::fix::note(&f.rule)) else {
-        return Vec::new();
-    };
-    let Some(source) = report.sources.get(path) else {
-        return Vec::new();
-    };
-    let line = line_text(&source.text, &source.lines, f.start_line);
-    if f.rule != "IMPORT_USED"
-        || f.end_line != f.start_line
-        || !crate::fix::imports::lone_import(line)
-    {
-        return Vec::new();
-    }
-    vec![SarifFix {
-        description: Text::new(note.message),
-        artifact_changes: vec![ArtifactChange {
-            artifact_location: artifact(path),
-            replacements: vec![Replacement {
-                deleted_region: Region {
-                    start_line: f.start_line,
-                    start_column: 1,
-                    end_line: f.start_line + 1,
-                    end_column: 1,
-                },
-            }],
-        }],
-    }]
 }
 
 /// The place `[start line, start column, end line, end column]` (buf's) in display path `path`.

@@ -95,6 +95,13 @@ pub(super) struct SarifResult {
     /// A finding accepted in the source (`sous:breaking:ignore`), with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) suppressions: Vec<SarifSuppression>,
+    #[serde(flatten)]
+    pub(super) fix: ResultFix,
+}
+
+/// What sous can do about a result: `fixes` and the `fix` property.
+#[derive(Serialize)]
+pub(super) struct ResultFix {
     /// The edit that fixes it, when the finding alone tells it (an unused import's line).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) fixes: Vec<SarifFix>,
