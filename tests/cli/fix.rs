@@ -282,3 +282,31 @@ fn readme_diff_is_what_sous_prints() {
     assert_eq!(out.code, 100, "{}", out.stderr);
     assert_eq!(out.stdout, block);
 }
+
+#[test]
+fn a_fix_that_would_not_remove_its_finding_is_not_written() {
+    let dir = copy("verify_rejects");
+    let file = "acme/v1/order.proto";
+    let before = read(dir.path().join(file));
+    let out = sous(dir.path(), &["lint", "--add-ignores"]);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains(
+            "acme/v1/order.proto: left untouched: the fix would not remove FIELD_LOWER_SNAKE_CASE"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(file)), before);
+    let out = sous(dir.path(), &["lint", "--add-ignores", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    // buf agrees: with the comment where it would have gone, buf still reports the finding.
+    let commented = before.replace(
+        "    legacyRef = 1;",
+        "    // buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n    legacyRef = 1;",
+    );
+    assert_ne!(commented, before);
+    std::fs::write(dir.path().join(file), commented).unwrap();
+    let rules_left = rules(&buf(dir.path(), &LINT_JSON).stdout);
+    assert_eq!(rules_left, ["FIELD_LOWER_SNAKE_CASE"]);
+}
