@@ -38,6 +38,7 @@ pub fn note(rule: &str) -> Option<Note> {
     let message = match rule {
         "IMPORT_USED" => "remove the import line (sous lint --fix)",
         "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => "put the reserved numbers and names back (sous breaking --fix)",
         r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
         _ => return None,
     };

@@ -14,13 +14,16 @@ use std::collections::{BTreeSet, HashMap};
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
 use crate::breaking::rules::reserved_common::{
-    covers, deleted_enum_values, deleted_fields, enum_reserved, message_reserved,
+    covers, deleted_enum_values, deleted_fields, enum_reserved, message_reserved, spell, uncovered,
+    Range, ENUM_MAX, FIELD_MAX,
 };
 use crate::finding::Finding;
 use crate::schema::{Locations, Schema, Source};
 
 /// The breaking rules a `reserved` statement answers.
-pub const RULES: [&str; 6] = [
+pub const RULES: [&str; 8] = [
+    "RESERVED_MESSAGE_NO_DELETE",
+    "RESERVED_ENUM_NO_DELETE",
     "FIELD_NO_DELETE",
     "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
     "FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
@@ -79,8 +82,46 @@ fn decls(schema: &Schema) -> Decls<'_> {
 struct Target {
     path: Vec<i32>,
     full_name: String,
-    numbers: Vec<i64>,
+    /// Numbers and ranges as a `reserved` statement spells them (`5`, `10 to 20`).
+    numbers: Vec<String>,
     names: Vec<String>,
+}
+
+/// What `old` reserved that `new` (numbers in use `used`, names `used_names`) no longer does:
+/// the ranges and names to put back, or why one cannot be.
+#[allow(clippy::too_many_arguments)]
+fn removed_reserved(
+    full: &str,
+    old: (&[Range], &[String]),
+    new: (&[Range], &[String]),
+    used: &[(i64, &str)],
+    max: i64,
+    numbers: &mut Vec<String>,
+    names: &mut Vec<String>,
+    errors: &mut Vec<String>,
+) {
+    for &range in old.0 {
+        for lost in uncovered(range, new.0) {
+            match used.iter().find(|(n, _)| lost.start <= *n && *n <= lost.end) {
+                Some((n, name)) => errors.push(format!(
+                    "{full:?} no longer reserves {}, and {name:?} uses {n} now: it cannot be reserved again",
+                    spell(lost, max)
+                )),
+                None => numbers.push(spell(lost, max)),
+            }
+        }
+    }
+    for name in old.1 {
+        if new.1.contains(name) || names.contains(name) {
+            continue;
+        }
+        match used.iter().find(|(_, n)| n == name) {
+            Some((n, _)) => errors.push(format!(
+                "{full:?} no longer reserves the name {name:?}, and number {n} uses it now: it cannot be reserved again"
+            )),
+            None => names.push(name.clone()),
+        }
+    }
 }
 
 /// Walks the messages and enums of the new file with their descriptor paths.
@@ -108,7 +149,7 @@ fn targets(
             {
                 errors.push(format!("number {number} of deleted field {:?} is in an extension range of {full:?} now: it cannot be reserved", field.name()));
             } else if !covers(&reserved, number) {
-                numbers.push(number);
+                numbers.push(number.to_string());
             }
             if let Some(user) = m.field.iter().find(|f| f.name() == field.name()) {
                 errors.push(format!(
@@ -121,6 +162,19 @@ fn targets(
                 names.push(field.name().to_string());
             }
         }
+        let used: Vec<(i64, &str)> = (m.field.iter())
+            .map(|f| (i64::from(f.number()), f.name()))
+            .collect();
+        removed_reserved(
+            &full,
+            (&message_reserved(before), &before.reserved_name),
+            (&reserved, &m.reserved_name),
+            &used,
+            FIELD_MAX,
+            &mut numbers,
+            &mut names,
+            errors,
+        );
         if !numbers.is_empty() || !names.is_empty() {
             out.push(Target {
                 path: path.clone(),
@@ -159,7 +213,7 @@ fn enum_target(
     let mut names = Vec::new();
     for value in deleted_enum_values(before, e) {
         if !covers(&reserved, i64::from(value.number)) {
-            numbers.push(i64::from(value.number));
+            numbers.push(value.number.to_string());
         }
         for name in value.names {
             if let Some(user) = e.value.iter().find(|v| v.name() == name) {
@@ -173,6 +227,19 @@ fn enum_target(
             }
         }
     }
+    let used: Vec<(i64, &str)> = (e.value.iter())
+        .map(|v| (i64::from(v.number()), v.name()))
+        .collect();
+    removed_reserved(
+        &full,
+        (&enum_reserved(before), &before.reserved_name),
+        (&reserved, &e.reserved_name),
+        &used,
+        ENUM_MAX,
+        &mut numbers,
+        &mut names,
+        errors,
+    );
     if !numbers.is_empty() || !names.is_empty() {
         out.push(Target {
             path,
@@ -273,12 +340,7 @@ fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(usize,
     let open = start + text[start..end].find('{')?;
     let close = start + text[start..end].rfind('}')?;
     let existing = reserved_statements(text, open + 1, close);
-    let numbers = t
-        .numbers
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let numbers = t.numbers.join(", ");
     let names = t
         .names
         .iter()

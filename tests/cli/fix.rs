@@ -310,3 +310,20 @@ fn a_fix_that_would_not_remove_its_finding_is_not_written() {
     let rules_left = rules(&buf(dir.path(), &LINT_JSON).stdout);
     assert_eq!(rules_left, ["FIELD_LOWER_SNAKE_CASE"]);
 }
+
+#[test]
+fn fix_puts_removed_reserved_ranges_and_names_back() {
+    let _guard = snapshot_settings();
+    let dir = copy("reserved_put_back");
+    let file = "new/acme/v1/order.proto";
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert!(rules(&buf_before).contains(&"RESERVED_MESSAGE_NO_DELETE".to_string()));
+    assert!(rules(&buf_before).contains(&"RESERVED_ENUM_NO_DELETE".to_string()));
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    insta::assert_snapshot!("fix__reserved_put_back_after", read(dir.path().join(file)));
+    let buf_after = buf(dir.path(), &BREAKING);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
