@@ -327,3 +327,24 @@ fn fix_puts_removed_reserved_ranges_and_names_back() {
     let out = sous(dir.path(), &BREAKING_DIFF);
     assert_eq!((out.code, out.stdout.as_str()), (0, ""));
 }
+
+#[test]
+fn a_reserved_number_used_again_leaves_the_file_alone_with_the_reason() {
+    let dir = copy("reserved_put_back");
+    let file = dir.path().join("new/acme/v1/order.proto");
+    let reused = read(file.clone()).replace(
+        "  string id = 1;\n",
+        "  string id = 1;\n  string note = 17;\n",
+    );
+    std::fs::write(&file, &reused).unwrap();
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains("left untouched: \"acme.v1.Order\" no longer reserves 16 to 20, and \"note\" uses 17 now"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(file), reused);
+    let buf_keys = keys(&buf(dir.path(), &BREAKING).stdout);
+    assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
+}
