@@ -1,21 +1,23 @@
 //! One function per subcommand, wiring the stages together and deciding the exit code.
 
+mod listing;
+
 use std::ffi::OsString;
 use std::io::Write;
 
 use clap::Parser;
 
 use crate::against;
-use crate::catalog::{self, Kind};
+use crate::catalog::Kind;
 use crate::cli::{
     BreakingArgs, BuildArgs, Cli, ColorChoice, Command, ConfigCommand, ErrorFormat, InputArgs,
-    LintArgs, ListFormat, LsRulesArgs, OutputArgs,
+    LintArgs, OutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
-use crate::{atomic, breaking, image_input, lint, report, schema};
+use crate::{atomic, breaking, fix, image_input, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -43,9 +45,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Lint(args) => run_lint(&args),
         Command::Breaking(args) => run_breaking(&args),
         Command::Build(args) => run_build(&args),
-        Command::Config(ConfigCommand::LsLintRules(args)) => ls_rules(Kind::Lint, &args),
-        Command::Config(ConfigCommand::LsBreakingRules(args)) => ls_rules(Kind::Breaking, &args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Config(ConfigCommand::LsLintRules(args)) => listing::ls_rules(Kind::Lint, &args),
+        Command::Config(ConfigCommand::LsBreakingRules(args)) => {
+            listing::ls_rules(Kind::Breaking, &args)
+        }
+        Command::Explain { rule } => listing::explain(&rule),
     };
     match result {
         Ok(code) => code,
@@ -117,6 +121,11 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     } else {
         errors
     };
+    if args.fixes.fix || args.fixes.diff || args.add_ignores {
+        let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
+        let set = (&resolved.workspace, &sets[..], &schemas[..], &options);
+        return fix::lint(args, set, findings, Box::new(print));
+    }
     let findings = match &args.since {
         Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
         None => findings,
@@ -224,7 +233,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // compiler's words: the input workspace's `deps:` are not its own.
     let against = schema::CompileOptions {
         deps: None,
-        ..options
+        ..options.clone()
     };
     let modules = compared_modules(&resolved);
     same_module_count(&modules, old.target_modules().as_deref())?;
@@ -256,7 +265,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         schema: &old.schema,
         modules: old_modules,
     };
-    let options = breaking::Options {
+    let run_options = breaking::Options {
         exclude_imports: args.exclude_imports,
     };
     for policy in &resolved.workspace.policies {
@@ -264,9 +273,14 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     }
     breaking::comments::check(&new_side)?;
     let findings = crate::trace::stage("breaking rules", || {
-        breaking::run(&new_side, &old_side, options)
+        breaking::run(&new_side, &old_side, run_options)
     });
     crate::trace::mark("rules done");
+    if args.fixes.fix || args.fixes.diff {
+        let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
+        let (sides, compile) = ((&new_side, &old_side, run_options), (&set, &options));
+        return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));
+    }
     let code = print_findings(
         Kind::Breaking,
         &args.output,
@@ -290,6 +304,7 @@ fn breaking_per_module(
     old: &against::Prepared,
     options: &schema::CompileOptions,
 ) -> Result<i32> {
+    fix::refuse_per_module(&args.fixes)?;
     let targeted = set.target_modules();
     let (whole, apart): (Option<schema::Schema>, Vec<schema::Schema>) = match whole {
         Some(schema) => (Some(schema), Vec::new()),
@@ -463,34 +478,5 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
     }
     let bytes = set.encode_to_vec();
     atomic::write(&args.output, |out| out.write_all(&bytes))?;
-    Ok(EXIT_OK)
-}
-
-fn ls_rules(kind: Kind, args: &LsRulesArgs) -> Result<i32> {
-    let (version, enabled) = invocation::rule_listing(kind, args)?;
-    let rules: Vec<&catalog::Entry> = catalog::rules(kind, version)
-        .into_iter()
-        .filter(|e| match &enabled {
-            Some(set) => set.contains(e.id.as_str()),
-            None => args.include_deprecated || !e.deprecated,
-        })
-        .collect();
-    let mut out = std::io::stdout().lock();
-    report::write_rule_list(&mut out, args.format == ListFormat::Json, version, &rules)
-        .map_err(|e| Error::io(crate::error::STDOUT, e))?;
-    Ok(EXIT_OK)
-}
-
-fn explain(rule: &str) -> Result<i32> {
-    let entry = catalog::get(&rule.to_ascii_uppercase()).ok_or_else(|| {
-        Error::Usage(format!(
-            "{rule:?} is not a known rule: list them with `sous config ls-lint-rules`"
-        ))
-    })?;
-    use std::io::IsTerminal;
-    let mut out = std::io::stdout().lock();
-    let styled = out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    write!(out, "{}", report::render_markdown(entry.body, styled))
-        .map_err(|e| Error::io(crate::error::STDOUT, e))?;
     Ok(EXIT_OK)
 }

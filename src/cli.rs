@@ -68,10 +68,33 @@ pub struct LintArgs {
     pub input: InputArgs,
     /// Report only findings not already present at git revision REV (a branch, tag, SHA or
     /// HEAD~N), matched by rule and element, not by line
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with_all = ["fix", "diff", "add_ignores"])]
     pub since: Option<String>,
     #[command(flatten)]
+    pub fixes: FixArgs,
+    /// Insert a `// buf:lint:ignore RULE_ID` comment above each finding, so that a legacy tree
+    /// adopts the rules one file at a time (needs comment ignores on in buf.yaml); with --diff,
+    /// print them instead
+    #[arg(long)]
+    pub add_ignores: bool,
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Fixing what can be fixed, ruff's way: only safe fixes unless `--unsafe-fixes`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FixArgs {
+    /// Apply the safe fixes to the files (each verified first), then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the unified diff the fixes would apply and change nothing (exit 100 if there is
+    /// something to fix, 0 otherwise)
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply fixes that change behaviour (renames change JSON names and generated code);
+    /// not implemented yet: refused with a message
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// How a report leaves the program.
@@ -114,6 +137,8 @@ pub struct BreakingArgs {
     /// Only compare files present in the input: files deleted from it are not reported
     #[arg(long)]
     pub limit_to_input_files: bool,
+    #[command(flatten)]
+    pub fixes: FixArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

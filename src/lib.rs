@@ -20,7 +20,8 @@
 //!   lint and breaking rules share), [`descriptor`] (descriptor field numbers, paths, the walk);
 //! - the stages: [`config`] -> [`input`] -> [`deps`] (remote dependencies from `buf.lock` and
 //!   buf's module cache) -> [`schema`] -> [`against`] -> [`ignore`] ->
-//!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`report`];
+//!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`fix`] (`--fix`, `--diff`,
+//!   `--add-ignores`: edits checked again by both) -> [`report`];
 //! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) ->
 //!   [`image_input`] (lint and breaking of a buf image given as the input) -> [`app`]
 //!   (one function per subcommand) -> `main`.
@@ -36,6 +37,7 @@ pub mod deps;
 pub mod descriptor;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod ignore;
 pub mod image_input;
 pub mod input;

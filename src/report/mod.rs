@@ -82,8 +82,20 @@ fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 
 /// buf's JSON Lines: one object per finding, keys in buf's order.
 fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    /// A finding with what sous can do about it, after buf's keys (`fix` is sous's own).
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        #[serde(flatten)]
+        finding: &'a Finding,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fix: Option<crate::fix::Note>,
+    }
     for f in findings {
-        serde_json::to_writer(&mut *out, f)?;
+        let line = Line {
+            finding: f,
+            fix: crate::fix::note(&f.rule),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
         writeln!(out)?;
     }
     Ok(())

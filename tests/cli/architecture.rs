@@ -20,6 +20,7 @@ const ORDER: &[&[&str]] = &[
     &["against"],
     &["ignore"],
     &["lint", "breaking"],
+    &["fix"],
     &["report"],
     &["invocation"],
     &["image_input"],

@@ -37,6 +37,10 @@ const CLAIMED: &[(&str, &str)] = &[
         "breaking_ignores::readme_example_is_accepted",
     ),
     (
+        "--- a/new/acme/v1/order.proto\n",
+        "fix::readme_diff_is_what_sous_prints",
+    ),
+    (
         "# .gitlab-ci.yml\n",
         "action::readme_gitlab_job_reports_code_quality_and_fails_on_findings",
     ),

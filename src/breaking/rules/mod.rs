@@ -15,7 +15,7 @@ mod element_common;
 mod field_common;
 mod field_type_common;
 mod file_option_common;
-mod reserved_common;
+pub(crate) mod reserved_common;
 
 crate::registry! {
     enum_no_delete::EnumNoDelete,

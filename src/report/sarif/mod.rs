@@ -6,6 +6,7 @@
 //! source text. Every result gets a physical location with a file URI, because GitHub rejects a
 //! whole SARIF file when a single result lacks one.
 
+mod fixes;
 mod model;
 mod suppression;
 
@@ -259,6 +260,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) 
         locations: vec![location],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         suppressions: suppression::of(report, f),
+        fix: fixes::of(report, f),
     }
 }
 

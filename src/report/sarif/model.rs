@@ -95,6 +95,44 @@ pub(super) struct SarifResult {
     /// A finding accepted in the source (`sous:breaking:ignore`), with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) suppressions: Vec<SarifSuppression>,
+    #[serde(flatten)]
+    pub(super) fix: ResultFix,
+}
+
+/// What sous can do about a result: `fixes` and the `fix` property.
+#[derive(Serialize)]
+pub(super) struct ResultFix {
+    /// The edit that fixes it, when the finding alone tells it (an unused import's line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) fixes: Vec<SarifFix>,
+    /// `fix`: whether sous has a fix and how safe it is (see [`crate::fix::Note`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) properties: Option<ResultProperties>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ResultProperties {
+    pub(super) fix: crate::fix::Note,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SarifFix {
+    pub(super) description: Text,
+    pub(super) artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ArtifactChange {
+    pub(super) artifact_location: ArtifactLocation,
+    pub(super) replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Replacement {
+    pub(super) deleted_region: Region,
 }
 
 #[derive(Serialize)]

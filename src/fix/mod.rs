@@ -1,0 +1,410 @@
+//! `--fix`, `--diff` and `--add-ignores`: edits to the source text of target files, ruff's model.
+//!
+//! Each fixer ([`ignores`], [`imports`], [`reserved`]) turns a file's text and its findings into
+//! a new text and the findings that text should no longer have. Nothing is written before it is
+//! verified: the changed files are compiled again from memory (the file set with the new text in
+//! place of the old) and checked again by the same rules; a file whose new text does not compile,
+//! keeps a finding it was meant to remove, or has a finding it did not have, is left untouched and
+//! the reason printed. Writes are atomic ([`crate::atomic`]); a fixed file has nothing left to fix,
+//! so a second run changes nothing.
+
+pub mod ignores;
+pub mod imports;
+pub mod reserved;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::input::FileSet;
+use crate::schema::{self, Schema, Source};
+
+/// Exit code when `--diff` has something to show, as for findings.
+const EXIT_FINDINGS: i32 = 100;
+
+/// What reports say of a finding's fix (`fix` in JSON, a result property and, where the edit
+/// is known from the finding alone, `fixes` in SARIF), ruff's `applicability`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Note {
+    /// `safe`: `--fix` applies it; `unsafe`: only with `--unsafe-fixes`.
+    pub applicability: &'static str,
+    pub message: &'static str,
+}
+
+/// The fix sous has for `rule`'s findings, if any.
+pub fn note(rule: &str) -> Option<Note> {
+    let message = match rule {
+        "IMPORT_USED" => "remove the import line (sous lint --fix)",
+        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => "put the reserved numbers and names back (sous breaking --fix)",
+        r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
+        _ => return None,
+    };
+    Some(Note {
+        applicability: "safe",
+        message,
+    })
+}
+
+/// One file's proposed new text.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub source: Arc<Source>,
+    pub text: String,
+    /// The findings the new text removes.
+    pub fixed: Vec<Finding>,
+    /// Rules whose findings the new text is known not to remove (printed as a note), with why.
+    pub still: Vec<(String, String)>,
+}
+
+impl Candidate {
+    fn path(&self) -> &str {
+        &self.source.file.display
+    }
+}
+
+/// What a re-check of changed files gives: compile errors, findings, and the new sources.
+pub struct Recheck {
+    pub errors: Vec<Finding>,
+    pub findings: Vec<Finding>,
+    pub sources: Vec<Arc<Source>>,
+}
+
+/// `set` with the text of the files named in `texts` (by display path) replaced.
+pub fn with_texts(set: &FileSet, texts: &HashMap<String, String>) -> FileSet {
+    let mut set = set.clone();
+    for file in set.files.values_mut() {
+        if let Some(text) = texts.get(&file.display) {
+            file.bytes = Some(Arc::from(text.as_bytes()));
+        }
+    }
+    set
+}
+
+type Key = (String, String);
+
+fn key(f: &Finding) -> Key {
+    (f.rule.clone(), f.message.clone())
+}
+
+/// Why the new text of `c` cannot be written, if it cannot, given the re-check of all the
+/// candidates and the findings before.
+fn reject_reason(c: &Candidate, recheck: &Recheck, before: &[Finding]) -> Option<String> {
+    let path = c.path();
+    let on = |f: &&Finding| f.path.as_deref() == Some(path) && f.counts();
+    if let Some(error) = recheck.errors.iter().find(|f| on(f)) {
+        return Some(format!(
+            "the fixed file would not compile ({}:{}: {})",
+            error.start_line, error.start_column, error.message
+        ));
+    }
+    if let Some(error) = recheck.errors.first() {
+        return Some(format!(
+            "the fixes together would break another file ({}: {})",
+            error.path.as_deref().unwrap_or("<input>"),
+            error.message
+        ));
+    }
+    let mut allowed: HashMap<Key, i64> = HashMap::new();
+    for f in before.iter().filter(on) {
+        *allowed.entry(key(f)).or_default() += 1;
+    }
+    let still: Vec<&str> = c.still.iter().map(|(rule, _)| rule.as_str()).collect();
+    for f in &c.fixed {
+        if !still.contains(&f.rule.as_str()) {
+            *allowed.entry(key(f)).or_default() -= 1;
+        }
+    }
+    for f in recheck.findings.iter().filter(on) {
+        let left = allowed.entry(key(f)).or_default();
+        *left -= 1;
+        if *left < 0 {
+            let meant = c.fixed.iter().any(|x| key(x) == key(f));
+            return Some(if meant {
+                format!("the fix would not remove {} ({})", f.rule, f.message)
+            } else {
+                format!(
+                    "the fix would add a finding: {} at {}:{} ({})",
+                    f.rule, f.start_line, f.start_column, f.message
+                )
+            });
+        }
+    }
+    None
+}
+
+/// Keeps the candidates whose new text passes the re-check, printing why the others are left
+/// alone; returns them with the last re-check (of the kept ones only), if any were kept.
+fn verify(
+    mut candidates: Vec<Candidate>,
+    before: &[Finding],
+    recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
+) -> Result<(Vec<Candidate>, Option<Recheck>)> {
+    while !candidates.is_empty() {
+        let texts: HashMap<String, String> = candidates
+            .iter()
+            .map(|c| (c.path().to_string(), c.text.clone()))
+            .collect();
+        let result = recheck(&texts)?;
+        let (kept, left): (Vec<_>, Vec<_>) = candidates
+            .into_iter()
+            .map(|c| (reject_reason(&c, &result, before), c))
+            .partition(|(reason, _)| reason.is_none());
+        for (reason, c) in &left {
+            eprintln!(
+                "{}: left untouched: {}",
+                c.path(),
+                reason.as_deref().unwrap_or_default()
+            );
+        }
+        candidates = kept.into_iter().map(|(_, c)| c).collect();
+        if left.is_empty() {
+            return Ok((candidates, Some(result)));
+        }
+    }
+    Ok((candidates, None))
+}
+
+/// The unified diff from `old` to `new` for `path`, as `git diff` prints one.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// What the caller prints after fixing: the findings left and the sources they point into.
+pub type Print<'a> = dyn FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32> + 'a;
+
+/// Verifies `candidates`, then prints their diff (`diff`) or writes them, and reports what is
+/// left through `print`.
+pub fn finish(
+    candidates: Vec<Candidate>,
+    before: Vec<Finding>,
+    before_sources: Vec<Arc<Source>>,
+    diff: bool,
+    recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
+    print: Box<Print<'_>>,
+) -> Result<i32> {
+    let (kept, result) = verify(candidates, &before, recheck)?;
+    if diff {
+        let mut out = std::io::stdout().lock();
+        for c in &kept {
+            write!(out, "{}", unified_diff(c.path(), &c.source.text, &c.text))
+                .map_err(|e| Error::io("<stdout>", e))?;
+        }
+        return Ok(if kept.is_empty() { 0 } else { EXIT_FINDINGS });
+    }
+    for c in &kept {
+        crate::atomic::write(&c.source.file.disk, |out| out.write_all(c.text.as_bytes()))?;
+        let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &c.fixed {
+            *rules.entry(f.rule.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = rules.iter().map(|(r, n)| format!("{r} x{n}")).collect();
+        eprintln!("{}: applied the fix for {}", c.path(), counts.join(", "));
+        for (rule, why) in &c.still {
+            eprintln!("{}: {rule} still fails after the fix: {why}", c.path());
+        }
+    }
+    match result {
+        Some(result) if !kept.is_empty() => {
+            let mut findings = result.errors;
+            findings.extend(result.findings);
+            print(findings, result.sources)
+        }
+        _ => print(before, before_sources),
+    }
+}
+
+/// The target sources of `schemas` by display path.
+pub fn targets<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> BTreeMap<String, Arc<Source>> {
+    schemas
+        .into_iter()
+        .flat_map(|s| s.sources.values())
+        .filter(|s| s.file.is_target && s.file.bytes.is_none())
+        .map(|s| (s.file.display.clone(), s.clone()))
+        .collect()
+}
+
+/// The findings of `findings` per display path.
+pub fn by_path(findings: &[Finding]) -> BTreeMap<&str, Vec<&Finding>> {
+    let mut map: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.counts()) {
+        if let Some(path) = f.path.as_deref() {
+            map.entry(path).or_default().push(f);
+        }
+    }
+    map
+}
+
+/// The lines of `text`, each with its line ending.
+pub fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// `sous lint --fix | --diff | --add-ignores`.
+pub fn lint(
+    lint_args: &crate::cli::LintArgs,
+    (ws, sets, schemas, options): (
+        &crate::config::Workspace,
+        &[FileSet],
+        &[Schema],
+        &schema::CompileOptions,
+    ),
+    findings: Vec<Finding>,
+    print: Box<Print<'_>>,
+) -> Result<i32> {
+    let (args, add_ignores) = (&lint_args.fixes, lint_args.add_ignores);
+    refuse_unsafe(args)?;
+    let sources: Vec<Arc<Source>> = schemas
+        .iter()
+        .flat_map(|s| s.sources.values().cloned())
+        .collect();
+    if findings.iter().any(|f| f.rule == "COMPILE") {
+        eprintln!("nothing fixed: the input does not compile");
+        return print(findings, sources);
+    }
+    if add_ignores && ws.modules.iter().any(|m| !m.lint.allow_comment_ignores) {
+        eprintln!("note: comment ignores are off for this configuration (v1: `allow_comment_ignores: true`; v2: unless `disallow_comment_ignores: true`), so the inserted comments would change nothing: no file is changed");
+        return if args.diff {
+            Ok(0)
+        } else {
+            print(findings, sources)
+        };
+    }
+    let targets = targets(schemas);
+    let mut candidates = Vec::new();
+    for (path, found) in by_path(&findings) {
+        let Some(source) = targets.get(path) else {
+            continue;
+        };
+        let mut text = source.text.clone();
+        let mut fixed = Vec::new();
+        if args.fix || (args.diff && !add_ignores) {
+            if let Some((new, done)) = imports::remove_unused(&text, &found) {
+                text = new;
+                fixed.extend(done);
+            }
+        }
+        if add_ignores {
+            let left: Vec<&Finding> = found
+                .iter()
+                .copied()
+                .filter(|f| !fixed.contains(*f))
+                .collect();
+            // Ignores are placed by the original lines: on a text already fixed, only when
+            // the fixes removed nothing (they run alone otherwise).
+            if fixed.is_empty() {
+                if let Some((new, done)) = ignores::insert(&text, &left) {
+                    text = new;
+                    fixed.extend(done);
+                }
+            }
+        }
+        if text != source.text {
+            candidates.push(Candidate {
+                source: source.clone(),
+                text,
+                fixed,
+                still: Vec::new(),
+            });
+        }
+    }
+    let recheck = |texts: &HashMap<String, String>| -> Result<Recheck> {
+        let mut out = Recheck {
+            errors: Vec::new(),
+            findings: Vec::new(),
+            sources: Vec::new(),
+        };
+        for set in sets {
+            let schema = schema::compile(&with_texts(set, texts), options)?;
+            out.sources.extend(schema.sources.values().cloned());
+            if schema.errors.is_empty() {
+                out.findings.extend(crate::lint::run(ws, &schema));
+            }
+            out.errors.extend(schema.errors);
+        }
+        Ok(out)
+    };
+    finish(candidates, findings, sources, args.diff, &recheck, print)
+}
+
+/// `--unsafe-fixes` names fixes sous does not make yet: say so rather than pretend.
+pub fn refuse_unsafe(args: &crate::cli::FixArgs) -> Result<()> {
+    if args.unsafe_fixes {
+        return Err(Error::Usage("--unsafe-fixes is not implemented yet: sous has no unsafe fix (renames, deleted fields put back as deprecated) so far; use --fix for the safe ones".into()));
+    }
+    Ok(())
+}
+
+/// `sous breaking --fix | --diff`: reserve what was deleted.
+pub fn breaking(
+    args: &crate::cli::FixArgs,
+    (new, old, options): (
+        &crate::breaking::Side,
+        &crate::breaking::Side,
+        crate::breaking::Options,
+    ),
+    (set, compile): (&FileSet, &schema::CompileOptions),
+    findings: Vec<Finding>,
+    print: Box<Print<'_>>,
+) -> Result<i32> {
+    refuse_unsafe(args)?;
+    let sources: Vec<Arc<Source>> = (new.schema.sources.values())
+        .chain(old.schema.sources.values())
+        .cloned()
+        .collect();
+    let targets = targets([new.schema]);
+    let mut candidates = Vec::new();
+    for (path, found) in by_path(&findings) {
+        let Some(source) = targets.get(path) else {
+            continue;
+        };
+        let Some(proto) = new.schema.file(&source.file.name) else {
+            continue;
+        };
+        match reserved::reserve(source, proto, old.schema, &found) {
+            Ok(Some((text, fixed, still))) => candidates.push(Candidate {
+                source: source.clone(),
+                text,
+                fixed,
+                still,
+            }),
+            Ok(None) => {}
+            Err(reason) => eprintln!("{path}: left untouched: {reason}"),
+        }
+    }
+    let recheck = |texts: &HashMap<String, String>| -> Result<Recheck> {
+        let schema = schema::compile(&with_texts(set, texts), compile)?;
+        let side = crate::breaking::Side {
+            workspace: new.workspace,
+            schema: &schema,
+            modules: new.modules.clone(),
+        };
+        let findings = if schema.errors.is_empty() {
+            crate::breaking::run(&side, old, options)
+        } else {
+            Vec::new()
+        };
+        let mut sources: Vec<Arc<Source>> = schema.sources.values().cloned().collect();
+        sources.extend(old.schema.sources.values().cloned());
+        Ok(Recheck {
+            errors: schema.errors.clone(),
+            findings,
+            sources,
+        })
+    };
+    finish(candidates, findings, sources, args.diff, &recheck, print)
+}
+
+/// A workspace whose modules share files is compared module by module: not fixed (yet).
+pub fn refuse_per_module(args: &crate::cli::FixArgs) -> Result<()> {
+    if args.fix || args.diff {
+        return Err(Error::Usage("--fix and --diff do not handle a workspace whose nested modules share files yet: run `sous breaking --fix` on each module's directory".into()));
+    }
+    Ok(())
+}

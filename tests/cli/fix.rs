@@ -1,0 +1,350 @@
+//! `--add-ignores`, `--fix` and `--diff` on the fixtures under `fixtures/fix/`, each copied to a
+//! temporary directory: the diff and the fixed file are snapshotted; the fixed files are checked
+//! again by sous and by the real buf (the fixed findings gone in both, but for the documented
+//! `FILE` case); a second run changes nothing; a fix that cannot be made leaves the file alone
+//! and says why.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+const LINT_JSON: [&str; 3] = ["lint", "--error-format", "json"];
+
+/// A copy of `fixtures/fix/<name>` in a temporary directory.
+fn copy(name: &str) -> tempfile::TempDir {
+    let from = root().join("fixtures/fix").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for file in files_under(&from) {
+        let to = dir.path().join(file.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &to).unwrap();
+    }
+    dir
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The rule IDs of JSON findings, with repeats.
+fn rules(json_lines: &str) -> Vec<String> {
+    let mut out: Vec<String> = keys(json_lines).into_iter().map(|k| k.5).collect();
+    out.sort();
+    out
+}
+
+/// `args` plus `more`.
+fn with<'a>(args: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    args.iter().chain(more).copied().collect()
+}
+
+/// Runs `--diff` then `--diff` again: the same, and nothing is written.
+fn diff_changes_nothing(dir: &Path, args: &[&str], file: &str) -> String {
+    let before = read(dir.join(file));
+    let out = sous(dir, args);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(read(dir.join(file)), before, "--diff wrote the file");
+    assert_eq!(sous(dir, args).stdout, out.stdout);
+    out.stdout
+}
+
+#[test]
+fn add_ignores_silences_every_finding_in_sous_and_in_buf() {
+    let _guard = snapshot_settings();
+    let dir = copy("add_ignores");
+    let file = "acme/v1/order.proto";
+    let buf_before = buf(dir.path(), &LINT_JSON);
+    assert_eq!(buf_before.code, 100, "{}", buf_before.stderr);
+    let diff = diff_changes_nothing(dir.path(), &["lint", "--add-ignores", "--diff"], file);
+    insta::assert_snapshot!("fix__add_ignores_diff", diff);
+
+    let out = sous(dir.path(), &["lint", "--add-ignores"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    insta::assert_snapshot!("fix__add_ignores_after", read(dir.path().join(file)));
+    // buf reads the comments too: nothing is left.
+    let buf_after = buf(dir.path(), &LINT_JSON);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    assert_eq!(sous(dir.path(), &LINT_JSON).code, 0);
+    // Idempotent: nothing more to insert.
+    let again = read(dir.path().join(file));
+    let out = sous(dir.path(), &["lint", "--add-ignores", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    assert_eq!(sous(dir.path(), &["lint", "--add-ignores"]).code, 0);
+    assert_eq!(read(dir.path().join(file)), again);
+}
+
+#[test]
+fn add_ignores_with_comment_ignores_off_changes_nothing_and_says_why() {
+    let dir = copy("comment_ignores_off");
+    let file = "acme/v1/order.proto";
+    let before = read(dir.path().join(file));
+    let out = sous(dir.path(), &["lint", "--add-ignores"]);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains("allow_comment_ignores"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(file)), before);
+    let out = sous(dir.path(), &["lint", "--add-ignores", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn fix_removes_unused_imports_as_buf_sees_them() {
+    let _guard = snapshot_settings();
+    let dir = copy("import_used");
+    let file = "acme/v1/order.proto";
+    let buf_before = buf(dir.path(), &LINT_JSON).stdout;
+    assert_eq!(
+        rules(&buf_before)
+            .iter()
+            .filter(|r| *r == "IMPORT_USED")
+            .count(),
+        3
+    );
+    let diff = diff_changes_nothing(dir.path(), &["lint", "--diff"], file);
+    insta::assert_snapshot!("fix__import_used_diff", diff);
+
+    let out = sous(dir.path(), &with(&LINT_JSON, &["--fix"]));
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(out.stderr.contains("IMPORT_USED x3"), "{}", out.stderr);
+    insta::assert_snapshot!("fix__import_used_after", read(dir.path().join(file)));
+    // What is left is what buf finds in the fixed file, and nothing else went away.
+    let buf_after = buf(dir.path(), &LINT_JSON).stdout;
+    assert_eq!(keys(&out.stdout), keys(&buf_after));
+    let mut expected = rules(&buf_before);
+    expected.retain(|r| r != "IMPORT_USED");
+    assert_eq!(rules(&buf_after), expected);
+    // Idempotent.
+    let fixed = read(dir.path().join(file));
+    let out = sous(dir.path(), &["lint", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    sous(dir.path(), &["lint", "--fix"]);
+    assert_eq!(read(dir.path().join(file)), fixed);
+}
+
+const BREAKING_FIX: [&str; 5] = ["breaking", "new", "--against", "old", "--fix"];
+const BREAKING_DIFF: [&str; 5] = ["breaking", "new", "--against", "old", "--diff"];
+
+#[test]
+fn fix_reserves_deleted_fields_and_values_so_buf_breaking_passes() {
+    let _guard = snapshot_settings();
+    let dir = copy("reserved_wire_json");
+    let file = "new/acme/v1/order.proto";
+    assert_eq!(buf(dir.path(), &BREAKING).code, 100);
+    let diff = diff_changes_nothing(dir.path(), &BREAKING_DIFF, file);
+    insta::assert_snapshot!("fix__reserved_diff", diff);
+
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    insta::assert_snapshot!("fix__reserved_after", read(dir.path().join(file)));
+    let buf_after = buf(dir.path(), &BREAKING);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    assert_eq!(sous(dir.path(), &BREAKING).code, 0);
+    // Idempotent: nothing left to reserve.
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn under_file_a_reserved_deletion_still_fails_and_the_output_says_so() {
+    let dir = copy("reserved_file");
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    let out = sous(
+        dir.path(),
+        &with(&BREAKING_FIX, &["--error-format", "json"]),
+    );
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("FIELD_NO_DELETE still fails after the fix")
+            && out.stderr.contains("bufbuild/buf#2629"),
+        "{}",
+        out.stderr
+    );
+    // buf agrees: the same deletions are still reported (at the grown elements' places).
+    let buf_after = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(rules(&buf_after), rules(&buf_before));
+    assert_eq!(keys(&out.stdout), keys(&buf_after));
+    // And the numbers and names are reserved: WIRE_JSON's rules pass on the fixed file.
+    let text = read(dir.path().join("new/acme/v1/order.proto"));
+    assert!(
+        text.contains("reserved 9, 2;") && text.contains("reserved \"old_name\", \"legacy_ref\";"),
+        "{text}"
+    );
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn a_name_used_again_leaves_the_file_alone_with_the_reason() {
+    let dir = copy("reserved_collision");
+    let file = "new/acme/v1/order.proto";
+    let before = read(dir.path().join(file));
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains("left untouched")
+            && out
+                .stderr
+                .contains("\"note\" of deleted field 2 is used again by field 3"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(file)), before);
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    let buf_keys: BTreeSet<Key> = keys(&buf(dir.path(), &BREAKING).stdout);
+    assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
+}
+
+#[test]
+fn unsafe_fixes_are_refused_until_there_are_some() {
+    let dir = copy("import_used");
+    let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("--unsafe-fixes is not implemented"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn json_and_sarif_say_which_findings_have_a_fix_and_how_safe() {
+    let dir = copy("import_used");
+    let out = sous(dir.path(), &LINT_JSON);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for line in &lines {
+        let fixable = line["type"] == "IMPORT_USED";
+        assert_eq!(line.get("fix").is_some(), fixable, "{line}");
+        if fixable {
+            assert_eq!(line["fix"]["applicability"], "safe");
+        }
+    }
+    // buf's keys, in buf's order, come first: the lines still read as buf's.
+    assert_eq!(keys(&out.stdout), keys(&buf(dir.path(), &LINT_JSON).stdout));
+    let out = sous(dir.path(), &["lint", "--error-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    crate::sarif::assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let with_fixes: Vec<u64> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(with_fixes, [5, 7, 9]);
+    for r in results {
+        let fixable = r["ruleId"] == "IMPORT_USED";
+        assert_eq!(
+            r["properties"]["fix"]["applicability"] == "safe",
+            fixable,
+            "{r}"
+        );
+    }
+    let dir = copy("reserved_file");
+    let out = sous(dir.path(), &BREAKING);
+    assert!(out
+        .stdout
+        .lines()
+        .all(|l| l.contains("\"fix\":{\"applicability\":\"safe\"")));
+}
+
+#[test]
+fn readme_diff_is_what_sous_prints() {
+    let block = crate::snippets::blocks()
+        .into_iter()
+        .find(|(_, body)| body.starts_with("--- a/new/acme/v1/order.proto\n"))
+        .expect("the README's --diff example")
+        .1;
+    let dir = tempfile::tempdir().unwrap();
+    let order = "syntax = \"proto3\";\npackage acme.v1;\nmessage Order {\n  int32 id = 1;\n  string note = 2;\n}\n";
+    for (side, text) in [
+        ("old", order.to_string()),
+        ("new", order.replace("  string note = 2;\n", "")),
+    ] {
+        std::fs::create_dir_all(dir.path().join(side).join("acme/v1")).unwrap();
+        std::fs::write(dir.path().join(side).join("buf.yaml"), "version: v2\n").unwrap();
+        std::fs::write(dir.path().join(side).join("acme/v1/order.proto"), text).unwrap();
+    }
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(out.stdout, block);
+}
+
+#[test]
+fn a_fix_that_would_not_remove_its_finding_is_not_written() {
+    let dir = copy("verify_rejects");
+    let file = "acme/v1/order.proto";
+    let before = read(dir.path().join(file));
+    let out = sous(dir.path(), &["lint", "--add-ignores"]);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains(
+            "acme/v1/order.proto: left untouched: the fix would not remove FIELD_LOWER_SNAKE_CASE"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(file)), before);
+    let out = sous(dir.path(), &["lint", "--add-ignores", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    // buf agrees: with the comment where it would have gone, buf still reports the finding.
+    let commented = before.replace(
+        "    legacyRef = 1;",
+        "    // buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n    legacyRef = 1;",
+    );
+    assert_ne!(commented, before);
+    std::fs::write(dir.path().join(file), commented).unwrap();
+    let rules_left = rules(&buf(dir.path(), &LINT_JSON).stdout);
+    assert_eq!(rules_left, ["FIELD_LOWER_SNAKE_CASE"]);
+}
+
+#[test]
+fn fix_puts_removed_reserved_ranges_and_names_back() {
+    let _guard = snapshot_settings();
+    let dir = copy("reserved_put_back");
+    let file = "new/acme/v1/order.proto";
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert!(rules(&buf_before).contains(&"RESERVED_MESSAGE_NO_DELETE".to_string()));
+    assert!(rules(&buf_before).contains(&"RESERVED_ENUM_NO_DELETE".to_string()));
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    insta::assert_snapshot!("fix__reserved_put_back_after", read(dir.path().join(file)));
+    let buf_after = buf(dir.path(), &BREAKING);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn a_reserved_number_used_again_leaves_the_file_alone_with_the_reason() {
+    let dir = copy("reserved_put_back");
+    let file = dir.path().join("new/acme/v1/order.proto");
+    let reused = read(file.clone()).replace(
+        "  string id = 1;\n",
+        "  string id = 1;\n  string note = 17;\n",
+    );
+    std::fs::write(&file, &reused).unwrap();
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains("left untouched: \"acme.v1.Order\" no longer reserves 16 to 20, and \"note\" uses 17 now"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(file), reused);
+    let buf_keys = keys(&buf(dir.path(), &BREAKING).stdout);
+    assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
+}
