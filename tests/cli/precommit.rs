@@ -296,18 +296,24 @@ fn try_repo_runs_both_hooks() {
         pre_commit(repo.path(), &args)
     };
 
-    stage(repo.path(), BAD_NAME);
+    each_hook_checks_what_is_staged(repo.path(), try_repo);
+}
+
+/// Runs the hooks through `try_repo` (one hook by id, or both with `None`) on what is staged in
+/// `repo`: a lint finding, a breaking change, then a change that passes both.
+fn each_hook_checks_what_is_staged(repo: &Path, try_repo: impl Fn(Option<&str>) -> Output) {
+    stage(repo, BAD_NAME);
     let out = try_repo(Some("sous-lint"));
     assert_ne!(out.status, 0, "{}", out.text);
     assert!(out.text.contains(LINT_FINDING), "{}", out.text);
     assert!(!out.text.contains("legacy"), "{}", out.text);
 
-    stage(repo.path(), DELETED);
+    stage(repo, DELETED);
     let out = try_repo(Some("sous-breaking"));
     assert_ne!(out.status, 0, "{}", out.text);
     assert!(out.text.contains(BREAKING_FINDING), "{}", out.text);
 
-    stage(repo.path(), ADDED);
+    stage(repo, ADDED);
     let out = try_repo(None);
     assert_eq!(out.status, 0, "{}", out.text);
     assert_eq!(verdict(&out.text, "sous lint"), "Passed");

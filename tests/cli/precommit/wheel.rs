@@ -204,22 +204,7 @@ fn wheel_hooks_install_without_rust_and_check_commits() {
         assert!(hook_file.contains(&format!("- id: {id}\n")), "{hook_file}");
     }
 
-    stage(repo.path(), BAD_NAME);
-    let out = try_repo(Some("sous-lint"));
-    assert_ne!(out.status, 0, "{}", out.text);
-    assert!(out.text.contains(LINT_FINDING), "{}", out.text);
-    assert!(!out.text.contains("legacy"), "{}", out.text);
-
-    stage(repo.path(), DELETED);
-    let out = try_repo(Some("sous-breaking"));
-    assert_ne!(out.status, 0, "{}", out.text);
-    assert!(out.text.contains(BREAKING_FINDING), "{}", out.text);
-
-    stage(repo.path(), ADDED);
-    let out = try_repo(None);
-    assert_eq!(out.status, 0, "{}", out.text);
-    assert_eq!(verdict(&out.text, "sous lint"), "Passed");
-    assert_eq!(verdict(&out.text, "sous breaking"), "Passed");
+    each_hook_checks_what_is_staged(repo.path(), try_repo);
 }
 
 /// The wheel-based hooks are the source-built hooks with another language, and the hook
