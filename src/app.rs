@@ -121,7 +121,7 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     } else {
         errors
     };
-    if args.fixes.fix || args.fixes.diff || args.add_ignores {
+    if args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes || args.add_ignores {
         let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
         let set = (&resolved.workspace, &sets[..], &schemas[..], &options);
         return fix::lint(args, set, findings, Box::new(print));

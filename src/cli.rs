@@ -91,8 +91,9 @@ pub struct FixArgs {
     /// something to fix, 0 otherwise)
     #[arg(long)]
     pub diff: bool,
-    /// Also apply fixes that change behaviour (renames change JSON names and generated code);
-    /// not implemented yet: refused with a message
+    /// With --fix or --diff, also the fixes that change behaviour: lint's renames (a field or
+    /// oneof to lower_snake_case, an enum value to UPPER_SNAKE_CASE), which change JSON names
+    /// and generated code
     #[arg(long)]
     pub unsafe_fixes: bool,
 }

@@ -1,6 +1,6 @@
 //! `--fix`, `--diff` and `--add-ignores`: edits to the source text of target files, ruff's model.
 //!
-//! Each fixer ([`ignores`], [`imports`], [`reserved`]) turns a file's text and its findings into
+//! Each fixer ([`ignores`], [`imports`], [`reserved`], and with `--unsafe-fixes` [`renames`]) turns a file's text and its findings into
 //! a new text and the findings that text should no longer have. Nothing is written before it is
 //! verified: the changed files are compiled again from memory (the file set with the new text in
 //! place of the old) and checked again by the same rules; a file whose new text does not compile,
@@ -10,6 +10,7 @@
 
 pub mod ignores;
 pub mod imports;
+pub mod renames;
 pub mod reserved;
 
 use std::collections::{BTreeMap, HashMap};
@@ -40,6 +41,12 @@ pub fn note(rule: &str) -> Option<Note> {
         "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
         "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => "put the reserved numbers and names back (sous breaking --fix)",
         r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
+        r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
+            return Some(Note {
+                applicability: "unsafe",
+                message: "rename it as the rule asks (sous lint --fix --unsafe-fixes); the new name changes JSON and generated code",
+            })
+        }
         _ => return None,
     };
     Some(Note {
@@ -91,7 +98,14 @@ fn key(f: &Finding) -> Key {
 
 /// Why the new text of `c` cannot be written, if it cannot, given the re-check of all the
 /// candidates and the findings before.
-fn reject_reason(c: &Candidate, recheck: &Recheck, before: &[Finding]) -> Option<String> {
+/// An error in a file that is itself a candidate rejects that candidate only (it is dropped
+/// and the others checked again); an error anywhere else rejects them all.
+fn reject_reason(
+    c: &Candidate,
+    recheck: &Recheck,
+    before: &[Finding],
+    changed: &HashMap<String, String>,
+) -> Option<String> {
     let path = c.path();
     let on = |f: &&Finding| f.path.as_deref() == Some(path) && f.counts();
     if let Some(error) = recheck.errors.iter().find(|f| on(f)) {
@@ -100,7 +114,8 @@ fn reject_reason(c: &Candidate, recheck: &Recheck, before: &[Finding]) -> Option
             error.start_line, error.start_column, error.message
         ));
     }
-    if let Some(error) = recheck.errors.first() {
+    let elsewhere = |f: &&Finding| f.path.as_deref().is_none_or(|p| !changed.contains_key(p));
+    if let Some(error) = recheck.errors.iter().find(elsewhere) {
         return Some(format!(
             "the fixes together would break another file ({}: {})",
             error.path.as_deref().unwrap_or("<input>"),
@@ -150,7 +165,7 @@ fn verify(
         let result = recheck(&texts)?;
         let (kept, left): (Vec<_>, Vec<_>) = candidates
             .into_iter()
-            .map(|c| (reject_reason(&c, &result, before), c))
+            .map(|c| (reject_reason(&c, &result, before, &texts), c))
             .partition(|(reason, _)| reason.is_none());
         for (reason, c) in &left {
             eprintln!(
@@ -259,7 +274,11 @@ pub fn lint(
     print: Box<Print<'_>>,
 ) -> Result<i32> {
     let (args, add_ignores) = (&lint_args.fixes, lint_args.add_ignores);
-    refuse_unsafe(args)?;
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err(Error::Usage(
+            "--unsafe-fixes goes with --fix or --diff: it adds the renames to what they do".into(),
+        ));
+    }
     let sources: Vec<Arc<Source>> = schemas
         .iter()
         .flat_map(|s| s.sources.values().cloned())
@@ -288,6 +307,14 @@ pub fn lint(
             if let Some((new, done)) = imports::remove_unused(&text, &found) {
                 text = new;
                 fixed.extend(done);
+            }
+            // Renames keep every line where it was: they go on the text the imports left only
+            // when no line was removed (a second run takes them otherwise).
+            if args.unsafe_fixes && fixed.is_empty() {
+                if let Some((new, done)) = renames::rename(&text, &found) {
+                    text = new;
+                    fixed.extend(done);
+                }
             }
         }
         if add_ignores {
@@ -333,10 +360,11 @@ pub fn lint(
     finish(candidates, findings, sources, args.diff, &recheck, print)
 }
 
-/// `--unsafe-fixes` names fixes sous does not make yet: say so rather than pretend.
+/// `--unsafe-fixes` on breaking names a fix sous does not make yet (a deleted field put back as
+/// deprecated): say so rather than pretend.
 pub fn refuse_unsafe(args: &crate::cli::FixArgs) -> Result<()> {
     if args.unsafe_fixes {
-        return Err(Error::Usage("--unsafe-fixes is not implemented yet: sous has no unsafe fix (renames, deleted fields put back as deprecated) so far; use --fix for the safe ones".into()));
+        return Err(Error::Usage("--unsafe-fixes is not implemented for sous breaking yet (putting a deleted field back as deprecated); use --fix for the safe ones. For lint, it renames what the naming rules ask".into()));
     }
     Ok(())
 }

@@ -201,13 +201,79 @@ fn a_name_used_again_leaves_the_file_alone_with_the_reason() {
     assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
 }
 
+/// `--unsafe-fixes` renames what the naming rules ask (a field, a oneof, an enum value): the
+/// findings are gone in sous and in buf; a rename that would break a reference (an enum value
+/// used as a default) leaves that file alone with the reason; `--fix` alone renames nothing.
 #[test]
-fn unsafe_fixes_are_refused_until_there_are_some() {
-    let dir = copy("import_used");
+fn unsafe_fixes_rename_what_the_naming_rules_ask() {
+    let _guard = snapshot_settings();
+    let dir = copy("renames");
+    let (order, legacy) = ("acme/v1/order.proto", "acme/v2/legacy.proto");
+    let legacy_before = read(dir.path().join(legacy));
+    let before = rules(&buf(dir.path(), &LINT_JSON).stdout);
+    assert_eq!(before, rules(&sous(dir.path(), &LINT_JSON).stdout));
+    let naming = |rules: &[String]| rules.iter().filter(|r| r.ends_with("_CASE")).count();
+    assert_eq!(naming(&before), 5, "{before:?}");
+
+    // Safe fixes only: nothing to do here.
+    let out = sous(dir.path(), &["lint", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    // Without --fix or --diff, --unsafe-fixes says what it goes with.
+    assert_eq!(sous(dir.path(), &["lint", "--unsafe-fixes"]).code, 1);
+
+    let diff = diff_changes_nothing(dir.path(), &["lint", "--diff", "--unsafe-fixes"], order);
+    insta::assert_snapshot!("fix__renames_diff", diff);
     let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert!(
+        out.stderr.contains(&format!(
+            "{legacy}: left untouched: the fixed file would not compile"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(legacy)), legacy_before);
+    insta::assert_snapshot!("fix__renames_after", read(dir.path().join(order)));
+    let after_buf = buf(dir.path(), &LINT_JSON).stdout;
+    let after = rules(&after_buf);
+    assert_eq!(after, rules(&sous(dir.path(), &LINT_JSON).stdout));
+    // Left: the legacy file's two findings, which no rename could make.
+    assert_eq!(
+        after,
+        vec![
+            "ENUM_VALUE_PREFIX".to_string(),
+            "ENUM_VALUE_UPPER_SNAKE_CASE".to_string()
+        ],
+        "{after_buf}"
+    );
+    assert!(
+        keys(&after_buf).iter().all(|k| k.0 == legacy),
+        "{after_buf}"
+    );
+    // Idempotent.
+    let again = read(dir.path().join(order));
+    sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(read(dir.path().join(order)), again);
+}
+
+/// Breaking has no unsafe fix yet (a deleted field put back as deprecated): refused, saying so.
+#[test]
+fn unsafe_fixes_for_breaking_are_refused_until_there_are_some() {
+    let dir = copy("reserved_wire_json");
+    let out = sous(
+        dir.path(),
+        &[
+            "breaking",
+            "new",
+            "--against",
+            "old",
+            "--fix",
+            "--unsafe-fixes",
+        ],
+    );
     assert_eq!(out.code, 1);
     assert!(
-        out.stderr.contains("--unsafe-fixes is not implemented"),
+        out.stderr
+            .contains("--unsafe-fixes is not implemented for sous breaking"),
         "{}",
         out.stderr
     );
@@ -222,11 +288,23 @@ fn json_and_sarif_say_which_findings_have_a_fix_and_how_safe() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    let naming = |rule: &serde_json::Value| {
+        [
+            "FIELD_LOWER_SNAKE_CASE",
+            "ONEOF_LOWER_SNAKE_CASE",
+            "ENUM_VALUE_UPPER_SNAKE_CASE",
+        ]
+        .iter()
+        .any(|r| rule == r)
+    };
+    assert!(lines.iter().any(|l| naming(&l["type"])), "{}", out.stdout);
     for line in &lines {
-        let fixable = line["type"] == "IMPORT_USED";
+        let safe = line["type"] == "IMPORT_USED";
+        let fixable = safe || naming(&line["type"]);
         assert_eq!(line.get("fix").is_some(), fixable, "{line}");
         if fixable {
-            assert_eq!(line["fix"]["applicability"], "safe");
+            let applicability = if safe { "safe" } else { "unsafe" };
+            assert_eq!(line["fix"]["applicability"], applicability, "{line}");
         }
     }
     // buf's keys, in buf's order, come first: the lines still read as buf's.
@@ -252,6 +330,9 @@ fn json_and_sarif_say_which_findings_have_a_fix_and_how_safe() {
             fixable,
             "{r}"
         );
+        if naming(&r["ruleId"]) {
+            assert_eq!(r["properties"]["fix"]["applicability"], "unsafe", "{r}");
+        }
     }
     let dir = copy("reserved_file");
     let out = sous(dir.path(), &BREAKING);
