@@ -2,10 +2,9 @@
 //! REV stay hidden when code moves, new ones are shown (each one a finding the real buf makes
 //! too), a renamed element's findings are new, in every format; a bad REV is an error.
 
-use std::path::Path;
-
 use crate::common::*;
-use git2::{Repository, Signature};
+use crate::git::{commit, write};
+use git2::Repository;
 
 /// At HEAD: `legacyRef` breaks FIELD_LOWER_SNAKE_CASE.
 const BEFORE: &str =
@@ -19,32 +18,6 @@ const MOVED_AND_NEW: &str = "syntax = \"proto3\";\n\npackage acme.v1;\n\n// A st
 /// Order renamed Purchase: the same bad field, in an element of another name.
 const RENAMED: &str =
     "syntax = \"proto3\";\n\npackage acme.v1;\n\nmessage Purchase {\n  string legacyRef = 1;\n}\n";
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-/// Stages everything in the working tree and commits it on HEAD.
-fn commit(repo: &Repository, message: &str) {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::now("t", "t@example.com").unwrap();
-    let parents: Vec<git2::Commit> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let parents: Vec<&git2::Commit> = parents.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap();
-}
 
 /// A repository whose one commit has `BEFORE`; the working tree then holds `now`.
 fn repo_with(now: &str) -> tempfile::TempDir {
