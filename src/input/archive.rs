@@ -17,12 +17,7 @@ pub enum Format {
     Zip,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    None,
-    Gzip,
-    Zstd,
-}
+pub use super::compression::Compression;
 
 /// An archive input: where it is and how to read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,27 +144,8 @@ impl Spec {
 
     /// The tar stream, decompressed.
     fn decompress(&self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        match self.compression {
-            Compression::None => return Ok(bytes),
-            Compression::Gzip => {
-                flate2::read::MultiGzDecoder::new(bytes.as_slice())
-                    .read_to_end(&mut out)
-                    .map_err(|e| corrupt(name, "gzip", &e))?;
-            }
-            Compression::Zstd => {
-                // Every frame in turn: a stream may hold several.
-                let mut input = bytes.as_slice();
-                while !input.is_empty() {
-                    let mut decoder = ruzstd::decoding::StreamingDecoder::new(&mut input)
-                        .map_err(|e| corrupt(name, "zstd", &e))?;
-                    decoder
-                        .read_to_end(&mut out)
-                        .map_err(|e| corrupt(name, "zstd", &e))?;
-                }
-            }
-        }
-        Ok(out)
+        let c = self.compression;
+        c.decompress(bytes).map_err(|e| corrupt(name, c.name(), &e))
     }
 
     /// The command that lists the archive's paths.

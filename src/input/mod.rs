@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub mod archive;
+pub mod compression;
 pub mod image;
 pub mod remote;
 pub mod spec;

@@ -319,14 +319,11 @@ fn archive_spec(
     };
     let name = path.to_string_lossy();
     let compression = match options.get("compression").map(String::as_str) {
-        Some("none") => Compression::None,
-        Some("gzip") => Compression::Gzip,
-        Some("zstd") => Compression::Zstd,
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "{value:?}: unknown compression {other:?} (none, gzip or zstd)"
-            )))
-        }
+        Some(given) => Compression::from_option(given).ok_or_else(|| {
+            Error::Usage(format!(
+                "{value:?}: unknown compression {given:?} (none, gzip or zstd)"
+            ))
+        })?,
         None if name.ends_with(".gz") || name.ends_with(".tgz") => Compression::Gzip,
         None if name.ends_with(".zst") => Compression::Zstd,
         None => Compression::None,

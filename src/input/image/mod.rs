@@ -11,7 +11,6 @@
 //! Every encoding is turned into the binary one here, so the rest of sous reads one form:
 //! [`Decoded`], the bytes and the files' import flags.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use prost::Message as _;
@@ -29,13 +28,7 @@ pub enum Format {
     Yaml,
 }
 
-/// How an image file is compressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    None,
-    Gzip,
-    Zstd,
-}
+pub use super::compression::Compression;
 
 /// An argument that names an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,16 +77,11 @@ impl ImageRef {
                     });
                 }
                 Some(("compression", c)) => {
-                    compression = Some(match c {
-                        "none" => Compression::None,
-                        "gzip" => Compression::Gzip,
-                        "zstd" => Compression::Zstd,
-                        _ => {
-                            return Err(Error::Usage(format!(
-                                "{value:?}: unknown compression {c:?}: use gzip, zstd or none"
-                            )))
-                        }
-                    })
+                    compression = Some(Compression::from_option(c).ok_or_else(|| {
+                        Error::Usage(format!(
+                            "{value:?}: unknown compression {c:?}: use gzip, zstd or none"
+                        ))
+                    })?)
                 }
                 _ => others.push(kv),
             }
@@ -131,27 +119,14 @@ impl ImageRef {
     }
 
     fn decompress(&self, raw: Vec<u8>) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        let failed = |what: &str, e: std::io::Error| {
+        let c = self.compression;
+        c.decompress(raw).map_err(|e| {
             Error::Input(format!(
-                "{}: cannot decompress it as {what} ({e}): give the compression the file has with #compression=gzip|zstd|none",
-                self.path.display()
+                "{}: cannot decompress it as {} ({e}): give the compression the file has with #compression=gzip|zstd|none",
+                self.path.display(),
+                c.name()
             ))
-        };
-        match self.compression {
-            Compression::None => return Ok(raw),
-            Compression::Gzip => flate2::read::MultiGzDecoder::new(raw.as_slice())
-                .read_to_end(&mut out)
-                .map_err(|e| failed("gzip", e))?,
-            Compression::Zstd => {
-                let mut decoder = ruzstd::decoding::StreamingDecoder::new(raw.as_slice())
-                    .map_err(|e| failed("zstd", std::io::Error::other(e.to_string())))?;
-                decoder
-                    .read_to_end(&mut out)
-                    .map_err(|e| failed("zstd", e))?
-            }
-        };
-        Ok(out)
+        })
     }
 }
 
