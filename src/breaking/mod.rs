@@ -106,6 +106,20 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Like [`Context::report`] at the whole element `at`, a message or an enum that lost
+    /// numbers or names: `lost` says which, for the fix that reserves them.
+    pub fn report_lost(
+        &mut self,
+        at: &impl Located,
+        message: impl Into<String>,
+        lost: crate::finding::Lost,
+    ) {
+        self.report(at, &[], message);
+        if let Some((finding, _)) = self.findings.last_mut() {
+            finding.lost = Some(lost);
+        }
+    }
+
     /// Reports at descriptor `path` of new file `file`; an empty path means the whole file
     /// (printed at 1:1, as buf does).
     pub fn report_at(&mut self, file: usize, path: &[i32], message: impl Into<String>) {
@@ -189,6 +203,7 @@ impl<'a> Context<'a> {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         };
         self.findings
             .push((finding, ignore_path.into_iter().collect()));

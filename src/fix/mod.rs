@@ -395,7 +395,7 @@ pub fn breaking(
         let Some(proto) = new.schema.file(&source.file.name) else {
             continue;
         };
-        match reserved::reserve(source, proto, old.schema, &found) {
+        match reserved::reserve(source, proto, &found) {
             Ok(Some((text, fixed, still))) => candidates.push(Candidate {
                 source: source.clone(),
                 text,
