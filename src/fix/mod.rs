@@ -25,8 +25,9 @@ use crate::schema::{self, Schema, Source};
 /// Exit code when `--diff` has something to show, as for findings.
 const EXIT_FINDINGS: i32 = 100;
 
-/// What reports say of a finding's fix (`fix` in JSON, a result property and, where the edit
-/// is known from the finding alone, `fixes` in SARIF), ruff's `applicability`.
+/// What reports say of a finding's fix (`fix` in JSON, a result property in SARIF), ruff's
+/// `applicability`; the edit itself, where the finding alone tells it, goes beside
+/// ([`edits`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Note {
     /// `safe`: `--fix` applies it; `unsafe`: only with `--unsafe-fixes`.
@@ -34,13 +35,24 @@ pub struct Note {
     pub message: &'static str,
 }
 
-/// The fix sous has for `rule`'s findings, if any.
-pub fn note(rule: &str) -> Option<Note> {
+const RESERVE: &str = "reserve the deleted number and name (sous breaking --fix)";
+const RESERVE_FILE: &str = "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)";
+const PUT_BACK: &str = "put the reserved numbers and names back (sous breaking --fix)";
+
+/// The fix sous has for finding `f`, if any. A breaking finding about something lost has one
+/// when its data says what to reserve and nothing blocks it.
+pub fn note(f: &Finding) -> Option<Note> {
+    let rule = f.rule.as_str();
+    let reservable = || {
+        f.lost
+            .as_ref()
+            .is_some_and(|l| l.blocked.is_none() && (!l.numbers.is_empty() || !l.names.is_empty()))
+    };
     let message = match rule {
         "IMPORT_USED" => "remove the import line (sous lint --fix)",
-        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
-        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => "put the reserved numbers and names back (sous breaking --fix)",
-        r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
+        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" if reservable() => RESERVE_FILE,
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" if reservable() => PUT_BACK,
+        r if reserved::RULES.contains(&r) && reservable() => RESERVE,
         r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
             return Some(Note {
                 applicability: "unsafe",
@@ -53,6 +65,48 @@ pub fn note(rule: &str) -> Option<Note> {
         applicability: "safe",
         message,
     })
+}
+
+/// One edit of a fix: bytes `start..end` of the finding's file replaced by `text` (an
+/// insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edits of finding `f`'s fix in `source` (its file), when the finding alone tells them:
+/// an unused import's line deleted, or what a message or an enum lost reserved again, each as
+/// `sous ... --fix` would make it were it the only finding.
+pub fn edits(source: &Source, f: &Finding) -> Vec<Edit> {
+    if note(f).is_none_or(|n| n.applicability != "safe") {
+        return Vec::new();
+    }
+    if f.rule == "IMPORT_USED" {
+        let text = &source.text;
+        let start = source
+            .lines
+            .line_start(f.start_line.saturating_sub(1) as usize);
+        let line = text[start..].split_inclusive('\n').next().unwrap_or("");
+        if f.end_line != f.start_line || !imports::lone_import(line) {
+            return Vec::new();
+        }
+        return vec![Edit {
+            start,
+            end: start + line.len(),
+            text: String::new(),
+        }];
+    }
+    (reserved::finding_edits(source, f)
+        .unwrap_or_default()
+        .into_iter())
+    .map(|(at, text)| Edit {
+        start: at,
+        end: at,
+        text,
+    })
+    .collect()
 }
 
 /// One file's proposed new text.

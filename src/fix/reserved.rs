@@ -90,9 +90,9 @@ fn lost_of(f: &Finding) -> Option<&Lost> {
     (RULES.contains(&f.rule.as_str()) && something).then_some(lost)
 }
 
-/// What to reserve in `parent` for all of `lost`: numbers in order, ranges merged as given;
+/// What to reserve for all of `lost` (one parent, at `path`): numbers in order, ranges merged as given;
 /// the names of deleted members by number, then names that were reserved.
-fn target(parent: &str, path: Vec<i32>, lost: &[&Lost]) -> Target {
+fn target(path: Vec<i32>, lost: &[&Lost]) -> Target {
     let mut ranges: Vec<(i64, i64)> = lost
         .iter()
         .flat_map(|l| l.numbers.iter().copied())
@@ -143,7 +143,7 @@ pub fn finding_edits(source: &Source, f: &Finding) -> Option<Vec<(usize, String)
     let end = source
         .lines
         .offset_of_position(text, f.end_line, f.end_column);
-    let t = target(&lost.parent, Vec::new(), &[lost]);
+    let t = target(Vec::new(), &[lost]);
     edits(text, start, end, &t)
 }
 
@@ -323,7 +323,7 @@ pub fn reserve(
     let locations = Locations::with_extra(file, new.extra_info());
     let mut all = Vec::new();
     for (parent, lost) in &by_parent {
-        let t = target(parent, paths[*parent].clone(), lost);
+        let t = target(paths[*parent].clone(), lost);
         let span = locations
             .span(source, &t.path)
             .ok_or_else(|| format!("no source position for {parent:?}"))?;

@@ -429,3 +429,96 @@ fn a_reserved_number_used_again_leaves_the_file_alone_with_the_reason() {
     let buf_keys = keys(&buf(dir.path(), &BREAKING).stdout);
     assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
 }
+
+/// The text of `text` with SARIF `replacements` (lines and columns in code points) made.
+fn apply_sarif(text: &str, replacements: &[serde_json::Value]) -> String {
+    let offset = |line: u64, column: u64| {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum();
+        let rest = &text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(column as usize - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    };
+    let mut edits: Vec<(usize, usize, String)> = replacements
+        .iter()
+        .map(|r| {
+            let d = &r["deletedRegion"];
+            let n = |k: &str| d[k].as_u64().unwrap();
+            (
+                offset(n("startLine"), n("startColumn")),
+                offset(n("endLine"), n("endColumn")),
+                r["insertedContent"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, insert) in edits {
+        out.replace_range(start..end, &insert);
+    }
+    out
+}
+
+/// Every reserve finding carries its edit in SARIF (`fixes`, valid against the schema) and in
+/// JSON (`fix.edits`); each edit made alone compiles and removes its finding in buf too.
+#[test]
+fn sarif_and_json_carry_the_reserve_edits_and_each_works_alone() {
+    let dir = copy("reserved_wire_json");
+    let file = dir.path().join("new/acme/v1/order.proto");
+    let original = read(file.clone());
+    let sarif = [
+        "breaking",
+        "new",
+        "--against",
+        "old",
+        "--error-format",
+        "sarif",
+    ];
+    let out = sous(dir.path(), &sarif);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    crate::sarif::assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap().clone();
+    let json = sous(dir.path(), &BREAKING).stdout;
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 8, "{}", out.stdout);
+    assert_eq!(lines.len(), results.len());
+    let count = |out: &str, rule: &str| rules(out).iter().filter(|r| *r == rule).count();
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    for (result, line) in results.iter().zip(&lines) {
+        assert_eq!(result["properties"]["fix"]["applicability"], "safe");
+        let changes = &result["fixes"][0]["artifactChanges"][0];
+        assert_eq!(
+            changes["artifactLocation"]["uri"], "new/acme/v1/order.proto",
+            "{result}"
+        );
+        let replacements = changes["replacements"].as_array().unwrap();
+        assert_eq!(
+            line["fix"]["edits"].as_array().map(Vec::len),
+            Some(replacements.len()),
+            "{line}"
+        );
+        std::fs::write(&file, apply_sarif(&original, replacements)).unwrap();
+        let after = buf(dir.path(), &BREAKING).stdout;
+        let rule = result["ruleId"].as_str().unwrap();
+        assert_eq!(count(&after, "COMPILE"), 0, "{after}");
+        assert!(
+            count(&after, rule) < count(&buf_before, rule),
+            "{rule}: {after}"
+        );
+        // And sous, on the same text, has no fix left for what the edit reserved.
+        let again = sous(dir.path(), &BREAKING).stdout;
+        assert!(again.lines().count() < lines.len(), "{again}");
+    }
+}
