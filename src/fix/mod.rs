@@ -12,6 +12,7 @@ pub mod ignores;
 pub mod imports;
 pub mod renames;
 pub mod reserved;
+pub mod restore;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -35,8 +36,8 @@ pub struct Note {
     pub message: &'static str,
 }
 
-const RESERVE: &str = "reserve the deleted number and name (sous breaking --fix)";
-const RESERVE_FILE: &str = "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)";
+const RESERVE: &str = "reserve the deleted number and name (sous breaking --fix), or put the declaration back with `[deprecated = true]` (--unsafe-fixes)";
+const RESERVE_FILE: &str = "reserve the deleted number and name (sous breaking --fix), though this rule still fails after it (bufbuild/buf#2629); putting the declaration back with `[deprecated = true]` (--unsafe-fixes) removes it";
 const PUT_BACK: &str = "put the reserved numbers and names back (sous breaking --fix)";
 
 /// The fix sous has for finding `f`, if any. A breaking finding about something lost has one
@@ -52,6 +53,7 @@ pub fn note(f: &Finding) -> Option<Note> {
         "IMPORT_USED" => "remove the import line (sous lint --fix)",
         "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" if reservable() => RESERVE_FILE,
         "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" if reservable() => PUT_BACK,
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => return None,
         r if reserved::RULES.contains(&r) && reservable() => RESERVE,
         r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
             return Some(Note {
@@ -118,6 +120,8 @@ pub struct Candidate {
     pub fixed: Vec<Finding>,
     /// Rules whose findings the new text is known not to remove (printed as a note), with why.
     pub still: Vec<(String, String)>,
+    /// What the output says of an unsafe fix once it is applied.
+    pub notes: Vec<String>,
 }
 
 impl Candidate {
@@ -275,6 +279,9 @@ pub fn finish(
         }
         let counts: Vec<String> = rules.iter().map(|(r, n)| format!("{r} x{n}")).collect();
         eprintln!("{}: applied the fix for {}", c.path(), counts.join(", "));
+        for note in &c.notes {
+            eprintln!("{}: {note}", c.path());
+        }
         for (rule, why) in &c.still {
             eprintln!("{}: {rule} still fails after the fix: {why}", c.path());
         }
@@ -392,6 +399,7 @@ pub fn lint(
                 text,
                 fixed,
                 still: Vec::new(),
+                notes: Vec::new(),
             });
         }
     }
@@ -414,16 +422,8 @@ pub fn lint(
     finish(candidates, findings, sources, args.diff, &recheck, print)
 }
 
-/// `--unsafe-fixes` on breaking names a fix sous does not make yet (a deleted field put back as
-/// deprecated): say so rather than pretend.
-pub fn refuse_unsafe(args: &crate::cli::FixArgs) -> Result<()> {
-    if args.unsafe_fixes {
-        return Err(Error::Usage("--unsafe-fixes is not implemented for sous breaking yet (putting a deleted field back as deprecated); use --fix for the safe ones. For lint, it renames what the naming rules ask".into()));
-    }
-    Ok(())
-}
-
-/// `sous breaking --fix | --diff`: reserve what was deleted.
+/// `sous breaking --fix | --diff [--unsafe-fixes]`: reserve what was deleted, or with
+/// `--unsafe-fixes` put deleted fields and values back as deprecated ([`restore`]).
 pub fn breaking(
     args: &crate::cli::FixArgs,
     (new, old, options): (
@@ -435,7 +435,11 @@ pub fn breaking(
     findings: Vec<Finding>,
     print: Box<Print<'_>>,
 ) -> Result<i32> {
-    refuse_unsafe(args)?;
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err(Error::Usage(
+            "--unsafe-fixes goes with --fix or --diff: it puts deleted fields and values back as deprecated instead of reserving them".into(),
+        ));
+    }
     let sources: Vec<Arc<Source>> = (new.schema.sources.values())
         .chain(old.schema.sources.values())
         .cloned()
@@ -449,15 +453,45 @@ pub fn breaking(
         let Some(proto) = new.schema.file(&source.file.name) else {
             continue;
         };
-        match reserved::reserve(source, proto, &found) {
-            Ok(Some((text, fixed, still))) => candidates.push(Candidate {
+        let mut edits = Vec::new();
+        let (mut fixed, mut notes) = (Vec::new(), Vec::new());
+        let mut rest = found.clone();
+        if args.unsafe_fixes {
+            let r = restore::restore(source, proto, old.schema, &found);
+            for why in &r.skipped {
+                eprintln!("{path}: {why}; it is reserved instead");
+            }
+            rest.retain(|f| !r.fixed.contains(*f));
+            edits.extend(r.edits);
+            fixed.extend(r.fixed);
+            notes.extend(r.done.iter().map(|what| {
+                format!(
+                    "put back {what} with `[deprecated = true]` ({})",
+                    restore::WHY_UNSAFE
+                )
+            }));
+        }
+        let mut still = Vec::new();
+        match reserved::reserve(source, proto, &rest) {
+            Ok(Some((e, f, s))) => {
+                edits.extend(e);
+                fixed.extend(f);
+                still = s;
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                eprintln!("{path}: left untouched: {reason}");
+                continue;
+            }
+        }
+        if !edits.is_empty() {
+            candidates.push(Candidate {
                 source: source.clone(),
-                text,
+                text: reserved::apply(&source.text, edits),
                 fixed,
                 still,
-            }),
-            Ok(None) => {}
-            Err(reason) => eprintln!("{path}: left untouched: {reason}"),
+                notes,
+            });
         }
     }
     let recheck = |texts: &HashMap<String, String>| -> Result<Recheck> {

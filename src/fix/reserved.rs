@@ -43,7 +43,7 @@ pub struct Target {
     names: Vec<String>,
 }
 
-fn join(prefix: &str, name: &str) -> String {
+pub(super) fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()
     } else {
@@ -53,7 +53,7 @@ fn join(prefix: &str, name: &str) -> String {
 
 /// The messages (map entries left out: nothing is written for them) and enums of a file, by
 /// full name, with their descriptor paths.
-fn element_paths(file: &FileDescriptorProto) -> HashMap<String, Vec<i32>> {
+pub(super) fn element_paths(file: &FileDescriptorProto) -> HashMap<String, Vec<i32>> {
     fn message(
         prefix: &str,
         path: Vec<i32>,
@@ -256,49 +256,64 @@ pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(us
         }
     }
     if !fresh.is_empty() {
-        let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start..close].trim().is_empty() {
-            // The closing brace on a line of its own: a line per statement above it, indented
-            // like the body's first line (or two spaces deeper than the brace).
-            let outer = indent_at(text, close);
-            let eol = if text[..close].ends_with("\r\n") || text[close..].contains("}\r\n") {
-                "\r\n"
-            } else {
-                "\n"
-            };
-            let body_line = text[open + 1..close]
-                .split_inclusive('\n')
-                .skip(1)
-                .find(|l| !l.trim().is_empty());
-            let inner = match body_line {
-                Some(l) if l.len() - l.trim_start().len() > outer.len() => {
-                    l[..l.len() - l.trim_start_matches([' ', '\t']).len()].to_string()
-                }
-                _ => format!("{outer}  "),
-            };
-            let lines: String = fresh.iter().map(|s| format!("{inner}{s}{eol}")).collect();
-            out.push((line_start, lines));
-        } else {
-            let sep = if text[..close].ends_with(' ') {
-                ""
-            } else {
-                " "
-            };
-            out.push((close, format!("{sep}{} ", fresh.join(" "))));
-        }
+        out.push(before_close(text, open, close, &fresh));
     }
     Some(out)
 }
 
-/// `source`'s new text with what `findings` (this file's) say its messages and enums lost
-/// reserved again, the findings that removes, and the rules still failing with why; `Err` with
-/// the reason when the file must be left alone; `Ok(None)` when there is nothing to reserve.
+/// The insertion (offset, text) that puts `statements` at the end of the body between braces
+/// `open` and `close`: with the closing brace on a line of its own, a line per statement above
+/// it, indented like the body's first line (or two spaces deeper than the brace); else on the
+/// brace's line, before it.
+pub fn before_close(
+    text: &str,
+    open: usize,
+    close: usize,
+    statements: &[String],
+) -> (usize, String) {
+    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..close].trim().is_empty() {
+        let outer = indent_at(text, close);
+        let eol = if text[..close].ends_with("\r\n") || text[close..].contains("}\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let body_line = text[open + 1..close]
+            .split_inclusive('\n')
+            .skip(1)
+            .find(|l| !l.trim().is_empty());
+        let inner = match body_line {
+            Some(l) if l.len() - l.trim_start().len() > outer.len() => {
+                l[..l.len() - l.trim_start_matches([' ', '\t']).len()].to_string()
+            }
+            _ => format!("{outer}  "),
+        };
+        let lines: String = statements
+            .iter()
+            .map(|s| format!("{inner}{s}{eol}"))
+            .collect();
+        (line_start, lines)
+    } else {
+        let sep = if text[..close].ends_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        (close, format!("{sep}{} ", statements.join(" ")))
+    }
+}
+
+/// What reserving again what `findings` (this file's) say its messages and enums lost does to
+/// `source`: the insertions (offset, text; see [`apply`]), the findings that removes, and the
+/// rules still failing with why; `Err` with the reason when the file must be left alone;
+/// `Ok(None)` when there is nothing to reserve.
 #[allow(clippy::type_complexity)]
 pub fn reserve(
     source: &Source,
     new: &crate::schema::Proto,
     findings: &[&Finding],
-) -> Result<Option<(String, Vec<Finding>, Vec<(String, String)>)>, String> {
+) -> Result<Option<(Vec<(usize, String)>, Vec<Finding>, Vec<(String, String)>)>, String> {
     let relevant: Vec<(&Finding, &Lost)> = findings
         .iter()
         .filter_map(|f| Some((*f, lost_of(f)?)))
@@ -331,7 +346,6 @@ pub fn reserve(
             .ok_or_else(|| format!("could not find the body of {parent:?}"))?;
         all.extend(e);
     }
-    let text = apply(&source.text, all);
     let fixed: Vec<Finding> = relevant
         .iter()
         .filter(|(_, l)| by_parent.contains_key(l.parent.as_str()))
@@ -342,7 +356,7 @@ pub fn reserve(
         .filter(|(rule, _)| fixed.iter().any(|f| f.rule == *rule))
         .map(|(r, why)| (r.to_string(), why.to_string()))
         .collect();
-    Ok(Some((text, fixed, still)))
+    Ok(Some((all, fixed, still)))
 }
 
 /// `text` with the insertions `edits` (byte offset, text) made: from the end, so that earlier
@@ -352,7 +366,7 @@ pub fn apply(text: &str, mut edits: Vec<(usize, String)>) -> String {
     let mut at_offset: Vec<(usize, String)> = Vec::new();
     for (offset, insert) in edits {
         match at_offset.last_mut() {
-            Some((o, s)) if *o == offset => s.insert_str(0, &insert),
+            Some((o, s)) if *o == offset => s.push_str(&insert),
             _ => at_offset.push((offset, insert)),
         }
     }
@@ -417,8 +431,8 @@ mod tests {
         let source = source();
         let f = finding(&source, &old, &new);
         let proto = Proto::Owned(Arc::new(new));
-        let (text, fixed, still) = reserve(&source, &proto, &[&f]).unwrap().unwrap();
-        assert_eq!(text, FIXED);
+        let (edits, fixed, still) = reserve(&source, &proto, &[&f]).unwrap().unwrap();
+        assert_eq!(apply(NEW, edits), FIXED);
         assert_eq!(fixed, vec![f.clone()]);
         assert!(still.is_empty());
         // The same edit from the finding alone (what SARIF and JSON carry).

@@ -255,27 +255,57 @@ fn unsafe_fixes_rename_what_the_naming_rules_ask() {
     assert_eq!(read(dir.path().join(order)), again);
 }
 
-/// Breaking has no unsafe fix yet (a deleted field put back as deprecated): refused, saying so.
+/// `breaking --fix --unsafe-fixes` puts deleted fields and values back from the old text with
+/// `[deprecated = true]` (merged into their options, in their oneof): FIELD_NO_DELETE and
+/// ENUM_VALUE_NO_DELETE are gone in sous and in buf. A field whose number the new file reserves
+/// cannot come back: its name is reserved instead, and buf still reports it, as sous does.
 #[test]
-fn unsafe_fixes_for_breaking_are_refused_until_there_are_some() {
-    let dir = copy("reserved_wire_json");
-    let out = sous(
-        dir.path(),
-        &[
-            "breaking",
-            "new",
-            "--against",
-            "old",
-            "--fix",
-            "--unsafe-fixes",
-        ],
-    );
-    assert_eq!(out.code, 1);
+fn unsafe_fixes_put_deleted_fields_back_as_deprecated() {
+    let _guard = snapshot_settings();
+    let dir = copy("restore_deprecated");
+    let file = "new/acme/v1/order.proto";
+    let unsafe_fix = with(&BREAKING_FIX, &["--unsafe-fixes"]);
+    let unsafe_diff = with(&BREAKING_DIFF, &["--unsafe-fixes"]);
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(buf_before.lines().count(), 6, "{buf_before}");
+    // Without --fix or --diff, --unsafe-fixes says what it goes with.
+    let alone = with(&BREAKING, &["--unsafe-fixes"]);
+    assert_eq!(sous(dir.path(), &alone).code, 1);
+
+    let diff = diff_changes_nothing(dir.path(), &unsafe_diff, file);
+    insta::assert_snapshot!("fix__restore_deprecated_diff", diff);
+    let out = sous(dir.path(), &with(&unsafe_fix, &["--error-format", "json"]));
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    for said in [
+        "put back field 2 of \"acme.v1.Order\" with `[deprecated = true]` (unsafe:",
+        "put back enum value 2 of \"acme.v1.Status\"",
+        "field 6 of \"acme.v1.Order\" not put back: the new file reserves its number or name; it is reserved instead",
+        "FIELD_NO_DELETE still fails after the fix",
+    ] {
+        assert!(out.stderr.contains(said), "{said}\n{}", out.stderr);
+    }
+    insta::assert_snapshot!("fix__restore_deprecated_after", read(dir.path().join(file)));
+    // What is left, in buf as in sous: the one field whose number was reserved.
+    let buf_after = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(rules(&buf_after), ["FIELD_NO_DELETE"], "{buf_after}");
+    assert!(buf_after.contains("old_ref"), "{buf_after}");
+    assert_eq!(keys(&out.stdout), keys(&buf_after));
+    // Idempotent: nothing more to put back or reserve.
+    let out = sous(dir.path(), &unsafe_diff);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+}
+
+/// `--fix` alone on the same deletions reserves them (the safe fix), as before.
+#[test]
+fn without_unsafe_fixes_deleted_fields_are_reserved_not_put_back() {
+    let dir = copy("restore_deprecated");
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(!out.stdout.contains("deprecated"), "{}", out.stdout);
     assert!(
-        out.stderr
-            .contains("--unsafe-fixes is not implemented for sous breaking"),
+        out.stdout.contains("+  reserved 6, 2, 3, 5;"),
         "{}",
-        out.stderr
+        out.stdout
     );
 }
 
