@@ -59,6 +59,9 @@ pub struct Lost {
     pub names: Vec<String>,
     /// Why they cannot be reserved, when they cannot (the new element uses one again).
     pub blocked: Option<String>,
+    /// Whether the numbers were open to extensions (an `extensions` range) rather than
+    /// reserved or used: they go back into an `extensions` statement.
+    pub extensions: bool,
 }
 
 /// The kinds of element a lint finding can be about (see `lint::element`).

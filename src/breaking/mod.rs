@@ -115,6 +115,11 @@ impl<'a> Context<'a> {
         lost: crate::finding::Lost,
     ) {
         self.report(at, &[], message);
+        self.attach_lost(lost);
+    }
+
+    /// Gives the last finding reported what its element lost (see [`Context::report_lost`]).
+    pub fn attach_lost(&mut self, lost: crate::finding::Lost) {
         if let Some((finding, _)) = self.findings.last_mut() {
             finding.lost = Some(lost);
         }

@@ -54,6 +54,9 @@ pub fn note(f: &Finding) -> Option<Note> {
         "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" if reservable() => RESERVE_FILE,
         "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" if reservable() => PUT_BACK,
         "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => return None,
+        "EXTENSION_MESSAGE_NO_DELETE" if reservable() => {
+            "open the numbers to extensions again (sous breaking --fix)"
+        }
         r if reserved::RULES.contains(&r) && reservable() => RESERVE,
         r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
             return Some(Note {

@@ -17,8 +17,10 @@ use crate::breaking::rules::reserved_common::{spell, Range, ENUM_MAX, FIELD_MAX}
 use crate::finding::{Finding, Lost};
 use crate::schema::{Locations, Source};
 
-/// The breaking rules a `reserved` statement answers.
-pub const RULES: [&str; 8] = [
+/// The breaking rules a `reserved` statement answers (and an `extensions` one, for
+/// EXTENSION_MESSAGE_NO_DELETE).
+pub const RULES: [&str; 9] = [
+    "EXTENSION_MESSAGE_NO_DELETE",
     "RESERVED_MESSAGE_NO_DELETE",
     "RESERVED_ENUM_NO_DELETE",
     "FIELD_NO_DELETE",
@@ -41,6 +43,8 @@ pub struct Target {
     /// Numbers and ranges as a `reserved` statement spells them (`5`, `10 to 20`).
     numbers: Vec<String>,
     names: Vec<String>,
+    /// The numbers go into an `extensions` statement, not `reserved`.
+    extensions: bool,
 }
 
 pub(super) fn join(prefix: &str, name: &str) -> String {
@@ -125,6 +129,7 @@ fn target(path: Vec<i32>, lost: &[&Lost]) -> Target {
             .map(|(start, end)| spell(Range { start, end }, max))
             .collect(),
         names,
+        extensions: lost.iter().any(|l| l.extensions),
     }
 }
 
@@ -236,6 +241,10 @@ fn indent_at(text: &str, offset: usize) -> &str {
 pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(usize, String)>> {
     let open = start + text[start..end].find('{')?;
     let close = start + text[start..end].rfind('}')?;
+    if t.extensions {
+        let statement = format!("extensions {};", t.numbers.join(", "));
+        return Some(vec![before_close(text, open, close, &[statement])]);
+    }
     let existing = reserved_statements(text, open + 1, close);
     let numbers = t.numbers.join(", ");
     let names = t
@@ -323,13 +332,11 @@ pub fn reserve(
     }
     let file: &FileDescriptorProto = new;
     let paths = element_paths(file);
-    let mut by_parent: BTreeMap<&str, Vec<&Lost>> = BTreeMap::new();
+    let mut by_parent: BTreeMap<(&str, bool), Vec<&Lost>> = BTreeMap::new();
     for (_, lost) in &relevant {
         if paths.contains_key(&lost.parent) {
-            by_parent
-                .entry(lost.parent.as_str())
-                .or_default()
-                .push(lost);
+            let key = (lost.parent.as_str(), lost.extensions);
+            by_parent.entry(key).or_default().push(lost);
         }
     }
     if by_parent.is_empty() {
@@ -337,7 +344,7 @@ pub fn reserve(
     }
     let locations = Locations::with_extra(file, new.extra_info());
     let mut all = Vec::new();
-    for (parent, lost) in &by_parent {
+    for ((parent, _), lost) in &by_parent {
         let t = target(paths[*parent].clone(), lost);
         let span = locations
             .span(source, &t.path)
@@ -348,7 +355,7 @@ pub fn reserve(
     }
     let fixed: Vec<Finding> = relevant
         .iter()
-        .filter(|(_, l)| by_parent.contains_key(l.parent.as_str()))
+        .filter(|(_, l)| by_parent.contains_key(&(l.parent.as_str(), l.extensions)))
         .map(|(f, _)| (*f).clone())
         .collect();
     let still = STILL

@@ -301,6 +301,7 @@ mod tests {
             numbers: Vec::new(),
             names: Vec::new(),
             blocked: None,
+            extensions: false,
         };
         assert_eq!(
             reserved_statement(&lost(2, &["user_id"])).as_deref(),

@@ -552,3 +552,51 @@ fn sarif_and_json_carry_the_reserve_edits_and_each_works_alone() {
         assert!(again.lines().count() < lines.len(), "{again}");
     }
 }
+
+/// EXTENSION_MESSAGE_NO_DELETE (FILE, PACKAGE): the numbers a message no longer opens to
+/// extensions get an `extensions` statement again; buf then passes. A field that took one of
+/// the numbers leaves the file alone, with the reason.
+#[test]
+fn fix_puts_deleted_extension_ranges_back() {
+    let _guard = snapshot_settings();
+    let dir = copy("extension_ranges");
+    let file = "new/acme/v1/options.proto";
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(buf_before.lines().count(), 3, "{buf_before}");
+    assert_eq!(rules(&buf_before), ["EXTENSION_MESSAGE_NO_DELETE"; 2]);
+    let diff = diff_changes_nothing(dir.path(), &BREAKING_DIFF, file);
+    insta::assert_snapshot!("fix__extension_ranges_diff", diff);
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("EXTENSION_MESSAGE_NO_DELETE x3"),
+        "{}",
+        out.stderr
+    );
+    let buf_after = buf(dir.path(), &BREAKING);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+
+    let dir = copy("extension_ranges");
+    let path = dir.path().join(file);
+    let taken = read(path.clone()).replace(
+        "optional int32 x = 1; }",
+        "optional int32 x = 1; optional int32 y = 12; }",
+    );
+    std::fs::write(&path, &taken).unwrap();
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains(
+            "left untouched: field \"y\" of \"acme.v1.Options.Inner\" uses 12 now: the extension range cannot come back"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(path), taken);
+    assert_eq!(
+        keys(&sous(dir.path(), &BREAKING).stdout),
+        keys(&buf(dir.path(), &BREAKING).stdout)
+    );
+}

@@ -177,6 +177,7 @@ pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProt
             vec![name.to_string()]
         },
         blocked,
+        extensions: false,
     }
 }
 
@@ -208,6 +209,7 @@ pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -
             .map(|n| n.to_string())
             .collect(),
         blocked,
+        extensions: false,
     }
 }
 
@@ -269,6 +271,7 @@ pub fn check_reserved(
             numbers: lost.iter().map(|r| (r.start, r.end)).collect(),
             names: Vec::new(),
             blocked,
+            extensions: false,
         };
         cx.report_lost(
             at,
@@ -294,6 +297,7 @@ pub fn check_reserved(
             numbers: Vec::new(),
             names: vec![name.clone()],
             blocked,
+            extensions: false,
         };
         cx.report_lost(
             at,
