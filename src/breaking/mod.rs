@@ -112,16 +112,17 @@ impl<'a> Context<'a> {
         &mut self,
         at: &impl Located,
         message: impl Into<String>,
-        lost: crate::finding::Lost,
+        lost: Option<crate::finding::Lost>,
     ) {
         self.report(at, &[], message);
         self.attach_lost(lost);
     }
 
-    /// Gives the last finding reported what its element lost (see [`Context::report_lost`]).
-    pub fn attach_lost(&mut self, lost: crate::finding::Lost) {
+    /// Gives the last finding reported what its element lost (see [`Context::report_lost`]);
+    /// `None` where nothing can be written back (a map entry, which the source does not spell).
+    pub fn attach_lost(&mut self, lost: Option<crate::finding::Lost>) {
         if let Some((finding, _)) = self.findings.last_mut() {
-            finding.lost = Some(lost);
+            finding.lost = lost;
         }
     }
 

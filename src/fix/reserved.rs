@@ -415,7 +415,7 @@ mod tests {
             "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
             "reworded: no name, no number".into(),
         );
-        f.lost = Some(lost_field("p.M", new_m, deleted[0]));
+        f.lost = lost_field("p.M", new_m, deleted[0]);
         f
     }
 

@@ -37,7 +37,7 @@ impl Rule for ExtensionMessageNoDelete {
                     missing.join(", ")
                 ),
             );
-            cx.attach_lost(lost);
+            cx.attach_lost(Some(lost));
         }
     }
 }

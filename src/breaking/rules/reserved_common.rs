@@ -144,8 +144,12 @@ pub fn deleted_enum_values<'a>(
 
 /// What deleting `field` from message `full` (`new` now) lost: its number and name, unless
 /// `new` reserves them; blocked when `new` uses the name again or opened the number to
-/// extensions.
-pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProto) -> Lost {
+/// extensions. `None` for a map entry: the source spells a `map<K, V>` field, no message to
+/// reserve in.
+pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProto) -> Option<Lost> {
+    if new.options.as_ref().is_some_and(|o| o.map_entry()) {
+        return None;
+    }
     let number = i64::from(field.number());
     let name = field.name();
     let mut blocked = None;
@@ -162,7 +166,7 @@ pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProt
             user.number()
         ));
     }
-    Lost {
+    Some(Lost {
         parent: full.to_string(),
         in_enum: false,
         deleted: Some((field.number(), vec![name.to_string()])),
@@ -178,12 +182,12 @@ pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProt
         },
         blocked,
         extensions: false,
-    }
+    })
 }
 
 /// What deleting `value` (a number and its names) from enum `full` (`new` now) lost, unless
 /// `new` reserves it; blocked when `new` uses one of the names again.
-pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -> Lost {
+pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -> Option<Lost> {
     let number = i64::from(value.number);
     let blocked = value.names.iter().find_map(|name| {
         let user = new.value.iter().find(|v| v.name() == *name)?;
@@ -192,7 +196,7 @@ pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -
             user.number()
         ))
     });
-    Lost {
+    Some(Lost {
         parent: full.to_string(),
         in_enum: true,
         deleted: Some((
@@ -210,7 +214,7 @@ pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -
             .collect(),
         blocked,
         extensions: false,
-    }
+    })
 }
 
 /// `"A"` or `"A", "B"`.
@@ -278,7 +282,7 @@ pub fn check_reserved(
             format!(
                 "{kind} {full_name:?} no longer reserves {lost_text}{was}: add `reserved {lost_text};` back so no {member} reuses the numbers",
             ),
-            lost_data,
+            Some(lost_data),
         );
     }
     for name in old.names {
@@ -304,7 +308,7 @@ pub fn check_reserved(
             format!(
                 "{kind} {full_name:?} no longer reserves the name {name:?}: add `reserved {name:?};` back so no {member} takes the name",
             ),
-            lost_data,
+            Some(lost_data),
         );
     }
 }
