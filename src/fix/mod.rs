@@ -13,6 +13,7 @@ pub mod imports;
 pub mod renames;
 pub mod reserved;
 pub mod restore;
+pub mod types;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -62,6 +63,12 @@ pub fn note(f: &Finding) -> Option<Note> {
             return Some(Note {
                 applicability: "unsafe",
                 message: "rename it as the rule asks (sous lint --fix --unsafe-fixes); the new name changes JSON and generated code",
+            })
+        }
+        r if types::RULES.contains(&r) => {
+            return Some(Note {
+                applicability: "unsafe",
+                message: "rename it, and every reference to it in the files checked, as the rule asks (sous lint --fix --unsafe-fixes); the new name changes generated code and the type's full name",
             })
         }
         _ => return None,
@@ -157,6 +164,32 @@ fn key(f: &Finding) -> Key {
     (f.rule.clone(), f.message.clone())
 }
 
+/// The key `f` should have once types are renamed (`renamed`: old name, new name): its message
+/// with each name quoted or dotted (`"old"`, `"pkg.old"`, `.old.`) spelled anew, since the
+/// findings about a renamed type (or mentioning it) name it by its new name.
+fn renamed_key(f: &Finding, renamed: &[(String, String)]) -> Key {
+    let mut message = f.message.clone();
+    for (old, new) in renamed {
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message.as_str();
+        while let Some(i) = rest.find(old.as_str()) {
+            let before = rest[..i].chars().next_back();
+            let after = rest[i + old.len()..].chars().next();
+            let bounded = |c: Option<char>| matches!(c, Some('"' | '.'));
+            out.push_str(&rest[..i]);
+            out.push_str(if bounded(before) && bounded(after) {
+                new
+            } else {
+                old
+            });
+            rest = &rest[i + old.len()..];
+        }
+        out.push_str(rest);
+        message = out;
+    }
+    (f.rule.clone(), message)
+}
+
 /// Why the new text of `c` cannot be written, if it cannot, given the re-check of all the
 /// candidates and the findings before.
 /// An error in a file that is itself a candidate rejects that candidate only (it is dropped
@@ -164,7 +197,7 @@ fn key(f: &Finding) -> Key {
 fn reject_reason(
     c: &Candidate,
     recheck: &Recheck,
-    before: &[Finding],
+    (before, renamed): (&[Finding], &[(String, String)]),
     changed: &HashMap<String, String>,
 ) -> Option<String> {
     let path = c.path();
@@ -185,19 +218,19 @@ fn reject_reason(
     }
     let mut allowed: HashMap<Key, i64> = HashMap::new();
     for f in before.iter().filter(on) {
-        *allowed.entry(key(f)).or_default() += 1;
+        *allowed.entry(renamed_key(f, renamed)).or_default() += 1;
     }
     let still: Vec<&str> = c.still.iter().map(|(rule, _)| rule.as_str()).collect();
     for f in &c.fixed {
         if !still.contains(&f.rule.as_str()) {
-            *allowed.entry(key(f)).or_default() -= 1;
+            *allowed.entry(renamed_key(f, renamed)).or_default() -= 1;
         }
     }
     for f in recheck.findings.iter().filter(on) {
         let left = allowed.entry(key(f)).or_default();
         *left -= 1;
         if *left < 0 {
-            let meant = c.fixed.iter().any(|x| key(x) == key(f));
+            let meant = c.fixed.iter().any(|x| renamed_key(x, renamed) == key(f));
             return Some(if meant {
                 format!("the fix would not remove {} ({})", f.rule, f.message)
             } else {
@@ -215,7 +248,7 @@ fn reject_reason(
 /// alone; returns them with the last re-check (of the kept ones only), if any were kept.
 fn verify(
     mut candidates: Vec<Candidate>,
-    before: &[Finding],
+    before: (&[Finding], &[(String, String)]),
     recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
 ) -> Result<(Vec<Candidate>, Option<Recheck>)> {
     while !candidates.is_empty() {
@@ -259,13 +292,13 @@ pub type Print<'a> = dyn FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32> +
 /// left through `print`.
 pub fn finish(
     candidates: Vec<Candidate>,
-    before: Vec<Finding>,
+    (before, renamed): (Vec<Finding>, &[(String, String)]),
     before_sources: Vec<Arc<Source>>,
     diff: bool,
     recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
     print: Box<Print<'_>>,
 ) -> Result<i32> {
-    let (kept, result) = verify(candidates, &before, recheck)?;
+    let (kept, result) = verify(candidates, (&before, renamed), recheck)?;
     if diff {
         let mut out = std::io::stdout().lock();
         for c in &kept {
@@ -360,25 +393,48 @@ pub fn lint(
         };
     }
     let targets = targets(schemas);
+    let fixing = args.fix || (args.diff && !add_ignores);
+    // Type renames reach into other files (every reference): planned over all of them first.
+    let mut types = if fixing && args.unsafe_fixes {
+        let input = &lint_args.input;
+        let narrowed = !input.paths.is_empty() || !input.exclude_paths.is_empty();
+        types::plan(schemas, &targets, &findings, narrowed)
+    } else {
+        types::Plan::default()
+    };
+    for why in &types.skipped {
+        eprintln!("{why}");
+    }
+    let found_by_path = by_path(&findings);
+    let paths: std::collections::BTreeSet<String> = (found_by_path.keys().map(|p| p.to_string()))
+        .chain(types.edits.keys().cloned())
+        .collect();
     let mut candidates = Vec::new();
-    for (path, found) in by_path(&findings) {
+    for path in &paths {
+        let path = path.as_str();
+        let found = found_by_path.get(path).cloned().unwrap_or_default();
         let Some(source) = targets.get(path) else {
             continue;
         };
         let mut text = source.text.clone();
         let mut fixed = Vec::new();
-        if args.fix || (args.diff && !add_ignores) {
+        if fixing {
+            // Renames replace names within their lines, so the imports' line numbers hold on
+            // the renamed text.
+            let mut replacements = types.edits.remove(path).unwrap_or_default();
+            fixed.extend(types.fixed.remove(path).unwrap_or_default());
+            if args.unsafe_fixes {
+                for (start, end, new, finding) in renames::edits(&text, &found) {
+                    if !replacements.iter().any(|r| r.0 < end && start < r.1) {
+                        replacements.push((start, end, new));
+                        fixed.push(finding);
+                    }
+                }
+            }
+            text = types::replace_all(&text, replacements);
             if let Some((new, done)) = imports::remove_unused(&text, &found) {
                 text = new;
                 fixed.extend(done);
-            }
-            // Renames keep every line where it was: they go on the text the imports left only
-            // when no line was removed (a second run takes them otherwise).
-            if args.unsafe_fixes && fixed.is_empty() {
-                if let Some((new, done)) = renames::rename(&text, &found) {
-                    text = new;
-                    fixed.extend(done);
-                }
             }
         }
         if add_ignores {
@@ -422,7 +478,15 @@ pub fn lint(
         }
         Ok(out)
     };
-    finish(candidates, findings, sources, args.diff, &recheck, print)
+    let renamed = types.renamed;
+    finish(
+        candidates,
+        (findings, &renamed),
+        sources,
+        args.diff,
+        &recheck,
+        print,
+    )
 }
 
 /// `sous breaking --fix | --diff [--unsafe-fixes]`: reserve what was deleted, or with
@@ -517,7 +581,14 @@ pub fn breaking(
             sources,
         })
     };
-    finish(candidates, findings, sources, args.diff, &recheck, print)
+    finish(
+        candidates,
+        (findings, &[]),
+        sources,
+        args.diff,
+        &recheck,
+        print,
+    )
 }
 
 /// A workspace whose modules share files is compared module by module: not fixed (yet).

@@ -600,3 +600,54 @@ fn fix_puts_deleted_extension_ranges_back() {
         keys(&buf(dir.path(), &BREAKING).stdout)
     );
 }
+
+/// `lint --fix --unsafe-fixes` renames messages, enums and services to PascalCase with every
+/// reference to a renamed type in the module (field types, relative and qualified, rpc input
+/// and output): buf and sous pass on the result. With `--path`, files that may refer to the
+/// type are not compiled: the rename is left out with the reason.
+#[test]
+fn unsafe_fixes_rename_types_and_every_reference() {
+    let _guard = snapshot_settings();
+    let dir = copy("type_renames");
+    let (order, line) = ("acme/v1/order.proto", "acme/v1/line.proto");
+    let buf_before = buf(dir.path(), &LINT_JSON).stdout;
+    assert_eq!(buf_before.lines().count(), 9, "{buf_before}");
+    assert_eq!(
+        keys(&sous(dir.path(), &LINT_JSON).stdout),
+        keys(&buf_before)
+    );
+    // Safe fixes only: nothing to do.
+    let out = sous(dir.path(), &["lint", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+
+    let diff = diff_changes_nothing(dir.path(), &["lint", "--diff", "--unsafe-fixes"], order);
+    insta::assert_snapshot!("fix__type_renames_diff", diff);
+    let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("ENUM_PASCAL_CASE x1, MESSAGE_PASCAL_CASE x3, SERVICE_PASCAL_CASE x1"),
+        "{}",
+        out.stderr
+    );
+    insta::assert_snapshot!("fix__type_renames_after", read(dir.path().join(order)));
+    assert!(read(dir.path().join(line)).contains("message LineItem {"));
+    let buf_after = buf(dir.path(), &LINT_JSON);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    assert_eq!(sous(dir.path(), &LINT_JSON).code, 0);
+    let out = sous(dir.path(), &["lint", "--diff", "--unsafe-fixes"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+
+    // A file that refers to the type is left out of the run: no rename.
+    let dir = copy("type_renames");
+    let before = read(dir.path().join(line));
+    let narrowed = ["lint", "--path", line, "--fix", "--unsafe-fixes"];
+    let out = sous(dir.path(), &narrowed);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("MESSAGE_PASCAL_CASE \"acme.v1.line_item\" not renamed to \"LineItem\": --path or --exclude-path leave files of the module out"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(line)), before);
+}
