@@ -58,7 +58,7 @@ pub fn note(f: &Finding) -> Option<Note> {
         "EXTENSION_MESSAGE_NO_DELETE" if reservable() => {
             "open the numbers to extensions again (sous breaking --fix)"
         }
-        r if reserved::RULES.contains(&r) && reservable() => RESERVE,
+        r if reserved::answers(r) && reservable() => RESERVE,
         r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
             return Some(Note {
                 applicability: "unsafe",

@@ -17,19 +17,19 @@ use crate::breaking::rules::reserved_common::{spell, Range, ENUM_MAX, FIELD_MAX}
 use crate::finding::{Finding, Lost};
 use crate::schema::{Locations, Source};
 
-/// The breaking rules a `reserved` statement answers (and an `extensions` one, for
-/// EXTENSION_MESSAGE_NO_DELETE).
-pub const RULES: [&str; 9] = [
+/// The breaking rules about numbers and names lost other than by a deleted field or value
+/// ([`super::restore::RULES`]).
+const LOST: [&str; 3] = [
     "EXTENSION_MESSAGE_NO_DELETE",
     "RESERVED_MESSAGE_NO_DELETE",
     "RESERVED_ENUM_NO_DELETE",
-    "FIELD_NO_DELETE",
-    "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
-    "FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
-    "ENUM_VALUE_NO_DELETE",
-    "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED",
-    "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED",
 ];
+
+/// Whether a `reserved` statement (an `extensions` one, for EXTENSION_MESSAGE_NO_DELETE)
+/// answers `rule`.
+pub fn answers(rule: &str) -> bool {
+    LOST.contains(&rule) || super::restore::RULES.contains(&rule)
+}
 
 /// The rules that still fail once the deleted element is reserved, and why.
 pub const STILL: [(&str, &str); 2] = [
@@ -91,7 +91,7 @@ pub(super) fn element_paths(file: &FileDescriptorProto) -> HashMap<String, Vec<i
 fn lost_of(f: &Finding) -> Option<&Lost> {
     let lost = f.lost.as_ref()?;
     let something = !lost.numbers.is_empty() || !lost.names.is_empty();
-    (RULES.contains(&f.rule.as_str()) && something).then_some(lost)
+    (answers(&f.rule) && something).then_some(lost)
 }
 
 /// What to reserve for all of `lost` (one parent, at `path`): numbers in order, ranges merged as given;

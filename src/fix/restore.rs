@@ -99,10 +99,30 @@ fn deprecated(decl: &str) -> String {
     format!("{} [deprecated = true]{}", &decl[..end], &decl[end..])
 }
 
-/// The text of the declaration at `path` of `file` in `source`, its `;` included.
-fn declaration(source: &Source, file: &Proto, path: &[i32]) -> Option<String> {
+/// The `//` lines right above a declaration that starts its line at `start` (breaking keeps no
+/// comments in its source info, so they are read from the text); block comments are left.
+fn comment_above(text: &str, start: usize) -> Vec<String> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..start].trim().is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("//"))
+        .map(str::to_string)
+        .collect();
+    lines.reverse();
+    lines
+}
+
+/// The text of the declaration at `path` of `file` in `source`, its `;` included, and the
+/// comment lines right above it.
+fn declaration(source: &Source, file: &Proto, path: &[i32]) -> Option<(Vec<String>, String)> {
     let locations = Locations::with_extra(file, file.extra_info());
     let span = locations.span(source, path)?;
+    let comment = comment_above(&source.text, span.start);
     let text = &source.text;
     let mut end = span.end;
     let decl = text.get(span.start..end)?.trim_end();
@@ -113,7 +133,7 @@ fn declaration(source: &Source, file: &Proto, path: &[i32]) -> Option<String> {
             end += gap + 1;
         }
     }
-    Some(text[span.start..end].to_string())
+    Some((comment, text[span.start..end].to_string()))
 }
 
 /// Where `parent` is declared in `old`: the file, its source and the descriptor path.
@@ -226,12 +246,32 @@ fn place(
     let text = &source.text[span.start..span.end];
     let open = span.start + text.find('{').ok_or("no body")?;
     let close = span.start + text.rfind('}').ok_or("no body")?;
-    Ok(((open, close), decls.iter().map(|d| deprecated(d)).collect()))
+    // Comments go back only where the declarations get lines of their own (a `//` comment on
+    // the line of a one-line body would swallow its closing brace).
+    let line_start = source.text[..close].rfind('\n').map_or(0, |i| i + 1);
+    let own_lines = source.text[line_start..close].trim().is_empty();
+    let mut statements = Vec::new();
+    for (comment, decl) in decls {
+        if own_lines {
+            statements.extend(comment);
+        }
+        statements.push(deprecated(&decl));
+    }
+    Ok(((open, close), statements))
 }
 
 #[cfg(test)]
 mod tests {
     use super::deprecated;
+
+    #[test]
+    fn the_comment_right_above_comes_along() {
+        let text = "message A {\n  int32 a = 1;\n  // One.\n  // Two.\n  int32 b = 2;\n}\n";
+        let at = text.find("int32 b").unwrap();
+        assert_eq!(super::comment_above(text, at), ["// One.", "// Two."]);
+        let at = text.find("int32 a").unwrap();
+        assert!(super::comment_above(text, at).is_empty());
+    }
 
     #[test]
     fn deprecated_is_merged_into_the_options() {
