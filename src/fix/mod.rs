@@ -524,7 +524,7 @@ pub fn breaking(
         let (mut fixed, mut notes) = (Vec::new(), Vec::new());
         let mut rest = found.clone();
         if args.unsafe_fixes {
-            let r = restore::restore(source, proto, old.schema, &found);
+            let r = restore::restore(source, (proto, new.schema), old.schema, &found);
             for why in &r.skipped {
                 eprintln!("{path}: {why}; it is reserved instead");
             }

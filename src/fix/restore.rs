@@ -136,6 +136,14 @@ fn declaration(source: &Source, file: &Proto, path: &[i32]) -> Option<(Vec<Strin
     Some((comment, text[span.start..end].to_string()))
 }
 
+/// Whether message or enum `full_name` is declared in new file `file` or in a file it imports
+/// directly (a chain of public imports is not followed: the fix then reserves instead).
+fn visible(file: &Proto, schema: &Schema, full_name: &str) -> bool {
+    schema.defining_file(full_name).is_some_and(|defining| {
+        defining.name() == file.name() || file.dependency.iter().any(|d| d == defining.name())
+    })
+}
+
 /// Where `parent` is declared in `old`: the file, its source and the descriptor path.
 fn old_element<'a>(old: &'a Schema, parent: &str) -> Option<(&'a Proto, &'a Source, Vec<i32>)> {
     old.files.iter().find_map(|file| {
@@ -147,7 +155,12 @@ fn old_element<'a>(old: &'a Schema, parent: &str) -> Option<(&'a Proto, &'a Sour
 
 /// Puts back, in `source` (new file `new`), the deleted fields and values that `findings` (this
 /// file's) report, from `old`'s text.
-pub fn restore(source: &Source, new: &Proto, old: &Schema, findings: &[&Finding]) -> Restored {
+pub fn restore(
+    source: &Source,
+    (new, schema): (&Proto, &Schema),
+    old: &Schema,
+    findings: &[&Finding],
+) -> Restored {
     let mut out = Restored::default();
     // (parent, number) -> the findings about it.
     let mut deleted: BTreeMap<(&str, i32), Vec<&Finding>> = BTreeMap::new();
@@ -174,7 +187,13 @@ pub fn restore(source: &Source, new: &Proto, old: &Schema, findings: &[&Finding]
         } else if lost.numbers.is_empty() || lost.names.len() < names.len() {
             Err("the new file reserves its number or name".to_string())
         } else {
-            place(source, new, old, &new_paths, parent, number, lost.in_enum)
+            place(
+                source,
+                (new, schema),
+                old,
+                &new_paths,
+                (parent, number, lost.in_enum),
+            )
         };
         match placed {
             Ok((body, decls)) => {
@@ -197,12 +216,10 @@ pub fn restore(source: &Source, new: &Proto, old: &Schema, findings: &[&Finding]
 #[allow(clippy::type_complexity)]
 fn place(
     source: &Source,
-    new: &Proto,
+    (new, schema): (&Proto, &Schema),
     old: &Schema,
     new_paths: &std::collections::HashMap<String, Vec<i32>>,
-    parent: &str,
-    number: i32,
-    in_enum: bool,
+    (parent, number, in_enum): (&str, i32, bool),
 ) -> Result<((usize, usize), Vec<String>), String> {
     let new_path = new_paths
         .get(parent)
@@ -226,6 +243,12 @@ fn place(
             .ok_or("no old field")?;
         let path = [&old_path[..], &[2, i as i32]].concat();
         decls.push(declaration(old_source, old_file, &path).ok_or("no old text")?);
+        let type_name = field.type_name().trim_start_matches('.');
+        if !type_name.is_empty() && !visible(new, schema, type_name) {
+            return Err(format!(
+                "its type {type_name:?} is not declared in or imported by the new file"
+            ));
+        }
         if let (Some(k), false) = (field.oneof_index, field.proto3_optional()) {
             let oneof = m.oneof_decl.get(k as usize).ok_or("no old oneof")?.name();
             let new_file: &FileDescriptorProto = new;
