@@ -298,9 +298,12 @@ pub fn before_close(
             }
             _ => format!("{outer}  "),
         };
-        let lines: String = statements
-            .iter()
-            .map(|s| format!("{inner}{s}{eol}"))
+        // An empty statement is a blank line.
+        let lines: String = (statements.iter())
+            .map(|s| match s.as_str() {
+                "" => eol.to_string(),
+                s => format!("{inner}{s}{eol}"),
+            })
             .collect();
         (line_start, lines)
     } else {

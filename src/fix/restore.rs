@@ -94,7 +94,13 @@ fn deprecated(decl: &str) -> String {
             return decl.to_string();
         }
         let open = end + (rest.len() - options.len());
-        return format!("{}deprecated = true, {}", &decl[..=open], &decl[open + 1..]);
+        let after = &decl[open + 1..];
+        let space = if after.starts_with(char::is_whitespace) {
+            ""
+        } else {
+            " "
+        };
+        return format!("{}deprecated = true,{space}{after}", &decl[..=open]);
     }
     format!("{} [deprecated = true]{}", &decl[..end], &decl[end..])
 }
@@ -275,7 +281,9 @@ fn place(
     let own_lines = source.text[line_start..close].trim().is_empty();
     let mut statements = Vec::new();
     for (comment, decl) in decls {
-        if own_lines {
+        if own_lines && !comment.is_empty() {
+            // Set apart from what is above it, as commented declarations are.
+            statements.push(String::new());
             statements.extend(comment);
         }
         statements.push(deprecated(&decl));
@@ -307,6 +315,10 @@ mod tests {
             "string note = 2 [deprecated = true, json_name = \"n\"];"
         );
         assert_eq!(deprecated("A_B = -1;"), "A_B = -1 [deprecated = true];");
+        assert_eq!(
+            deprecated("string x = 4 [\n    (a.b) = 1\n  ];"),
+            "string x = 4 [deprecated = true,\n    (a.b) = 1\n  ];"
+        );
         assert_eq!(
             deprecated("int32 x = 0x10;"),
             "int32 x = 0x10 [deprecated = true];"
