@@ -104,6 +104,16 @@ impl Pretty {
             }
             _ => advice,
         };
+        // Whether sous can fix it, and how safely, as JSON and SARIF say it.
+        let help = match (help, crate::fix::note(finding)) {
+            (help, Some(fix)) => Some(format!(
+                "{}fix ({}): {}",
+                help.map(|h| h + "\n").unwrap_or_default(),
+                fix.applicability,
+                fix.message
+            )),
+            (help, None) => help,
+        };
         let breaking = entry.is_some_and(|e| e.kind == Kind::Breaking);
         let place = finding.path.as_ref().map(|path| Place {
             path: path.clone(),
