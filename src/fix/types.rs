@@ -85,16 +85,56 @@ impl Collect<'_> {
         self.reference([path, &[FIELD_EXTENDEE]].concat(), f.extendee());
     }
 
+    /// The value type of map field `f` (at `path`) of `m`, as written in `map<K, V>`: the
+    /// synthetic entry's fields have no position of their own.
+    fn map_value(&mut self, path: &[i32], m: &DescriptorProto, f: &FieldDescriptorProto) -> bool {
+        let Some(entry) = m.nested_type.iter().find(|n| {
+            n.options.as_ref().is_some_and(|o| o.map_entry())
+                && f.type_name().ends_with(&format!(".{}", n.name()))
+        }) else {
+            return false;
+        };
+        let Some(value) = entry.field.iter().find(|v| v.number() == 2) else {
+            return true;
+        };
+        if value.type_name().is_empty() {
+            return true;
+        }
+        let path = [path, &[tag::FIELD_TYPE_NAME]].concat();
+        let span = self
+            .source
+            .and_then(|s| Some((s, self.locations.span(s, &path)?)));
+        let at = span.and_then(|(source, span)| {
+            let written = source.text.get(span.start..span.end)?;
+            let open = written.find('<')?;
+            let comma = open + written[open..].find(',')?;
+            let close = written.rfind('>')?;
+            let inner = written.get(comma + 1..close)?;
+            let start = span.start + comma + 1 + (inner.len() - inner.trim_start().len());
+            Some((source.clone(), start, start + inner.trim().len()))
+        });
+        self.references.push(Reference {
+            resolved: value.type_name().to_string(),
+            at: at.ok_or_else(|| self.file.name().to_string()),
+        });
+        true
+    }
+
     fn message(&mut self, path: &[i32], m: &DescriptorProto) {
         self.declared.insert(m.name().to_string());
         for (i, f) in m.field.iter().enumerate() {
-            self.field(&[path, &[tag::MESSAGE_FIELD, i as i32]].concat(), f);
+            let path = [path, &[tag::MESSAGE_FIELD, i as i32]].concat();
+            if !self.map_value(&path, m, f) {
+                self.field(&path, f);
+            }
         }
         for (i, f) in m.extension.iter().enumerate() {
             self.field(&[path, &[tag::MESSAGE_EXTENSION, i as i32]].concat(), f);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
-            self.message(&[path, &[tag::MESSAGE_NESTED_TYPE, i as i32]].concat(), n);
+            if !n.options.as_ref().is_some_and(|o| o.map_entry()) {
+                self.message(&[path, &[tag::MESSAGE_NESTED_TYPE, i as i32]].concat(), n);
+            }
         }
         for e in &m.enum_type {
             self.declared.insert(e.name().to_string());

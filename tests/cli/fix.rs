@@ -608,8 +608,8 @@ fn fix_puts_deleted_extension_ranges_back() {
 }
 
 /// `lint --fix --unsafe-fixes` renames messages, enums and services to PascalCase with every
-/// reference to a renamed type in the module (field types, relative and qualified, rpc input
-/// and output): buf and sous pass on the result. With `--path`, files that may refer to the
+/// reference to a renamed type in the module (field types, relative and qualified, map values,
+/// rpc input and output, `extend`): buf and sous pass on the result. With `--path`, files that may refer to the
 /// type are not compiled: the rename is left out with the reason.
 #[test]
 fn unsafe_fixes_rename_types_and_every_reference() {
@@ -617,7 +617,7 @@ fn unsafe_fixes_rename_types_and_every_reference() {
     let dir = copy("type_renames");
     let (order, line) = ("acme/v1/order.proto", "acme/v1/line.proto");
     let buf_before = buf(dir.path(), &LINT_JSON).stdout;
-    assert_eq!(buf_before.lines().count(), 9, "{buf_before}");
+    assert_eq!(buf_before.lines().count(), 10, "{buf_before}");
     assert_eq!(
         keys(&sous(dir.path(), &LINT_JSON).stdout),
         keys(&buf_before)
@@ -638,6 +638,11 @@ fn unsafe_fixes_rename_types_and_every_reference() {
     );
     insta::assert_snapshot!("fix__type_renames_after", read(dir.path().join(order)));
     assert!(read(dir.path().join(line)).contains("message LineItem {"));
+    let ext = read(dir.path().join("acme/v1/ext.proto"));
+    assert!(
+        ext.contains("extend BaseOptions {") && ext.contains("acme.v1.BaseOptions options = 1;"),
+        "{ext}"
+    );
     let buf_after = buf(dir.path(), &LINT_JSON);
     assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
     assert_eq!(sous(dir.path(), &LINT_JSON).code, 0);
