@@ -68,7 +68,7 @@ pub fn note(f: &Finding) -> Option<Note> {
         r if types::RULES.contains(&r) => {
             return Some(Note {
                 applicability: "unsafe",
-                message: "rename it, and every reference to it in the files checked, as the rule asks (sous lint --fix --unsafe-fixes); the new name changes generated code and the type's full name",
+                message: "rename it, and every reference to it in the files checked, as the rule asks (sous lint --fix --unsafe-fixes); the new name changes generated code and the full name (type URLs, gRPC paths)",
             })
         }
         _ => return None,
