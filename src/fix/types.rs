@@ -340,3 +340,78 @@ pub fn replace_all(text: &str, mut edits: Vec<(usize, usize, String)>) -> String
     out.push_str(&text[at..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{in_reference, replace_all};
+    use crate::input::ProtoFile;
+    use crate::schema::Source;
+
+    fn at(text: &str, written: &str) -> (Arc<Source>, usize, usize) {
+        let file = ProtoFile {
+            name: "a.proto".into(),
+            module: None,
+            workspace_path: "a.proto".into(),
+            display: "a.proto".into(),
+            disk: "a.proto".into(),
+            bytes: None,
+            is_target: true,
+        };
+        let start = text.find(written).unwrap();
+        let source = Arc::new(Source::new(file, text.to_string()));
+        (source, start, start + written.len())
+    }
+
+    /// The reference's text once `full` is renamed to `new`.
+    fn renamed(written: &str, resolved: &str, full: &str, new: &str) -> Result<String, String> {
+        let text = format!("message X {{ {written} f = 1; }}");
+        let r = at(&text, written);
+        let edits = in_reference(&r, resolved, full, new)?.into_iter().collect();
+        let out = replace_all(&text, edits);
+        Ok(out["message X { ".len()..out.len() - " f = 1; }".len()].to_string())
+    }
+
+    #[test]
+    fn only_the_component_naming_the_renamed_type_changes() {
+        let r = |w: &str, resolved: &str, full: &str| renamed(w, resolved, full, "NewName");
+        assert_eq!(
+            r("old_name", ".p.old_name", "p.old_name").unwrap(),
+            "NewName"
+        );
+        assert_eq!(
+            r("p.old_name", ".p.old_name", "p.old_name").unwrap(),
+            "p.NewName"
+        );
+        assert_eq!(
+            r(".p.old_name", ".p.old_name", "p.old_name").unwrap(),
+            ".p.NewName"
+        );
+        // A type nested in the renamed one, written from outside and from inside it.
+        assert_eq!(
+            r("old_name.Inner", ".p.old_name.Inner", "p.old_name").unwrap(),
+            "NewName.Inner"
+        );
+        assert_eq!(
+            r("Inner", ".p.old_name.Inner", "p.old_name").unwrap(),
+            "Inner"
+        );
+        // A nested type renamed, written with its parent.
+        assert_eq!(
+            r("Outer.inner_x", ".p.Outer.inner_x", "p.Outer.inner_x").unwrap(),
+            "Outer.NewName"
+        );
+        assert!(r("p . old_name", ".p.old_name", "p.old_name").is_err());
+    }
+
+    #[test]
+    fn overlapping_replacements_keep_the_first() {
+        let edits = vec![
+            (4, 7, "X".to_string()),
+            (0, 3, "Y".into()),
+            (5, 6, "Z".into()),
+        ];
+        assert_eq!(replace_all("abc def", edits), "Y X");
+    }
+}

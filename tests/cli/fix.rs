@@ -661,4 +661,28 @@ fn unsafe_fixes_rename_types_and_every_reference() {
         out.stderr
     );
     assert_eq!(read(dir.path().join(line)), before);
+    // The new name already names a type elsewhere (a relative reference could resolve to it):
+    // no rename of that type; the others are made, and the references to it are left as they
+    // were.
+    let dir = copy("type_renames");
+    let other = dir.path().join("acme/v2/item.proto");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(
+        &other,
+        "syntax = \"proto3\";\n\npackage acme.v2;\n\n// Another.\nmessage LineItem {}\n",
+    )
+    .unwrap();
+    let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert!(
+        out.stderr.contains("MESSAGE_PASCAL_CASE \"acme.v1.line_item\" not renamed to \"LineItem\": \"LineItem\" already names another type"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(line)), before);
+    let order_after = read(dir.path().join(order));
+    assert!(
+        order_after.contains("repeated line_item lines = 2;")
+            && order_after.contains("message ShippingInfo {"),
+        "{order_after}"
+    );
 }
