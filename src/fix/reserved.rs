@@ -33,8 +33,8 @@ pub fn answers(rule: &str) -> bool {
 
 /// The rules that still fail once the deleted element is reserved, and why.
 pub const STILL: [(&str, &str); 2] = [
-    ("FIELD_NO_DELETE", "a deleted field is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); restore it with `[deprecated = true]` if callers must keep compiling"),
-    ("ENUM_VALUE_NO_DELETE", "a deleted enum value is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); restore it with `[deprecated = true]` if callers must keep compiling"),
+    ("FIELD_NO_DELETE", "a deleted field is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); if callers must keep compiling, `--unsafe-fixes` puts it back with `[deprecated = true]` instead"),
+    ("ENUM_VALUE_NO_DELETE", "a deleted enum value is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); if callers must keep compiling, `--unsafe-fixes` puts it back with `[deprecated = true]` instead"),
 ];
 
 /// An element of the new file to reserve in: where it is, and what to reserve.
