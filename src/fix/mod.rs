@@ -598,3 +598,18 @@ pub fn refuse_per_module(args: &crate::cli::FixArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// A target file `a.proto` with `text`, for the fixers' unit tests.
+#[cfg(test)]
+pub(crate) fn test_source(text: &str) -> Source {
+    let file = crate::input::ProtoFile {
+        name: "a.proto".into(),
+        module: None,
+        workspace_path: "a.proto".into(),
+        display: "a.proto".into(),
+        disk: "a.proto".into(),
+        bytes: None,
+        is_target: true,
+    };
+    Source::new(file, text.to_string())
+}

@@ -393,7 +393,6 @@ mod tests {
 
     use super::*;
     use crate::breaking::rules::reserved_common::{deleted_fields, lost_field};
-    use crate::input::ProtoFile;
     use crate::schema::Proto;
 
     const OLD: &str =
@@ -423,16 +422,7 @@ mod tests {
     }
 
     fn source() -> Source {
-        let file = ProtoFile {
-            name: "a.proto".into(),
-            module: None,
-            workspace_path: "a.proto".into(),
-            display: "a.proto".into(),
-            disk: "a.proto".into(),
-            bytes: None,
-            is_target: true,
-        };
-        Source::new(file, NEW.to_string())
+        crate::fix::test_source(NEW)
     }
 
     #[test]

@@ -346,21 +346,11 @@ mod tests {
     use std::sync::Arc;
 
     use super::{in_reference, replace_all};
-    use crate::input::ProtoFile;
     use crate::schema::Source;
 
     fn at(text: &str, written: &str) -> (Arc<Source>, usize, usize) {
-        let file = ProtoFile {
-            name: "a.proto".into(),
-            module: None,
-            workspace_path: "a.proto".into(),
-            display: "a.proto".into(),
-            disk: "a.proto".into(),
-            bytes: None,
-            is_target: true,
-        };
         let start = text.find(written).unwrap();
-        let source = Arc::new(Source::new(file, text.to_string()));
+        let source = Arc::new(crate::fix::test_source(text));
         (source, start, start + written.len())
     }
 
