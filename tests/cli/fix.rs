@@ -258,8 +258,8 @@ fn unsafe_fixes_rename_what_the_naming_rules_ask() {
 /// `breaking --fix --unsafe-fixes` puts deleted fields and values back from the old text with
 /// `[deprecated = true]` (merged into their options, in their oneof): FIELD_NO_DELETE and
 /// ENUM_VALUE_NO_DELETE are gone in sous and in buf. A field whose number the new file reserves,
-/// or whose type was deleted too, cannot come back: it is reserved instead, and buf still
-/// reports it, as sous does.
+/// whose type was deleted too, or whose oneof is gone, cannot come back: it is reserved
+/// instead, and buf still reports it, as sous does.
 #[test]
 fn unsafe_fixes_put_deleted_fields_back_as_deprecated() {
     let _guard = snapshot_settings();
@@ -268,7 +268,7 @@ fn unsafe_fixes_put_deleted_fields_back_as_deprecated() {
     let unsafe_fix = with(&BREAKING_FIX, &["--unsafe-fixes"]);
     let unsafe_diff = with(&BREAKING_DIFF, &["--unsafe-fixes"]);
     let buf_before = buf(dir.path(), &BREAKING).stdout;
-    assert_eq!(buf_before.lines().count(), 8, "{buf_before}");
+    assert_eq!(buf_before.lines().count(), 11, "{buf_before}");
     // Without --fix or --diff, --unsafe-fixes says what it goes with.
     let alone = with(&BREAKING, &["--unsafe-fixes"]);
     assert_eq!(sous(dir.path(), &alone).code, 1);
@@ -282,15 +282,19 @@ fn unsafe_fixes_put_deleted_fields_back_as_deprecated() {
         "put back enum value 2 of \"acme.v1.Status\"",
         "field 6 of \"acme.v1.Order\" not put back: the new file reserves its number or name; it is reserved instead",
         "field 7 of \"acme.v1.Order\" not put back: its type \"acme.v1.Gift\" is not declared in or imported by the new file; it is reserved instead",
+        "field 8 of \"acme.v1.Order\" not put back: it was in oneof \"contact\", which is gone",
         "FIELD_NO_DELETE still fails after the fix",
     ] {
         assert!(out.stderr.contains(said), "{said}\n{}", out.stderr);
     }
     insta::assert_snapshot!("fix__restore_deprecated_after", read(dir.path().join(file)));
-    // What is left, in buf as in sous: the two fields reserved, and the deleted message.
+    // What is left, in buf as in sous: the four fields reserved, the deleted message and oneof.
     let buf_after = buf(dir.path(), &BREAKING).stdout;
-    assert_eq!(buf_after.lines().count(), 3, "{buf_after}");
-    assert_eq!(rules(&buf_after), ["FIELD_NO_DELETE", "MESSAGE_NO_DELETE"]);
+    assert_eq!(buf_after.lines().count(), 6, "{buf_after}");
+    assert_eq!(
+        rules(&buf_after),
+        ["FIELD_NO_DELETE", "MESSAGE_NO_DELETE", "ONEOF_NO_DELETE"]
+    );
     assert!(
         buf_after.contains("old_ref") && buf_after.contains("gift"),
         "{buf_after}"
@@ -309,7 +313,7 @@ fn without_unsafe_fixes_deleted_fields_are_reserved_not_put_back() {
     assert_eq!(out.code, 100, "{}", out.stderr);
     assert!(!out.stdout.contains("deprecated"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("+  reserved 6, 2, 3, 5, 7;"),
+        out.stdout.contains("+  reserved 6, 2, 3, 5, 7, 8, 9;"),
         "{}",
         out.stdout
     );
