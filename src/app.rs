@@ -276,7 +276,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         breaking::run(&new_side, &old_side, run_options)
     });
     crate::trace::mark("rules done");
-    if args.fixes.fix || args.fixes.diff {
+    if args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes {
         let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
         let (sides, compile) = ((&new_side, &old_side, run_options), (&set, &options));
         return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));

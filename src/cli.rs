@@ -91,9 +91,10 @@ pub struct FixArgs {
     /// something to fix, 0 otherwise)
     #[arg(long)]
     pub diff: bool,
-    /// With --fix or --diff, also the fixes that change behaviour: lint's renames (a field or
-    /// oneof to lower_snake_case, an enum value to UPPER_SNAKE_CASE), which change JSON names
-    /// and generated code
+    /// With --fix or --diff, also the fixes that change behaviour: lint's renames (fields,
+    /// oneofs, enum values; messages, enums and services with every reference to them), which
+    /// change JSON names and generated code; breaking's deleted fields and values put back with
+    /// `[deprecated = true]` instead of reserved
     #[arg(long)]
     pub unsafe_fixes: bool,
 }

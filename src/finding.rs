@@ -35,6 +35,33 @@ pub struct Finding {
     /// For a lint finding: the element it is about, by kind and full name (`lint --since`).
     #[serde(skip)]
     pub element: Option<Element>,
+    /// For a breaking finding about numbers or names a message or an enum lost: what they are,
+    /// as data ([`crate::fix::reserved`] reads it, never the message).
+    #[serde(skip)]
+    pub lost: Option<Lost>,
+}
+
+/// What a message or an enum that remains lost: a deleted field or enum value, or numbers and
+/// names its `reserved` statements no longer cover. The finding is placed at that element in
+/// the new file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lost {
+    /// The message or enum, by full name.
+    pub parent: String,
+    /// Whether it is an enum (its numbers run to a larger `max`).
+    pub in_enum: bool,
+    /// The deleted field or value, by number and name (an enum number may have had several
+    /// names); `None` for a removed reserved range or name.
+    pub deleted: Option<(i32, Vec<String>)>,
+    /// The lost numbers that the new element does not reserve, as inclusive ranges.
+    pub numbers: Vec<(i64, i64)>,
+    /// The lost names that the new element does not reserve.
+    pub names: Vec<String>,
+    /// Why they cannot be reserved, when they cannot (the new element uses one again).
+    pub blocked: Option<String>,
+    /// Whether the numbers were open to extensions (an `extensions` range) rather than
+    /// reserved or used: they go back into an `extensions` statement.
+    pub extensions: bool,
 }
 
 /// The kinds of element a lint finding can be about (see `lint::element`).
@@ -99,6 +126,7 @@ impl Finding {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 
@@ -182,6 +210,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 

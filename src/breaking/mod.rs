@@ -106,6 +106,26 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Like [`Context::report`] at the whole element `at`, a message or an enum that lost
+    /// numbers or names: `lost` says which, for the fix that reserves them.
+    pub fn report_lost(
+        &mut self,
+        at: &impl Located,
+        message: impl Into<String>,
+        lost: Option<crate::finding::Lost>,
+    ) {
+        self.report(at, &[], message);
+        self.attach_lost(lost);
+    }
+
+    /// Gives the last finding reported what its element lost (see [`Context::report_lost`]);
+    /// `None` where nothing can be written back (a map entry, which the source does not spell).
+    pub fn attach_lost(&mut self, lost: Option<crate::finding::Lost>) {
+        if let Some((finding, _)) = self.findings.last_mut() {
+            finding.lost = lost;
+        }
+    }
+
     /// Reports at descriptor `path` of new file `file`; an empty path means the whole file
     /// (printed at 1:1, as buf does).
     pub fn report_at(&mut self, file: usize, path: &[i32], message: impl Into<String>) {
@@ -189,6 +209,7 @@ impl<'a> Context<'a> {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         };
         self.findings
             .push((finding, ignore_path.into_iter().collect()));

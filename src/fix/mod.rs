@@ -12,6 +12,8 @@ pub mod ignores;
 pub mod imports;
 pub mod renames;
 pub mod reserved;
+pub mod restore;
+pub mod types;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -25,8 +27,9 @@ use crate::schema::{self, Schema, Source};
 /// Exit code when `--diff` has something to show, as for findings.
 const EXIT_FINDINGS: i32 = 100;
 
-/// What reports say of a finding's fix (`fix` in JSON, a result property and, where the edit
-/// is known from the finding alone, `fixes` in SARIF), ruff's `applicability`.
+/// What reports say of a finding's fix (`fix` in JSON, a result property in SARIF), ruff's
+/// `applicability`; the edit itself, where the finding alone tells it, goes beside
+/// ([`edits`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Note {
     /// `safe`: `--fix` applies it; `unsafe`: only with `--unsafe-fixes`.
@@ -34,17 +37,38 @@ pub struct Note {
     pub message: &'static str,
 }
 
-/// The fix sous has for `rule`'s findings, if any.
-pub fn note(rule: &str) -> Option<Note> {
+const RESERVE: &str = "reserve the deleted number and name (sous breaking --fix), or put the declaration back with `[deprecated = true]` (--unsafe-fixes)";
+const RESERVE_FILE: &str = "reserve the deleted number and name (sous breaking --fix), though this rule still fails after it (bufbuild/buf#2629); putting the declaration back with `[deprecated = true]` (--unsafe-fixes) removes it";
+const PUT_BACK: &str = "put the reserved numbers and names back (sous breaking --fix)";
+
+/// The fix sous has for finding `f`, if any. A breaking finding about something lost has one
+/// when its data says what to reserve and nothing blocks it.
+pub fn note(f: &Finding) -> Option<Note> {
+    let rule = f.rule.as_str();
+    let reservable = || {
+        f.lost
+            .as_ref()
+            .is_some_and(|l| l.blocked.is_none() && (!l.numbers.is_empty() || !l.names.is_empty()))
+    };
     let message = match rule {
         "IMPORT_USED" => "remove the import line (sous lint --fix)",
-        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" => "reserve the deleted number and name (sous breaking --fix); this rule still fails after it (bufbuild/buf#2629)",
-        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => "put the reserved numbers and names back (sous breaking --fix)",
-        r if reserved::RULES.contains(&r) => "reserve the deleted number and name (sous breaking --fix)",
+        "FIELD_NO_DELETE" | "ENUM_VALUE_NO_DELETE" if reservable() => RESERVE_FILE,
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" if reservable() => PUT_BACK,
+        "RESERVED_MESSAGE_NO_DELETE" | "RESERVED_ENUM_NO_DELETE" => return None,
+        "EXTENSION_MESSAGE_NO_DELETE" if reservable() => {
+            "open the numbers to extensions again (sous breaking --fix)"
+        }
+        r if reserved::answers(r) && reservable() => RESERVE,
         r if renames::RULES.iter().any(|(rule, _)| *rule == r) => {
             return Some(Note {
                 applicability: "unsafe",
                 message: "rename it as the rule asks (sous lint --fix --unsafe-fixes); the new name changes JSON and generated code",
+            })
+        }
+        r if types::RULES.contains(&r) => {
+            return Some(Note {
+                applicability: "unsafe",
+                message: "rename it, and every reference to it in the files checked, as the rule asks (sous lint --fix --unsafe-fixes); the new name changes generated code and the full name (type URLs, gRPC paths)",
             })
         }
         _ => return None,
@@ -53,6 +77,48 @@ pub fn note(rule: &str) -> Option<Note> {
         applicability: "safe",
         message,
     })
+}
+
+/// One edit of a fix: bytes `start..end` of the finding's file replaced by `text` (an
+/// insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edits of finding `f`'s fix in `source` (its file), when the finding alone tells them:
+/// an unused import's line deleted, or what a message or an enum lost reserved again, each as
+/// `sous ... --fix` would make it were it the only finding.
+pub fn edits(source: &Source, f: &Finding) -> Vec<Edit> {
+    if note(f).is_none_or(|n| n.applicability != "safe") {
+        return Vec::new();
+    }
+    if f.rule == "IMPORT_USED" {
+        let text = &source.text;
+        let start = source
+            .lines
+            .line_start(f.start_line.saturating_sub(1) as usize);
+        let line = text[start..].split_inclusive('\n').next().unwrap_or("");
+        if f.end_line != f.start_line || !imports::lone_import(line) {
+            return Vec::new();
+        }
+        return vec![Edit {
+            start,
+            end: start + line.len(),
+            text: String::new(),
+        }];
+    }
+    (reserved::finding_edits(source, f)
+        .unwrap_or_default()
+        .into_iter())
+    .map(|(at, text)| Edit {
+        start: at,
+        end: at,
+        text,
+    })
+    .collect()
 }
 
 /// One file's proposed new text.
@@ -64,6 +130,8 @@ pub struct Candidate {
     pub fixed: Vec<Finding>,
     /// Rules whose findings the new text is known not to remove (printed as a note), with why.
     pub still: Vec<(String, String)>,
+    /// What the output says of an unsafe fix once it is applied.
+    pub notes: Vec<String>,
 }
 
 impl Candidate {
@@ -96,6 +164,32 @@ fn key(f: &Finding) -> Key {
     (f.rule.clone(), f.message.clone())
 }
 
+/// The key `f` should have once types are renamed (`renamed`: old name, new name): its message
+/// with each name quoted or dotted (`"old"`, `"pkg.old"`, `.old.`) spelled anew, since the
+/// findings about a renamed type (or mentioning it) name it by its new name.
+fn renamed_key(f: &Finding, renamed: &[(String, String)]) -> Key {
+    let mut message = f.message.clone();
+    for (old, new) in renamed {
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message.as_str();
+        while let Some(i) = rest.find(old.as_str()) {
+            let before = rest[..i].chars().next_back();
+            let after = rest[i + old.len()..].chars().next();
+            let bounded = |c: Option<char>| matches!(c, Some('"' | '.'));
+            out.push_str(&rest[..i]);
+            out.push_str(if bounded(before) && bounded(after) {
+                new
+            } else {
+                old
+            });
+            rest = &rest[i + old.len()..];
+        }
+        out.push_str(rest);
+        message = out;
+    }
+    (f.rule.clone(), message)
+}
+
 /// Why the new text of `c` cannot be written, if it cannot, given the re-check of all the
 /// candidates and the findings before.
 /// An error in a file that is itself a candidate rejects that candidate only (it is dropped
@@ -103,7 +197,7 @@ fn key(f: &Finding) -> Key {
 fn reject_reason(
     c: &Candidate,
     recheck: &Recheck,
-    before: &[Finding],
+    (before, renamed): (&[Finding], &[(String, String)]),
     changed: &HashMap<String, String>,
 ) -> Option<String> {
     let path = c.path();
@@ -124,19 +218,19 @@ fn reject_reason(
     }
     let mut allowed: HashMap<Key, i64> = HashMap::new();
     for f in before.iter().filter(on) {
-        *allowed.entry(key(f)).or_default() += 1;
+        *allowed.entry(renamed_key(f, renamed)).or_default() += 1;
     }
     let still: Vec<&str> = c.still.iter().map(|(rule, _)| rule.as_str()).collect();
     for f in &c.fixed {
         if !still.contains(&f.rule.as_str()) {
-            *allowed.entry(key(f)).or_default() -= 1;
+            *allowed.entry(renamed_key(f, renamed)).or_default() -= 1;
         }
     }
     for f in recheck.findings.iter().filter(on) {
         let left = allowed.entry(key(f)).or_default();
         *left -= 1;
         if *left < 0 {
-            let meant = c.fixed.iter().any(|x| key(x) == key(f));
+            let meant = c.fixed.iter().any(|x| renamed_key(x, renamed) == key(f));
             return Some(if meant {
                 format!("the fix would not remove {} ({})", f.rule, f.message)
             } else {
@@ -154,7 +248,7 @@ fn reject_reason(
 /// alone; returns them with the last re-check (of the kept ones only), if any were kept.
 fn verify(
     mut candidates: Vec<Candidate>,
-    before: &[Finding],
+    before: (&[Finding], &[(String, String)]),
     recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
 ) -> Result<(Vec<Candidate>, Option<Recheck>)> {
     while !candidates.is_empty() {
@@ -198,13 +292,13 @@ pub type Print<'a> = dyn FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32> +
 /// left through `print`.
 pub fn finish(
     candidates: Vec<Candidate>,
-    before: Vec<Finding>,
+    (before, renamed): (Vec<Finding>, &[(String, String)]),
     before_sources: Vec<Arc<Source>>,
     diff: bool,
     recheck: &dyn Fn(&HashMap<String, String>) -> Result<Recheck>,
     print: Box<Print<'_>>,
 ) -> Result<i32> {
-    let (kept, result) = verify(candidates, &before, recheck)?;
+    let (kept, result) = verify(candidates, (&before, renamed), recheck)?;
     if diff {
         let mut out = std::io::stdout().lock();
         for c in &kept {
@@ -221,6 +315,9 @@ pub fn finish(
         }
         let counts: Vec<String> = rules.iter().map(|(r, n)| format!("{r} x{n}")).collect();
         eprintln!("{}: applied the fix for {}", c.path(), counts.join(", "));
+        for note in &c.notes {
+            eprintln!("{}: {note}", c.path());
+        }
         for (rule, why) in &c.still {
             eprintln!("{}: {rule} still fails after the fix: {why}", c.path());
         }
@@ -296,25 +393,48 @@ pub fn lint(
         };
     }
     let targets = targets(schemas);
+    let fixing = args.fix || (args.diff && !add_ignores);
+    // Type renames reach into other files (every reference): planned over all of them first.
+    let mut types = if fixing && args.unsafe_fixes {
+        let input = &lint_args.input;
+        let narrowed = !input.paths.is_empty() || !input.exclude_paths.is_empty();
+        types::plan(schemas, &targets, &findings, narrowed)
+    } else {
+        types::Plan::default()
+    };
+    for why in &types.skipped {
+        eprintln!("{why}");
+    }
+    let found_by_path = by_path(&findings);
+    let paths: std::collections::BTreeSet<String> = (found_by_path.keys().map(|p| p.to_string()))
+        .chain(types.edits.keys().cloned())
+        .collect();
     let mut candidates = Vec::new();
-    for (path, found) in by_path(&findings) {
+    for path in &paths {
+        let path = path.as_str();
+        let found = found_by_path.get(path).cloned().unwrap_or_default();
         let Some(source) = targets.get(path) else {
             continue;
         };
         let mut text = source.text.clone();
         let mut fixed = Vec::new();
-        if args.fix || (args.diff && !add_ignores) {
+        if fixing {
+            // Renames replace names within their lines, so the imports' line numbers hold on
+            // the renamed text.
+            let mut replacements = types.edits.remove(path).unwrap_or_default();
+            fixed.extend(types.fixed.remove(path).unwrap_or_default());
+            if args.unsafe_fixes {
+                for (start, end, new, finding) in renames::edits(&text, &found) {
+                    if !replacements.iter().any(|r| r.0 < end && start < r.1) {
+                        replacements.push((start, end, new));
+                        fixed.push(finding);
+                    }
+                }
+            }
+            text = types::replace_all(&text, replacements);
             if let Some((new, done)) = imports::remove_unused(&text, &found) {
                 text = new;
                 fixed.extend(done);
-            }
-            // Renames keep every line where it was: they go on the text the imports left only
-            // when no line was removed (a second run takes them otherwise).
-            if args.unsafe_fixes && fixed.is_empty() {
-                if let Some((new, done)) = renames::rename(&text, &found) {
-                    text = new;
-                    fixed.extend(done);
-                }
             }
         }
         if add_ignores {
@@ -338,6 +458,7 @@ pub fn lint(
                 text,
                 fixed,
                 still: Vec::new(),
+                notes: Vec::new(),
             });
         }
     }
@@ -357,19 +478,19 @@ pub fn lint(
         }
         Ok(out)
     };
-    finish(candidates, findings, sources, args.diff, &recheck, print)
+    let renamed = types.renamed;
+    finish(
+        candidates,
+        (findings, &renamed),
+        sources,
+        args.diff,
+        &recheck,
+        print,
+    )
 }
 
-/// `--unsafe-fixes` on breaking names a fix sous does not make yet (a deleted field put back as
-/// deprecated): say so rather than pretend.
-pub fn refuse_unsafe(args: &crate::cli::FixArgs) -> Result<()> {
-    if args.unsafe_fixes {
-        return Err(Error::Usage("--unsafe-fixes is not implemented for sous breaking yet (putting a deleted field back as deprecated); use --fix for the safe ones. For lint, it renames what the naming rules ask".into()));
-    }
-    Ok(())
-}
-
-/// `sous breaking --fix | --diff`: reserve what was deleted.
+/// `sous breaking --fix | --diff [--unsafe-fixes]`: reserve what was deleted, or with
+/// `--unsafe-fixes` put deleted fields and values back as deprecated ([`restore`]).
 pub fn breaking(
     args: &crate::cli::FixArgs,
     (new, old, options): (
@@ -381,7 +502,11 @@ pub fn breaking(
     findings: Vec<Finding>,
     print: Box<Print<'_>>,
 ) -> Result<i32> {
-    refuse_unsafe(args)?;
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err(Error::Usage(
+            "--unsafe-fixes goes with --fix or --diff: it puts deleted fields and values back as deprecated instead of reserving them".into(),
+        ));
+    }
     let sources: Vec<Arc<Source>> = (new.schema.sources.values())
         .chain(old.schema.sources.values())
         .cloned()
@@ -395,15 +520,45 @@ pub fn breaking(
         let Some(proto) = new.schema.file(&source.file.name) else {
             continue;
         };
-        match reserved::reserve(source, proto, old.schema, &found) {
-            Ok(Some((text, fixed, still))) => candidates.push(Candidate {
+        let mut edits = Vec::new();
+        let (mut fixed, mut notes) = (Vec::new(), Vec::new());
+        let mut rest = found.clone();
+        if args.unsafe_fixes {
+            let r = restore::restore(source, (proto, new.schema), old.schema, &found);
+            for why in &r.skipped {
+                eprintln!("{path}: {why}; it is reserved instead");
+            }
+            rest.retain(|f| !r.fixed.contains(*f));
+            edits.extend(r.edits);
+            fixed.extend(r.fixed);
+            notes.extend(r.done.iter().map(|what| {
+                format!(
+                    "put back {what} with `[deprecated = true]` ({})",
+                    restore::WHY_UNSAFE
+                )
+            }));
+        }
+        let mut still = Vec::new();
+        match reserved::reserve(source, proto, &rest) {
+            Ok(Some((e, f, s))) => {
+                edits.extend(e);
+                fixed.extend(f);
+                still = s;
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                eprintln!("{path}: left untouched: {reason}");
+                continue;
+            }
+        }
+        if !edits.is_empty() {
+            candidates.push(Candidate {
                 source: source.clone(),
-                text,
+                text: reserved::apply(&source.text, edits),
                 fixed,
                 still,
-            }),
-            Ok(None) => {}
-            Err(reason) => eprintln!("{path}: left untouched: {reason}"),
+                notes,
+            });
         }
     }
     let recheck = |texts: &HashMap<String, String>| -> Result<Recheck> {
@@ -426,7 +581,14 @@ pub fn breaking(
             sources,
         })
     };
-    finish(candidates, findings, sources, args.diff, &recheck, print)
+    finish(
+        candidates,
+        (findings, &[]),
+        sources,
+        args.diff,
+        &recheck,
+        print,
+    )
 }
 
 /// A workspace whose modules share files is compared module by module: not fixed (yet).
@@ -435,4 +597,19 @@ pub fn refuse_per_module(args: &crate::cli::FixArgs) -> Result<()> {
         return Err(Error::Usage("--fix and --diff do not handle a workspace whose nested modules share files yet: run `sous breaking --fix` on each module's directory".into()));
     }
     Ok(())
+}
+
+/// A target file `a.proto` with `text`, for the fixers' unit tests.
+#[cfg(test)]
+pub(crate) fn test_source(text: &str) -> Source {
+    let file = crate::input::ProtoFile {
+        name: "a.proto".into(),
+        module: None,
+        workspace_path: "a.proto".into(),
+        display: "a.proto".into(),
+        disk: "a.proto".into(),
+        bytes: None,
+        is_target: true,
+    };
+    Source::new(file, text.to_string())
 }

@@ -22,10 +22,10 @@ pub const RULES: [(&str, Convert); 3] = [
     ("ENUM_VALUE_UPPER_SNAKE_CASE", case::to_upper_snake_case),
 ];
 
-/// `text` with the names of `findings` of the rules above renamed, and the findings fixed;
-/// `None` when there is nothing to rename. A finding whose span is not one identifier on one
+/// The replacements (start, end, new name) that rename the names of `findings` of the rules
+/// above in `text`, each with its finding. A finding whose span is not one identifier on one
 /// line is left as it is.
-pub fn rename(text: &str, findings: &[&Finding]) -> Option<(String, Vec<Finding>)> {
+pub fn edits(text: &str, findings: &[&Finding]) -> Vec<(usize, usize, String, Finding)> {
     let index = LineIndex::new(text);
     let mut edits: Vec<(usize, usize, String, Finding)> = Vec::new();
     for f in findings {
@@ -48,17 +48,22 @@ pub fn rename(text: &str, findings: &[&Finding]) -> Option<(String, Vec<Finding>
             edits.push((start, end, new, (*f).clone()));
         }
     }
+    edits
+}
+
+/// `text` with the names of `findings` of the rules above renamed, and the findings fixed;
+/// `None` when there is nothing to rename.
+pub fn rename(text: &str, findings: &[&Finding]) -> Option<(String, Vec<Finding>)> {
+    let edits = edits(text, findings);
     if edits.is_empty() {
         return None;
     }
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    let mut fixed = Vec::new();
-    for (start, end, new, finding) in edits {
-        out.replace_range(start..end, &new);
-        fixed.push(finding);
-    }
-    Some((out, fixed))
+    let fixed = edits.iter().map(|e| e.3.clone()).collect();
+    let replacements = edits
+        .into_iter()
+        .map(|(s, e, new, _)| (s, e, new))
+        .collect();
+    Some((super::types::replace_all(text, replacements), fixed))
 }
 
 #[cfg(test)]

@@ -9,43 +9,45 @@
 //! a field or a value stays breaking even once reserved (generated code loses it; see
 //! bufbuild/buf#2629): the output says so rather than pretend the fix removed it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
+use prost_types::{DescriptorProto, FileDescriptorProto};
 
-use crate::breaking::rules::reserved_common::{
-    covers, deleted_enum_values, deleted_fields, enum_reserved, message_reserved, spell, uncovered,
-    Range, ENUM_MAX, FIELD_MAX,
-};
-use crate::finding::Finding;
-use crate::schema::{Locations, Schema, Source};
+use crate::breaking::rules::reserved_common::{spell, Range, ENUM_MAX, FIELD_MAX};
+use crate::finding::{Finding, Lost};
+use crate::schema::{Locations, Source};
 
-/// The breaking rules a `reserved` statement answers.
-pub const RULES: [&str; 8] = [
+/// The breaking rules about numbers and names lost other than by a deleted field or value
+/// ([`super::restore::RULES`]).
+const LOST: [&str; 3] = [
+    "EXTENSION_MESSAGE_NO_DELETE",
     "RESERVED_MESSAGE_NO_DELETE",
     "RESERVED_ENUM_NO_DELETE",
-    "FIELD_NO_DELETE",
-    "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
-    "FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
-    "ENUM_VALUE_NO_DELETE",
-    "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED",
-    "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED",
 ];
+
+/// Whether a `reserved` statement (an `extensions` one, for EXTENSION_MESSAGE_NO_DELETE)
+/// answers `rule`.
+pub fn answers(rule: &str) -> bool {
+    LOST.contains(&rule) || super::restore::RULES.contains(&rule)
+}
 
 /// The rules that still fail once the deleted element is reserved, and why.
 pub const STILL: [(&str, &str); 2] = [
-    ("FIELD_NO_DELETE", "a deleted field is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); restore it with `[deprecated = true]` if callers must keep compiling"),
-    ("ENUM_VALUE_NO_DELETE", "a deleted enum value is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); restore it with `[deprecated = true]` if callers must keep compiling"),
+    ("FIELD_NO_DELETE", "a deleted field is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); if callers must keep compiling, `--unsafe-fixes` puts it back with `[deprecated = true]` instead"),
+    ("ENUM_VALUE_NO_DELETE", "a deleted enum value is breaking under FILE even when reserved, since generated code loses it (bufbuild/buf#2629); if callers must keep compiling, `--unsafe-fixes` puts it back with `[deprecated = true]` instead"),
 ];
 
-/// Messages and enums of a schema by full name.
-#[derive(Default)]
-struct Decls<'a> {
-    messages: HashMap<String, &'a DescriptorProto>,
-    enums: HashMap<String, &'a EnumDescriptorProto>,
+/// An element of the new file to reserve in: where it is, and what to reserve.
+pub struct Target {
+    path: Vec<i32>,
+    /// Numbers and ranges as a `reserved` statement spells them (`5`, `10 to 20`).
+    numbers: Vec<String>,
+    names: Vec<String>,
+    /// The numbers go into an `extensions` statement, not `reserved`.
+    extensions: bool,
 }
 
-fn join(prefix: &str, name: &str) -> String {
+pub(super) fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()
     } else {
@@ -53,201 +55,101 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-fn collect<'a>(prefix: &str, m: &'a DescriptorProto, out: &mut Decls<'a>) {
-    let full = join(prefix, m.name());
-    for e in &m.enum_type {
-        out.enums.insert(join(&full, e.name()), e);
-    }
-    for n in &m.nested_type {
-        collect(&full, n, out);
-    }
-    out.messages.insert(full, m);
-}
-
-fn decls(schema: &Schema) -> Decls<'_> {
-    let mut out = Decls::default();
-    for file in &schema.files {
-        let file: &FileDescriptorProto = file;
-        for m in &file.message_type {
-            collect(file.package(), m, &mut out);
+/// The messages (map entries left out: nothing is written for them) and enums of a file, by
+/// full name, with their descriptor paths.
+pub(super) fn element_paths(file: &FileDescriptorProto) -> HashMap<String, Vec<i32>> {
+    fn message(
+        prefix: &str,
+        path: Vec<i32>,
+        m: &DescriptorProto,
+        out: &mut HashMap<String, Vec<i32>>,
+    ) {
+        if m.options.as_ref().is_some_and(|o| o.map_entry()) {
+            return;
         }
-        for e in &file.enum_type {
-            out.enums.insert(join(file.package(), e.name()), e);
+        let full = join(prefix, m.name());
+        for (i, n) in m.nested_type.iter().enumerate() {
+            message(&full, [&path[..], &[3, i as i32]].concat(), n, out);
         }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            out.insert(join(&full, e.name()), [&path[..], &[4, i as i32]].concat());
+        }
+        out.insert(full, path);
+    }
+    let mut out = HashMap::new();
+    for (i, m) in file.message_type.iter().enumerate() {
+        message(file.package(), vec![4, i as i32], m, &mut out);
+    }
+    for (i, e) in file.enum_type.iter().enumerate() {
+        out.insert(join(file.package(), e.name()), vec![5, i as i32]);
     }
     out
 }
 
-/// An element of the new file to reserve in: where it is, and what to reserve.
-struct Target {
-    path: Vec<i32>,
-    full_name: String,
-    /// Numbers and ranges as a `reserved` statement spells them (`5`, `10 to 20`).
-    numbers: Vec<String>,
-    names: Vec<String>,
+/// The finding's data, when it is one the reserve fix answers and there is something to
+/// reserve.
+fn lost_of(f: &Finding) -> Option<&Lost> {
+    let lost = f.lost.as_ref()?;
+    let something = !lost.numbers.is_empty() || !lost.names.is_empty();
+    (answers(&f.rule) && something).then_some(lost)
 }
 
-/// What `old` reserved that `new` (numbers in use `used`, names `used_names`) no longer does:
-/// the ranges and names to put back, or why one cannot be.
-#[allow(clippy::too_many_arguments)]
-fn removed_reserved(
-    full: &str,
-    old: (&[Range], &[String]),
-    new: (&[Range], &[String]),
-    used: &[(i64, &str)],
-    max: i64,
-    numbers: &mut Vec<String>,
-    names: &mut Vec<String>,
-    errors: &mut Vec<String>,
-) {
-    for &range in old.0 {
-        for lost in uncovered(range, new.0) {
-            match used.iter().find(|(n, _)| lost.start <= *n && *n <= lost.end) {
-                Some((n, name)) => errors.push(format!(
-                    "{full:?} no longer reserves {}, and {name:?} uses {n} now: it cannot be reserved again",
-                    spell(lost, max)
-                )),
-                None => numbers.push(spell(lost, max)),
-            }
-        }
-    }
-    for name in old.1 {
-        if new.1.contains(name) || names.contains(name) {
-            continue;
-        }
-        match used.iter().find(|(_, n)| n == name) {
-            Some((n, _)) => errors.push(format!(
-                "{full:?} no longer reserves the name {name:?}, and number {n} uses it now: it cannot be reserved again"
-            )),
-            None => names.push(name.clone()),
-        }
-    }
-}
-
-/// Walks the messages and enums of the new file with their descriptor paths.
-fn targets(
-    old: &Decls,
-    prefix: &str,
-    path: Vec<i32>,
-    m: &DescriptorProto,
-    out: &mut Vec<Target>,
-    errors: &mut Vec<String>,
-) {
-    let full = join(prefix, m.name());
-    if m.options.as_ref().is_some_and(|o| o.map_entry()) {
-        return;
-    }
-    if let Some(before) = old.messages.get(&full) {
-        let reserved = message_reserved(m);
-        let mut numbers = Vec::new();
-        let mut names = Vec::new();
-        for field in deleted_fields(before, m) {
-            let number = i64::from(field.number());
-            if m.extension_range
-                .iter()
-                .any(|r| i64::from(r.start()) <= number && number < i64::from(r.end()))
-            {
-                errors.push(format!("number {number} of deleted field {:?} is in an extension range of {full:?} now: it cannot be reserved", field.name()));
-            } else if !covers(&reserved, number) {
-                numbers.push(number.to_string());
-            }
-            if let Some(user) = m.field.iter().find(|f| f.name() == field.name()) {
-                errors.push(format!(
-                    "the name {:?} of deleted field {} is used again by field {} of {full:?}: it cannot be reserved",
-                    field.name(),
-                    field.number(),
-                    user.number()
-                ));
-            } else if !m.reserved_name.iter().any(|n| n == field.name()) {
-                names.push(field.name().to_string());
-            }
-        }
-        let used: Vec<(i64, &str)> = (m.field.iter())
-            .map(|f| (i64::from(f.number()), f.name()))
-            .collect();
-        removed_reserved(
-            &full,
-            (&message_reserved(before), &before.reserved_name),
-            (&reserved, &m.reserved_name),
-            &used,
-            FIELD_MAX,
-            &mut numbers,
-            &mut names,
-            errors,
-        );
-        if !numbers.is_empty() || !names.is_empty() {
-            out.push(Target {
-                path: path.clone(),
-                full_name: full.clone(),
-                numbers,
-                names,
-            });
-        }
-    }
-    for (i, n) in m.nested_type.iter().enumerate() {
-        let mut p = path.clone();
-        p.extend([3, i as i32]);
-        targets(old, &full, p, n, out, errors);
-    }
-    for (i, e) in m.enum_type.iter().enumerate() {
-        let mut p = path.clone();
-        p.extend([4, i as i32]);
-        enum_target(old, &full, p, e, out, errors);
-    }
-}
-
-fn enum_target(
-    old: &Decls,
-    prefix: &str,
-    path: Vec<i32>,
-    e: &EnumDescriptorProto,
-    out: &mut Vec<Target>,
-    errors: &mut Vec<String>,
-) {
-    let full = join(prefix, e.name());
-    let Some(before) = old.enums.get(&full) else {
-        return;
-    };
-    let reserved = enum_reserved(e);
-    let mut numbers = Vec::new();
-    let mut names = Vec::new();
-    for value in deleted_enum_values(before, e) {
-        if !covers(&reserved, i64::from(value.number)) {
-            numbers.push(value.number.to_string());
-        }
-        for name in value.names {
-            if let Some(user) = e.value.iter().find(|v| v.name() == name) {
-                errors.push(format!(
-                    "the name {name:?} of deleted enum value {} is used again by value {} of {full:?}: it cannot be reserved",
-                    value.number,
-                    user.number()
-                ));
-            } else if !e.reserved_name.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-        }
-    }
-    let used: Vec<(i64, &str)> = (e.value.iter())
-        .map(|v| (i64::from(v.number()), v.name()))
+/// What to reserve for all of `lost` (one parent, at `path`): numbers in order, ranges merged as given;
+/// the names of deleted members by number, then names that were reserved.
+fn target(path: Vec<i32>, lost: &[&Lost]) -> Target {
+    let mut ranges: Vec<(i64, i64)> = lost
+        .iter()
+        .flat_map(|l| l.numbers.iter().copied())
         .collect();
-    removed_reserved(
-        &full,
-        (&enum_reserved(before), &before.reserved_name),
-        (&reserved, &e.reserved_name),
-        &used,
-        ENUM_MAX,
-        &mut numbers,
-        &mut names,
-        errors,
-    );
-    if !numbers.is_empty() || !names.is_empty() {
-        out.push(Target {
-            path,
-            full_name: full,
-            numbers,
-            names,
-        });
+    ranges.sort();
+    ranges.dedup();
+    let max = if lost.iter().any(|l| l.in_enum) {
+        ENUM_MAX
+    } else {
+        FIELD_MAX
+    };
+    let mut named: Vec<(i64, &str)> = lost
+        .iter()
+        .flat_map(|l| {
+            let key = l.deleted.as_ref().map_or(i64::MAX, |(n, _)| i64::from(*n));
+            l.names.iter().map(move |n| (key, n.as_str()))
+        })
+        .collect();
+    named.sort_by_key(|(key, _)| *key);
+    let mut names: Vec<String> = Vec::new();
+    for (_, n) in named {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
     }
+    Target {
+        path,
+        numbers: ranges
+            .into_iter()
+            .map(|(start, end)| spell(Range { start, end }, max))
+            .collect(),
+        names,
+        extensions: lost.iter().any(|l| l.extensions),
+    }
+}
+
+/// The insertions (byte offset, text) that reserve what finding `f` says its element lost,
+/// on its own, in `source` (the finding is placed at that element): SARIF's and JSON's edit
+/// for the finding. `None` when it has no such fix.
+pub fn finding_edits(source: &Source, f: &Finding) -> Option<Vec<(usize, String)>> {
+    let lost = lost_of(f)?;
+    if lost.blocked.is_some() {
+        return None;
+    }
+    let text = &source.text;
+    let start = source
+        .lines
+        .offset_of_position(text, f.start_line, f.start_column);
+    let end = source
+        .lines
+        .offset_of_position(text, f.end_line, f.end_column);
+    let t = target(Vec::new(), &[lost]);
+    edits(text, start, end, &t)
 }
 
 /// The `reserved` statements directly in the body `body_start..body_end` of `text` (nested
@@ -336,9 +238,13 @@ fn indent_at(text: &str, offset: usize) -> &str {
 }
 
 /// The insertions (offset, text) that reserve `t` in the element spanning `start..end`.
-fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(usize, String)>> {
+pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(usize, String)>> {
     let open = start + text[start..end].find('{')?;
     let close = start + text[start..end].rfind('}')?;
+    if t.extensions {
+        let statement = format!("extensions {};", t.numbers.join(", "));
+        return Some(vec![before_close(text, open, close, &[statement])]);
+    }
     let existing = reserved_statements(text, open + 1, close);
     let numbers = t.numbers.join(", ");
     let names = t
@@ -359,128 +265,197 @@ fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(usize,
         }
     }
     if !fresh.is_empty() {
-        let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start..close].trim().is_empty() {
-            // The closing brace on a line of its own: a line per statement above it, indented
-            // like the body's first line (or two spaces deeper than the brace).
-            let outer = indent_at(text, close);
-            let eol = if text[..close].ends_with("\r\n") || text[close..].contains("}\r\n") {
-                "\r\n"
-            } else {
-                "\n"
-            };
-            let body_line = text[open + 1..close]
-                .split_inclusive('\n')
-                .skip(1)
-                .find(|l| !l.trim().is_empty());
-            let inner = match body_line {
-                Some(l) if l.len() - l.trim_start().len() > outer.len() => {
-                    l[..l.len() - l.trim_start_matches([' ', '\t']).len()].to_string()
-                }
-                _ => format!("{outer}  "),
-            };
-            let lines: String = fresh.iter().map(|s| format!("{inner}{s}{eol}")).collect();
-            out.push((line_start, lines));
-        } else {
-            let sep = if text[..close].ends_with(' ') {
-                ""
-            } else {
-                " "
-            };
-            out.push((close, format!("{sep}{} ", fresh.join(" "))));
-        }
+        out.push(before_close(text, open, close, &fresh));
     }
     Some(out)
 }
 
-/// `source`'s new text with the deleted fields and values of its messages and enums reserved
-/// (those that `findings`, this file's, report), the findings that removes, and the rules still
-/// failing with why; `Err` with the reason when the file must be left alone; `Ok(None)` when
-/// there is nothing to reserve.
+/// The insertion (offset, text) that puts `statements` at the end of the body between braces
+/// `open` and `close`: with the closing brace on a line of its own, a line per statement above
+/// it, indented like the body's first line (or two spaces deeper than the brace); else on the
+/// brace's line, before it.
+pub fn before_close(
+    text: &str,
+    open: usize,
+    close: usize,
+    statements: &[String],
+) -> (usize, String) {
+    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..close].trim().is_empty() {
+        let outer = indent_at(text, close);
+        let eol = if text[..close].ends_with("\r\n") || text[close..].contains("}\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let body_line = text[open + 1..close]
+            .split_inclusive('\n')
+            .skip(1)
+            .find(|l| !l.trim().is_empty());
+        let inner = match body_line {
+            Some(l) if l.len() - l.trim_start().len() > outer.len() => {
+                l[..l.len() - l.trim_start_matches([' ', '\t']).len()].to_string()
+            }
+            _ => format!("{outer}  "),
+        };
+        // An empty statement is a blank line.
+        let lines: String = (statements.iter())
+            .map(|s| match s.as_str() {
+                "" => eol.to_string(),
+                s => format!("{inner}{s}{eol}"),
+            })
+            .collect();
+        (line_start, lines)
+    } else {
+        let sep = if text[..close].ends_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        (close, format!("{sep}{} ", statements.join(" ")))
+    }
+}
+
+/// What reserving again what `findings` (this file's) say its messages and enums lost does to
+/// `source`: the insertions (offset, text; see [`apply`]), the findings that removes, and the
+/// rules still failing with why; `Err` with the reason when the file must be left alone;
+/// `Ok(None)` when there is nothing to reserve.
 #[allow(clippy::type_complexity)]
 pub fn reserve(
     source: &Source,
     new: &crate::schema::Proto,
-    old: &Schema,
     findings: &[&Finding],
-) -> Result<Option<(String, Vec<Finding>, Vec<(String, String)>)>, String> {
-    let relevant: Vec<&Finding> = findings
+) -> Result<Option<(Vec<(usize, String)>, Vec<Finding>, Vec<(String, String)>)>, String> {
+    let relevant: Vec<(&Finding, &Lost)> = findings
         .iter()
-        .copied()
-        .filter(|f| RULES.contains(&f.rule.as_str()))
+        .filter_map(|f| Some((*f, lost_of(f)?)))
         .collect();
-    if relevant.is_empty() {
-        return Ok(None);
+    if let Some(reason) = relevant.iter().find_map(|(_, l)| l.blocked.clone()) {
+        return Err(reason);
     }
-    let old = decls(old);
     let file: &FileDescriptorProto = new;
-    let mut found = Vec::new();
-    let mut errors = Vec::new();
-    for (i, m) in file.message_type.iter().enumerate() {
-        targets(
-            &old,
-            file.package(),
-            vec![4, i as i32],
-            m,
-            &mut found,
-            &mut errors,
-        );
+    let paths = element_paths(file);
+    let mut by_parent: BTreeMap<(&str, bool), Vec<&Lost>> = BTreeMap::new();
+    for (_, lost) in &relevant {
+        if paths.contains_key(&lost.parent) {
+            let key = (lost.parent.as_str(), lost.extensions);
+            by_parent.entry(key).or_default().push(lost);
+        }
     }
-    for (i, e) in file.enum_type.iter().enumerate() {
-        enum_target(
-            &old,
-            file.package(),
-            vec![5, i as i32],
-            e,
-            &mut found,
-            &mut errors,
-        );
-    }
-    // Only the elements a finding names: the rules enabled decide what is asked for.
-    let named = |t: &Target| {
-        let quoted = format!("{:?}", t.full_name);
-        relevant.iter().any(|f| f.message.contains(&quoted))
-    };
-    found.retain(|t| named(t));
-    if let Some(error) = errors.into_iter().next() {
-        return Err(error);
-    }
-    if found.is_empty() {
+    if by_parent.is_empty() {
         return Ok(None);
     }
     let locations = Locations::with_extra(file, new.extra_info());
     let mut all = Vec::new();
-    for t in &found {
+    for ((parent, _), lost) in &by_parent {
+        let t = target(paths[*parent].clone(), lost);
         let span = locations
             .span(source, &t.path)
-            .ok_or_else(|| format!("no source position for {:?}", t.full_name))?;
-        let e = edits(&source.text, span.start, span.end, t)
-            .ok_or_else(|| format!("could not find the body of {:?}", t.full_name))?;
+            .ok_or_else(|| format!("no source position for {parent:?}"))?;
+        let e = edits(&source.text, span.start, span.end, &t)
+            .ok_or_else(|| format!("could not find the body of {parent:?}"))?;
         all.extend(e);
     }
-    // From the end, so that earlier offsets stay valid; at one offset, in the order made.
-    all.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut text = source.text.clone();
-    let mut at_offset: Vec<(usize, String)> = Vec::new();
-    for (offset, insert) in all {
-        match at_offset.last_mut() {
-            Some((o, s)) if *o == offset => s.insert_str(0, &insert),
-            _ => at_offset.push((offset, insert)),
-        }
-    }
-    for (offset, insert) in at_offset {
-        text.insert_str(offset, &insert);
-    }
-    let names: BTreeSet<String> = found.iter().map(|t| format!("{:?}", t.full_name)).collect();
     let fixed: Vec<Finding> = relevant
         .iter()
-        .filter(|f| names.iter().any(|n| f.message.contains(n.as_str())))
-        .map(|f| (*f).clone())
+        .filter(|(_, l)| by_parent.contains_key(&(l.parent.as_str(), l.extensions)))
+        .map(|(f, _)| (*f).clone())
         .collect();
     let still = STILL
         .iter()
         .filter(|(rule, _)| fixed.iter().any(|f| f.rule == *rule))
         .map(|(r, why)| (r.to_string(), why.to_string()))
         .collect();
-    Ok(Some((text, fixed, still)))
+    Ok(Some((all, fixed, still)))
+}
+
+/// `text` with the insertions `edits` (byte offset, text) made: from the end, so that earlier
+/// offsets stay valid; at one offset, in the order given.
+pub fn apply(text: &str, mut edits: Vec<(usize, String)>) -> String {
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut at_offset: Vec<(usize, String)> = Vec::new();
+    for (offset, insert) in edits {
+        match at_offset.last_mut() {
+            Some((o, s)) if *o == offset => s.push_str(&insert),
+            _ => at_offset.push((offset, insert)),
+        }
+    }
+    let mut text = text.to_string();
+    for (offset, insert) in at_offset {
+        text.insert_str(offset, &insert);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::breaking::rules::reserved_common::{deleted_fields, lost_field};
+    use crate::schema::Proto;
+
+    const OLD: &str =
+        "syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a = 1;\n  string note = 2;\n}\n";
+    const NEW: &str = "syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a = 1;\n}\n";
+    const FIXED: &str = "syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a = 1;\n  reserved 2;\n  reserved \"note\";\n}\n";
+
+    fn parse(text: &str) -> FileDescriptorProto {
+        protox_parse::parse("a.proto", text).unwrap()
+    }
+
+    /// A finding as FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED makes one, but whose message names
+    /// nothing: the fix must read the finding's data, not its words.
+    fn finding(source: &Source, old: &FileDescriptorProto, new: &FileDescriptorProto) -> Finding {
+        let (old_m, new_m) = (&old.message_type[0], &new.message_type[0]);
+        let deleted = deleted_fields(old_m, new_m);
+        let start = NEW.find("message M").unwrap();
+        let end = NEW.rfind('}').unwrap() + 1;
+        let mut f = source.finding(
+            start,
+            end,
+            "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
+            "reworded: no name, no number".into(),
+        );
+        f.lost = lost_field("p.M", new_m, deleted[0]);
+        f
+    }
+
+    fn source() -> Source {
+        crate::fix::test_source(NEW)
+    }
+
+    #[test]
+    fn reserves_from_the_findings_data_not_its_wording() {
+        let (old, new) = (parse(OLD), parse(NEW));
+        let source = source();
+        let f = finding(&source, &old, &new);
+        let proto = Proto::Owned(Arc::new(new));
+        let (edits, fixed, still) = reserve(&source, &proto, &[&f]).unwrap().unwrap();
+        assert_eq!(apply(NEW, edits), FIXED);
+        assert_eq!(fixed, vec![f.clone()]);
+        assert!(still.is_empty());
+        // The same edit from the finding alone (what SARIF and JSON carry).
+        let edits = finding_edits(&source, &f).unwrap();
+        assert_eq!(apply(NEW, edits), FIXED);
+    }
+
+    #[test]
+    fn a_blocked_finding_leaves_the_file_alone_and_has_no_edit() {
+        let (old, new) = (parse(OLD), parse(NEW));
+        let source = source();
+        let mut f = finding(&source, &old, &new);
+        f.lost.as_mut().unwrap().blocked = Some("why".into());
+        let proto = Proto::Owned(Arc::new(new));
+        assert_eq!(
+            reserve(&source, &proto, &[&f]).err().as_deref(),
+            Some("why")
+        );
+        assert!(finding_edits(&source, &f).is_none());
+        // Without data, nothing is reserved, whatever the message says.
+        let mut f = finding(&source, &old, &parse(NEW));
+        f.lost = None;
+        f.message = "field 2 \"note\" of message \"p.M\" was deleted".into();
+        assert!(reserve(&source, &proto, &[&f]).unwrap().is_none());
+    }
 }

@@ -202,6 +202,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 

@@ -89,6 +89,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 

@@ -96,6 +96,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 

@@ -39,7 +39,7 @@ pub fn write(out: &mut dyn Write, format: ErrorFormat, report: &Report) -> io::R
     let findings = report.findings;
     match format {
         ErrorFormat::Text => text(out, findings),
-        ErrorFormat::Json => json(out, findings),
+        ErrorFormat::Json => json(out, report),
         ErrorFormat::Pretty => pretty::write(out, report),
         ErrorFormat::Sarif => sarif::write(out, report),
         ErrorFormat::Msvs => msvs::write(out, findings),
@@ -81,21 +81,54 @@ fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 }
 
 /// buf's JSON Lines: one object per finding, keys in buf's order.
-fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+fn json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     /// A finding with what sous can do about it, after buf's keys (`fix` is sous's own).
     #[derive(serde::Serialize)]
     struct Line<'a> {
         #[serde(flatten)]
         finding: &'a Finding,
         #[serde(skip_serializing_if = "Option::is_none")]
-        fix: Option<crate::fix::Note>,
+        fix: Option<Fix>,
     }
-    for f in findings {
-        let line = Line {
-            finding: f,
-            fix: crate::fix::note(&f.rule),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
+    /// The note, and the edits when the finding alone tells them.
+    #[derive(serde::Serialize)]
+    struct Fix {
+        #[serde(flatten)]
+        note: crate::fix::Note,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        edits: Vec<JsonEdit>,
+    }
+    /// An edit in the finding's file, placed as buf places findings (1-based lines, columns
+    /// in terminal cells, the end exclusive): replace that range by `text`.
+    #[derive(serde::Serialize)]
+    struct JsonEdit {
+        start_line: u32,
+        start_column: u32,
+        end_line: u32,
+        end_column: u32,
+        text: String,
+    }
+    for f in report.findings {
+        let fix = crate::fix::note(f).map(|note| {
+            let source = f.path.as_deref().and_then(|p| report.sources.get(p));
+            let edits = source.map_or_else(Vec::new, |source| {
+                (crate::fix::edits(source, f).into_iter())
+                    .map(|e| {
+                        let (start_line, start_column) = source.position(e.start);
+                        let (end_line, end_column) = source.position(e.end);
+                        JsonEdit {
+                            start_line,
+                            start_column,
+                            end_line,
+                            end_column,
+                            text: e.text,
+                        }
+                    })
+                    .collect()
+            });
+            Fix { note, edits }
+        });
+        serde_json::to_writer(&mut *out, &Line { finding: f, fix })?;
         writeln!(out)?;
     }
     Ok(())

@@ -44,6 +44,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 

@@ -92,7 +92,7 @@ impl Pretty {
         };
         let help = match (
             deletion(&finding.rule),
-            reserved_statement(&finding.message),
+            finding.lost.as_ref().and_then(reserved_statement),
         ) {
             (Some(strict), Some(reserved)) => {
                 let advice = advice.unwrap_or_default();
@@ -103,6 +103,16 @@ impl Pretty {
                 })
             }
             _ => advice,
+        };
+        // Whether sous can fix it, and how safely, as JSON and SARIF say it.
+        let help = match (help, crate::fix::note(finding)) {
+            (help, Some(fix)) => Some(format!(
+                "{}fix ({}): {}",
+                help.map(|h| h + "\n").unwrap_or_default(),
+                fix.applicability,
+                fix.message
+            )),
+            (help, None) => help,
         };
         let breaking = entry.is_some_and(|e| e.kind == Kind::Breaking);
         let place = finding.path.as_ref().map(|path| Place {
@@ -177,22 +187,12 @@ fn deletion(rule: &str) -> Option<bool> {
     }
 }
 
-/// `reserved N; reserved "name";` for a deletion message (`field 2 "user_id" of message ...`,
-/// `enum value 2 ("A", "B") of enum ...`).
-fn reserved_statement(message: &str) -> Option<String> {
-    let rest = message
-        .strip_prefix("field ")
-        .or_else(|| message.strip_prefix("enum value "))?;
-    let (number, rest) = rest.split_once(' ')?;
-    number.parse::<i64>().ok()?;
-    let (names, _) = rest.split_once(" of ")?;
-    let names = names
-        .strip_prefix('(')
-        .and_then(|n| n.strip_suffix(')'))
-        .unwrap_or(names);
-    names
-        .starts_with('"')
-        .then(|| format!("reserved {number}; reserved {names};"))
+/// `reserved N; reserved "name";` for a deleted field or enum value (every name an enum
+/// number had), from the finding's data.
+fn reserved_statement(lost: &crate::finding::Lost) -> Option<String> {
+    let (number, names) = lost.deleted.as_ref()?;
+    let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    (!names.is_empty()).then(|| format!("reserved {number}; reserved {};", names.join(", ")))
 }
 
 /// The first sentence of a catalog entry's `## How to fix`, as a help line: starting lowercase,
@@ -303,18 +303,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reserved_statements_from_deletion_messages() {
+    fn reserved_statements_from_deletion_data() {
+        let lost = |number: i32, names: &[&str]| crate::finding::Lost {
+            parent: "a.B".into(),
+            in_enum: false,
+            deleted: Some((number, names.iter().map(|n| n.to_string()).collect())),
+            numbers: Vec::new(),
+            names: Vec::new(),
+            blocked: None,
+            extensions: false,
+        };
         assert_eq!(
-            reserved_statement(r#"field 2 "user_id" of message "a.B" was deleted: restore it"#)
-                .as_deref(),
+            reserved_statement(&lost(2, &["user_id"])).as_deref(),
             Some(r#"reserved 2; reserved "user_id";"#)
         );
         assert_eq!(
-            reserved_statement(r#"enum value -1 ("A", "B") of enum "a.E" was deleted: x"#)
-                .as_deref(),
+            reserved_statement(&lost(-1, &["A", "B"])).as_deref(),
             Some(r#"reserved -1; reserved "A", "B";"#)
         );
-        assert_eq!(reserved_statement("field x of message"), None);
+        let mut range = lost(2, &[]);
+        range.deleted = None;
+        assert_eq!(reserved_statement(&range), None);
     }
 
     #[test]

@@ -80,6 +80,7 @@ impl Source {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         }
     }
 }

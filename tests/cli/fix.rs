@@ -255,27 +255,67 @@ fn unsafe_fixes_rename_what_the_naming_rules_ask() {
     assert_eq!(read(dir.path().join(order)), again);
 }
 
-/// Breaking has no unsafe fix yet (a deleted field put back as deprecated): refused, saying so.
+/// `breaking --fix --unsafe-fixes` puts deleted fields and values back from the old text with
+/// `[deprecated = true]` (merged into their options, in their oneof): FIELD_NO_DELETE and
+/// ENUM_VALUE_NO_DELETE are gone in sous and in buf. A field whose number the new file reserves,
+/// whose type was deleted too, or whose oneof is gone, cannot come back: it is reserved
+/// instead, and buf still reports it, as sous does.
 #[test]
-fn unsafe_fixes_for_breaking_are_refused_until_there_are_some() {
-    let dir = copy("reserved_wire_json");
-    let out = sous(
-        dir.path(),
-        &[
-            "breaking",
-            "new",
-            "--against",
-            "old",
-            "--fix",
-            "--unsafe-fixes",
-        ],
+fn unsafe_fixes_put_deleted_fields_back_as_deprecated() {
+    let _guard = snapshot_settings();
+    let dir = copy("restore_deprecated");
+    let file = "new/acme/v1/order.proto";
+    let unsafe_fix = with(&BREAKING_FIX, &["--unsafe-fixes"]);
+    let unsafe_diff = with(&BREAKING_DIFF, &["--unsafe-fixes"]);
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(buf_before.lines().count(), 11, "{buf_before}");
+    // Without --fix or --diff, --unsafe-fixes says what it goes with.
+    let alone = with(&BREAKING, &["--unsafe-fixes"]);
+    assert_eq!(sous(dir.path(), &alone).code, 1);
+
+    let diff = diff_changes_nothing(dir.path(), &unsafe_diff, file);
+    insta::assert_snapshot!("fix__restore_deprecated_diff", diff);
+    let out = sous(dir.path(), &with(&unsafe_fix, &["--error-format", "json"]));
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    for said in [
+        "put back field 2 of \"acme.v1.Order\" with `[deprecated = true]` (unsafe:",
+        "put back enum value 2 of \"acme.v1.Status\"",
+        "field 6 of \"acme.v1.Order\" not put back: the new file reserves its number or name; it is reserved instead",
+        "field 7 of \"acme.v1.Order\" not put back: its type \"acme.v1.Gift\" is not declared in or imported by the new file; it is reserved instead",
+        "field 8 of \"acme.v1.Order\" not put back: it was in oneof \"contact\", which is gone",
+        "FIELD_NO_DELETE still fails after the fix",
+    ] {
+        assert!(out.stderr.contains(said), "{said}\n{}", out.stderr);
+    }
+    insta::assert_snapshot!("fix__restore_deprecated_after", read(dir.path().join(file)));
+    // What is left, in buf as in sous: the four fields reserved, the deleted message and oneof.
+    let buf_after = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(buf_after.lines().count(), 6, "{buf_after}");
+    assert_eq!(
+        rules(&buf_after),
+        ["FIELD_NO_DELETE", "MESSAGE_NO_DELETE", "ONEOF_NO_DELETE"]
     );
-    assert_eq!(out.code, 1);
     assert!(
-        out.stderr
-            .contains("--unsafe-fixes is not implemented for sous breaking"),
+        buf_after.contains("old_ref") && buf_after.contains("gift"),
+        "{buf_after}"
+    );
+    assert_eq!(keys(&out.stdout), keys(&buf_after));
+    // Idempotent: nothing more to put back or reserve.
+    let out = sous(dir.path(), &unsafe_diff);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+}
+
+/// `--fix` alone on the same deletions reserves them (the safe fix), as before.
+#[test]
+fn without_unsafe_fixes_deleted_fields_are_reserved_not_put_back() {
+    let dir = copy("restore_deprecated");
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(!out.stdout.contains("deprecated"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("+  reserved 6, 2, 3, 5, 7, 8, 9;"),
         "{}",
-        out.stderr
+        out.stdout
     );
 }
 
@@ -428,4 +468,225 @@ fn a_reserved_number_used_again_leaves_the_file_alone_with_the_reason() {
     assert_eq!(read(file), reused);
     let buf_keys = keys(&buf(dir.path(), &BREAKING).stdout);
     assert_eq!(keys(&sous(dir.path(), &BREAKING).stdout), buf_keys);
+}
+
+/// The text of `text` with SARIF `replacements` (lines and columns in code points) made.
+fn apply_sarif(text: &str, replacements: &[serde_json::Value]) -> String {
+    let offset = |line: u64, column: u64| {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum();
+        let rest = &text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(column as usize - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    };
+    let mut edits: Vec<(usize, usize, String)> = replacements
+        .iter()
+        .map(|r| {
+            let d = &r["deletedRegion"];
+            let n = |k: &str| d[k].as_u64().unwrap();
+            (
+                offset(n("startLine"), n("startColumn")),
+                offset(n("endLine"), n("endColumn")),
+                r["insertedContent"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, insert) in edits {
+        out.replace_range(start..end, &insert);
+    }
+    out
+}
+
+/// Every reserve finding carries its edit in SARIF (`fixes`, valid against the schema) and in
+/// JSON (`fix.edits`); each edit made alone compiles and removes its finding in buf too.
+#[test]
+fn sarif_and_json_carry_the_reserve_edits_and_each_works_alone() {
+    let dir = copy("reserved_wire_json");
+    let file = dir.path().join("new/acme/v1/order.proto");
+    let original = read(file.clone());
+    let sarif = [
+        "breaking",
+        "new",
+        "--against",
+        "old",
+        "--error-format",
+        "sarif",
+    ];
+    let out = sous(dir.path(), &sarif);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    crate::sarif::assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap().clone();
+    let json = sous(dir.path(), &BREAKING).stdout;
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 8, "{}", out.stdout);
+    assert_eq!(lines.len(), results.len());
+    let count = |out: &str, rule: &str| rules(out).iter().filter(|r| *r == rule).count();
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    for (result, line) in results.iter().zip(&lines) {
+        assert_eq!(result["properties"]["fix"]["applicability"], "safe");
+        let changes = &result["fixes"][0]["artifactChanges"][0];
+        assert_eq!(
+            changes["artifactLocation"]["uri"], "new/acme/v1/order.proto",
+            "{result}"
+        );
+        let replacements = changes["replacements"].as_array().unwrap();
+        assert_eq!(
+            line["fix"]["edits"].as_array().map(Vec::len),
+            Some(replacements.len()),
+            "{line}"
+        );
+        std::fs::write(&file, apply_sarif(&original, replacements)).unwrap();
+        let after = buf(dir.path(), &BREAKING).stdout;
+        let rule = result["ruleId"].as_str().unwrap();
+        assert_eq!(count(&after, "COMPILE"), 0, "{after}");
+        assert!(
+            count(&after, rule) < count(&buf_before, rule),
+            "{rule}: {after}"
+        );
+        // And sous, on the same text, has no fix left for what the edit reserved.
+        let again = sous(dir.path(), &BREAKING).stdout;
+        assert!(again.lines().count() < lines.len(), "{again}");
+    }
+}
+
+/// EXTENSION_MESSAGE_NO_DELETE (FILE, PACKAGE): the numbers a message no longer opens to
+/// extensions get an `extensions` statement again; buf then passes. A field that took one of
+/// the numbers leaves the file alone, with the reason.
+#[test]
+fn fix_puts_deleted_extension_ranges_back() {
+    let _guard = snapshot_settings();
+    let dir = copy("extension_ranges");
+    let file = "new/acme/v1/options.proto";
+    let buf_before = buf(dir.path(), &BREAKING).stdout;
+    assert_eq!(buf_before.lines().count(), 3, "{buf_before}");
+    assert_eq!(rules(&buf_before), ["EXTENSION_MESSAGE_NO_DELETE"; 2]);
+    let diff = diff_changes_nothing(dir.path(), &BREAKING_DIFF, file);
+    insta::assert_snapshot!("fix__extension_ranges_diff", diff);
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("EXTENSION_MESSAGE_NO_DELETE x3"),
+        "{}",
+        out.stderr
+    );
+    let buf_after = buf(dir.path(), &BREAKING);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    let out = sous(dir.path(), &BREAKING_DIFF);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+
+    let dir = copy("extension_ranges");
+    let path = dir.path().join(file);
+    let taken = read(path.clone()).replace(
+        "optional int32 x = 1; }",
+        "optional int32 x = 1; optional int32 y = 12; }",
+    );
+    std::fs::write(&path, &taken).unwrap();
+    let out = sous(dir.path(), &BREAKING_FIX);
+    assert_eq!(out.code, 100);
+    assert!(
+        out.stderr.contains(
+            "left untouched: field \"y\" of \"acme.v1.Options.Inner\" uses 12 now: the extension range cannot come back"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(path), taken);
+    assert_eq!(
+        keys(&sous(dir.path(), &BREAKING).stdout),
+        keys(&buf(dir.path(), &BREAKING).stdout)
+    );
+}
+
+/// `lint --fix --unsafe-fixes` renames messages, enums and services to PascalCase with every
+/// reference to a renamed type in the module (field types, relative and qualified, map values,
+/// rpc input and output, `extend`): buf and sous pass on the result. With `--path`, files that may refer to the
+/// type are not compiled: the rename is left out with the reason.
+#[test]
+fn unsafe_fixes_rename_types_and_every_reference() {
+    let _guard = snapshot_settings();
+    let dir = copy("type_renames");
+    let (order, line) = ("acme/v1/order.proto", "acme/v1/line.proto");
+    let buf_before = buf(dir.path(), &LINT_JSON).stdout;
+    assert_eq!(buf_before.lines().count(), 10, "{buf_before}");
+    assert_eq!(
+        keys(&sous(dir.path(), &LINT_JSON).stdout),
+        keys(&buf_before)
+    );
+    // Safe fixes only: nothing to do.
+    let out = sous(dir.path(), &["lint", "--diff"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+
+    let diff = diff_changes_nothing(dir.path(), &["lint", "--diff", "--unsafe-fixes"], order);
+    insta::assert_snapshot!("fix__type_renames_diff", diff);
+    let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("ENUM_PASCAL_CASE x1, MESSAGE_PASCAL_CASE x3, SERVICE_PASCAL_CASE x1"),
+        "{}",
+        out.stderr
+    );
+    insta::assert_snapshot!("fix__type_renames_after", read(dir.path().join(order)));
+    assert!(read(dir.path().join(line)).contains("message LineItem {"));
+    let ext = read(dir.path().join("acme/v1/ext.proto"));
+    assert!(
+        ext.contains("extend BaseOptions {") && ext.contains("acme.v1.BaseOptions options = 1;"),
+        "{ext}"
+    );
+    let buf_after = buf(dir.path(), &LINT_JSON);
+    assert_eq!((buf_after.code, buf_after.stdout.as_str()), (0, ""));
+    assert_eq!(sous(dir.path(), &LINT_JSON).code, 0);
+    let out = sous(dir.path(), &["lint", "--diff", "--unsafe-fixes"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+
+    // A file that refers to the type is left out of the run: no rename.
+    let dir = copy("type_renames");
+    let before = read(dir.path().join(line));
+    let narrowed = ["lint", "--path", line, "--fix", "--unsafe-fixes"];
+    let out = sous(dir.path(), &narrowed);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("MESSAGE_PASCAL_CASE \"acme.v1.line_item\" not renamed to \"LineItem\": --path or --exclude-path leave files of the module out"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(line)), before);
+    // The new name already names a type elsewhere (a relative reference could resolve to it):
+    // no rename of that type; the others are made, and the references to it are left as they
+    // were.
+    let dir = copy("type_renames");
+    let other = dir.path().join("acme/v2/item.proto");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(
+        &other,
+        "syntax = \"proto3\";\n\npackage acme.v2;\n\n// Another.\nmessage LineItem {}\n",
+    )
+    .unwrap();
+    let out = sous(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert!(
+        out.stderr.contains("MESSAGE_PASCAL_CASE \"acme.v1.line_item\" not renamed to \"LineItem\": \"LineItem\" already names another type"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(dir.path().join(line)), before);
+    let order_after = read(dir.path().join(order));
+    assert!(
+        order_after.contains("repeated line_item lines = 2;")
+            && order_after.contains("message ShippingInfo {"),
+        "{order_after}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-use super::reserved_common::{deleted_enum_values, quote_all};
+use super::reserved_common::{deleted_enum_values, quote_all, lost_value};
 
 declare_rule!(
     EnumValueNoDeleteUnlessNameReserved,
@@ -23,9 +23,8 @@ impl Rule for EnumValueNoDeleteUnlessNameReserved {
             if missing.is_empty() {
                 continue;
             }
-            cx.report(
+            cx.report_lost(
                 new,
-                &[],
                 format!(
                     "enum value {} ({}) of enum {:?} was deleted without reserving {}: add `reserved {};` so no new value takes the name (JSON and text formats read values by name)",
                     value.number,
@@ -34,6 +33,7 @@ impl Rule for EnumValueNoDeleteUnlessNameReserved {
                     if missing.len() == 1 { "its name" } else { "its names" },
                     quote_all(&missing),
                 ),
+                lost_value(&new.full_name, new.proto, &value),
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-use super::reserved_common::{covers, deleted_enum_values, enum_reserved, quote_all};
+use super::reserved_common::{covers, deleted_enum_values, enum_reserved, quote_all, lost_value};
 
 declare_rule!(
     EnumValueNoDeleteUnlessNumberReserved,
@@ -16,9 +16,8 @@ impl Rule for EnumValueNoDeleteUnlessNumberReserved {
             if covers(&reserved, i64::from(value.number)) {
                 continue;
             }
-            cx.report(
+            cx.report_lost(
                 new,
-                &[],
                 format!(
                     "enum value {} ({}) of enum {:?} was deleted without reserving its number: add `reserved {};` so no new value reuses it with another meaning",
                     value.number,
@@ -26,6 +25,7 @@ impl Rule for EnumValueNoDeleteUnlessNumberReserved {
                     new.full_name,
                     value.number,
                 ),
+                lost_value(&new.full_name, new.proto, &value),
             );
         }
     }

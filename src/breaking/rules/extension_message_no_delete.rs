@@ -4,6 +4,10 @@
 
 use super::prelude::*;
 
+use prost_types::DescriptorProto;
+
+use crate::finding::Lost;
+
 declare_rule!(ExtensionMessageNoDelete, "EXTENSION_MESSAGE_NO_DELETE");
 
 impl Rule for ExtensionMessageNoDelete {
@@ -20,6 +24,7 @@ impl Rule for ExtensionMessageNoDelete {
             if missing.is_empty() {
                 continue;
             }
+            let lost = lost(&new.full_name, new.proto, &missing);
             let missing: Vec<String> = missing.into_iter().map(show).collect();
             cx.report_with_old(
                 old.file,
@@ -32,7 +37,43 @@ impl Rule for ExtensionMessageNoDelete {
                     missing.join(", ")
                 ),
             );
+            cx.attach_lost(Some(lost));
         }
+    }
+}
+
+/// What message `full` (`new` now) lost: the `missing` half-open ranges, to open to extensions
+/// again; blocked when a field or a reserved range of `new` takes one of their numbers.
+fn lost(full: &str, new: &DescriptorProto, missing: &[(i32, i32)]) -> Lost {
+    let inside = |n: i32| missing.iter().any(|&(start, end)| start <= n && n < end);
+    let overlaps = |start: i32, end: i32| missing.iter().any(|&(s, e)| s < end && start < e);
+    let blocked = match new.field.iter().find(|f| inside(f.number())) {
+        Some(f) => Some(format!(
+            "field {:?} of {full:?} uses {} now: the extension range cannot come back",
+            f.name(),
+            f.number()
+        )),
+        None => new
+            .reserved_range
+            .iter()
+            .find(|r| overlaps(r.start(), r.end()))
+            .map(|r| {
+                format!(
+                    "{full:?} reserves {} now: the extension range cannot come back",
+                    show((r.start(), r.end()))
+                )
+            }),
+    };
+    Lost {
+        parent: full.to_string(),
+        in_enum: false,
+        deleted: None,
+        numbers: (missing.iter())
+            .map(|&(start, end)| (i64::from(start), i64::from(end) - 1))
+            .collect(),
+        names: Vec::new(),
+        blocked,
+        extensions: true,
     }
 }
 

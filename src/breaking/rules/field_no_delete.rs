@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-use super::reserved_common::deleted_fields;
+use super::reserved_common::{deleted_fields, lost_field};
 
 declare_rule!(FieldNoDelete, "FIELD_NO_DELETE");
 
@@ -12,15 +12,15 @@ impl Rule for FieldNoDelete {
     // deleted message are not reported, and neither are extensions.
     fn check_message(&self, cx: &mut Context, old: &Message, new: &Message) {
         for field in deleted_fields(old.proto, new.proto) {
-            cx.report(
+            cx.report_lost(
                 new,
-                &[],
                 format!(
                     "field {} {:?} of message {:?} was deleted: restore it and mark it `[deprecated = true]` instead, since code that uses it no longer compiles",
                     field.number(),
                     field.name(),
                     new.full_name,
                 ),
+                lost_field(&new.full_name, new.proto, field),
             );
         }
     }

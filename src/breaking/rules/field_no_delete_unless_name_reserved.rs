@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-use super::reserved_common::deleted_fields;
+use super::reserved_common::{deleted_fields, lost_field};
 
 declare_rule!(
     FieldNoDeleteUnlessNameReserved,
@@ -17,9 +17,8 @@ impl Rule for FieldNoDeleteUnlessNameReserved {
             if new.proto.reserved_name.iter().any(|n| n == field.name()) {
                 continue;
             }
-            cx.report(
+            cx.report_lost(
                 new,
-                &[],
                 format!(
                     "field {} {:?} of message {:?} was deleted without reserving its name: add `reserved {:?};` so no new field takes the name (JSON and text formats read fields by name)",
                     field.number(),
@@ -27,6 +26,7 @@ impl Rule for FieldNoDeleteUnlessNameReserved {
                     new.full_name,
                     field.name(),
                 ),
+                lost_field(&new.full_name, new.proto, field),
             );
         }
     }

@@ -3,7 +3,7 @@
 
 use super::prelude::*;
 
-use super::reserved_common::{covers, deleted_fields, message_reserved};
+use super::reserved_common::{covers, deleted_fields, message_reserved, lost_field};
 
 declare_rule!(
     FieldNoDeleteUnlessNumberReserved,
@@ -17,9 +17,8 @@ impl Rule for FieldNoDeleteUnlessNumberReserved {
             if covers(&reserved, i64::from(field.number())) {
                 continue;
             }
-            cx.report(
+            cx.report_lost(
                 new,
-                &[],
                 format!(
                     "field {} {:?} of message {:?} was deleted without reserving its number: add `reserved {};` so no new field reuses it with another type",
                     field.number(),
@@ -27,6 +26,7 @@ impl Rule for FieldNoDeleteUnlessNumberReserved {
                     new.full_name,
                     field.number(),
                 ),
+                lost_field(&new.full_name, new.proto, field),
             );
         }
     }

@@ -4,6 +4,8 @@
 
 use prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
 
+use crate::finding::Lost;
+
 /// The highest field number (`max` in a message's `reserved` statement).
 pub const FIELD_MAX: i64 = 536_870_911;
 /// The highest enum value number (`max` in an enum's `reserved` statement).
@@ -140,6 +142,81 @@ pub fn deleted_enum_values<'a>(
     deleted
 }
 
+/// What deleting `field` from message `full` (`new` now) lost: its number and name, unless
+/// `new` reserves them; blocked when `new` uses the name again or opened the number to
+/// extensions. `None` for a map entry: the source spells a `map<K, V>` field, no message to
+/// reserve in.
+pub fn lost_field(full: &str, new: &DescriptorProto, field: &FieldDescriptorProto) -> Option<Lost> {
+    if new.options.as_ref().is_some_and(|o| o.map_entry()) {
+        return None;
+    }
+    let number = i64::from(field.number());
+    let name = field.name();
+    let mut blocked = None;
+    if new
+        .extension_range
+        .iter()
+        .any(|r| i64::from(r.start()) <= number && number < i64::from(r.end()))
+    {
+        blocked = Some(format!("number {number} of deleted field {name:?} is in an extension range of {full:?} now: it cannot be reserved"));
+    }
+    if let Some(user) = new.field.iter().find(|f| f.name() == name) {
+        blocked.get_or_insert(format!(
+            "the name {name:?} of deleted field {number} is used again by field {} of {full:?}: it cannot be reserved",
+            user.number()
+        ));
+    }
+    Some(Lost {
+        parent: full.to_string(),
+        in_enum: false,
+        deleted: Some((field.number(), vec![name.to_string()])),
+        numbers: if covers(&message_reserved(new), number) {
+            Vec::new()
+        } else {
+            vec![(number, number)]
+        },
+        names: if new.reserved_name.iter().any(|n| n == name) {
+            Vec::new()
+        } else {
+            vec![name.to_string()]
+        },
+        blocked,
+        extensions: false,
+    })
+}
+
+/// What deleting `value` (a number and its names) from enum `full` (`new` now) lost, unless
+/// `new` reserves it; blocked when `new` uses one of the names again.
+pub fn lost_value(full: &str, new: &EnumDescriptorProto, value: &DeletedValue) -> Option<Lost> {
+    let number = i64::from(value.number);
+    let blocked = value.names.iter().find_map(|name| {
+        let user = new.value.iter().find(|v| v.name() == *name)?;
+        Some(format!(
+            "the name {name:?} of deleted enum value {number} is used again by value {} of {full:?}: it cannot be reserved",
+            user.number()
+        ))
+    });
+    Some(Lost {
+        parent: full.to_string(),
+        in_enum: true,
+        deleted: Some((
+            value.number,
+            value.names.iter().map(|n| n.to_string()).collect(),
+        )),
+        numbers: if covers(&enum_reserved(new), number) {
+            Vec::new()
+        } else {
+            vec![(number, number)]
+        },
+        names: (value.names.iter())
+            .filter(|n| !new.reserved_name.iter().any(|r| r == *n))
+            .map(|n| n.to_string())
+            .collect(),
+        blocked,
+        extensions: false,
+    })
+}
+
 /// `"A"` or `"A", "B"`.
 pub fn quote_all(names: &[&str]) -> String {
     names
@@ -159,6 +236,8 @@ pub struct Reserved<'a> {
     pub max: i64,
     pub ranges: Vec<Range>,
     pub names: &'a [String],
+    /// The numbers and names its members use (for the new element: what cannot be reserved).
+    pub used: Vec<(i64, &'a str)>,
 }
 
 /// buf parity: ranges are compared by what they cover (splitting or merging ranges is fine), one
@@ -182,24 +261,54 @@ pub fn check_reserved(
         } else {
             format!(" (of {})", spell(range, max))
         };
-        cx.report(
+        let blocked = new.used.iter().find_map(|(n, name)| {
+            let r = lost.iter().find(|r| r.start <= *n && *n <= r.end)?;
+            Some(format!(
+                "{full_name:?} no longer reserves {}, and {name:?} uses {n} now: it cannot be reserved again",
+                spell(*r, max)
+            ))
+        });
+        let lost_data = Lost {
+            parent: full_name.to_string(),
+            in_enum: kind == "enum",
+            deleted: None,
+            numbers: lost.iter().map(|r| (r.start, r.end)).collect(),
+            names: Vec::new(),
+            blocked,
+            extensions: false,
+        };
+        cx.report_lost(
             at,
-            &[],
             format!(
                 "{kind} {full_name:?} no longer reserves {lost_text}{was}: add `reserved {lost_text};` back so no {member} reuses the numbers",
             ),
+            Some(lost_data),
         );
     }
     for name in old.names {
         if new.names.contains(name) {
             continue;
         }
-        cx.report(
+        let blocked = new.used.iter().find(|(_, n)| n == name).map(|(n, _)| {
+            format!(
+                "{full_name:?} no longer reserves the name {name:?}, and number {n} uses it now: it cannot be reserved again"
+            )
+        });
+        let lost_data = Lost {
+            parent: full_name.to_string(),
+            in_enum: kind == "enum",
+            deleted: None,
+            numbers: Vec::new(),
+            names: vec![name.clone()],
+            blocked,
+            extensions: false,
+        };
+        cx.report_lost(
             at,
-            &[],
             format!(
                 "{kind} {full_name:?} no longer reserves the name {name:?}: add `reserved {name:?};` back so no {member} takes the name",
             ),
+            Some(lost_data),
         );
     }
 }

@@ -13,6 +13,9 @@ fn reserved<'a>(e: &'a Enum) -> Reserved<'a> {
         max: ENUM_MAX,
         ranges: enum_reserved(e.proto),
         names: &e.proto.reserved_name,
+        used: (e.proto.value.iter())
+            .map(|v| (i64::from(v.number()), v.name()))
+            .collect(),
     }
 }
 

@@ -13,6 +13,9 @@ fn reserved<'a>(m: &'a Message) -> Reserved<'a> {
         max: FIELD_MAX,
         ranges: message_reserved(m.proto),
         names: &m.proto.reserved_name,
+        used: (m.proto.field.iter())
+            .map(|f| (i64::from(f.number()), f.name()))
+            .collect(),
     }
 }
 

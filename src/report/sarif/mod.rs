@@ -426,6 +426,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
         };
         let findings = [at(1), at(5)];
         let report = Report {
@@ -457,6 +458,7 @@ mod tests {
             policy: None,
             suppression: None,
             element: None,
+            lost: None,
             file: None,
             old,
         };

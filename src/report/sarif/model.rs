@@ -102,7 +102,7 @@ pub(super) struct SarifResult {
 /// What sous can do about a result: `fixes` and the `fix` property.
 #[derive(Serialize)]
 pub(super) struct ResultFix {
-    /// The edit that fixes it, when the finding alone tells it (an unused import's line).
+    /// The edits that fix it, when the finding alone tells them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) fixes: Vec<SarifFix>,
     /// `fix`: whether sous has a fix and how safe it is (see [`crate::fix::Note`]).
@@ -133,6 +133,9 @@ pub(super) struct ArtifactChange {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Replacement {
     pub(super) deleted_region: Region,
+    /// What goes in its place (none: a deletion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) inserted_content: Option<Text>,
 }
 
 #[derive(Serialize)]
