@@ -28,6 +28,9 @@ pub enum Command {
     /// Inspect configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Serve the findings to an editor: a language server over stdin and stdout (diagnostics,
+    /// hover, go to definition, references, code actions)
+    Lsp,
     /// Print a rule's documentation from the catalog
     Explain {
         /// A rule ID such as FIELD_LOWER_SNAKE_CASE

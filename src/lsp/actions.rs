@@ -1,0 +1,237 @@
+//! The requests about a place in a document: hover, go to definition, find references, code
+//! actions. Each reads the last check of the document (settled first, so that it is about the
+//! text the client has) and answers nothing, not an error, for a place it knows nothing about.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location, MarkupContent, MarkupKind,
+    Position, Range, ReferenceParams, TextEdit, Uri, WorkspaceEdit,
+};
+
+use super::check::{self, source_of};
+use super::convert::{edit, offset, position};
+use super::server::Server;
+use super::symbols::Index;
+use crate::finding::Finding;
+use crate::schema::{Schema, Source};
+use crate::{catalog, fix};
+
+fn contains(range: &Range, at: Position) -> bool {
+    range.start <= at && at <= range.end
+}
+
+fn overlaps(a: &Range, b: &Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+impl Server {
+    /// The last lint's schema of a document and the symbols in it.
+    fn indexed(&mut self, uri: &Uri) -> Option<(Arc<check::Linted>, Arc<Index>)> {
+        self.doc(uri)?;
+        let doc = self.docs.get_mut(uri.as_str())?;
+        let linted = doc.linted.clone()?;
+        let index = doc
+            .index
+            .get_or_insert_with(|| Arc::new(Index::new(&linted.schema)))
+            .clone();
+        Some((linted, index))
+    }
+
+    /// The full name of the type at `at` in a document, with the schema that knows it.
+    fn type_at(
+        &mut self,
+        uri: &Uri,
+        at: Position,
+    ) -> Option<(Arc<check::Linted>, Arc<Index>, String)> {
+        let (linted, index) = self.indexed(uri)?;
+        let path = self.docs.get(uri.as_str())?.path.clone()?;
+        let source = source_of(&linted.schema, &path)?;
+        let name = index
+            .at(&source.file.name, offset(&source.text, &source.lines, at))?
+            .to_string();
+        Some((linted, index, name))
+    }
+
+    pub fn hover(&mut self, p: HoverParams) -> Option<Hover> {
+        let uri = p.text_document_position_params.text_document.uri;
+        let at = p.text_document_position_params.position;
+        let doc = self.doc(&uri)?;
+        let under = doc
+            .lint
+            .iter()
+            .chain(&doc.breaking)
+            .find(|(f, d)| contains(&d.range, at) && catalog::get(&f.rule).is_some());
+        if let Some((f, d)) = under {
+            let entry = catalog::get(&f.rule)?;
+            return Some(markdown(entry.body.trim().to_string(), Some(d.range)));
+        }
+        let (linted, index, name) = self.type_at(&uri, at)?;
+        let symbol = index.symbols.get(&name)?;
+        let mut text = format!("```proto\n{} {}\n```\n", symbol.keyword, symbol.name);
+        if let Some(comment) = &symbol.comment {
+            let comment: Vec<&str> = comment.lines().map(str::trim).collect();
+            text.push('\n');
+            text.push_str(comment.join("\n").trim());
+            text.push('\n');
+        }
+        text.push_str(&format!("\n*{}*", symbol.file));
+        let _ = linted;
+        Some(markdown(text, None))
+    }
+
+    pub fn definition(&mut self, p: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+        let uri = p.text_document_position_params.text_document.uri;
+        let at = p.text_document_position_params.position;
+        let (linted, index, name) = self.type_at(&uri, at)?;
+        let symbol = index.symbols.get(&name)?;
+        let source = linted.schema.sources.get(&symbol.file)?;
+        let location = self.location(source, symbol.span)?;
+        Some(GotoDefinitionResponse::Scalar(location))
+    }
+
+    pub fn references(&mut self, p: ReferenceParams) -> Option<Vec<Location>> {
+        let uri = p.text_document_position.text_document.uri;
+        let at = p.text_document_position.position;
+        let (linted, _, name) = self.type_at(&uri, at)?;
+        let path = self.docs.get(uri.as_str())?.path.clone()?;
+        let root = linted.workspace.root.clone();
+        let whole = match self.workspaces.get(&root) {
+            Some(whole) => Some(whole.clone()),
+            None => match check::whole_workspace(&path, &self.texts()) {
+                Ok(schema) => {
+                    let index = Index::new(&schema);
+                    let whole = Arc::new((schema, index));
+                    self.workspaces.insert(root, whole.clone());
+                    Some(whole)
+                }
+                Err(e) => {
+                    eprintln!("sous lsp: references: the workspace does not compile: {e}");
+                    None
+                }
+            },
+        };
+        // Without the whole workspace, the file and its imports.
+        let (schema, index): (&Schema, Arc<Index>) = match &whole {
+            Some(whole) => (&whole.0, Arc::new(Index::new(&whole.0))),
+            None => (&linted.schema, Arc::new(Index::new(&linted.schema))),
+        };
+        let mut out = Vec::new();
+        if p.context.include_declaration {
+            if let Some(symbol) = index.symbols.get(&name) {
+                if let Some(source) = schema.sources.get(&symbol.file) {
+                    out.extend(self.location(source, symbol.span));
+                }
+            }
+        }
+        for u in index.uses.iter().filter(|u| u.target == name) {
+            if let Some(source) = schema.sources.get(&u.file) {
+                out.extend(self.location(source, u.span));
+            }
+        }
+        Some(out)
+    }
+
+    fn location(&self, source: &Source, span: crate::schema::Span) -> Option<Location> {
+        let uri = self.uri_of(&source.file.disk)?;
+        Some(Location {
+            uri,
+            range: Range::new(
+                position(&source.text, &source.lines, span.start),
+                position(&source.text, &source.lines, span.end),
+            ),
+        })
+    }
+
+    pub fn code_actions(&mut self, p: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+        let uri = p.text_document.uri;
+        let doc = self.doc(&uri)?;
+        let mut actions = Vec::new();
+        let text = doc.text.as_str();
+        let wanted = |d: &lsp_types::Diagnostic| overlaps(&d.range, &p.range);
+        let allow_ignores = doc.linted.as_ref().is_some_and(|l| l.allow_comment_ignores);
+        if doc.lint_text == text {
+            for (f, d) in doc.lint.iter().filter(|(_, d)| wanted(d)) {
+                let one = [f];
+                if f.rule != "COMPILE" && allow_ignores {
+                    if let Some((new, _)) = fix::ignores::insert(text, &one) {
+                        let title = format!("Ignore {} here (// buf:lint:ignore)", f.rule);
+                        actions.push(action(&uri, title, d, text, &new, false));
+                    }
+                }
+                if let Some((new, _)) = fix::imports::remove_unused(text, &one) {
+                    actions.push(action(
+                        &uri,
+                        "Remove the unused import".into(),
+                        d,
+                        text,
+                        &new,
+                        true,
+                    ));
+                }
+                if let Some((new, _)) = fix::renames::rename(text, &one) {
+                    let title = format!(
+                        "Rename as {} asks (unsafe: changes JSON and generated code)",
+                        f.rule
+                    );
+                    actions.push(action(&uri, title, d, text, &new, false));
+                }
+            }
+        }
+        if doc.breaking_text == text {
+            if let (Some(compared), Some(path)) = (&doc.compared, &doc.path) {
+                for (f, d) in doc.breaking.iter().filter(|(_, d)| wanted(d)) {
+                    if let Some(new) = reserve(compared, path, f) {
+                        let title = "Reserve the deleted number and name".to_string();
+                        actions.push(action(&uri, title, d, text, &new, true));
+                    }
+                }
+            }
+        }
+        Some(actions)
+    }
+}
+
+/// The text with what `f` (a breaking finding) deleted reserved, if `--fix` would.
+fn reserve(compared: &check::Compared, path: &std::path::Path, f: &Finding) -> Option<String> {
+    let source = source_of(&compared.schema, path)?;
+    let proto = compared.schema.file(&source.file.name)?;
+    match fix::reserved::reserve(source, proto, &compared.old.schema, &[f]) {
+        Ok(Some((text, _, _))) => Some(text),
+        _ => None,
+    }
+}
+
+fn action(
+    uri: &Uri,
+    title: String,
+    diagnostic: &lsp_types::Diagnostic,
+    old: &str,
+    new: &str,
+    preferred: bool,
+) -> CodeActionOrCommand {
+    let edits: Vec<TextEdit> = vec![edit(old, new)];
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: preferred.then_some(true),
+        ..CodeAction::default()
+    })
+}
+
+fn markdown(value: String, range: Option<Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
+}
