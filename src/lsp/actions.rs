@@ -28,31 +28,37 @@ fn overlaps(a: &Range, b: &Range) -> bool {
 }
 
 impl Server {
-    /// The last lint's schema of a document and the symbols in it.
-    fn indexed(&mut self, uri: &Uri) -> Option<(Arc<check::Linted>, Arc<Index>)> {
-        self.doc(uri)?;
-        let doc = self.docs.get_mut(uri.as_str())?;
-        let linted = doc.linted.clone()?;
-        let index = doc
-            .index
-            .get_or_insert_with(|| Arc::new(Index::new(&linted.schema)))
-            .clone();
-        Some((linted, index))
+    /// A document and its imports compiled with all their source info, and the symbols in
+    /// them.
+    fn indexed(&mut self, uri: &Uri) -> Option<Arc<(Schema, Index)>> {
+        let path = self.doc(uri)?.path.clone()?;
+        if let Some(symbols) = &self.docs.get(uri.as_str())?.symbols {
+            return Some(symbols.clone());
+        }
+        let schema = match check::with_imports(&path, &self.texts()) {
+            Ok(schema) => schema,
+            Err(e) => {
+                eprintln!("sous lsp: {}: no symbols: {e}", path.display());
+                return None;
+            }
+        };
+        let index = Index::new(&schema);
+        let symbols = Arc::new((schema, index));
+        self.docs.get_mut(uri.as_str())?.symbols = Some(symbols.clone());
+        Some(symbols)
     }
 
-    /// The full name of the type at `at` in a document, with the schema that knows it.
-    fn type_at(
-        &mut self,
-        uri: &Uri,
-        at: Position,
-    ) -> Option<(Arc<check::Linted>, Arc<Index>, String)> {
-        let (linted, index) = self.indexed(uri)?;
+    /// The full name of the type at `at` in a document, with the schema and symbols that know
+    /// it.
+    fn type_at(&mut self, uri: &Uri, at: Position) -> Option<(Arc<(Schema, Index)>, String)> {
+        let symbols = self.indexed(uri)?;
         let path = self.docs.get(uri.as_str())?.path.clone()?;
-        let source = source_of(&linted.schema, &path)?;
-        let name = index
+        let source = source_of(&symbols.0, &path)?;
+        let name = symbols
+            .1
             .at(&source.file.name, offset(&source.text, &source.lines, at))?
             .to_string();
-        Some((linted, index, name))
+        Some((symbols, name))
     }
 
     pub fn hover(&mut self, p: HoverParams) -> Option<Hover> {
@@ -68,8 +74,8 @@ impl Server {
             let entry = catalog::get(&f.rule)?;
             return Some(markdown(entry.body.trim().to_string(), Some(d.range)));
         }
-        let (linted, index, name) = self.type_at(&uri, at)?;
-        let symbol = index.symbols.get(&name)?;
+        let (symbols, name) = self.type_at(&uri, at)?;
+        let symbol = symbols.1.symbols.get(&name)?;
         let mut text = format!("```proto\n{} {}\n```\n", symbol.keyword, symbol.name);
         if let Some(comment) = &symbol.comment {
             let comment: Vec<&str> = comment.lines().map(str::trim).collect();
@@ -78,16 +84,15 @@ impl Server {
             text.push('\n');
         }
         text.push_str(&format!("\n*{}*", symbol.file));
-        let _ = linted;
         Some(markdown(text, None))
     }
 
     pub fn definition(&mut self, p: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
         let uri = p.text_document_position_params.text_document.uri;
         let at = p.text_document_position_params.position;
-        let (linted, index, name) = self.type_at(&uri, at)?;
-        let symbol = index.symbols.get(&name)?;
-        let source = linted.schema.sources.get(&symbol.file)?;
+        let (symbols, name) = self.type_at(&uri, at)?;
+        let symbol = symbols.1.symbols.get(&name)?;
+        let source = symbols.0.sources.get(&symbol.file)?;
         let location = self.location(source, symbol.span)?;
         Some(GotoDefinitionResponse::Scalar(location))
     }
@@ -95,9 +100,10 @@ impl Server {
     pub fn references(&mut self, p: ReferenceParams) -> Option<Vec<Location>> {
         let uri = p.text_document_position.text_document.uri;
         let at = p.text_document_position.position;
-        let (linted, _, name) = self.type_at(&uri, at)?;
-        let path = self.docs.get(uri.as_str())?.path.clone()?;
-        let root = linted.workspace.root.clone();
+        let (symbols, name) = self.type_at(&uri, at)?;
+        let doc = self.docs.get(uri.as_str())?;
+        let path = doc.path.clone()?;
+        let root = doc.linted.as_ref()?.workspace.root.clone();
         let whole = match self.workspaces.get(&root) {
             Some(whole) => Some(whole.clone()),
             None => match check::whole_workspace(&path, &self.texts()) {
@@ -114,9 +120,9 @@ impl Server {
             },
         };
         // Without the whole workspace, the file and its imports.
-        let (schema, index): (&Schema, Arc<Index>) = match &whole {
-            Some(whole) => (&whole.0, Arc::new(Index::new(&whole.0))),
-            None => (&linted.schema, Arc::new(Index::new(&linted.schema))),
+        let (schema, index) = match &whole {
+            Some(whole) => (&whole.0, &whole.1),
+            None => (&symbols.0, &symbols.1),
         };
         let mut out = Vec::new();
         if p.context.include_declaration {

@@ -160,7 +160,13 @@ pub fn breaking(
             old
         }
     };
-    if !old.schema.errors.is_empty() {
+    if let Some(error) = old.schema.errors.first() {
+        eprintln!(
+            "sous lsp: {} does not compile at {rev} ({}: {}): nothing to compare with",
+            path.display(),
+            error.path.as_deref().unwrap_or("<input>"),
+            error.message
+        );
         return Ok(Some(Compared {
             findings: Vec::new(),
             schema,
@@ -264,10 +270,17 @@ pub fn of_file<'f>(findings: &'f [Finding], source: &Source) -> Vec<&'f Finding>
         .collect()
 }
 
+/// `path` and what it imports compiled with every position and comment (lint keeps an import's
+/// nothing): what hover and go to definition read.
+pub fn with_imports(path: &Path, texts: &Texts) -> Result<Schema> {
+    let (_, options, set) = resolve(path, texts, Action::Build, Purpose::Build)?;
+    schema::compile(&set, &options)
+}
+
 /// The whole workspace of `path` compiled, every module's files targets, with the open
 /// buffers' text: what find references searches.
 pub fn whole_workspace(path: &Path, texts: &Texts) -> Result<Schema> {
-    let (resolved, options, _) = resolve(path, texts, Action::Lint, Purpose::Lint)?;
+    let (resolved, options, _) = resolve(path, texts, Action::Build, Purpose::Build)?;
     let mut set = FileSet::discover(&resolved.workspace, &Filter::default(), None, None)?;
     overlay(&mut set, &resolved.workspace, texts);
     schema::compile(&set, &options)

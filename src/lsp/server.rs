@@ -36,8 +36,9 @@ pub struct Doc {
     pub linted: Option<Arc<Linted>>,
     pub lint_text: String,
     pub lint: Vec<(Finding, Diagnostic)>,
-    /// The symbols of the last lint's schema, built on first use.
-    pub index: Option<Arc<Index>>,
+    /// The file and its imports compiled with all their source info, and the symbols in them:
+    /// built on first use after a change.
+    pub symbols: Option<Arc<(crate::schema::Schema, Index)>>,
     /// The last comparison with the base revision.
     pub compared: Option<Arc<Compared>>,
     pub breaking_text: String,
@@ -258,7 +259,7 @@ impl Server {
                         linted: None,
                         lint_text: String::new(),
                         lint: Vec::new(),
-                        index: None,
+                        symbols: None,
                         compared: None,
                         breaking_text: String::new(),
                         breaking: Vec::new(),
@@ -377,13 +378,13 @@ impl Server {
                 };
                 doc.lint_text = text;
                 doc.linted = Some(Arc::new(linted));
-                doc.index = None;
+                doc.symbols = None;
             }
             Err(e) => {
                 eprintln!("sous lsp: {}: not linted: {e}", path.display());
                 doc.lint.clear();
                 doc.linted = None;
-                doc.index = None;
+                doc.symbols = None;
             }
         }
     }
@@ -407,6 +408,10 @@ impl Server {
             return;
         };
         let Some(rev) = super::base::revision(dir, self.settings.against.as_deref()) else {
+            eprintln!(
+                "sous lsp: {}: no base revision to compare with",
+                path.display()
+            );
             return;
         };
         let result = check::breaking(&path, &texts, &rev, &mut self.bases);
@@ -425,7 +430,10 @@ impl Server {
                 doc.breaking_text = text;
                 doc.compared = Some(Arc::new(compared));
             }
-            Ok(None) => {}
+            Ok(None) => eprintln!(
+                "sous lsp: {}: not compared with {rev}: it does not compile",
+                path.display()
+            ),
             Err(e) => eprintln!("sous lsp: {}: not compared with {rev}: {e}", path.display()),
         }
     }

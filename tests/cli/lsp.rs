@@ -1,0 +1,329 @@
+//! `sous lsp`: a test client speaks JSON-RPC to the binary over stdio (`lsp/client.rs`) and the
+//! diagnostics it receives are compared with what `sous lint` and `sous breaking` print for the
+//! same text, and with the real buf; hover, definition, references and code actions are checked
+//! on the fixture `fixtures/projects/lsp`; malformed input and abuse must not end the server.
+//! `lsp/neovim.rs` runs a real editor with the README's setup.
+
+mod client;
+mod neovim;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use git2::Repository;
+use serde_json::{json, Value};
+
+use crate::common::*;
+use crate::git::{commit, write};
+use client::{apply, key, uri, Client, Key};
+
+/// The fixture laid out in a fresh git repository on `main`, committed once.
+fn workspace() -> (tempfile::TempDir, Repository) {
+    let dir = tempfile::tempdir().unwrap();
+    // Canonical: the server names files by their real paths.
+    let root = dir.path().canonicalize().unwrap();
+    let repo = Repository::init_opts(
+        &root,
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let fixture = crate::common::root().join("fixtures/projects/lsp");
+    for file in files_under(&fixture) {
+        let rel = file
+            .strip_prefix(&fixture)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        write(&root, &rel, &std::fs::read_to_string(&file).unwrap());
+    }
+    commit(&repo, "base");
+    (dir, repo)
+}
+
+const ORDER: &str = "proto/acme/v1/order.proto";
+const STORE: &str = "proto/acme/v1/store.proto";
+
+/// The keys of the findings in `file` of a JSON Lines report, without the path.
+fn file_keys(json_lines: &str, file: &str) -> BTreeSet<Key> {
+    keys(json_lines)
+        .into_iter()
+        .filter(|k| k.0.ends_with(file))
+        .map(|(_, a, b, c, d, rule)| (a, b, c, d, rule))
+        .collect()
+}
+
+/// The messages by key of the findings in `file` of a JSON Lines report.
+fn messages(json_lines: &str, file: &str) -> BTreeSet<(String, String)> {
+    json_lines
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["path"].as_str().is_some_and(|p| p.ends_with(file)))
+        .map(|v| {
+            (
+                v["type"].as_str().unwrap().to_string(),
+                v["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn is_breaking(rule: &str) -> bool {
+    catalog()
+        .iter()
+        .any(|r| r.id == rule && r.kind == "breaking")
+}
+
+/// The diagnostics' keys, lint (and COMPILE) and breaking apart.
+fn split(text: &str, diagnostics: &[Value]) -> (BTreeSet<Key>, BTreeSet<Key>) {
+    let (breaking, lint): (Vec<Key>, Vec<Key>) = diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d["source"], "sous", "{d}");
+            key(text, d)
+        })
+        .partition(|k| is_breaking(&k.4));
+    (lint.into_iter().collect(), breaking.into_iter().collect())
+}
+
+fn diag_messages(diagnostics: &[Value]) -> BTreeSet<(String, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `sous lint` and `buf lint` of the workspace, for `file`: the keys (both must agree) and
+/// sous's messages.
+fn lint_of(root: &Path, file: &str) -> (BTreeSet<Key>, BTreeSet<(String, String)>) {
+    let sous = sous(root, &["lint", "--error-format", "json"]);
+    let buf = buf(root, &["lint", "--error-format", "json"]);
+    let ours = file_keys(&sous.stdout, file);
+    assert_eq!(
+        ours,
+        file_keys(&buf.stdout, file),
+        "sous and buf disagree on {file}"
+    );
+    (ours, messages(&sous.stdout, file))
+}
+
+fn position(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+/// The place of `needle` in `text` as an LSP position (ASCII lines).
+fn find(text: &str, needle: &str) -> Value {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let line = text[..at].matches('\n').count();
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    position(line as u32, (at - start) as u32)
+}
+
+fn at(path: &Path, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri(path)}, "position": position})
+}
+
+#[test]
+fn diagnostics_are_what_lint_and_breaking_print() {
+    let (dir, _repo) = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let (order, store) = (root.join(ORDER), root.join(STORE));
+    let mut client = Client::start(&root, &[]);
+    let init = client.initialize(json!({}));
+    assert_eq!(init["capabilities"]["hoverProvider"], true, "{init}");
+
+    // Open: lint as `sous lint` and buf print it; nothing breaks against the merge base (HEAD).
+    let text = std::fs::read_to_string(&order).unwrap();
+    client.open(&order, &text);
+    let diagnostics = client.diagnostics(&order, 1);
+    let (lint, breaking) = split(&text, &diagnostics);
+    let (expected, expected_messages) = lint_of(&root, ORDER);
+    assert!(!expected.is_empty());
+    assert_eq!(lint, expected);
+    assert_eq!(diag_messages(&diagnostics), expected_messages);
+    assert!(breaking.is_empty(), "{breaking:?}");
+
+    // A change: the unsaved text is linted, with what the file on disk does not have.
+    let changed = text
+        .replace("  string note = 2;\n", "")
+        .replace("  STATUS_OPEN = 1;\n", "  status_open = 1;\n");
+    client.change(&order, 2, &changed);
+    let diagnostics = client.diagnostics(&order, 2);
+    write(&root, ORDER, &changed);
+    let (expected, expected_messages) = lint_of(&root, ORDER);
+    assert_eq!(split(&changed, &diagnostics).0, expected);
+    assert!(expected.iter().any(|k| k.0 == 15), "{expected:?}");
+    assert_eq!(
+        diag_messages(&diagnostics)
+            .into_iter()
+            .filter(|(rule, _)| !is_breaking(rule))
+            .collect::<BTreeSet<_>>(),
+        expected_messages
+    );
+
+    // Save: breaking against the merge base, as `sous breaking --path` and buf print it.
+    client.save(&order);
+    let diagnostics = client.diagnostics(&order, 2);
+    let (lint, breaking) = split(&changed, &diagnostics);
+    assert_eq!(lint, expected);
+    let args = [
+        "breaking",
+        "proto",
+        "--path",
+        ORDER,
+        "--error-format",
+        "json",
+    ];
+    let sous_out = sous(&root, &[&args[..], &["--against", "main"]].concat());
+    let buf_out = buf(
+        &root,
+        &[&args[..], &["--against", ".git#branch=main"]].concat(),
+    );
+    let expected = file_keys(&sous_out.stdout, ORDER);
+    assert!(
+        expected.iter().any(|k| k.4 == "FIELD_NO_DELETE"),
+        "{}",
+        sous_out.stdout
+    );
+    assert_eq!(breaking, expected);
+    assert_eq!(
+        file_keys(&buf_out.stdout, ORDER),
+        expected,
+        "{}",
+        buf_out.stdout
+    );
+    let messages = messages(&sous_out.stdout, ORDER);
+    assert!(diag_messages(&diagnostics).is_superset(&messages));
+
+    // Hover on a diagnostic: the rule's catalog entry.
+    let field = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FIELD_LOWER_SNAKE_CASE")
+        .unwrap()
+        .clone();
+    let hover = client.result(
+        "textDocument/hover",
+        at(&order, field["range"]["start"].clone()),
+    );
+    let entry =
+        std::fs::read_to_string(crate::common::root().join("rules/FIELD_LOWER_SNAKE_CASE.md"))
+            .unwrap();
+    let body = entry.splitn(2, "\n---\n").nth(1).unwrap().trim();
+    assert_eq!(hover["contents"]["value"], body);
+
+    // Hover on a type name: its declaration and comment.
+    let store_text = std::fs::read_to_string(&store).unwrap();
+    client.open(&store, &store_text);
+    client.diagnostics(&store, 1);
+    let on_order = find(&store_text, "Order orders");
+    let hover = client.result("textDocument/hover", at(&store, on_order.clone()));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("message acme.v1.Order"), "{value}");
+    assert!(
+        value.contains("An order, as the store keeps it."),
+        "{value}"
+    );
+
+    // Definition: across files.
+    let definition = client.result("textDocument/definition", at(&store, on_order.clone()));
+    assert_eq!(definition["uri"], uri(&order));
+    assert_eq!(definition["range"]["start"], find(&changed, "Order {"));
+
+    // References: the declaration and every use, in every file of the workspace.
+    let mut params = at(&store, on_order);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.result("textDocument/references", params);
+    let mut found: Vec<(String, Value)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap().to_string(),
+                l["range"]["start"].clone(),
+            )
+        })
+        .collect();
+    found.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
+    let mut expected = vec![
+        (uri(&order), find(&changed, "Order {")),
+        (uri(&store), find(&store_text, "Order);")),
+        (uri(&store), find(&store_text, "Order orders")),
+    ];
+    expected.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
+    assert_eq!(found, expected);
+
+    // Code action: remove the unused import, as `sous lint --fix` does.
+    let actions = client.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&store)}, "range": {"start": find(&store_text, "import \"google"), "end": find(&store_text, "import \"google")}, "context": {"diagnostics": []}}),
+    );
+    let remove = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("unused import"))
+        .unwrap_or_else(|| panic!("{actions}"));
+    let fixed = apply(&store_text, &remove["edit"], &uri(&store));
+    let copy = tempfile::tempdir().unwrap();
+    write(
+        copy.path(),
+        "buf.yaml",
+        &std::fs::read_to_string(root.join("buf.yaml")).unwrap(),
+    );
+    write(copy.path(), STORE, &store_text);
+    write(copy.path(), ORDER, &changed);
+    let out = sous(copy.path(), &["lint", "--fix"]);
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(
+        fixed,
+        std::fs::read_to_string(copy.path().join(STORE)).unwrap()
+    );
+
+    // Code action: ignore a finding, which then goes, for sous and for buf.
+    let closed = find(&changed, "closed = 2");
+    let value = diagnostics
+        .iter()
+        .find(|d| d["code"] == "ENUM_VALUE_UPPER_SNAKE_CASE" && d["range"]["start"] == closed)
+        .unwrap()
+        .clone();
+    let actions = client.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&order)}, "range": value["range"], "context": {"diagnostics": [value]}}),
+    );
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Ignore ENUM_VALUE_UPPER_SNAKE_CASE")
+        })
+        .unwrap_or_else(|| panic!("{actions}"));
+    let ignored = apply(&changed, &ignore["edit"], &uri(&order));
+    assert!(
+        ignored.contains("  // buf:lint:ignore ENUM_VALUE_UPPER_SNAKE_CASE\n  closed = 2;"),
+        "{ignored}"
+    );
+    client.change(&order, 3, &ignored);
+    let diagnostics = client.diagnostics(&order, 3);
+    write(&root, ORDER, &ignored);
+    let (expected, _) = lint_of(&root, ORDER);
+    assert!(expected.iter().any(|k| k.4 == "ENUM_VALUE_PREFIX"));
+    let line = closed["line"].as_u64().unwrap() as u32 + 2;
+    assert!(!expected
+        .iter()
+        .any(|k| k.4 == "ENUM_VALUE_UPPER_SNAKE_CASE" && k.0 == line));
+    assert_eq!(split(&ignored, &diagnostics).0, expected);
+
+    assert_eq!(client.shutdown(), 0);
+}
