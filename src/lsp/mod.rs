@@ -19,6 +19,7 @@ mod actions;
 mod base;
 mod check;
 mod convert;
+mod diagnostics;
 mod server;
 mod symbols;
 mod transport;

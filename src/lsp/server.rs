@@ -13,13 +13,13 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{
     notification, request, Diagnostic, InitializeParams, InitializeResult, PositionEncodingKind,
-    PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri,
 };
 use serde_json::Value;
 
-use super::check::{self, Bases, Compared, Linted, Texts};
-use super::convert::{diagnostic, path_to_uri, uri_to_path};
+use super::check::{Bases, Compared, Linted};
+use super::convert::{path_to_uri, uri_to_path};
 use super::symbols::Index;
 use super::DEBOUNCE;
 use crate::finding::Finding;
@@ -57,10 +57,10 @@ pub struct Settings {
 }
 
 pub struct Server {
-    sender: Sender<Message>,
+    pub(super) sender: Sender<Message>,
     pub docs: HashMap<String, Doc>,
     pub settings: Settings,
-    bases: Bases,
+    pub(super) bases: Bases,
     /// Whole workspaces compiled for find references, by workspace root; dropped on any change.
     pub workspaces: HashMap<PathBuf, Arc<(crate::schema::Schema, Index)>>,
     shutdown: bool,
@@ -319,149 +319,6 @@ impl Server {
             }
             _ => {}
         }
-    }
-
-    /// Lints every document whose time has come.
-    fn check_due(&mut self) {
-        let now = Instant::now();
-        let due: Vec<String> = self
-            .docs
-            .iter()
-            .filter(|(_, d)| d.due.is_some_and(|t| t <= now))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in due {
-            self.lint(&key);
-            self.publish(&key);
-        }
-    }
-
-    /// Lints a document now if a change is waiting (before a request reads its results).
-    pub fn settle(&mut self, key: &str) {
-        if self.docs.get(key).is_some_and(|d| d.due.is_some()) {
-            self.lint(key);
-            self.publish(key);
-        }
-    }
-
-    /// The open buffers' text, by path.
-    pub fn texts(&self) -> Texts {
-        self.docs
-            .values()
-            .filter_map(|d| Some((d.path.clone()?, d.text.clone())))
-            .collect()
-    }
-
-    fn lint(&mut self, key: &str) {
-        let texts = self.texts();
-        let Some(doc) = self.docs.get_mut(key) else {
-            return;
-        };
-        doc.due = None;
-        let Some(path) = doc.path.clone() else {
-            return;
-        };
-        let before = doc.linted.clone();
-        let text = doc.text.clone();
-        let result = check::lint(&path, &texts, before.as_ref().map(|l| &l.schema));
-        let Some(doc) = self.docs.get_mut(key) else {
-            return;
-        };
-        match result {
-            Ok(linted) => {
-                doc.lint = match check::source_of(&linted.schema, &path) {
-                    Some(source) => check::of_file(&linted.findings, source)
-                        .into_iter()
-                        .map(|f| (f.clone(), diagnostic(&source.text, &source.lines, f)))
-                        .collect(),
-                    None => Vec::new(),
-                };
-                doc.lint_text = text;
-                doc.linted = Some(Arc::new(linted));
-                doc.symbols = None;
-            }
-            Err(e) => {
-                eprintln!("sous lsp: {}: not linted: {e}", path.display());
-                doc.lint.clear();
-                doc.linted = None;
-                doc.symbols = None;
-            }
-        }
-    }
-
-    /// Compares a document with the base revision, if there is one.
-    fn compare(&mut self, key: &str) {
-        if self.settings.breaking == Some(false) {
-            return;
-        }
-        let texts = self.texts();
-        let Some(doc) = self.docs.get_mut(key) else {
-            return;
-        };
-        let Some(path) = doc.path.clone() else {
-            return;
-        };
-        let text = doc.text.clone();
-        doc.breaking.clear();
-        doc.compared = None;
-        let Some(dir) = path.parent() else {
-            return;
-        };
-        let Some(rev) = super::base::revision(dir, self.settings.against.as_deref()) else {
-            eprintln!(
-                "sous lsp: {}: no base revision to compare with",
-                path.display()
-            );
-            return;
-        };
-        let result = check::breaking(&path, &texts, &rev, &mut self.bases);
-        let Some(doc) = self.docs.get_mut(key) else {
-            return;
-        };
-        match result {
-            Ok(Some(compared)) => {
-                doc.breaking = match check::source_of(&compared.schema, &path) {
-                    Some(source) => check::of_file(&compared.findings, source)
-                        .into_iter()
-                        .map(|f| (f.clone(), diagnostic(&source.text, &source.lines, f)))
-                        .collect(),
-                    None => Vec::new(),
-                };
-                doc.breaking_text = text;
-                doc.compared = Some(Arc::new(compared));
-            }
-            Ok(None) => eprintln!(
-                "sous lsp: {}: not compared with {rev}: it does not compile",
-                path.display()
-            ),
-            Err(e) => eprintln!("sous lsp: {}: not compared with {rev}: {e}", path.display()),
-        }
-    }
-
-    /// Sends a document's diagnostics: its lint findings, then its breaking findings.
-    fn publish(&self, key: &str) {
-        let Some(doc) = self.docs.get(key) else {
-            return;
-        };
-        let diagnostics = doc
-            .lint
-            .iter()
-            .chain(&doc.breaking)
-            .map(|(_, d)| d.clone())
-            .collect();
-        self.publish_to(doc.uri.clone(), diagnostics, Some(doc.version));
-    }
-
-    fn publish_to(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version,
-        };
-        self.send(Message::Notification(Notification::new(
-            notification::PublishDiagnostics::METHOD.into(),
-            params,
-        )));
     }
 
     /// The document at `uri` (settled), if it is open.

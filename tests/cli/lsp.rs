@@ -327,3 +327,141 @@ fn diagnostics_are_what_lint_and_breaking_print() {
 
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn bad_input_never_ends_the_server() {
+    let (dir, _repo) = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root, &[("SOUS_LSP_PANIC", "1")]);
+    let order = root.join(ORDER);
+    let hover = |path: &Path| at(path, position(0, 0));
+
+    // Before `initialize`: refused, not fatal.
+    let r = client.request("textDocument/hover", hover(&order));
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+    client.initialize(json!({}));
+
+    // Not JSON: skipped. JSON but not JSON-RPC: answered as an invalid request.
+    client.raw(b"{not json");
+    client.raw(br#"{"jsonrpc":"2.0","id":77,"method":5}"#);
+    assert_eq!(client.response(77)["error"]["code"], -32600);
+    // An unknown method, parameters of the wrong shape.
+    let r = client.request("sous/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let r = client.request("textDocument/hover", json!({"bogus": 1}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // A request that panics is answered with an error, and the server goes on.
+    let r = client.request("sous/panic", json!({}));
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("panicked"),
+        "{r}"
+    );
+
+    // Files the server does not have open, outside the workspace, or not files: empty answers.
+    let outside = tempfile::tempdir().unwrap();
+    let loose = outside.path().canonicalize().unwrap().join("loose.proto");
+    std::fs::write(&loose, "syntax = \"proto3\";\nmessage a {}\n").unwrap();
+    for path in [&order, &loose] {
+        assert_eq!(
+            client.result("textDocument/hover", hover(path)),
+            Value::Null
+        );
+        assert_eq!(
+            client.result("textDocument/definition", hover(path)),
+            Value::Null
+        );
+        let mut params = hover(path);
+        params["context"] = json!({"includeDeclaration": true});
+        assert_eq!(
+            client.result("textDocument/references", params),
+            Value::Null
+        );
+    }
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "proto", "version": 1, "text": "message {"}}),
+    );
+    let r = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": position(0, 0)}),
+    );
+    assert_eq!(r["result"], Value::Null, "{r}");
+    // A file outside any workspace is linted as `sous lint FILE` lints it (buf's defaults).
+    let text = std::fs::read_to_string(&loose).unwrap();
+    client.open(&loose, &text);
+    let diagnostics = client.diagnostics(&loose, 1);
+    let out = sous(
+        outside.path(),
+        &["lint", "loose.proto", "--error-format", "json"],
+    );
+    assert_eq!(
+        split(&text, &diagnostics).0,
+        file_keys(&out.stdout, "loose.proto")
+    );
+
+    // A buffer that does not parse: its COMPILE diagnostic, where `sous lint` puts it.
+    let broken_rel = "proto/acme/v1/broken.proto";
+    let broken_text =
+        "syntax = \"proto3\";\npackage acme.v1;\nmessage Broken {\n  int32 id = \n}\n";
+    write(&root, broken_rel, broken_text);
+    let broken = root.join(broken_rel);
+    client.open(&broken, broken_text);
+    let diagnostics = client.diagnostics(&broken, 1);
+    let out = sous(&root, &["lint", "--error-format", "json"]);
+    let expected = file_keys(&out.stdout, broken_rel);
+    assert!(expected.iter().any(|k| k.4 == "COMPILE"), "{}", out.stdout);
+    assert_eq!(split(broken_text, &diagnostics).0, expected);
+    std::fs::remove_file(&broken).unwrap();
+
+    // A file deleted while open: changes and requests go on, with nothing to say about it.
+    let gone = root.join("proto/acme/v1/gone.proto");
+    let gone_text = "syntax = \"proto3\";\npackage acme.v1;\nmessage gone {}\n";
+    std::fs::write(&gone, gone_text).unwrap();
+    client.open(&gone, gone_text);
+    assert!(!client.diagnostics(&gone, 1).is_empty());
+    std::fs::remove_file(&gone).unwrap();
+    client.change(&gone, 2, "syntax = \"proto3\";\nmessage still_gone {}\n");
+    assert!(client.diagnostics(&gone, 2).is_empty());
+    client.save(&gone);
+    assert_eq!(
+        client.result("textDocument/hover", hover(&gone)),
+        Value::Null
+    );
+
+    // 1,000 changes as fast as they can be sent: the last text's diagnostics, and memory that
+    // does not grow with the number of changes.
+    let text = std::fs::read_to_string(&order).unwrap();
+    client.open(&order, &text);
+    client.diagnostics(&order, 1);
+    let other = text.replace("closed = 2;", "CLOSED_TOO = 2;");
+    let burst = |client: &mut Client, from: i64| {
+        for version in from..from + 1000 {
+            let t = if version % 2 == 0 { &other } else { &text };
+            client.change(&order, version, t);
+        }
+        client.diagnostics(&order, from + 999)
+    };
+    let first = burst(&mut client, 2);
+    let after_first = client.rss_kib();
+    burst(&mut client, 1002);
+    let after_second = client.rss_kib();
+    assert!(
+        after_second < after_first + 30 * 1024,
+        "memory grew from {after_first} KiB to {after_second} KiB over 1,000 more changes"
+    );
+    // Version 1001 is odd: the text as on disk.
+    let (expected, _) = lint_of(&root, ORDER);
+    assert_eq!(split(&text, &first).0, expected);
+
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(dir.path(), &[]);
+    client.initialize(json!({}));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), 1);
+}
