@@ -215,7 +215,7 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     let entry =
         std::fs::read_to_string(crate::common::root().join("rules/FIELD_LOWER_SNAKE_CASE.md"))
             .unwrap();
-    let body = entry.splitn(2, "\n---\n").nth(1).unwrap().trim();
+    let body = entry.split_once("\n---\n").unwrap().1.trim();
     assert_eq!(hover["contents"]["value"], body);
 
     // Hover on a type name: its declaration and comment.
