@@ -132,6 +132,9 @@ pub fn lint(path: &Path, texts: &Texts, before: Option<&Schema>) -> Result<Linte
     })
 }
 
+/// How many compiled base sides are kept.
+const MAX_BASES: usize = 32;
+
 /// The against sides compiled for one file, by (commit, file): a commit never changes.
 #[derive(Default)]
 pub struct Bases {
@@ -156,6 +159,10 @@ pub fn breaking(
         Some(old) => old.clone(),
         None => {
             let old = Arc::new(compile_base(&resolved, &options, &schema, rev)?);
+            // Bounded: a long session opens many files, and a new merge base replaces the old.
+            if bases.compiled.len() >= MAX_BASES {
+                bases.compiled.clear();
+            }
             bases.compiled.insert(key, old.clone());
             old
         }

@@ -289,7 +289,16 @@ impl Server {
                     }
                 }
                 doc.version = p.text_document.version;
-                doc.due = Some(Instant::now() + DEBOUNCE);
+                let now = Instant::now();
+                doc.due = Some(now + DEBOUNCE);
+                // What imports it may change too: the other open documents are checked again,
+                // after this one.
+                let edited = p.text_document.uri.as_str();
+                for (key, other) in self.docs.iter_mut() {
+                    if key != edited && other.path.is_some() && other.due.is_none() {
+                        other.due = Some(now + 3 * DEBOUNCE);
+                    }
+                }
                 self.workspaces.clear();
             }
             notification::DidSaveTextDocument::METHOD => {

@@ -325,6 +325,17 @@ fn diagnostics_are_what_lint_and_breaking_print() {
         .any(|k| k.4 == "ENUM_VALUE_UPPER_SNAKE_CASE" && k.0 == line));
     assert_eq!(split(&ignored, &diagnostics).0, expected);
 
+    // An edit to a file another open file imports: that one is checked again too.
+    let renamed = ignored.replace("message Order {", "message Purchase {");
+    client.change(&order, 4, &renamed);
+    client.diagnostics(&order, 4);
+    let diagnostics = client.diagnostics(&store, 1);
+    write(&root, ORDER, &renamed);
+    let out = sous(&root, &["lint", "--error-format", "json"]);
+    let expected = file_keys(&out.stdout, STORE);
+    assert!(expected.iter().any(|k| k.4 == "COMPILE"), "{}", out.stdout);
+    assert_eq!(split(&store_text, &diagnostics).0, expected);
+
     assert_eq!(client.shutdown(), 0);
 }
 
