@@ -14,7 +14,8 @@ use lsp_types::{
 use super::check::{self, source_of};
 use super::convert::{edit, offset, position};
 use super::server::Server;
-use super::symbols::Index;
+use super::symbols::{Index, Symbol};
+use super::wkt;
 use crate::finding::Finding;
 use crate::schema::{Schema, Source};
 use crate::{catalog, fix};
@@ -75,7 +76,7 @@ impl Server {
             return Some(markdown(entry.body.trim().to_string(), Some(d.range)));
         }
         let (symbols, name) = self.type_at(&uri, at)?;
-        let symbol = symbols.1.symbols.get(&name)?;
+        let (symbol, _) = declaration(&symbols, &name)?;
         let mut text = format!("```proto\n{} {}\n```\n", symbol.keyword, symbol.name);
         if let Some(comment) = &symbol.comment {
             let comment: Vec<&str> = comment.lines().map(str::trim).collect();
@@ -91,9 +92,8 @@ impl Server {
         let uri = p.text_document_position_params.text_document.uri;
         let at = p.text_document_position_params.position;
         let (symbols, name) = self.type_at(&uri, at)?;
-        let symbol = symbols.1.symbols.get(&name)?;
-        let source = symbols.0.sources.get(&symbol.file)?;
-        let location = self.location(source, symbol.span)?;
+        let (symbol, source) = declaration(&symbols, &name)?;
+        let location = self.location(&source, symbol.span)?;
         Some(GotoDefinitionResponse::Scalar(location))
     }
 
@@ -197,6 +197,14 @@ impl Server {
             }
         }
         Some(actions)
+    }
+}
+
+/// Where type `name` is declared: in a file of the schema, or in a well-known type's file.
+fn declaration(symbols: &(Schema, Index), name: &str) -> Option<(Symbol, Arc<Source>)> {
+    match symbols.1.symbols.get(name) {
+        Some(symbol) => Some((symbol.clone(), symbols.0.sources.get(&symbol.file)?.clone())),
+        None => wkt::symbol(name).map(|(symbol, source)| (symbol, Arc::new(source))),
     }
 }
 

@@ -23,6 +23,7 @@ mod diagnostics;
 mod server;
 mod symbols;
 mod transport;
+mod wkt;
 
 /// How long a buffer must stay unchanged before it is checked again.
 pub const DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(30);

@@ -8,12 +8,12 @@
 use std::collections::HashMap;
 
 use prost_types::{
-    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, MethodDescriptorProto,
-    ServiceDescriptorProto,
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    MethodDescriptorProto, ServiceDescriptorProto, SourceCodeInfo,
 };
 
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
-use crate::schema::{Locations, Schema, Span};
+use crate::schema::{Locations, Schema, Source, Span};
 
 /// A declared type.
 #[derive(Debug, Clone)]
@@ -49,20 +49,30 @@ impl Index {
     pub fn new(schema: &Schema) -> Index {
         let mut index = Index::default();
         for (name, source) in &schema.sources {
-            let Some(proto) = schema.file(name) else {
-                continue;
-            };
-            let locations = Locations::with_extra(proto, proto.extra_info());
-            let mut collect = Collect {
-                index: &mut index,
-                file: name,
-                locations: &locations,
-                source,
-                path: Vec::new(),
-            };
-            walk(proto, &mut collect);
+            if let Some(proto) = schema.file(name) {
+                index.add(name, proto, proto.extra_info(), source);
+            }
         }
         index
+    }
+
+    /// Adds the declarations and uses of one file, `source` its text.
+    pub fn add(
+        &mut self,
+        name: &str,
+        proto: &FileDescriptorProto,
+        extra: Option<&SourceCodeInfo>,
+        source: &Source,
+    ) {
+        let locations = Locations::with_extra(proto, extra);
+        let mut collect = Collect {
+            index: self,
+            file: name,
+            locations: &locations,
+            source,
+            path: Vec::new(),
+        };
+        walk(proto, &mut collect);
     }
 
     /// The full name of the type declared or used at byte `offset` of file `file`.
@@ -82,7 +92,7 @@ struct Collect<'i, 'l> {
     index: &'i mut Index,
     file: &'l str,
     locations: &'l Locations<'l>,
-    source: &'l crate::schema::Source,
+    source: &'l Source,
     path: Vec<i32>,
 }
 

@@ -236,6 +236,28 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     assert_eq!(definition["uri"], uri(&order));
     assert_eq!(definition["range"]["start"], find(&changed, "Order {"));
 
+    // Definition: into a well-known type, a read-only file of its own.
+    let on_duration = find(&store_text, "Duration shelf_life");
+    let definition = client.result("textDocument/definition", at(&store, on_duration.clone()));
+    let file = definition["uri"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("file://")
+        .unwrap();
+    assert!(
+        file.ends_with("/google/protobuf/duration.proto"),
+        "{definition}"
+    );
+    let wkt = std::fs::read_to_string(file).unwrap();
+    assert_eq!(definition["range"]["start"], find(&wkt, "Duration {"));
+    assert!(std::fs::metadata(file).unwrap().permissions().readonly());
+    let hover = client.result("textDocument/hover", at(&store, on_duration));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("message google.protobuf.Duration"),
+        "{value}"
+    );
+
     // References: the declaration and every use, in every file of the workspace.
     let mut params = at(&store, on_order);
     params["context"] = json!({"includeDeclaration": true});
@@ -263,7 +285,7 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     // Code action: remove the unused import, as `sous lint --fix` does.
     let actions = client.result(
         "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri(&store)}, "range": {"start": find(&store_text, "import \"google"), "end": find(&store_text, "import \"google")}, "context": {"diagnostics": []}}),
+        json!({"textDocument": {"uri": uri(&store)}, "range": {"start": find(&store_text, "import \"google/protobuf/timestamp"), "end": find(&store_text, "import \"google/protobuf/timestamp")}, "context": {"diagnostics": []}}),
     );
     let remove = actions
         .as_array()
