@@ -90,8 +90,25 @@ pub fn offset(text: &str, lines: &LineIndex, at: Position) -> usize {
 
 /// The LSP range of a finding's buf positions (1-based lines, terminal-cell columns) in `text`.
 pub fn finding_range(text: &str, lines: &LineIndex, f: &Finding) -> Range {
-    let start = lines.offset_of_position(text, f.start_line, f.start_column);
-    let end = lines.offset_of_position(text, f.end_line, f.end_column);
+    span_range(
+        text,
+        lines,
+        (f.start_line, f.start_column, f.end_line, f.end_column),
+    )
+}
+
+/// The LSP range of a place in buf's positions in `text`.
+pub fn place_range(text: &str, lines: &LineIndex, p: &crate::finding::Place) -> Range {
+    span_range(
+        text,
+        lines,
+        (p.start_line, p.start_column, p.end_line, p.end_column),
+    )
+}
+
+fn span_range(text: &str, lines: &LineIndex, (sl, sc, el, ec): (u32, u32, u32, u32)) -> Range {
+    let start = lines.offset_of_position(text, sl, sc);
+    let end = lines.offset_of_position(text, el, ec);
     Range::new(
         position(text, lines, start),
         position(text, lines, end.max(start)),

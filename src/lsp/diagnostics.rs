@@ -116,7 +116,11 @@ impl Server {
                 doc.breaking = match check::source_of(&compared.schema, &path) {
                     Some(source) => check::of_file(&compared.findings, source)
                         .into_iter()
-                        .map(|f| (f.clone(), diagnostic(&source.text, &source.lines, f)))
+                        .map(|f| {
+                            let mut d = diagnostic(&source.text, &source.lines, f);
+                            d.related_information = super::base::where_it_was(&compared, f, &rev);
+                            (f.clone(), d)
+                        })
                         .collect(),
                     None => Vec::new(),
                 };

@@ -201,6 +201,24 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     );
     let messages = messages(&sous_out.stdout, ORDER);
     assert!(diag_messages(&diagnostics).is_superset(&messages));
+    // Related information: the deleted field where it was, in a read-only copy of the base.
+    let deleted = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FIELD_NO_DELETE")
+        .unwrap();
+    let related = &deleted["relatedInformation"][0]["location"];
+    let file = related["uri"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("file://")
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(file).unwrap(), text);
+    assert!(std::fs::metadata(file).unwrap().permissions().readonly());
+    assert_eq!(
+        related["range"]["start"],
+        find(&text, "message Order"),
+        "{related}"
+    );
 
     // Hover on a diagnostic: the rule's catalog entry.
     let field = diagnostics
