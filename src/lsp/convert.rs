@@ -116,14 +116,12 @@ fn span_range(text: &str, lines: &LineIndex, (sl, sc, el, ec): (u32, u32, u32, u
 }
 
 /// A finding as a diagnostic: its rule ID as the code, `sous` as the source; an unused import
-/// is marked unnecessary and a deprecation deprecated, which editors draw faded or struck.
+/// is marked unnecessary, which editors draw faded. (No rule reports the use of a deprecated
+/// element, which would be marked deprecated.)
 pub fn diagnostic(text: &str, lines: &LineIndex, f: &Finding) -> Diagnostic {
     let mut tags = Vec::new();
     if f.rule == "IMPORT_USED" {
         tags.push(DiagnosticTag::UNNECESSARY);
-    }
-    if f.rule.contains("DEPRECATED") {
-        tags.push(DiagnosticTag::DEPRECATED);
     }
     Diagnostic {
         range: finding_range(text, lines, f),

@@ -239,7 +239,13 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     // Hover on a type name: its declaration and comment.
     let store_text = std::fs::read_to_string(&store).unwrap();
     client.open(&store, &store_text);
-    client.diagnostics(&store, 1);
+    let unused = client.diagnostics(&store, 1);
+    let unused = unused.iter().find(|d| d["code"] == "IMPORT_USED").unwrap();
+    assert_eq!(
+        unused["tags"],
+        json!([1]),
+        "an unused import is marked unnecessary"
+    );
     let on_order = find(&store_text, "Order orders");
     let hover = client.result("textDocument/hover", at(&store, on_order.clone()));
     let value = hover["contents"]["value"].as_str().unwrap();
@@ -515,4 +521,54 @@ fn exit_without_shutdown_exits_with_1() {
     client.initialize(json!({}));
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), 1);
+}
+
+#[test]
+fn the_base_revision_is_an_initialization_option() {
+    let (dir, repo) = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let first = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.tag_lightweight("v1", first.as_object(), false)
+        .unwrap();
+    let order = root.join(ORDER);
+    let text = std::fs::read_to_string(&order)
+        .unwrap()
+        .replace("  string note = 2;\n", "");
+    write(&root, ORDER, &text);
+    commit(&repo, "note deleted");
+
+    let breaking_keys = |options: Value| {
+        let mut client = Client::start(&root, &[]);
+        client.initialize(options);
+        client.open(&order, &text);
+        let diagnostics = client.diagnostics(&order, 1);
+        assert_eq!(client.shutdown(), 0);
+        split(&text, &diagnostics).1
+    };
+    let args = [
+        "breaking",
+        "--path",
+        ORDER,
+        "--error-format",
+        "json",
+        "--against",
+    ];
+    let out = sous(&root, &[&args[..], &["v1"]].concat());
+    let expected = file_keys(&out.stdout, ORDER);
+    assert!(
+        expected.iter().any(|k| k.4 == "FIELD_NO_DELETE"),
+        "{}",
+        out.stdout
+    );
+    let buf_out = buf(&root, &[&args[..], &[".git#tag=v1"]].concat());
+    assert_eq!(
+        file_keys(&buf_out.stdout, ORDER),
+        expected,
+        "{}",
+        buf_out.stdout
+    );
+    assert_eq!(breaking_keys(json!({"against": "v1"})), expected);
+    // The default, the merge base of HEAD with main, is HEAD here: nothing breaks.
+    assert!(breaking_keys(json!({})).is_empty());
+    assert!(breaking_keys(json!({"against": "v1", "breaking": false})).is_empty());
 }
