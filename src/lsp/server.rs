@@ -266,9 +266,14 @@ impl Server {
                     },
                 );
                 self.workspaces.clear();
+                // Lint first, in milliseconds; the base revision's side may take longer to
+                // compile the first time, and its findings follow in a second publication.
                 self.lint(&key);
-                self.compare(&key);
                 self.publish(&key);
+                self.compare(&key);
+                if self.docs.get(&key).is_some_and(|d| !d.breaking.is_empty()) {
+                    self.publish(&key);
+                }
             }
             notification::DidChangeTextDocument::METHOD => {
                 let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) else {

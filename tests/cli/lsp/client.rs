@@ -187,6 +187,23 @@ impl Client {
         }
     }
 
+    /// The diagnostics of every publication for `path` received and not consumed yet.
+    pub fn published(&mut self, path: &Path) -> Vec<Vec<Value>> {
+        let uri = uri(path);
+        let (mine, rest): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+        });
+        self.pending = rest.into();
+        mine.into_iter()
+            .map(|m| {
+                m["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
     /// `shutdown`, then `exit`: the exit code.
     pub fn shutdown(mut self) -> i32 {
         let response = self.request("shutdown", Value::Null);
