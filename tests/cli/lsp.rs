@@ -239,8 +239,9 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     // Hover on a type name: its declaration and comment.
     let store_text = std::fs::read_to_string(&store).unwrap();
     client.open(&store, &store_text);
-    let unused = client.diagnostics(&store, 1);
-    let unused = unused.iter().find(|d| d["code"] == "IMPORT_USED").unwrap();
+    let opened = client.diagnostics(&store, 1);
+    assert_eq!(split(&store_text, &opened).0, lint_of(&root, STORE).0);
+    let unused = opened.iter().find(|d| d["code"] == "IMPORT_USED").unwrap();
     assert_eq!(
         unused["tags"],
         json!([1]),
