@@ -220,6 +220,27 @@ fn diagnostics_are_what_lint_and_breaking_print() {
         "{related}"
     );
 
+    // Code action: reserve the deleted field, as `sous breaking --fix` does.
+    let actions = client.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&order)}, "range": deleted["range"], "context": {"diagnostics": [deleted]}}),
+    );
+    let reserve = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Reserve"))
+        .unwrap_or_else(|| panic!("{actions}"));
+    let reserved = apply(&changed, &reserve["edit"], &uri(&order));
+    let out = sous(
+        &root,
+        &["breaking", "--path", ORDER, "--against", "main", "--fix"],
+    );
+    assert_eq!(out.code, 100, "{}", out.stderr);
+    assert_eq!(reserved, std::fs::read_to_string(&order).unwrap());
+    assert!(reserved.contains("reserved 2;"), "{reserved}");
+    write(&root, ORDER, &changed);
+
     // Hover on a diagnostic: the rule's catalog entry.
     let field = diagnostics
         .iter()
