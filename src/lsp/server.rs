@@ -296,11 +296,22 @@ impl Server {
                 doc.version = p.text_document.version;
                 let now = Instant::now();
                 doc.due = Some(now + DEBOUNCE);
-                // What imports it may change too: the other open documents are checked again,
-                // after this one.
+                let edited_path = doc.path.clone();
+                // What imports it may change too: the other open documents whose last check read
+                // it (or that have none) are checked again, after this one.
                 let edited = p.text_document.uri.as_str();
                 for (key, other) in self.docs.iter_mut() {
-                    if key != edited && other.path.is_some() && other.due.is_none() {
+                    let reads = |path: &std::path::Path| {
+                        other
+                            .linted
+                            .as_ref()
+                            .is_none_or(|l| super::check::source_of(&l.schema, path).is_some())
+                    };
+                    if key != edited
+                        && other.path.is_some()
+                        && other.due.is_none()
+                        && edited_path.as_deref().is_some_and(reads)
+                    {
                         other.due = Some(now + 3 * DEBOUNCE);
                     }
                 }
