@@ -62,13 +62,20 @@ impl Server {
         };
         match result {
             Ok(linted) => {
-                doc.lint = match check::source_of(&linted.schema, &path) {
+                let own: Vec<_> = match check::source_of(&linted.schema, &path) {
                     Some(source) => check::of_file(&linted.findings, source)
                         .into_iter()
                         .map(|f| (f.clone(), diagnostic(&source.text, &source.lines, f)))
                         .collect(),
                     None => Vec::new(),
                 };
+                // An import being typed does not compile: this unchanged file keeps its last
+                // results rather than losing them to an error that is not its own.
+                let broken_elsewhere = !linted.schema.errors.is_empty() && own.is_empty();
+                if broken_elsewhere && doc.linted.is_some() && doc.lint_text == text {
+                    return;
+                }
+                doc.lint = own;
                 doc.lint_text = text;
                 doc.linted = Some(Arc::new(linted));
                 doc.symbols = None;

@@ -393,10 +393,27 @@ fn diagnostics_are_what_lint_and_breaking_print() {
         .any(|k| k.4 == "ENUM_VALUE_UPPER_SNAKE_CASE" && k.0 == line));
     assert_eq!(split(&ignored, &diagnostics).0, expected);
 
+    // A half-typed import: its own COMPILE diagnostic; the file importing it keeps its last
+    // results (`sous lint` would print the import's error alone).
+    let half = ignored.replace("message Order {", "message Order {\n  int32 half = ");
+    client.change(&order, 4, &half);
+    let diagnostics = client.diagnostics(&order, 4);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "COMPILE"),
+        "{diagnostics:?}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    client.result("textDocument/hover", at(&store, position(0, 0)));
+    for published in client.published(&store) {
+        assert_eq!(split(&store_text, &published).0, lint_of(&root, STORE).0);
+    }
+    client.change(&order, 5, &ignored);
+    client.diagnostics(&order, 5);
+
     // An edit to a file another open file imports: that one is checked again too.
     let renamed = ignored.replace("message Order {", "message Purchase {");
-    client.change(&order, 4, &renamed);
-    client.diagnostics(&order, 4);
+    client.change(&order, 6, &renamed);
+    client.diagnostics(&order, 6);
     let diagnostics = client.diagnostics(&store, 1);
     write(&root, ORDER, &renamed);
     let out = sous(&root, &["lint", "--error-format", "json"]);
