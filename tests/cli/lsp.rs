@@ -116,14 +116,14 @@ fn position(line: u32, character: u32) -> Value {
     json!({"line": line, "character": character})
 }
 
-/// The place of `needle` in `text` as an LSP position (ASCII lines).
+/// The place of `needle` in `text` as an LSP position (UTF-16 units).
 fn find(text: &str, needle: &str) -> Value {
     let at = text
         .find(needle)
         .unwrap_or_else(|| panic!("{needle:?} not in the text"));
     let line = text[..at].matches('\n').count();
     let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-    position(line as u32, (at - start) as u32)
+    position(line as u32, text[start..at].encode_utf16().count() as u32)
 }
 
 fn at(path: &Path, position: Value) -> Value {
@@ -549,6 +549,24 @@ fn bad_input_never_ends_the_server() {
     // Version 1001 is odd: the text as on disk.
     let (expected, _) = lint_of(&root, ORDER);
     assert_eq!(split(&text, &first).0, expected);
+
+    // Changes given as ranges (the server asks for them): applied in order, in UTF-16 units.
+    let status = find(&text, "orderStatus");
+    let end =
+        json!({"line": status["line"], "character": status["character"].as_u64().unwrap() + 11});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&order), "version": 3000}, "contentChanges": [
+            {"range": {"start": status, "end": end}, "text": "order_status"},
+            {"range": {"start": position(0, 0), "end": position(0, 0)}, "text": "// 名前\n"},
+        ]}),
+    );
+    let ranged = client.diagnostics(&order, 3000);
+    let edited = format!("// 名前\n{}", text.replace("orderStatus", "order_status"));
+    write(&root, ORDER, &edited);
+    let (expected, _) = lint_of(&root, ORDER);
+    assert!(!expected.iter().any(|k| k.4 == "FIELD_LOWER_SNAKE_CASE"));
+    assert_eq!(split(&edited, &ranged).0, expected);
 
     assert_eq!(client.shutdown(), 0);
 }
