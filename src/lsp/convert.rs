@@ -159,13 +159,25 @@ pub fn edit(old: &str, new: &str) -> TextEdit {
     {
         suffix -= 1;
     }
+    let (mut start, mut end) = (prefix, old.len() - suffix);
+    let mut inserted = new_rest[..new_rest.len() - suffix].to_string();
+    // A pure insertion of lines is placed at a line start, not after the indentation it
+    // shares with the line below: the same text, an edit that reads as a new line.
+    if old_rest.len() == suffix {
+        while let Some(c) = old[..start].chars().next_back() {
+            if c == '\n' || !inserted.ends_with(c) {
+                break;
+            }
+            inserted.truncate(inserted.len() - c.len_utf8());
+            inserted.insert(0, c);
+            start -= c.len_utf8();
+            end -= c.len_utf8();
+        }
+    }
     let lines = LineIndex::new(old);
     TextEdit {
-        range: Range::new(
-            position(old, &lines, prefix),
-            position(old, &lines, old.len() - suffix),
-        ),
-        new_text: new_rest[..new_rest.len() - suffix].to_string(),
+        range: Range::new(position(old, &lines, start), position(old, &lines, end)),
+        new_text: inserted,
     }
 }
 
@@ -218,5 +230,12 @@ mod tests {
         assert_eq!(e.new_text, "// x\n");
         let e = edit("é1", "é2");
         assert_eq!(e.new_text, "2");
+        // An inserted comment line above an indented line starts at the line start.
+        let e = edit("a {\n  b;\n}\n", "a {\n  // x\n  b;\n}\n");
+        assert_eq!(
+            e.range,
+            Range::new(Position::new(1, 0), Position::new(1, 0))
+        );
+        assert_eq!(e.new_text, "  // x\n");
     }
 }
