@@ -105,19 +105,23 @@ impl Server {
         let path = doc.path.clone()?;
         let root = doc.linted.as_ref()?.workspace.root.clone();
         let whole = match self.workspaces.get(&root) {
-            Some(whole) => Some(whole.clone()),
-            None => match check::whole_workspace(&path, &self.texts()) {
-                Ok(schema) => {
-                    let index = Index::new(&schema);
-                    let whole = Arc::new((schema, index));
-                    self.workspaces.insert(root, whole.clone());
-                    Some(whole)
+            Some((whole, false)) => Some(whole.clone()),
+            kept => {
+                let before = kept.map(|(whole, _)| whole.clone());
+                let before = before.as_ref().map(|w| &w.0);
+                match check::whole_workspace(&path, &self.texts(), before) {
+                    Ok(schema) => {
+                        let index = Index::new(&schema);
+                        let whole = Arc::new((schema, index));
+                        self.workspaces.insert(root, (whole.clone(), false));
+                        Some(whole)
+                    }
+                    Err(e) => {
+                        eprintln!("sous lsp: references: the workspace does not compile: {e}");
+                        None
+                    }
                 }
-                Err(e) => {
-                    eprintln!("sous lsp: references: the workspace does not compile: {e}");
-                    None
-                }
-            },
+            }
         };
         // Without the whole workspace, the file and its imports.
         let (schema, index) = match &whole {

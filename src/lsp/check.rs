@@ -285,10 +285,14 @@ pub fn with_imports(path: &Path, texts: &Texts) -> Result<Schema> {
 }
 
 /// The whole workspace of `path` compiled, every module's files targets, with the open
-/// buffers' text: what find references searches.
-pub fn whole_workspace(path: &Path, texts: &Texts) -> Result<Schema> {
+/// buffers' text: what find references searches. `before`, the last such compile, is reused
+/// for every file whose text and imports are the same.
+pub fn whole_workspace(path: &Path, texts: &Texts, before: Option<&Schema>) -> Result<Schema> {
     let (resolved, options, _) = resolve(path, texts, Action::Build, Purpose::Build)?;
     let mut set = FileSet::discover(&resolved.workspace, &Filter::default(), None, None)?;
     overlay(&mut set, &resolved.workspace, texts);
-    schema::compile(&set, &options)
+    match before {
+        Some(before) => schema::compile_reusing(&set, &options, before),
+        None => schema::compile(&set, &options),
+    }
 }

@@ -61,8 +61,9 @@ pub struct Server {
     pub docs: HashMap<String, Doc>,
     pub settings: Settings,
     pub(super) bases: Bases,
-    /// Whole workspaces compiled for find references, by workspace root; dropped on any change.
-    pub workspaces: HashMap<PathBuf, Arc<(crate::schema::Schema, Index)>>,
+    /// Whole workspaces compiled for find references, by workspace root, and whether a change
+    /// came since (then the next request compiles again, reusing every file not changed).
+    pub workspaces: HashMap<PathBuf, (Arc<(crate::schema::Schema, Index)>, bool)>,
     shutdown: bool,
 }
 
@@ -265,7 +266,7 @@ impl Server {
                         breaking: Vec::new(),
                     },
                 );
-                self.workspaces.clear();
+                self.workspaces.values_mut().for_each(|w| w.1 = true);
                 // Lint first, in milliseconds; the base revision's side may take longer to
                 // compile the first time, and its findings follow in a second publication.
                 self.lint(&key);
@@ -315,7 +316,7 @@ impl Server {
                         other.due = Some(now + 3 * DEBOUNCE);
                     }
                 }
-                self.workspaces.clear();
+                self.workspaces.values_mut().for_each(|w| w.1 = true);
             }
             notification::DidSaveTextDocument::METHOD => {
                 let Some(p) = params::<lsp_types::DidSaveTextDocumentParams>(n) else {
@@ -328,7 +329,7 @@ impl Server {
                 if let Some(text) = p.text {
                     doc.text = text;
                 }
-                self.workspaces.clear();
+                self.workspaces.values_mut().for_each(|w| w.1 = true);
                 self.lint(&key);
                 self.compare(&key);
                 self.publish(&key);
@@ -340,7 +341,7 @@ impl Server {
                 if let Some(doc) = self.docs.remove(p.text_document.uri.as_str()) {
                     self.publish_to(doc.uri, Vec::new(), None);
                 }
-                self.workspaces.clear();
+                self.workspaces.values_mut().for_each(|w| w.1 = true);
             }
             _ => {}
         }

@@ -305,28 +305,31 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     );
 
     // References: the declaration and every use, in every file of the workspace.
-    let mut params = at(&store, on_order);
-    params["context"] = json!({"includeDeclaration": true});
-    let references = client.result("textDocument/references", params);
-    let mut found: Vec<(String, Value)> = references
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["uri"].as_str().unwrap().to_string(),
-                l["range"]["start"].clone(),
-            )
-        })
-        .collect();
-    found.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
-    let mut expected = vec![
-        (uri(&order), find(&changed, "Order {")),
-        (uri(&store), find(&store_text, "Order);")),
-        (uri(&store), find(&store_text, "Order orders")),
-    ];
-    expected.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
-    assert_eq!(found, expected);
+    let mut references_params = at(&store, on_order);
+    references_params["context"] = json!({"includeDeclaration": true});
+    let references = |client: &mut Client, order_text: &str| {
+        let found = client.result("textDocument/references", references_params.clone());
+        let mut found: Vec<(String, Value)> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["uri"].as_str().unwrap().to_string(),
+                    l["range"]["start"].clone(),
+                )
+            })
+            .collect();
+        found.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
+        let mut expected = vec![
+            (uri(&order), find(order_text, "Order {")),
+            (uri(&store), find(&store_text, "Order);")),
+            (uri(&store), find(&store_text, "Order orders")),
+        ];
+        expected.sort_by_key(|(u, p)| (u.clone(), p.to_string()));
+        assert_eq!(found, expected);
+    };
+    references(&mut client, &changed);
 
     // Code action: remove the unused import, as `sous lint --fix` does.
     let actions = client.result(
@@ -407,8 +410,11 @@ fn diagnostics_are_what_lint_and_breaking_print() {
     for published in client.published(&store) {
         assert_eq!(split(&store_text, &published).0, lint_of(&root, STORE).0);
     }
-    client.change(&order, 5, &ignored);
+    // References again after edits: the workspace compiled again (reusing what did not change).
+    let moved = format!("// moved\n{ignored}");
+    client.change(&order, 5, &moved);
     client.diagnostics(&order, 5);
+    references(&mut client, &moved);
 
     // An edit to a file another open file imports: that one is checked again too.
     let renamed = ignored.replace("message Order {", "message Purchase {");
