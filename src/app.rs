@@ -50,6 +50,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             listing::ls_rules(Kind::Breaking, &args)
         }
         Command::Explain { rule } => listing::explain(&rule),
+        Command::Lsp => crate::lsp::serve(),
     };
     match result {
         Ok(code) => code,

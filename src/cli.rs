@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sous",
     version,
     about = "Lint Protocol Buffers and catch breaking changes: a drop-in for buf lint and buf breaking",
-    after_help = "Examples:\n  sous lint                        lint the workspace in the current directory\n  sous lint proto --error-format json\n  sous lint --path proto/foo/v1/foo.proto\n  sous lint -I vendor/googleapis   resolve deps: imports from a vendored copy\n  sous lint --since main           only findings that main does not have\n  sous breaking --against main     compare with branch main, read from git\n  sous breaking proto --against '.git#branch=main,subdir=proto'\n  sous config ls-lint-rules --version v2\n  sous explain FIELD_LOWER_SNAKE_CASE\n\nExit codes: 0 no findings, 100 findings, 1 error."
+    after_help = "Examples:\n  sous lint                        lint the workspace in the current directory\n  sous lint proto --error-format json\n  sous lint --path proto/foo/v1/foo.proto\n  sous lint -I vendor/googleapis   resolve deps: imports from a vendored copy\n  sous lint --since main           only findings that main does not have\n  sous breaking --against main     compare with branch main, read from git\n  sous breaking proto --against '.git#branch=main,subdir=proto'\n  sous config ls-lint-rules --version v2\n  sous explain FIELD_LOWER_SNAKE_CASE\n  sous lsp                         the findings in your editor, as you type (a language server)\n\nExit codes: 0 no findings, 100 findings, 1 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -28,6 +28,9 @@ pub enum Command {
     /// Inspect configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Serve the findings to an editor: a language server over stdin and stdout (diagnostics,
+    /// hover, go to definition, references, code actions)
+    Lsp,
     /// Print a rule's documentation from the catalog
     Explain {
         /// A rule ID such as FIELD_LOWER_SNAKE_CASE

@@ -23,7 +23,8 @@
 //!   [`lint`] | [`breaking`] (siblings: neither uses the other) -> [`fix`] (`--fix`, `--diff`,
 //!   `--add-ignores`: edits checked again by both) -> [`report`];
 //! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) ->
-//!   [`image_input`] (lint and breaking of a buf image given as the input) -> [`app`]
+//!   [`image_input`] (lint and breaking of a buf image given as the input) -> [`lsp`] (the
+//!   language server, the same stages on open buffers) -> [`app`]
 //!   (one function per subcommand) -> `main`.
 
 pub mod against;
@@ -43,6 +44,7 @@ pub mod image_input;
 pub mod input;
 pub mod invocation;
 pub mod lint;
+pub mod lsp;
 pub mod paths;
 pub mod report;
 pub mod rule;

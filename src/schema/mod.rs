@@ -367,7 +367,8 @@ fn compile_with(
         ..
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
-    if purpose == Purpose::Breaking {
+    // Lint reports in targets only; the language server's go to definition (`Build`) opens them.
+    if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }
     Ok(schema)

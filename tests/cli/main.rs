@@ -19,6 +19,7 @@ mod git;
 mod inputs;
 mod layouts;
 mod link_groups;
+mod lsp;
 mod nocrash;
 mod precommit;
 mod pretty;

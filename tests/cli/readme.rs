@@ -48,6 +48,18 @@ const CLAIMED: &[(&str, &str)] = &[
         "cargo install --locked --path .\n",
         "precommit::readme_install_commands_install_sous",
     ),
+    (
+        "-- init.lua (neovim)\n",
+        "lsp::neovim::neovim_with_the_readme_setup_receives_the_diagnostics",
+    ),
+    (
+        "// .vscode/settings.json (VS Code)\n",
+        "lsp::neovim::vs_code_and_helix_setups_start_the_server",
+    ),
+    (
+        "# .helix/languages.toml (Helix)\n",
+        "lsp::neovim::vs_code_and_helix_setups_start_the_server",
+    ),
     // The CI script runs the tests, this one included.
     ("bash .ci/run\n", ".ci/run"),
     // The fuzzing campaign takes minutes per target: run by hand, not by the tests.
