@@ -216,8 +216,8 @@ fn declaration(symbols: &(Schema, Index), name: &str) -> Option<(Symbol, Arc<Sou
 fn reserve(compared: &check::Compared, path: &std::path::Path, f: &Finding) -> Option<String> {
     let source = source_of(&compared.schema, path)?;
     let proto = compared.schema.file(&source.file.name)?;
-    match fix::reserved::reserve(source, proto, &compared.old.schema, &[f]) {
-        Ok(Some((text, _, _))) => Some(text),
+    match fix::reserved::reserve(source, proto, &[f]) {
+        Ok(Some((edits, _, _))) => Some(fix::reserved::apply(&source.text, edits)),
         _ => None,
     }
 }

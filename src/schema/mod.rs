@@ -367,8 +367,8 @@ fn compile_with(
         ..
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
-    // Lint reports in targets only; the language server's go to definition (`Build`) opens them.
     if purpose != Purpose::Lint {
+        // Lint reports in targets only; go to definition in the language server opens imports.
         add_import_sources(&mut schema, &includes);
     }
     Ok(schema)
