@@ -368,15 +368,14 @@ fn compile_with(
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
     if purpose != Purpose::Lint {
-        // Lint reports in targets only; go to definition in the language server opens imports.
         add_import_sources(&mut schema, &includes);
     }
     Ok(schema)
 }
 
-/// Gives the files compiled from include directories (`-I`, the locked dependencies) their
-/// source text, so a breaking change found in one is placed at its element, as buf places it,
-/// not at 1:1. They stay imports: never targets.
+/// Gives the files compiled from include directories (`-I`, locked dependencies) their source
+/// text, so breaking places a change in one at its element (as buf does, not at 1:1) and the
+/// language server can open them (not lint: it reports in targets only). Never targets.
 fn add_import_sources(schema: &mut Schema, includes: &[PathBuf]) {
     if includes.is_empty() {
         return;
