@@ -11,6 +11,7 @@
 
 mod accept;
 pub mod columns;
+pub mod editions;
 mod errors;
 pub mod image;
 mod limits;
@@ -151,6 +152,8 @@ pub struct Schema {
     pub option_imports: HashMap<String, std::collections::BTreeSet<String>>,
     /// Which file defines each message and enum, by full name; built on first use.
     pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
+    /// The feature tables of the editions files, by import path (see [`editions`]).
+    pub editions: HashMap<String, Arc<editions::Editions>>,
 }
 
 impl Schema {
@@ -171,6 +174,7 @@ impl Schema {
             pool_of: HashMap::new(),
             option_imports: HashMap::new(),
             definitions: Default::default(),
+            editions: HashMap::new(),
         }
     }
 
@@ -333,6 +337,7 @@ fn compile_with(
         broken,
         parsed,
         infos,
+        editions,
         ..
     } = read;
     let resolver = link::Resolver {
@@ -366,6 +371,8 @@ fn compile_with(
         ..
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
+    editions::restore_syntax(&mut schema.files, &editions);
+    schema.editions = editions;
     if purpose == Purpose::Breaking {
         add_import_sources(&mut schema, &includes);
     }
