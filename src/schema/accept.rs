@@ -212,7 +212,14 @@ pub(super) fn parse(
         Ok(mut file) if file.syntax() == "editions" => {
             // Never the text itself: the compiler takes editions files lowered only.
             super::editions::lower_for_compiler(&mut file, text);
+            if super::editions::defines_features(text) {
+                super::editions::strip_feature_definitions(&mut file);
+            }
             return Ok((file, true));
+        }
+        Ok(mut file) if super::editions::defines_features(text) => {
+            let changed = super::editions::strip_feature_definitions(&mut file);
+            return Ok((file, changed));
         }
         Ok(file) => return Ok((file, false)),
         Err(error) => error,

@@ -343,3 +343,20 @@ pub fn legacy_default(proto3: bool, key: &str) -> &'static str {
         _ => by_key(key).map_or("", |f| f.defaults[0]),
     }
 }
+
+/// The path, below an element of kind `target`, of the option that sets feature `key` on it
+/// (`[3, 7, 2]` for an enum's `features.enum_type`): where buf reports a change of it.
+pub fn option_suffix(target: Target, key: &str) -> Vec<i32> {
+    let options = match target {
+        Target::File | Target::Field => 8,
+        Target::Message => 7,
+        Target::Oneof => 2,
+        Target::ExtensionRange | Target::Enum | Target::EnumValue | Target::Service => 3,
+        Target::Method => 4,
+    };
+    let mut path = vec![options, target.features_number()];
+    if let Some(feature) = by_key(key) {
+        path.extend(feature.numbers);
+    }
+    path
+}

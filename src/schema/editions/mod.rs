@@ -778,3 +778,64 @@ pub(super) fn restore_syntax(
         *file = Proto::Owned(Arc::new(owned));
     }
 }
+
+/// Whether a file may define features (`edition_defaults`, `feature_support` options on its
+/// fields, as `cpp_features.proto` does): a cheap test on the text before [`strip_feature_definitions`].
+pub(super) fn defines_features(text: &str) -> bool {
+    text.contains("edition_defaults") || text.contains("feature_support")
+}
+
+/// Drops the `edition_defaults` and `feature_support` options of a file's fields: they define
+/// how features resolve, which sous knows already, and the compiler's `descriptor.proto` is
+/// older than the values they name (`EDITION_2024`). Their source locations go with them.
+pub(super) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool {
+    const DEFINING: [&str; 2] = ["edition_defaults", "feature_support"];
+    let mut info = file.source_code_info.take().unwrap_or_default();
+    let mut found = Vec::new();
+    collect_options(file, &mut found);
+    let mut moved: HashMap<(Vec<i32>, i32), Option<i32>> = HashMap::new();
+    for at in found {
+        if at.target != Target::Field {
+            continue;
+        }
+        let mut options_path = at.path.clone();
+        options_path.push(at.options_tag);
+        let mut kept = Vec::new();
+        for (index, option) in std::mem::take(at.options).into_iter().enumerate() {
+            let index = i32::try_from(index).unwrap_or(i32::MAX);
+            let defining = option.name.len() == 1
+                && !option.name[0].is_extension
+                && DEFINING.contains(&option.name[0].name_part.as_str());
+            if defining {
+                moved.insert((options_path.clone(), index), None);
+            } else {
+                moved.insert((options_path.clone(), index), Some(kept.len() as i32));
+                kept.push(option);
+            }
+        }
+        *at.options = kept;
+    }
+    let changed = moved.values().any(Option::is_none);
+    info.location.retain_mut(|location| {
+        let Some(at) = location
+            .path
+            .iter()
+            .position(|&p| p == UNINTERPRETED_OPTION)
+        else {
+            return true;
+        };
+        let Some(&index) = location.path.get(at + 1) else {
+            return true;
+        };
+        match moved.get(&(location.path[..at].to_vec(), index)) {
+            Some(Some(new)) => {
+                location.path[at + 1] = *new;
+                true
+            }
+            Some(None) => false,
+            None => true,
+        }
+    });
+    file.source_code_info = Some(info);
+    changed
+}
