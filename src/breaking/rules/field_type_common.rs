@@ -47,10 +47,24 @@ fn scalar_name(t: Type) -> &'static str {
     }
 }
 
+/// A field's type as it is encoded: a message field whose resolved `message_encoding` is
+/// `DELIMITED` (editions) is a group, as buf sees it.
+pub fn field_type(image: &Image, f: &Field) -> Type {
+    match f.proto.r#type() {
+        Type::Message
+            if image.file(f.file).is_editions()
+                && image.file(f.file).feature(&f.path, "message_encoding") == "DELIMITED" =>
+        {
+            Type::Group
+        }
+        t => t,
+    }
+}
+
 /// Whether two fields have the same type: same kind, and for enums, messages and groups the same
 /// full name.
-pub fn same_type(old: &Field, new: &Field) -> bool {
-    let (o, n) = (old.proto.r#type(), new.proto.r#type());
+pub fn same_type(old_image: &Image, new_image: &Image, old: &Field, new: &Field) -> bool {
+    let (o, n) = (field_type(old_image, old), field_type(new_image, new));
     o == n
         && (!matches!(o, Type::Enum | Type::Message | Type::Group)
             || old.proto.type_name() == new.proto.type_name())
@@ -82,10 +96,10 @@ pub fn compatible_type(
     new: &Field,
     encoding: Encoding,
 ) -> bool {
-    if same_type(old, new) {
+    if same_type(old_image, new_image, old, new) {
         return true;
     }
-    let (o, n) = (old.proto.r#type(), new.proto.r#type());
+    let (o, n) = (field_type(old_image, old), field_type(new_image, new));
     if o == Type::Enum && n == Type::Enum {
         return compatible_enums(
             old_image,
@@ -273,7 +287,7 @@ pub fn describe(image: &Image, f: &Field) -> String {
 /// encoding cannot read across.
 pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<Encoding>) {
     let ok = match encoding {
-        None => same_type(old, new),
+        None => same_type(cx.old(), cx.new_image(), old, new),
         Some(e) => compatible_type(cx.old(), cx.new_image(), old, new, e),
     };
     if ok {
@@ -282,13 +296,13 @@ pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<E
     let (mut from, mut to) = (type_display(old), type_display(new));
     if from == to {
         // One name, another kind: say which kind each side has.
-        let kind = |f: &Field| match f.proto.r#type() {
+        let kind = |t: Type| match t {
             Type::Enum => "enum ",
-            Type::Group => "group ",
+            Type::Group => "group (delimited) ",
             _ => "message ",
         };
-        from = format!("{}{from}", kind(old));
-        to = format!("{}{to}", kind(new));
+        from = format!("{}{from}", kind(field_type(cx.old(), old)));
+        to = format!("{}{to}", kind(field_type(cx.new_image(), new)));
     }
     let enums = old.proto.r#type() == Type::Enum && new.proto.r#type() == Type::Enum;
     let why = match encoding {
