@@ -211,6 +211,12 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         });
     }
     let parsed = parse(&source, purpose);
+    if let Some((file, _)) = parsed.as_ref().filter(|_| editions.is_none()) {
+        let error = super::editions::features_outside_editions(file, &source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
         // The locations kept out of the descriptor, for the finding's place.
         let located = FileDescriptorProto {

@@ -5,8 +5,9 @@
 //! Types compare by kind first (scalar kind, enum, message, group), then by the full name of the
 //! enum or message: a message renamed or moved to another package is another type. Cardinality is
 //! the label with presence folded in: `map`, `repeated`, `required`, `optional with explicit
-//! presence` (proto2, proto3 `optional`, oneof members, messages, extensions) or `optional with
-//! implicit presence` (plain proto3 scalars and enums).
+//! presence` (proto2, proto3 `optional`, oneof members, messages, extensions, editions fields
+//! by default) or `optional with implicit presence` (plain proto3 scalars and enums, editions
+//! scalars and enums with `features.field_presence = IMPLICIT`).
 
 use super::prelude::*;
 
@@ -222,7 +223,15 @@ pub fn cardinality(image: &Image, f: &Field) -> Cardinality {
         }
         Label::Required => Cardinality::Required,
         Label::Optional => {
-            let explicit = image.file(f.file).syntax() != "proto3"
+            let file = image.file(f.file);
+            // The field's resolved `field_presence`: proto3 fields are implicit, proto2 fields
+            // explicit, editions fields as `features.field_presence` says (explicit by default).
+            let implicit_file = if file.is_editions() {
+                file.feature(&f.path, "field_presence") == "IMPLICIT"
+            } else {
+                file.syntax() == "proto3"
+            };
+            let explicit = !implicit_file
                 || f.message.is_none()
                 || f.proto.proto3_optional()
                 || f.proto.oneof_index.is_some()

@@ -492,6 +492,15 @@ fn feature_of(
         name_at
     };
     let Some(feature) = features::find(ext_name, &name.name_part) else {
+        // buf parity: an unknown core feature is placed from the dot before its name.
+        let start = if ext_name.is_none()
+            && text.as_bytes().get(name_at.0.wrapping_sub(1)) == Some(&b'.')
+        {
+            name_at.0 - 1
+        } else {
+            name_at.0
+        };
+        let name_at = (start, name_at.1);
         let message = match ext_name {
             Some(ext) => format!("`({ext})` has no feature `{}`", name.name_part),
             None => format!(
@@ -523,8 +532,10 @@ fn feature_of(
         });
     }
     if edition < feature.since {
+        // buf parity: placed at the whole option name, from `features`.
+        let features_start = find_in(text, span, span.0, "features").0;
         return Err(Problem {
-            start: name_at.0,
+            start: features_start,
             end: name_at.1,
             message: format!(
                 "feature `{}` needs edition {} or later; this file is edition {}",
@@ -838,4 +849,55 @@ pub(super) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool 
     });
     file.source_code_info = Some(info);
     changed
+}
+
+/// `features` options in a proto2 or proto3 file, which buf refuses (at the `features` name):
+/// the compiler's `descriptor.proto` would take them.
+pub(super) fn features_outside_editions(
+    file: &FileDescriptorProto,
+    source: &Source,
+) -> Vec<Finding> {
+    if !source.text.contains("features") {
+        return Vec::new();
+    }
+    let mut copy = file.clone();
+    let info = copy.source_code_info.clone().unwrap_or_default();
+    let lines = LineStarts::new(&source.text);
+    let syntax = match file.syntax() {
+        "" => "proto2",
+        s => s,
+    }
+    .to_string();
+    let mut found = Vec::new();
+    collect_options(&mut copy, &mut found);
+    let mut findings = Vec::new();
+    for at in found {
+        for (index, option) in at.options.iter().enumerate() {
+            let is_features = option
+                .name
+                .first()
+                .is_some_and(|p| !p.is_extension && p.name_part == "features");
+            if !is_features {
+                continue;
+            }
+            let mut path = at.path.clone();
+            path.extend([at.options_tag, UNINTERPRETED_OPTION, index as i32]);
+            let Some(span) = info
+                .location
+                .iter()
+                .find(|l| l.path == path)
+                .and_then(|l| lines.range(&l.span))
+            else {
+                continue;
+            };
+            let (start, end) = find_in(&source.text, span, span.0, "features");
+            findings.push(source.finding(
+                start,
+                end,
+                "COMPILE",
+                format!("`features` can be set in editions files only, not in {syntax}: migrate the file to `edition = \"2023\";` or remove the option"),
+            ));
+        }
+    }
+    findings
 }

@@ -444,7 +444,7 @@ impl Context {
                     });
                 } else if self.syntax.is_editions() {
                     self.errors.push(ParseErrorKind::EditionsGroupField {
-                        span: ast.name.span.clone(),
+                        span: ty_span.clone(),
                     });
                 }
 
