@@ -59,6 +59,17 @@ impl Editions {
         features::by_key(key).map_or("", |f| f.default(self.edition))
     }
 
+    /// The files defining the language features the file sets (`google/protobuf/cpp_features.proto`
+    /// for `features.(pb.cpp).string_type`): imports it uses.
+    pub fn language_imports(&self) -> std::collections::BTreeSet<String> {
+        self.explicit
+            .values()
+            .flat_map(|set| set.keys())
+            .filter_map(|key| features::by_key(key).and_then(Feature::import))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Whether feature `key` is set on the element at `path` itself.
     pub fn is_set_on(&self, path: &[i32], key: &str) -> bool {
         self.explicit.get(path).is_some_and(|f| f.contains_key(key))
