@@ -1,0 +1,130 @@
+//! Protobuf Editions compared with buf: the migration set (the same schema as proto2, proto3 and
+//! editions, every ordered pair through `breaking`), the feature cases under
+//! `fixtures/editions/breaking/`, and bad editions input (`fixtures/projects/editions_bad_*`,
+//! whose findings the fixture parity test compares by file: here by place).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common::*;
+
+/// `breaking NEW --against OLD` in `dir` with buf and sous, under the default rules and under
+/// FILE and WIRE_JSON together: the same exit code and findings, or the differences.
+fn compare_breaking(dir: &Path, new: &str, old: &str) -> Vec<String> {
+    const ALL: &str = r#"{"version":"v1","breaking":{"use":["FILE","WIRE_JSON"]}}"#;
+    let mut differences = Vec::new();
+    for config in [None, Some(ALL)] {
+        let mut args = vec!["breaking", new, "--against", old, "--error-format", "json"];
+        if let Some(config) = config {
+            args.extend(["--config", config]);
+        }
+        let theirs = buf(dir, &args);
+        let ours = sous(dir, &args);
+        assert!(!ours.stderr.contains("panicked"), "{}", ours.stderr);
+        let label = format!(
+            "{}: {new} against {old}{}",
+            rel(dir),
+            if config.is_some() {
+                " (FILE, WIRE_JSON)"
+            } else {
+                ""
+            }
+        );
+        if theirs.code != ours.code {
+            differences.push(format!(
+                "{label}: exit buf {} sous {}\n{}{}",
+                theirs.code, ours.code, theirs.stderr, ours.stderr
+            ));
+            continue;
+        }
+        let (b, s) = (keys(&theirs.stdout), keys(&ours.stdout));
+        if b != s {
+            differences.push(format!(
+                "{label}:\n  only buf:  {:?}\n  only sous: {:?}",
+                b.difference(&s).collect::<Vec<_>>(),
+                s.difference(&b).collect::<Vec<_>>()
+            ));
+        }
+    }
+    differences
+}
+
+#[test]
+fn migration_pairs_match_buf() {
+    let dir = root().join("fixtures/editions/migration");
+    let sides: Vec<String> = fixture_subdirs(&dir);
+    assert!(sides.len() >= 5, "{sides:?}");
+    let mut differences = Vec::new();
+    let mut pairs = 0;
+    for old in &sides {
+        for new in sides.iter().filter(|n| *n != old) {
+            pairs += 1;
+            differences.extend(compare_breaking(&dir, new, old));
+        }
+    }
+    assert_eq!(pairs, sides.len() * (sides.len() - 1));
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+#[test]
+fn feature_cases_match_buf() {
+    let dir = root().join("fixtures/editions/breaking");
+    let cases = fixture_subdirs(&dir);
+    assert!(cases.len() >= 6, "{cases:?}");
+    let mut differences = Vec::new();
+    for case in &cases {
+        let case_dir = dir.join(case);
+        // Each case changes something buf reports: a case that finds nothing tests nothing.
+        let found = buf(&case_dir, &BREAKING);
+        assert_eq!(found.code, 100, "{case}: {}{}", found.stdout, found.stderr);
+        differences.extend(compare_breaking(&case_dir, "new", "old"));
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// buf reports every error of a broken file, sous the first ones: sous's `COMPILE` findings are
+/// buf's, and include buf's first.
+#[test]
+fn bad_input_is_placed_where_buf_places_it() {
+    let projects = root().join("fixtures/projects");
+    let cases: Vec<String> = fixture_subdirs(&projects)
+        .into_iter()
+        .filter(|n| n.starts_with("editions_bad_"))
+        .collect();
+    assert!(cases.len() >= 10, "{cases:?}");
+    let mut differences = Vec::new();
+    for case in &cases {
+        let args = ["lint", case.as_str(), "--error-format", "json"];
+        let theirs = buf(&projects, &args);
+        let ours = sous(&projects, &args);
+        assert!(!ours.stderr.contains("panicked"), "{case}: {}", ours.stderr);
+        let compile = |s: &str| -> BTreeSet<Key> {
+            keys(s).into_iter().filter(|k| k.5 == "COMPILE").collect()
+        };
+        let (b, s) = (compile(&theirs.stdout), compile(&ours.stdout));
+        let first = b.iter().next();
+        if theirs.code != ours.code
+            || first.is_none()
+            || !s.contains(first.unwrap())
+            || !s.is_subset(&b)
+        {
+            differences.push(format!(
+                "{case}: exit buf {} sous {}\n  buf:  {b:?}\n  sous: {s:?}",
+                theirs.code, ours.code
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// The directories in `dir`, by name.
+fn fixture_subdirs(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
