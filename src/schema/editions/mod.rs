@@ -222,23 +222,51 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                 kept.push(option);
                 continue;
             }
-            match feature_of(&option, text, span, at.target, edition, &imports) {
-                Ok((feature, value)) => {
-                    let mut path = options_path.clone();
-                    path.push(at.target.features_number());
-                    path.extend(feature.numbers);
-                    moved.insert((options_path.clone(), index), Err(path));
-                    editions
-                        .explicit
-                        .entry(at.path.clone())
-                        .or_default()
-                        .insert(feature.key(), value);
-                }
-                Err(problem) => {
-                    problems.push(problem);
+            // `features = { enum_type: CLOSED }`, `features.(pb.cpp) = { ... }`: one feature
+            // each, the location on `features` itself.
+            let (singles, aggregate) = match expand_aggregate(&option) {
+                Some(Ok(singles)) => (singles, true),
+                Some(Err(message)) => {
+                    problems.push(Problem {
+                        start: span.0,
+                        end: span.1,
+                        message,
+                    });
                     moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
                     kept.push(option);
+                    continue;
                 }
+                None => (vec![option.clone()], false),
+            };
+            let mut resolved = Vec::new();
+            let mut failed = None;
+            for single in &singles {
+                match feature_of(single, text, span, at.target, edition, &imports) {
+                    Ok(found) => resolved.push(found),
+                    Err(problem) => {
+                        failed = Some(problem);
+                        break;
+                    }
+                }
+            }
+            if let Some(problem) = failed {
+                problems.push(problem);
+                moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
+                kept.push(option);
+                continue;
+            }
+            let mut path = options_path.clone();
+            path.push(at.target.features_number());
+            if let (false, Some((feature, _))) = (aggregate, resolved.first()) {
+                path.extend(feature.numbers);
+            }
+            moved.insert((options_path.clone(), index), Err(path));
+            for (feature, value) in resolved {
+                editions
+                    .explicit
+                    .entry(at.path.clone())
+                    .or_default()
+                    .insert(feature.key(), value);
             }
         }
         *at.options = kept;
@@ -447,6 +475,133 @@ fn value_range(text: &str, span: (usize, usize)) -> (usize, usize) {
         .min(trimmed.trim_end().len());
     let start = span.0 + eq + 1 + skipped;
     (start, start + len)
+}
+
+/// The single-feature options an aggregate `features` option stands for (`features = {
+/// enum_type: CLOSED [pb.cpp] { string_type: VIEW } }`), or `None` for an option that is not
+/// one; an error says what cannot be read.
+fn expand_aggregate(
+    option: &UninterpretedOption,
+) -> Option<Result<Vec<UninterpretedOption>, String>> {
+    use prost_types::uninterpreted_option::NamePart;
+    let text = option.aggregate_value.as_deref()?;
+    let prefix: Vec<NamePart> = option.name.clone();
+    if !(prefix.len() == 1 || prefix.len() == 2 && prefix[1].is_extension) {
+        return None;
+    }
+    let tokens = match aggregate_tokens(text) {
+        Ok(tokens) => tokens,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<NamePart> = prefix;
+    let base = stack.len();
+    let mut i = 0;
+    let part = |name: &str, is_extension: bool| NamePart {
+        name_part: name.to_string(),
+        is_extension,
+    };
+    while i < tokens.len() {
+        let token = tokens[i].as_str();
+        match token {
+            "}" | ">" => {
+                if stack.len() <= base {
+                    return Some(Err("unbalanced `}` in the features value".to_string()));
+                }
+                stack.pop();
+                i += 1;
+            }
+            "," | ";" => i += 1,
+            _ => {
+                let (name, is_extension) = match token.strip_prefix('[') {
+                    Some(inner) => (inner.trim_end_matches(']').trim().to_string(), true),
+                    None => (token.to_string(), false),
+                };
+                i += 1;
+                if tokens.get(i).map(String::as_str) == Some(":") {
+                    i += 1;
+                }
+                match tokens.get(i).map(String::as_str) {
+                    Some("{" | "<") => {
+                        stack.push(part(&name, is_extension));
+                        i += 1;
+                    }
+                    Some(value) => {
+                        let mut name_parts = stack.clone();
+                        name_parts.push(part(&name, is_extension));
+                        let mut single = UninterpretedOption {
+                            name: name_parts,
+                            ..Default::default()
+                        };
+                        if let Some(s) = value.strip_prefix('"') {
+                            single.string_value = Some(s.trim_end_matches('"').as_bytes().to_vec());
+                        } else if let Ok(n) = value.parse::<u64>() {
+                            single.positive_int_value = Some(n);
+                        } else {
+                            single.identifier_value = Some(value.to_string());
+                        }
+                        out.push(single);
+                        i += 1;
+                    }
+                    None => {
+                        return Some(Err(format!("`{name}` has no value in the features value")))
+                    }
+                }
+            }
+        }
+    }
+    Some(Ok(out))
+}
+
+/// The tokens of a text-format value: identifiers and numbers, `[ext]` as one token, strings
+/// with their quotes, and punctuation.
+fn aggregate_tokens(text: &str) -> Result<Vec<String>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                let end = text[i..]
+                    .find(']')
+                    .ok_or_else(|| "unclosed `[` in the features value".to_string())?;
+                tokens.push(text[i..=i + end].to_string());
+                while chars.peek().is_some_and(|(j, _)| *j <= i + end) {
+                    chars.next();
+                }
+            }
+            '"' | '\'' => {
+                let end = text[i + 1..]
+                    .find(c)
+                    .ok_or_else(|| "unclosed string in the features value".to_string())?;
+                tokens.push(format!("\"{}\"", &text[i + 1..i + 1 + end]));
+                while chars.peek().is_some_and(|(j, _)| *j <= i + 1 + end) {
+                    chars.next();
+                }
+            }
+            '{' | '}' | '<' | '>' | ':' | ',' | ';' => tokens.push(c.to_string()),
+            _ => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if d.is_alphanumeric() || d == '_' || d == '.' || d == '-' || d == '+' {
+                        end = j + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                tokens.push(text[i..end].to_string());
+            }
+        }
+    }
+    Ok(tokens)
 }
 
 /// The feature an option sets, and its value; or what is wrong with it.
