@@ -128,3 +128,64 @@ fn fixture_subdirs(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Descriptor sets with editions files, both ways: the old side of each feature case built by
+/// buf and by sous, and every set read by both tools, gives the findings of the directory.
+#[test]
+fn descriptor_sets_carry_editions_both_ways() {
+    let dir = root().join("fixtures/editions/breaking");
+    let mut differences = Vec::new();
+    for case in fixture_subdirs(&dir) {
+        let case_dir = dir.join(&case);
+        let tmp = tempfile::tempdir().unwrap();
+        let by_buf = tmp.path().join("buf.binpb");
+        let by_sous = tmp.path().join("sous.binpb");
+        let (by_buf, by_sous) = (by_buf.to_string_lossy(), by_sous.to_string_lossy());
+        let built = buf(&case_dir, &["build", "old", "-o", &by_buf]);
+        assert_eq!(built.code, 0, "{case}: {}", built.stderr);
+        let built = sous(&case_dir, &["build", "old", "-o", &by_sous]);
+        assert_eq!(built.code, 0, "{case}: {}", built.stderr);
+        let args = |against: &str| -> Vec<String> {
+            [
+                "breaking",
+                "new",
+                "--against",
+                against,
+                "--exclude-imports",
+                "--error-format",
+                "json",
+            ]
+            .map(str::to_string)
+            .to_vec()
+        };
+        let run = |tool: fn(&Path, &[&str]) -> Output, against: &str| -> BTreeSet<Key> {
+            let args = args(against);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = tool(&case_dir, &args);
+            assert!(out.code == 0 || out.code == 100, "{case}: {}", out.stderr);
+            keys(&out.stdout)
+        };
+        let expected = run(buf, "old");
+        let mut seen = vec![
+            ("buf reading buf's set", run(buf, &by_buf)),
+            ("sous reading buf's set", run(sous, &by_buf)),
+            ("buf reading sous's set", run(buf, &by_sous)),
+        ];
+        // A plain FileDescriptorSet (what sous writes) makes every file a target, the imported
+        // `google/protobuf/` files too, which sous then reports as deleted (a difference of
+        // every descriptor set, not of editions): those file-level findings are left out here.
+        let own: BTreeSet<Key> = run(sous, &by_sous)
+            .into_iter()
+            .filter(|k| !k.0.is_empty())
+            .collect();
+        seen.push(("sous reading sous's set", own));
+        for (what, found) in seen {
+            if found != expected {
+                differences.push(format!(
+                    "{case}, {what}: {found:?}\n  expected {expected:?}"
+                ));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

@@ -96,6 +96,40 @@ impl Feature {
         }
     }
 
+    /// The number a value has on the wire (enum values are numbered from 1 after an unknown 0,
+    /// or from 0 when the first is an `_UNSPECIFIED` value; `true` is 1).
+    pub fn number_of(&self, value: &str) -> Option<u64> {
+        match self.values {
+            Values::Bool => Some(u64::from(value == "true")),
+            Values::Enum(values) => {
+                let index = values.iter().position(|v| *v == value && !v.is_empty())? as u64;
+                Some(if values[0].ends_with("_UNSPECIFIED") {
+                    index
+                } else {
+                    index + 1
+                })
+            }
+        }
+    }
+
+    /// The value a wire number stands for.
+    pub fn value_of(&self, number: u64) -> Option<&'static str> {
+        match self.values {
+            Values::Bool => Some(if number == 0 { "false" } else { "true" }),
+            Values::Enum(values) => {
+                let index = if values[0].ends_with("_UNSPECIFIED") {
+                    number
+                } else {
+                    number.checked_sub(1)?
+                };
+                values
+                    .get(usize::try_from(index).ok()?)
+                    .copied()
+                    .filter(|v| !v.is_empty())
+            }
+        }
+    }
+
     /// The file that defines the feature's extension, which a file setting it must import.
     pub fn import(&self) -> Option<&'static str> {
         self.extension.and_then(language_file)
@@ -161,7 +195,8 @@ pub static FEATURES: &[Feature] = &[
         name: "utf8_validation",
         numbers: &[4],
         targets: &[File, Field],
-        values: Values::Enum(&["VERIFY", "NONE"]),
+        // buf parity: 1 is a retired value (`VERIFY` is 2, `NONE` 3).
+        values: Values::Enum(&["", "VERIFY", "NONE"]),
         defaults: ["VERIFY", "VERIFY"],
         since: Edition::E2023,
     },
@@ -195,7 +230,7 @@ pub static FEATURES: &[Feature] = &[
     Feature {
         extension: None,
         name: "default_symbol_visibility",
-        numbers: &[8, 1],
+        numbers: &[8],
         targets: &[File],
         values: Values::Enum(&["EXPORT_ALL", "EXPORT_TOP_LEVEL", "LOCAL_ALL", "STRICT"]),
         defaults: ["EXPORT_ALL", "EXPORT_TOP_LEVEL"],
@@ -269,7 +304,7 @@ pub static FEATURES: &[Feature] = &[
         name: "nest_in_file_class",
         numbers: &[1001, 5],
         targets: &[File, Message, Enum, Service],
-        values: Values::Enum(&["LEGACY", "NO", "YES"]),
+        values: Values::Enum(&["NO", "YES", "LEGACY"]),
         defaults: ["LEGACY", "NO"],
         since: Edition::E2024,
     },
@@ -359,4 +394,14 @@ pub fn option_suffix(target: Target, key: &str) -> Vec<i32> {
         path.extend(feature.numbers);
     }
     path
+}
+
+/// The names of an enum feature's values, for messages.
+pub fn value_names(values: &[&str]) -> String {
+    values
+        .iter()
+        .filter(|v| !v.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
 }

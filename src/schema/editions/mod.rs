@@ -11,6 +11,7 @@
 //! asks the table.
 
 pub mod features;
+pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -720,27 +721,24 @@ fn feature_of(
     let value = match (feature.values, option) {
         (features::Values::Enum(values), o) if o.identifier_value.is_some() => {
             let ident = o.identifier_value.as_deref().unwrap_or_default();
-            if !values.contains(&ident) {
+            if ident.is_empty() || !values.contains(&ident) {
                 return Err(wrong(format!(
                     "`{ident}` is no value of feature `{}`: use one of {}",
                     feature.key(),
-                    values.join(", ")
+                    features::value_names(values)
                 )));
             }
             ident.to_string()
         }
         (features::Values::Enum(values), o) if o.positive_int_value.is_some() => {
             let n = o.positive_int_value.unwrap_or_default();
-            match usize::try_from(n)
-                .ok()
-                .and_then(|n| values.get(n.wrapping_sub(1)))
-            {
+            match feature.value_of(n) {
                 Some(v) => v.to_string(),
                 None => {
                     return Err(wrong(format!(
                         "{n} is no value of feature `{}`: use one of {}",
                         feature.key(),
-                        values.join(", ")
+                        features::value_names(values)
                     )))
                 }
             }
@@ -752,7 +750,9 @@ fn feature_of(
         }
         (values, _) => {
             let expected = match values {
-                features::Values::Enum(values) => format!("one of {}", values.join(", ")),
+                features::Values::Enum(values) => {
+                    format!("one of {}", features::value_names(values))
+                }
                 features::Values::Bool => "true or false".to_string(),
             };
             return Err(wrong(format!(
