@@ -189,3 +189,46 @@ fn descriptor_sets_carry_editions_both_ways() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// Against a git revision the old side is compiled first and the new side reuses what did not
+/// change: an editions file the same at both revisions is reused (and its importer compiled
+/// against it), and the findings are buf's.
+#[test]
+fn against_a_revision_reuses_unchanged_editions_files() {
+    use crate::git::{commit, write};
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init_opts(
+        dir.path(),
+        git2::RepositoryInitOptions::new().initial_head("main"),
+    )
+    .unwrap();
+    let shared = "edition = \"2023\";\npackage acme.v1;\noption features.enum_type = CLOSED;\nenum Status {\n  STATUS_UNSPECIFIED = 0;\n}\nmessage Item {\n  string sku = 1 [features.field_presence = LEGACY_REQUIRED];\n}\n";
+    let order = |presence: &str| {
+        format!(
+            "edition = \"2023\";\npackage acme.v1;\nimport \"acme/v1/shared.proto\";\nmessage Order {{\n  Status status = 1;\n  Item item = 2;\n  int32 count = 3 [features.field_presence = {presence}];\n}}\n"
+        )
+    };
+    write(dir.path(), "buf.yaml", "version: v2\n");
+    write(dir.path(), "acme/v1/shared.proto", shared);
+    write(dir.path(), "acme/v1/order.proto", &order("EXPLICIT"));
+    commit(&repo, "v1");
+    write(dir.path(), "acme/v1/order.proto", &order("LEGACY_REQUIRED"));
+    let args = [
+        "breaking",
+        "--against",
+        ".git#branch=main",
+        "--error-format",
+        "json",
+    ];
+    let ours = sous(dir.path(), &args);
+    let theirs = buf(dir.path(), &args);
+    assert_eq!(ours.code, 100, "{}{}", ours.stdout, ours.stderr);
+    assert_eq!(theirs.code, ours.code, "{}", theirs.stderr);
+    assert!(!ours.stdout.contains("COMPILE"), "{}", ours.stdout);
+    assert_eq!(keys(&ours.stdout), keys(&theirs.stdout));
+    let bare = sous(
+        dir.path(),
+        &["breaking", "--against", "main", "--error-format", "json"],
+    );
+    assert_eq!(keys(&bare.stdout), keys(&theirs.stdout), "{}", bare.stderr);
+}
