@@ -440,7 +440,7 @@ fn merge(
             files.push(Proto::Owned(file.clone()));
         }
     }
-    restore_source_info(&mut files, infos);
+    read::restore_source_info(&mut files, infos);
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
@@ -481,26 +481,5 @@ fn merge(
         pool_of,
         option_imports,
         ..Schema::from_files(files)
-    }
-}
-
-/// Puts back the source info kept out of the compiler (see [`read::Read::infos`]).
-fn restore_source_info(files: &mut [Proto], mut infos: HashMap<String, SourceCodeInfo>) {
-    for file in files {
-        let name = file.name().to_string();
-        if let Some(mut info) = infos.remove(&name) {
-            // The compiler rewrote the options' locations (named by the options they set, not
-            // by their place in the text); the rest come back from the parse.
-            match file {
-                Proto::Owned(file) => {
-                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
-                    if let Some(options) = file.source_code_info.take() {
-                        info.location.extend(options.location);
-                    }
-                    file.source_code_info = Some(info);
-                }
-                Proto::Pooled { info: slot, .. } => *slot = info,
-            }
-        }
     }
 }

@@ -326,6 +326,30 @@ fn editions_offset(text: &str) -> Option<usize> {
     (&rest[..word_end] == b"edition").then_some(i)
 }
 
+/// Puts back the source info kept out of the compiler (see [`Read::infos`]).
+pub(super) fn restore_source_info(
+    files: &mut [super::Proto],
+    mut infos: HashMap<String, SourceCodeInfo>,
+) {
+    for file in files {
+        let name = file.name().to_string();
+        if let Some(mut info) = infos.remove(&name) {
+            // The compiler rewrote the options' locations (named by the options they set, not
+            // by their place in the text); the rest come back from the parse.
+            match file {
+                super::Proto::Owned(file) => {
+                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
+                    if let Some(options) = file.source_code_info.take() {
+                        info.location.extend(options.location);
+                    }
+                    file.source_code_info = Some(info);
+                }
+                super::Proto::Pooled { info: slot, .. } => *slot = info,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::editions_offset;
