@@ -307,7 +307,7 @@ pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<E
         // One name, another kind: say which kind each side has.
         let kind = |t: Type| match t {
             Type::Enum => "enum ",
-            Type::Group => "group (delimited) ",
+            Type::Group => "group ",
             _ => "message ",
         };
         from = format!("{}{from}", kind(field_type(cx.old(), old)));
