@@ -450,7 +450,6 @@ fn discard<T>(value: T) {
 /// Writes the compiled input as a `FileDescriptorSet`: targets and (unless excluded) their
 /// imports, dependencies first, as `buf build -o` and `protoc --include_imports` order them.
 fn run_build(args: &BuildArgs) -> Result<i32> {
-    use prost::Message as _;
     let (_, schema) = compile_input(&args.input, schema::Purpose::Build)?;
     if !schema.errors.is_empty() {
         let output = OutputArgs {
@@ -477,7 +476,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         }
         set.file.push(file);
     }
-    let bytes = set.encode_to_vec();
+    let bytes = crate::schema::editions::wire::encode_set(&set.file, &schema.editions);
     atomic::write(&args.output, |out| out.write_all(&bytes))?;
     Ok(EXIT_OK)
 }

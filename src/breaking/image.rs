@@ -26,6 +26,8 @@ pub struct File<'a> {
     pub locations: std::sync::OnceLock<Locations<'a>>,
     /// Whether the file is only in the image because a target imports it.
     pub is_import: bool,
+    /// An editions file's feature table.
+    pub editions: Option<&'a crate::schema::editions::Editions>,
 }
 
 impl<'a> File<'a> {
@@ -51,6 +53,22 @@ impl<'a> File<'a> {
             "" => "proto2",
             s => s,
         }
+    }
+
+    /// The resolved value of feature `key` (`enum_type`, `pb.cpp.string_type`) for the element
+    /// at `path`: from an editions file's table, else what proto2 or proto3 implies.
+    pub fn feature(&self, path: &[i32], key: &str) -> &str {
+        match self.editions {
+            Some(editions) => editions.resolve(path, key),
+            None => {
+                crate::schema::editions::features::legacy_default(self.syntax() == "proto3", key)
+            }
+        }
+    }
+
+    /// Whether the file is an editions file.
+    pub fn is_editions(&self) -> bool {
+        self.editions.is_some()
     }
 
     pub fn span(&self, path: &[i32]) -> Option<Span> {

@@ -453,6 +453,7 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
                 source: schema.sources.get(name).map(|s| s.as_ref()),
                 locations: std::sync::OnceLock::new(),
                 is_import: !targets.contains(name),
+                editions: schema.editions.get(name).map(|e| e.as_ref()),
             })
         })
         .collect()

@@ -70,6 +70,7 @@ impl<'a> FileNode<'a> {
     /// Whether the file declares `syntax` (or `edition`).
     pub fn has_syntax(&self) -> bool {
         self.locations().get(&[tag::FILE_SYNTAX]).is_some()
+            || self.locations().get(&[tag::FILE_EDITION]).is_some()
     }
 }
 

@@ -209,6 +209,18 @@ pub(super) fn parse(
     text: &str,
 ) -> Result<(FileDescriptorProto, bool), protox_parse::ParseError> {
     let error = match protox_parse::parse(name, text) {
+        Ok(mut file) if file.syntax() == "editions" => {
+            // Never the text itself: the compiler takes editions files lowered only.
+            super::editions::lower_for_compiler(&mut file, text);
+            if super::editions::defines_features(text) {
+                super::editions::strip_feature_definitions(&mut file);
+            }
+            return Ok((file, true));
+        }
+        Ok(mut file) if super::editions::defines_features(text) => {
+            let changed = super::editions::strip_feature_definitions(&mut file);
+            return Ok((file, changed));
+        }
         Ok(file) => return Ok((file, false)),
         Err(error) => error,
     };
@@ -239,6 +251,9 @@ pub(super) fn parse(
         return Err(error);
     }
     let mut file = protox_parse::parse(name, &respelled).map_err(|_| error)?;
+    if file.syntax() == "editions" {
+        super::editions::lower_for_compiler(&mut file, &respelled);
+    }
     for option in options(&mut file).into_iter().flatten() {
         if option
             .double_value

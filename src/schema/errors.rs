@@ -1,4 +1,4 @@
-//! Every `COMPILE` finding: a file that cannot be read as text or uses editions, the compiler's
+//! Every `COMPILE` finding: a file that cannot be read as text, the compiler's
 //! errors placed where buf places them, import cycles, and the checks across files that the
 //! compiler does not make (extension numbers). buf reports a file that does not compile as a
 //! finding, not as an error.
@@ -29,14 +29,6 @@ pub(super) fn not_utf8(source: &Source, valid: usize) -> Finding {
     // The span covers the bad byte itself.
     finding.end_column += 1;
     finding
-}
-
-/// A file that uses editions, at its `edition` keyword (at `offset`).
-pub(super) fn editions(source: &Source, offset: usize) -> Finding {
-    source.finding(offset, offset + "edition".len(), "COMPILE", format!(
-        "{} uses editions (`edition = ...`), which sous cannot compile yet: lint it with buf, or exclude it with --exclude-path",
-        source.file.display
-    ))
 }
 
 /// The message of [`compiler_panicked`]'s findings.

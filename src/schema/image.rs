@@ -32,6 +32,33 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
         syntax_unspecified,
         label,
     } = image;
+    // Editions files: their edition and features are read from the bytes (prost-types drops
+    // them), and the file lowered as a compiled one is.
+    let mut editions = std::collections::HashMap::new();
+    if files.iter().any(|f| f.syntax() == "editions") {
+        let encoded: Vec<&[u8]> = fields(&bytes)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(number, _, _)| *number == 1)
+            .filter_map(|(_, _, payload)| payload)
+            .collect();
+        for (i, file) in files.iter_mut().enumerate() {
+            if file.syntax() != "editions" {
+                continue;
+            }
+            let Some(table) = encoded
+                .get(i)
+                .and_then(|b| super::editions::wire::read_file(b, file))
+            else {
+                return Err(Error::Input(format!(
+                    "{label}: {} uses an edition sous does not know (it knows 2023 and 2024): check this image with buf",
+                    file.name()
+                )));
+            };
+            super::editions::wire::lower_read(file, &table);
+            editions.insert(file.name().to_string(), Arc::new(table));
+        }
+    }
     let names: HashSet<&str> = files.iter().map(|f| f.name()).collect();
     if names.len() != files.len() {
         let mut seen = HashSet::new();
@@ -45,12 +72,6 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
         )));
     }
     for file in &files {
-        if file.syntax() == "editions" {
-            return Err(Error::Input(format!(
-                "{label}: {} uses editions, which sous cannot read yet: check this image with buf",
-                file.name()
-            )));
-        }
         if let Some(missing) = file.dependency.iter().find(|d| !names.contains(d.as_str())) {
             return Err(Error::Input(format!(
                 "{label}: {} imports {missing}, which the image does not hold: build the image with its imports (without --exclude-imports)",
@@ -95,6 +116,7 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
         .map(|f| Proto::Owned(Arc::new(f)))
         .collect();
     let mut schema = Schema::from_files(files);
+    schema.editions = editions;
     if let Some(pool) = pools {
         schema.pool_of = sources
             .values()
@@ -168,10 +190,10 @@ fn without_source_info(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// One field of a message's encoding: its number, its bytes whole, and the payload of a
 /// length-delimited field.
-type WireField<'a> = (u64, &'a [u8], Option<&'a [u8]>);
+pub(super) type WireField<'a> = (u64, &'a [u8], Option<&'a [u8]>);
 
 /// The fields of one message's encoding.
-fn fields(mut bytes: &[u8]) -> Option<Vec<WireField<'_>>> {
+pub(super) fn fields(mut bytes: &[u8]) -> Option<Vec<WireField<'_>>> {
     fn varint(bytes: &mut &[u8]) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {

@@ -11,6 +11,7 @@
 
 mod accept;
 pub mod columns;
+pub mod editions;
 mod errors;
 pub mod image;
 mod limits;
@@ -152,6 +153,8 @@ pub struct Schema {
     pub option_imports: HashMap<String, std::collections::BTreeSet<String>>,
     /// Which file defines each message and enum, by full name; built on first use.
     pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
+    /// The feature tables of the editions files, by import path (see [`editions`]).
+    pub editions: HashMap<String, Arc<editions::Editions>>,
 }
 
 impl Schema {
@@ -172,6 +175,7 @@ impl Schema {
             pool_of: HashMap::new(),
             option_imports: HashMap::new(),
             definitions: Default::default(),
+            editions: HashMap::new(),
         }
     }
 
@@ -334,6 +338,7 @@ fn compile_with(
         broken,
         parsed,
         infos,
+        editions,
         ..
     } = read;
     let resolver = link::Resolver {
@@ -367,6 +372,8 @@ fn compile_with(
         ..
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
+    editions::restore_syntax(&mut schema.files, &editions);
+    schema.editions = editions;
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }
@@ -434,7 +441,7 @@ fn merge(
             files.push(Proto::Owned(file.clone()));
         }
     }
-    restore_source_info(&mut files, infos);
+    read::restore_source_info(&mut files, infos);
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
@@ -475,26 +482,5 @@ fn merge(
         pool_of,
         option_imports,
         ..Schema::from_files(files)
-    }
-}
-
-/// Puts back the source info kept out of the compiler (see [`read::Read::infos`]).
-fn restore_source_info(files: &mut [Proto], mut infos: HashMap<String, SourceCodeInfo>) {
-    for file in files {
-        let name = file.name().to_string();
-        if let Some(mut info) = infos.remove(&name) {
-            // The compiler rewrote the options' locations (named by the options they set, not
-            // by their place in the text); the rest come back from the parse.
-            match file {
-                Proto::Owned(file) => {
-                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
-                    if let Some(options) = file.source_code_info.take() {
-                        info.location.extend(options.location);
-                    }
-                    file.source_code_info = Some(info);
-                }
-                Proto::Pooled { info: slot, .. } => *slot = info,
-            }
-        }
     }
 }

@@ -1,8 +1,8 @@
 //! Reading: the targets of a [`FileSet`] and whatever they import are read from disk (or a git
 //! tree) in waves, checked, and parsed on every core, before any of them is compiled.
 //!
-//! protox cannot parse editions files yet and prost-reflect panics on editions descriptors, so
-//! editions files are detected by a small scan here and reported on their own.
+//! An editions file is detected by a small scan here and its features read into a table (see
+//! [`super::editions`]); the compiler only ever sees it lowered to proto2's shape.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -31,6 +31,8 @@ pub(super) struct Read<'a> {
     /// Files with the same text as in the schema compiled before, with the imports they had
     /// there: not parsed.
     pub same: HashMap<String, &'a [String]>,
+    /// The feature tables of editions files, by import path.
+    pub editions: HashMap<String, Arc<super::editions::Editions>>,
 }
 
 /// Reads the targets of `set` and what they import: in waves, each read and parsed on every
@@ -54,6 +56,7 @@ pub(super) fn read<'a>(
         parsed: HashMap::new(),
         infos: HashMap::new(),
         same: HashMap::new(),
+        editions: HashMap::new(),
     };
     let mut seen: HashSet<String> = set.targets().map(|f| f.name.clone()).collect();
     let mut wave: Vec<Cow<ProtoFile>> = set.targets().map(Cow::Borrowed).collect();
@@ -74,6 +77,16 @@ pub(super) fn read<'a>(
         for loaded in loaded {
             let name = loaded.source.file.name.clone();
             read.errors.extend(loaded.error);
+            // A file not parsed again keeps the table it had.
+            let editions = loaded.editions.or_else(|| {
+                loaded
+                    .same_as_before
+                    .then(|| before.and_then(|b| b.editions.get(&name).cloned()))
+                    .flatten()
+            });
+            if let Some(editions) = editions {
+                read.editions.insert(name.clone(), editions);
+            }
             if loaded.broken {
                 read.broken.push(name);
                 continue;
@@ -125,6 +138,8 @@ struct Loaded {
     parsed: Option<(FileDescriptorProto, SourceCodeInfo)>,
     /// The same text as the file of this name in the schema compiled before: not parsed.
     same_as_before: bool,
+    /// An editions file's feature table.
+    editions: Option<Arc<super::editions::Editions>>,
 }
 
 impl Loaded {
@@ -136,6 +151,7 @@ impl Loaded {
             broken: true,
             parsed: None,
             same_as_before: false,
+            editions: None,
         }
     }
 }
@@ -164,11 +180,15 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         }
     };
     let source = Source::new(file.clone(), text);
-    if let Some(offset) = editions_offset(&source.text) {
-        // An import too: its importers compile against an empty stand-in, and must not be
-        // linted as if they had compiled.
-        let error = vec![errors::editions(&source, offset)];
-        return Ok(Loaded::broken(source, error));
+    let mut editions = None;
+    if editions_offset(&source.text).is_some() {
+        // A feature option in error keeps the file from the compiler (an import too: its
+        // importers compile against an empty stand-in, and must not be linted as if they had
+        // compiled); a file that does not parse is reported by the compiler.
+        match super::editions::analyse(&source) {
+            Ok(table) => editions = table.map(Arc::new),
+            Err(error) => return Ok(Loaded::broken(source, error)),
+        }
     }
     // Past buf's nesting limits, the file never reaches the compiler (which has no limit on
     // option values and would overflow its stack).
@@ -187,9 +207,16 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             broken: false,
             parsed: None,
             same_as_before: true,
+            editions: None,
         });
     }
     let parsed = parse(&source, purpose);
+    if let Some((file, _)) = parsed.as_ref().filter(|_| editions.is_none()) {
+        let error = super::editions::features_outside_editions(file, &source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
         // The locations kept out of the descriptor, for the finding's place.
         let located = FileDescriptorProto {
@@ -207,6 +234,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         broken: false,
         parsed,
         same_as_before: false,
+        editions,
     })
 }
 
@@ -296,6 +324,30 @@ fn editions_offset(text: &str) -> Option<usize> {
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         .unwrap_or(rest.len());
     (&rest[..word_end] == b"edition").then_some(i)
+}
+
+/// Puts back the source info kept out of the compiler (see [`Read::infos`]).
+pub(super) fn restore_source_info(
+    files: &mut [super::Proto],
+    mut infos: HashMap<String, SourceCodeInfo>,
+) {
+    for file in files {
+        let name = file.name().to_string();
+        if let Some(mut info) = infos.remove(&name) {
+            // The compiler rewrote the options' locations (named by the options they set, not
+            // by their place in the text); the rest come back from the parse.
+            match file {
+                super::Proto::Owned(file) => {
+                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
+                    if let Some(options) = file.source_code_info.take() {
+                        info.location.extend(options.location);
+                    }
+                    file.source_code_info = Some(info);
+                }
+                super::Proto::Pooled { info: slot, .. } => *slot = info,
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -95,6 +95,10 @@ impl FileResolver for Resolver {
                 source_code_info: None,
                 ..(**compiled).clone()
             };
+            if file.syntax() == "editions" {
+                // Compiled before and given its syntax back: the compiler takes it lowered.
+                file.syntax = Some("proto2".to_string());
+            }
             self.reshape(name, &mut file);
             return Ok(File::from_file_descriptor_proto(file));
         }
@@ -110,6 +114,9 @@ impl FileResolver for Resolver {
                 past_limits(name, &path)?;
                 return File::open(name, &path);
             }
+        }
+        if let Some(stand_in) = super::editions::language_file_stand_in(name) {
+            return Ok(File::from_file_descriptor_proto(stand_in));
         }
         GoogleFileResolver::new().open_file(name)
     }

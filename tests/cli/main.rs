@@ -13,6 +13,7 @@ mod breaking_ignores;
 mod catalog;
 mod commands;
 mod deps;
+mod editions;
 mod fix;
 mod formats;
 mod git;

@@ -4,20 +4,22 @@
 
 use super::prelude::*;
 
-/// Whether enums of `file` are open (proto3) rather than closed (proto2). sous compiles no
-/// editions files, so the syntax decides.
-pub fn enum_is_open(file: &File) -> bool {
-    file.syntax() == "proto3"
+/// Whether the enum at `path` of `file` is open rather than closed: its resolved `enum_type`
+/// (proto3 enums are open, proto2 enums closed).
+pub fn enum_is_open(file: &File, path: &[i32]) -> bool {
+    file.feature(path, "enum_type") == "OPEN"
 }
 
-/// The JSON format support buf derives for the elements of `file`: `ALLOW` in proto3,
-/// `LEGACY_BEST_EFFORT` in proto2.
-pub fn json_format(file: &File) -> &'static str {
-    if file.syntax() == "proto3" {
-        "ALLOW"
-    } else {
-        "LEGACY_BEST_EFFORT"
-    }
+/// The JSON format support of the message or enum at `path` of `file`: its resolved
+/// `json_format` (`ALLOW` in proto3, `LEGACY_BEST_EFFORT` in proto2).
+pub fn json_format<'f>(file: &'f File, path: &[i32]) -> &'f str {
+    file.feature(path, "json_format")
+}
+
+/// Where buf reports a change of feature `key` of an element of kind `target`: at the option
+/// that sets it on the element itself, else (as [`Context::report`] falls back) the element.
+pub fn feature_option(target: crate::schema::editions::Target, key: &str) -> Vec<i32> {
+    crate::schema::editions::features::option_suffix(target, key)
 }
 
 /// A type name as written in a descriptor (`.pkg.Msg`) without the leading dot.

@@ -1,36 +1,41 @@
-//! ENUM_SAME_TYPE: an enum stays open (proto3) or closed (proto2).
+//! ENUM_SAME_TYPE: an enum stays open or closed.
 //!
-//! Without editions an enum's type follows its file's syntax, so the rule fires when an enum
-//! moves between a proto3 and a proto2 file of its package, or its file changes syntax.
+//! An enum's type is its resolved `enum_type` feature: proto3 enums are open, proto2 enums
+//! closed, and an editions enum is what `features.enum_type` on it or its file says (`OPEN` by
+//! default). The rule fires when an enum moves between such files, its file changes syntax or
+//! edition, or its `enum_type` changes.
 
 use super::prelude::*;
 
-use super::element_common::enum_is_open;
+use super::element_common::{enum_is_open, feature_option};
+use crate::schema::editions::Target;
 
 declare_rule!(EnumSameType, "ENUM_SAME_TYPE");
 
 fn kind(open: bool) -> &'static str {
     if open {
-        "open (proto3)"
+        "open"
     } else {
-        "closed (proto2)"
+        "closed"
     }
 }
 
 impl Rule for EnumSameType {
     fn check_enum(&self, cx: &mut Context, old: &Enum, new: &Enum) {
-        let was = enum_is_open(cx.old().file(old.file));
-        let is = enum_is_open(cx.new_image().file(new.file));
+        let was = enum_is_open(cx.old().file(old.file), &old.path);
+        let is = enum_is_open(cx.new_image().file(new.file), &new.path);
         if was != is {
+            // buf parity: at the enum's own `features.enum_type`, else the whole enum.
             cx.report(
                 new,
-                &[],
+                &feature_option(Target::Enum, "enum_type"),
                 format!(
-                    "enum {:?} changed from {} to {}: unknown values are now {}; keep the enum in a file with its old syntax",
+                    "enum {:?} changed from {} to {}: unknown values are now {}; keep `features.enum_type = {}` (proto3 enums are open, proto2 enums closed)",
                     new.full_name,
                     kind(was),
                     kind(is),
                     if is { "kept as numbers" } else { "moved to unknown fields" },
+                    if was { "OPEN" } else { "CLOSED" },
                 ),
             );
         }

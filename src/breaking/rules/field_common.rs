@@ -118,18 +118,6 @@ pub fn is_repeated(field: &FieldDescriptorProto) -> bool {
 }
 
 /// The C++ string type of a string or bytes field: its `ctype`, `STRING` when unset.
-pub fn cpp_string_type(field: &FieldDescriptorProto) -> CType {
-    field.options.as_ref().map_or(CType::String, |o| o.ctype())
-}
-
-pub fn ctype_name(ctype: CType) -> &'static str {
-    match ctype {
-        CType::String => "STRING",
-        CType::Cord => "CORD",
-        CType::StringPiece => "STRING_PIECE",
-    }
-}
-
 /// The `jstype` of a field, `JS_NORMAL` when unset.
 pub fn jstype(field: &FieldDescriptorProto) -> JsType {
     field
@@ -146,21 +134,48 @@ pub fn jstype_name(jstype: JsType) -> &'static str {
     }
 }
 
-/// Whether parsers check that the string fields of `file` hold valid UTF-8: proto3 fields are
-/// checked (`VERIFY`), proto2 fields are not (`NONE`).
-pub fn utf8_verified(file: &File) -> bool {
-    file.syntax() == "proto3"
+/// Whether parsers check that string field `path` of `file` holds valid UTF-8: its resolved
+/// `utf8_validation` (proto3 fields are checked, `VERIFY`; proto2 fields are not, `NONE`).
+pub fn utf8_verified(file: &File, path: &[i32]) -> bool {
+    file.feature(path, "utf8_validation") == "VERIFY"
 }
 
-/// Whether the generated Java code checks that the string fields of `file` hold valid UTF-8:
-/// always in proto3, and in proto2 when the file sets `java_string_check_utf8`.
-pub fn java_utf8_verified(file: &File) -> bool {
-    utf8_verified(file)
-        || file
-            .proto
-            .options
-            .as_ref()
-            .is_some_and(|o| o.java_string_check_utf8())
+/// Whether the generated Java code checks that string field `path` of `file` holds valid UTF-8:
+/// when the file sets `java_string_check_utf8`, or (editions, without that option) the field's
+/// `(pb.java).utf8_validation` is `VERIFY`; else as [`utf8_verified`] says.
+pub fn java_utf8_verified(file: &File, path: &[i32]) -> bool {
+    let check = file
+        .proto
+        .options
+        .as_ref()
+        .and_then(|o| o.java_string_check_utf8);
+    if !file.is_editions() || check.is_some() {
+        return check == Some(true) || utf8_verified(file, path);
+    }
+    file.feature(path, "pb.java.utf8_validation") == "VERIFY" || utf8_verified(file, path)
+}
+
+/// The C++ string type of field `path` of `file` as buf resolves it: an explicit `ctype` first
+/// (`STRING_PIECE` is `STRING` marked as a piece), else the resolved `(pb.cpp).string_type`
+/// (`STRING` outside editions).
+pub fn cpp_string_type<'f>(
+    file: &'f File,
+    field: &FieldDescriptorProto,
+    path: &[i32],
+) -> (&'f str, bool) {
+    let ctype = field.options.as_ref().and_then(|o| o.ctype);
+    if ctype.is_some()
+        && file
+            .editions
+            .is_none_or(|e| e.edition < crate::schema::editions::Edition::E2024)
+    {
+        match field.options.as_ref().map(|o| o.ctype()) {
+            Some(CType::Cord) => return ("CORD", false),
+            Some(CType::StringPiece) => return ("STRING", true),
+            _ => return ("STRING", false),
+        }
+    }
+    (file.feature(path, "pb.cpp.string_type"), false)
 }
 
 /// `VERIFY` or `NONE`, as descriptor.proto names the validation modes.

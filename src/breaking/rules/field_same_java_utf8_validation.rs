@@ -1,9 +1,12 @@
 //! FIELD_SAME_JAVA_UTF8_VALIDATION: a string field keeps the UTF-8 validation generated Java code
-//! does, which proto3 or the `java_string_check_utf8` file option turns on.
+//! does, which proto3, the `java_string_check_utf8` file option or, in editions,
+//! `features.(pb.java).utf8_validation = VERIFY` turns on.
 
 use super::prelude::*;
 
 use super::field_common::{describe, is_string, java_utf8_verified, new_file, old_file, utf8_mode};
+use crate::schema::editions::features::option_suffix;
+use crate::schema::editions::Target;
 
 declare_rule!(
     FieldSameJavaUtf8Validation,
@@ -22,13 +25,14 @@ impl Rule for FieldSameJavaUtf8Validation {
 
 // buf parity: only fields that are strings on both sides; map keys and values count. Reported at
 // the new file's `java_string_check_utf8` option when it writes one (whatever its value, even in
-// proto3), else at the whole new field (a map's key and value at the map field's type).
+// proto3), else at the field's own `(pb.java).utf8_validation`, else at the whole new field (a
+// map's key and value at the map field's type).
 fn check(cx: &mut Context, old: &Field, new: &Field) {
     if !is_string(old.proto) || !is_string(new.proto) {
         return;
     }
-    let o = java_utf8_verified(old_file(cx, old));
-    let n = java_utf8_verified(new_file(cx, new));
+    let o = java_utf8_verified(old_file(cx, old), &old.path);
+    let n = java_utf8_verified(new_file(cx, new), &new.path);
     if o == n {
         return;
     }
@@ -47,6 +51,6 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
     if new_file(cx, new).locations().get(&option).is_some() {
         cx.report_at(new.file, &option, message);
     } else {
-        cx.report(new, &[], message);
+        cx.report(new, &option_suffix(Target::Field, "pb.java.utf8_validation"), message);
     }
 }

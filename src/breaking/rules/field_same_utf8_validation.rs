@@ -1,9 +1,12 @@
-//! FIELD_SAME_UTF8_VALIDATION: a string field keeps its UTF-8 validation, which its file's syntax
-//! decides (proto3 verifies, proto2 does not).
+//! FIELD_SAME_UTF8_VALIDATION: a string field keeps its UTF-8 validation, its resolved
+//! `utf8_validation` feature (proto3 verifies, proto2 does not, editions verify unless
+//! `features.utf8_validation = NONE`).
 
 use super::prelude::*;
 
 use super::field_common::{describe, is_string, new_file, old_file, utf8_mode, utf8_verified};
+use crate::schema::editions::features::option_suffix;
+use crate::schema::editions::Target;
 
 declare_rule!(FieldSameUtf8Validation, "FIELD_SAME_UTF8_VALIDATION");
 
@@ -18,13 +21,14 @@ impl Rule for FieldSameUtf8Validation {
 }
 
 // buf parity: only fields that are strings on both sides; map keys and values count, and are
-// reported at their map field's `map<...>` type. Reported at the whole new field.
+// reported at their map field's `map<...>` type. Reported at the field's own
+// `features.utf8_validation`, else the whole new field.
 fn check(cx: &mut Context, old: &Field, new: &Field) {
     if !is_string(old.proto) || !is_string(new.proto) {
         return;
     }
-    let o = utf8_verified(old_file(cx, old));
-    let n = utf8_verified(new_file(cx, new));
+    let o = utf8_verified(old_file(cx, old), &old.path);
+    let n = utf8_verified(new_file(cx, new), &new.path);
     if o == n {
         return;
     }
@@ -35,9 +39,9 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
     };
     cx.report(
         new,
-        &[],
+        &option_suffix(Target::Field, "utf8_validation"),
         format!(
-            "{} changed its UTF-8 validation from {} to {} (its file went from {} to {}): {consequence}; keep the file's syntax, or use bytes",
+            "{} changed its UTF-8 validation from {} to {} (its file went from {} to {}): {consequence}; keep the file's syntax and `features.utf8_validation`, or use bytes",
             describe(new),
             utf8_mode(o),
             utf8_mode(n),

@@ -5,8 +5,9 @@
 //! Types compare by kind first (scalar kind, enum, message, group), then by the full name of the
 //! enum or message: a message renamed or moved to another package is another type. Cardinality is
 //! the label with presence folded in: `map`, `repeated`, `required`, `optional with explicit
-//! presence` (proto2, proto3 `optional`, oneof members, messages, extensions) or `optional with
-//! implicit presence` (plain proto3 scalars and enums).
+//! presence` (proto2, proto3 `optional`, oneof members, messages, extensions, editions fields
+//! by default) or `optional with implicit presence` (plain proto3 scalars and enums, editions
+//! scalars and enums with `features.field_presence = IMPLICIT`).
 
 use super::prelude::*;
 
@@ -47,10 +48,24 @@ fn scalar_name(t: Type) -> &'static str {
     }
 }
 
+/// A field's type as it is encoded: a message field whose resolved `message_encoding` is
+/// `DELIMITED` (editions) is a group, as buf sees it.
+pub fn field_type(image: &Image, f: &Field) -> Type {
+    match f.proto.r#type() {
+        Type::Message
+            if image.file(f.file).is_editions()
+                && image.file(f.file).feature(&f.path, "message_encoding") == "DELIMITED" =>
+        {
+            Type::Group
+        }
+        t => t,
+    }
+}
+
 /// Whether two fields have the same type: same kind, and for enums, messages and groups the same
 /// full name.
-pub fn same_type(old: &Field, new: &Field) -> bool {
-    let (o, n) = (old.proto.r#type(), new.proto.r#type());
+pub fn same_type(old_image: &Image, new_image: &Image, old: &Field, new: &Field) -> bool {
+    let (o, n) = (field_type(old_image, old), field_type(new_image, new));
     o == n
         && (!matches!(o, Type::Enum | Type::Message | Type::Group)
             || old.proto.type_name() == new.proto.type_name())
@@ -82,10 +97,10 @@ pub fn compatible_type(
     new: &Field,
     encoding: Encoding,
 ) -> bool {
-    if same_type(old, new) {
+    if same_type(old_image, new_image, old, new) {
         return true;
     }
-    let (o, n) = (old.proto.r#type(), new.proto.r#type());
+    let (o, n) = (field_type(old_image, old), field_type(new_image, new));
     if o == Type::Enum && n == Type::Enum {
         return compatible_enums(
             old_image,
@@ -208,7 +223,15 @@ pub fn cardinality(image: &Image, f: &Field) -> Cardinality {
         }
         Label::Required => Cardinality::Required,
         Label::Optional => {
-            let explicit = image.file(f.file).syntax() != "proto3"
+            let file = image.file(f.file);
+            // The field's resolved `field_presence`: proto3 fields are implicit, proto2 fields
+            // explicit, editions fields as `features.field_presence` says (explicit by default).
+            let implicit_file = if file.is_editions() {
+                file.feature(&f.path, "field_presence") == "IMPLICIT"
+            } else {
+                file.syntax() == "proto3"
+            };
+            let explicit = !implicit_file
                 || f.message.is_none()
                 || f.proto.proto3_optional()
                 || f.proto.oneof_index.is_some()
@@ -273,7 +296,7 @@ pub fn describe(image: &Image, f: &Field) -> String {
 /// encoding cannot read across.
 pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<Encoding>) {
     let ok = match encoding {
-        None => same_type(old, new),
+        None => same_type(cx.old(), cx.new_image(), old, new),
         Some(e) => compatible_type(cx.old(), cx.new_image(), old, new, e),
     };
     if ok {
@@ -282,13 +305,13 @@ pub fn check_type(cx: &mut Context, old: &Field, new: &Field, encoding: Option<E
     let (mut from, mut to) = (type_display(old), type_display(new));
     if from == to {
         // One name, another kind: say which kind each side has.
-        let kind = |f: &Field| match f.proto.r#type() {
+        let kind = |t: Type| match t {
             Type::Enum => "enum ",
             Type::Group => "group ",
             _ => "message ",
         };
-        from = format!("{}{from}", kind(old));
-        to = format!("{}{to}", kind(new));
+        from = format!("{}{from}", kind(field_type(cx.old(), old)));
+        to = format!("{}{to}", kind(field_type(cx.new_image(), new)));
     }
     let enums = old.proto.r#type() == Type::Enum && new.proto.r#type() == Type::Enum;
     let why = match encoding {

@@ -1,8 +1,9 @@
 //! IMPORT_USED: every import is used by the file that imports it.
 //!
 //! A file uses an import when a name it refers to is defined there: field types, extendees, RPC
-//! request and response types, and custom options (including extensions and `Any` type URLs
-//! inside an option's message literal). An import that re-exports the defining file through
+//! request and response types, custom options (including extensions and `Any` type URLs
+//! inside an option's message literal), and in editions the language features set
+//! (`features.(pb.cpp)` uses `google/protobuf/cpp_features.proto`). An import that re-exports the defining file through
 //! `import public` is used too, but only when the defining file is not imported directly, and
 //! then only the first such import (buf parity).
 
@@ -33,6 +34,10 @@ impl Rule for ImportUsed {
             defining.extend(option_imports(pool, proto));
         } else if let Some(files) = schema.option_imports.get(proto.name()) {
             defining.extend(files.iter().cloned());
+        }
+        if let Some(editions) = schema.editions.get(proto.name()) {
+            // Language features (`features.(pb.cpp)...`) use the file that defines them.
+            defining.extend(editions.language_imports());
         }
         defining.remove(proto.name());
 

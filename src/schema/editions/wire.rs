@@ -1,0 +1,316 @@
+//! Editions in descriptor sets, at the wire level: prost-types has no `edition` field and no
+//! `features`, so an image's editions data is read from its bytes into an [`Editions`] table,
+//! and `sous build` writes it back into the bytes of each file it encodes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use prost::encoding::{encode_key, encode_varint, WireType};
+use prost::Message as _;
+use prost_types::field_descriptor_proto::Label;
+use prost_types::{DescriptorProto, FileDescriptorProto};
+
+use super::features::{self, Edition};
+use super::Editions;
+use crate::schema::image::fields;
+
+/// `FileDescriptorProto.edition`.
+const EDITION: u64 = 14;
+
+fn edition_number(edition: Edition) -> u64 {
+    match edition {
+        Edition::E2023 => 1000,
+        Edition::E2024 => 1001,
+    }
+}
+
+/// What kind of element a message of the walk is, which says where its children and options
+/// are.
+#[derive(Clone, Copy)]
+enum Kind {
+    File,
+    Message,
+    Field,
+    Oneof,
+    ExtensionRange,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+}
+
+impl Kind {
+    /// The element kinds below this one, by field number.
+    fn child(self, number: u64) -> Option<Kind> {
+        Some(match (self, number) {
+            (Kind::File, 4) | (Kind::Message, 3) => Kind::Message,
+            (Kind::File, 5) | (Kind::Message, 4) => Kind::Enum,
+            (Kind::File, 6) => Kind::Service,
+            (Kind::File, 7) | (Kind::Message, 2 | 6) => Kind::Field,
+            (Kind::Message, 5) => Kind::ExtensionRange,
+            (Kind::Message, 8) => Kind::Oneof,
+            (Kind::Enum, 2) => Kind::EnumValue,
+            (Kind::Service, 2) => Kind::Method,
+            _ => return None,
+        })
+    }
+
+    /// The field number of the element's options, and of `features` in them.
+    fn options(self) -> (u64, u64) {
+        match self {
+            Kind::File => (8, 50),
+            Kind::Message => (7, 12),
+            Kind::Field => (8, 21),
+            Kind::Oneof => (2, 1),
+            Kind::ExtensionRange => (3, 50),
+            Kind::Enum => (3, 7),
+            Kind::EnumValue => (3, 2),
+            Kind::Service => (3, 34),
+            Kind::Method => (4, 35),
+        }
+    }
+}
+
+/// The edition and explicit features of an encoded `FileDescriptorProto`; `None` for a proto2 or
+/// proto3 file (or bytes that do not read).
+pub fn read_file(bytes: &[u8], file: &FileDescriptorProto) -> Option<Editions> {
+    let mut edition = None;
+    for (number, raw, _) in fields(bytes)? {
+        if number == EDITION {
+            edition = match varint_of(raw)? {
+                1000 => Some(Edition::E2023),
+                1001 => Some(Edition::E2024),
+                _ => None,
+            };
+        }
+    }
+    let edition = edition?;
+    let mut explicit = HashMap::new();
+    walk(bytes, Kind::File, &mut Vec::new(), &mut explicit);
+    let mut editions = Editions {
+        edition,
+        explicit,
+        parents: HashMap::new(),
+    };
+    super::parents(file, &mut editions.parents);
+    Some(editions)
+}
+
+/// The value of a varint field from its raw bytes (key included).
+fn varint_of(raw: &[u8]) -> Option<u64> {
+    let mut bytes = raw;
+    let _key = prost::encoding::decode_varint(&mut bytes).ok()?;
+    prost::encoding::decode_varint(&mut bytes).ok()
+}
+
+/// Collects the features of the element encoded in `bytes` and of everything below it.
+fn walk(
+    bytes: &[u8],
+    kind: Kind,
+    path: &mut Vec<i32>,
+    out: &mut HashMap<Vec<i32>, BTreeMap<String, String>>,
+) {
+    let Some(all) = fields(bytes) else {
+        return;
+    };
+    let mut counts: HashMap<u64, i32> = HashMap::new();
+    let (options, features_number) = kind.options();
+    for (number, _, payload) in all {
+        let Some(payload) = payload else {
+            continue;
+        };
+        if number == options {
+            for (n, _, inner) in fields(payload).unwrap_or_default() {
+                if n == features_number {
+                    let set = out.entry(path.clone()).or_default();
+                    read_feature_set(inner.unwrap_or_default(), set);
+                }
+            }
+        } else if let Some(child) = kind.child(number) {
+            let index = counts.entry(number).or_default();
+            path.extend([number as i32, *index]);
+            *index += 1;
+            walk(payload, child, path, out);
+            path.truncate(path.len() - 2);
+        }
+    }
+}
+
+/// The features a `FeatureSet` encodes, by key.
+fn read_feature_set(bytes: &[u8], out: &mut BTreeMap<String, String>) {
+    for (number, raw, payload) in fields(bytes).unwrap_or_default() {
+        match payload {
+            None => {
+                let found = features::FEATURES
+                    .iter()
+                    .find(|f| f.extension.is_none() && f.numbers == [number as i32]);
+                if let (Some(feature), Some(value)) = (found, varint_of(raw)) {
+                    if let Some(name) = feature.value_of(value) {
+                        out.insert(feature.key(), name.to_string());
+                    }
+                }
+            }
+            Some(language) => {
+                for (inner, raw, _) in fields(language).unwrap_or_default() {
+                    let found = features::FEATURES
+                        .iter()
+                        .find(|f| f.numbers == [number as i32, inner as i32]);
+                    if let (Some(feature), Some(value)) = (found, varint_of(raw)) {
+                        if let Some(name) = feature.value_of(value) {
+                            out.insert(feature.key(), name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An editions file as an image holds it: lowered for the compiler and the rules (a
+/// `LEGACY_REQUIRED` field is `required`), its syntax `editions`.
+pub fn lower_read(file: &mut FileDescriptorProto, editions: &Editions) {
+    for_fields(file, &mut |field, path| {
+        if field.label() == Label::Optional
+            && editions.resolve(path, "field_presence") == "LEGACY_REQUIRED"
+        {
+            field.set_label(Label::Required);
+        }
+    });
+}
+
+/// The encoding of an editions file as buf writes it: `edition` set, every explicit feature in
+/// its element's options, and `LEGACY_REQUIRED` fields labelled `optional` again.
+pub fn encode_file(file: &FileDescriptorProto, editions: &Editions) -> Vec<u8> {
+    let mut file = file.clone();
+    for_fields(&mut file, &mut |field, path| {
+        if field.label() == Label::Required
+            && editions.resolve(path, "field_presence") == "LEGACY_REQUIRED"
+        {
+            field.set_label(Label::Optional);
+        }
+    });
+    let bytes = file.encode_to_vec();
+    let mut out = rewrite(&bytes, Kind::File, &mut Vec::new(), editions).unwrap_or(bytes);
+    encode_key(EDITION as u32, WireType::Varint, &mut out);
+    encode_varint(edition_number(editions.edition), &mut out);
+    out
+}
+
+/// `bytes` of the element at `path` with the features of it and its children written into
+/// their options (a second `options` field, which decoders merge into the first).
+fn rewrite(bytes: &[u8], kind: Kind, path: &mut Vec<i32>, editions: &Editions) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut counts: HashMap<u64, i32> = HashMap::new();
+    for (number, raw, payload) in fields(bytes)? {
+        match (kind.child(number), payload) {
+            (Some(child), Some(payload)) => {
+                let index = counts.entry(number).or_default();
+                path.extend([number as i32, *index]);
+                *index += 1;
+                let inner = rewrite(payload, child, path, editions)?;
+                path.truncate(path.len() - 2);
+                encode_key(number as u32, WireType::LengthDelimited, &mut out);
+                encode_varint(inner.len() as u64, &mut out);
+                out.extend_from_slice(&inner);
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
+    if let Some(set) = editions
+        .explicit
+        .get(path.as_slice())
+        .filter(|s| !s.is_empty())
+    {
+        let features = encode_feature_set(set);
+        let (options, features_number) = kind.options();
+        let mut options_bytes = Vec::new();
+        encode_key(
+            features_number as u32,
+            WireType::LengthDelimited,
+            &mut options_bytes,
+        );
+        encode_varint(features.len() as u64, &mut options_bytes);
+        options_bytes.extend_from_slice(&features);
+        encode_key(options as u32, WireType::LengthDelimited, &mut out);
+        encode_varint(options_bytes.len() as u64, &mut out);
+        out.extend_from_slice(&options_bytes);
+    }
+    Some(out)
+}
+
+/// A `FeatureSet` of the features `set` gives values to.
+fn encode_feature_set(set: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut core = Vec::new();
+    let mut languages: BTreeMap<i32, Vec<u8>> = BTreeMap::new();
+    for (key, value) in set {
+        let Some(feature) = features::by_key(key) else {
+            continue;
+        };
+        let Some(number) = feature.number_of(value) else {
+            continue;
+        };
+        match feature.numbers {
+            [field] => put_varint(&mut core, *field, number),
+            [extension, field] => {
+                put_varint(languages.entry(*extension).or_default(), *field, number)
+            }
+            _ => {}
+        }
+    }
+    for (extension, bytes) in languages {
+        encode_key(extension as u32, WireType::LengthDelimited, &mut core);
+        encode_varint(bytes.len() as u64, &mut core);
+        core.extend_from_slice(&bytes);
+    }
+    core
+}
+
+fn put_varint(out: &mut Vec<u8>, field: i32, value: u64) {
+    encode_key(field as u32, WireType::Varint, out);
+    encode_varint(value, out);
+}
+
+/// Calls `f` on every field of a message of `file` (not extensions, which cannot be required),
+/// with its path.
+fn for_fields(
+    file: &mut FileDescriptorProto,
+    f: &mut dyn FnMut(&mut prost_types::FieldDescriptorProto, &[i32]),
+) {
+    fn message(
+        m: &mut DescriptorProto,
+        path: &mut Vec<i32>,
+        f: &mut dyn FnMut(&mut prost_types::FieldDescriptorProto, &[i32]),
+    ) {
+        for (i, field) in m.field.iter_mut().enumerate() {
+            path.extend([2, i as i32]);
+            f(field, path);
+            path.truncate(path.len() - 2);
+        }
+        for (j, nested) in m.nested_type.iter_mut().enumerate() {
+            path.extend([3, j as i32]);
+            message(nested, path, f);
+            path.truncate(path.len() - 2);
+        }
+    }
+    for (i, m) in file.message_type.iter_mut().enumerate() {
+        message(m, &mut vec![4, i as i32], f);
+    }
+}
+
+/// A `FileDescriptorSet` of `files`, the editions files among them written with their edition
+/// and features (see [`encode_file`]).
+pub fn encode_set(
+    files: &[FileDescriptorProto],
+    editions: &HashMap<String, std::sync::Arc<Editions>>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for file in files {
+        let bytes = match editions.get(file.name()) {
+            Some(table) => encode_file(file, table),
+            None => file.encode_to_vec(),
+        };
+        encode_key(1, WireType::LengthDelimited, &mut out);
+        encode_varint(bytes.len() as u64, &mut out);
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
