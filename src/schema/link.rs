@@ -230,7 +230,7 @@ fn link(
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
-    linked.take_files(pool, group, options, keep_pools, &resolver.broken);
+    linked.take_files(pool, group, options, keep_pools, resolver);
     linked
 }
 
@@ -283,8 +283,10 @@ impl Linked {
         group: &[&ProtoFile],
         options: &CompileOptions,
         keep_pools: bool,
-        broken: &HashSet<String>,
+        resolver: &Resolver,
     ) {
+        let broken = &resolver.broken;
+        let restored = |f: &FileDescriptorProto| restored(f, resolver);
         // In the order a descriptor set lists them: dependencies first. The stand-ins of broken
         // files are the compiler's business only.
         let handles: Vec<prost_reflect::FileDescriptor> = pool
@@ -307,8 +309,11 @@ impl Linked {
             self.files = handles
                 .into_iter()
                 .map(|file| {
-                    // A placeholder JSON name must not be seen: such a file is copied out.
-                    if accept::has_placeholder_json_names(file.file_descriptor_proto()) {
+                    // A placeholder JSON name, or an import the file did not write, must not be
+                    // seen: such a file is copied out.
+                    if accept::has_placeholder_json_names(file.file_descriptor_proto())
+                        || resolver.widened.contains(file.name())
+                    {
                         Proto::Owned(Arc::new(restored(file.file_descriptor_proto())))
                     } else {
                         Proto::Pooled {
@@ -379,15 +384,22 @@ fn compile_isolated(
     Ok(pool
         .files()
         .filter(|f| !resolver.broken.contains(f.name()))
-        .map(|f| (restored(f.file_descriptor_proto()), f.encode_to_vec()))
+        .map(|f| {
+            (
+                restored(f.file_descriptor_proto(), resolver),
+                f.encode_to_vec(),
+            )
+        })
         .collect())
 }
 
 /// A copy of a compiled file as buf would have it: default JSON names put back where the
-/// compiler was given placeholders.
-fn restored(file: &FileDescriptorProto) -> FileDescriptorProto {
+/// compiler was given placeholders, and the imports it wrote, where it was given more (see
+/// [`super::public`]).
+fn restored(file: &FileDescriptorProto, resolver: &Resolver) -> FileDescriptorProto {
     let mut file = file.clone();
     accept::restore_json_names(&mut file);
+    resolver.widened.restore(&mut file);
     file
 }
 

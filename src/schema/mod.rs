@@ -17,6 +17,7 @@ mod limits;
 mod link;
 mod locations;
 pub mod options;
+mod public;
 mod read;
 mod resolver;
 mod reuse;
@@ -347,6 +348,7 @@ fn compile_with(
             .chain(&options.dep_includes)
             .cloned()
             .collect(),
+        widened: Default::default(),
     };
     let targets: Vec<&ProtoFile> = set
         .targets()

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use prost_types::FileDescriptorProto;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
+use super::public::{public_imports, Widened};
 use super::{accept, Source};
 
 /// Resolves imports for one compiler.
@@ -31,6 +32,9 @@ pub(super) struct Resolver {
     /// out again with those values as floats (see [`accept::non_finite_floats`]).
     pub non_finite: Arc<Mutex<HashMap<String, HashSet<String>>>>,
     pub includes: Vec<PathBuf>,
+    /// The files handed out with their chains of public imports made whole (see
+    /// [`super::public`]), to be cut back once compiled.
+    pub widened: Widened,
 }
 
 impl Resolver {
@@ -56,7 +60,8 @@ impl Resolver {
 
     /// Reshapes a file for the compiler (see [`accept`]); whether anything changed.
     fn reshape(&self, name: &str, file: &mut FileDescriptorProto) -> bool {
-        let mut changed = accept::clashing_json_names(file);
+        let mut changed = self.widened.widen(file, |other| self.public_imports(other));
+        changed |= accept::clashing_json_names(file);
         if let Some(options) = self
             .non_finite
             .lock()
@@ -80,6 +85,38 @@ impl Resolver {
             }
         }
         File::from_source(name, text)
+    }
+}
+
+impl Resolver {
+    /// What file `name` imports publicly, from wherever the compiler would take it (a
+    /// well-known type imports nothing publicly). Asked only about files that some file
+    /// imports publicly: few, and each once.
+    fn public_imports(&self, name: &str) -> Vec<String> {
+        if let Some(file) = self
+            .parsed
+            .lock()
+            .ok()
+            .and_then(|p| p.get(name).map(public_imports))
+        {
+            return file;
+        }
+        if let Some(file) = self.compiled.get(name) {
+            return public_imports(file);
+        }
+        let text = match self.sources.get(name) {
+            Some(source) => Some(source.text.clone()),
+            None => self
+                .includes
+                .iter()
+                .map(|dir| dir.join(name))
+                .find(|path| path.is_file())
+                .and_then(|path| std::fs::read_to_string(path).ok()),
+        };
+        // A file that does not parse is reported on its own.
+        text.and_then(|text| accept::parse(name, &text).ok())
+            .map(|(file, _)| public_imports(&file))
+            .unwrap_or_default()
     }
 }
 
