@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::accept;
 use super::errors::{self, Failure};
+use super::every_error;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
@@ -265,11 +266,21 @@ impl Linked {
                     self.cycles.push((members, finding));
                 }
             }
-            _ => {
+            failure => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
                 let finding =
                     errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
                 self.errors.push(finding);
+                // buf parity: every error of the file, not only the first.
+                self.errors
+                    .extend(every_error::related(&err, &resolver.sources));
+                if let Failure::MissingImport(name) = failure {
+                    if err.file() == Some(file.name.as_str()) {
+                        self.errors.extend(every_error::past_missing_imports(
+                            resolver, file, name, deps,
+                        ));
+                    }
+                }
             }
         }
     }

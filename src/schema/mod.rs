@@ -12,6 +12,7 @@
 mod accept;
 pub mod columns;
 mod errors;
+mod every_error;
 pub mod image;
 mod limits;
 mod link;
