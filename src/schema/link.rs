@@ -12,6 +12,7 @@ use prost_types::{
 use rayon::prelude::*;
 
 use super::accept;
+use super::duplicates;
 use super::errors::{self, Failure};
 use super::every_error;
 pub(super) use super::resolver::Resolver;
@@ -186,6 +187,9 @@ pub(super) struct Linked {
     /// For lint without a pool: the files each target's custom options come from.
     pub option_imports: HashMap<String, BTreeSet<String>>,
     pub targets: Vec<String>,
+    /// Files refused for declaring a name another file declares, by that name, with the
+    /// compiler's finding: [`super::duplicates`] places them as buf does.
+    pub defined_elsewhere: Vec<(String, Finding)>,
 }
 
 /// Compiles one group of targets with a compiler of its own.
@@ -205,6 +209,7 @@ fn link(
         pool: None,
         option_imports: HashMap::new(),
         targets: group.iter().map(|f| f.name.clone()).collect(),
+        defined_elsewhere: Vec::new(),
     };
     let mut opened: Vec<&str> = Vec::new();
     for file in group {
@@ -249,6 +254,13 @@ impl Linked {
         // buf parity: names resolve against the file's imports only. One pool of every file can
         // resolve a partly qualified name into a package that the file does not import, and
         // fail where buf succeeds; such a file compiles on its own.
+        if let Some(name) = duplicates::in_another_file(&err.to_string()) {
+            let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
+            let finding =
+                errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
+            self.defined_elsewhere.push((name, finding));
+            return;
+        }
         let failure = errors::failure(&err);
         if failure == Failure::ResolvesElsewhere {
             if let Ok(set) = compile_isolated(resolver, &file.name) {

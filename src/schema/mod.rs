@@ -11,6 +11,7 @@
 
 mod accept;
 pub mod columns;
+mod duplicates;
 mod errors;
 mod every_error;
 pub mod image;
@@ -437,6 +438,11 @@ fn merge(
         }
     }
     restore_source_info(&mut files, infos);
+    let refused: Vec<(String, Finding)> = linked
+        .iter_mut()
+        .flat_map(|group| std::mem::take(&mut group.defined_elsewhere))
+        .collect();
+    errors.extend(duplicates::replace(refused, &sources));
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
