@@ -257,7 +257,7 @@ impl Linked {
         if let Some(name) = duplicates::in_another_file(&err.to_string()) {
             let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
             let finding =
-                errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
+                errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
             self.defined_elsewhere.push((name, finding));
             return;
         }
@@ -281,7 +281,7 @@ impl Linked {
             failure => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
                 let finding =
-                    errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
+                    errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
                 self.errors.push(finding);
                 // buf parity: every error of the file, not only the first.
                 self.errors

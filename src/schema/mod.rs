@@ -23,6 +23,7 @@ mod public;
 mod read;
 mod resolver;
 mod reuse;
+mod stand_in;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -334,6 +335,7 @@ fn compile_with(
         sources,
         errors,
         broken,
+        stand_ins,
         parsed,
         infos,
         ..
@@ -343,6 +345,7 @@ fn compile_with(
         parsed: Arc::default(),
         compiled: reused,
         broken: Arc::new(broken.iter().cloned().collect()),
+        stand_ins: Arc::new(stand_ins),
         non_finite: Arc::default(),
         includes: options
             .includes

@@ -24,6 +24,9 @@ pub(super) struct Read<'a> {
     pub errors: Vec<Finding>,
     /// Files that never reach the compiler (not UTF-8, or editions).
     pub broken: Vec<String>,
+    /// What the broken files past a nesting limit still declare, for their importers (see
+    /// [`super::stand_in`]).
+    pub stand_ins: HashMap<String, FileDescriptorProto>,
     /// The parsed files, without most of their source info (see [`split_source_info`]).
     pub parsed: HashMap<String, FileDescriptorProto>,
     /// The source info kept out of `parsed`, put back after compiling.
@@ -51,6 +54,7 @@ pub(super) fn read<'a>(
         sources: HashMap::new(),
         errors: Vec::new(),
         broken: Vec::new(),
+        stand_ins: HashMap::new(),
         parsed: HashMap::new(),
         infos: HashMap::new(),
         same: HashMap::new(),
@@ -75,6 +79,9 @@ pub(super) fn read<'a>(
             let name = loaded.source.file.name.clone();
             read.errors.extend(loaded.error);
             if loaded.broken {
+                if let Some(stand_in) = loaded.stand_in {
+                    read.stand_ins.insert(name.clone(), stand_in);
+                }
                 read.broken.push(name);
                 continue;
             }
@@ -125,6 +132,8 @@ struct Loaded {
     parsed: Option<(FileDescriptorProto, SourceCodeInfo)>,
     /// The same text as the file of this name in the schema compiled before: not parsed.
     same_as_before: bool,
+    /// For a broken file, what it declares all the same.
+    stand_in: Option<FileDescriptorProto>,
 }
 
 impl Loaded {
@@ -136,6 +145,7 @@ impl Loaded {
             broken: true,
             parsed: None,
             same_as_before: false,
+            stand_in: None,
         }
     }
 }
@@ -178,7 +188,11 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             .iter()
             .map(|c| source.finding(c.start, c.end, "COMPILE", c.message()))
             .collect();
-        return Ok(Loaded::broken(source, error));
+        let stand_in = super::stand_in::declarations(&file.name, &source.text, &crossings);
+        return Ok(Loaded {
+            stand_in,
+            ..Loaded::broken(source, error)
+        });
     }
     if before.is_some_and(|text| *text == source.text) {
         return Ok(Loaded {
@@ -187,6 +201,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             broken: false,
             parsed: None,
             same_as_before: true,
+            stand_in: None,
         });
     }
     let parsed = parse(&source, purpose);
@@ -207,6 +222,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         broken: false,
         parsed,
         same_as_before: false,
+        stand_in: None,
     })
 }
 

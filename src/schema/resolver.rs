@@ -28,6 +28,9 @@ pub(super) struct Resolver {
     /// A file importing one is compiled against an empty stand-in, so that it fails only where
     /// it uses a name the broken file would declare, as buf reports it.
     pub broken: Arc<HashSet<String>>,
+    /// What some broken files declare all the same (see [`super::stand_in`]): they stand in as
+    /// that rather than as empty files.
+    pub stand_ins: Arc<HashMap<String, FileDescriptorProto>>,
     /// By file, the options the compiler refused a `nan` or `inf` value for: the file is handed
     /// out again with those values as floats (see [`accept::non_finite_floats`]).
     pub non_finite: Arc<Mutex<HashMap<String, HashSet<String>>>>,
@@ -45,6 +48,16 @@ impl Resolver {
             parsed: Arc::default(),
             ..self.clone()
         }
+    }
+
+    /// The broken files that stand in as empty files: a name left undefined in an importer
+    /// may be declared there (a stand-in of declarations has them all).
+    pub fn empty(&self) -> HashSet<String> {
+        self.broken
+            .iter()
+            .filter(|name| !self.stand_ins.contains_key(*name))
+            .cloned()
+            .collect()
     }
 
     /// Marks option `option` of file `name` as refused for a `nan` or `inf` value; false if it
@@ -139,7 +152,12 @@ impl FileResolver for Resolver {
             return self.open_source(name, &source.text);
         }
         if self.broken.contains(name) {
-            return Ok(File::from_file_descriptor_proto(stand_in(name)));
+            let file = self
+                .stand_ins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| stand_in(name));
+            return Ok(File::from_file_descriptor_proto(file));
         }
         for dir in &self.includes {
             let path = dir.join(name);
