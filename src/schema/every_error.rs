@@ -33,7 +33,7 @@ pub(super) fn related(err: &protox::Error, sources: &HashMap<String, Arc<Source>
         .collect()
 }
 
-/// One of the compiler's errors in `source`, at its first labelled span.
+/// One of the compiler's errors in `source`, where buf places it ([`primary_span`]).
 fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
     let mut message = diagnostic.to_string();
     if let Some(help) = diagnostic.help() {

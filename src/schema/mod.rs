@@ -143,7 +143,7 @@ pub struct Schema {
     pub by_name: HashMap<String, usize>,
     /// The source of every file read from disk, by import path.
     pub sources: HashMap<String, Arc<Source>>,
-    /// Compile errors, one finding per failing file.
+    /// Compile errors: every error found in each failing file (see `every_error`).
     pub errors: Vec<Finding>,
     /// For custom options (protovalidate), which the prost-types structs drop: the pools the
     /// targets were compiled in, those that [`CompileOptions::pools`] keeps.
