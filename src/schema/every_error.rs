@@ -6,7 +6,9 @@
 //! resolved; buf goes on and reports every name the file then cannot find, so the file is
 //! compiled again with each missing import standing in as an empty file (as a broken file
 //! does, see [`super::link::Resolver::broken`]), and the names it then cannot find are
-//! reported too.
+//! reported too. A file whose import does not compile is compiled again with that import
+//! standing in as the messages and enums it declares (as a file past the nesting limits does,
+//! see [`super::stand_in`]): buf still sees them, and reports the file's own errors.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -146,5 +148,86 @@ pub(super) fn past_missing_imports(
         findings.extend(related(&err, &resolver.sources));
         break;
     }
+    findings
+}
+
+/// The option-not-found error of a stand-in compile: a stand-in declares no extension, so an
+/// option the broken import defines is not found; buf finds it.
+fn is_missing_option(finding: &Finding) -> bool {
+    finding.message.starts_with("option field '")
+}
+
+/// buf parity: the errors of `file` itself once its import `first` that does not compile (and
+/// any other such import after it) stands in as its declarations. A broken import whose text
+/// does not parse is not stood in for: nothing more is said.
+pub(super) fn past_broken_imports(
+    resolver: &Resolver,
+    file: &ProtoFile,
+    first: &str,
+    deps: Option<&[String]>,
+) -> Vec<Finding> {
+    let mut broken: HashSet<String> = resolver.broken.iter().cloned().collect();
+    let mut stand_ins = (*resolver.stand_ins).clone();
+    let declare = |name: &str, stand_ins: &mut HashMap<_, _>| -> bool {
+        let Some(source) = resolver.sources.get(name) else {
+            return false;
+        };
+        match super::stand_in::declarations(name, &source.text, &[]) {
+            Some(declared) => {
+                stand_ins.insert(name.to_string(), declared);
+                true
+            }
+            None => false,
+        }
+    };
+    if !declare(first, &mut stand_ins) {
+        return Vec::new();
+    }
+    broken.insert(first.to_string());
+    let mut findings = Vec::new();
+    for _ in 0..MAX_MISSING {
+        let resolver = Resolver {
+            broken: Arc::new(broken.clone()),
+            stand_ins: Arc::new(stand_ins.clone()),
+            ..resolver.without_parsed()
+        };
+        let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+        compiler.include_source_info(true).include_imports(true);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            compiler.open_file(&file.name).map(|_| ())
+        }));
+        let err = match result {
+            Ok(Err(err)) => err,
+            _ => break,
+        };
+        match err.file() {
+            Some(name) if name == file.name => {}
+            // Another import that does not compile.
+            Some(name) if !broken.contains(name) && declare(name, &mut stand_ins) => {
+                broken.insert(name.to_string());
+                continue;
+            }
+            _ => break,
+        }
+        let missing = match errors::failure(&err) {
+            Failure::MissingImport(name) => Some(name),
+            _ => None,
+        };
+        findings.push(errors::compile_error(
+            &err,
+            &resolver.sources,
+            &HashSet::new(),
+            file,
+            deps,
+        ));
+        match missing {
+            Some(name) if broken.insert(name.clone()) => continue,
+            Some(_) => break,
+            None => {}
+        }
+        findings.extend(related(&err, &resolver.sources));
+        break;
+    }
+    findings.retain(|f| !is_missing_option(f));
     findings
 }

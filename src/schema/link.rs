@@ -286,12 +286,18 @@ impl Linked {
                 // buf parity: every error of the file, not only the first.
                 self.errors
                     .extend(every_error::related(&err, &resolver.sources));
-                if let Failure::MissingImport(name) = failure {
-                    if err.file() == Some(file.name.as_str()) {
+                match (failure, err.file()) {
+                    (Failure::MissingImport(name), Some(at)) if at == file.name => {
                         self.errors.extend(every_error::past_missing_imports(
                             resolver, file, name, deps,
                         ));
                     }
+                    // An import of the file does not compile: the file's own errors too.
+                    (_, Some(at)) if at != file.name && resolver.sources.contains_key(at) => {
+                        self.errors
+                            .extend(every_error::past_broken_imports(resolver, file, at, deps));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -135,6 +135,16 @@ impl Resolver {
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        // First: a file that compiles but stands in for one that does not (see
+        // `every_error::past_broken_imports`) has a source too.
+        if self.broken.contains(name) {
+            let file = self
+                .stand_ins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| stand_in(name));
+            return Ok(File::from_file_descriptor_proto(file));
+        }
         let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
         if let Some(mut parsed) = parsed {
             self.reshape(name, &mut parsed);
@@ -150,14 +160,6 @@ impl FileResolver for Resolver {
         }
         if let Some(source) = self.sources.get(name) {
             return self.open_source(name, &source.text);
-        }
-        if self.broken.contains(name) {
-            let file = self
-                .stand_ins
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| stand_in(name));
-            return Ok(File::from_file_descriptor_proto(file));
         }
         for dir in &self.includes {
             let path = dir.join(name);
