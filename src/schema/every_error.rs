@@ -70,7 +70,119 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
         .filter(|l| l.len() > 0)
         .map(|l| (l.offset(), l.offset() + l.len()))
         .filter(|&(start, end)| end <= text.len() && start <= end);
-    span.or_else(|| map_value_type(&message, text))
+    match span {
+        Some(span) => Some(option_name_part(&message, text, span).unwrap_or(span)),
+        None => map_value_type(&message, text),
+    }
+}
+
+/// buf parity: an error in an option's name is placed at the part of the name at fault, not
+/// at the whole option (the compiler's place): an unknown extension at its name inside the
+/// parentheses, an unknown field at that field's name, an extension of the wrong message at
+/// the parenthesised part. `span` is the compiler's place: the `option` statement, or the
+/// `name = value` of a compact option.
+fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+    let at = &text[span.0..span.1];
+    let name_start = match at.strip_prefix("option") {
+        Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == '(') => {
+            span.0 + "option".len() + (rest.len() - rest.trim_start().len())
+        }
+        Some(_) => return None,
+        None if at.starts_with('(') || message.starts_with("option field '") => span.0,
+        None => return None,
+    };
+    let parts = name_parts(&text[name_start..span.1]);
+    let part = |i: usize, inner: bool| -> Option<(usize, usize)> {
+        let &(start, end, parenthesised) = parts.get(i)?;
+        let (start, end) = if inner && parenthesised {
+            let inside = &text[name_start + start + 1..name_start + end - 1];
+            let lead = inside.len() - inside.trim_start().len();
+            let s = start + 1 + lead;
+            (s, s + inside.trim().len())
+        } else if !parenthesised && i > 0 {
+            // buf parity: a field after the first part is placed with its dot (`.zz`).
+            let dot = text[name_start..name_start + start]
+                .rfind('.')
+                .unwrap_or(start);
+            (dot, end)
+        } else {
+            (start, end)
+        };
+        Some((name_start + start, name_start + end))
+    };
+    if let Some(name) = message
+        .strip_prefix("option field '")
+        .and_then(|rest| rest.split_once("' is not defined"))
+        .map(|(name, _)| name)
+    {
+        // The name as far as the part not found: its last part is the one at fault.
+        return part(name_parts(name).len().checked_sub(1)?, true);
+    }
+    let undefined = message
+        .strip_prefix("name '")
+        .and_then(|rest| rest.split_once("' is not defined"))
+        .or_else(|| message.strip_prefix('\'')?.split_once("' resolves to '"))
+        .map(|(name, _)| name);
+    if let Some(name) = undefined {
+        let i = parts.iter().position(|&(start, end, parenthesised)| {
+            parenthesised
+                && text[name_start + start + 1..name_start + end - 1]
+                    .trim()
+                    .trim_start_matches('.')
+                    == name.trim_start_matches('.')
+        })?;
+        return part(i, true);
+    }
+    if message.starts_with("expected an extension to type '") {
+        let i = parts
+            .iter()
+            .position(|&(_, _, parenthesised)| parenthesised)?;
+        return part(i, false);
+    }
+    None
+}
+
+/// The parts of an option name (`(a.b).c.d` is `(a.b)`, `c`, `d`), as byte ranges of `name`
+/// (a parenthesised part with its parentheses) and whether each is parenthesised; the name
+/// ends at the first character that cannot continue it (`=`, a space before one).
+fn name_parts(name: &str) -> Vec<(usize, usize, bool)> {
+    let bytes = name.as_bytes();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        i = skip_space(i);
+        if i >= bytes.len() {
+            break;
+        }
+        if bytes[i] == b'(' {
+            let Some(close) = name[i..].find(')') else {
+                break;
+            };
+            parts.push((i, i + close + 1, true));
+            i += close + 1;
+        } else if bytes[i].is_ascii_alphabetic() || bytes[i] == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            parts.push((start, i, false));
+        } else {
+            break;
+        }
+        i = skip_space(i);
+        if i < bytes.len() && bytes[i] == b'.' {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    parts
 }
 
 /// The place of the undefined name of "name 'X' is not defined" as the value type of a map
@@ -230,4 +342,55 @@ pub(super) fn past_broken_imports(
     }
     findings.retain(|f| !is_missing_option(f));
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{map_value_type, name_parts, option_name_part};
+
+    #[test]
+    fn splits_option_names() {
+        let parts = |n: &str| -> Vec<String> {
+            name_parts(n)
+                .into_iter()
+                .map(|(s, e, _)| n[s..e].to_string())
+                .collect()
+        };
+        assert_eq!(parts("(a.foo).bar.zz = 1"), ["(a.foo)", "bar", "zz"]);
+        assert_eq!(parts("( a.foo ) . bar"), ["( a.foo )", "bar"]);
+        assert_eq!(parts("deprecated = true"), ["deprecated"]);
+    }
+
+    #[test]
+    fn places_option_errors_at_the_part_at_fault() {
+        let text = "message M { option (a.foo).bar.zz = 1; }";
+        let span = (12, 38);
+        let place = |message: &str| option_name_part(message, text, span).map(|(s, e)| &text[s..e]);
+        assert_eq!(
+            place("option field '(a.foo).bar.zz' is not defined"),
+            Some(".zz")
+        );
+        assert_eq!(
+            place("option field '(a.foo).bar' is not defined"),
+            Some(".bar")
+        );
+        assert_eq!(place("name 'a.foo' is not defined"), Some("a.foo"));
+        assert_eq!(
+            place("expected an extension to type 'x', but 'a.foo' extends 'y'"),
+            Some("(a.foo)")
+        );
+        // A type name is left where the compiler put it.
+        let field = "message M { Nope n = 1; }";
+        assert_eq!(
+            option_name_part("name 'Nope' is not defined", field, (12, 16)),
+            None
+        );
+    }
+
+    #[test]
+    fn finds_a_map_value_type() {
+        let text = "message M {\n  map<string, x.Money> m = 1;\n}";
+        let (s, e) = map_value_type("name 'x.Money' is not defined", text).expect("found");
+        assert_eq!(&text[s..e], "x.Money");
+    }
 }

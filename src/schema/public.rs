@@ -17,8 +17,9 @@ use prost_types::FileDescriptorProto;
 /// The files handed to the compiler widened, with how many imports each wrote.
 #[derive(Clone, Default)]
 pub(super) struct Widened {
-    /// By file name: the number of imports it wrote (the rest were added).
-    written: Arc<Mutex<HashMap<String, usize>>>,
+    /// By file name: the number of imports it wrote (the rest were added), and which of them
+    /// it made public.
+    written: Arc<Mutex<HashMap<String, (usize, Vec<i32>)>>>,
     /// By file name: what it imports publicly, once looked up.
     publics: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
@@ -35,13 +36,10 @@ impl Widened {
         if file.public_dependency.is_empty() {
             return false;
         }
-        let mut seen: HashSet<String> = file.dependency.iter().cloned().collect();
+        let publics = self::public_imports(file);
+        let mut seen: HashSet<String> = publics.iter().cloned().collect();
         seen.insert(file.name().to_string());
-        let mut stack: Vec<String> = file
-            .public_dependency
-            .iter()
-            .filter_map(|&i| file.dependency.get(usize::try_from(i).ok()?).cloned())
-            .collect();
+        let mut stack = publics;
         let mut added = Vec::new();
         while let Some(name) = stack.pop() {
             let publics = self.public_imports_of(&name, &public_imports);
@@ -58,11 +56,18 @@ impl Widened {
         if let Ok(mut written) = self.written.lock() {
             written
                 .entry(file.name().to_string())
-                .or_insert(file.dependency.len());
+                .or_insert((file.dependency.len(), file.public_dependency.clone()));
         }
         for name in added {
-            file.public_dependency.push(file.dependency.len() as i32);
-            file.dependency.push(name);
+            // An import the file makes already (not publicly) is made public; another is added.
+            let index = match file.dependency.iter().position(|d| *d == name) {
+                Some(index) => index,
+                None => {
+                    file.dependency.push(name);
+                    file.dependency.len() - 1
+                }
+            };
+            file.public_dependency.push(index as i32);
         }
         true
     }
@@ -90,16 +95,16 @@ impl Widened {
 
     /// Cuts a compiled file back to the imports it wrote.
     pub fn restore(&self, file: &mut FileDescriptorProto) {
-        let Some(count) = self
+        let Some((count, public)) = self
             .written
             .lock()
             .ok()
-            .and_then(|w| w.get(file.name()).copied())
+            .and_then(|w| w.get(file.name()).cloned())
         else {
             return;
         };
         file.dependency.truncate(count);
-        file.public_dependency.retain(|&i| (i as usize) < count);
+        file.public_dependency = public;
         file.weak_dependency.retain(|&i| (i as usize) < count);
     }
 }
@@ -140,6 +145,13 @@ mod tests {
         assert!(widened.contains("b.proto"));
         widened.restore(&mut b);
         assert_eq!(b, file("b.proto", &["x.proto", "c.proto"], &[1]));
+        // An import made already, not publicly, is made public, and back.
+        let mut shadowed = file("s.proto", &["d.proto", "c.proto"], &[1]);
+        assert!(widened.widen(&mut shadowed, others));
+        assert_eq!(shadowed.dependency, ["d.proto", "c.proto", "e.proto"]);
+        assert_eq!(shadowed.public_dependency, [1, 0, 2]);
+        widened.restore(&mut shadowed);
+        assert_eq!(shadowed, file("s.proto", &["d.proto", "c.proto"], &[1]));
         // Nothing public: nothing to do.
         let mut a = file("a.proto", &["b.proto"], &[]);
         assert!(!widened.widen(&mut a, others));
