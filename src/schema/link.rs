@@ -255,7 +255,9 @@ impl Linked {
         // resolve a partly qualified name into a package that the file does not import, and
         // fail where buf succeeds; such a file compiles on its own.
         if let Some(name) = duplicates::in_another_file(&err.to_string()) {
-            let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
+            // Not compiled again for its place (that costs a compile of every file opened
+            // before it, for each such file): the finding is kept only when the scan does not
+            // explain it, which is rare.
             let finding =
                 errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
             self.defined_elsewhere.push((name, finding));

@@ -18,6 +18,7 @@ pub mod image;
 mod limits;
 mod link;
 mod locations;
+mod map_entries;
 pub mod options;
 mod public;
 mod read;
@@ -479,6 +480,7 @@ fn merge(
         errors.retain(|e| e.message != errors::COMPILER_PANICKED);
     }
     errors.extend(twice);
+    errors.extend(map_entries::misused(&files, &sources));
     Schema {
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
