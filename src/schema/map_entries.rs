@@ -5,54 +5,89 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use prost_types::{DescriptorProto, FieldDescriptorProto};
+use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
 
 use super::{Locations, Proto, Source};
 use crate::descriptor::tag;
-use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 
-/// The map entry messages of the files, by full name: the message each is nested in.
-struct Entries<'m>(&'m mut HashMap<String, String>);
-
-impl Visitor<'_> for Entries<'_> {
-    fn message(&mut self, message: &DescriptorProto, at: &Site) -> Flow {
-        if message.options.as_ref().is_some_and(|o| o.map_entry()) {
-            self.0
-                .insert(format!(".{}", at.full_name), at.parent.to_string());
+/// The map entry messages nested in `messages` (of scope `scope`, a full name with a leading
+/// dot), by full name: the full name (no leading dot) of the message each is nested in.
+fn entries(messages: &[DescriptorProto], scope: &str, out: &mut HashMap<String, String>) {
+    for message in messages {
+        if message.nested_type.is_empty() {
+            continue;
         }
-        Flow::Into
+        let name = format!("{scope}.{}", message.name());
+        for nested in &message.nested_type {
+            if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
+                out.insert(format!("{name}.{}", nested.name()), name[1..].to_string());
+            }
+        }
+        entries(&message.nested_type, &name, out);
     }
 }
 
-/// The fields of one file whose type is a map entry they do not stand for: their paths.
+/// The fields and extensions of a file whose type is a map entry they were not made for: their
+/// descriptor paths and the entries' full names. Walked without building names: a full name is
+/// built only for a field typed with an entry.
 struct Misuses<'e> {
     entries: &'e HashMap<String, String>,
     found: Vec<(Vec<i32>, String)>,
 }
 
-impl Visitor<'_> for Misuses<'_> {
-    fn field(&mut self, field: &FieldDescriptorProto, _: &DescriptorProto, at: &Site) {
-        self.check(field, at, false);
-    }
-    fn extension(&mut self, field: &FieldDescriptorProto, at: &Site) {
-        self.check(field, at, true);
-    }
-}
-
 impl Misuses<'_> {
-    fn check(&mut self, field: &FieldDescriptorProto, at: &Site, extension: bool) {
-        let Some(parent) = self.entries.get(field.type_name()) else {
+    fn file(&mut self, file: &FileDescriptorProto) {
+        let scope = match file.package() {
+            "" => String::new(),
+            package => format!(".{package}"),
+        };
+        for (i, x) in file.extension.iter().enumerate() {
+            self.check(x, None, &[tag::FILE_EXTENSION, i as i32]);
+        }
+        let mut path = vec![tag::FILE_MESSAGE_TYPE];
+        self.messages(&file.message_type, &scope, &mut path);
+    }
+
+    fn messages(&mut self, messages: &[DescriptorProto], scope: &str, path: &mut Vec<i32>) {
+        for (i, message) in messages.iter().enumerate() {
+            path.push(i as i32);
+            let uses = |f: &FieldDescriptorProto| self.entries.contains_key(f.type_name());
+            let name = (message.field.iter().any(uses)
+                || message.extension.iter().any(uses)
+                || !message.nested_type.is_empty())
+            .then(|| format!("{scope}.{}", message.name()));
+            if let Some(name) = &name {
+                for (j, field) in message.field.iter().enumerate() {
+                    path.extend([tag::MESSAGE_FIELD, j as i32]);
+                    self.check(field, Some(&name[1..]), path);
+                    path.truncate(path.len() - 2);
+                }
+                for (j, x) in message.extension.iter().enumerate() {
+                    path.extend([tag::MESSAGE_EXTENSION, j as i32]);
+                    self.check(x, None, path);
+                    path.truncate(path.len() - 2);
+                }
+                path.push(tag::MESSAGE_NESTED_TYPE);
+                self.messages(&message.nested_type, name, path);
+                path.pop();
+            }
+            path.pop();
+        }
+    }
+
+    /// `field`, declared in message `parent` (`None` for an extension), at `path`.
+    fn check(&mut self, field: &FieldDescriptorProto, parent: Option<&str>, path: &[i32]) {
+        let Some(entry_parent) = self.entries.get(field.type_name()) else {
             return;
         };
         let entry = field.type_name().rsplit('.').next().unwrap_or_default();
-        let own = !extension
-            && field.label() == prost_types::field_descriptor_proto::Label::Repeated
-            && *parent == at.parent
+        let own = field.label() == prost_types::field_descriptor_proto::Label::Repeated
+            && parent == Some(entry_parent.as_str())
             && entry == entry_name(field.name());
         if !own {
             self.found.push((
-                at.path.to_vec(),
+                path.to_vec(),
                 field.type_name().trim_start_matches('.').into(),
             ));
         }
@@ -82,7 +117,11 @@ fn entry_name(field: &str) -> String {
 pub(super) fn misused(files: &[Proto], sources: &HashMap<String, Arc<Source>>) -> Vec<Finding> {
     let mut entries = HashMap::new();
     for file in files {
-        walk(file, &mut Entries(&mut entries));
+        let scope = match file.package() {
+            "" => String::new(),
+            package => format!(".{package}"),
+        };
+        self::entries(&file.message_type, &scope, &mut entries);
     }
     if entries.is_empty() {
         return Vec::new();
@@ -96,7 +135,7 @@ pub(super) fn misused(files: &[Proto], sources: &HashMap<String, Arc<Source>>) -
             entries: &entries,
             found: Vec::new(),
         };
-        walk(file, &mut misuses);
+        misuses.file(file);
         for (mut path, entry) in misuses.found {
             let message = format!(
                 "{entry} is the entry message of a map field and cannot be used as a type: declare a message of your own, or use a map field"
