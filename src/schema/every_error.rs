@@ -67,7 +67,7 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
     }
     .or_else(|| labels.first());
     let span = chosen
-        .filter(|l| l.len() > 0)
+        .filter(|l| !l.is_empty())
         .map(|l| (l.offset(), l.offset() + l.len()))
         .filter(|&(start, end)| end <= text.len() && start <= end);
     match span {

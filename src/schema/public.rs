@@ -14,12 +14,15 @@ use std::sync::{Arc, Mutex};
 
 use prost_types::FileDescriptorProto;
 
+/// What a widened file wrote: how many imports, and the indexes of the public ones.
+type Written = (usize, Vec<i32>);
+
 /// The files handed to the compiler widened, with how many imports each wrote.
 #[derive(Clone, Default)]
 pub(super) struct Widened {
     /// By file name: the number of imports it wrote (the rest were added), and which of them
     /// it made public.
-    written: Arc<Mutex<HashMap<String, (usize, Vec<i32>)>>>,
+    written: Arc<Mutex<HashMap<String, Written>>>,
     /// By file name: what it imports publicly, once looked up.
     publics: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
