@@ -263,10 +263,25 @@ pub(super) fn past_missing_imports(
     findings
 }
 
-/// The option-not-found error of a stand-in compile: a stand-in declares no extension, so an
-/// option the broken import defines is not found; buf finds it.
-fn is_missing_option(finding: &Finding) -> bool {
-    finding.message.starts_with("option field '")
+/// At most this many files of one link group blocked by an import that does not compile are
+/// compiled again for their own errors: each costs a compile of its imports, so a broken file
+/// that most of a large tree imports would cost as much as thousands of compiles. Past it, only
+/// the broken import's errors are reported.
+pub(super) const MAX_BLOCKED: usize = 64;
+
+/// Whether an error of a stand-in compile is the file's own, as buf reports it: an undefined
+/// name, a missing import, a name or number used twice. A stand-in declares no field, extension
+/// or option, so an option set through the broken import (or on a message of it) fails where
+/// buf finds it: such errors are not the file's.
+fn is_own_error(finding: &Finding) -> bool {
+    let m = &finding.message;
+    !m.starts_with("option field '")
+        && (m.ends_with("is not defined")
+            || m.contains("is not defined (")
+            || m.starts_with("import ")
+            || m.contains("defined twice")
+            || m.contains("already used")
+            || m.contains("already been used"))
 }
 
 /// buf parity: the errors of `file` itself once its import `first` that does not compile (and
@@ -340,7 +355,7 @@ pub(super) fn past_broken_imports(
         findings.extend(related(&err, &resolver.sources));
         break;
     }
-    findings.retain(|f| !is_missing_option(f));
+    findings.retain(is_own_error);
     findings
 }
 

@@ -190,6 +190,8 @@ pub(super) struct Linked {
     /// Files refused for declaring a name another file declares, by that name, with the
     /// compiler's finding: [`super::duplicates`] places them as buf does.
     pub defined_elsewhere: Vec<(String, Finding)>,
+    /// Files that did not compile because an import of theirs does not, with that import.
+    blocked: Vec<(ProtoFile, String)>,
 }
 
 /// Compiles one group of targets with a compiler of its own.
@@ -210,6 +212,7 @@ fn link(
         option_imports: HashMap::new(),
         targets: group.iter().map(|f| f.name.clone()).collect(),
         defined_elsewhere: Vec::new(),
+        blocked: Vec::new(),
     };
     let mut opened: Vec<&str> = Vec::new();
     for file in group {
@@ -236,6 +239,17 @@ fn link(
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
+    let blocked = std::mem::take(&mut linked.blocked);
+    if blocked.len() <= every_error::MAX_BLOCKED {
+        for (file, import) in &blocked {
+            linked.errors.extend(every_error::past_broken_imports(
+                resolver,
+                file,
+                import,
+                options.deps.as_deref(),
+            ));
+        }
+    }
     linked.take_files(pool, group, options, keep_pools, resolver);
     linked
 }
@@ -294,10 +308,10 @@ impl Linked {
                             resolver, file, name, deps,
                         ));
                     }
-                    // An import of the file does not compile: the file's own errors too.
+                    // An import of the file does not compile: the file's own errors too, once
+                    // the group is done (see `every_error::MAX_BLOCKED`).
                     (_, Some(at)) if at != file.name && resolver.sources.contains_key(at) => {
-                        self.errors
-                            .extend(every_error::past_broken_imports(resolver, file, at, deps));
+                        self.blocked.push(((*file).clone(), at.to_string()));
                     }
                     _ => {}
                 }
