@@ -269,10 +269,7 @@ pub(super) fn compile_error(
         (Failure::MissingImport(name), Some(deps), None) => missing_import(&name, deps),
         _ => describe(err),
     };
-    let span = err
-        .labels()
-        .and_then(|mut labels| labels.next())
-        .map(|l| (l.offset(), l.offset() + l.len()));
+    let span = file.and_then(|source| super::every_error::primary_span(err, &source.text));
     match (file, span) {
         (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),
         (Some(source), None) => source.file_finding("COMPILE", message),

@@ -51,6 +51,9 @@ pub(super) struct Crossing {
     pub limit: Limit,
     pub start: usize,
     pub end: usize,
+    /// For a message past the limit: the whole of its declaration, from its first word to its
+    /// closing brace, which [`super::stand_in`] leaves out.
+    pub declaration: Option<(usize, usize)>,
 }
 
 impl Crossing {
@@ -152,6 +155,8 @@ impl<'t> Iterator for Lexer<'t> {
 struct Statement {
     /// Words and punctuation read so far (the count only).
     tokens: usize,
+    /// Where its first token starts.
+    start: Option<usize>,
     /// The statement begins with `option`.
     option: bool,
     /// The statement declares a message or a group: the block it opens is a message.
@@ -176,6 +181,8 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
     let mut blocks: Vec<bool> = Vec::new();
     let mut depth = 0usize;
     let mut reported_at: Option<usize> = None;
+    // The crossing of the message past the limit whose closing brace is still to come.
+    let mut open_declaration: Option<usize> = None;
     let mut statement = Statement::default();
     // The nesting of the option value being read, 0 outside one.
     let mut value = 0usize;
@@ -189,6 +196,7 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
                             limit: Limit::Expression,
                             start,
                             end,
+                            declaration: None,
                         });
                     }
                 }
@@ -204,6 +212,9 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
             continue;
         }
         let first = statement.tokens == 0;
+        if first {
+            statement.start = Some(start);
+        }
         statement.tokens += 1;
         if statement.tokens == 2 && token != Token::Punct(b'<') {
             // `map` not followed by `<` is a type name.
@@ -235,6 +246,7 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
                             limit: Limit::MapEntry,
                             start: map_start,
                             end,
+                            declaration: None,
                         });
                     }
                 }
@@ -245,11 +257,14 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
                 if message {
                     depth += 1;
                     if depth > MAX_MESSAGE_DEPTH && reported_at.is_none() {
+                        let first = statement.start.unwrap_or(start);
                         let (start, end) = statement.name.unwrap_or((start, end));
+                        open_declaration = Some(crossings.len());
                         crossings.push(Crossing {
                             limit: Limit::Message,
                             start,
                             end,
+                            declaration: Some((first, text.len())),
                         });
                         reported_at = Some(blocks.len());
                     }
@@ -263,6 +278,9 @@ pub(super) fn check(text: &str) -> Vec<Crossing> {
                 }
                 if reported_at == Some(blocks.len()) {
                     reported_at = None;
+                    if let Some(crossing) = open_declaration.take().map(|i| &mut crossings[i]) {
+                        crossing.declaration = crossing.declaration.map(|(first, _)| (first, end));
+                    }
                 }
                 statement = Statement::default();
             }

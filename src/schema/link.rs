@@ -12,7 +12,9 @@ use prost_types::{
 use rayon::prelude::*;
 
 use super::accept;
+use super::duplicates;
 use super::errors::{self, Failure};
+use super::every_error;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
@@ -185,6 +187,11 @@ pub(super) struct Linked {
     /// For lint without a pool: the files each target's custom options come from.
     pub option_imports: HashMap<String, BTreeSet<String>>,
     pub targets: Vec<String>,
+    /// Files refused for declaring a name another file declares, by that name, with the
+    /// compiler's finding: [`super::duplicates`] places them as buf does.
+    pub defined_elsewhere: Vec<(String, Finding)>,
+    /// Files that did not compile because an import of theirs does not, with that import.
+    blocked: Vec<(ProtoFile, String)>,
 }
 
 /// Compiles one group of targets with a compiler of its own.
@@ -204,6 +211,8 @@ fn link(
         pool: None,
         option_imports: HashMap::new(),
         targets: group.iter().map(|f| f.name.clone()).collect(),
+        defined_elsewhere: Vec::new(),
+        blocked: Vec::new(),
     };
     let mut opened: Vec<&str> = Vec::new();
     for file in group {
@@ -230,7 +239,18 @@ fn link(
     }
     let pool = compiler.descriptor_pool();
     drop(compiler);
-    linked.take_files(pool, group, options, keep_pools, &resolver.broken);
+    let blocked = std::mem::take(&mut linked.blocked);
+    if blocked.len() <= every_error::MAX_BLOCKED {
+        for (file, import) in &blocked {
+            linked.errors.extend(every_error::past_broken_imports(
+                resolver,
+                file,
+                import,
+                options.deps.as_deref(),
+            ));
+        }
+    }
+    linked.take_files(pool, group, options, keep_pools, resolver);
     linked
 }
 
@@ -248,6 +268,15 @@ impl Linked {
         // buf parity: names resolve against the file's imports only. One pool of every file can
         // resolve a partly qualified name into a package that the file does not import, and
         // fail where buf succeeds; such a file compiles on its own.
+        if let Some(name) = duplicates::in_another_file(&err.to_string()) {
+            // Not compiled again for its place (that costs a compile of every file opened
+            // before it, for each such file): the finding is kept only when the scan does not
+            // explain it, which is rare.
+            let finding =
+                errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
+            self.defined_elsewhere.push((name, finding));
+            return;
+        }
         let failure = errors::failure(&err);
         if failure == Failure::ResolvesElsewhere {
             if let Ok(set) = compile_isolated(resolver, &file.name) {
@@ -265,11 +294,27 @@ impl Linked {
                     self.cycles.push((members, finding));
                 }
             }
-            _ => {
+            failure => {
                 let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
                 let finding =
-                    errors::compile_error(&err, &resolver.sources, &resolver.broken, file, deps);
+                    errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
                 self.errors.push(finding);
+                // buf parity: every error of the file, not only the first.
+                self.errors
+                    .extend(every_error::related(&err, &resolver.sources));
+                match (failure, err.file()) {
+                    (Failure::MissingImport(name), Some(at)) if at == file.name => {
+                        self.errors.extend(every_error::past_missing_imports(
+                            resolver, file, name, deps,
+                        ));
+                    }
+                    // An import of the file does not compile: the file's own errors too, once
+                    // the group is done (see `every_error::MAX_BLOCKED`).
+                    (_, Some(at)) if at != file.name && resolver.sources.contains_key(at) => {
+                        self.blocked.push(((*file).clone(), at.to_string()));
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -283,8 +328,10 @@ impl Linked {
         group: &[&ProtoFile],
         options: &CompileOptions,
         keep_pools: bool,
-        broken: &HashSet<String>,
+        resolver: &Resolver,
     ) {
+        let broken = &resolver.broken;
+        let restored = |f: &FileDescriptorProto| restored(f, resolver);
         // In the order a descriptor set lists them: dependencies first. The stand-ins of broken
         // files are the compiler's business only.
         let handles: Vec<prost_reflect::FileDescriptor> = pool
@@ -307,8 +354,11 @@ impl Linked {
             self.files = handles
                 .into_iter()
                 .map(|file| {
-                    // A placeholder JSON name must not be seen: such a file is copied out.
-                    if accept::has_placeholder_json_names(file.file_descriptor_proto()) {
+                    // A placeholder JSON name, or an import the file did not write, must not be
+                    // seen: such a file is copied out.
+                    if accept::has_placeholder_json_names(file.file_descriptor_proto())
+                        || resolver.widened.contains(file.name())
+                    {
                         Proto::Owned(Arc::new(restored(file.file_descriptor_proto())))
                     } else {
                         Proto::Pooled {
@@ -379,15 +429,22 @@ fn compile_isolated(
     Ok(pool
         .files()
         .filter(|f| !resolver.broken.contains(f.name()))
-        .map(|f| (restored(f.file_descriptor_proto()), f.encode_to_vec()))
+        .map(|f| {
+            (
+                restored(f.file_descriptor_proto(), resolver),
+                f.encode_to_vec(),
+            )
+        })
         .collect())
 }
 
 /// A copy of a compiled file as buf would have it: default JSON names put back where the
-/// compiler was given placeholders.
-fn restored(file: &FileDescriptorProto) -> FileDescriptorProto {
+/// compiler was given placeholders, and the imports it wrote, where it was given more (see
+/// [`super::public`]).
+fn restored(file: &FileDescriptorProto, resolver: &Resolver) -> FileDescriptorProto {
     let mut file = file.clone();
     accept::restore_json_names(&mut file);
+    resolver.widened.restore(&mut file);
     file
 }
 

@@ -11,16 +11,21 @@
 
 mod accept;
 pub mod columns;
+mod duplicates;
 pub mod editions;
 mod errors;
+mod every_error;
 pub mod image;
 mod limits;
 mod link;
 mod locations;
+mod map_entries;
 pub mod options;
+mod public;
 mod read;
 mod resolver;
 mod reuse;
+mod stand_in;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -141,7 +146,7 @@ pub struct Schema {
     pub by_name: HashMap<String, usize>,
     /// The source of every file read from disk, by import path.
     pub sources: HashMap<String, Arc<Source>>,
-    /// Compile errors, one finding per failing file.
+    /// Compile errors: every error found in each failing file (see `every_error`).
     pub errors: Vec<Finding>,
     /// For custom options (protovalidate), which the prost-types structs drop: the pools the
     /// targets were compiled in, those that [`CompileOptions::pools`] keeps.
@@ -336,6 +341,7 @@ fn compile_with(
         sources,
         errors,
         broken,
+        stand_ins,
         parsed,
         infos,
         editions,
@@ -346,6 +352,7 @@ fn compile_with(
         parsed: Arc::default(),
         compiled: reused,
         broken: Arc::new(broken.iter().cloned().collect()),
+        stand_ins: Arc::new(stand_ins),
         non_finite: Arc::default(),
         includes: options
             .includes
@@ -353,6 +360,7 @@ fn compile_with(
             .chain(&options.dep_includes)
             .cloned()
             .collect(),
+        widened: Default::default(),
     };
     let targets: Vec<&ProtoFile> = set
         .targets()
@@ -442,6 +450,11 @@ fn merge(
         }
     }
     read::restore_source_info(&mut files, infos);
+    let refused: Vec<(String, Finding)> = linked
+        .iter_mut()
+        .flat_map(|group| std::mem::take(&mut group.defined_elsewhere))
+        .collect();
+    errors.extend(duplicates::replace(refused, &sources));
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
@@ -475,6 +488,7 @@ fn merge(
         errors.retain(|e| e.message != errors::COMPILER_PANICKED);
     }
     errors.extend(twice);
+    errors.extend(map_entries::misused(&files, &sources));
     Schema {
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,

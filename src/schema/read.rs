@@ -24,6 +24,9 @@ pub(super) struct Read<'a> {
     pub errors: Vec<Finding>,
     /// Files that never reach the compiler (not UTF-8, or editions).
     pub broken: Vec<String>,
+    /// What the broken files past a nesting limit still declare, for their importers (see
+    /// [`super::stand_in`]).
+    pub stand_ins: HashMap<String, FileDescriptorProto>,
     /// The parsed files, without most of their source info (see [`split_source_info`]).
     pub parsed: HashMap<String, FileDescriptorProto>,
     /// The source info kept out of `parsed`, put back after compiling.
@@ -53,6 +56,7 @@ pub(super) fn read<'a>(
         sources: HashMap::new(),
         errors: Vec::new(),
         broken: Vec::new(),
+        stand_ins: HashMap::new(),
         parsed: HashMap::new(),
         infos: HashMap::new(),
         same: HashMap::new(),
@@ -88,6 +92,9 @@ pub(super) fn read<'a>(
                 read.editions.insert(name.clone(), editions);
             }
             if loaded.broken {
+                if let Some(stand_in) = loaded.stand_in {
+                    read.stand_ins.insert(name.clone(), stand_in);
+                }
                 read.broken.push(name);
                 continue;
             }
@@ -140,6 +147,8 @@ struct Loaded {
     same_as_before: bool,
     /// An editions file's feature table.
     editions: Option<Arc<super::editions::Editions>>,
+    /// For a broken file, what it declares all the same.
+    stand_in: Option<FileDescriptorProto>,
 }
 
 impl Loaded {
@@ -152,6 +161,7 @@ impl Loaded {
             parsed: None,
             same_as_before: false,
             editions: None,
+            stand_in: None,
         }
     }
 }
@@ -198,7 +208,11 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             .iter()
             .map(|c| source.finding(c.start, c.end, "COMPILE", c.message()))
             .collect();
-        return Ok(Loaded::broken(source, error));
+        let stand_in = super::stand_in::declarations(&file.name, &source.text, &crossings);
+        return Ok(Loaded {
+            stand_in,
+            ..Loaded::broken(source, error)
+        });
     }
     if before.is_some_and(|text| *text == source.text) {
         return Ok(Loaded {
@@ -208,6 +222,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             parsed: None,
             same_as_before: true,
             editions: None,
+            stand_in: None,
         });
     }
     let parsed = parse(&source, purpose);
@@ -235,6 +250,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         parsed,
         same_as_before: false,
         editions,
+        stand_in: None,
     })
 }
 

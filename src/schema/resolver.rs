@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use prost_types::FileDescriptorProto;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
+use super::public::{public_imports, Widened};
 use super::{accept, Source};
 
 /// Resolves imports for one compiler.
@@ -27,10 +28,16 @@ pub(super) struct Resolver {
     /// A file importing one is compiled against an empty stand-in, so that it fails only where
     /// it uses a name the broken file would declare, as buf reports it.
     pub broken: Arc<HashSet<String>>,
+    /// What some broken files declare all the same (see [`super::stand_in`]): they stand in as
+    /// that rather than as empty files.
+    pub stand_ins: Arc<HashMap<String, FileDescriptorProto>>,
     /// By file, the options the compiler refused a `nan` or `inf` value for: the file is handed
     /// out again with those values as floats (see [`accept::non_finite_floats`]).
     pub non_finite: Arc<Mutex<HashMap<String, HashSet<String>>>>,
     pub includes: Vec<PathBuf>,
+    /// The files handed out with their chains of public imports made whole (see
+    /// [`super::public`]), to be cut back once compiled.
+    pub widened: Widened,
 }
 
 impl Resolver {
@@ -41,6 +48,16 @@ impl Resolver {
             parsed: Arc::default(),
             ..self.clone()
         }
+    }
+
+    /// The broken files that stand in as empty files: a name left undefined in an importer
+    /// may be declared there (a stand-in of declarations has them all).
+    pub fn empty(&self) -> HashSet<String> {
+        self.broken
+            .iter()
+            .filter(|name| !self.stand_ins.contains_key(*name))
+            .cloned()
+            .collect()
     }
 
     /// Marks option `option` of file `name` as refused for a `nan` or `inf` value; false if it
@@ -56,7 +73,8 @@ impl Resolver {
 
     /// Reshapes a file for the compiler (see [`accept`]); whether anything changed.
     fn reshape(&self, name: &str, file: &mut FileDescriptorProto) -> bool {
-        let mut changed = accept::clashing_json_names(file);
+        let mut changed = self.widened.widen(file, |other| self.public_imports(other));
+        changed |= accept::clashing_json_names(file);
         if let Some(options) = self
             .non_finite
             .lock()
@@ -83,8 +101,50 @@ impl Resolver {
     }
 }
 
+impl Resolver {
+    /// What file `name` imports publicly, from wherever the compiler would take it (a
+    /// well-known type imports nothing publicly). Asked only about files that some file
+    /// imports publicly: few, and each once.
+    fn public_imports(&self, name: &str) -> Vec<String> {
+        if let Some(file) = self
+            .parsed
+            .lock()
+            .ok()
+            .and_then(|p| p.get(name).map(public_imports))
+        {
+            return file;
+        }
+        if let Some(file) = self.compiled.get(name) {
+            return public_imports(file);
+        }
+        let text = match self.sources.get(name) {
+            Some(source) => Some(source.text.clone()),
+            None => self
+                .includes
+                .iter()
+                .map(|dir| dir.join(name))
+                .find(|path| path.is_file())
+                .and_then(|path| std::fs::read_to_string(path).ok()),
+        };
+        // A file that does not parse is reported on its own.
+        text.and_then(|text| accept::parse(name, &text).ok())
+            .map(|(file, _)| public_imports(&file))
+            .unwrap_or_default()
+    }
+}
+
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        // First: a file that compiles but stands in for one that does not (see
+        // `every_error::past_broken_imports`) has a source too.
+        if self.broken.contains(name) {
+            let file = self
+                .stand_ins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| stand_in(name));
+            return Ok(File::from_file_descriptor_proto(file));
+        }
         let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
         if let Some(mut parsed) = parsed {
             self.reshape(name, &mut parsed);
@@ -104,9 +164,6 @@ impl FileResolver for Resolver {
         }
         if let Some(source) = self.sources.get(name) {
             return self.open_source(name, &source.text);
-        }
-        if self.broken.contains(name) {
-            return Ok(File::from_file_descriptor_proto(stand_in(name)));
         }
         for dir in &self.includes {
             let path = dir.join(name);

@@ -679,8 +679,8 @@ fn import_problems_say_what_is_wrong() {
 /// A file that imports a file sous cannot compile (here not UTF-8) is told so at the name it
 /// cannot resolve, where buf places its error, and not that the import "was not found"; an
 /// importer that uses nothing of it is not reported. The broken import is reported even when it
-/// is not a target (`--path`), as buf does. Compile findings are compared with buf in full here
-/// (the fixture test compares them by file only).
+/// is not a target (`--path`), as buf does. Compile findings are compared with buf in full here,
+/// spans included (the fixture test compares their places).
 #[test]
 fn an_import_that_does_not_compile_is_named_at_the_unresolved_name() {
     let dir = root().join("fixtures/projects/bad_import_does_not_compile");

@@ -84,6 +84,29 @@ pub fn keys(json_lines: &str) -> BTreeSet<Key> {
         .collect()
 }
 
+/// The (path, start line, start column) of every `COMPILE` finding, sorted, as many times as
+/// there are findings there (two messages at one place are two).
+pub fn compile_places(json_lines: &str) -> Vec<(String, u32, u32)> {
+    let mut places: Vec<(String, u32, u32)> = json_lines
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"));
+            let n = |k: &str| v[k].as_u64().unwrap_or(0) as u32;
+            (v["type"] == "COMPILE").then(|| {
+                (
+                    v["path"].as_str().unwrap_or("").to_string(),
+                    n("start_line"),
+                    n("start_column"),
+                )
+            })
+        })
+        .collect();
+    places.sort();
+    places
+}
+
 /// `breaking new --against <against> --error-format json`: a breaking fixture's comparison, run
 /// inside its directory.
 pub const fn breaking_against(against: &str) -> [&str; 6] {

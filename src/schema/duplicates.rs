@@ -1,0 +1,181 @@
+//! Names declared by more than one file, reported as buf reports them: once per name, at its
+//! declaration in the first of those files in path order.
+//!
+//! The compiler adds files to its pool one at a time and refuses the second file that declares
+//! a name, at that file's declaration, and then stops checking it: the finding lands on
+//! whichever file came later (an import comes before its importer), and a name the refused file
+//! shares with a third file goes unreported. So when the compiler refuses a file for a name
+//! another file declares, its finding is dropped and every file read is scanned here instead.
+//!
+//! buf parity: a package named like an element (`package acme.Order;` beside `message Order`
+//! in package `acme`) is no error in buf 1.75.0; only elements count here.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use prost_types::{DescriptorProto, FileDescriptorProto};
+use rayon::prelude::*;
+
+use super::{Locations, Source};
+use crate::descriptor::tag;
+use crate::finding::Finding;
+
+/// One declaration of a name in the package's scope: its file and descriptor path.
+struct Declaration {
+    file: String,
+    path: Vec<i32>,
+}
+
+/// The name for which the compiler refused a file that declares a name another file declares
+/// (prost-reflect: "name 'X' is already defined in file 'F'").
+pub(super) fn in_another_file(message: &str) -> Option<String> {
+    let (name, _) = message
+        .strip_prefix("name '")?
+        .split_once("' is already defined in file '")?;
+    Some(name.to_string())
+}
+
+/// buf parity: the findings of names declared in more than one file, in place of the
+/// compiler's findings `refused` (by name) for them. A refusal this scan does not explain (a
+/// package named like an element, which buf only refuses when it lints) keeps the compiler's
+/// finding.
+pub(super) fn replace(
+    refused: Vec<(String, Finding)>,
+    sources: &HashMap<String, Arc<Source>>,
+) -> Vec<Finding> {
+    if refused.is_empty() {
+        return Vec::new();
+    }
+    let found = across_files(sources);
+    let mut findings: Vec<Finding> = refused
+        .into_iter()
+        .filter(|(name, _)| !found.iter().any(|(n, _)| n == name))
+        .map(|(_, finding)| finding)
+        .collect();
+    findings.extend(found.into_iter().map(|(_, finding)| finding));
+    findings
+}
+
+/// The findings (by full name) for every name that two or more of `sources`' files declare at their top level,
+/// one per name, at its declaration in the first of those files by path (and by place in that
+/// file).
+fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)> {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    let parsed: Vec<(String, FileDescriptorProto)> = names
+        .par_iter()
+        .filter_map(|name| {
+            let source = sources.get(*name)?;
+            let file = super::accept::parse(name, &source.text).ok()?.0;
+            Some(((*name).clone(), file))
+        })
+        .collect();
+    // By full name, in path order.
+    let mut declared: HashMap<String, Vec<Declaration>> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (name, file) in &parsed {
+        for (full_name, path) in top_level(file) {
+            let list = declared.entry(full_name.clone()).or_default();
+            if list.is_empty() {
+                order.push(full_name);
+            }
+            list.push(Declaration {
+                file: name.clone(),
+                path,
+            });
+        }
+    }
+    let files: HashMap<&str, &FileDescriptorProto> =
+        parsed.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    let mut findings = Vec::new();
+    for full_name in order {
+        let list = &declared[&full_name];
+        let first = &list[0];
+        if list.iter().all(|d| d.file == first.file) {
+            // Within one file: the compiler's to report.
+            continue;
+        }
+        let (Some(source), Some(file)) = (sources.get(&first.file), files.get(first.file.as_str()))
+        else {
+            continue;
+        };
+        let mut others: Vec<&str> = list
+            .iter()
+            .map(|d| d.file.as_str())
+            .filter(|f| *f != first.file)
+            .collect();
+        others.dedup();
+        let short = full_name.rsplit('.').next().unwrap_or(&full_name);
+        let message = format!(
+            "{full_name} is declared here and again in {}: rename or remove all but one `{short}`",
+            others.join(", ")
+        );
+        let mut path = first.path.clone();
+        path.push(tag::NAME);
+        let span = Locations::new(file).span(source, &path);
+        let finding = match span {
+            Some(span) => source.finding(span.start, span.end, "COMPILE", message),
+            None => source.file_finding("COMPILE", message),
+        };
+        findings.push((full_name, finding));
+    }
+    findings
+}
+
+/// The full names a file declares in its package's scope (messages, enums, the values of
+/// top-level enums, services, extensions), with their descriptor paths, in declaration order
+/// by kind.
+fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
+    let prefix = match file.package() {
+        "" => String::new(),
+        package => format!("{package}."),
+    };
+    let mut out = Vec::new();
+    let message_name = |m: &DescriptorProto| format!("{prefix}{}", m.name());
+    for (i, message) in file.message_type.iter().enumerate() {
+        out.push((
+            message_name(message),
+            vec![tag::FILE_MESSAGE_TYPE, i as i32],
+        ));
+    }
+    for (i, en) in file.enum_type.iter().enumerate() {
+        out.push((
+            format!("{prefix}{}", en.name()),
+            vec![tag::FILE_ENUM_TYPE, i as i32],
+        ));
+        for (j, value) in en.value.iter().enumerate() {
+            out.push((
+                format!("{prefix}{}", value.name()),
+                vec![tag::FILE_ENUM_TYPE, i as i32, tag::ENUM_VALUE, j as i32],
+            ));
+        }
+    }
+    for (i, service) in file.service.iter().enumerate() {
+        out.push((
+            format!("{prefix}{}", service.name()),
+            vec![tag::FILE_SERVICE, i as i32],
+        ));
+    }
+    for (i, extension) in file.extension.iter().enumerate() {
+        out.push((
+            format!("{prefix}{}", extension.name()),
+            vec![tag::FILE_EXTENSION, i as i32],
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_another_file;
+
+    #[test]
+    fn tells_a_name_of_another_file() {
+        assert_eq!(
+            in_another_file("name 'acme.Order' is already defined in file 'acme/b.proto'")
+                .as_deref(),
+            Some("acme.Order")
+        );
+        assert_eq!(in_another_file("name 'acme.Order' is defined twice"), None);
+    }
+}
