@@ -5,10 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use prost_types::{
-    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
-    FileDescriptorProto, ServiceDescriptorProto,
-};
+use prost_types::FileDescriptorProto;
 use rayon::prelude::*;
 
 use super::accept;
@@ -17,7 +14,6 @@ use super::errors::{self, Failure};
 use super::every_error;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
-use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -446,78 +442,4 @@ fn restored(file: &FileDescriptorProto, resolver: &Resolver) -> FileDescriptorPr
     accept::restore_json_names(&mut file);
     resolver.widened.restore(&mut file);
     file
-}
-
-/// What a name declared by a file is: packages may be shared by files, elements may not.
-#[derive(PartialEq)]
-enum Kind {
-    Package,
-    Element,
-}
-
-/// The full names a file declares at its top level (messages, enums and their values, which are
-/// scoped beside their enum, services, extensions), in declaration order.
-struct TopLevel<'d>(&'d mut Vec<(String, Kind)>);
-
-impl Visitor<'_> for TopLevel<'_> {
-    fn message(&mut self, _: &DescriptorProto, at: &Site) -> Flow {
-        self.0.push((at.full_name.to_string(), Kind::Element));
-        // Nested declarations live inside the message's name.
-        Flow::Over
-    }
-    fn enum_(&mut self, _: &EnumDescriptorProto, at: &Site) {
-        self.0.push((at.full_name.to_string(), Kind::Element));
-    }
-    fn enum_value(&mut self, _: &EnumValueDescriptorProto, _: &EnumDescriptorProto, at: &Site) {
-        self.0.push((at.full_name.to_string(), Kind::Element));
-    }
-    fn service(&mut self, _: &ServiceDescriptorProto, at: &Site) {
-        self.0.push((at.full_name.to_string(), Kind::Element));
-    }
-    fn extension(&mut self, _: &FieldDescriptorProto, at: &Site) {
-        self.0.push((at.full_name.to_string(), Kind::Element));
-    }
-}
-
-/// Whether two different files of different groups define the same name, which one compiler
-/// would have refused.
-pub(super) fn defined_twice(linked: &[Linked]) -> bool {
-    let mut names: HashMap<String, (&str, Kind)> = HashMap::new();
-    let mut done: HashSet<&str> = HashSet::new();
-    let files = linked.iter().flat_map(|g| {
-        g.files
-            .iter()
-            .map(|f| &**f)
-            .chain(g.isolated.iter().map(|(f, _)| f))
-    });
-    for file in files {
-        if !done.insert(file.name()) {
-            continue;
-        }
-        let package = file.package();
-        let mut defined: Vec<(String, Kind)> = Vec::new();
-        let mut prefix = String::new();
-        for part in package.split('.').filter(|p| !p.is_empty()) {
-            if !prefix.is_empty() {
-                prefix.push('.');
-            }
-            prefix.push_str(part);
-            defined.push((prefix.clone(), Kind::Package));
-        }
-        walk(file, &mut TopLevel(&mut defined));
-        for (name, kind) in defined {
-            match names.get(&name) {
-                Some((other, other_kind)) if *other != file.name() => {
-                    if !(kind == Kind::Package && *other_kind == Kind::Package) {
-                        return true;
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    names.insert(name, (file.name(), kind));
-                }
-            }
-        }
-    }
-    false
 }

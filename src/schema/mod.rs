@@ -367,7 +367,7 @@ fn compile_with(
         .filter(|f| !broken.contains(&f.name) && !resolver.compiled.contains_key(&f.name))
         .collect();
     let linked = link::link_all(&targets, &resolver, parsed, options, max_groups);
-    if linked.len() > 1 && link::defined_twice(&linked) {
+    if linked.len() > 1 && duplicates::defined_twice(&linked) {
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.
         drop(linked);
