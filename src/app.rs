@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
-use crate::{atomic, breaking, fix, image_input, lint, report, schema};
+use crate::{atomic, breaking, cache, fix, image_input, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -99,6 +99,10 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     // One set, unless a module nested in another shares its files: then each module is compiled
     // and linted apart, as buf builds an image per module.
     let sets = invocation::discover_resolved(&resolved)?.per_module();
+    let cache = cache::Run::lint(args, &resolved, &options, &sets);
+    if let Some(hit) = cache.as_ref().and_then(cache::Run::replay) {
+        return print_findings(Kind::Lint, &args.output, hit.findings, &hit.sources);
+    }
     let schemas = crate::trace::stage("compile", || {
         sets.iter()
             .map(|set| invocation::compile(&resolved.workspace, set, &options))
@@ -130,6 +134,9 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
         Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
         None => findings,
     };
+    if let Some(cache) = cache {
+        cache.store(&findings, &schemas.iter().collect::<Vec<_>>());
+    }
     let sources = schemas.iter().flat_map(|s| s.sources.values());
     let code = print_findings(Kind::Lint, &args.output, findings, sources);
     discard(schemas);
@@ -194,6 +201,10 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
     let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Breaking)?;
+    let cache = cache::Run::breaking(args, &resolved, &options);
+    if let Some(hit) = cache.as_ref().and_then(cache::Run::replay) {
+        return print_findings(Kind::Breaking, &args.output, hit.findings, &hit.sources);
+    }
     let (input, old) = rayon::join(
         || -> Result<(FileSet, Option<schema::Schema>)> {
             let set = invocation::discover_resolved(&resolved)?;
@@ -280,6 +291,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
         let (sides, compile) = ((&new_side, &old_side, run_options), (&set, &options));
         return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));
+    }
+    if let Some(cache) = cache {
+        cache.store(&findings, &[&schema, &old.schema]);
     }
     let code = print_findings(
         Kind::Breaking,

@@ -24,6 +24,7 @@ const ORDER: &[&[&str]] = &[
     &["report"],
     &["invocation"],
     &["image_input"],
+    &["cache"],
     &["app"],
 ];
 
