@@ -100,8 +100,9 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     // and linted apart, as buf builds an image per module.
     let sets = invocation::discover_resolved(&resolved)?.per_module();
     let cache = cache::Run::lint(args, &resolved, &options, &sets);
-    if let Some(hit) = cache.as_ref().and_then(cache::Run::replay) {
-        return print_findings(Kind::Lint, &args.output, hit.findings, &hit.sources);
+    let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
+    if let Some(code) = cache.as_ref().and_then(|c| c.replay(&args.output, print)) {
+        return code;
     }
     let schemas = crate::trace::stage("compile", || {
         sets.iter()
@@ -135,7 +136,7 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
         None => findings,
     };
     if let Some(cache) = cache {
-        cache.store(&findings, &schemas.iter().collect::<Vec<_>>());
+        cache.store(&findings, &schemas.iter().collect::<Vec<_>>(), &args.output);
     }
     let sources = schemas.iter().flat_map(|s| s.sources.values());
     let code = print_findings(Kind::Lint, &args.output, findings, sources);
@@ -170,7 +171,7 @@ fn print_findings<'a>(
     };
     // Streamed, not built in memory first: a large tree's report is tens of megabytes.
     let write = |out: &mut dyn Write| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, cache::Tee(out));
         crate::trace::stage("report", || report::write(&mut out, format, &report))?;
         out.flush()
     };
@@ -183,7 +184,9 @@ fn print_findings<'a>(
     if let Some(line) = report::summary(format, &report) {
         crate::error::eprint_line(line);
     }
-    Ok(if counted == 0 { EXIT_OK } else { EXIT_FINDINGS })
+    let code = if counted == 0 { EXIT_OK } else { EXIT_FINDINGS };
+    cache::reported(code);
+    Ok(code)
 }
 
 fn run_breaking(args: &BreakingArgs) -> Result<i32> {
@@ -202,8 +205,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // input compiled from the same text.
     let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Breaking)?;
     let cache = cache::Run::breaking(args, &resolved, &options);
-    if let Some(hit) = cache.as_ref().and_then(cache::Run::replay) {
-        return print_findings(Kind::Breaking, &args.output, hit.findings, &hit.sources);
+    let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
+    if let Some(code) = cache.as_ref().and_then(|c| c.replay(&args.output, print)) {
+        return code;
     }
     let (input, old) = rayon::join(
         || -> Result<(FileSet, Option<schema::Schema>)> {
@@ -293,7 +297,7 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));
     }
     if let Some(cache) = cache {
-        cache.store(&findings, &[&schema, &old.schema]);
+        cache.store(&findings, &[&schema, &old.schema], &args.output);
     }
     let code = print_findings(
         Kind::Breaking,

@@ -107,7 +107,7 @@ pub struct CacheArgs {
     /// the platform's cache directory]
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Neither read nor write the cache (also SOUS_NO_CACHE=1)
+    /// Neither read nor write the cache (also SOUS_NO_CACHE=1, unless --cache-dir is given)
     #[arg(long)]
     pub no_cache: bool,
 }

@@ -14,18 +14,103 @@ use crate::finding::{Element, ElementKind, Finding, Place, Suppression};
 use crate::input::ProtoFile;
 use crate::schema::Source;
 
-#[derive(Serialize, Deserialize)]
-pub struct Entry {
-    /// Every file read from disk, by path, with the blake3 hash of its content.
-    pub manifest: BTreeMap<PathBuf, String>,
+/// What a run read: the files, with what vouches for each, and the imports found outside the
+/// workspace. Every entry carries them and is served only while they hold.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct Inputs {
+    /// Every file read, by path.
+    pub manifest: BTreeMap<PathBuf, Seen>,
     /// Imports found outside the workspace's files: where the include directories gave each
     /// (`None`: built into the compiler). A file put in an earlier include directory since
     /// changes the answer.
     pub imports: Vec<(String, Option<PathBuf>)>,
+}
+
+/// A file as the run read it: the blake3 hash of its content, and its metadata when that can
+/// stand for the content (see [`Stat`]).
+#[derive(Serialize, Deserialize, Clone)]
+pub struct Seen {
+    pub hash: String,
+    pub stat: Option<Stat>,
+}
+
+/// Size, modification and change times, inode: git's test of whether a file may have changed.
+/// Kept only for a file last modified well before the run began, so that a write during the run
+/// cannot hide behind the same times; any write changes the change time, which no tool sets.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct Stat {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    pub fn of(path: &std::path::Path) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stat {
+            len: m.len(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            changed: (m.ctime(), m.ctime_nsec()),
+            inode: m.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_path: &std::path::Path) -> Option<Stat> {
+        None
+    }
+
+    /// The stat of `path` if it can vouch for the content read after `started`.
+    pub fn vouching(path: &std::path::Path, started: std::time::SystemTime) -> Option<Stat> {
+        let stat = Stat::of(path)?;
+        let since_epoch = started.duration_since(std::time::UNIX_EPOCH).ok()?;
+        // File times lag the clock by a tick: a second of margin.
+        let before = since_epoch.as_secs() as i64 - 1;
+        (stat.modified.0 < before && stat.changed.0 < before).then_some(stat)
+    }
+}
+
+/// The findings of a run, whole: replayed through the report in any format.
+#[derive(Serialize, Deserialize)]
+pub struct Entry {
+    pub inputs: Inputs,
     pub stderr: Vec<String>,
     pub findings: Vec<StoredFinding>,
     /// The sources the findings point into, one per display path, as the report saw them.
     pub sources: Vec<StoredSource>,
+}
+
+/// A run's report as printed in one format: written again as it is, byte for byte.
+#[derive(Serialize, Deserialize)]
+pub struct Rendered {
+    pub inputs: Inputs,
+    /// The stderr lines before the report (warnings of the stages) and after it (the summary).
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub code: i32,
+}
+
+impl Rendered {
+    /// The payload: the length of the JSON head, the head, then the report's bytes.
+    pub fn encode(&self, stdout: &[u8]) -> Option<Vec<u8>> {
+        let head = serde_json::to_vec(self).ok()?;
+        let mut payload = Vec::with_capacity(8 + head.len() + stdout.len());
+        payload.extend_from_slice(&(head.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&head);
+        payload.extend_from_slice(stdout);
+        Some(payload)
+    }
+
+    /// The head and the report's bytes of a payload.
+    pub fn decode(payload: &[u8]) -> Option<(Rendered, &[u8])> {
+        let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        let head = serde_json::from_slice(payload.get(8..end)?).ok()?;
+        Some((head, &payload[end..]))
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -164,18 +249,23 @@ impl StoredSource {
     }
 }
 
-impl Entry {
-    /// Reads every file of the manifest again (on every core) and hashes it: whether all are
-    /// as they were. The texts of the files in `keep` are returned, for the report.
-    pub fn still_holds(&self, keep: &HashSet<&PathBuf>) -> Option<HashMap<PathBuf, String>> {
+impl Inputs {
+    /// Whether every file is as it was: its metadata the same, or else its content read again
+    /// and hashed (on every core). The texts of the files in `keep` are read and returned, for
+    /// the report.
+    pub fn still_hold(&self, keep: &HashSet<&PathBuf>) -> Option<HashMap<PathBuf, String>> {
         self.manifest
             .par_iter()
-            .map(|(path, expected)| {
+            .map(|(path, seen)| {
+                let wanted = keep.contains(path);
+                if !wanted && seen.stat.is_some() && Stat::of(path) == seen.stat {
+                    return Some(None);
+                }
                 let bytes = std::fs::read(path).ok()?;
-                if hash(&bytes) != *expected {
+                if hash(&bytes) != seen.hash {
                     return None;
                 }
-                if !keep.contains(path) {
+                if !wanted {
                     return Some(None);
                 }
                 String::from_utf8(bytes)

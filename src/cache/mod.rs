@@ -23,16 +23,18 @@ mod store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Debug;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::against::{Against, GitSide};
-use crate::cli::{BreakingArgs, CacheArgs, InputArgs, LintArgs};
+use crate::cli::{BreakingArgs, CacheArgs, InputArgs, LintArgs, OutputArgs};
+use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
 use crate::schema::{CompileOptions, Schema, Source};
-use entry::{Entry, StoredFinding, StoredSource};
+use entry::{Entry, Inputs, Rendered, Seen, Stat, StoredFinding, StoredSource};
 pub use store::Store;
 
 /// One run's place in the cache: its key, and what storing its findings needs.
@@ -130,25 +132,74 @@ impl Run {
         }
     }
 
-    /// The findings stored for this run, if every file it read is as it was; the stderr lines
-    /// the run wrote are written again. On a miss, starts recording stderr for [`Run::store`].
-    pub fn replay(&self) -> Option<Replay> {
-        let replay = crate::trace::stage("cache: check", || self.load());
-        match &replay {
-            Some(_) => crate::trace::mark("cache: hit"),
-            None => crate::error::record_stderr(),
+    /// Serves the run from the cache, if every file it read is as it was: its report as printed
+    /// before in this format, or else its findings, which `print` reports (and the report is
+    /// kept for the next run). `None` on a miss, which starts recording what [`Run::store`]
+    /// keeps.
+    pub fn replay(
+        &self,
+        output: &OutputArgs,
+        print: impl FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32>,
+    ) -> Option<Result<i32>> {
+        let rendered = self.rendered_key(output);
+        if let Some(code) =
+            crate::trace::stage("cache: check report", || self.printed(&rendered, output))
+        {
+            crate::trace::mark("cache: hit, the report as printed");
+            return Some(code);
         }
-        replay
+        let Some((replay, entry)) = crate::trace::stage("cache: check", || self.load()) else {
+            crate::error::record_stderr();
+            return None;
+        };
+        crate::trace::mark("cache: hit, the findings reported again");
+        capture(self.store.clone(), rendered, entry.0, entry.1);
+        Some(print(replay.findings, replay.sources))
     }
 
-    fn load(&self) -> Option<Replay> {
-        let payload = self.store.get(&self.key)?;
-        let entry: Entry = serde_json::from_slice(&payload).ok()?;
-        if entry
+    /// The key of the report in the format `output` asks for.
+    fn rendered_key(&self, output: &OutputArgs) -> String {
+        let mut key = Key(blake3::Hasher::new());
+        key.part("run", &self.key);
+        key.part("report", invocation::report_style(output));
+        key.0.finalize().to_hex().to_string()
+    }
+
+    /// Writes the report stored under `key` where `output` says, if its inputs still hold.
+    fn printed(&self, key: &str, output: &OutputArgs) -> Option<Result<i32>> {
+        let payload = self.store.get(key)?;
+        let (head, stdout) = Rendered::decode(&payload)?;
+        if !self.imports_hold(&head.inputs) {
+            return None;
+        }
+        head.inputs.still_hold(&HashSet::new())?;
+        head.before.iter().for_each(crate::error::eprint_line);
+        let written = match &output.output {
+            Some(path) => crate::atomic::write(path, |out| out.write_all(stdout)),
+            None => std::io::stdout()
+                .lock()
+                .write_all(stdout)
+                .map_err(|e| crate::Error::io(crate::error::STDOUT, e)),
+        };
+        if let Err(e) = written {
+            return Some(Err(e));
+        }
+        head.after.iter().for_each(crate::error::eprint_line);
+        Some(Ok(head.code))
+    }
+
+    fn imports_hold(&self, inputs: &Inputs) -> bool {
+        inputs
             .imports
             .iter()
-            .any(|(name, at)| self.found(name) != *at)
-        {
+            .all(|(name, at)| self.found(name) == *at)
+    }
+
+    /// The findings stored for this run with their sources, and what a report of them keeps.
+    fn load(&self) -> Option<(Replay, (Inputs, Vec<String>))> {
+        let payload = self.store.get(&self.key)?;
+        let entry: Entry = serde_json::from_slice(&payload).ok()?;
+        if !self.imports_hold(&entry.inputs) {
             return None;
         }
         let keep: HashSet<&PathBuf> = entry
@@ -157,7 +208,7 @@ impl Run {
             .filter(|s| s.text.is_none())
             .map(|s| &s.disk)
             .collect();
-        let read = entry.still_holds(&keep)?;
+        let read = entry.inputs.still_hold(&keep)?;
         let sources = entry
             .sources
             .into_iter()
@@ -169,7 +220,8 @@ impl Run {
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
         entry.stderr.iter().for_each(crate::error::eprint_line);
-        Some(Replay { findings, sources })
+        let replay = Replay { findings, sources };
+        Some((replay, (entry.inputs, entry.stderr)))
     }
 
     /// Where the include directories give import `name` now.
@@ -181,17 +233,22 @@ impl Run {
     }
 
     /// Stores the run's `findings`, found in `schemas` (in the order the report takes their
-    /// sources). A run with compile errors is not stored.
-    pub fn store(self, findings: &[Finding], schemas: &[&Schema]) {
+    /// sources), and starts capturing the report that follows ([`Tee`], [`reported`]). A run
+    /// with compile errors is not stored.
+    pub fn store(self, findings: &[Finding], schemas: &[&Schema], output: &OutputArgs) {
         let stderr = crate::error::take_recorded_stderr().unwrap_or_default();
         if schemas.iter().any(|s| !s.errors.is_empty()) {
             return;
         }
         crate::trace::stage("cache: store", || {
-            let entry = self.entry(findings, schemas, stderr);
-            if let Some(Ok(payload)) = entry.map(|e| serde_json::to_vec(&e)) {
+            let Some(entry) = self.entry(findings, schemas, stderr) else {
+                return;
+            };
+            if let Ok(payload) = serde_json::to_vec(&entry) {
                 self.store.put(&self.key, &payload);
             }
+            let rendered = self.rendered_key(output);
+            capture(self.store, rendered, entry.inputs, entry.stderr);
         });
     }
 
@@ -203,6 +260,10 @@ impl Run {
     ) -> Option<Entry> {
         let mut manifest = BTreeMap::new();
         let mut imports = Vec::new();
+        let seen = |path: &Path, bytes: &[u8]| Seen {
+            hash: entry::hash(bytes),
+            stat: Stat::vouching(path, self.started),
+        };
         // One source per display path, the last winning, as the report takes them.
         let mut shown: HashMap<&str, (&Source, bool)> = HashMap::new();
         for (i, schema) in schemas.iter().enumerate() {
@@ -210,8 +271,8 @@ impl Run {
             for source in schema.sources.values() {
                 shown.insert(&source.file.display, (source, from_disk));
                 if from_disk {
-                    let hash = entry::hash(source.text.as_bytes());
-                    manifest.insert(source.file.disk.clone(), hash);
+                    let disk = &source.file.disk;
+                    manifest.insert(disk.clone(), seen(disk, source.text.as_bytes()));
                 }
             }
             if from_disk && !self.includes.is_empty() {
@@ -226,7 +287,7 @@ impl Run {
             if meta.modified().ok()? >= self.started {
                 return None;
             }
-            manifest.insert(path.clone(), entry::hash(&std::fs::read(path).ok()?));
+            manifest.insert(path.clone(), seen(path, &std::fs::read(path).ok()?));
         }
         let quoted: HashSet<&str> = findings
             .iter()
@@ -242,8 +303,7 @@ impl Run {
         imports.sort();
         imports.dedup();
         Some(Entry {
-            manifest,
-            imports,
+            inputs: Inputs { manifest, imports },
             stderr,
             findings: findings.iter().map(StoredFinding::new).collect(),
             sources,
@@ -251,14 +311,78 @@ impl Run {
     }
 }
 
+/// The report being printed, kept to be stored when it is done.
+struct Capture {
+    store: Store,
+    key: String,
+    inputs: Inputs,
+    before: Vec<String>,
+    stdout: Vec<u8>,
+}
+
+static CAPTURE: Mutex<Option<Capture>> = Mutex::new(None);
+
+/// Starts capturing the report about to be printed (and recording stderr, for its summary).
+fn capture(store: Store, key: String, inputs: Inputs, before: Vec<String>) {
+    if let Ok(mut capture) = CAPTURE.lock() {
+        *capture = Some(Capture {
+            store,
+            key,
+            inputs,
+            before,
+            stdout: Vec::new(),
+        });
+        crate::error::record_stderr();
+    }
+}
+
+/// Where a report is written: what goes through also goes to the capture, if one is on.
+pub struct Tee<W>(pub W);
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if let Ok(mut capture) = CAPTURE.lock() {
+            if let Some(capture) = capture.as_mut() {
+                capture.stdout.extend_from_slice(&buf[..n]);
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// The report is printed and exits with `code`: the captured report is stored, if one is.
+pub fn reported(code: i32) {
+    let Some(capture) = CAPTURE.lock().ok().and_then(|mut c| c.take()) else {
+        return;
+    };
+    let rendered = Rendered {
+        inputs: capture.inputs,
+        before: capture.before,
+        after: crate::error::take_recorded_stderr().unwrap_or_default(),
+        code,
+    };
+    if let Some(payload) = rendered.encode(&capture.stdout) {
+        capture.store.put(&capture.key, &payload);
+    }
+}
+
 /// The cache directory for these flags, unless caching is off.
 fn open(args: &CacheArgs) -> Option<Store> {
     let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if args.no_cache || set("SOUS_NO_CACHE").is_some_and(|v| v != "0") {
+    // Flags first, then the environment: `--cache-dir` caches even with SOUS_NO_CACHE set.
+    if args.no_cache {
         return None;
     }
     if let Some(dir) = &args.cache_dir {
         return Some(Store::new(dir.clone(), true));
+    }
+    if set("SOUS_NO_CACHE").is_some_and(|v| v != "0") {
+        return None;
     }
     if let Some(dir) = set("SOUS_CACHE_DIR") {
         return Some(Store::new(dir.into(), true));

@@ -19,6 +19,7 @@ const DEFAULT_MAX_BYTES: u64 = 512 << 20;
 const STALE_TEMPORARY: Duration = Duration::from_secs(3600);
 
 /// A cache directory.
+#[derive(Clone)]
 pub struct Store {
     root: PathBuf,
     /// Whether the user named the directory (`--cache-dir`, `SOUS_CACHE_DIR`): then a directory

@@ -2,7 +2,9 @@
 //! byte for byte in every format; an edit to a file, to an import, to the configuration, or a
 //! new sous is a miss; a damaged entry is a miss, never a crash; runs at once share a cache; a
 //! cache that cannot be written is left alone with a warning. A hit is seen in `SOUS_TRACE`'s
-//! `[cache: hit]` line, in a run of its own (trace lines carry times, so they are never compared).
+//! `[cache: hit, ...]` line, in a run of its own (trace lines carry times, so they are never
+//! compared). A run keeps two entries: its findings, and its report as printed in the format it
+//! asked for; a run in another format is served from the findings.
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +48,7 @@ fn hits(cwd: &Path, cache: &Path, args: &[&str], env: &[(&str, &str)]) -> bool {
     let mut all = vec![("SOUS_TRACE", "1")];
     all.extend_from_slice(env);
     let out = cached(cwd, cache, args, &all);
-    out.stderr.contains("[cache: hit]")
+    out.stderr.contains("[cache: hit")
 }
 
 fn assert_same(expected: &Output, got: &Output, what: &str) {
@@ -312,27 +314,50 @@ fn a_damaged_entry_is_a_miss() {
     let cwd = work(&dir);
     let reference = cold(&cwd, &LINT_JSON);
     cached(&cwd, &cache, &LINT_JSON, &[]);
-    let [entry] = &entries(&cache)[..] else {
-        panic!("one entry: {:?}", entries(&cache))
+    let all = entries(&cache);
+    assert_eq!(all.len(), 2, "the findings and the report: {all:?}");
+    let damage = |how: &dyn Fn(&[u8]) -> Vec<u8>| {
+        for entry in &all {
+            let whole = std::fs::read(entry).unwrap();
+            std::fs::write(entry, how(&whole)).unwrap();
+        }
     };
-    let whole = std::fs::read(entry).unwrap();
-    let mut flipped = whole.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x20;
-    let damaged: [(&str, Vec<u8>); 4] = [
-        ("truncated", whole[..whole.len() / 2].to_vec()),
-        ("one byte changed", flipped),
-        ("garbage", b"\x00\xff\xfe not an entry".to_vec()),
-        ("empty", Vec::new()),
+    let flip = |whole: &[u8]| {
+        let mut flipped = whole.to_vec();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x20;
+        flipped
+    };
+    let ways: [(&str, &dyn Fn(&[u8]) -> Vec<u8>); 4] = [
+        ("truncated", &|w: &[u8]| w[..w.len() / 2].to_vec()),
+        ("one byte changed", &flip),
+        ("garbage", &|_: &[u8]| b"\x00\xff\xfe not an entry".to_vec()),
+        ("empty", &|_: &[u8]| Vec::new()),
     ];
-    for (what, bytes) in damaged {
-        std::fs::write(entry, &bytes).unwrap();
+    for (what, how) in ways {
+        let whole: Vec<Vec<u8>> = all.iter().map(|e| std::fs::read(e).unwrap()).collect();
+        damage(how);
         assert!(!hits(&cwd, &cache, &LINT_JSON, &[]), "{what}: a hit");
-        // The miss stored the entry again, whole.
-        std::fs::write(entry, &bytes).unwrap();
+        // That miss stored both entries again, whole: damage them again for the run compared.
+        for (entry, bytes) in all.iter().zip(&whole) {
+            std::fs::write(entry, bytes).unwrap();
+        }
+        damage(how);
         assert_same(&reference, &cached(&cwd, &cache, &LINT_JSON, &[]), what);
         assert!(hits(&cwd, &cache, &LINT_JSON, &[]), "{what}: stored again");
     }
+    // The report damaged alone: the findings serve, and print the same.
+    // The report's payload starts with its head's length; the findings' with JSON.
+    let report = all
+        .iter()
+        .find(|e| std::fs::read(e).unwrap()[45] != b'{')
+        .unwrap();
+    std::fs::write(report, b"garbage").unwrap();
+    assert_same(
+        &reference,
+        &cached(&cwd, &cache, &LINT_JSON, &[]),
+        "report damaged",
+    );
 }
 
 #[test]
@@ -362,11 +387,11 @@ fn runs_at_once_share_a_cache() {
     assert!(hits(&cwd, &cache, &LINT_JSON, &[]));
     assert_eq!(
         entries(&cache).len(),
-        1,
-        "one entry, no temporary file left"
+        2,
+        "two entries, no temporary file left"
     );
     let all = files_under(&cache);
-    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all.len(), 2, "{all:?}");
 }
 
 #[test]
@@ -411,10 +436,12 @@ fn the_default_directory_and_no_cache() {
     default(&[], &[("SOUS_NO_CACHE", "1")]);
     assert!(!home.exists(), "--no-cache and SOUS_NO_CACHE write nothing");
     default(&[], &[]);
-    assert_eq!(entries(&home.join("sous")).len(), 1, "$XDG_CACHE_HOME/sous");
+    assert_eq!(entries(&home.join("sous")).len(), 2, "$XDG_CACHE_HOME/sous");
     let flag = dir.path().join("flag");
-    default(&["--cache-dir", flag.to_str().unwrap()], &[]);
-    assert_eq!(entries(&flag).len(), 1, "--cache-dir");
+    // The flag wins over the environment.
+    let no = [("SOUS_NO_CACHE", "1")];
+    default(&["--cache-dir", flag.to_str().unwrap()], &no);
+    assert_eq!(entries(&flag).len(), 2, "--cache-dir");
     assert_eq!(files_under(&cwd), before, "nothing written into the input");
 }
 
@@ -442,4 +469,26 @@ fn breaking_against_a_revision_is_keyed_by_its_tree() {
         &["breaking", "--against", &against, "--error-format", "json"],
     );
     assert_eq!(keys(&out.stdout), keys(&theirs.stdout));
+}
+
+#[test]
+fn an_edit_that_keeps_the_size_and_modification_time_is_a_miss() {
+    let (dir, cache) = project();
+    let cwd = work(&dir);
+    // Files last changed more than a second before a run are vouched for by their metadata,
+    // not read again: wait for that, so that the check by metadata is the one tested.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let shop = cwd.join("proto/acme/shop/v1/shop.proto");
+    let modified = std::fs::metadata(&shop).unwrap().modified().unwrap();
+    let out = edit_is_a_miss(&cwd, &cache, &LINT_JSON, || {
+        let text = std::fs::read_to_string(&shop).unwrap();
+        std::fs::write(&shop, text.replace("orderId", "orderID")).unwrap();
+        let file = std::fs::File::options().append(true).open(&shop).unwrap();
+        file.set_modified(modified).unwrap();
+    });
+    assert_eq!(
+        std::fs::metadata(&shop).unwrap().modified().unwrap(),
+        modified
+    );
+    assert_eq!(keys(&out.stdout), keys(&buf(&cwd, &LINT_JSON).stdout));
 }
