@@ -308,6 +308,9 @@ fn entries(cache: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A way to damage an entry: its bytes to the damaged bytes.
+type Damage = dyn Fn(&[u8]) -> Vec<u8>;
+
 #[test]
 fn a_damaged_entry_is_a_miss() {
     let (dir, cache) = project();
@@ -316,7 +319,7 @@ fn a_damaged_entry_is_a_miss() {
     cached(&cwd, &cache, &LINT_JSON, &[]);
     let all = entries(&cache);
     assert_eq!(all.len(), 2, "the findings and the report: {all:?}");
-    let damage = |how: &dyn Fn(&[u8]) -> Vec<u8>| {
+    let damage = |how: &Damage| {
         for entry in &all {
             let whole = std::fs::read(entry).unwrap();
             std::fs::write(entry, how(&whole)).unwrap();
@@ -328,7 +331,7 @@ fn a_damaged_entry_is_a_miss() {
         flipped[middle] ^= 0x20;
         flipped
     };
-    let ways: [(&str, &dyn Fn(&[u8]) -> Vec<u8>); 4] = [
+    let ways: [(&str, &Damage); 4] = [
         ("truncated", &|w: &[u8]| w[..w.len() / 2].to_vec()),
         ("one byte changed", &flip),
         ("garbage", &|_: &[u8]| b"\x00\xff\xfe not an entry".to_vec()),
