@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::against::{Against, GitSide};
-use crate::cli::{BreakingArgs, CacheArgs, InputArgs, LintArgs, OutputArgs};
+use crate::cli::{BreakingArgs, CacheArgs, ErrorFormat, InputArgs, LintArgs, OutputArgs};
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::FileSet;
@@ -144,9 +144,8 @@ impl Run {
         print: impl FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32>,
     ) -> Option<Result<i32>> {
         let rendered = self.rendered_key(output);
-        if let Some(code) =
-            crate::trace::stage("cache: check report", || self.printed(&rendered, output))
-        {
+        let printed = || self.printed(rendered.as_deref()?, output);
+        if let Some(code) = crate::trace::stage("cache: check report", printed) {
             crate::trace::mark("cache: hit, the report as printed");
             return Some(code);
         }
@@ -155,16 +154,24 @@ impl Run {
             return None;
         };
         crate::trace::mark("cache: hit, the findings reported again");
-        capture(self.store.clone(), rendered, entry.0, entry.1);
+        if let Some(rendered) = rendered {
+            capture(self.store.clone(), rendered, entry.0, entry.1);
+        }
         Some(print(replay.findings, replay.sources))
     }
 
-    /// The key of the report in the format `output` asks for.
-    fn rendered_key(&self, output: &OutputArgs) -> String {
+    /// The key of the report in the format `output` asks for; `None` for a format whose report
+    /// does more than print (github-actions appends to `$GITHUB_STEP_SUMMARY`), which is
+    /// reported again from the findings every time.
+    fn rendered_key(&self, output: &OutputArgs) -> Option<String> {
+        let style = invocation::report_style(output);
+        if style.0 == ErrorFormat::GithubActions {
+            return None;
+        }
         let mut key = Key(blake3::Hasher::new());
         key.part("run", &self.key);
-        key.part("report", invocation::report_style(output));
-        key.0.finalize().to_hex().to_string()
+        key.part("report", style);
+        Some(key.0.finalize().to_hex().to_string())
     }
 
     /// Writes the report stored under `key` where `output` says, if its inputs still hold.
@@ -249,8 +256,9 @@ impl Run {
             if let Ok(payload) = serde_json::to_vec(&entry) {
                 self.store.put(&self.key, &payload);
             }
-            let rendered = self.rendered_key(output);
-            capture(self.store, rendered, entry.inputs, entry.stderr);
+            if let Some(rendered) = self.rendered_key(output) {
+                capture(self.store, rendered, entry.inputs, entry.stderr);
+            }
         });
     }
 

@@ -495,3 +495,27 @@ fn an_edit_that_keeps_the_size_and_modification_time_is_a_miss() {
     );
     assert_eq!(keys(&out.stdout), keys(&buf(&cwd, &LINT_JSON).stdout));
 }
+
+#[test]
+fn a_warm_github_actions_run_still_appends_the_step_summary() {
+    let (dir, cache) = project();
+    let cwd = work(&dir);
+    let args = ["lint", "--error-format", "github-actions"];
+    let summary = |name: &str, runs: &dyn Fn(&[(&str, &str)]) -> Output| {
+        let path = dir.path().join(name);
+        let env = [("GITHUB_STEP_SUMMARY", path.to_str().unwrap())];
+        let outs = [runs(&env), runs(&env)];
+        (outs, std::fs::read_to_string(&path).unwrap())
+    };
+    let (cold_outs, cold_md) = summary("cold.md", &|env| {
+        sous_env(&cwd, &args, &[&[("SOUS_NO_CACHE", "1")][..], env].concat())
+    });
+    let (warm_outs, warm_md) = summary("warm.md", &|env| cached(&cwd, &cache, &args, env));
+    assert!(hits(&cwd, &cache, &args, &[]));
+    // Each run, warm too, appends its summary: two sections in each file.
+    assert_eq!(cold_md.matches("### sous lint").count(), 2, "{cold_md}");
+    assert_eq!(warm_md, cold_md);
+    for (cold, warm) in cold_outs.iter().zip(&warm_outs) {
+        assert_same(cold, warm, "github-actions");
+    }
+}
