@@ -497,14 +497,14 @@ fn an_edit_that_keeps_the_size_and_modification_time_is_a_miss() {
 }
 
 /// A run of sous with these variables set.
-type Runs = dyn Fn(&[(&str, &str)]) -> Output;
+type Runs<'a> = dyn Fn(&[(&str, &str)]) -> Output + 'a;
 
 #[test]
 fn a_warm_github_actions_run_still_appends_the_step_summary() {
     let (dir, cache) = project();
     let cwd = work(&dir);
     let args = ["lint", "--error-format", "github-actions"];
-    let summary = |name: &str, runs: &Runs| {
+    let summary = |name: &str, runs: &Runs<'_>| {
         let path = dir.path().join(name);
         let env = [("GITHUB_STEP_SUMMARY", path.to_str().unwrap())];
         let outs = [runs(&env), runs(&env)];
