@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::finding::{sort_and_dedup, Finding};
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
-use crate::{atomic, breaking, fix, image_input, lint, report, schema};
+use crate::{atomic, breaking, cache, fix, image_input, lint, report, schema};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
@@ -100,6 +100,11 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
     // One set, unless a module nested in another shares its files: then each module is compiled
     // and linted apart, as buf builds an image per module.
     let sets = invocation::discover_resolved(&resolved)?.per_module();
+    let cache = cache::Run::lint(args, &resolved, &options, &sets);
+    let print = |f, s: Vec<_>| print_findings(Kind::Lint, &args.output, f, s.iter());
+    if let Some(code) = cache.as_ref().and_then(|c| c.replay(&args.output, print)) {
+        return code;
+    }
     let schemas = crate::trace::stage("compile", || {
         sets.iter()
             .map(|set| invocation::compile(&resolved.workspace, set, &options))
@@ -131,6 +136,9 @@ fn run_lint(args: &LintArgs) -> Result<i32> {
         Some(rev) => lint::since::new_since(rev, &resolved.workspace.root, &options, findings)?,
         None => findings,
     };
+    if let Some(cache) = cache {
+        cache.store(&findings, &schemas.iter().collect::<Vec<_>>(), &args.output);
+    }
     let sources = schemas.iter().flat_map(|s| s.sources.values());
     let code = print_findings(Kind::Lint, &args.output, findings, sources);
     discard(schemas);
@@ -164,7 +172,7 @@ fn print_findings<'a>(
     };
     // Streamed, not built in memory first: a large tree's report is tens of megabytes.
     let write = |out: &mut dyn Write| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, cache::Tee(out));
         crate::trace::stage("report", || report::write(&mut out, format, &report))?;
         out.flush()
     };
@@ -177,7 +185,9 @@ fn print_findings<'a>(
     if let Some(line) = report::summary(format, &report) {
         crate::error::eprint_line(line);
     }
-    Ok(if counted == 0 { EXIT_OK } else { EXIT_FINDINGS })
+    let code = if counted == 0 { EXIT_OK } else { EXIT_FINDINGS };
+    cache::reported(code);
+    Ok(code)
 }
 
 fn run_breaking(args: &BreakingArgs) -> Result<i32> {
@@ -195,6 +205,11 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
     // The against side is read while the input compiles, then compiled reusing every file the
     // input compiled from the same text.
     let options = invocation::compile_options(&resolved, &args.input, schema::Purpose::Breaking)?;
+    let cache = cache::Run::breaking(args, &resolved, &options);
+    let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
+    if let Some(code) = cache.as_ref().and_then(|c| c.replay(&args.output, print)) {
+        return code;
+    }
     let (input, old) = rayon::join(
         || -> Result<(FileSet, Option<schema::Schema>)> {
             let set = invocation::discover_resolved(&resolved)?;
@@ -281,6 +296,9 @@ fn run_breaking(args: &BreakingArgs) -> Result<i32> {
         let print = |f, s: Vec<_>| print_findings(Kind::Breaking, &args.output, f, s.iter());
         let (sides, compile) = ((&new_side, &old_side, run_options), (&set, &options));
         return fix::breaking(&args.fixes, sides, compile, findings, Box::new(print));
+    }
+    if let Some(cache) = cache {
+        cache.store(&findings, &[&schema, &old.schema], &args.output);
     }
     let code = print_findings(
         Kind::Breaking,

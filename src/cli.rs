@@ -75,6 +75,8 @@ pub struct LintArgs {
     pub since: Option<String>,
     #[command(flatten)]
     pub fixes: FixArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// Insert a `// buf:lint:ignore RULE_ID` comment above each finding, so that a legacy tree
     /// adopts the rules one file at a time (needs comment ignores on in buf.yaml); with --diff,
     /// print them instead
@@ -100,6 +102,18 @@ pub struct FixArgs {
     /// `[deprecated = true]` instead of reserved
     #[arg(long)]
     pub unsafe_fixes: bool,
+}
+
+/// Where the findings of a run are kept, so that the same run on the same files replays them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CacheArgs {
+    /// Keep and reuse results in DIR [default: $SOUS_CACHE_DIR, else $XDG_CACHE_HOME/sous, else
+    /// the platform's cache directory]
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache (also SOUS_NO_CACHE=1, unless --cache-dir is given)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// How a report leaves the program.
@@ -144,6 +158,8 @@ pub struct BreakingArgs {
     pub limit_to_input_files: bool,
     #[command(flatten)]
     pub fixes: FixArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -52,7 +52,46 @@ pub const STDOUT: &str = "<stdout>";
 /// that cannot be written is dropped: the exit code still says how the run ended.
 pub fn eprint_line(line: impl std::fmt::Display) {
     use std::io::Write as _;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let line = line.to_string();
+    if let Ok(mut recorded) = RECORDED.lock() {
+        if let Some(lines) = recorded.as_mut() {
+            lines.push(line.clone());
+        }
+    }
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs `f` with [`eprint_line`] silent: for a stage run a second time only to learn something
+/// (the cache's key), whose warnings the run proper writes.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::Ordering::Relaxed;
+    let was = QUIET.swap(true, Relaxed);
+    let out = f();
+    QUIET.store(was, Relaxed);
+    out
+}
+
+/// The lines [`eprint_line`] writes while recording is on: the warnings of the stages a cached
+/// run skips, which the cache keeps and writes again (see `cache`).
+static RECORDED: std::sync::Mutex<Option<Vec<String>>> = std::sync::Mutex::new(None);
+
+/// Starts recording the lines written to stderr by [`eprint_line`], forgetting any recorded.
+pub fn record_stderr() {
+    if let Ok(mut recorded) = RECORDED.lock() {
+        *recorded = Some(Vec::new());
+    }
+}
+
+/// Stops recording and returns the lines recorded; `None` if recording was not on.
+pub fn take_recorded_stderr() -> Option<Vec<String>> {
+    RECORDED
+        .lock()
+        .ok()
+        .and_then(|mut recorded| recorded.take())
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

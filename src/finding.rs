@@ -44,7 +44,7 @@ pub struct Finding {
 /// What a message or an enum that remains lost: a deleted field or enum value, or numbers and
 /// names its `reserved` statements no longer cover. The finding is placed at that element in
 /// the new file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct Lost {
     /// The message or enum, by full name.
     pub parent: String,

@@ -414,7 +414,7 @@ pub fn compile(
 ) -> Result<schema::Schema> {
     let schema = schema::compile(set, options)?;
     for warning in undeclared::undeclared_imports(workspace, set, &schema, &options.dep_includes) {
-        eprintln!("{warning}");
+        crate::error::eprint_line(warning);
     }
     Ok(schema)
 }

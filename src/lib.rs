@@ -24,13 +24,14 @@
 //!   `--add-ignores`: edits checked again by both) -> [`report`];
 //! - the orchestration: [`invocation`] (raw arguments to a resolved invocation) ->
 //!   [`image_input`] (lint and breaking of a buf image given as the input) -> [`lsp`] (the
-//!   language server, the same stages on open buffers) -> [`app`]
-//!   (one function per subcommand) -> `main`.
+//!   language server, the same stages on open buffers) | [`cache`] (a run's findings replayed
+//!   when nothing it read has changed) -> [`app`] (one function per subcommand) -> `main`.
 
 pub mod against;
 pub mod app;
 pub mod atomic;
 pub mod breaking;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;

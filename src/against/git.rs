@@ -85,6 +85,22 @@ impl GitSide {
         })
     }
 
+    /// What the side holds, in git's own content hashes: the commit's tree id (which names every
+    /// file below it, submodules by their commit), the directory compared, and whether
+    /// submodules are read. Two sides with one identity read the same files (the cache's key).
+    pub fn identity(&self) -> Result<String> {
+        let commit = self
+            .repo
+            .find_commit(self.commit)
+            .map_err(|e| Error::Input(format!("{}: {}", self.label, e.message())))?;
+        Ok(format!(
+            "tree {} subdir {:?} submodules {}",
+            commit.tree_id(),
+            self.subdir,
+            self.recurse_submodules
+        ))
+    }
+
     /// The repository's working tree, if it has one.
     pub fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()

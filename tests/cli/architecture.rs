@@ -24,7 +24,7 @@ const ORDER: &[&[&str]] = &[
     &["report"],
     &["invocation"],
     &["image_input"],
-    &["lsp"],
+    &["lsp", "cache"],
     &["app"],
 ];
 

@@ -10,6 +10,7 @@ mod action;
 mod architecture;
 mod archives;
 mod breaking_ignores;
+mod cache;
 mod catalog;
 mod commands;
 mod deps;

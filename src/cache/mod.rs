@@ -1,0 +1,488 @@
+//! The cache: a run's findings kept under a key of everything that can change them, so that the
+//! same run on the same files replays them instead of compiling again (the pre-commit hook on
+//! every commit, the CI job on every push, the editor on every save).
+//!
+//! One entry per run. Its key hashes the sous build, the command and the flags that change
+//! findings, the resolved configuration, the files found (paths and roles) and, for `breaking
+//! --against` a git revision, the revision's tree id, which is a content hash of every file in
+//! it. The entry holds a manifest of every file the run read from disk with its content hash,
+//! which a later run checks by reading and hashing each again: an edit to a file, or to anything
+//! it imports, is a miss. Then the findings, the stderr lines of the stages a replay skips, and
+//! the sources the report quotes. A replay goes through the same report as a cold run, so the
+//! output is byte-identical.
+//!
+//! On by default, and invisible: it changes no output and no exit code, writes only under the
+//! user's cache directory (never into the input), and a run it cannot help (a damaged entry, a
+//! directory not writable) runs as if there were none. Runs it leaves alone: `--path` and `.proto`
+//! file inputs (already instant), inputs read into memory (git, archives, images), `--against`
+//! an archive or an image, `--fix`, `--diff`, `--add-ignores`, `--since`, workspaces compared
+//! module by module, and runs with compile errors (a missing import may appear anywhere).
+
+mod entry;
+mod store;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Debug;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::against::{Against, GitSide};
+use crate::cli::{BreakingArgs, CacheArgs, ErrorFormat, InputArgs, LintArgs, OutputArgs};
+use crate::error::Result;
+use crate::finding::Finding;
+use crate::input::FileSet;
+use crate::invocation::{self, Resolved};
+use crate::schema::{CompileOptions, Schema, Source};
+use entry::{Entry, Inputs, Rendered, Seen, Stat, StoredFinding, StoredSource};
+pub use store::Store;
+
+/// One run's place in the cache: its key, and what storing its findings needs.
+pub struct Run {
+    store: Store,
+    key: String,
+    /// How many of the schemas given to [`Run::store`] were read from disk (the rest are a git
+    /// revision, which the key names by its tree id).
+    from_disk: usize,
+    /// Where imports outside the workspace are looked for, in order.
+    includes: Vec<PathBuf>,
+    /// The import paths of the workspace's files.
+    listed: HashSet<String>,
+    /// When the run began: a file changed since may not be what the run read.
+    started: std::time::SystemTime,
+}
+
+/// The findings of a run replayed, with the sources their report quotes.
+pub struct Replay {
+    pub findings: Vec<Finding>,
+    pub sources: Vec<Arc<Source>>,
+}
+
+impl Run {
+    /// The cache of `sous lint` for these arguments, if the run is one the cache serves.
+    pub fn lint(
+        args: &LintArgs,
+        resolved: &Resolved,
+        options: &CompileOptions,
+        sets: &[FileSet],
+    ) -> Option<Run> {
+        if args.since.is_some() || args.fixes.fix || args.fixes.diff || args.add_ignores {
+            return None;
+        }
+        let store = open(&args.cache)?;
+        let mut key = Key::new("lint");
+        common(&mut key, &args.input, resolved, options)?;
+        sets.iter().for_each(|set| listing(&mut key, set));
+        Some(Run::new(store, key, usize::MAX, options, sets))
+    }
+
+    /// The cache of `sous breaking` for these arguments, if the run is one the cache serves.
+    pub fn breaking(
+        args: &BreakingArgs,
+        resolved: &Resolved,
+        options: &CompileOptions,
+    ) -> Option<Run> {
+        if args.fixes.fix || args.fixes.diff {
+            return None;
+        }
+        let store = open(&args.cache)?;
+        let mut key = Key::new("breaking");
+        common(&mut key, &args.input, resolved, options)?;
+        let set = invocation::discover_resolved(resolved).ok()?;
+        listing(&mut key, &set);
+        key.part("exclude imports", args.exclude_imports);
+        key.part("limit to input files", args.limit_to_input_files);
+        key.part("against", &args.against);
+        config_value(&mut key, "against config", args.against_config.as_deref());
+        let from_disk = match Against::parse(&args.against).ok()? {
+            Against::Revision(rev) => {
+                key.part(
+                    "git",
+                    GitSide::for_revision(resolved.place(), &rev)
+                        .ok()?
+                        .identity(),
+                );
+                1
+            }
+            Against::Git(git) => {
+                key.part("git", GitSide::for_buf_syntax(&git).ok()?.identity());
+                1
+            }
+            Against::Dir(dir) => {
+                let config = args.against_config.as_deref();
+                let resolve = || invocation::resolve_against_dir(&dir, config);
+                let (workspace, old) = crate::error::quietly(resolve).ok()?;
+                key.part("against workspace", &workspace);
+                listing(&mut key, &old);
+                2
+            }
+            Against::Archive(_) | Against::Image(_) => return None,
+        };
+        Some(Run::new(store, key, from_disk, options, &[set]))
+    }
+
+    fn new(store: Store, key: Key, from_disk: usize, o: &CompileOptions, sets: &[FileSet]) -> Run {
+        Run {
+            store,
+            key: key.0.finalize().to_hex().to_string(),
+            from_disk,
+            includes: o.includes.iter().chain(&o.dep_includes).cloned().collect(),
+            listed: sets.iter().flat_map(|s| s.files.keys().cloned()).collect(),
+            started: std::time::SystemTime::now(),
+        }
+    }
+
+    /// Serves the run from the cache, if every file it read is as it was: its report as printed
+    /// before in this format, or else its findings, which `print` reports (and the report is
+    /// kept for the next run). `None` on a miss, which starts recording what [`Run::store`]
+    /// keeps.
+    pub fn replay(
+        &self,
+        output: &OutputArgs,
+        print: impl FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32>,
+    ) -> Option<Result<i32>> {
+        let rendered = self.rendered_key(output);
+        let printed = || self.printed(rendered.as_deref()?, output);
+        if let Some(code) = crate::trace::stage("cache: check report", printed) {
+            crate::trace::mark("cache: hit, the report as printed");
+            return Some(code);
+        }
+        let Some((replay, entry)) = crate::trace::stage("cache: check", || self.load()) else {
+            crate::error::record_stderr();
+            return None;
+        };
+        crate::trace::mark("cache: hit, the findings reported again");
+        if let Some(rendered) = rendered {
+            capture(self.store.clone(), rendered, entry.0, entry.1);
+        }
+        Some(print(replay.findings, replay.sources))
+    }
+
+    /// The key of the report in the format `output` asks for; `None` for a format whose report
+    /// does more than print (github-actions appends to `$GITHUB_STEP_SUMMARY`), which is
+    /// reported again from the findings every time.
+    fn rendered_key(&self, output: &OutputArgs) -> Option<String> {
+        let style = invocation::report_style(output);
+        if style.0 == ErrorFormat::GithubActions {
+            return None;
+        }
+        let mut key = Key(blake3::Hasher::new());
+        key.part("run", &self.key);
+        key.part("report", style);
+        Some(key.0.finalize().to_hex().to_string())
+    }
+
+    /// Writes the report stored under `key` where `output` says, if its inputs still hold.
+    fn printed(&self, key: &str, output: &OutputArgs) -> Option<Result<i32>> {
+        let payload = self.store.get(key)?;
+        let (head, stdout) = Rendered::decode(&payload)?;
+        if !self.imports_hold(&head.inputs) {
+            return None;
+        }
+        head.inputs.still_hold(&HashSet::new())?;
+        head.before.iter().for_each(crate::error::eprint_line);
+        let written = match &output.output {
+            Some(path) => crate::atomic::write(path, |out| out.write_all(stdout)),
+            None => std::io::stdout()
+                .lock()
+                .write_all(stdout)
+                .map_err(|e| crate::Error::io(crate::error::STDOUT, e)),
+        };
+        if let Err(e) = written {
+            return Some(Err(e));
+        }
+        head.after.iter().for_each(crate::error::eprint_line);
+        Some(Ok(head.code))
+    }
+
+    fn imports_hold(&self, inputs: &Inputs) -> bool {
+        inputs
+            .imports
+            .iter()
+            .all(|(name, at)| self.found(name) == *at)
+    }
+
+    /// The findings stored for this run with their sources, and what a report of them keeps.
+    fn load(&self) -> Option<(Replay, (Inputs, Vec<String>))> {
+        let payload = self.store.get(&self.key)?;
+        let entry: Entry = serde_json::from_slice(&payload).ok()?;
+        if !self.imports_hold(&entry.inputs) {
+            return None;
+        }
+        let keep: HashSet<&PathBuf> = entry
+            .sources
+            .iter()
+            .filter(|s| s.text.is_none())
+            .map(|s| &s.disk)
+            .collect();
+        let read = entry.inputs.still_hold(&keep)?;
+        let sources = entry
+            .sources
+            .into_iter()
+            .map(|s| s.source(&read))
+            .collect::<Option<Vec<_>>>()?;
+        let findings = entry
+            .findings
+            .into_iter()
+            .map(StoredFinding::finding)
+            .collect::<Option<Vec<_>>>()?;
+        entry.stderr.iter().for_each(crate::error::eprint_line);
+        let replay = Replay { findings, sources };
+        Some((replay, (entry.inputs, entry.stderr)))
+    }
+
+    /// Where the include directories give import `name` now.
+    fn found(&self, name: &str) -> Option<PathBuf> {
+        self.includes
+            .iter()
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    }
+
+    /// Stores the run's `findings`, found in `schemas` (in the order the report takes their
+    /// sources), and starts capturing the report that follows ([`Tee`], [`reported`]). A run
+    /// with compile errors is not stored.
+    pub fn store(self, findings: &[Finding], schemas: &[&Schema], output: &OutputArgs) {
+        let stderr = crate::error::take_recorded_stderr().unwrap_or_default();
+        if schemas.iter().any(|s| !s.errors.is_empty()) {
+            return;
+        }
+        crate::trace::stage("cache: store", || {
+            let Some(entry) = self.entry(findings, schemas, stderr) else {
+                return;
+            };
+            if let Ok(payload) = serde_json::to_vec(&entry) {
+                self.store.put(&self.key, &payload);
+            }
+            if let Some(rendered) = self.rendered_key(output) {
+                capture(self.store, rendered, entry.inputs, entry.stderr);
+            }
+        });
+    }
+
+    fn entry(
+        &self,
+        findings: &[Finding],
+        schemas: &[&Schema],
+        stderr: Vec<String>,
+    ) -> Option<Entry> {
+        let mut manifest = BTreeMap::new();
+        let mut imports = Vec::new();
+        let seen = |path: &Path, bytes: &[u8]| Seen {
+            hash: entry::hash(bytes),
+            stat: Stat::vouching(path, self.started),
+        };
+        // One source per display path, the last winning, as the report takes them.
+        let mut shown: HashMap<&str, (&Source, bool)> = HashMap::new();
+        for (i, schema) in schemas.iter().enumerate() {
+            let from_disk = i < self.from_disk;
+            for source in schema.sources.values() {
+                shown.insert(&source.file.display, (source, from_disk));
+            }
+            if from_disk {
+                // Hashed on every core: tens of megabytes on a large tree.
+                let sources: Vec<&Arc<Source>> = schema.sources.values().collect();
+                manifest.par_extend(sources.par_iter().map(|source| {
+                    let disk = &source.file.disk;
+                    (disk.clone(), seen(disk, source.text.as_bytes()))
+                }));
+            }
+            if from_disk && !self.includes.is_empty() {
+                let outside = schema.by_name.keys().filter(|n| !self.listed.contains(*n));
+                imports.extend(outside.map(|n| (n.clone(), self.found(n))));
+            }
+        }
+        // The compiler read these from the include directories itself: they are hashed now,
+        // unless one changed since the run began (what it compiled is then unknown).
+        for path in imports.iter().filter_map(|(_, at)| at.as_ref()) {
+            let meta = std::fs::metadata(path).ok()?;
+            if meta.modified().ok()? >= self.started {
+                return None;
+            }
+            manifest.insert(path.clone(), seen(path, &std::fs::read(path).ok()?));
+        }
+        let quoted: HashSet<&str> = findings
+            .iter()
+            .flat_map(|f| [f.path.as_deref(), f.old.as_ref().map(|p| p.path.as_str())])
+            .flatten()
+            .collect();
+        let mut sources: Vec<StoredSource> = quoted
+            .iter()
+            .filter_map(|display| shown.get(display))
+            .map(|(source, from_disk)| StoredSource::new(source, !from_disk))
+            .collect();
+        sources.sort_by(|a, b| a.display.cmp(&b.display));
+        imports.sort();
+        imports.dedup();
+        Some(Entry {
+            inputs: Inputs { manifest, imports },
+            stderr,
+            findings: findings.iter().map(StoredFinding::new).collect(),
+            sources,
+        })
+    }
+}
+
+/// The report being printed, kept to be stored when it is done.
+struct Capture {
+    store: Store,
+    key: String,
+    inputs: Inputs,
+    before: Vec<String>,
+    stdout: Vec<u8>,
+}
+
+static CAPTURE: Mutex<Option<Capture>> = Mutex::new(None);
+
+/// Starts capturing the report about to be printed (and recording stderr, for its summary).
+fn capture(store: Store, key: String, inputs: Inputs, before: Vec<String>) {
+    if let Ok(mut capture) = CAPTURE.lock() {
+        *capture = Some(Capture {
+            store,
+            key,
+            inputs,
+            before,
+            stdout: Vec::new(),
+        });
+        crate::error::record_stderr();
+    }
+}
+
+/// Where a report is written: what goes through also goes to the capture, if one is on.
+pub struct Tee<W>(pub W);
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if let Ok(mut capture) = CAPTURE.lock() {
+            if let Some(capture) = capture.as_mut() {
+                capture.stdout.extend_from_slice(&buf[..n]);
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// The report is printed and exits with `code`: the captured report is stored, if one is.
+pub fn reported(code: i32) {
+    let Some(capture) = CAPTURE.lock().ok().and_then(|mut c| c.take()) else {
+        return;
+    };
+    let rendered = Rendered {
+        inputs: capture.inputs,
+        before: capture.before,
+        after: crate::error::take_recorded_stderr().unwrap_or_default(),
+        code,
+    };
+    if let Some(payload) = rendered.encode(&capture.stdout) {
+        capture.store.put(&capture.key, &payload);
+    }
+}
+
+/// The cache directory for these flags, unless caching is off.
+fn open(args: &CacheArgs) -> Option<Store> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    // Flags first, then the environment: `--cache-dir` caches even with SOUS_NO_CACHE set.
+    if args.no_cache {
+        return None;
+    }
+    if let Some(dir) = &args.cache_dir {
+        return Some(Store::new(dir.clone(), true));
+    }
+    if set("SOUS_NO_CACHE").is_some_and(|v| v != "0") {
+        return None;
+    }
+    if let Some(dir) = set("SOUS_CACHE_DIR") {
+        return Some(Store::new(dir.into(), true));
+    }
+    let xdg = set("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute());
+    let home = set("HOME")
+        .or_else(|| set("USERPROFILE"))
+        .map(PathBuf::from);
+    let platform = if cfg!(windows) {
+        set("LOCALAPPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        home.map(|h| h.join("Library/Caches"))
+    } else {
+        home.map(|h| h.join(".cache"))
+    };
+    Some(Store::new(xdg.or(platform)?.join("sous"), false))
+}
+
+/// A key being built: each part labelled and length-prefixed, so no two sequences of parts
+/// hash the same.
+struct Key(blake3::Hasher);
+
+impl Key {
+    fn new(command: &str) -> Key {
+        let mut key = Key(blake3::Hasher::new());
+        key.part("cache format", 1);
+        key.part("sous", env!("CARGO_PKG_VERSION"));
+        // A rebuilt binary may find other findings under the same version number.
+        let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
+        key.part("build", exe.map(|m| (m.len(), m.modified().ok())));
+        // Tests stand for an upgrade with it.
+        key.part("version", std::env::var("SOUS_CACHE_VERSION").ok());
+        key.part("command", command);
+        key.part("cwd", std::env::current_dir().ok());
+        key
+    }
+
+    fn part(&mut self, label: &str, value: impl Debug) {
+        let value = format!("{value:?}");
+        for text in [label, &value] {
+            self.0.update(&(text.len() as u64).to_le_bytes());
+            self.0.update(text.as_bytes());
+        }
+    }
+}
+
+/// What lint and breaking key alike: the input's flags, configuration and compile options.
+/// `None` for an input the cache does not serve.
+fn common(key: &mut Key, args: &InputArgs, r: &Resolved, o: &CompileOptions) -> Option<()> {
+    if r.memory.is_some() || r.file_input || !r.filter.paths.is_empty() {
+        return None;
+    }
+    key.part("input", &args.input);
+    config_value(key, "config", args.config.as_deref());
+    key.part("exclude paths", &args.exclude_paths);
+    key.part("includes", &args.includes);
+    key.part("offline", args.offline);
+    key.part("workspace", &r.workspace);
+    key.part("shown", &r.shown);
+    key.part("modules", &r.modules);
+    key.part("filter", &r.filter);
+    key.part("purpose", o.purpose);
+    key.part("compile includes", (&o.includes, &o.dep_includes, &o.deps));
+    Some(())
+}
+
+/// A `--config`-like value, and the file's content when it names one.
+fn config_value(key: &mut Key, label: &str, value: Option<&str>) {
+    key.part(label, value);
+    let file = value.map(Path::new).filter(|p| p.is_file());
+    key.part(label, file.and_then(|p| std::fs::read(p).ok()));
+}
+
+/// The files of a set: which there are, and what each is to the run.
+fn listing(key: &mut Key, set: &FileSet) {
+    key.part("shares files", set.shares_files());
+    for (name, f) in &set.files {
+        let role = (
+            &f.module,
+            &f.workspace_path,
+            &f.display,
+            &f.disk,
+            f.is_target,
+        );
+        key.part(name, role);
+    }
+}
