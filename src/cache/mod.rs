@@ -68,7 +68,8 @@ impl Run {
         options: &CompileOptions,
         sets: &[FileSet],
     ) -> Option<Run> {
-        if args.since.is_some() || args.fixes.fix || args.fixes.diff || args.add_ignores {
+        let fixes = args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes;
+        if args.since.is_some() || fixes || args.add_ignores {
             return None;
         }
         let store = open(&args.cache)?;
@@ -84,7 +85,12 @@ impl Run {
         resolved: &Resolved,
         options: &CompileOptions,
     ) -> Option<Run> {
-        if args.fixes.fix || args.fixes.diff {
+        if args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes {
+            return None;
+        }
+        // The old side's dependencies come from buf's module cache through the lock at the old
+        // revision, which the key does not follow: not served while there are any.
+        if !options.dep_includes.is_empty() {
             return None;
         }
         let store = open(&args.cache)?;
@@ -462,6 +468,16 @@ fn common(key: &mut Key, args: &InputArgs, r: &Resolved, o: &CompileOptions) -> 
     key.part("filter", &r.filter);
     key.part("purpose", o.purpose);
     key.part("compile includes", (&o.includes, &o.dep_includes, &o.deps));
+    key.part("link groups", o.max_groups);
+    // Where buf's module cache is, and how many pools lint keeps (a test and profiling knob).
+    for name in [
+        "BUF_CACHE_DIR",
+        "XDG_CACHE_HOME",
+        "HOME",
+        "SOUS_KEEP_POOLS_UP_TO",
+    ] {
+        key.part(name, std::env::var_os(name));
+    }
     Some(())
 }
 
