@@ -91,6 +91,10 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
     }
     let files: HashMap<&str, &FileDescriptorProto> =
         parsed.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    // One index of locations per file, built when first needed: a file that redeclares
+    // thousands of names (googleapis' `preview/` copy of compute.proto) would otherwise have its
+    // index built again for each of them, quadratic in the file's size.
+    let mut locations: HashMap<&str, Locations> = HashMap::new();
     let mut findings = Vec::new();
     for full_name in order {
         let list = &declared[&full_name];
@@ -116,7 +120,10 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
         );
         let mut path = first.path.clone();
         path.push(tag::NAME);
-        let span = Locations::new(file).span(source, &path);
+        let span = locations
+            .entry(first.file.as_str())
+            .or_insert_with(|| Locations::new(file))
+            .span(source, &path);
         let finding = match span {
             Some(span) => source.finding(span.start, span.end, "COMPILE", message),
             None => source.file_finding("COMPILE", message),
