@@ -28,6 +28,8 @@ use crate::finding::Finding;
 struct Declaration {
     file: String,
     path: Vec<i32>,
+    /// For an enum value: its enum's full name.
+    enum_: Option<String>,
 }
 
 /// The name for which the compiler refused a file that declares a name another file declares
@@ -78,7 +80,7 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
     let mut declared: HashMap<String, Vec<Declaration>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (name, file) in &parsed {
-        for (full_name, path) in top_level(file) {
+        for (full_name, path, enum_) in top_level(file) {
             let list = declared.entry(full_name.clone()).or_default();
             if list.is_empty() {
                 order.push(full_name);
@@ -86,6 +88,7 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
             list.push(Declaration {
                 file: name.clone(),
                 path,
+                enum_,
             });
         }
     }
@@ -101,6 +104,20 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
         let first = &list[0];
         if list.iter().all(|d| d.file == first.file) {
             // Within one file: the compiler's to report.
+            continue;
+        }
+        // buf parity: an enum declared twice is reported, not its values again; a value is
+        // reported when a file declares it again in an enum of its own.
+        let in_other_files = |name: &str| {
+            declared
+                .get(name)
+                .is_some_and(|l| l.iter().any(|d| d.file != l[0].file))
+        };
+        if list
+            .iter()
+            .filter(|d| d.file != first.file)
+            .all(|d| d.enum_.as_deref().is_some_and(in_other_files))
+        {
             continue;
         }
         let (Some(source), Some(file)) = (sources.get(&first.file), files.get(first.file.as_str()))
@@ -136,7 +153,7 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
 /// The full names a file declares in its package's scope (messages, enums, the values of
 /// top-level enums, services, extensions), with their descriptor paths, in declaration order
 /// by kind.
-fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
+fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>, Option<String>)> {
     let prefix = match file.package() {
         "" => String::new(),
         package => format!("{package}."),
@@ -147,17 +164,17 @@ fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
         out.push((
             message_name(message),
             vec![tag::FILE_MESSAGE_TYPE, i as i32],
+            None,
         ));
     }
     for (i, en) in file.enum_type.iter().enumerate() {
-        out.push((
-            format!("{prefix}{}", en.name()),
-            vec![tag::FILE_ENUM_TYPE, i as i32],
-        ));
+        let enum_name = format!("{prefix}{}", en.name());
+        out.push((enum_name.clone(), vec![tag::FILE_ENUM_TYPE, i as i32], None));
         for (j, value) in en.value.iter().enumerate() {
             out.push((
                 format!("{prefix}{}", value.name()),
                 vec![tag::FILE_ENUM_TYPE, i as i32, tag::ENUM_VALUE, j as i32],
+                Some(enum_name.clone()),
             ));
         }
     }
@@ -165,12 +182,14 @@ fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
         out.push((
             format!("{prefix}{}", service.name()),
             vec![tag::FILE_SERVICE, i as i32],
+            None,
         ));
     }
     for (i, extension) in file.extension.iter().enumerate() {
         out.push((
             format!("{prefix}{}", extension.name()),
             vec![tag::FILE_EXTENSION, i as i32],
+            None,
         ));
     }
     out
