@@ -145,9 +145,57 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
             Some(span) => source.finding(span.start, span.end, "COMPILE", message),
             None => source.file_finding("COMPILE", message),
         };
-        findings.push((full_name, finding));
+        findings.push((full_name.clone(), finding));
+        // buf parity: an extension declared again with the same extendee and number is also
+        // reported at each later declaration's number.
+        for again in list.iter().filter(|d| d.file != first.file) {
+            let (Some(later_source), Some(later)) =
+                (sources.get(&again.file), files.get(again.file.as_str()))
+            else {
+                continue;
+            };
+            let (Some(x), Some(y)) = (
+                extension_at(file, &first.path),
+                extension_at(later, &again.path),
+            ) else {
+                continue;
+            };
+            if x.number() != y.number()
+                || x.extendee().trim_start_matches('.') != y.extendee().trim_start_matches('.')
+            {
+                continue;
+            }
+            let message = format!(
+                "extension number {} of {} is already used by {full_name} in {}: choose another number",
+                y.number(),
+                y.extendee().trim_start_matches('.'),
+                first.file
+            );
+            let mut path = again.path.clone();
+            path.push(tag::FIELD_NUMBER);
+            let span = locations
+                .entry(again.file.as_str())
+                .or_insert_with(|| Locations::new(later))
+                .span(later_source, &path);
+            let finding = match span {
+                Some(span) => later_source.finding(span.start, span.end, "COMPILE", message),
+                None => later_source.file_finding("COMPILE", message),
+            };
+            findings.push((full_name.clone(), finding));
+        }
     }
     findings
+}
+
+/// The top-level extension at `path` (`[7, i]`) of `file`.
+fn extension_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f FieldDescriptorProto> {
+    match *path {
+        [tag::FILE_EXTENSION, i] => file.extension.get(usize::try_from(i).ok()?),
+        _ => None,
+    }
 }
 
 /// The full names a file declares in its package's scope (messages, enums, the values of
