@@ -28,6 +28,8 @@ use crate::finding::Finding;
 struct Declaration {
     file: String,
     path: Vec<i32>,
+    /// For an enum value: its enum's full name.
+    enum_: Option<String>,
 }
 
 /// The name for which the compiler refused a file that declares a name another file declares
@@ -78,7 +80,7 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
     let mut declared: HashMap<String, Vec<Declaration>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (name, file) in &parsed {
-        for (full_name, path) in top_level(file) {
+        for (full_name, path, enum_) in top_level(file) {
             let list = declared.entry(full_name.clone()).or_default();
             if list.is_empty() {
                 order.push(full_name);
@@ -86,17 +88,36 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
             list.push(Declaration {
                 file: name.clone(),
                 path,
+                enum_,
             });
         }
     }
     let files: HashMap<&str, &FileDescriptorProto> =
         parsed.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    // One index of locations per file, built when first needed: a file that redeclares
+    // thousands of names (googleapis' `preview/` copy of compute.proto) would otherwise have its
+    // index built again for each of them, quadratic in the file's size.
+    let mut locations: HashMap<&str, Locations> = HashMap::new();
     let mut findings = Vec::new();
     for full_name in order {
         let list = &declared[&full_name];
         let first = &list[0];
         if list.iter().all(|d| d.file == first.file) {
             // Within one file: the compiler's to report.
+            continue;
+        }
+        // buf parity: an enum declared twice is reported, not its values again; a value is
+        // reported when a file declares it again in an enum of its own.
+        let in_other_files = |name: &str| {
+            declared
+                .get(name)
+                .is_some_and(|l| l.iter().any(|d| d.file != l[0].file))
+        };
+        if list
+            .iter()
+            .filter(|d| d.file != first.file)
+            .all(|d| d.enum_.as_deref().is_some_and(in_other_files))
+        {
             continue;
         }
         let (Some(source), Some(file)) = (sources.get(&first.file), files.get(first.file.as_str()))
@@ -116,20 +137,71 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
         );
         let mut path = first.path.clone();
         path.push(tag::NAME);
-        let span = Locations::new(file).span(source, &path);
+        let span = locations
+            .entry(first.file.as_str())
+            .or_insert_with(|| Locations::new(file))
+            .span(source, &path);
         let finding = match span {
             Some(span) => source.finding(span.start, span.end, "COMPILE", message),
             None => source.file_finding("COMPILE", message),
         };
-        findings.push((full_name, finding));
+        findings.push((full_name.clone(), finding));
+        // buf parity: an extension declared again with the same extendee and number is also
+        // reported at each later declaration's number.
+        for again in list.iter().filter(|d| d.file != first.file) {
+            let (Some(later_source), Some(later)) =
+                (sources.get(&again.file), files.get(again.file.as_str()))
+            else {
+                continue;
+            };
+            let (Some(x), Some(y)) = (
+                extension_at(file, &first.path),
+                extension_at(later, &again.path),
+            ) else {
+                continue;
+            };
+            if x.number() != y.number()
+                || x.extendee().trim_start_matches('.') != y.extendee().trim_start_matches('.')
+            {
+                continue;
+            }
+            let message = format!(
+                "extension number {} of {} is already used by {full_name} in {}: choose another number",
+                y.number(),
+                y.extendee().trim_start_matches('.'),
+                first.file
+            );
+            let mut path = again.path.clone();
+            path.push(tag::FIELD_NUMBER);
+            let span = locations
+                .entry(again.file.as_str())
+                .or_insert_with(|| Locations::new(later))
+                .span(later_source, &path);
+            let finding = match span {
+                Some(span) => later_source.finding(span.start, span.end, "COMPILE", message),
+                None => later_source.file_finding("COMPILE", message),
+            };
+            findings.push((full_name.clone(), finding));
+        }
     }
     findings
+}
+
+/// The top-level extension at `path` (`[7, i]`) of `file`.
+fn extension_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f FieldDescriptorProto> {
+    match *path {
+        [tag::FILE_EXTENSION, i] => file.extension.get(usize::try_from(i).ok()?),
+        _ => None,
+    }
 }
 
 /// The full names a file declares in its package's scope (messages, enums, the values of
 /// top-level enums, services, extensions), with their descriptor paths, in declaration order
 /// by kind.
-fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
+fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>, Option<String>)> {
     let prefix = match file.package() {
         "" => String::new(),
         package => format!("{package}."),
@@ -140,17 +212,17 @@ fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
         out.push((
             message_name(message),
             vec![tag::FILE_MESSAGE_TYPE, i as i32],
+            None,
         ));
     }
     for (i, en) in file.enum_type.iter().enumerate() {
-        out.push((
-            format!("{prefix}{}", en.name()),
-            vec![tag::FILE_ENUM_TYPE, i as i32],
-        ));
+        let enum_name = format!("{prefix}{}", en.name());
+        out.push((enum_name.clone(), vec![tag::FILE_ENUM_TYPE, i as i32], None));
         for (j, value) in en.value.iter().enumerate() {
             out.push((
                 format!("{prefix}{}", value.name()),
                 vec![tag::FILE_ENUM_TYPE, i as i32, tag::ENUM_VALUE, j as i32],
+                Some(enum_name.clone()),
             ));
         }
     }
@@ -158,12 +230,14 @@ fn top_level(file: &FileDescriptorProto) -> Vec<(String, Vec<i32>)> {
         out.push((
             format!("{prefix}{}", service.name()),
             vec![tag::FILE_SERVICE, i as i32],
+            None,
         ));
     }
     for (i, extension) in file.extension.iter().enumerate() {
         out.push((
             format!("{prefix}{}", extension.name()),
             vec![tag::FILE_EXTENSION, i as i32],
+            None,
         ));
     }
     out

@@ -15,6 +15,8 @@ use crate::descriptor::walk::extensions;
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
+mod extendee;
+
 /// A file that is not UTF-8, at its first bad byte.
 pub(super) fn not_utf8(source: &Source, valid: usize) -> Finding {
     let mut finding = source.finding(
@@ -171,10 +173,14 @@ pub(super) fn extension_numbers_used_twice_in(
     source: &Source,
     file: &FileDescriptorProto,
 ) -> Vec<Finding> {
-    let mut first: HashMap<(&str, i32), String> = HashMap::new();
+    let defined = extendee::defined_types(file);
+    let mut first: HashMap<(String, i32), String> = HashMap::new();
     let mut findings = Vec::new();
     for (mut path, x, full_name) in extensions(file) {
-        let key = (x.extendee().trim_start_matches('.'), x.number());
+        // Two messages may share a short name in different scopes (protobuf's
+        // sample_messages_edition.proto): the extendee is compared as resolved.
+        let resolved = extendee::key(&defined, file.package(), &full_name, x.extendee());
+        let key = (resolved, x.number());
         match first.get(&key) {
             None => {
                 first.insert(key, full_name);
@@ -183,7 +189,7 @@ pub(super) fn extension_numbers_used_twice_in(
                 let message = format!(
                     "extension number {} of {} is already used by {other} in this file: choose another number",
                     x.number(),
-                    key.0
+                    x.extendee().trim_start_matches('.')
                 );
                 path.push(tag::FIELD_NUMBER);
                 let span = Locations::new(file).span(source, &path);

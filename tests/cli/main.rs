@@ -14,6 +14,7 @@ mod cache;
 mod catalog;
 mod commands;
 mod deps;
+mod duplicates_scale;
 mod editions;
 mod fix;
 mod formats;
