@@ -13,11 +13,13 @@ use super::{Locations, Schema};
 use crate::descriptor::tag;
 
 /// Gives compiled editions files their `editions` syntax back and their feature tables to the
-/// schema, then adds a `COMPILE` finding for every use of a closed enum in a proto3 message.
+/// schema, then adds a `COMPILE` finding for every use of a closed enum in a proto3 message and
+/// every default JSON name clash in an editions message (see `editions::json_clashes`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
-    let findings = used_in_proto3(schema);
+    let mut findings = used_in_proto3(schema);
+    findings.extend(super::editions::json_clashes::in_editions(schema));
     schema.errors.extend(findings);
 }
 
