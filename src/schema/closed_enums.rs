@@ -82,7 +82,7 @@ fn closed_enums(schema: &Schema) -> HashSet<String> {
 }
 
 /// A `COMPILE` finding at the type of every field of a proto3 message (map values included)
-/// whose type is a closed enum, in the files read from the workspace.
+/// and every extension declared in a proto3 file whose type is a closed enum, in the files read from the workspace.
 fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
     fn fields(
         messages: &[DescriptorProto],
@@ -109,6 +109,13 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
                     let mut at = path.clone();
                     at.extend([tag::MESSAGE_FIELD, j as i32, tag::FIELD_TYPE_NAME]);
                     out.push((at, type_name[1..].to_string(), value.is_some()));
+                }
+            }
+            for (j, x) in m.extension.iter().enumerate() {
+                if closed.contains(x.type_name()) {
+                    let mut at = path.clone();
+                    at.extend([tag::MESSAGE_EXTENSION, j as i32, tag::FIELD_TYPE_NAME]);
+                    out.push((at, x.type_name()[1..].to_string(), false));
                 }
             }
             let nested: Vec<DescriptorProto> = m
@@ -142,6 +149,13 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
             continue;
         };
         let mut uses = Vec::new();
+        // Extensions declared in a proto3 file too, whatever message they extend.
+        for (i, x) in file.extension.iter().enumerate() {
+            if closed.contains(x.type_name()) {
+                let at = vec![tag::FILE_EXTENSION, i as i32, tag::FIELD_TYPE_NAME];
+                uses.push((at, x.type_name()[1..].to_string(), false));
+            }
+        }
         fields(&file.message_type, &closed, &mut Vec::new(), &mut uses);
         let locations = Locations::with_extra(file, file.extra_info());
         for (path, name, map_value) in uses {
