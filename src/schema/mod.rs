@@ -10,6 +10,7 @@
 //! [`CompileOptions`].
 
 mod accept;
+mod closed_enums;
 pub mod columns;
 mod duplicates;
 pub mod editions;
@@ -380,8 +381,7 @@ fn compile_with(
         ..
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
-    editions::restore_syntax(&mut schema.files, &editions);
-    schema.editions = editions;
+    closed_enums::restore_editions(&mut schema, editions);
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }
