@@ -72,8 +72,7 @@ impl Run {
         if args.since.is_some() || fixes || args.add_ignores {
             return None;
         }
-        let store = open(&args.cache)?;
-        let mut key = Key::new("lint");
+        let (store, mut key) = (open(&args.cache)?, Key::new("lint"));
         common(&mut key, &args.input, resolved, options)?;
         sets.iter().for_each(|set| listing(&mut key, set));
         Some(Run::new(store, key, usize::MAX, options, sets))
@@ -85,12 +84,9 @@ impl Run {
         resolved: &Resolved,
         options: &CompileOptions,
     ) -> Option<Run> {
-        if args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes {
-            return None;
-        }
-        // The old side's dependencies come from buf's module cache through the lock at the old
-        // revision, which the key does not follow: not served while there are any.
-        if !options.dep_includes.is_empty() {
+        // The old side's dependencies come through its own lock, which the key does not follow.
+        let fixes = args.fixes.fix || args.fixes.diff || args.fixes.unsafe_fixes;
+        if fixes || !options.dep_includes.is_empty() {
             return None;
         }
         let store = open(&args.cache)?;
@@ -469,7 +465,7 @@ fn common(key: &mut Key, args: &InputArgs, r: &Resolved, o: &CompileOptions) -> 
     key.part("purpose", o.purpose);
     key.part("compile includes", (&o.includes, &o.dep_includes, &o.deps));
     key.part("link groups", o.max_groups);
-    // Where buf's module cache is, and how many pools lint keeps (a test and profiling knob).
+    // Where buf's module cache is; how many pools lint keeps (a profiling knob).
     for name in [
         "BUF_CACHE_DIR",
         "XDG_CACHE_HOME",
