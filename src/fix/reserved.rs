@@ -247,10 +247,18 @@ pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(us
     }
     let existing = reserved_statements(text, open + 1, close);
     let numbers = t.numbers.join(", ");
+    // Editions files reserve names as identifiers, proto2 and proto3 files as strings.
+    let identifiers = is_editions(text);
     let names = t
         .names
         .iter()
-        .map(|n| format!("{n:?}"))
+        .map(|n| {
+            if identifiers {
+                n.clone()
+            } else {
+                format!("{n:?}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut out = Vec::new();
@@ -268,6 +276,23 @@ pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(us
         out.push(before_close(text, open, close, &fresh));
     }
     Some(out)
+}
+
+/// Whether the file's first statement (after comments) is an `edition` declaration.
+fn is_editions(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("edition")
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// The insertion (offset, text) that puts `statements` at the end of the body between braces
@@ -423,6 +448,25 @@ mod tests {
 
     fn source() -> Source {
         crate::fix::test_source(NEW)
+    }
+
+    #[test]
+    fn editions_files_reserve_names_as_identifiers() {
+        let t = Target {
+            path: Vec::new(),
+            numbers: vec!["2".into()],
+            names: vec!["b".into()],
+            extensions: false,
+        };
+        let proto3 = "syntax = \"proto3\";\nmessage M {\n  string a = 1;\n}\n";
+        let editions = "// c\n/* d */ edition = \"2023\";\nmessage M {\n  string a = 1;\n}\n";
+        let text = |src: &str| apply(src, edits(src, 0, src.len(), &t).unwrap());
+        assert!(text(proto3).contains("reserved \"b\";"), "{}", text(proto3));
+        assert!(text(editions).contains("reserved b;"), "{}", text(editions));
+        assert!(!is_editions(
+            "syntax = \"proto2\";\n// edition = \"2023\";\n"
+        ));
+        assert!(!is_editions("editions = 1;"));
     }
 
     #[test]
