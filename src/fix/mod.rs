@@ -370,6 +370,23 @@ pub fn refuse_per_module(args: &crate::cli::FixArgs) -> Result<()> {
 }
 
 /// A target file `a.proto` with `text`, for the fixers' unit tests.
+/// Whether the file's first statement (after comments) is an `edition` declaration.
+pub(crate) fn is_editions(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("edition")
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+}
+
 #[cfg(test)]
 pub(crate) fn test_source(text: &str) -> Source {
     let file = crate::input::ProtoFile {

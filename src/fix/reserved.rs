@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use prost_types::{DescriptorProto, FileDescriptorProto};
 
+use super::is_editions;
 use crate::breaking::rules::reserved_common::{spell, Range, ENUM_MAX, FIELD_MAX};
 use crate::finding::{Finding, Lost};
 use crate::schema::{Locations, Source};
@@ -276,23 +277,6 @@ pub fn edits(text: &str, start: usize, end: usize, t: &Target) -> Option<Vec<(us
         out.push(before_close(text, open, close, &fresh));
     }
     Some(out)
-}
-
-/// Whether the file's first statement (after comments) is an `edition` declaration.
-fn is_editions(text: &str) -> bool {
-    let mut rest = text.trim_start_matches('\u{feff}');
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("//") {
-            rest = after.split_once('\n').map_or("", |(_, r)| r);
-        } else if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.split_once("*/").map_or("", |(_, r)| r);
-        } else {
-            break;
-        }
-    }
-    rest.strip_prefix("edition")
-        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// The insertion (offset, text) that puts `statements` at the end of the body between braces
