@@ -18,14 +18,14 @@ use crate::finding::Finding;
 use crate::input::ProtoFile;
 
 thread_local! {
-    /// Set while the compiler runs under [`quietly`], so that its panics are not printed.
+    /// Set while the compiler runs under [`catching_silently`], so that its panics are not printed.
     static IN_COMPILER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Runs the compiler, catching a panic (prost-reflect panics on a few inputs it should refuse)
 /// without printing it: the caller reports the file instead. Other panics still reach the
 /// hook that was there before.
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+fn catching_silently<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -215,7 +215,7 @@ fn link(
         opened.push(&file.name);
         // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
         // reach the user: treat one as a compile error of the file being opened.
-        let mut open = || quietly(|| compiler.open_file(&file.name).map(|_| ()));
+        let mut open = || catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let mut result = open();
         // A file refused for a `nan` or `inf` option value is tried again with that option's
         // values as floats.
