@@ -14,6 +14,7 @@ mod closed_enums;
 pub mod columns;
 mod duplicates;
 pub mod editions;
+mod error_source;
 mod errors;
 mod every_error;
 pub mod image;
