@@ -306,6 +306,10 @@ impl Linked {
                 // buf parity: every error of the file, not only the first.
                 self.errors
                     .extend(every_error::related(&err, &resolver.sources));
+                if err.file() == Some(file.name.as_str()) && failure == Failure::Other {
+                    self.errors
+                        .extend(every_error::past_syntax_errors(resolver, file, deps));
+                }
                 match (failure, err.file()) {
                     (Failure::MissingImport(name), Some(at)) if at == file.name => {
                         self.errors.extend(every_error::past_missing_imports(

@@ -79,11 +79,55 @@ pub fn parse(name: &str, source: &str) -> Result<FileDescriptorProto, ParseError
         ));
     }
 
-    let ast = parse::parse_file(source)
-        .map_err(|errors| ParseError::new(errors, name, source.to_owned()))?;
+    let (ast, mut errors) = parse::parse_file(source);
+    let Some(ast) = ast else {
+        return Err(ParseError::new(errors, name, source.to_owned()));
+    };
+    if errors.is_empty() {
+        return generate::generate_file(ast, name, source)
+            .map_err(|errors| ParseError::new(errors, name, source.to_owned()));
+    }
+    // sous: past a syntax error, what the parser recovered is checked too, and its errors
+    // follow; while `recovering(name)`, it is the file.
+    match generate::generate_file(ast, name, source) {
+        Ok(file) if RECOVERING.with(|r| r.borrow().as_deref() == Some(name)) => return Ok(file),
+        Ok(_) => {}
+        Err(more) => errors.extend(more),
+    }
+    Err(ParseError::new(errors, name, source.to_owned()))
+}
 
-    generate::generate_file(ast, name, source)
-        .map_err(|errors| ParseError::new(errors, name, source.to_owned()))
+thread_local! {
+    static RECOVERING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// sous: runs `f` with file `name`, when it has syntax errors, parsed (by [`parse()`], on this
+/// thread) as what the parser recovered from them, so that a compiler can report the errors of
+/// the rest of the file as well.
+pub fn recovering<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let before = RECOVERING.with(|r| r.replace(Some(name.to_owned())));
+    struct Restore(Option<String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let before = self.0.take();
+            RECOVERING.with(|r| *r.borrow_mut() = before);
+        }
+    }
+    let _restore = Restore(before);
+    f()
+}
+
+/// sous: what the parser recovers of `source` when it has syntax errors; `None` when it has
+/// none, or nothing could be recovered.
+pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> {
+    if source.len() > MAX_FILE_LEN {
+        return None;
+    }
+    let (ast, errors) = parse::parse_file(source);
+    if errors.is_empty() {
+        return None;
+    }
+    generate::generate_file(ast?, name, source).ok()
 }
 
 const MAX_FILE_LEN: usize = i32::MAX as usize;
