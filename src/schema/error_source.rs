@@ -22,6 +22,10 @@ use super::link::Resolver;
 const ALONE_BUDGET_PER_FILE: usize = 2;
 const ALONE_BUDGET_MIN: usize = 256;
 
+/// At most this many failed files of one group are compiled again for the errors of the
+/// compiler's later steps; past it, a file's first failing step is all that is reported.
+const MAX_LATER_STEPS: usize = 64;
+
 /// The compile errors of one group's failed files, with their source text.
 pub(super) struct ErrorSource {
     resolver: Counting,
@@ -30,6 +34,9 @@ pub(super) struct ErrorSource {
     shared: Option<Option<(protox::Compiler, usize)>>,
     /// What compiling alone may open, in all.
     alone_budget: usize,
+    /// How many more failed files may be compiled again for the errors of the compiler's later
+    /// steps (see [`super::later_steps`]): each costs up to a few compiles of its imports.
+    later_steps_left: usize,
 }
 
 impl ErrorSource {
@@ -42,7 +49,16 @@ impl ErrorSource {
             },
             shared: None,
             alone_budget: (group_len * ALONE_BUDGET_PER_FILE).max(ALONE_BUDGET_MIN),
+            later_steps_left: MAX_LATER_STEPS,
         }
+    }
+
+    /// Whether one more failed file of the group may be compiled again for the errors of the
+    /// compiler's later steps (at most [`MAX_LATER_STEPS`] per group).
+    pub fn take_later_steps(&mut self) -> bool {
+        let left = self.later_steps_left > 0;
+        self.later_steps_left = self.later_steps_left.saturating_sub(1);
+        left
     }
 
     /// The files handed to either compiler so far (imports, and files asked for again after

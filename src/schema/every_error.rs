@@ -263,42 +263,6 @@ pub(super) fn past_missing_imports(
     findings
 }
 
-/// buf parity: past the syntax errors of `file` (reported from its parse), the errors of what
-/// the parser recovered (names it cannot find, names and numbers used twice...), as buf's
-/// compiler goes on with the rest of a file that does not parse. Only errors in `file`.
-pub(super) fn past_syntax_errors(
-    resolver: &Resolver,
-    file: &ProtoFile,
-    deps: Option<&[String]>,
-) -> Vec<Finding> {
-    let Some(source) = resolver.sources.get(&file.name) else {
-        return Vec::new();
-    };
-    // Nothing recovered, or no syntax error: nothing more to say.
-    if protox_parse::parse_recovered(&file.name, &source.text).is_none() {
-        return Vec::new();
-    }
-    let resolver = resolver.without_parsed();
-    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
-    compiler.include_source_info(true).include_imports(true);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        protox_parse::recovering(&file.name, || compiler.open_file(&file.name).map(|_| ()))
-    }));
-    let err = match result {
-        Ok(Err(err)) if err.file() == Some(file.name.as_str()) => err,
-        _ => return Vec::new(),
-    };
-    let mut findings = vec![errors::compile_error(
-        &err,
-        &resolver.sources,
-        &resolver.empty(),
-        file,
-        deps,
-    )];
-    findings.extend(related(&err, &resolver.sources));
-    findings
-}
-
 /// At most this many files of one link group blocked by an import that does not compile are
 /// compiled again for their own errors: each costs a compile of its imports, so a broken file
 /// that most of a large tree imports would cost as much as thousands of compiles. Past it, only

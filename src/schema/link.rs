@@ -13,6 +13,7 @@ use super::duplicates;
 use super::error_source::ErrorSource;
 use super::errors::{self, Failure};
 use super::every_error;
+use super::later_steps;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::finding::Finding;
@@ -304,11 +305,21 @@ impl Linked {
                     errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
                 self.errors.push(finding);
                 // buf parity: every error of the file, not only the first.
+                let first = self.errors.len() - 1;
                 self.errors
                     .extend(every_error::related(&err, &resolver.sources));
-                if err.file() == Some(file.name.as_str()) && failure == Failure::Other {
-                    self.errors
-                        .extend(every_error::past_syntax_errors(resolver, file, deps));
+                if err.file() == Some(file.name.as_str())
+                    && failure == Failure::Other
+                    && error_source.take_later_steps()
+                {
+                    let more = later_steps::past_failed_steps(
+                        resolver,
+                        file,
+                        &err,
+                        &self.errors[first..],
+                        deps,
+                    );
+                    self.errors.extend(more);
                 }
                 match (failure, err.file()) {
                     (Failure::MissingImport(name), Some(at)) if at == file.name => {

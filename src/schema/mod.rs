@@ -18,6 +18,7 @@ mod error_source;
 mod errors;
 mod every_error;
 pub mod image;
+mod later_steps;
 mod limits;
 mod link;
 mod locations;

@@ -71,6 +71,15 @@ const MAX_MESSAGE_FIELD_NUMBER: i32 = 536_870_911;
 /// })
 /// ```
 pub fn parse(name: &str, source: &str) -> Result<FileDescriptorProto, ParseError> {
+    let substitute = SUBSTITUTE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|file| file.name() == name)
+            .cloned()
+    });
+    if let Some(file) = substitute {
+        return Ok(file);
+    }
     if source.len() > MAX_FILE_LEN {
         return Err(ParseError::new(
             vec![error::ParseErrorKind::FileTooLarge],
@@ -88,29 +97,30 @@ pub fn parse(name: &str, source: &str) -> Result<FileDescriptorProto, ParseError
             .map_err(|errors| ParseError::new(errors, name, source.to_owned()));
     }
     // sous: past a syntax error, what the parser recovered is checked too, and its errors
-    // follow; while `recovering(name)`, it is the file.
-    match generate::generate_file(ast, name, source) {
-        Ok(file) if RECOVERING.with(|r| r.borrow().as_deref() == Some(name)) => return Ok(file),
-        Ok(_) => {}
-        Err(more) => errors.extend(more),
+    // follow.
+    if let Err(more) = generate::generate_file(ast, name, source) {
+        errors.extend(more);
     }
     Err(ParseError::new(errors, name, source.to_owned()))
 }
 
 thread_local! {
-    static RECOVERING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static SUBSTITUTE: std::cell::RefCell<Option<FileDescriptorProto>> =
+        const { std::cell::RefCell::new(None) };
 }
 
-/// sous: runs `f` with file `name`, when it has syntax errors, parsed (by [`parse()`], on this
-/// thread) as what the parser recovered from them, so that a compiler can report the errors of
-/// the rest of the file as well.
-pub fn recovering<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let before = RECOVERING.with(|r| r.replace(Some(name.to_owned())));
-    struct Restore(Option<String>);
+/// sous: runs `f` with `file` as what [`parse()`] returns (on this thread) for the file of its
+/// name, whatever the source: a compiler handed the source then reports errors in `file` at
+/// their places in the source. For the errors of what the parser recovered from syntax errors
+/// (see [`parse_recovered`]), or of a file with some of its errors fixed, so that the
+/// compiler's later steps report theirs.
+pub fn substituting<T>(file: FileDescriptorProto, f: impl FnOnce() -> T) -> T {
+    let before = SUBSTITUTE.with(|s| s.replace(Some(file)));
+    struct Restore(Option<FileDescriptorProto>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let before = self.0.take();
-            RECOVERING.with(|r| *r.borrow_mut() = before);
+            SUBSTITUTE.with(|s| *s.borrow_mut() = before);
         }
     }
     let _restore = Restore(before);
