@@ -13,9 +13,10 @@ use std::collections::HashSet;
 
 use miette::Diagnostic;
 use prost_types::field_descriptor_proto::Type;
+use prost_types::source_code_info::Location;
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
-    FileDescriptorProto,
+    FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
 use super::errors;
@@ -27,32 +28,45 @@ use crate::input::ProtoFile;
 /// How many times a file is compiled again, at most (the compiler has three steps).
 const MAX_ROUNDS: usize = 4;
 
-/// The errors of `file` past `err` (already reported, with its related errors in `reported`):
-/// those of its later steps, and those of what its parser recovered from syntax errors.
+/// The errors of `file` past `err` (already reported, with its related errors, as
+/// `reported`): those of its later steps, and those of what its parser recovered from syntax
+/// errors. `Replace` when they are to take the place of `reported`: the compiler could not
+/// place `err` (it was handed a reshaped file without its text), and these are `err` placed.
 pub(super) fn past_failed_steps(
     resolver: &Resolver,
     file: &ProtoFile,
     err: &protox::Error,
     reported: &[Finding],
     deps: Option<&[String]>,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Replace) {
     let Some(source) = resolver.sources.get(&file.name) else {
-        return Vec::new();
+        return (Vec::new(), Replace::No);
     };
     let text = &source.text;
-    let mut seen: HashSet<(u32, u32, String)> = reported.iter().map(key).collect();
+    let mut replace = Replace::No;
     let (mut base, mut issues) = match protox_parse::parse_recovered(&file.name, text) {
         // Syntax errors: the recovered file is compiled as it is first.
         Some(recovered) => (recovered, None),
         None => match protox_parse::parse(&file.name, text) {
-            Ok(parsed) => (parsed, Some(issues_of(err, text))),
-            Err(_) => return Vec::new(),
+            Ok(parsed) => match issues_of(err, text) {
+                issues if issues.iter().all(|i| i.at.is_none()) => {
+                    // Not placed: compiled as it is first, with its text.
+                    replace = Replace::Yes;
+                    (parsed, None)
+                }
+                issues => (parsed, Some(issues)),
+            },
+            Err(_) => return (Vec::new(), Replace::No),
         },
     };
     if base.syntax() == "editions" {
         // Lowered for the compiler elsewhere (see `super::editions`): not fixed here.
-        return Vec::new();
+        return (Vec::new(), Replace::No);
     }
+    let mut seen: HashSet<(u32, u32, String)> = match replace {
+        Replace::No => reported.iter().map(key).collect(),
+        Replace::Yes => HashSet::new(),
+    };
     let resolver = resolver.without_parsed();
     let mut counter = 0;
     let mut findings = Vec::new();
@@ -62,6 +76,9 @@ pub(super) fn past_failed_steps(
                 break;
             }
         }
+        // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
+        // the compiler the text with it, which places the errors.
+        super::accept::clashing_json_names(&mut base);
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -71,6 +88,13 @@ pub(super) fn past_failed_steps(
             Ok(Err(err)) if err.file() == Some(file.name.as_str()) => err,
             _ => break,
         };
+        if replace == Replace::Yes
+            && findings.is_empty()
+            && issues_of(&err, text).iter().all(|i| i.at.is_none())
+        {
+            // Still not placed: what was reported stays.
+            return (Vec::new(), Replace::No);
+        }
         let mut found = vec![errors::compile_error(
             &err,
             &resolver.sources,
@@ -91,7 +115,14 @@ pub(super) fn past_failed_steps(
         }
         issues = Some(issues_of(&err, text));
     }
-    findings
+    (findings, replace)
+}
+
+/// Whether the errors found take the place of those reported (see [`past_failed_steps`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Replace {
+    No,
+    Yes,
 }
 
 fn key(finding: &Finding) -> (u32, u32, String) {
@@ -106,7 +137,7 @@ fn key(finding: &Finding) -> (u32, u32, String) {
 /// name or number used twice), as a byte range of the text.
 struct Issue {
     message: String,
-    at: (usize, usize),
+    at: Option<(usize, usize)>,
 }
 
 fn issues_of(err: &protox::Error, text: &str) -> Vec<Issue> {
@@ -116,17 +147,19 @@ fn issues_of(err: &protox::Error, text: &str) -> Vec<Issue> {
     }
     diagnostics
         .into_iter()
-        .filter_map(|d| {
-            let labels: Vec<miette::LabeledSpan> = d.labels()?.collect();
+        .map(|d| {
+            let labels: Vec<miette::LabeledSpan> =
+                d.labels().map(Iterator::collect).unwrap_or_default();
             let label = labels
                 .iter()
                 .find(|l| l.label() == Some("defined again here"))
-                .or_else(|| labels.first())?;
-            let at = (label.offset(), label.offset() + label.len());
-            (at.1 <= text.len()).then(|| Issue {
+                .or_else(|| labels.first());
+            Issue {
                 message: d.to_string(),
-                at,
-            })
+                at: label
+                    .map(|l| (l.offset(), l.offset() + l.len()))
+                    .filter(|at| at.1 <= text.len()),
+            }
         })
         .collect()
 }
@@ -138,10 +171,33 @@ fn fix(file: &mut FileDescriptorProto, issues: &[Issue], text: &str, counter: &m
     };
     let mut fixed = false;
     for issue in issues {
-        let (line, column) = line_and_byte_column(text, issue.at.0);
-        let Some(location) = info.location.iter().find(|l| {
+        if let Some(name) = undefined_name(&issue.message) {
+            // Wherever it is used: a map's value type has no place of its own.
+            if retype(file, &name) {
+                fixed = true;
+                continue;
+            }
+        }
+        let Some(at) = issue.at else {
+            continue;
+        };
+        let (line, column) = line_and_byte_column(text, at.0);
+        let starts_here = |l: &&Location| {
             l.span.len() >= 3 && l.span[0] == line && l.span[1] == column && l.path.len() % 2 == 1
-        }) else {
+        };
+        // A default value is located with its `default =`, on one line.
+        let holds_default = |l: &&Location| {
+            l.span.len() == 3
+                && l.span[0] == line
+                && (l.span[1]..l.span[2]).contains(&column)
+                && l.path.last() == Some(&7)
+        };
+        let Some(location) = info
+            .location
+            .iter()
+            .find(starts_here)
+            .or_else(|| info.location.iter().find(holds_default))
+        else {
             continue;
         };
         let (element, inside) = location.path.split_at(location.path.len() - 1);
@@ -159,6 +215,10 @@ fn fix(file: &mut FileDescriptorProto, issues: &[Issue], text: &str, counter: &m
                 value.number = Some(i32::MAX - *counter);
                 true
             }
+            ([7], Some(Element::Field(field))) if m.contains("default value") => {
+                field.default_value = None;
+                true
+            }
             ([6], Some(Element::Field(field))) if m.contains("not defined") => {
                 field.type_name = None;
                 field.r#type = Some(Type::Bytes as i32);
@@ -169,6 +229,60 @@ fn fix(file: &mut FileDescriptorProto, issues: &[Issue], text: &str, counter: &m
         };
     }
     fixed
+}
+
+/// The name of "name 'X' is not defined", or of "'X' resolves to 'Y', which is not defined".
+fn undefined_name(message: &str) -> Option<String> {
+    let name = match message.strip_prefix("name '") {
+        Some(rest) => rest.split_once("' is not defined")?.0,
+        None => message.strip_prefix('\'')?.split_once("' resolves to '")?.0,
+    };
+    Some(name.to_string())
+}
+
+/// Every field of type `name` made `bytes`, and every method taking or returning it made take
+/// or return the file's first message; whether any was.
+fn retype(file: &mut FileDescriptorProto, name: &str) -> bool {
+    fn fields(message: &mut DescriptorProto, name: &str) -> bool {
+        let mut changed = false;
+        for field in message.field.iter_mut().chain(message.extension.iter_mut()) {
+            changed |= retype_field(field, name);
+        }
+        for nested in &mut message.nested_type {
+            changed |= fields(nested, name);
+        }
+        changed
+    }
+    let mut changed = false;
+    for message in &mut file.message_type {
+        changed |= fields(message, name);
+    }
+    for field in &mut file.extension {
+        changed |= retype_field(field, name);
+    }
+    let first = file.message_type.first().map(|m| match &file.package {
+        Some(package) => format!(".{package}.{}", m.name()),
+        None => format!(".{}", m.name()),
+    });
+    for method in file.service.iter_mut().flat_map(|s| s.method.iter_mut()) {
+        for ty in [&mut method.input_type, &mut method.output_type] {
+            if ty.as_deref() == Some(name) && first.is_some() {
+                *ty = first.clone();
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+fn retype_field(field: &mut FieldDescriptorProto, name: &str) -> bool {
+    if field.type_name.as_deref() != Some(name) {
+        return false;
+    }
+    field.type_name = None;
+    field.r#type = Some(Type::Bytes as i32);
+    field.default_value = None;
+    true
 }
 
 /// Field numbers given to a field whose number was used twice: far above any a file uses.
@@ -187,6 +301,9 @@ enum Element<'a> {
     Enum(&'a mut EnumDescriptorProto),
     Field(&'a mut FieldDescriptorProto),
     Value(&'a mut EnumValueDescriptorProto),
+    Service(&'a mut ServiceDescriptorProto),
+    Method(&'a mut MethodDescriptorProto),
+    Oneof(&'a mut OneofDescriptorProto),
 }
 
 impl Element<'_> {
@@ -197,6 +314,9 @@ impl Element<'_> {
             Element::Enum(e) => &mut e.name,
             Element::Field(f) => &mut f.name,
             Element::Value(v) => &mut v.name,
+            Element::Service(s) => &mut s.name,
+            Element::Method(m) => &mut m.name,
+            Element::Oneof(o) => &mut o.name,
         };
         match name {
             Some(name) => {
@@ -214,6 +334,7 @@ fn element_at<'a>(file: &'a mut FileDescriptorProto, path: &[i32]) -> Option<Ele
     let mut current = match (path.first()?, index(1)?) {
         (4, i) => Element::Message(file.message_type.get_mut(i)?),
         (5, i) => Element::Enum(file.enum_type.get_mut(i)?),
+        (6, i) => Element::Service(file.service.get_mut(i)?),
         (7, i) => Element::Field(file.extension.get_mut(i)?),
         _ => return None,
     };
@@ -225,7 +346,9 @@ fn element_at<'a>(file: &'a mut FileDescriptorProto, path: &[i32]) -> Option<Ele
             (Element::Message(m), 3) => Element::Message(m.nested_type.get_mut(i)?),
             (Element::Message(m), 4) => Element::Enum(m.enum_type.get_mut(i)?),
             (Element::Message(m), 6) => Element::Field(m.extension.get_mut(i)?),
+            (Element::Message(m), 8) => Element::Oneof(m.oneof_decl.get_mut(i)?),
             (Element::Enum(e), 2) => Element::Value(e.value.get_mut(i)?),
+            (Element::Service(s), 2) => Element::Method(s.method.get_mut(i)?),
             _ => return None,
         };
         at += 2;

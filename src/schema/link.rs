@@ -312,13 +312,16 @@ impl Linked {
                     && failure == Failure::Other
                     && error_source.take_later_steps()
                 {
-                    let more = later_steps::past_failed_steps(
+                    let (more, replace) = later_steps::past_failed_steps(
                         resolver,
                         file,
                         &err,
                         &self.errors[first..],
                         deps,
                     );
+                    if replace == later_steps::Replace::Yes {
+                        self.errors.truncate(first);
+                    }
                     self.errors.extend(more);
                 }
                 match (failure, err.file()) {
