@@ -60,8 +60,11 @@ pub(super) fn past_failed_steps(
         },
     };
     if base.syntax() == "editions" {
-        // Lowered for the compiler elsewhere (see `super::editions`): not fixed here.
-        return (Vec::new(), Replace::No);
+        // As the resolver hands an editions file to the compiler (see `super::accept::parse`).
+        super::editions::lower_for_compiler(&mut base, text);
+        if super::editions::defines_features(text) {
+            super::editions::strip_feature_definitions(&mut base);
+        }
     }
     let mut seen: HashSet<(u32, u32, String)> = match replace {
         Replace::No => reported.iter().map(key).collect(),

@@ -127,17 +127,25 @@ pub fn substituting<T>(file: FileDescriptorProto, f: impl FnOnce() -> T) -> T {
     f()
 }
 
-/// sous: what the parser recovers of `source` when it has syntax errors; `None` when it has
-/// none, or nothing could be recovered.
+/// sous: what the parser recovers of `source` when it has syntax errors (or errors after which
+/// the descriptor is still whole, such as a label in an editions file); `None` when it has none,
+/// or nothing could be recovered.
 pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> {
     if source.len() > MAX_FILE_LEN {
         return None;
     }
     let (ast, errors) = parse::parse_file(source);
+    let ast = ast?;
     if errors.is_empty() {
-        return None;
+        // Only errors of generating, some of which leave the descriptor whole.
+        let clean = generate::generate_file(ast.clone(), name, source).is_ok();
+        return if clean {
+            None
+        } else {
+            generate::generate_file_tolerant(ast, name, source).ok()
+        };
     }
-    generate::generate_file(ast?, name, source).ok()
+    generate::generate_file_tolerant(ast, name, source).ok()
 }
 
 const MAX_FILE_LEN: usize = i32::MAX as usize;
