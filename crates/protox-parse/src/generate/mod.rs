@@ -25,7 +25,8 @@ pub(crate) fn generate_file(
 }
 
 /// sous: the descriptor in spite of errors after which it is still whole (an editions field's
-/// label, dropped), for [`crate::parse_recovered`].
+/// label, dropped; a group in an editions file, kept as proto2 has it), for
+/// [`crate::parse_recovered`].
 pub(crate) fn generate_file_tolerant(
     ast: ast::File,
     name: &str,
@@ -35,7 +36,10 @@ pub(crate) fn generate_file_tolerant(
 }
 
 fn is_tolerable(error: &ParseErrorKind) -> bool {
-    matches!(error, ParseErrorKind::EditionsLabel { .. })
+    matches!(
+        error,
+        ParseErrorKind::EditionsLabel { .. } | ParseErrorKind::EditionsGroupField { .. }
+    )
 }
 
 fn generate(
