@@ -159,3 +159,6 @@ fn index_to_i32(index: usize) -> i32 {
 fn join_span(start: Span, end: Span) -> Span {
     start.start..end.end
 }
+
+#[cfg(test)]
+mod sous_tests;
