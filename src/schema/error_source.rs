@@ -7,7 +7,9 @@
 //! kept for the whole group and only ever moves forward, so each file of the group is opened in
 //! it at most once: the work is linear in the group's size, where compiling every opened file
 //! again for each failure was quadratic (a group of files that each reuse an extension number
-//! did n²/2 opens). The compiles on their own are bounded too (see [`ALONE_BUDGET_PER_FILE`]).
+//! did n²/2 opens). The compiles on their own are bounded too (see [`ALONE_BUDGET_PER_FILE`]),
+//! and so are those for the errors of the compiler's later steps (see
+//! [`LATER_BUDGET_PER_FILE`]), so that a group's failures cost work linear in its size.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -22,9 +24,12 @@ use super::link::Resolver;
 const ALONE_BUDGET_PER_FILE: usize = 2;
 const ALONE_BUDGET_MIN: usize = 256;
 
-/// At most this many failed files of one group are compiled again for the errors of the
-/// compiler's later steps; past it, a file's first failing step is all that is reported.
-const MAX_LATER_STEPS: usize = 64;
+/// The compiles of failed files for the errors of the compiler's later steps (see
+/// [`super::later_steps`]) may open, together, at most this many files per file of the group
+/// (and at least [`LATER_BUDGET_MIN`]); past that, a file's first failing step is all that is
+/// reported.
+const LATER_BUDGET_PER_FILE: usize = 4;
+const LATER_BUDGET_MIN: usize = 1024;
 
 /// The compile errors of one group's failed files, with their source text.
 pub(super) struct ErrorSource {
@@ -34,9 +39,10 @@ pub(super) struct ErrorSource {
     shared: Option<Option<(protox::Compiler, usize)>>,
     /// What compiling alone may open, in all.
     alone_budget: usize,
-    /// How many more failed files may be compiled again for the errors of the compiler's later
-    /// steps (see [`super::later_steps`]): each costs up to a few compiles of its imports.
-    later_steps_left: usize,
+    /// The resolver of the compiles for the errors of the compiler's later steps (see
+    /// [`super::later_steps`]), counting apart, and what they may open in all.
+    later: Counting,
+    later_budget: usize,
 }
 
 impl ErrorSource {
@@ -49,16 +55,18 @@ impl ErrorSource {
             },
             shared: None,
             alone_budget: (group_len * ALONE_BUDGET_PER_FILE).max(ALONE_BUDGET_MIN),
-            later_steps_left: MAX_LATER_STEPS,
+            later: Counting {
+                inner: resolver.without_parsed(),
+                opened: Arc::default(),
+            },
+            later_budget: (group_len * LATER_BUDGET_PER_FILE).max(LATER_BUDGET_MIN),
         }
     }
 
-    /// Whether one more failed file of the group may be compiled again for the errors of the
-    /// compiler's later steps (at most [`MAX_LATER_STEPS`] per group).
-    pub fn take_later_steps(&mut self) -> bool {
-        let left = self.later_steps_left > 0;
-        self.later_steps_left = self.later_steps_left.saturating_sub(1);
-        left
+    /// The resolver for compiling one more failed file of the group for the errors of the
+    /// compiler's later steps, while their budget lasts (see [`LATER_BUDGET_PER_FILE`]).
+    pub fn later_steps(&self) -> Option<&Counting> {
+        (self.later.opened.load(Ordering::Relaxed) < self.later_budget).then_some(&self.later)
     }
 
     /// The files handed to either compiler so far (imports, and files asked for again after
@@ -123,8 +131,8 @@ impl ErrorSource {
 
 /// The resolver of both compilers, counting the files it hands out.
 #[derive(Clone)]
-struct Counting {
-    inner: Resolver,
+pub(super) struct Counting {
+    pub inner: Resolver,
     opened: Arc<AtomicUsize>,
 }
 

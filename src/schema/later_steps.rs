@@ -19,9 +19,9 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use super::error_source::Counting;
 use super::errors;
 use super::every_error::related;
-use super::link::Resolver;
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -33,12 +33,13 @@ const MAX_ROUNDS: usize = 4;
 /// errors. `Replace` when they are to take the place of `reported`: the compiler could not
 /// place `err` (it was handed a reshaped file without its text), and these are `err` placed.
 pub(super) fn past_failed_steps(
-    resolver: &Resolver,
+    counting: &Counting,
     file: &ProtoFile,
     err: &protox::Error,
     reported: &[Finding],
     deps: Option<&[String]>,
 ) -> (Vec<Finding>, Replace) {
+    let resolver = &counting.inner;
     let Some(source) = resolver.sources.get(&file.name) else {
         return (Vec::new(), Replace::No);
     };
@@ -70,7 +71,6 @@ pub(super) fn past_failed_steps(
         Replace::No => reported.iter().map(key).collect(),
         Replace::Yes => HashSet::new(),
     };
-    let resolver = resolver.without_parsed();
     let mut counter = 0;
     let mut findings = Vec::new();
     for _ in 0..MAX_ROUNDS {
@@ -82,7 +82,7 @@ pub(super) fn past_failed_steps(
         // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
         // the compiler the text with it, which places the errors.
         super::accept::clashing_json_names(&mut base);
-        let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+        let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
         compiler.include_source_info(true).include_imports(true);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             protox_parse::substituting(base.clone(), || compiler.open_file(&file.name).map(|_| ()))

@@ -308,12 +308,12 @@ impl Linked {
                 let first = self.errors.len() - 1;
                 self.errors
                     .extend(every_error::related(&err, &resolver.sources));
-                if err.file() == Some(file.name.as_str())
-                    && failure == Failure::Other
-                    && error_source.take_later_steps()
+                let later = error_source.later_steps();
+                if let Some(counting) = later
+                    .filter(|_| err.file() == Some(file.name.as_str()) && failure == Failure::Other)
                 {
                     let (more, replace) = later_steps::past_failed_steps(
-                        resolver,
+                        counting,
                         file,
                         &err,
                         &self.errors[first..],
