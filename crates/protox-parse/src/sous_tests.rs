@@ -76,3 +76,13 @@ fn a_clean_file_has_nothing_recovered_and_a_substitute_is_parsed_as_itself() {
     assert_eq!(other.ok().and_then(|f| f.package), None);
     assert!(crate::parse("a.proto", source).is_ok_and(|f| f.package.is_none()));
 }
+
+#[test]
+fn a_missing_semicolon_in_the_file_head_keeps_the_statement() {
+    let source = "syntax = \"proto3\"\npackage a.b\nimport \"x.proto\"\nmessage A {}\n";
+    let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
+    assert_eq!(places, ["package", "import", "message"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    assert_eq!(file.package(), "a.b");
+    assert_eq!(file.dependency, ["x.proto"]);
+}

@@ -184,7 +184,7 @@ impl<'a> Parser<'a> {
             _ => self.unexpected_token("a string")?,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -216,9 +216,19 @@ impl<'a> Parser<'a> {
 
         let start = self.expect_eq(Token::PACKAGE)?;
 
-        let name = self.parse_full_ident(&[ExpectedToken::SEMICOLON])?;
+        // sous: a keyword after the name ends it (its `;` is missing, see `expect_end`).
+        let name = self.parse_full_ident(&[
+            ExpectedToken::SEMICOLON,
+            ExpectedToken::Token(Token::IMPORT),
+            ExpectedToken::Token(Token::MESSAGE),
+            ExpectedToken::Token(Token::ENUM),
+            ExpectedToken::Token(Token::SERVICE),
+            ExpectedToken::Token(Token::EXTEND),
+            ExpectedToken::Token(Token::OPTION),
+            ExpectedToken::Token(Token::PACKAGE),
+        ])?;
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -254,7 +264,7 @@ impl<'a> Parser<'a> {
             });
         }
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
