@@ -45,6 +45,7 @@ pub(super) fn past_failed_steps(
     };
     let text = &source.text;
     let mut replace = Replace::No;
+    let syntax_errors = syntax_error_offsets(&file.name, text);
     let (mut base, mut issues) = match protox_parse::parse_recovered(&file.name, text) {
         // Syntax errors: the recovered file is compiled as it is first.
         Some(recovered) => (recovered, None),
@@ -106,9 +107,10 @@ pub(super) fn past_failed_steps(
             deps,
         )];
         found.extend(related(&err, &resolver.sources));
+        let artifacts = artifacts_of_recovery(&err, text, &syntax_errors);
         let before = findings.len();
-        for finding in found {
-            if seen.insert(key(&finding)) {
+        for (finding, artifact) in found.into_iter().zip(artifacts) {
+            if !artifact && seen.insert(key(&finding)) {
                 findings.push(finding);
             }
         }
@@ -126,6 +128,58 @@ pub(super) fn past_failed_steps(
 pub(super) enum Replace {
     No,
     Yes,
+}
+
+/// Where the syntax errors of `text` are (byte offsets), if it has any.
+fn syntax_error_offsets(name: &str, text: &str) -> Vec<usize> {
+    let Err(err) = protox_parse::parse(name, text) else {
+        return Vec::new();
+    };
+    let mut offsets: Vec<usize> = err.span().map(|s| s.start).into_iter().collect();
+    if let Some(related) = err.related() {
+        for d in related {
+            offsets.extend(d.labels().into_iter().flatten().map(|l| l.offset()));
+        }
+    }
+    offsets
+}
+
+/// For each of `err`'s errors (itself, then its related ones), whether it is an artifact of a
+/// statement the parser skipped: a proto3 enum whose first value is not 0, in an enum with a
+/// syntax error before that value (buf's parser keeps the broken first value).
+fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize]) -> Vec<bool> {
+    let mut diagnostics: Vec<&dyn Diagnostic> = vec![err];
+    if let Some(related) = err.related() {
+        diagnostics.extend(related);
+    }
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            if syntax_errors.is_empty() || !d.to_string().starts_with("the first value for proto3")
+            {
+                return false;
+            }
+            let Some((at, _)) = super::every_error::primary_span(d, text) else {
+                return false;
+            };
+            let open = enclosing_brace(text, at);
+            syntax_errors.iter().any(|&e| open < e && e < at)
+        })
+        .collect()
+}
+
+/// The offset of the `{` of the block around `at` (0 when none), counting braces as written.
+fn enclosing_brace(text: &str, at: usize) -> usize {
+    let mut depth = 0u32;
+    for (i, b) in text.as_bytes()[..at].iter().enumerate().rev() {
+        match b {
+            b'}' => depth += 1,
+            b'{' if depth == 0 => return i,
+            b'{' => depth -= 1,
+            _ => {}
+        }
+    }
+    0
 }
 
 fn key(finding: &Finding) -> (u32, u32, String) {
@@ -212,6 +266,11 @@ fn fix(file: &mut FileDescriptorProto, issues: &[Issue], text: &str, counter: &m
             }
             ([3], Some(Element::Field(field))) if m.contains("already used") => {
                 field.number = Some(FREE_NUMBERS + *counter);
+                true
+            }
+            // An artifact of recovery (see `artifacts_of_recovery`), out of the later steps' way.
+            ([2], Some(Element::Value(value))) if m.starts_with("the first value for proto3") => {
+                value.number = Some(0);
                 true
             }
             ([2], Some(Element::Value(value))) if m.contains("already been used") => {
