@@ -10,6 +10,9 @@
 //! standing in as the messages and enums it declares (as a file past the nesting limits does,
 //! see [`super::stand_in`]): buf still sees them, and reports the file's own errors.
 
+pub(super) mod error_source;
+pub(super) mod later_steps;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 

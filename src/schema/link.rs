@@ -10,10 +10,10 @@ use rayon::prelude::*;
 
 use super::accept;
 use super::duplicates;
-use super::error_source::ErrorSource;
 use super::errors::{self, Failure};
 use super::every_error;
-use super::later_steps;
+use super::every_error::error_source::ErrorSource;
+use super::every_error::later_steps;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::finding::Finding;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use protox::file::{File, FileResolver};
 
-use super::link::Resolver;
+use super::super::link::Resolver;
 
 /// The compiles of failed files on their own may open, together, at most this many files per
 /// file of the group (and at least [`ALONE_BUDGET_MIN`]); past that, errors come from the shared
@@ -32,7 +32,7 @@ const LATER_BUDGET_PER_FILE: usize = 4;
 const LATER_BUDGET_MIN: usize = 1024;
 
 /// The compile errors of one group's failed files, with their source text.
-pub(super) struct ErrorSource {
+pub(in crate::schema) struct ErrorSource {
     resolver: Counting,
     /// The shared compiler, once needed, and how many files of the group it has opened; `None`
     /// inside once it panicked (then it is not used again).
@@ -131,7 +131,7 @@ impl ErrorSource {
 
 /// The resolver of both compilers, counting the files it hands out.
 #[derive(Clone)]
-pub(super) struct Counting {
+pub(in crate::schema) struct Counting {
     pub inner: Resolver,
     opened: Arc<AtomicUsize>,
 }

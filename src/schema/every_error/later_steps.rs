@@ -19,9 +19,9 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use super::super::errors;
 use super::error_source::Counting;
-use super::errors;
-use super::every_error::related;
+use super::related;
 use crate::finding::Finding;
 use crate::input::ProtoFile;
 
@@ -32,7 +32,7 @@ const MAX_ROUNDS: usize = 4;
 /// `reported`): those of its later steps, and those of what its parser recovered from syntax
 /// errors. `Replace` when they are to take the place of `reported`: the compiler could not
 /// place `err` (it was handed a reshaped file without its text), and these are `err` placed.
-pub(super) fn past_failed_steps(
+pub(in crate::schema) fn past_failed_steps(
     counting: &Counting,
     file: &ProtoFile,
     err: &protox::Error,
@@ -62,10 +62,10 @@ pub(super) fn past_failed_steps(
         },
     };
     if base.syntax() == "editions" {
-        // As the resolver hands an editions file to the compiler (see `super::accept::parse`).
-        super::editions::lower_for_compiler(&mut base, text);
-        if super::editions::defines_features(text) {
-            super::editions::strip_feature_definitions(&mut base);
+        // As the resolver hands an editions file to the compiler (see `super::super::accept::parse`).
+        super::super::editions::lower_for_compiler(&mut base, text);
+        if super::super::editions::defines_features(text) {
+            super::super::editions::strip_feature_definitions(&mut base);
         }
     }
     let mut seen: HashSet<(u32, u32, String)> = match replace {
@@ -82,7 +82,7 @@ pub(super) fn past_failed_steps(
         }
         // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
         // the compiler the text with it, which places the errors.
-        super::accept::clashing_json_names(&mut base);
+        super::super::accept::clashing_json_names(&mut base);
         let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
         compiler.include_source_info(true).include_imports(true);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -125,7 +125,7 @@ pub(super) fn past_failed_steps(
 
 /// Whether the errors found take the place of those reported (see [`past_failed_steps`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Replace {
+pub(in crate::schema) enum Replace {
     No,
     Yes,
 }
@@ -159,7 +159,7 @@ fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize
             {
                 return false;
             }
-            let Some((at, _)) = super::every_error::primary_span(d, text) else {
+            let Some((at, _)) = super::primary_span(d, text) else {
                 return false;
             };
             let open = enclosing_brace(text, at);
