@@ -8,7 +8,12 @@
 //! does, see [`super::link::Resolver::broken`]), and the names it then cannot find are
 //! reported too. A file whose import does not compile is compiled again with that import
 //! standing in as the messages and enums it declares (as a file past the nesting limits does,
-//! see [`super::stand_in`]): buf still sees them, and reports the file's own errors.
+//! see [`super::stand_in`]): buf still sees them, and reports the file's own errors. The errors
+//! of the steps after the first failing one, and of what the parser recovered from syntax
+//! errors, are found by [`later_steps`]; a failed file's error with its text by [`error_source`].
+
+pub(super) mod error_source;
+pub(super) mod later_steps;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -12,6 +12,8 @@ use super::accept;
 use super::duplicates;
 use super::errors::{self, Failure};
 use super::every_error;
+use super::every_error::error_source::ErrorSource;
+use super::every_error::later_steps;
 pub(super) use super::resolver::Resolver;
 use super::{CompileOptions, Proto, Source};
 use crate::finding::Finding;
@@ -211,6 +213,7 @@ fn link(
         blocked: Vec::new(),
     };
     let mut opened: Vec<&str> = Vec::new();
+    let mut error_source = ErrorSource::new(resolver, group.len());
     for file in group {
         opened.push(&file.name);
         // prost-reflect is not expected to panic on proto2/proto3 input, but a panic must never
@@ -229,7 +232,13 @@ fn link(
         }
         match result {
             Ok(Ok(())) => {}
-            Ok(Err(err)) => linked.failed(err, file, resolver, &opened, options.deps.as_deref()),
+            Ok(Err(err)) => linked.failed(
+                err,
+                file,
+                resolver,
+                (&mut error_source, &opened),
+                options.deps.as_deref(),
+            ),
             Err(_) => linked.errors.push(errors::compiler_panicked(file)),
         }
     }
@@ -258,7 +267,7 @@ impl Linked {
         err: protox::Error,
         file: &ProtoFile,
         resolver: &Resolver,
-        opened: &[&str],
+        (error_source, opened): (&mut ErrorSource, &[&str]),
         deps: Option<&[String]>,
     ) {
         // buf parity: names resolve against the file's imports only. One pool of every file can
@@ -291,13 +300,30 @@ impl Linked {
                 }
             }
             failure => {
-                let err = error_with_source(resolver, opened, &file.name).unwrap_or(err);
+                let err = error_source.error(opened).unwrap_or(err);
                 let finding =
                     errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
                 self.errors.push(finding);
                 // buf parity: every error of the file, not only the first.
+                let first = self.errors.len() - 1;
                 self.errors
                     .extend(every_error::related(&err, &resolver.sources));
+                let later = error_source.later_steps();
+                if let Some(counting) = later
+                    .filter(|_| err.file() == Some(file.name.as_str()) && failure == Failure::Other)
+                {
+                    let (more, replace) = later_steps::past_failed_steps(
+                        counting,
+                        file,
+                        &err,
+                        &self.errors[first..],
+                        deps,
+                    );
+                    if replace == later_steps::Replace::Yes {
+                        self.errors.truncate(first);
+                    }
+                    self.errors.extend(more);
+                }
                 match (failure, err.file()) {
                     (Failure::MissingImport(name), Some(at)) if at == file.name => {
                         self.errors.extend(every_error::past_missing_imports(
@@ -384,29 +410,6 @@ impl Linked {
             drop(pool);
         }
     }
-}
-
-/// The compile error of `name` again, compiled from source so that it carries the text the
-/// compiler needs to place it: first on its own, and if it compiles alone (the error came from
-/// another file's definitions), after the files `opened` before it, in the same order.
-fn error_with_source(resolver: &Resolver, opened: &[&str], name: &str) -> Option<protox::Error> {
-    let resolver = resolver.without_parsed();
-    let attempt = |names: &[&str]| -> Option<protox::Error> {
-        let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
-        compiler.include_source_info(true).include_imports(true);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            for n in names {
-                let result = compiler.open_file(n);
-                if *n == name {
-                    return result.err();
-                }
-            }
-            None
-        }))
-        .ok()
-        .flatten()
-    };
-    attempt(&[name]).or_else(|| attempt(opened))
 }
 
 /// Compiles one file with a pool of its own (its imports only).

@@ -32,9 +32,14 @@ pub(super) fn declarations(
         }
     }
     let rest = String::from_utf8(bytes).ok()?;
-    let file = std::panic::catch_unwind(|| protox_parse::parse(name, &rest))
-        .ok()?
-        .ok()?;
+    // A file with syntax errors declares what its parser recovered (buf parity: its importers
+    // still see those declarations).
+    let file = std::panic::catch_unwind(|| {
+        protox_parse::parse(name, &rest)
+            .ok()
+            .or_else(|| protox_parse::parse_recovered(name, &rest))
+    })
+    .ok()??;
     Some(FileDescriptorProto {
         name: file.name,
         package: file.package,

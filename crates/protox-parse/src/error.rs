@@ -20,6 +20,12 @@ pub struct ParseError {
 
 #[derive(Error, Debug, Diagnostic, PartialEq)]
 pub(crate) enum ParseErrorKind {
+    /// sous: a block not closed before the end of the file, at its `{`.
+    #[error("'{{' is not closed: '}}' expected before the end of the file")]
+    UnclosedBlock {
+        #[label("opened here")]
+        span: Span,
+    },
     #[error("invalid token")]
     InvalidToken {
         #[label("found here")]
@@ -277,6 +283,7 @@ impl ParseError {
     /// Gets the primary source code span associated with this error, if any.
     pub fn span(&self) -> Option<Range<usize>> {
         match &*self.kind {
+            ParseErrorKind::UnclosedBlock { span } => Some(span.clone()),
             ParseErrorKind::InvalidToken { span } => Some(span.clone()),
             ParseErrorKind::IntegerOutOfRange { span } => Some(span.clone()),
             ParseErrorKind::InvalidStringCharacters { span } => Some(span.clone()),

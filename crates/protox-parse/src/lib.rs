@@ -71,6 +71,15 @@ const MAX_MESSAGE_FIELD_NUMBER: i32 = 536_870_911;
 /// })
 /// ```
 pub fn parse(name: &str, source: &str) -> Result<FileDescriptorProto, ParseError> {
+    let substitute = SUBSTITUTE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|file| file.name() == name)
+            .cloned()
+    });
+    if let Some(file) = substitute {
+        return Ok(file);
+    }
     if source.len() > MAX_FILE_LEN {
         return Err(ParseError::new(
             vec![error::ParseErrorKind::FileTooLarge],
@@ -79,11 +88,64 @@ pub fn parse(name: &str, source: &str) -> Result<FileDescriptorProto, ParseError
         ));
     }
 
-    let ast = parse::parse_file(source)
-        .map_err(|errors| ParseError::new(errors, name, source.to_owned()))?;
+    let (ast, mut errors) = parse::parse_file(source);
+    let Some(ast) = ast else {
+        return Err(ParseError::new(errors, name, source.to_owned()));
+    };
+    if errors.is_empty() {
+        return generate::generate_file(ast, name, source)
+            .map_err(|errors| ParseError::new(errors, name, source.to_owned()));
+    }
+    // sous: past a syntax error, what the parser recovered is checked too, and its errors
+    // follow.
+    if let Err(more) = generate::generate_file(ast, name, source) {
+        errors.extend(more);
+    }
+    Err(ParseError::new(errors, name, source.to_owned()))
+}
 
-    generate::generate_file(ast, name, source)
-        .map_err(|errors| ParseError::new(errors, name, source.to_owned()))
+thread_local! {
+    static SUBSTITUTE: std::cell::RefCell<Option<FileDescriptorProto>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// sous: runs `f` with `file` as what [`parse()`] returns (on this thread) for the file of its
+/// name, whatever the source: a compiler handed the source then reports errors in `file` at
+/// their places in the source. For the errors of what the parser recovered from syntax errors
+/// (see [`parse_recovered`]), or of a file with some of its errors fixed, so that the
+/// compiler's later steps report theirs.
+pub fn substituting<T>(file: FileDescriptorProto, f: impl FnOnce() -> T) -> T {
+    let before = SUBSTITUTE.with(|s| s.replace(Some(file)));
+    struct Restore(Option<FileDescriptorProto>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let before = self.0.take();
+            SUBSTITUTE.with(|s| *s.borrow_mut() = before);
+        }
+    }
+    let _restore = Restore(before);
+    f()
+}
+
+/// sous: what the parser recovers of `source` when it has syntax errors (or errors after which
+/// the descriptor is still whole, such as a label in an editions file); `None` when it has none,
+/// or nothing could be recovered.
+pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> {
+    if source.len() > MAX_FILE_LEN {
+        return None;
+    }
+    let (ast, errors) = parse::parse_file(source);
+    let ast = ast?;
+    if errors.is_empty() {
+        // Only errors of generating, some of which leave the descriptor whole.
+        let clean = generate::generate_file(ast.clone(), name, source).is_ok();
+        return if clean {
+            None
+        } else {
+            generate::generate_file_tolerant(ast, name, source).ok()
+        };
+    }
+    generate::generate_file_tolerant(ast, name, source).ok()
 }
 
 const MAX_FILE_LEN: usize = i32::MAX as usize;
@@ -97,3 +159,6 @@ fn index_to_i32(index: usize) -> i32 {
 fn join_span(start: Span, end: Span) -> Span {
     start.start..end.end
 }
+
+#[cfg(test)]
+mod sous_tests;

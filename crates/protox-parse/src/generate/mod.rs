@@ -21,6 +21,33 @@ pub(crate) fn generate_file(
     name: &str,
     source: &str,
 ) -> Result<FileDescriptorProto, Vec<ParseErrorKind>> {
+    generate(ast, name, source, false)
+}
+
+/// sous: the descriptor in spite of errors after which it is still whole (an editions field's
+/// label, dropped; a group in an editions file, kept as proto2 has it), for
+/// [`crate::parse_recovered`].
+pub(crate) fn generate_file_tolerant(
+    ast: ast::File,
+    name: &str,
+    source: &str,
+) -> Result<FileDescriptorProto, Vec<ParseErrorKind>> {
+    generate(ast, name, source, true)
+}
+
+fn is_tolerable(error: &ParseErrorKind) -> bool {
+    matches!(
+        error,
+        ParseErrorKind::EditionsLabel { .. } | ParseErrorKind::EditionsGroupField { .. }
+    )
+}
+
+fn generate(
+    ast: ast::File,
+    name: &str,
+    source: &str,
+    tolerant: bool,
+) -> Result<FileDescriptorProto, Vec<ParseErrorKind>> {
     let mut ctx = Context {
         syntax: ast.syntax,
         errors: vec![],
@@ -31,7 +58,7 @@ pub(crate) fn generate_file(
 
     let file = ctx.generate_file_descriptor(name, ast);
 
-    if ctx.errors.is_empty() {
+    if ctx.errors.is_empty() || (tolerant && ctx.errors.iter().all(is_tolerable)) {
         ctx.locations.sort_unstable_by(|l, r| l.path.cmp(&r.path));
 
         Ok(FileDescriptorProto {

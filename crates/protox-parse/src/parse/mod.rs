@@ -22,12 +22,12 @@ mod comments;
 /// instead of overflowing the stack.
 pub(crate) const MAX_MESSAGE_NESTING_DEPTH: u32 = 31;
 
-pub(crate) fn parse_file(source: &str) -> Result<ast::File, Vec<ParseErrorKind>> {
+/// sous: the file as far as the parser recovered from its errors (none if it could not), and
+/// the errors.
+pub(crate) fn parse_file(source: &str) -> (Option<ast::File>, Vec<ParseErrorKind>) {
     let mut parser = Parser::new(source);
-    match parser.parse_file() {
-        Ok(ast) if parser.lexer.extras.errors.is_empty() => Ok(ast),
-        _ => Err(parser.lexer.extras.errors),
-    }
+    let ast = parser.parse_file().ok();
+    (ast, parser.lexer.extras.errors)
 }
 
 struct Parser<'a> {
@@ -37,6 +37,9 @@ struct Parser<'a> {
     message_depth: u32,
     /// The file's syntax or edition, once its first statement is read.
     syntax: ast::Syntax,
+    /// sous: the span of the last token taken (not a comment or newline), where a statement
+    /// missing its `;` ends.
+    last: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +67,7 @@ impl<'a> Parser<'a> {
             peek: None,
             message_depth: 0,
             syntax: ast::Syntax::default(),
+            last: 0..0,
         }
     }
 
@@ -180,7 +184,7 @@ impl<'a> Parser<'a> {
             _ => self.unexpected_token("a string")?,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -212,9 +216,19 @@ impl<'a> Parser<'a> {
 
         let start = self.expect_eq(Token::PACKAGE)?;
 
-        let name = self.parse_full_ident(&[ExpectedToken::SEMICOLON])?;
+        // sous: a keyword after the name ends it (its `;` is missing, see `expect_end`).
+        let name = self.parse_full_ident(&[
+            ExpectedToken::SEMICOLON,
+            ExpectedToken::Token(Token::IMPORT),
+            ExpectedToken::Token(Token::MESSAGE),
+            ExpectedToken::Token(Token::ENUM),
+            ExpectedToken::Token(Token::SERVICE),
+            ExpectedToken::Token(Token::EXTEND),
+            ExpectedToken::Token(Token::OPTION),
+            ExpectedToken::Token(Token::PACKAGE),
+        ])?;
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -250,7 +264,7 @@ impl<'a> Parser<'a> {
             });
         }
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -270,10 +284,10 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
         let comments = self.parse_trailing_comment(leading_comments);
 
-        let (body, end) = self.parse_nested_message_body(start.clone())?;
+        let (body, end) = self.parse_nested_message_body(start.clone(), open)?;
 
         Ok(ast::Message {
             name,
@@ -283,7 +297,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn parse_nested_message_body(&mut self, span: Span) -> Result<(ast::MessageBody, Span), ()> {
+    fn parse_nested_message_body(
+        &mut self,
+        span: Span,
+        open: Span,
+    ) -> Result<(ast::MessageBody, Span), ()> {
         if self.message_depth >= MAX_MESSAGE_NESTING_DEPTH {
             self.add_error(ParseErrorKind::MessageNestingTooDeep { span });
             self.skip_block();
@@ -291,41 +309,62 @@ impl<'a> Parser<'a> {
         }
 
         self.message_depth += 1;
-        let result = self.parse_message_body();
+        let result = self.parse_message_body(open);
         self.message_depth -= 1;
         result
     }
 
-    fn parse_message_body(&mut self) -> Result<(ast::MessageBody, Span), ()> {
+    fn parse_message_body(&mut self, open: Span) -> Result<(ast::MessageBody, Span), ()> {
         let mut items = Vec::new();
         let mut options = Vec::new();
         let mut reserved = Vec::new();
         let mut extensions = Vec::new();
 
+        // sous: a statement in error is skipped and the body goes on (see `recovered`).
         let end = loop {
-            match self.peek()? {
-                Some((Token::ONEOF, _)) => items.push(ast::MessageItem::Oneof(self.parse_oneof()?)),
-                Some((Token::ENUM, _)) => items.push(ast::MessageItem::Enum(self.parse_enum()?)),
-                Some((Token::MESSAGE, _)) => {
-                    items.push(ast::MessageItem::Message(self.parse_message()?))
+            let Some((tok, _)) = self.peek_in_block(&open) else {
+                break self.last.clone();
+            };
+            match tok {
+                Token::ONEOF => {
+                    let r = self.parse_oneof();
+                    items.extend(self.recovered(r).map(ast::MessageItem::Oneof));
                 }
-                Some((Token::EXTEND, _)) => {
-                    items.push(ast::MessageItem::Extend(self.parse_extend()?))
+                Token::ENUM => {
+                    let r = self.parse_enum();
+                    items.extend(self.recovered(r).map(ast::MessageItem::Enum));
                 }
-                Some((Token::OPTION, _)) => options.push(self.parse_option()?),
-                Some((Token::RESERVED, _)) => reserved.push(self.parse_reserved()?),
-                Some((Token::EXTENSIONS, _)) => extensions.push(self.parse_extensions()?),
-                Some((Token::Dot | Token::Ident(_), _)) => {
-                    items.push(ast::MessageItem::Field(self.parse_field()?))
+                Token::MESSAGE => {
+                    let r = self.parse_message();
+                    items.extend(self.recovered(r).map(ast::MessageItem::Message));
                 }
-                Some((Token::Semicolon, _)) => {
+                Token::EXTEND => {
+                    let r = self.parse_extend();
+                    items.extend(self.recovered(r).map(ast::MessageItem::Extend));
+                }
+                Token::OPTION => {
+                    let r = self.parse_option();
+                    options.extend(self.recovered(r));
+                }
+                Token::RESERVED => {
+                    let r = self.parse_reserved();
+                    reserved.extend(self.recovered(r));
+                }
+                Token::EXTENSIONS => {
+                    let r = self.parse_extensions();
+                    extensions.extend(self.recovered(r));
+                }
+                Token::Dot | Token::Ident(_) => {
+                    let r = self.parse_field();
+                    items.extend(self.recovered(r).map(ast::MessageItem::Field));
+                }
+                Token::Semicolon => {
                     self.bump();
-                    continue;
                 }
-                Some((Token::RightBrace, _)) => break self.bump(),
-                _ => self.unexpected_token(
+                Token::RightBrace => break self.bump(),
+                _ => self.unexpected_statement(
                     "a message field, oneof, reserved range, enum, message, option or '}'",
-                )?,
+                ),
             }
         };
 
@@ -390,11 +429,10 @@ impl<'a> Parser<'a> {
 
         let options = match self.peek_skip_comments()? {
             Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            Some((Token::Semicolon, _)) => None,
-            _ => self.unexpected_token("';' or '['")?,
+            _ => None,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         Ok(ast::Field {
@@ -439,11 +477,11 @@ impl<'a> Parser<'a> {
             _ => self.unexpected_token("'{' or '['")?,
         };
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
-        let (body, end) = self.parse_nested_message_body(ty_span.clone())?;
+        let (body, end) = self.parse_nested_message_body(ty_span.clone(), open)?;
 
         Ok(ast::Field {
             label,
@@ -472,11 +510,10 @@ impl<'a> Parser<'a> {
 
         let options = match self.peek_skip_comments()? {
             Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            Some((Token::Semicolon, _)) => None,
-            _ => self.unexpected_token("';' or '['")?,
+            _ => None,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         Ok(ast::Field {
@@ -497,19 +534,24 @@ impl<'a> Parser<'a> {
 
         let extendee = self.parse_type_name(&[ExpectedToken::LEFT_BRACE])?;
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         let mut fields = Vec::new();
         let end = loop {
-            match self.peek()? {
-                Some((Token::Semicolon, _)) => {
+            let Some((tok, _)) = self.peek_in_block(&open) else {
+                break self.last.clone();
+            };
+            match tok {
+                Token::Semicolon => {
                     self.bump();
-                    continue;
                 }
-                Some((Token::RightBrace, _)) => break self.bump(),
-                Some((Token::Dot | Token::Ident(_), _)) => fields.push(self.parse_field()?),
-                _ => self.unexpected_token("a message field, '}' or ';'")?,
+                Token::RightBrace => break self.bump(),
+                Token::Dot | Token::Ident(_) => {
+                    let r = self.parse_field();
+                    fields.extend(self.recovered(r));
+                }
+                _ => self.unexpected_statement("a message field, '}' or ';'"),
             }
         };
 
@@ -528,26 +570,30 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         let mut options = Vec::new();
         let mut methods = Vec::new();
 
         let end = loop {
-            match self.peek()? {
-                Some((Token::RPC, _)) => {
-                    methods.push(self.parse_service_rpc()?);
+            let Some((tok, _)) = self.peek_in_block(&open) else {
+                break self.last.clone();
+            };
+            match tok {
+                Token::RPC => {
+                    let r = self.parse_service_rpc();
+                    methods.extend(self.recovered(r));
                 }
-                Some((Token::OPTION, _)) => {
-                    options.push(self.parse_option()?);
+                Token::OPTION => {
+                    let r = self.parse_option();
+                    options.extend(self.recovered(r));
                 }
-                Some((Token::Semicolon, _)) => {
+                Token::Semicolon => {
                     self.bump();
-                    continue;
                 }
-                Some((Token::RightBrace, _)) => break self.bump(),
-                _ => self.unexpected_token("'rpc', '}', 'option' or ';'")?,
+                Token::RightBrace => break self.bump(),
+                _ => self.unexpected_statement("'rpc', '}', 'option' or ';'"),
             }
         };
 
@@ -598,22 +644,25 @@ impl<'a> Parser<'a> {
                 span
             }
             Some((Token::LeftBrace, _)) => {
-                self.bump();
+                let open = self.bump();
                 loop {
-                    match self.peek()? {
-                        Some((Token::OPTION, _)) => {
-                            options.push(self.parse_option()?);
+                    let Some((tok, _)) = self.peek_in_block(&open) else {
+                        break self.last.clone();
+                    };
+                    match tok {
+                        Token::OPTION => {
+                            let r = self.parse_option();
+                            options.extend(self.recovered(r));
                         }
-                        Some((Token::RightBrace, _)) => break self.bump(),
-                        Some((Token::Semicolon, _)) => {
+                        Token::RightBrace => break self.bump(),
+                        Token::Semicolon => {
                             self.bump();
-                            continue;
                         }
-                        _ => self.unexpected_token("'option', '}' or ';'")?,
+                        _ => self.unexpected_statement("'option', '}' or ';'"),
                     }
                 }
             }
-            _ => self.unexpected_token("';' or '{'")?,
+            _ => self.expect_end("';' or '{'")?,
         };
 
         let comments = self.parse_trailing_comment(leading_comments);
@@ -637,7 +686,7 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         let mut values = Vec::new();
@@ -645,22 +694,27 @@ impl<'a> Parser<'a> {
         let mut reserved = Vec::new();
 
         let end = loop {
-            match self.peek()? {
-                Some((Token::OPTION, _)) => {
-                    options.push(self.parse_option()?);
+            let Some((tok, _)) = self.peek_in_block(&open) else {
+                break self.last.clone();
+            };
+            match tok {
+                Token::OPTION => {
+                    let r = self.parse_option();
+                    options.extend(self.recovered(r));
                 }
-                Some((Token::RESERVED, _)) => {
-                    reserved.push(self.parse_reserved()?);
+                Token::RESERVED => {
+                    let r = self.parse_reserved();
+                    reserved.extend(self.recovered(r));
                 }
-                Some((Token::Semicolon, _)) => {
+                Token::Semicolon => {
                     self.bump();
-                    continue;
                 }
-                Some((Token::Ident(_), _)) => {
-                    values.push(self.parse_enum_value()?);
+                Token::Ident(_) => {
+                    let r = self.parse_enum_value();
+                    values.extend(self.recovered(r));
                 }
-                Some((Token::RightBrace, _)) => break self.bump(),
-                _ => self.unexpected_token("an identifier, '}', 'reserved' or 'option'")?,
+                Token::RightBrace => break self.bump(),
+                _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
             };
         };
 
@@ -685,11 +739,10 @@ impl<'a> Parser<'a> {
 
         let options = match self.peek_skip_comments()? {
             Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            Some((Token::Semicolon, _)) => None,
-            _ => self.unexpected_token("';' or '['")?,
+            _ => None,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         Ok(ast::EnumValue {
@@ -707,22 +760,30 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::LeftBrace)?;
+        let open = self.expect_eq(Token::LeftBrace)?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         let mut fields = Vec::new();
         let mut options = Vec::new();
 
         let end = loop {
-            match self.peek()? {
-                Some((Token::OPTION, _)) => options.push(self.parse_option()?),
-                Some((Token::Semicolon, _)) => {
-                    self.bump();
-                    continue;
+            let Some((tok, _)) = self.peek_in_block(&open) else {
+                break self.last.clone();
+            };
+            match tok {
+                Token::OPTION => {
+                    let r = self.parse_option();
+                    options.extend(self.recovered(r));
                 }
-                Some((Token::RightBrace, _)) => break self.bump(),
-                Some((Token::Dot | Token::Ident(_), _)) => fields.push(self.parse_field()?),
-                _ => self.unexpected_token("a message field, option or '}'")?,
+                Token::Semicolon => {
+                    self.bump();
+                }
+                Token::RightBrace => break self.bump(),
+                Token::Dot | Token::Ident(_) => {
+                    let r = self.parse_field();
+                    fields.extend(self.recovered(r));
+                }
+                _ => self.unexpected_statement("a message field, option or '}'"),
             }
         };
 
@@ -801,11 +862,10 @@ impl<'a> Parser<'a> {
 
         let options = match self.peek_skip_comments()? {
             Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            Some((Token::Semicolon, _)) => None,
-            _ => self.unexpected_token("';' or '['")?,
+            _ => None,
         };
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -931,7 +991,7 @@ impl<'a> Parser<'a> {
 
         let body = self.parse_option_body()?;
 
-        let end = self.expect_eq(Token::Semicolon)?;
+        let end = self.expect_end("';'")?;
         let comments = self.parse_trailing_comment(leading_comments);
 
         Ok(ast::Option {
@@ -1208,6 +1268,95 @@ impl<'a> Parser<'a> {
         self.unexpected_token(expected)?
     }
 
+    /// sous: the `;` that ends a statement. Missing, the statement ends at its last token all
+    /// the same and the error is at the token found instead (buf parity: "unexpected X after
+    /// definition"); the token is left for the next statement.
+    fn expect_end(&mut self, expected: &str) -> Result<Span, ()> {
+        match self.peek_skip_comments()? {
+            Some((Token::Semicolon, _)) => Ok(self.bump()),
+            Some((found, span)) => {
+                self.add_error(ParseErrorKind::UnexpectedToken {
+                    expected: expected.to_string(),
+                    found: found.to_string(),
+                    span,
+                });
+                Ok(self.last.clone())
+            }
+            None => {
+                self.eof(expected);
+                Err(())
+            }
+        }
+    }
+
+    /// sous: the next token of a block's body. At the end of the file, the block is not closed:
+    /// an error at its `{` (buf parity: "unmatched `{`"). A token the lexer refuses (its error
+    /// is recorded) is skipped.
+    fn peek_in_block(&mut self, open: &Span) -> Option<(Token<'a>, Span)> {
+        loop {
+            match self.peek() {
+                Ok(Some(tok)) => return Some(tok),
+                Ok(None) => {
+                    self.add_error(ParseErrorKind::UnclosedBlock { span: open.clone() });
+                    return None;
+                }
+                Err(()) => self.peek = None,
+            }
+        }
+    }
+
+    /// sous: a statement of a block's body, or, in error (already recorded), nothing: the rest
+    /// of the statement is skipped so that the body goes on (see `skip_statement`).
+    fn recovered<T>(&mut self, result: Result<T, ()>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(()) => {
+                self.skip_statement();
+                None
+            }
+        }
+    }
+
+    /// sous: a token no statement of a block's body starts with: an error, and the statement
+    /// it starts is skipped.
+    fn unexpected_statement(&mut self, expected: &str) {
+        let _ = self.unexpected_token::<()>(expected);
+        self.skip_statement();
+    }
+
+    /// sous: skips the rest of a statement in error: up to and including its `;`, or its
+    /// block `{ ... }`, or up to the `}` that closes the enclosing block.
+    fn skip_statement(&mut self) {
+        let mut depth = 0u32;
+        loop {
+            match self.peek() {
+                Ok(None) => return,
+                Ok(Some((Token::Semicolon, _))) if depth == 0 => {
+                    self.bump();
+                    return;
+                }
+                Ok(Some((Token::LeftBrace, _))) => {
+                    self.bump();
+                    depth += 1;
+                }
+                Ok(Some((Token::RightBrace, _))) => {
+                    if depth == 0 {
+                        return;
+                    }
+                    self.bump();
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                Ok(Some(_)) => {
+                    self.bump();
+                }
+                Err(()) => self.peek = None,
+            }
+        }
+    }
+
     fn skip_until(&mut self, tokens: &[Token]) {
         loop {
             match self.peek() {
@@ -1258,7 +1407,10 @@ impl<'a> Parser<'a> {
             .expect("called bump without peek returning Ok()");
         match tok {
             Token::LineComment(_) | Token::BlockComment(_) | Token::Newline => (),
-            _ => self.comments.reset(),
+            _ => {
+                self.comments.reset();
+                self.last = span.clone();
+            }
         }
         span
     }

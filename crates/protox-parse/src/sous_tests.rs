@@ -1,0 +1,88 @@
+//! sous: tests of the changes made by sous (see `VENDORED.md`): recovery from syntax errors.
+
+use crate::error::ParseErrorKind;
+use crate::parse::parse_file;
+
+/// The errors of `source`, as (kind's message, the text at its place).
+fn errors(source: &str) -> Vec<(String, String)> {
+    let (_, errors) = parse_file(source);
+    errors
+        .into_iter()
+        .map(|e| {
+            let at = match &e {
+                ParseErrorKind::UnexpectedToken { span, .. }
+                | ParseErrorKind::UnclosedBlock { span }
+                | ParseErrorKind::InvalidToken { span } => source[span.clone()].to_string(),
+                _ => String::new(),
+            };
+            (e.to_string(), at)
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_semicolon_is_an_error_at_the_next_token_and_the_statement_ends() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 a = 1\n  int32 b = 2\n}\nenum E {\n  E_A = 0\n}\nservice S {\n  rpc M(A) returns (A)\n}\n";
+    let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
+    assert_eq!(places, ["int32", "}", "}", "}"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["a", "b"]);
+    assert_eq!(file.enum_type[0].value.len(), 1);
+    assert_eq!(file.service[0].method.len(), 1);
+}
+
+#[test]
+fn a_bad_statement_is_skipped_and_the_block_goes_on() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 c 1;\n  int32 d 2;\n  int32 e = 3;\n  message N { int32 x = ; }\n}\nmessage B { int32 f = \"x\"; }\n";
+    let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
+    assert_eq!(places, ["1", "2", ";", "\"x\""]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["e"]);
+    assert_eq!(file.message_type[0].nested_type.len(), 1);
+    assert_eq!(file.message_type.len(), 2);
+}
+
+#[test]
+fn a_block_left_open_is_an_error_at_its_brace() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  message B {\n  }\n  enum E {\n    E_A = 0;\n";
+    let (_, errors) = parse_file(source);
+    let at: Vec<usize> = errors
+        .iter()
+        .map(|e| match e {
+            ParseErrorKind::UnclosedBlock { span } => span.start,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    let enum_brace = source.find("E {").unwrap() + 2;
+    let message_brace = source.find("A {").unwrap() + 2;
+    assert_eq!(at, [enum_brace, message_brace]);
+}
+
+#[test]
+fn a_clean_file_has_nothing_recovered_and_a_substitute_is_parsed_as_itself() {
+    let source = "syntax = \"proto3\";\nmessage A { int32 a = 1; }\n";
+    assert!(crate::parse_recovered("a.proto", source).is_none());
+    let substitute = prost_types::FileDescriptorProto {
+        name: Some("a.proto".to_string()),
+        package: Some("other".to_string()),
+        ..Default::default()
+    };
+    let parsed = crate::substituting(substitute.clone(), || crate::parse("a.proto", source));
+    assert_eq!(parsed.ok(), Some(substitute.clone()));
+    // Only for its name, and only while the closure runs.
+    let other = crate::substituting(substitute.clone(), || crate::parse("b.proto", source));
+    assert_eq!(other.ok().and_then(|f| f.package), None);
+    assert!(crate::parse("a.proto", source).is_ok_and(|f| f.package.is_none()));
+}
+
+#[test]
+fn a_missing_semicolon_in_the_file_head_keeps_the_statement() {
+    let source = "syntax = \"proto3\"\npackage a.b\nimport \"x.proto\"\nmessage A {}\n";
+    let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
+    assert_eq!(places, ["package", "import", "message"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    assert_eq!(file.package(), "a.b");
+    assert_eq!(file.dependency, ["x.proto"]);
+}
