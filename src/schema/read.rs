@@ -232,6 +232,13 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             return Ok(Loaded::broken(source, error));
         }
     }
+    if super::editions::defines_features(&source.text) {
+        // Feature definitions' own options, which the compiler never sees.
+        let error = super::editions::feature_support_errors(&source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
         // The locations kept out of the descriptor, for the finding's place.
         let located = FileDescriptorProto {

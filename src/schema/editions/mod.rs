@@ -14,6 +14,7 @@ pub mod features;
 pub(crate) mod json_clashes;
 mod options;
 mod shape;
+mod support;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +31,7 @@ pub(crate) use shape::{
     defines_features, features_outside_editions, language_file_stand_in, restore_syntax,
     strip_feature_definitions,
 };
+pub(crate) use support::feature_support_errors;
 
 use super::Source;
 use crate::finding::Finding;
