@@ -190,6 +190,12 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         }
     };
     let source = Source::new(file.clone(), text);
+    use super::editions::import_option::{self, ImportOption};
+    match import_option::check(&source, editions_offset(&source.text)) {
+        Some(ImportOption::Fails(error)) => return Err(error),
+        Some(ImportOption::Findings(error)) => return Ok(Loaded::broken(source, error)),
+        None => {}
+    }
     let mut editions = None;
     if editions_offset(&source.text).is_some() {
         // A feature option in error keeps the file from the compiler (an import too: its

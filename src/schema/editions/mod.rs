@@ -11,6 +11,7 @@
 //! asks the table.
 
 pub mod features;
+pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod options;
 mod shape;
