@@ -51,7 +51,7 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
                 .and_then(|b| super::editions::wire::read_file(b, file))
             else {
                 return Err(Error::Input(format!(
-                    "{label}: {} uses an edition sous does not know (it knows 2023 and 2024): check this image with buf",
+                    "{label}: {} uses an edition sous does not know (it knows 2023, 2024 and 2026): check this image with buf",
                     file.name()
                 )));
             };

@@ -230,6 +230,18 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                     ),
                 });
             }
+            // buf parity: `ctype` is refused from edition 2024 on, at its name.
+            let ctype = first.is_some_and(|p| !p.is_extension && p.name_part == "ctype");
+            if ctype && edition >= Edition::E2024 {
+                problems.push(Problem {
+                    start: span.0,
+                    end: (span.0 + "ctype".len()).min(text.len()),
+                    message: format!(
+                        "`ctype` cannot be set in edition {}: use `features.(pb.cpp).string_type` instead",
+                        edition.name()
+                    ),
+                });
+            }
             if !is_features {
                 moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
                 kept.push(option);

@@ -161,6 +161,7 @@ impl<'a> Parser<'a> {
                     (false, b"proto3") => ast::Syntax::Proto3,
                     (true, b"2023") => ast::Syntax::Edition2023,
                     (true, b"2024") => ast::Syntax::Edition2024,
+                    (true, b"2026") => ast::Syntax::Edition2026,
                     (true, bytes) => {
                         self.add_error(ParseErrorKind::UnknownEdition {
                             edition: String::from_utf8_lossy(bytes).into_owned(),
