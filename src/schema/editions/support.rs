@@ -215,6 +215,14 @@ fn edition_number(value: &str) -> Option<i64> {
 /// What is wrong with one element's `feature_support` keys, each at its byte range.
 fn check(entries: &[Entry]) -> Vec<(usize, usize, String)> {
     let get = |key: &str| entries.iter().find(|e| e.key == key);
+    let edition = |key: &str| get(key).and_then(|e| edition_number(&e.value).map(|n| (e, n)));
+    let (introduced, deprecated, removed) = (
+        edition("edition_introduced"),
+        edition("edition_deprecated"),
+        edition("edition_removed"),
+    );
+    // buf parity: a feature removed in the edition that introduced it needs no removal error.
+    let removed_at_once = matches!((introduced, removed), (Some((_, i)), Some((_, r))) if i == r);
     let mut problems = Vec::new();
     // Each of a pair needs the other.
     for (set, needs, what) in [
@@ -239,6 +247,9 @@ fn check(entries: &[Entry]) -> Vec<(usize, usize, String)> {
             "a removed feature or value must say what to do instead",
         ),
     ] {
+        if set == "edition_removed" && removed_at_once {
+            continue;
+        }
         if let (Some(entry), None) = (get(set), get(needs)) {
             problems.push((
                 entry.key_at.0,
@@ -249,12 +260,6 @@ fn check(entries: &[Entry]) -> Vec<(usize, usize, String)> {
             ));
         }
     }
-    let edition = |key: &str| get(key).and_then(|e| edition_number(&e.value).map(|n| (e, n)));
-    let (introduced, deprecated, removed) = (
-        edition("edition_introduced"),
-        edition("edition_deprecated"),
-        edition("edition_removed"),
-    );
     if let (Some((entry, d)), Some((removed, r))) = (deprecated, removed) {
         if d >= r {
             problems.push((
