@@ -238,6 +238,12 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             return Ok(Loaded::broken(source, error));
         }
     }
+    if let Some((file, _)) = parsed.as_ref() {
+        let error = super::editions::removed_options(file, &source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
     if super::editions::defines_features(&source.text) {
         // Feature definitions' own options, which the compiler never sees.
         let error = super::editions::feature_support_errors(&source);

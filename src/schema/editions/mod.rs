@@ -14,6 +14,7 @@ pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod options;
+mod removed_options;
 mod shape;
 mod support;
 pub mod wire;
@@ -27,6 +28,7 @@ use prost_types::{
 
 pub use features::{Edition, Feature, Target};
 use options::{expand_aggregate, feature_of};
+pub(crate) use removed_options::removed_options;
 use shape::{check_open_enums, drop_empty_options, lower_labels};
 pub(crate) use shape::{
     defines_features, features_outside_editions, language_file_stand_in, restore_syntax,
