@@ -118,6 +118,9 @@ pub(crate) struct Import {
 pub(crate) enum ImportKind {
     Weak,
     Public,
+    /// `import option "x.proto";` (edition 2024 on; sous): an import for options only, given
+    /// to the compiler as a plain import.
+    Option,
 }
 
 #[derive(Clone, Debug, PartialEq)]

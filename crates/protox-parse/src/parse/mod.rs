@@ -189,6 +189,13 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_statement(&mut self) -> Result<Option<Statement>, ()> {
+        if let Some((leading, start, is_message)) = self.parse_visibility()? {
+            return Ok(Some(if is_message {
+                Statement::Message(self.parse_message_after(leading, Some(start))?)
+            } else {
+                Statement::Enum(self.parse_enum_after(leading, Some(start))?)
+            }));
+        }
         match self.peek()? {
             Some((Token::Semicolon, span)) => {
                 self.bump();
@@ -240,6 +247,10 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Some((ast::ImportKind::Public, span))
             }
+            Some((Token::OPTION, span)) => {
+                self.bump();
+                Some((ast::ImportKind::Option, span))
+            }
             Some((Token::StringLiteral(_), _)) => None,
             _ => self.unexpected_token("a string literal, 'public' or 'weak'")?,
         };
@@ -264,9 +275,56 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `local` or `export` before `message NAME {` or `enum NAME {` in an editions file (symbol
+    /// visibility, edition 2024 on; sous): taken, with the declaration's leading comments, its
+    /// span and whether a message follows. Anything else (a field whose type is named `local`)
+    /// is left alone.
+    #[allow(clippy::type_complexity)]
+    fn parse_visibility(
+        &mut self,
+    ) -> Result<Option<((Vec<String>, Option<String>), Span, bool)>, ()> {
+        let Some((Token::Ident("local" | "export"), span)) = self.peek()? else {
+            return Ok(None);
+        };
+        if !self.syntax.is_editions() {
+            return Ok(None);
+        }
+        let rest = self.lexer.source().get(span.end..).unwrap_or("").trim_start();
+        let (is_message, keyword) = if rest.starts_with("message") {
+            (true, "message")
+        } else if rest.starts_with("enum") {
+            (false, "enum")
+        } else {
+            return Ok(None);
+        };
+        let after = &rest[keyword.len()..];
+        if !after.starts_with(char::is_whitespace) {
+            return Ok(None);
+        }
+        let after = after.trim_start();
+        let name = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if name == 0 || !after[name..].trim_start().starts_with('{') {
+            return Ok(None);
+        }
+        let leading = self.parse_leading_comments();
+        let start = self.bump();
+        Ok(Some((leading, start, is_message)))
+    }
+
     fn parse_message(&mut self) -> Result<ast::Message, ()> {
         let leading_comments = self.parse_leading_comments();
+        self.parse_message_after(leading_comments, None)
+    }
 
+    fn parse_message_after(
+        &mut self,
+        leading_comments: (Vec<String>, Option<String>),
+        visibility: Option<Span>,
+    ) -> Result<ast::Message, ()> {
+        // buf parity: the declaration's span starts at `message`, after `local` or `export`.
+        let _ = visibility;
         let start = self.expect_eq(Token::MESSAGE)?;
 
         let name = self.parse_ident()?;
@@ -304,6 +362,14 @@ impl<'a> Parser<'a> {
         let mut extensions = Vec::new();
 
         let end = loop {
+            if let Some((leading, start, is_message)) = self.parse_visibility()? {
+                items.push(if is_message {
+                    ast::MessageItem::Message(self.parse_message_after(leading, Some(start))?)
+                } else {
+                    ast::MessageItem::Enum(self.parse_enum_after(leading, Some(start))?)
+                });
+                continue;
+            }
             match self.peek()? {
                 Some((Token::ONEOF, _)) => items.push(ast::MessageItem::Oneof(self.parse_oneof()?)),
                 Some((Token::ENUM, _)) => items.push(ast::MessageItem::Enum(self.parse_enum()?)),
@@ -633,7 +699,15 @@ impl<'a> Parser<'a> {
 
     fn parse_enum(&mut self) -> Result<ast::Enum, ()> {
         let leading_comments = self.parse_leading_comments();
+        self.parse_enum_after(leading_comments, None)
+    }
 
+    fn parse_enum_after(
+        &mut self,
+        leading_comments: (Vec<String>, Option<String>),
+        visibility: Option<Span>,
+    ) -> Result<ast::Enum, ()> {
+        let _ = visibility;
         let start = self.expect_eq(Token::ENUM)?;
 
         let name = self.parse_ident()?;
