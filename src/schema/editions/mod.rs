@@ -13,6 +13,7 @@
 pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
+mod naming;
 mod options;
 mod removed_options;
 mod shape;
@@ -323,6 +324,7 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
     drop_empty_options(file);
     // Open enums start at zero (buf's error, at the first value's number).
     check_open_enums(file, &editions, &info, &lines, &mut problems);
+    naming::check(file, &editions, &info, (text, &lines), &mut problems);
     lower_labels(file, &editions);
     file.syntax = Some("proto2".to_string());
     file.source_code_info = Some(info);
