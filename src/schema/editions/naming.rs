@@ -180,3 +180,28 @@ fn enumeration(
         check(name_path, v.name(), Style::Screaming);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Style;
+
+    #[test]
+    fn styles_accept_what_buf_accepts() {
+        let snake = Style::Snake("field");
+        for ok in ["good_one", "with2digits", "a", "a_b_c"] {
+            assert!(snake.accepts(ok), "{ok}");
+        }
+        for bad in ["Bad", "bad__two", "_lead", "trail_", "x_1", ""] {
+            assert!(!snake.accepts(bad), "{bad}");
+        }
+        let pascal = Style::Pascal("message type");
+        assert!(pascal.accepts("HTTPServer") && pascal.accepts("M2"));
+        assert!(!pascal.accepts("Nested_Msg") && !pascal.accepts("color"));
+        assert!(Style::Screaming.accepts("SHADE_X2"));
+        for bad in ["SHADE__X", "SHADE_1", "Shade_Y", "shade"] {
+            assert!(!Style::Screaming.accepts(bad), "{bad}");
+        }
+        assert!(Style::Package.accepts("foo.bar_baz.v1") && Style::Package.accepts("foo2.b2ar"));
+        assert!(!Style::Package.accepts("foo.bar_1") && !Style::Package.accepts("Foo.bar"));
+    }
+}
