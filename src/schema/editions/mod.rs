@@ -109,10 +109,13 @@ pub fn edition_at(text: &str, offset: usize) -> Option<Edition> {
     Edition::from_name(&value[..close])
 }
 
-/// Parses an editions file and builds its feature table; `Ok(None)` when it does not parse (the
-/// compiler reports that from the text), `Err` with the `COMPILE` findings of its feature
-/// options.
-pub(super) fn analyse(source: &Source) -> Result<Option<Editions>, Vec<Finding>> {
+/// Parses an editions file and builds its feature table, with the file lowered for the compiler
+/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again); `Ok(None)` when
+/// it does not parse (the compiler reports that from the text), `Err` with the `COMPILE`
+/// findings of its feature options.
+pub(super) fn analyse(
+    source: &Source,
+) -> Result<Option<(Editions, FileDescriptorProto)>, Vec<Finding>> {
     let Ok(mut file) = protox_parse::parse(&source.file.name, &source.text) else {
         return Ok(None);
     };
@@ -124,7 +127,7 @@ pub(super) fn analyse(source: &Source) -> Result<Option<Editions>, Vec<Finding>>
     };
     let (editions, problems) = lower(&mut file, &source.text, edition);
     if problems.is_empty() {
-        Ok(Some(editions))
+        Ok(Some((editions, file)))
     } else {
         Err(problems
             .into_iter()
