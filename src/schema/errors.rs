@@ -16,6 +16,8 @@ use crate::finding::Finding;
 use crate::input::ProtoFile;
 
 mod extendee;
+mod json_names;
+pub(super) use json_names::clash_span as json_clash_span;
 
 /// A file that is not UTF-8, at its first bad byte.
 pub(super) fn not_utf8(source: &Source, valid: usize) -> Finding {
@@ -275,7 +277,10 @@ pub(super) fn compile_error(
         (Failure::MissingImport(name), Some(deps), None) => missing_import(&name, deps),
         _ => describe(err),
     };
-    let span = file.and_then(|source| super::every_error::primary_span(err, &source.text));
+    let span = file.and_then(|source| {
+        json_clash_span(&err.to_string(), source)
+            .or_else(|| super::every_error::primary_span(err, &source.text))
+    });
     match (file, span) {
         (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),
         (Some(source), None) => source.file_finding("COMPILE", message),

@@ -46,7 +46,8 @@ fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
     if let Some(help) = diagnostic.help() {
         message.push_str(&format!(" ({help})"));
     }
-    let span = primary_span(diagnostic, &source.text);
+    let span = errors::json_clash_span(&message, source)
+        .or_else(|| primary_span(diagnostic, &source.text));
     match span {
         Some((start, end)) => source.finding(start, end, "COMPILE", message),
         None => source.file_finding("COMPILE", message),

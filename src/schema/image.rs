@@ -51,7 +51,7 @@ pub fn from_image(image: Decoded, filter: &Filter, pool: bool) -> Result<Schema>
                 .and_then(|b| super::editions::wire::read_file(b, file))
             else {
                 return Err(Error::Input(format!(
-                    "{label}: {} uses an edition sous does not know (it knows 2023 and 2024): check this image with buf",
+                    "{label}: {} uses an edition sous does not know (it knows 2023, 2024 and 2026): check this image with buf",
                     file.name()
                 )));
             };
@@ -151,26 +151,35 @@ fn decode_pool(bytes: &[u8]) -> Option<prost_reflect::DescriptorPool> {
     // Source info is most of an image and the pool is not asked for it: left out, the pool
     // builds in about half the time.
     let bytes = without_source_info(bytes)?;
-    // prost-reflect has panicked on descriptors it did not expect: a refusal, not a crash.
-    std::panic::catch_unwind(|| prost_reflect::DescriptorPool::decode(bytes.as_slice()).ok())
+    // prost-reflect has panicked on descriptors it did not expect (an editions file, before it
+    // was handed over as proto2): a refusal, not a crash, and nothing on stderr.
+    super::link::catching_silently(|| prost_reflect::DescriptorPool::decode(bytes.as_slice()).ok())
         .ok()
         .flatten()
 }
 
 /// An image's bytes with every file's `source_code_info` (field 9) left out, read and written at
-/// the wire level (the prost-types structs would drop the custom options). `None` for bytes
-/// that are not well-formed.
+/// the wire level (the prost-types structs would drop the custom options). An editions file
+/// says `proto2` (prost-reflect refuses `editions`, and its options are read the same way
+/// either way). `None` for bytes that are not well-formed.
 fn without_source_info(bytes: &[u8]) -> Option<Vec<u8>> {
     const FILE: u64 = 1;
     const SOURCE_CODE_INFO: u64 = 9;
+    const SYNTAX: u64 = 12;
     let mut out = Vec::with_capacity(bytes.len());
     for field in fields(bytes)? {
         let (number, raw, payload) = field;
         match payload {
             Some(file) if number == FILE => {
                 let mut kept = Vec::with_capacity(file.len());
-                for (number, raw, _) in fields(file)? {
-                    if number != SOURCE_CODE_INFO {
+                for (number, raw, payload) in fields(file)? {
+                    if number == SYNTAX && payload == Some(b"editions".as_slice()) {
+                        prost::encoding::string::encode(
+                            SYNTAX as u32,
+                            &"proto2".to_string(),
+                            &mut kept,
+                        );
+                    } else if number != SOURCE_CODE_INFO {
                         kept.extend_from_slice(raw);
                     }
                 }

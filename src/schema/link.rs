@@ -27,7 +27,7 @@ thread_local! {
 /// Runs the compiler, catching a panic (prost-reflect panics on a few inputs it should refuse)
 /// without printing it: the caller reports the file instead. Other panics still reach the
 /// hook that was there before.
-fn catching_silently<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+pub(super) fn catching_silently<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();

@@ -190,13 +190,26 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         }
     };
     let source = Source::new(file.clone(), text);
+    use super::editions::import_option::{self, ImportOption};
+    match import_option::check(&source, editions_offset(&source.text)) {
+        Some(ImportOption::Fails(error)) => return Err(error),
+        Some(ImportOption::Findings(error)) => return Ok(Loaded::broken(source, error)),
+        None => {}
+    }
     let mut editions = None;
+    // An editions file as lowered by its analysis: not parsed a second time.
+    let mut lowered = None;
     if editions_offset(&source.text).is_some() {
         // A feature option in error keeps the file from the compiler (an import too: its
         // importers compile against an empty stand-in, and must not be linted as if they had
         // compiled); a file that does not parse is reported by the compiler.
         match super::editions::analyse(&source) {
-            Ok(table) => editions = table.map(Arc::new),
+            Ok(table) => {
+                if let Some((table, file)) = table {
+                    editions = Some(Arc::new(table));
+                    lowered = Some(file);
+                }
+            }
             Err(error) => return Ok(Loaded::broken(source, error)),
         }
     }
@@ -225,9 +238,31 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             stand_in: None,
         });
     }
-    let parsed = parse(&source, purpose);
+    let parsed = match lowered {
+        Some(mut file) => {
+            // As `accept::parse` does with an editions file.
+            if super::editions::defines_features(&source.text) {
+                super::editions::strip_feature_definitions(&mut file);
+            }
+            Some(split(file, purpose))
+        }
+        None => parse(&source, purpose),
+    };
     if let Some((file, _)) = parsed.as_ref().filter(|_| editions.is_none()) {
         let error = super::editions::features_outside_editions(file, &source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
+    if let Some((file, _)) = parsed.as_ref() {
+        let error = super::editions::removed_options(file, &source);
+        if !error.is_empty() {
+            return Ok(Loaded::broken(source, error));
+        }
+    }
+    if super::editions::defines_features(&source.text) {
+        // Feature definitions' own options, which the compiler never sees.
+        let error = super::editions::feature_support_errors(&source);
         if !error.is_empty() {
             return Ok(Loaded::broken(source, error));
         }
@@ -272,24 +307,31 @@ pub(super) fn parse(
     std::panic::catch_unwind(|| super::accept::parse(&file.name, &source.text).map(|(f, _)| f))
         .ok()
         .and_then(Result::ok)
-        .map(|mut parsed| {
-            let mut info = split_source_info(&mut parsed);
-            if !purpose.keeps_comments() {
-                for location in &mut info.location {
-                    // Breaking reads leading comments only for its own ignores.
-                    if !location
-                        .leading_comments
-                        .as_deref()
-                        .is_some_and(|c| c.contains(super::BREAKING_IGNORE))
-                    {
-                        location.leading_comments = None;
-                    }
-                    location.trailing_comments = None;
-                    location.leading_detached_comments = Vec::new();
-                }
+        .map(|parsed| split(parsed, purpose))
+}
+
+/// A parsed file with its source info taken apart (see [`split_source_info`]), without the
+/// comments `purpose` does not read.
+fn split(
+    mut parsed: FileDescriptorProto,
+    purpose: Purpose,
+) -> (FileDescriptorProto, SourceCodeInfo) {
+    let mut info = split_source_info(&mut parsed);
+    if !purpose.keeps_comments() {
+        for location in &mut info.location {
+            // Breaking reads leading comments only for its own ignores.
+            if !location
+                .leading_comments
+                .as_deref()
+                .is_some_and(|c| c.contains(super::BREAKING_IGNORE))
+            {
+                location.leading_comments = None;
             }
-            (parsed, info)
-        })
+            location.trailing_comments = None;
+            location.leading_detached_comments = Vec::new();
+        }
+    }
+    (parsed, info)
 }
 
 /// Takes a parsed file's source info apart: the locations of options stay in the file, because

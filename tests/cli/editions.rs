@@ -232,3 +232,37 @@ fn against_a_revision_reuses_unchanged_editions_files() {
     );
     assert_eq!(keys(&bare.stdout), keys(&theirs.stdout), "{}", bare.stderr);
 }
+
+/// `import option` in an edition 2024 or 2026 file: buf 1.75.0 fails (exit 1, nothing on
+/// stdout), and so does sous, naming the file and the place of `option`.
+#[test]
+fn import_option_fails_in_2024_and_2026_as_buf_does() {
+    let dir = tempfile::tempdir().unwrap();
+    for edition in ["2024", "2026"] {
+        let text = format!(
+            "edition = \"{edition}\";\n\npackage a;\n\nimport \"google/protobuf/descriptor.proto\";\nimport option \"google/protobuf/cpp_features.proto\";\n\nmessage M {{\n  string x = 1;\n}}\n"
+        );
+        std::fs::write(dir.path().join("a.proto"), text).unwrap();
+        let args = ["lint", "--error-format", "json"];
+        let theirs = buf(dir.path(), &args);
+        let ours = sous(dir.path(), &args);
+        assert_eq!(theirs.code, 1, "{edition}: buf {}", theirs.stderr);
+        assert_eq!(
+            ours.code, 1,
+            "{edition}: sous {}{}",
+            ours.stdout, ours.stderr
+        );
+        assert!(ours.stdout.is_empty(), "{}", ours.stdout);
+        assert!(
+            theirs.stderr.contains("dependency index of 1"),
+            "{}",
+            theirs.stderr
+        );
+        assert!(
+            ours.stderr.contains("a.proto:6:8: `import option`")
+                && ours.stderr.contains("dependency index of 1"),
+            "{edition}: {}",
+            ours.stderr
+        );
+    }
+}

@@ -69,7 +69,7 @@ pub(crate) enum ParseErrorKind {
         span: Span,
     },
     #[error("unknown edition '{edition}'")]
-    #[diagnostic(help("possible values are '2023' and '2024'"))]
+    #[diagnostic(help("possible values are '2023', '2024' and '2026'"))]
     UnknownEdition {
         edition: String,
         #[label("defined here")]

@@ -7,6 +7,7 @@
 pub enum Edition {
     E2023,
     E2024,
+    E2026,
 }
 
 impl Edition {
@@ -14,6 +15,7 @@ impl Edition {
         match name {
             "2023" => Some(Edition::E2023),
             "2024" => Some(Edition::E2024),
+            "2026" => Some(Edition::E2026),
             _ => None,
         }
     }
@@ -22,6 +24,7 @@ impl Edition {
         match self {
             Edition::E2023 => "2023",
             Edition::E2024 => "2024",
+            Edition::E2026 => "2026",
         }
     }
 }
@@ -74,8 +77,8 @@ pub struct Feature {
     pub numbers: &'static [i32],
     pub targets: &'static [Target],
     pub values: Values,
-    /// The value in edition 2023 and in 2024.
-    pub defaults: [&'static str; 2],
+    /// The value in edition 2023, 2024 and 2026.
+    pub defaults: [&'static str; 3],
     /// The first edition that may set it.
     pub since: Edition,
 }
@@ -93,6 +96,7 @@ impl Feature {
         match edition {
             Edition::E2023 => self.defaults[0],
             Edition::E2024 => self.defaults[1],
+            Edition::E2026 => self.defaults[2],
         }
     }
 
@@ -169,7 +173,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1],
         targets: &[File, Field],
         values: Values::Enum(&["EXPLICIT", "IMPLICIT", "LEGACY_REQUIRED"]),
-        defaults: ["EXPLICIT", "EXPLICIT"],
+        defaults: ["EXPLICIT", "EXPLICIT", "EXPLICIT"],
         since: Edition::E2023,
     },
     Feature {
@@ -178,7 +182,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[2],
         targets: &[File, Enum],
         values: Values::Enum(&["OPEN", "CLOSED"]),
-        defaults: ["OPEN", "OPEN"],
+        defaults: ["OPEN", "OPEN", "OPEN"],
         since: Edition::E2023,
     },
     Feature {
@@ -187,7 +191,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[3],
         targets: &[File, Field],
         values: Values::Enum(&["PACKED", "EXPANDED"]),
-        defaults: ["PACKED", "PACKED"],
+        defaults: ["PACKED", "PACKED", "PACKED"],
         since: Edition::E2023,
     },
     Feature {
@@ -197,7 +201,7 @@ pub static FEATURES: &[Feature] = &[
         targets: &[File, Field],
         // buf parity: 1 is a retired value (`VERIFY` is 2, `NONE` 3).
         values: Values::Enum(&["", "VERIFY", "NONE"]),
-        defaults: ["VERIFY", "VERIFY"],
+        defaults: ["VERIFY", "VERIFY", "VERIFY"],
         since: Edition::E2023,
     },
     Feature {
@@ -206,7 +210,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[5],
         targets: &[File, Field],
         values: Values::Enum(&["LENGTH_PREFIXED", "DELIMITED"]),
-        defaults: ["LENGTH_PREFIXED", "LENGTH_PREFIXED"],
+        defaults: ["LENGTH_PREFIXED", "LENGTH_PREFIXED", "LENGTH_PREFIXED"],
         since: Edition::E2023,
     },
     Feature {
@@ -215,7 +219,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[6],
         targets: &[File, Message, Enum],
         values: Values::Enum(&["ALLOW", "LEGACY_BEST_EFFORT"]),
-        defaults: ["ALLOW", "ALLOW"],
+        defaults: ["ALLOW", "ALLOW", "ALLOW"],
         since: Edition::E2023,
     },
     Feature {
@@ -223,8 +227,8 @@ pub static FEATURES: &[Feature] = &[
         name: "enforce_naming_style",
         numbers: &[7],
         targets: ALL,
-        values: Values::Enum(&["STYLE2024", "STYLE_LEGACY"]),
-        defaults: ["STYLE_LEGACY", "STYLE2024"],
+        values: Values::Enum(&["STYLE2024", "STYLE_LEGACY", "STYLE2026"]),
+        defaults: ["STYLE_LEGACY", "STYLE2024", "STYLE2026"],
         since: Edition::E2024,
     },
     Feature {
@@ -233,8 +237,21 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[8],
         targets: &[File],
         values: Values::Enum(&["EXPORT_ALL", "EXPORT_TOP_LEVEL", "LOCAL_ALL", "STRICT"]),
-        defaults: ["EXPORT_ALL", "EXPORT_TOP_LEVEL"],
+        defaults: ["EXPORT_ALL", "EXPORT_TOP_LEVEL", "STRICT"],
         since: Edition::E2024,
+    },
+    Feature {
+        extension: None,
+        name: "enforce_proto_limits",
+        numbers: &[9],
+        targets: &[Message, Field, Oneof, Enum],
+        values: Values::Enum(&["LEGACY_NO_EXPLICIT_LIMITS", "PROTO_LIMITS2026"]),
+        defaults: [
+            "LEGACY_NO_EXPLICIT_LIMITS",
+            "LEGACY_NO_EXPLICIT_LIMITS",
+            "PROTO_LIMITS2026",
+        ],
+        since: Edition::E2026,
     },
     Feature {
         extension: Some("pb.cpp"),
@@ -242,7 +259,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1000, 1],
         targets: &[File, Field],
         values: Values::Bool,
-        defaults: ["false", "false"],
+        defaults: ["false", "false", "false"],
         since: Edition::E2023,
     },
     Feature {
@@ -251,7 +268,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1000, 2],
         targets: &[File, Field],
         values: Values::Enum(&["VIEW", "CORD", "STRING"]),
-        defaults: ["STRING", "VIEW"],
+        defaults: ["STRING", "VIEW", "VIEW"],
         since: Edition::E2023,
     },
     Feature {
@@ -260,7 +277,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1000, 3],
         targets: &[File, Enum],
         values: Values::Bool,
-        defaults: ["false", "true"],
+        defaults: ["false", "true", "true"],
         since: Edition::E2024,
     },
     Feature {
@@ -269,7 +286,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1001, 1],
         targets: &[File, Field],
         values: Values::Bool,
-        defaults: ["false", "false"],
+        defaults: ["false", "false", "false"],
         since: Edition::E2023,
     },
     Feature {
@@ -278,7 +295,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1001, 2],
         targets: &[File, Field],
         values: Values::Enum(&["DEFAULT", "VERIFY"]),
-        defaults: ["DEFAULT", "DEFAULT"],
+        defaults: ["DEFAULT", "DEFAULT", "DEFAULT"],
         since: Edition::E2023,
     },
     Feature {
@@ -287,7 +304,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1001, 3],
         targets: &[File, Enum],
         values: Values::Bool,
-        defaults: ["false", "false"],
+        defaults: ["false", "false", "false"],
         since: Edition::E2024,
     },
     Feature {
@@ -296,7 +313,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1001, 4],
         targets: &[File],
         values: Values::Bool,
-        defaults: ["true", "false"],
+        defaults: ["true", "false", "false"],
         since: Edition::E2024,
     },
     Feature {
@@ -305,7 +322,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1001, 5],
         targets: &[File, Message, Enum, Service],
         values: Values::Enum(&["NO", "YES", "LEGACY"]),
-        defaults: ["LEGACY", "NO"],
+        defaults: ["LEGACY", "NO", "NO"],
         since: Edition::E2024,
     },
     Feature {
@@ -314,7 +331,7 @@ pub static FEATURES: &[Feature] = &[
         numbers: &[1002, 1],
         targets: &[File, Enum],
         values: Values::Bool,
-        defaults: ["false", "false"],
+        defaults: ["false", "false", "false"],
         since: Edition::E2023,
     },
     Feature {
@@ -328,7 +345,7 @@ pub static FEATURES: &[Feature] = &[
             "API_HYBRID",
             "API_OPAQUE",
         ]),
-        defaults: ["API_OPEN", "API_OPAQUE"],
+        defaults: ["API_OPEN", "API_OPAQUE", "API_OPAQUE"],
         since: Edition::E2023,
     },
     Feature {
@@ -341,7 +358,24 @@ pub static FEATURES: &[Feature] = &[
             "STRIP_ENUM_PREFIX_GENERATE_BOTH",
             "STRIP_ENUM_PREFIX_STRIP",
         ]),
-        defaults: ["STRIP_ENUM_PREFIX_KEEP", "STRIP_ENUM_PREFIX_KEEP"],
+        defaults: [
+            "STRIP_ENUM_PREFIX_KEEP",
+            "STRIP_ENUM_PREFIX_KEEP",
+            "STRIP_ENUM_PREFIX_KEEP",
+        ],
+        since: Edition::E2024,
+    },
+    Feature {
+        extension: Some("pb.go"),
+        name: "optimize_mode",
+        numbers: &[1002, 4],
+        targets: &[File, Message],
+        values: Values::Enum(&["OPTIMIZE_MODE_UNSPECIFIED", "SPEED", "CODE_SIZE"]),
+        defaults: [
+            "OPTIMIZE_MODE_UNSPECIFIED",
+            "OPTIMIZE_MODE_UNSPECIFIED",
+            "OPTIMIZE_MODE_UNSPECIFIED",
+        ],
         since: Edition::E2024,
     },
 ];

@@ -11,9 +11,13 @@
 //! asks the table.
 
 pub mod features;
+pub(crate) mod import_option;
 pub(crate) mod json_clashes;
+mod naming;
 mod options;
+mod removed_options;
 mod shape;
+mod support;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
@@ -25,11 +29,13 @@ use prost_types::{
 
 pub use features::{Edition, Feature, Target};
 use options::{expand_aggregate, feature_of};
+pub(crate) use removed_options::removed_options;
 use shape::{check_open_enums, drop_empty_options, lower_labels};
 pub(crate) use shape::{
     defines_features, features_outside_editions, language_file_stand_in, restore_syntax,
     strip_feature_definitions,
 };
+pub(crate) use support::feature_support_errors;
 
 use super::Source;
 use crate::finding::Finding;
@@ -103,10 +109,13 @@ pub fn edition_at(text: &str, offset: usize) -> Option<Edition> {
     Edition::from_name(&value[..close])
 }
 
-/// Parses an editions file and builds its feature table; `Ok(None)` when it does not parse (the
-/// compiler reports that from the text), `Err` with the `COMPILE` findings of its feature
-/// options.
-pub(super) fn analyse(source: &Source) -> Result<Option<Editions>, Vec<Finding>> {
+/// Parses an editions file and builds its feature table, with the file lowered for the compiler
+/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again); `Ok(None)` when
+/// it does not parse (the compiler reports that from the text), `Err` with the `COMPILE`
+/// findings of its feature options.
+pub(super) fn analyse(
+    source: &Source,
+) -> Result<Option<(Editions, FileDescriptorProto)>, Vec<Finding>> {
     let Ok(mut file) = protox_parse::parse(&source.file.name, &source.text) else {
         return Ok(None);
     };
@@ -118,7 +127,7 @@ pub(super) fn analyse(source: &Source) -> Result<Option<Editions>, Vec<Finding>>
     };
     let (editions, problems) = lower(&mut file, &source.text, edition);
     if problems.is_empty() {
-        Ok(Some(editions))
+        Ok(Some((editions, file)))
     } else {
         Err(problems
             .into_iter()
@@ -227,6 +236,18 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                     ),
                 });
             }
+            // buf parity: `ctype` is refused from edition 2024 on, at its name.
+            let ctype = first.is_some_and(|p| !p.is_extension && p.name_part == "ctype");
+            if ctype && edition >= Edition::E2024 {
+                problems.push(Problem {
+                    start: span.0,
+                    end: (span.0 + "ctype".len()).min(text.len()),
+                    message: format!(
+                        "`ctype` cannot be set in edition {}: use `features.(pb.cpp).string_type` instead",
+                        edition.name()
+                    ),
+                });
+            }
             if !is_features {
                 moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
                 kept.push(option);
@@ -306,6 +327,7 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
     drop_empty_options(file);
     // Open enums start at zero (buf's error, at the first value's number).
     check_open_enums(file, &editions, &info, &lines, &mut problems);
+    naming::check(file, &editions, &info, (text, &lines), &mut problems);
     lower_labels(file, &editions);
     file.syntax = Some("proto2".to_string());
     file.source_code_info = Some(info);

@@ -200,7 +200,8 @@ pub(crate) fn defines_features(text: &str) -> bool {
     text.contains("edition_defaults") || text.contains("feature_support")
 }
 
-/// Drops the `edition_defaults` and `feature_support` options of a file's fields: they define
+/// Drops the `edition_defaults` and `feature_support` options of a file's fields (and
+/// `feature_support` of its enum values): they define
 /// how features resolve, which sous knows already, and the compiler's `descriptor.proto` is
 /// older than the values they name (`EDITION_2024`). Their source locations go with them.
 pub(crate) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool {
@@ -210,17 +211,22 @@ pub(crate) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool 
     collect_options(file, &mut found);
     let mut moved: HashMap<(Vec<i32>, i32), Option<i32>> = HashMap::new();
     for at in found {
-        if at.target != Target::Field {
-            continue;
-        }
+        // buf's descriptor.proto has `feature_support` on enum values too; the compiler's has not.
+        let defining: &[&str] = match at.target {
+            Target::Field => &DEFINING,
+            Target::EnumValue => &DEFINING[1..],
+            _ => continue,
+        };
         let mut options_path = at.path.clone();
         options_path.push(at.options_tag);
         let mut kept = Vec::new();
         for (index, option) in std::mem::take(at.options).into_iter().enumerate() {
             let index = i32::try_from(index).unwrap_or(i32::MAX);
-            let defining = option.name.len() == 1
-                && !option.name[0].is_extension
-                && DEFINING.contains(&option.name[0].name_part.as_str());
+            // `feature_support = {...}` and `feature_support.edition_introduced = ...` alike.
+            let defining = option
+                .name
+                .first()
+                .is_some_and(|p| !p.is_extension && defining.contains(&p.name_part.as_str()));
             if defining {
                 moved.insert((options_path.clone(), index), None);
             } else {

@@ -20,6 +20,7 @@ fn edition_number(edition: Edition) -> u64 {
     match edition {
         Edition::E2023 => 1000,
         Edition::E2024 => 1001,
+        Edition::E2026 => 1002,
     }
 }
 
@@ -79,6 +80,7 @@ pub fn read_file(bytes: &[u8], file: &FileDescriptorProto) -> Option<Editions> {
             edition = match varint_of(raw)? {
                 1000 => Some(Edition::E2023),
                 1001 => Some(Edition::E2024),
+                1002 => Some(Edition::E2026),
                 _ => None,
             };
         }

@@ -303,3 +303,44 @@ fn images_that_cannot_be_read_are_errors() {
         &["junk.json"],
     );
 }
+
+/// Custom options in an image that holds editions files are read as from source: protovalidate's
+/// rules on the fields of an editions file, reached through a chain of `import public`, give
+/// buf's findings (the image's custom-options pool once refused editions files, and prost-reflect
+/// panicked on them).
+#[test]
+fn custom_options_of_editions_files_in_an_image_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let validate = root()
+        .join("fixtures/lint/protovalidate__impossible_rules/vendor/buf/validate/validate.proto");
+    std::fs::create_dir_all(d.join("src/buf/validate")).unwrap();
+    std::fs::copy(validate, d.join("src/buf/validate/validate.proto")).unwrap();
+    let files = [
+        (
+            "src/v/c.proto",
+            "syntax = \"proto3\";\n\npackage v;\n\nimport public \"buf/validate/validate.proto\";\n",
+        ),
+        (
+            "src/v/b.proto",
+            "syntax = \"proto3\";\n\npackage v;\n\nimport public \"v/c.proto\";\n",
+        ),
+        (
+            "src/acme/a.proto",
+            "edition = \"2023\";\n\npackage acme;\n\nimport \"v/b.proto\";\n\nmessage M {\n  string a = 1 [(buf.validate.field).string.min_len = 5, (buf.validate.field).string.max_len = 2];\n  int32 n = 2 [features.field_presence = IMPLICIT, (buf.validate.field).int32.gt = 10, (buf.validate.field).int32.lt = 5];\n}\n",
+        ),
+    ];
+    write(d, &files);
+    let out = buf(
+        d,
+        &["build", "src", "--path", "src/acme", "-o", "img.binpb"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    write(
+        d,
+        &[("buf.yaml", "version: v2\nlint:\n  use: [PROTOVALIDATE]\n")],
+    );
+    assert_eq!(same_as_buf(d, &["lint", "img.binpb"], &[]), 100);
+    let ours = sous(d, &["lint", "img.binpb", "--error-format", "json"]);
+    assert!(ours.stdout.contains("PROTOVALIDATE"), "{}", ours.stdout);
+}

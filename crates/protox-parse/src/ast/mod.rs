@@ -16,12 +16,17 @@ pub(crate) enum Syntax {
     /// `edition = "2023";` or `edition = "2024";` (sous: Protobuf Editions).
     Edition2023,
     Edition2024,
+    /// `edition = "2026";`, which buf 1.75.0 accepts too (sous).
+    Edition2026,
 }
 
 impl Syntax {
     /// Whether the file declares an edition rather than a syntax.
     pub(crate) fn is_editions(self) -> bool {
-        matches!(self, Syntax::Edition2023 | Syntax::Edition2024)
+        matches!(
+            self,
+            Syntax::Edition2023 | Syntax::Edition2024 | Syntax::Edition2026
+        )
     }
 }
 
@@ -113,6 +118,9 @@ pub(crate) struct Import {
 pub(crate) enum ImportKind {
     Weak,
     Public,
+    /// `import option "x.proto";` (edition 2024 on; sous): an import for options only, given
+    /// to the compiler as a plain import.
+    Option,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -558,7 +566,9 @@ impl fmt::Display for Syntax {
         match self {
             Syntax::Proto2 => write!(f, "proto2"),
             Syntax::Proto3 => write!(f, "proto3"),
-            Syntax::Edition2023 | Syntax::Edition2024 => write!(f, "editions"),
+            Syntax::Edition2023 | Syntax::Edition2024 | Syntax::Edition2026 => {
+                write!(f, "editions")
+            }
         }
     }
 }

@@ -131,7 +131,7 @@ impl Context {
                     );
                     weak_dependency.push(index);
                 }
-                None => (),
+                Some((ast::ImportKind::Option, _)) | None => (),
             }
         }
 

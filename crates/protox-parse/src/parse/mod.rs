@@ -165,6 +165,7 @@ impl<'a> Parser<'a> {
                     (false, b"proto3") => ast::Syntax::Proto3,
                     (true, b"2023") => ast::Syntax::Edition2023,
                     (true, b"2024") => ast::Syntax::Edition2024,
+                    (true, b"2026") => ast::Syntax::Edition2026,
                     (true, bytes) => {
                         self.add_error(ParseErrorKind::UnknownEdition {
                             edition: String::from_utf8_lossy(bytes).into_owned(),
@@ -192,6 +193,13 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_statement(&mut self) -> Result<Option<Statement>, ()> {
+        if let Some((leading, start, is_message)) = self.parse_visibility()? {
+            return Ok(Some(if is_message {
+                Statement::Message(self.parse_message_after(leading, Some(start))?)
+            } else {
+                Statement::Enum(self.parse_enum_after(leading, Some(start))?)
+            }));
+        }
         match self.peek()? {
             Some((Token::Semicolon, span)) => {
                 self.bump();
@@ -253,6 +261,10 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Some((ast::ImportKind::Public, span))
             }
+            Some((Token::OPTION, span)) => {
+                self.bump();
+                Some((ast::ImportKind::Option, span))
+            }
             Some((Token::StringLiteral(_), _)) => None,
             _ => self.unexpected_token("a string literal, 'public' or 'weak'")?,
         };
@@ -277,9 +289,56 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `local` or `export` before `message NAME {` or `enum NAME {` in an editions file (symbol
+    /// visibility, edition 2024 on; sous): taken, with the declaration's leading comments, its
+    /// span and whether a message follows. Anything else (a field whose type is named `local`)
+    /// is left alone.
+    #[allow(clippy::type_complexity)]
+    fn parse_visibility(
+        &mut self,
+    ) -> Result<Option<((Vec<String>, Option<String>), Span, bool)>, ()> {
+        let Some((Token::Ident("local" | "export"), span)) = self.peek()? else {
+            return Ok(None);
+        };
+        if !self.syntax.is_editions() {
+            return Ok(None);
+        }
+        let rest = self.lexer.source().get(span.end..).unwrap_or("").trim_start();
+        let (is_message, keyword) = if rest.starts_with("message") {
+            (true, "message")
+        } else if rest.starts_with("enum") {
+            (false, "enum")
+        } else {
+            return Ok(None);
+        };
+        let after = &rest[keyword.len()..];
+        if !after.starts_with(char::is_whitespace) {
+            return Ok(None);
+        }
+        let after = after.trim_start();
+        let name = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if name == 0 || !after[name..].trim_start().starts_with('{') {
+            return Ok(None);
+        }
+        let leading = self.parse_leading_comments();
+        let start = self.bump();
+        Ok(Some((leading, start, is_message)))
+    }
+
     fn parse_message(&mut self) -> Result<ast::Message, ()> {
         let leading_comments = self.parse_leading_comments();
+        self.parse_message_after(leading_comments, None)
+    }
 
+    fn parse_message_after(
+        &mut self,
+        leading_comments: (Vec<String>, Option<String>),
+        visibility: Option<Span>,
+    ) -> Result<ast::Message, ()> {
+        // buf parity: the declaration's span starts at `message`, after `local` or `export`.
+        let _ = visibility;
         let start = self.expect_eq(Token::MESSAGE)?;
 
         let name = self.parse_ident()?;
@@ -325,6 +384,24 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            if matches!(tok, Token::Ident("local" | "export")) {
+                let r = self.parse_visibility();
+                match self.recovered(r) {
+                    Some(Some((leading, start, is_message))) => {
+                        let r = if is_message {
+                            self.parse_message_after(leading, Some(start))
+                                .map(ast::MessageItem::Message)
+                        } else {
+                            self.parse_enum_after(leading, Some(start))
+                                .map(ast::MessageItem::Enum)
+                        };
+                        items.extend(self.recovered(r));
+                        continue;
+                    }
+                    Some(None) => {}
+                    None => continue,
+                }
+            }
             match tok {
                 Token::ONEOF => {
                     let r = self.parse_oneof();
@@ -681,7 +758,15 @@ impl<'a> Parser<'a> {
 
     fn parse_enum(&mut self) -> Result<ast::Enum, ()> {
         let leading_comments = self.parse_leading_comments();
+        self.parse_enum_after(leading_comments, None)
+    }
 
+    fn parse_enum_after(
+        &mut self,
+        leading_comments: (Vec<String>, Option<String>),
+        visibility: Option<Span>,
+    ) -> Result<ast::Enum, ()> {
+        let _ = visibility;
         let start = self.expect_eq(Token::ENUM)?;
 
         let name = self.parse_ident()?;
