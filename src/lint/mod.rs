@@ -181,18 +181,25 @@ fn lint_module(
             }
         }
     };
-    let mut out = Vec::new();
-    for &rule in rules {
-        let mut cx = Context {
-            rule: rule.id(),
-            config,
-            schema,
-            file: None,
-            findings: Vec::new(),
-        };
-        rule.check_module(&mut cx, files);
-        keep(cx, &mut out);
-    }
+    // Module rules are independent of each other: run them on every core too (each builds the
+    // indexes of locations it needs, once per file, shared by all).
+    let mut out: Vec<Finding> = rules
+        .par_iter()
+        .map(|&rule| {
+            let mut cx = Context {
+                rule: rule.id(),
+                config,
+                schema,
+                file: None,
+                findings: Vec::new(),
+            };
+            rule.check_module(&mut cx, files);
+            let mut found = Vec::new();
+            keep(cx, &mut found);
+            found
+        })
+        .flatten()
+        .collect();
     let rules: Vec<(&'static str, &dyn Rule)> = rules.iter().map(|&r| (r.id(), r)).collect();
     // Files are independent: walk them on every core. The order findings come in does not
     // matter; they are sorted before anyone sees them.
