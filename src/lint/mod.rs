@@ -156,11 +156,18 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Vec<Finding> {
                 .copied()
                 .filter(|r| config.enabled.contains(r.id()))
                 .collect();
-            let found = lint_module(&active, config, schema, &nodes, &ignore);
-            findings.extend(found.into_iter().map(|mut f| {
-                f.policy = policy.cloned();
-                f
-            }));
+            let mut found = lint_module(&active, config, schema, &nodes, &ignore);
+            if let Some(policy) = policy {
+                found
+                    .iter_mut()
+                    .for_each(|f| f.policy = Some(policy.clone()));
+            }
+            // Moved as a whole when it is the first: a large tree has tens of thousands.
+            if findings.is_empty() {
+                findings = found;
+            } else {
+                findings.extend(found);
+            }
         }
     }
     findings
@@ -225,7 +232,11 @@ fn lint_module(
             found
         })
         .collect();
-    out.extend(per_file.into_iter().flatten());
+    // Grown once: a Vec grown finding by finding copied tens of megabytes on one core.
+    out.reserve_exact(per_file.iter().map(Vec::len).sum());
+    for found in per_file {
+        out.extend(found);
+    }
     out
 }
 

@@ -135,13 +135,15 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
     if closed.is_empty() {
         return Vec::new();
     }
-    let mut findings = Vec::new();
-    for file in schema.files.iter() {
+    // Each file on its own, on every core: this runs between the link and lint stages.
+    use rayon::prelude::*;
+    let per_file = |file: &super::Proto| {
+        let mut findings = Vec::new();
         if file.syntax() != "proto3" {
-            continue;
+            return findings;
         }
         let Some(source) = schema.sources.get(file.name()) else {
-            continue;
+            return findings;
         };
         let mut uses = Vec::new();
         // Extensions declared in a proto3 file too, whatever message they extend.
@@ -159,7 +161,7 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
             &mut uses,
         );
         if uses.is_empty() {
-            continue;
+            return findings;
         }
         let locations = Locations::with_extra(file, file.extra_info());
         for (path, name, map_value) in uses {
@@ -176,8 +178,9 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
                 None => source.file_finding("COMPILE", message),
             });
         }
-    }
-    findings
+        findings
+    };
+    schema.files.par_iter().flat_map_iter(per_file).collect()
 }
 
 /// The value type of the `map<K, V>` written at bytes `start..end` of `text` (where buf reports
