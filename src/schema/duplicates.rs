@@ -321,6 +321,7 @@ pub(super) fn defined_twice(linked: &[super::link::Linked]) -> bool {
             defined
         })
         .collect();
+    names.reserve(defined.iter().map(Vec::len).sum());
     for (file, defined) in files.into_iter().zip(defined) {
         for (name, kind) in defined {
             match names.get(&name) {

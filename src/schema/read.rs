@@ -78,6 +78,10 @@ pub(super) fn read<'a>(
                 .collect::<crate::error::Result<_>>()?
         };
         let mut next = Vec::new();
+        // Grown once a wave, not rehashed (moving every parsed file) as they come.
+        read.sources.reserve(loaded.len());
+        read.parsed.reserve(loaded.len());
+        read.infos.reserve(loaded.len());
         for loaded in loaded {
             let name = loaded.source.file.name.clone();
             read.errors.extend(loaded.error);
@@ -109,10 +113,14 @@ pub(super) fn read<'a>(
                 (None, imports) => imports.unwrap_or_default(),
             };
             for dependency in imports {
+                // Looked up once: a name the set does not have (a well-known type, imported by
+                // thousands of files) is looked for on disk, a stat per module each time.
+                if seen.contains(dependency.as_str()) {
+                    continue;
+                }
+                seen.insert(dependency.clone());
                 if let Some(imported) = set.get(dependency)? {
-                    if seen.insert(imported.name.clone()) {
-                        next.push(imported);
-                    }
+                    next.push(imported);
                 }
             }
             if let Some(imports) = before_imports {
