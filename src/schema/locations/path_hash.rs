@@ -79,7 +79,9 @@ mod tests {
         ];
         let hashes: std::collections::HashSet<u64> = paths.iter().map(|p| hash(p)).collect();
         assert_eq!(hashes.len(), paths.len());
-        assert_eq!(hash(&[4, 0, 2, 1]), hash(&vec![4, 0, 2, 1]));
+        // A path hashes the same however it is held.
+        let owned: Vec<i32> = vec![4, 0, 2, 1];
+        assert_eq!(hash(&[4, 0, 2, 1]), hash(owned.as_slice()));
     }
 
     #[test]
