@@ -187,7 +187,9 @@ impl Finding {
 /// buf's order: by path (no path first), start line, start column, rule, message, end line, end
 /// column (then policy); exact duplicates removed.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Stable, as a sort on one core: of findings that print the same, the first is kept.
+    use rayon::slice::ParallelSliceMut;
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // Findings that print the same are the same finding, whatever they carry besides.
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }

@@ -59,23 +59,26 @@ impl Walker {
             }
             return Ok(());
         }
-        let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(&resolved)
-            .map_err(|e| Error::io(&path, e))?
-            .map(|entry| entry.map(|e| e.file_name()))
-            .collect::<std::io::Result<_>>()
-            .map_err(|e| Error::io(&path, e))?;
-        names.sort();
-        for name in names {
+        // Each entry's type as the directory gives it (no stat per file where the file system
+        // records types; std asks for a stat where it does not).
+        let mut names: Vec<(std::ffi::OsString, std::io::Result<std::fs::FileType>)> =
+            std::fs::read_dir(&resolved)
+                .map_err(|e| Error::io(&path, e))?
+                .map(|entry| entry.map(|e| (e.file_name(), e.file_type())))
+                .collect::<std::io::Result<_>>()
+                .map_err(|e| Error::io(&path, e))?;
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, file_type) in names {
             let sub_path = path.join(&name);
             let mut sub_resolved = resolved.join(&name);
-            let meta = match std::fs::symlink_metadata(&sub_resolved) {
-                Ok(meta) => meta,
+            let file_type = match file_type {
+                Ok(file_type) => file_type,
                 // Gone since the directory was read.
                 Err(e) if e.kind() == ErrorKind::NotFound => continue,
                 Err(e) => return Err(Error::io(&sub_path, e)),
             };
-            let is_link = meta.file_type().is_symlink();
-            let meta = if is_link {
+            let is_link = file_type.is_symlink();
+            let (is_dir, is_file) = if is_link {
                 sub_resolved = match std::fs::canonicalize(&sub_resolved) {
                     Ok(target) => target,
                     // buf parity: a dangling link is passed over.
@@ -83,18 +86,18 @@ impl Walker {
                     Err(e) => return Err(link_error(&sub_path, e)),
                 };
                 match std::fs::metadata(&sub_resolved) {
-                    Ok(meta) => meta,
+                    Ok(meta) => (meta.is_dir(), meta.is_file()),
                     Err(e) if e.kind() == ErrorKind::NotFound => continue,
                     Err(e) => return Err(Error::io(&sub_path, e)),
                 }
             } else {
-                meta
+                (file_type.is_dir(), file_type.is_file())
             };
             // Sockets, pipes and devices are neither walked nor read.
-            if !meta.is_dir() && !meta.is_file() {
+            if !is_dir && !is_file {
                 continue;
             }
-            self.visit(sub_path, sub_resolved, meta.is_dir(), is_link)?;
+            self.visit(sub_path, sub_resolved, is_dir, is_link)?;
         }
         Ok(())
     }

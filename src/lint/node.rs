@@ -19,6 +19,8 @@ pub struct FileNode<'a> {
     /// Built on first use: module rules look at few files, and the per-file walk builds its
     /// own, dropped when the file is done, so a large tree never holds every file's index.
     locations: std::sync::OnceLock<Locations<'a>>,
+    /// The index of the node this one was made [`FileNode::fresh`] from, if it was built.
+    built: Option<&'a Locations<'a>>,
     pub schema: &'a Schema,
 }
 
@@ -29,23 +31,29 @@ impl<'a> FileNode<'a> {
             extra: proto.extra_info(),
             source,
             locations: std::sync::OnceLock::new(),
+            built: None,
             schema,
         }
     }
 
-    /// The same file with an index of locations of its own, not built yet.
+    /// The same file with an index of locations of its own, not built yet; or this node's, if
+    /// it was built already (by a module rule): an index is never built twice.
     pub fn fresh(&self) -> FileNode<'_> {
         FileNode {
             proto: self.proto,
             extra: self.extra,
             source: self.source,
             locations: std::sync::OnceLock::new(),
+            built: self.built.or(self.locations.get()),
             schema: self.schema,
         }
     }
 
     /// The file's source locations by descriptor path.
     pub fn locations(&self) -> &Locations<'a> {
+        if let Some(built) = self.built {
+            return built;
+        }
         self.locations
             .get_or_init(|| Locations::with_extra(self.proto, self.extra))
     }

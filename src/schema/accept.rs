@@ -44,6 +44,11 @@ fn message_camel_case_names(message: &mut DescriptorProto) -> bool {
     for nested in &mut message.nested_type {
         changed |= message_camel_case_names(nested);
     }
+    // Most messages have no two fields of one folded name: nothing to change, known without
+    // building a name per field (this runs on every message of every file compiled).
+    if !may_fold_alike(&message.field) {
+        return changed;
+    }
     let json = |f: &FieldDescriptorProto| {
         f.json_name
             .clone()
@@ -74,6 +79,26 @@ fn message_camel_case_names(message: &mut DescriptorProto) -> bool {
         }
     }
     changed
+}
+
+/// Whether two of `fields` may have the same name once lower-cased without underscores: false
+/// only when they surely do not (their folded names hash apart).
+fn may_fold_alike(fields: &[FieldDescriptorProto]) -> bool {
+    if fields.len() < 2 {
+        return false;
+    }
+    let folded_hash = |name: &str| {
+        // Byte by byte: `_` and ASCII letters are single bytes, and no byte of a multi-byte
+        // character is either, so this folds exactly as the chars are folded below.
+        name.bytes()
+            .filter(|b| *b != b'_')
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+            })
+    };
+    let mut hashes: Vec<u64> = fields.iter().map(|f| folded_hash(f.name())).collect();
+    hashes.sort_unstable();
+    hashes.windows(2).any(|w| w[0] == w[1])
 }
 
 fn message_json_names(message: &mut DescriptorProto) -> bool {
@@ -339,6 +364,31 @@ mod tests {
 
     fn parse(text: &str) -> FileDescriptorProto {
         protox_parse::parse("a.proto", text).expect("parses")
+    }
+
+    #[test]
+    fn fields_that_fold_alike_are_never_missed() {
+        let fields = |names: &[&str]| -> Vec<FieldDescriptorProto> {
+            (names.iter())
+                .map(|n| FieldDescriptorProto {
+                    name: Some(n.to_string()),
+                    ..Default::default()
+                })
+                .collect()
+        };
+        for alike in [
+            &["foo_bar", "fooBar"][..],
+            &["a", "b", "A"],
+            &["x_y_z", "q", "XYZ"],
+            &["naïve_x", "NaïveX"],
+        ] {
+            assert!(may_fold_alike(&fields(alike)), "{alike:?}");
+        }
+        for apart in [&["foo", "bar"][..], &["a"], &[], &["a_b", "a_c", "ab_d"]] {
+            assert!(!may_fold_alike(&fields(apart)), "{apart:?}");
+        }
+        // Non-ASCII letters are not folded (as `to_ascii_lowercase` on chars leaves them).
+        assert!(!may_fold_alike(&fields(&["é", "É"])));
     }
 
     #[test]

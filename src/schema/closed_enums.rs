@@ -84,8 +84,11 @@ fn closed_enums(schema: &Schema) -> HashSet<String> {
 /// A `COMPILE` finding at the type of every field of a proto3 message (map values included)
 /// and every extension declared in a proto3 file whose type is a closed enum, in the files read from the workspace.
 fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
+    /// `nested`: the messages are nested types, whose map entries are walked from their map
+    /// fields, not on their own (skipped in place, so indexes stay right).
     fn fields(
         messages: &[DescriptorProto],
+        nested: bool,
         closed: &HashSet<String>,
         path: &mut Vec<i32>,
         out: &mut Vec<(Vec<i32>, String, bool)>,
@@ -96,6 +99,9 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
             tag::MESSAGE_NESTED_TYPE
         };
         for (i, m) in messages.iter().enumerate() {
+            if nested && m.options.as_ref().is_some_and(|o| o.map_entry()) {
+                continue;
+            }
             path.extend([message_tag, i as i32]);
             for (j, field) in m.field.iter().enumerate() {
                 // A map field's type is its entry: the entry's value is what may be closed.
@@ -118,18 +124,7 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
                     out.push((at, x.type_name()[1..].to_string(), false));
                 }
             }
-            let nested: Vec<DescriptorProto> = m
-                .nested_type
-                .iter()
-                .map(
-                    |n| match n.options.as_ref().is_some_and(|o| o.map_entry()) {
-                        // Walked from its map field above; kept in place so indexes stay right.
-                        true => DescriptorProto::default(),
-                        false => n.clone(),
-                    },
-                )
-                .collect();
-            fields(&nested, closed, path, out);
+            fields(&m.nested_type, true, closed, path, out);
             path.truncate(path.len() - 2);
         }
     }
@@ -140,13 +135,15 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
     if closed.is_empty() {
         return Vec::new();
     }
-    let mut findings = Vec::new();
-    for file in schema.files.iter() {
+    // Each file on its own, on every core: this runs between the link and lint stages.
+    use rayon::prelude::*;
+    let per_file = |file: &super::Proto| {
+        let mut findings = Vec::new();
         if file.syntax() != "proto3" {
-            continue;
+            return findings;
         }
         let Some(source) = schema.sources.get(file.name()) else {
-            continue;
+            return findings;
         };
         let mut uses = Vec::new();
         // Extensions declared in a proto3 file too, whatever message they extend.
@@ -156,7 +153,16 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
                 uses.push((at, x.type_name()[1..].to_string(), false));
             }
         }
-        fields(&file.message_type, &closed, &mut Vec::new(), &mut uses);
+        fields(
+            &file.message_type,
+            false,
+            &closed,
+            &mut Vec::new(),
+            &mut uses,
+        );
+        if uses.is_empty() {
+            return findings;
+        }
         let locations = Locations::with_extra(file, file.extra_info());
         for (path, name, map_value) in uses {
             let message = format!(
@@ -172,8 +178,9 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
                 None => source.file_finding("COMPILE", message),
             });
         }
-    }
-    findings
+        findings
+    };
+    schema.files.par_iter().flat_map_iter(per_file).collect()
 }
 
 /// The value type of the `map<K, V>` written at bytes `start..end` of `text` (where buf reports

@@ -300,21 +300,29 @@ pub(super) fn defined_twice(linked: &[super::link::Linked]) -> bool {
             .map(|f| &**f)
             .chain(g.isolated.iter().map(|(f, _)| f))
     });
-    for file in files {
-        if !done.insert(file.name()) {
-            continue;
-        }
-        let package = file.package();
-        let mut defined: Vec<(String, Kind)> = Vec::new();
-        let mut prefix = String::new();
-        for part in package.split('.').filter(|p| !p.is_empty()) {
-            if !prefix.is_empty() {
-                prefix.push('.');
+    let files: Vec<&prost_types::FileDescriptorProto> =
+        files.filter(|file| done.insert(file.name())).collect();
+    // What each file defines is found on every core (this runs between link and lint, on one
+    // core otherwise); the names are compared in the order of the files.
+    use rayon::prelude::*;
+    let defined: Vec<Vec<(String, Kind)>> = files
+        .par_iter()
+        .map(|file| {
+            let mut defined: Vec<(String, Kind)> = Vec::new();
+            let mut prefix = String::new();
+            for part in file.package().split('.').filter(|p| !p.is_empty()) {
+                if !prefix.is_empty() {
+                    prefix.push('.');
+                }
+                prefix.push_str(part);
+                defined.push((prefix.clone(), Kind::Package));
             }
-            prefix.push_str(part);
-            defined.push((prefix.clone(), Kind::Package));
-        }
-        walk(file, &mut TopLevel(&mut defined));
+            walk(file, &mut TopLevel(&mut defined));
+            defined
+        })
+        .collect();
+    names.reserve(defined.iter().map(Vec::len).sum());
+    for (file, defined) in files.into_iter().zip(defined) {
         for (name, kind) in defined {
             match names.get(&name) {
                 Some((other, other_kind)) if *other != file.name() => {

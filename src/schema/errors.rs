@@ -131,8 +131,12 @@ pub(super) fn extension_numbers_used_twice(
         .filter(|f| sources.contains_key(f.name()))
         .collect();
     ordered.sort_by(|a, b| a.name().cmp(b.name()));
-    for file in ordered {
-        for (path, x, full_name) in extensions(file) {
+    // Each file's extensions found on every core (this runs on one, between link and lint),
+    // then compared in the order of the files.
+    use rayon::prelude::*;
+    let found: Vec<_> = ordered.par_iter().map(|file| extensions(file)).collect();
+    for (file, found) in ordered.into_iter().zip(found) {
+        for (path, x, full_name) in found {
             let key = (x.extendee(), x.number());
             match first.get(&key) {
                 None => {

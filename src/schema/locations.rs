@@ -4,10 +4,12 @@
 //! to an element (`[4, 0, 2, 1]` is the second field of the first message). Rules report paths;
 //! this index turns them into spans and finds the comments buf's ignores and comment rules read.
 
-use std::collections::HashMap;
-
 use prost_types::source_code_info::Location;
 use prost_types::FileDescriptorProto;
+
+mod path_hash;
+
+pub(crate) use path_hash::PathMap;
 
 use super::Source;
 
@@ -20,7 +22,7 @@ pub struct Span {
 
 /// The locations of one file, by path.
 pub struct Locations<'a> {
-    by_path: HashMap<&'a [i32], &'a Location>,
+    by_path: PathMap<&'a [i32], &'a Location>,
 }
 
 impl<'a> Locations<'a> {
@@ -33,7 +35,12 @@ impl<'a> Locations<'a> {
         file: &'a FileDescriptorProto,
         extra: Option<&'a prost_types::SourceCodeInfo>,
     ) -> Self {
-        let mut by_path = HashMap::new();
+        let count = extra.map_or(0, |i| i.location.len())
+            + file
+                .source_code_info
+                .as_ref()
+                .map_or(0, |i| i.location.len());
+        let mut by_path = PathMap::with_capacity_and_hasher(count, Default::default());
         for info in extra.into_iter().chain(&file.source_code_info) {
             for location in &info.location {
                 // The first location for a path is the declaration; later ones (repeated

@@ -126,29 +126,35 @@ pub(super) fn misused(files: &[Proto], sources: &HashMap<String, Arc<Source>>) -
     if entries.is_empty() {
         return Vec::new();
     }
-    let mut findings = Vec::new();
-    for file in files {
-        let Some(source) = sources.get(file.name()) else {
-            continue;
-        };
-        let mut misuses = Misuses {
-            entries: &entries,
-            found: Vec::new(),
-        };
-        misuses.file(file);
-        for (mut path, entry) in misuses.found {
-            let message = format!(
-                "{entry} is the entry message of a map field and cannot be used as a type: declare a message of your own, or use a map field"
-            );
-            path.push(tag::FIELD_TYPE_NAME);
-            let locations = Locations::with_extra(file, file.extra_info());
-            findings.push(match locations.span(source, &path) {
-                Some(span) => source.finding(span.start, span.end, "COMPILE", message),
-                None => source.file_finding("COMPILE", message),
-            });
-        }
-    }
-    findings
+    // Each file on its own, on every core: this runs between the link and lint stages, on one
+    // core otherwise.
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let Some(source) = sources.get(file.name()) else {
+                return Vec::new();
+            };
+            let mut misuses = Misuses {
+                entries: &entries,
+                found: Vec::new(),
+            };
+            misuses.file(file);
+            let mut findings = Vec::new();
+            for (mut path, entry) in misuses.found {
+                let message = format!(
+                    "{entry} is the entry message of a map field and cannot be used as a type: declare a message of your own, or use a map field"
+                );
+                path.push(tag::FIELD_TYPE_NAME);
+                let locations = Locations::with_extra(file, file.extra_info());
+                findings.push(match locations.span(source, &path) {
+                    Some(span) => source.finding(span.start, span.end, "COMPILE", message),
+                    None => source.file_finding("COMPILE", message),
+                });
+            }
+            findings
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -24,25 +24,58 @@ fn option_files(pool: &DescriptorPool, file: &str, out: &mut BTreeSet<String>) {
     let Some(fd) = pool.get_file_by_name(file) else {
         return;
     };
-    let mut options = vec![fd.options()];
+    // Only elements that set options are decoded: an element without any (most of them) has
+    // nothing to add, and decoding its empty options costs a lookup and a message each.
+    let mut options = Vec::new();
+    if fd.file_descriptor_proto().options.is_some() {
+        options.push(fd.options());
+    }
     let mut messages: Vec<_> = fd.messages().collect();
     let mut enums: Vec<_> = fd.enums().collect();
-    options.extend(fd.extensions().map(|e| e.options()));
+    let field_options = |f: prost_reflect::FieldDescriptor| {
+        f.field_descriptor_proto()
+            .options
+            .is_some()
+            .then(|| f.options())
+    };
+    let extension_options = |e: prost_reflect::ExtensionDescriptor| {
+        e.field_descriptor_proto()
+            .options
+            .is_some()
+            .then(|| e.options())
+    };
+    options.extend(fd.extensions().filter_map(extension_options));
     while let Some(m) = messages.pop() {
-        options.push(m.options());
-        options.extend(m.fields().map(|f| f.options()));
-        options.extend(m.oneofs().map(|o| o.options()));
-        options.extend(m.child_extensions().map(|e| e.options()));
+        if m.descriptor_proto().options.is_some() {
+            options.push(m.options());
+        }
+        options.extend(m.fields().filter_map(field_options));
+        options.extend(
+            m.oneofs().filter_map(|o| {
+                (o.oneof_descriptor_proto().options.is_some()).then(|| o.options())
+            }),
+        );
+        options.extend(m.child_extensions().filter_map(extension_options));
         enums.extend(m.child_enums());
         messages.extend(m.child_messages());
     }
     for e in enums {
-        options.push(e.options());
-        options.extend(e.values().map(|v| v.options()));
+        if e.enum_descriptor_proto().options.is_some() {
+            options.push(e.options());
+        }
+        options.extend(e.values().filter_map(|v| {
+            (v.enum_value_descriptor_proto().options.is_some()).then(|| v.options())
+        }));
     }
     for s in fd.services() {
-        options.push(s.options());
-        options.extend(s.methods().map(|m| m.options()));
+        if s.service_descriptor_proto().options.is_some() {
+            options.push(s.options());
+        }
+        options.extend(
+            s.methods().filter_map(|m| {
+                (m.method_descriptor_proto().options.is_some()).then(|| m.options())
+            }),
+        );
     }
     for o in &options {
         message_files(pool, o, out);

@@ -78,6 +78,10 @@ pub(super) fn read<'a>(
                 .collect::<crate::error::Result<_>>()?
         };
         let mut next = Vec::new();
+        // Grown once a wave, not rehashed (moving every parsed file) as they come.
+        read.sources.reserve(loaded.len());
+        read.parsed.reserve(loaded.len());
+        read.infos.reserve(loaded.len());
         for loaded in loaded {
             let name = loaded.source.file.name.clone();
             read.errors.extend(loaded.error);
@@ -109,10 +113,14 @@ pub(super) fn read<'a>(
                 (None, imports) => imports.unwrap_or_default(),
             };
             for dependency in imports {
+                // Looked up once: a name the set does not have (a well-known type, imported by
+                // thousands of files) is looked for on disk, a stat per module each time.
+                if seen.contains(dependency.as_str()) {
+                    continue;
+                }
+                seen.insert(dependency.clone());
                 if let Some(imported) = set.get(dependency)? {
-                    if seen.insert(imported.name.clone()) {
-                        next.push(imported);
-                    }
+                    next.push(imported);
                 }
             }
             if let Some(imports) = before_imports {
@@ -341,12 +349,17 @@ pub(super) fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInf
     /// `uninterpreted_option` in every `*Options` message.
     const UNINTERPRETED_OPTION: i32 = 999;
     let mut info = file.source_code_info.take().unwrap_or_default();
-    let (options, rest): (Vec<_>, Vec<_>) = info
-        .location
-        .drain(..)
-        .partition(|l| l.path.contains(&UNINTERPRETED_OPTION));
+    // The few options' locations move out; the rest stay where they are (a second vector of
+    // every location was a page fault per few of them).
+    let mut options = Vec::new();
+    info.location.retain_mut(|l| {
+        let option = l.path.contains(&UNINTERPRETED_OPTION);
+        if option {
+            options.push(std::mem::take(l));
+        }
+        !option
+    });
     file.source_code_info = Some(SourceCodeInfo { location: options });
-    info.location = rest;
     info
 }
 
