@@ -13,8 +13,9 @@ use crate::schema::{Locations, Proto, Schema, Source, Span};
 /// One target file.
 pub struct FileNode<'a> {
     pub proto: &'a FileDescriptorProto,
-    /// Source info kept beside `proto` (see [`crate::schema::Proto`]).
-    extra: Option<&'a prost_types::SourceCodeInfo>,
+    /// The compiled file, which may keep source info beside `proto` (see
+    /// [`crate::schema::Proto`]).
+    compiled: &'a Proto,
     pub source: &'a Source,
     /// Built on first use: module rules look at few files, and the per-file walk builds its
     /// own, dropped when the file is done, so a large tree never holds every file's index.
@@ -26,7 +27,7 @@ impl<'a> FileNode<'a> {
     pub fn new(proto: &'a Proto, source: &'a Source, schema: &'a Schema) -> Self {
         FileNode {
             proto,
-            extra: proto.extra_info(),
+            compiled: proto,
             source,
             locations: std::sync::OnceLock::new(),
             schema,
@@ -37,7 +38,7 @@ impl<'a> FileNode<'a> {
     pub fn fresh(&self) -> FileNode<'_> {
         FileNode {
             proto: self.proto,
-            extra: self.extra,
+            compiled: self.compiled,
             source: self.source,
             locations: std::sync::OnceLock::new(),
             schema: self.schema,
@@ -47,7 +48,7 @@ impl<'a> FileNode<'a> {
     /// The file's source locations by descriptor path.
     pub fn locations(&self) -> &Locations<'a> {
         self.locations
-            .get_or_init(|| Locations::with_extra(self.proto, self.extra))
+            .get_or_init(|| Locations::with_extra(self.proto, self.compiled.extra_info()))
     }
 
     /// Import path (relative to the module root).

@@ -4,8 +4,6 @@
 //! to an element (`[4, 0, 2, 1]` is the second field of the first message). Rules report paths;
 //! this index turns them into spans and finds the comments buf's ignores and comment rules read.
 
-use std::collections::HashMap;
-
 use prost_types::source_code_info::Location;
 use prost_types::FileDescriptorProto;
 
@@ -20,7 +18,13 @@ pub struct Span {
 
 /// The locations of one file, by path.
 pub struct Locations<'a> {
-    by_path: HashMap<&'a [i32], &'a Location>,
+    /// The source info kept beside the descriptor (decoded for this index), then the
+    /// descriptor's own locations.
+    extra: Vec<Location>,
+    own: &'a [Location],
+    /// Every location, as an index into `extra` then `own` together, sorted by path; locations
+    /// with one path keep their order.
+    by_path: Vec<u32>,
 }
 
 impl<'a> Locations<'a> {
@@ -31,21 +35,53 @@ impl<'a> Locations<'a> {
     /// The locations of `extra` (source info kept beside the descriptor), then the file's own.
     pub fn with_extra(
         file: &'a FileDescriptorProto,
-        extra: Option<&'a prost_types::SourceCodeInfo>,
+        extra: Option<prost_types::SourceCodeInfo>,
     ) -> Self {
-        let mut by_path = HashMap::new();
-        for info in extra.into_iter().chain(&file.source_code_info) {
-            for location in &info.location {
-                // The first location for a path is the declaration; later ones (repeated
-                // options, say) must not replace it.
-                by_path.entry(location.path.as_slice()).or_insert(location);
-            }
-        }
-        Locations { by_path }
+        let extra = extra.map(|info| info.location).unwrap_or_default();
+        let own = file
+            .source_code_info
+            .as_ref()
+            .map_or(&[][..], |info| info.location.as_slice());
+        let mut locations = Locations {
+            extra,
+            own,
+            by_path: Vec::new(),
+        };
+        let count = u32::try_from(locations.extra.len() + own.len()).unwrap_or(u32::MAX);
+        let mut by_path: Vec<u32> = (0..count).collect();
+        // Stable: the first location for a path is the declaration; later ones (repeated
+        // options, say) come after it.
+        by_path.sort_by(|&a, &b| locations.at(a).path.cmp(&locations.at(b).path));
+        locations.by_path = by_path;
+        locations
     }
 
-    pub fn get(&self, path: &[i32]) -> Option<&'a Location> {
-        self.by_path.get(path).copied()
+    fn at(&self, index: u32) -> &Location {
+        let index = index as usize;
+        match self.extra.get(index) {
+            Some(location) => location,
+            None => &self.own[index - self.extra.len()],
+        }
+    }
+
+    /// The first location recorded for `path` (the declaration).
+    pub fn get(&self, path: &[i32]) -> Option<&Location> {
+        let first = self
+            .by_path
+            .partition_point(|&i| self.at(i).path.as_slice() < path);
+        let location = self.at(*self.by_path.get(first)?);
+        (location.path == path).then_some(location)
+    }
+
+    /// Every location recorded for `path`, in the order the file records them.
+    pub fn all<'s>(&'s self, path: &'s [i32]) -> impl Iterator<Item = &'s Location> + 's {
+        let first = self
+            .by_path
+            .partition_point(|&i| self.at(i).path.as_slice() < path);
+        self.by_path[first..]
+            .iter()
+            .map(|&i| self.at(i))
+            .take_while(move |l| l.path == path)
     }
 
     /// The span of `path` in `source`, if the file records one.
@@ -69,7 +105,7 @@ impl<'a> Locations<'a> {
     }
 
     /// The leading comment of the element at `path`, if it has a non-blank one.
-    pub fn leading_comment(&self, path: &[i32]) -> Option<&'a str> {
+    pub fn leading_comment(&self, path: &[i32]) -> Option<&str> {
         self.get(path)?.leading_comments.as_deref()
     }
 }
