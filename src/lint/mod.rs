@@ -21,7 +21,7 @@ use crate::finding::Finding;
 use crate::ignore;
 use crate::paths::join_rel;
 use crate::rule::Meta;
-use crate::schema::{Schema, Source, Span};
+use crate::schema::{Locations, Schema, Source, Span};
 use hooks::Hooks;
 pub use node::*;
 
@@ -72,7 +72,7 @@ impl<'a> Context<'a> {
     /// record); `path` is the element whose comments decide comment ignores.
     pub fn report_span(&mut self, path: &[i32], span: Span, message: impl Into<String>) {
         let file = self.file.expect("report_span() is for per-file hooks");
-        self.push(file, path, Some(span), message.into());
+        self.push(file, file.locations(), path, Some(span), message.into());
     }
 
     /// Reports a finding at descriptor `path` of the file being walked.
@@ -85,14 +85,31 @@ impl<'a> Context<'a> {
 
     /// Reports a finding at descriptor `path` of `file`; an empty path means the whole file.
     pub fn report_in(&mut self, file: &FileNode, path: &[i32], message: impl Into<String>) {
-        self.push(file, path, file.span(path), message.into());
+        if self.file.is_some() {
+            let span = file.span_in(file.locations(), path);
+            self.push(file, file.locations(), path, span, message.into());
+        } else {
+            // A module rule may report in every file of a large module: each file's locations
+            // are built for the finding and let go, not kept in the module's nodes.
+            file.with_locations(|locations| {
+                let span = file.span_in(locations, path);
+                self.push(file, locations, path, span, message.into());
+            });
+        }
     }
 
     /// Records a finding at `span` (the whole file when `None`), unless a comment ignore on the
     /// element at `path` or one enclosing it silences the rule.
-    fn push(&mut self, file: &FileNode, path: &[i32], span: Option<Span>, message: String) {
+    fn push(
+        &mut self,
+        file: &FileNode,
+        locations: &Locations,
+        path: &[i32],
+        span: Option<Span>,
+        message: String,
+    ) {
         if self.config.allow_comment_ignores
-            && ignore::comment_ignores(file.locations(), path, self.rule)
+            && ignore::comment_ignores(locations, path, self.rule)
         {
             return;
         }

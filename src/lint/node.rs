@@ -62,10 +62,27 @@ impl<'a> FileNode<'a> {
     }
 
     pub fn span(&self, path: &[i32]) -> Option<Span> {
+        self.span_in(self.locations(), path)
+    }
+
+    /// The span of `path` by `locations` (this file's), `None` for the whole file.
+    pub fn span_in(&self, locations: &Locations, path: &[i32]) -> Option<Span> {
         if path.is_empty() {
             return None;
         }
-        self.locations().span(self.source, path)
+        locations.span(self.source, path)
+    }
+
+    /// Calls `f` with the file's locations: the index already built, or else one built for
+    /// this call only and dropped after it.
+    pub fn with_locations<T>(&self, f: impl FnOnce(&Locations) -> T) -> T {
+        match self.locations.get() {
+            Some(locations) => f(locations),
+            None => f(&Locations::with_extra(
+                self.proto,
+                self.compiled.extra_info(),
+            )),
+        }
     }
 
     /// Whether the file declares `syntax` (or `edition`).
