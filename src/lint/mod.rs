@@ -51,6 +51,10 @@ pub struct Context<'a> {
     schema: &'a Schema,
     file: Option<&'a FileNode<'a>>,
     findings: Vec<(Finding, Option<String>)>,
+    /// For a module rule: the locations of the file it last reported in, by import path. A
+    /// module rule's findings come file by file; the index is built once per file, and only one
+    /// is held at a time.
+    last_file: Option<(String, Locations<'static>)>,
 }
 
 impl<'a> Context<'a> {
@@ -90,11 +94,14 @@ impl<'a> Context<'a> {
             self.push(file, file.locations(), path, span, message.into());
         } else {
             // A module rule may report in every file of a large module: each file's locations
-            // are built for the finding and let go, not kept in the module's nodes.
-            file.with_locations(|locations| {
-                let span = file.span_in(locations, path);
-                self.push(file, locations, path, span, message.into());
-            });
+            // are built for its findings and let go, not kept in the module's nodes.
+            let (name, locations) = match self.last_file.take() {
+                Some((name, locations)) if name == file.name() => (name, locations),
+                _ => (file.name().to_string(), file.owned_locations()),
+            };
+            let span = file.span_in(&locations, path);
+            self.push(file, &locations, path, span, message.into());
+            self.last_file = Some((name, locations));
         }
     }
 
@@ -108,8 +115,7 @@ impl<'a> Context<'a> {
         span: Option<Span>,
         message: String,
     ) {
-        if self.config.allow_comment_ignores
-            && ignore::comment_ignores(locations, path, self.rule)
+        if self.config.allow_comment_ignores && ignore::comment_ignores(locations, path, self.rule)
         {
             return;
         }
@@ -206,6 +212,7 @@ fn lint_module(
             schema,
             file: None,
             findings: Vec::new(),
+            last_file: None,
         };
         rule.check_module(&mut cx, files);
         keep(cx, &mut out);
@@ -227,6 +234,7 @@ fn lint_module(
                     schema,
                     file: Some(&node),
                     findings: Vec::new(),
+                    last_file: None,
                 },
             };
             walk(node.proto, &mut hooks);

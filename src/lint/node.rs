@@ -73,16 +73,10 @@ impl<'a> FileNode<'a> {
         locations.span(self.source, path)
     }
 
-    /// Calls `f` with the file's locations: the index already built, or else one built for
-    /// this call only and dropped after it.
-    pub fn with_locations<T>(&self, f: impl FnOnce(&Locations) -> T) -> T {
-        match self.locations.get() {
-            Some(locations) => f(locations),
-            None => f(&Locations::with_extra(
-                self.proto,
-                self.compiled.extra_info(),
-            )),
-        }
+    /// The file's locations in an index of their own, which borrows nothing (the descriptor's
+    /// own locations copied), for a caller that keeps it apart from this node.
+    pub fn owned_locations(&self) -> Locations<'static> {
+        Locations::owned(self.proto, self.compiled.extra_info())
     }
 
     /// Whether the file declares `syntax` (or `edition`).

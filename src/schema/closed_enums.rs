@@ -157,6 +157,9 @@ fn used_in_proto3(schema: &Schema) -> Vec<crate::finding::Finding> {
             }
         }
         fields(&file.message_type, &closed, &mut Vec::new(), &mut uses);
+        if uses.is_empty() {
+            continue;
+        }
         let locations = Locations::with_extra(file, file.extra_info());
         for (path, name, map_value) in uses {
             let message = format!(

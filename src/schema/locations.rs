@@ -16,6 +16,22 @@ pub struct Span {
     pub end: usize,
 }
 
+/// A file without source info, for an index that owns every location it has.
+static NO_LOCATIONS: FileDescriptorProto = FileDescriptorProto {
+    name: None,
+    package: None,
+    dependency: Vec::new(),
+    public_dependency: Vec::new(),
+    weak_dependency: Vec::new(),
+    message_type: Vec::new(),
+    enum_type: Vec::new(),
+    service: Vec::new(),
+    extension: Vec::new(),
+    options: None,
+    source_code_info: None,
+    syntax: None,
+};
+
 /// The locations of one file, by path.
 pub struct Locations<'a> {
     /// The source info kept beside the descriptor (decoded for this index), then the
@@ -54,6 +70,19 @@ impl<'a> Locations<'a> {
         by_path.sort_by(|&a, &b| locations.at(a).path.cmp(&locations.at(b).path));
         locations.by_path = by_path;
         locations
+    }
+
+    /// Like [`Locations::with_extra`], with the file's own locations copied: an index that
+    /// borrows nothing.
+    pub fn owned(
+        file: &FileDescriptorProto,
+        extra: Option<prost_types::SourceCodeInfo>,
+    ) -> Locations<'static> {
+        let mut info = extra.unwrap_or_default();
+        if let Some(own) = &file.source_code_info {
+            info.location.extend(own.location.iter().cloned());
+        }
+        Locations::with_extra(&NO_LOCATIONS, Some(info))
     }
 
     fn at(&self, index: u32) -> &Location {
