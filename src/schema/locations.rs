@@ -138,3 +138,54 @@ impl<'a> Locations<'a> {
         self.get(path)?.leading_comments.as_deref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Locations;
+    use prost_types::source_code_info::Location;
+    use prost_types::{FileDescriptorProto, SourceCodeInfo};
+
+    fn at(path: &[i32], span: &[i32]) -> Location {
+        Location {
+            path: path.to_vec(),
+            span: span.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    /// Source info kept beside the descriptor comes first, then the descriptor's own; for a
+    /// path recorded twice, the first is the declaration, and `all` keeps the file's order.
+    #[test]
+    fn first_location_of_a_path_is_the_declaration() {
+        let file = FileDescriptorProto {
+            source_code_info: Some(SourceCodeInfo {
+                location: vec![at(&[4, 0, 7], &[5, 2, 30]), at(&[4, 0], &[9, 9, 9])],
+            }),
+            ..Default::default()
+        };
+        let extra = SourceCodeInfo {
+            location: vec![
+                at(&[4, 0], &[1, 0, 8, 1]),
+                at(&[], &[0, 0, 9, 1]),
+                at(&[4, 0, 1], &[1, 8, 12]),
+            ],
+        };
+        for locations in [
+            Locations::with_extra(&file, Some(extra.clone())),
+            Locations::owned(&file, Some(extra)),
+        ] {
+            assert_eq!(
+                locations.get(&[4, 0]).map(|l| &l.span[..]),
+                Some(&[1, 0, 8, 1][..])
+            );
+            assert_eq!(locations.get(&[4, 0, 7]).map(|l| l.span[2]), Some(30));
+            assert_eq!(locations.get(&[]).map(|l| l.span[2]), Some(9));
+            assert!(locations.get(&[4, 1]).is_none());
+            let spans: Vec<&[i32]> = locations.all(&[4, 0]).map(|l| &l.span[..]).collect();
+            assert_eq!(spans, vec![&[1, 0, 8, 1][..], &[9, 9, 9][..]]);
+        }
+        assert!(Locations::new(&FileDescriptorProto::default())
+            .get(&[])
+            .is_none());
+    }
+}
