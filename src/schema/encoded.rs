@@ -45,6 +45,31 @@ impl std::fmt::Debug for EncodedInfo {
     }
 }
 
+impl super::Proto {
+    /// Source info kept beside the descriptor rather than in it, decoded (a copy of its own:
+    /// drop it when done).
+    pub fn extra_info(&self) -> Option<prost_types::SourceCodeInfo> {
+        match self {
+            super::Proto::Owned(_) => None,
+            super::Proto::Lean { info, .. } | super::Proto::Pooled { info, .. } => {
+                Some(info.decode())
+            }
+        }
+    }
+
+    /// An owned copy with all the source info.
+    pub fn to_owned_proto(&self) -> prost_types::FileDescriptorProto {
+        let mut file = (**self).clone();
+        if let Some(mut info) = self.extra_info() {
+            if let Some(own) = file.source_code_info.take() {
+                info.location.extend(own.location);
+            }
+            file.source_code_info = Some(info);
+        }
+        file
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::EncodedInfo;

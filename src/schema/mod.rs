@@ -124,29 +124,6 @@ impl std::ops::Deref for Proto {
     }
 }
 
-impl Proto {
-    /// Source info kept beside the descriptor rather than in it, decoded (a copy of its own:
-    /// drop it when done).
-    pub fn extra_info(&self) -> Option<prost_types::SourceCodeInfo> {
-        match self {
-            Proto::Owned(_) => None,
-            Proto::Lean { info, .. } | Proto::Pooled { info, .. } => Some(info.decode()),
-        }
-    }
-
-    /// An owned copy with all the source info.
-    pub fn to_owned_proto(&self) -> FileDescriptorProto {
-        let mut file = (**self).clone();
-        if let Some(mut info) = self.extra_info() {
-            if let Some(own) = file.source_code_info.take() {
-                info.location.extend(own.location);
-            }
-            file.source_code_info = Some(info);
-        }
-        file
-    }
-}
-
 /// A compiled workspace.
 pub struct Schema {
     /// Every compiled file, imports included, in dependency order.
