@@ -99,4 +99,43 @@ mod tests {
         assert!(encoded.len() < 64);
         assert_eq!(EncodedInfo::default().decode(), SourceCodeInfo::default());
     }
+
+    /// Memory: a compiled file keeps in its descriptor only the options' locations; the rest of
+    /// its source info is encoded beside it ([`super::super::Proto::Lean`]), not decoded, for
+    /// lint with pools let go and for breaking alike.
+    #[test]
+    fn compiled_files_keep_their_source_info_encoded() {
+        use crate::config::Workspace;
+        use crate::schema::{compile, CompileOptions, Locations, Proto, Purpose};
+        let text = "syntax = \"proto3\";\npackage a;\n// A message.\nmessage M {\n  string name = 1 [deprecated = true];\n}\n";
+        let blobs = std::collections::BTreeMap::from([(
+            "a/m.proto".to_string(),
+            std::sync::Arc::<[u8]>::from(text.as_bytes()),
+        )]);
+        let ws = Workspace::default_at(std::path::Path::new("."));
+        let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
+            .expect("a file set");
+        for purpose in [Purpose::Lint, Purpose::Breaking] {
+            let schema = compile(&set, &CompileOptions::new(purpose, &[])).expect("compiles");
+            let file = schema.file("a/m.proto").expect("compiled");
+            let Proto::Lean { info, .. } = file else {
+                panic!("{purpose:?}: the file's source info is not kept encoded");
+            };
+            assert!(!info.is_empty());
+            let own = file
+                .source_code_info
+                .as_ref()
+                .map_or(0, |i| i.location.len());
+            let extra = info.decode().location.len();
+            assert!(
+                own <= 2 && extra > 5,
+                "{purpose:?}: {own} own, {extra} kept beside"
+            );
+            let locations = Locations::with_extra(file, file.extra_info());
+            assert_eq!(
+                locations.get(&[4, 0, 2, 0, 1]).map(|l| &l.span[..]),
+                Some(&[4, 9, 13][..])
+            );
+        }
+    }
 }
