@@ -13,11 +13,14 @@ use prost_types::{
 
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::descriptor::{self, tag};
-use crate::schema::{Locations, Source, Span};
+use crate::schema::{Locations, Proto, Source, Span};
 
 /// One file of an image.
 pub struct File<'a> {
     pub proto: &'a FileDescriptorProto,
+    /// The compiled file, which may keep source info beside `proto` (see
+    /// [`crate::schema::Proto`]).
+    pub compiled: &'a Proto,
     /// Import path.
     pub name: &'a str,
     /// The text, for files read from source (a descriptor set has none).
@@ -33,7 +36,8 @@ pub struct File<'a> {
 impl<'a> File<'a> {
     /// The file's source locations by descriptor path.
     pub fn locations(&self) -> &Locations<'a> {
-        self.locations.get_or_init(|| Locations::new(self.proto))
+        self.locations
+            .get_or_init(|| Locations::with_extra(self.proto, self.compiled.extra_info()))
     }
 
     pub fn package(&self) -> &str {

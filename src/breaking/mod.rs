@@ -449,6 +449,7 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
             let proto = schema.file(name)?;
             Some(File {
                 proto,
+                compiled: proto,
                 name: proto.name(),
                 source: schema.sources.get(name).map(|s| s.as_ref()),
                 locations: std::sync::OnceLock::new(),

@@ -21,7 +21,7 @@ use crate::finding::Finding;
 use crate::ignore;
 use crate::paths::join_rel;
 use crate::rule::Meta;
-use crate::schema::{Schema, Source, Span};
+use crate::schema::{Locations, Schema, Source, Span};
 use hooks::Hooks;
 pub use node::*;
 
@@ -51,6 +51,10 @@ pub struct Context<'a> {
     schema: &'a Schema,
     file: Option<&'a FileNode<'a>>,
     findings: Vec<(Finding, Option<String>)>,
+    /// For a module rule: the locations of the file it last reported in, by import path. A
+    /// module rule's findings come file by file; the index is built once per file, and only one
+    /// is held at a time.
+    last_file: Option<(String, Locations<'static>)>,
 }
 
 impl<'a> Context<'a> {
@@ -72,7 +76,7 @@ impl<'a> Context<'a> {
     /// record); `path` is the element whose comments decide comment ignores.
     pub fn report_span(&mut self, path: &[i32], span: Span, message: impl Into<String>) {
         let file = self.file.expect("report_span() is for per-file hooks");
-        self.push(file, path, Some(span), message.into());
+        self.push(file, file.locations(), path, Some(span), message.into());
     }
 
     /// Reports a finding at descriptor `path` of the file being walked.
@@ -85,14 +89,33 @@ impl<'a> Context<'a> {
 
     /// Reports a finding at descriptor `path` of `file`; an empty path means the whole file.
     pub fn report_in(&mut self, file: &FileNode, path: &[i32], message: impl Into<String>) {
-        self.push(file, path, file.span(path), message.into());
+        if self.file.is_some() {
+            let span = file.span_in(file.locations(), path);
+            self.push(file, file.locations(), path, span, message.into());
+        } else {
+            // A module rule may report in every file of a large module: each file's locations
+            // are built for its findings and let go, not kept in the module's nodes.
+            let (name, locations) = match self.last_file.take() {
+                Some((name, locations)) if name == file.name() => (name, locations),
+                _ => (file.name().to_string(), file.owned_locations()),
+            };
+            let span = file.span_in(&locations, path);
+            self.push(file, &locations, path, span, message.into());
+            self.last_file = Some((name, locations));
+        }
     }
 
     /// Records a finding at `span` (the whole file when `None`), unless a comment ignore on the
     /// element at `path` or one enclosing it silences the rule.
-    fn push(&mut self, file: &FileNode, path: &[i32], span: Option<Span>, message: String) {
-        if self.config.allow_comment_ignores
-            && ignore::comment_ignores(file.locations(), path, self.rule)
+    fn push(
+        &mut self,
+        file: &FileNode,
+        locations: &Locations,
+        path: &[i32],
+        span: Option<Span>,
+        message: String,
+    ) {
+        if self.config.allow_comment_ignores && ignore::comment_ignores(locations, path, self.rule)
         {
             return;
         }
@@ -199,6 +222,7 @@ fn lint_module(
                 schema,
                 file: None,
                 findings: Vec::new(),
+                last_file: None,
             };
             rule.check_module(&mut cx, files);
             let mut found = Vec::new();
@@ -224,6 +248,7 @@ fn lint_module(
                     schema,
                     file: Some(&node),
                     findings: Vec::new(),
+                    last_file: None,
                 },
             };
             walk(node.proto, &mut hooks);

@@ -13,8 +13,9 @@ use crate::schema::{Locations, Proto, Schema, Source, Span};
 /// One target file.
 pub struct FileNode<'a> {
     pub proto: &'a FileDescriptorProto,
-    /// Source info kept beside `proto` (see [`crate::schema::Proto`]).
-    extra: Option<&'a prost_types::SourceCodeInfo>,
+    /// The compiled file, which may keep source info beside `proto` (see
+    /// [`crate::schema::Proto`]).
+    compiled: &'a Proto,
     pub source: &'a Source,
     /// Built on first use: module rules look at few files, and the per-file walk builds its
     /// own, dropped when the file is done, so a large tree never holds every file's index.
@@ -28,7 +29,7 @@ impl<'a> FileNode<'a> {
     pub fn new(proto: &'a Proto, source: &'a Source, schema: &'a Schema) -> Self {
         FileNode {
             proto,
-            extra: proto.extra_info(),
+            compiled: proto,
             source,
             locations: std::sync::OnceLock::new(),
             built: None,
@@ -41,7 +42,7 @@ impl<'a> FileNode<'a> {
     pub fn fresh(&self) -> FileNode<'_> {
         FileNode {
             proto: self.proto,
-            extra: self.extra,
+            compiled: self.compiled,
             source: self.source,
             locations: std::sync::OnceLock::new(),
             built: self.built.or(self.locations.get()),
@@ -55,7 +56,7 @@ impl<'a> FileNode<'a> {
             return built;
         }
         self.locations
-            .get_or_init(|| Locations::with_extra(self.proto, self.extra))
+            .get_or_init(|| Locations::with_extra(self.proto, self.compiled.extra_info()))
     }
 
     /// Import path (relative to the module root).
@@ -69,10 +70,21 @@ impl<'a> FileNode<'a> {
     }
 
     pub fn span(&self, path: &[i32]) -> Option<Span> {
+        self.span_in(self.locations(), path)
+    }
+
+    /// The span of `path` by `locations` (this file's), `None` for the whole file.
+    pub fn span_in(&self, locations: &Locations, path: &[i32]) -> Option<Span> {
         if path.is_empty() {
             return None;
         }
-        self.locations().span(self.source, path)
+        locations.span(self.source, path)
+    }
+
+    /// The file's locations in an index of their own, which borrows nothing (the descriptor's
+    /// own locations copied), for a caller that keeps it apart from this node.
+    pub fn owned_locations(&self) -> Locations<'static> {
+        Locations::owned(self.proto, self.compiled.extra_info())
     }
 
     /// Whether the file declares `syntax` (or `edition`).

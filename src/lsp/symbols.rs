@@ -61,7 +61,7 @@ impl Index {
         &mut self,
         name: &str,
         proto: &FileDescriptorProto,
-        extra: Option<&SourceCodeInfo>,
+        extra: Option<SourceCodeInfo>,
         source: &Source,
     ) {
         let locations = Locations::with_extra(proto, extra);

@@ -7,10 +7,6 @@
 use prost_types::source_code_info::Location;
 use prost_types::FileDescriptorProto;
 
-mod path_hash;
-
-pub(crate) use path_hash::PathMap;
-
 use super::Source;
 
 /// A byte range in a source text.
@@ -20,9 +16,31 @@ pub struct Span {
     pub end: usize,
 }
 
+/// A file without source info, for an index that owns every location it has.
+static NO_LOCATIONS: FileDescriptorProto = FileDescriptorProto {
+    name: None,
+    package: None,
+    dependency: Vec::new(),
+    public_dependency: Vec::new(),
+    weak_dependency: Vec::new(),
+    message_type: Vec::new(),
+    enum_type: Vec::new(),
+    service: Vec::new(),
+    extension: Vec::new(),
+    options: None,
+    source_code_info: None,
+    syntax: None,
+};
+
 /// The locations of one file, by path.
 pub struct Locations<'a> {
-    by_path: PathMap<&'a [i32], &'a Location>,
+    /// The source info kept beside the descriptor (decoded for this index), then the
+    /// descriptor's own locations.
+    extra: Vec<Location>,
+    own: &'a [Location],
+    /// Every location, as an index into `extra` then `own` together, sorted by path; locations
+    /// with one path keep their order.
+    by_path: Vec<u32>,
 }
 
 impl<'a> Locations<'a> {
@@ -33,26 +51,66 @@ impl<'a> Locations<'a> {
     /// The locations of `extra` (source info kept beside the descriptor), then the file's own.
     pub fn with_extra(
         file: &'a FileDescriptorProto,
-        extra: Option<&'a prost_types::SourceCodeInfo>,
+        extra: Option<prost_types::SourceCodeInfo>,
     ) -> Self {
-        let count = extra.map_or(0, |i| i.location.len())
-            + file
-                .source_code_info
-                .as_ref()
-                .map_or(0, |i| i.location.len());
-        let mut by_path = PathMap::with_capacity_and_hasher(count, Default::default());
-        for info in extra.into_iter().chain(&file.source_code_info) {
-            for location in &info.location {
-                // The first location for a path is the declaration; later ones (repeated
-                // options, say) must not replace it.
-                by_path.entry(location.path.as_slice()).or_insert(location);
-            }
-        }
-        Locations { by_path }
+        let extra = extra.map(|info| info.location).unwrap_or_default();
+        let own = file
+            .source_code_info
+            .as_ref()
+            .map_or(&[][..], |info| info.location.as_slice());
+        let mut locations = Locations {
+            extra,
+            own,
+            by_path: Vec::new(),
+        };
+        let count = u32::try_from(locations.extra.len() + own.len()).unwrap_or(u32::MAX);
+        let mut by_path: Vec<u32> = (0..count).collect();
+        // Stable: the first location for a path is the declaration; later ones (repeated
+        // options, say) come after it.
+        by_path.sort_by(|&a, &b| locations.at(a).path.cmp(&locations.at(b).path));
+        locations.by_path = by_path;
+        locations
     }
 
-    pub fn get(&self, path: &[i32]) -> Option<&'a Location> {
-        self.by_path.get(path).copied()
+    /// Like [`Locations::with_extra`], with the file's own locations copied: an index that
+    /// borrows nothing.
+    pub fn owned(
+        file: &FileDescriptorProto,
+        extra: Option<prost_types::SourceCodeInfo>,
+    ) -> Locations<'static> {
+        let mut info = extra.unwrap_or_default();
+        if let Some(own) = &file.source_code_info {
+            info.location.extend(own.location.iter().cloned());
+        }
+        Locations::with_extra(&NO_LOCATIONS, Some(info))
+    }
+
+    fn at(&self, index: u32) -> &Location {
+        let index = index as usize;
+        match self.extra.get(index) {
+            Some(location) => location,
+            None => &self.own[index - self.extra.len()],
+        }
+    }
+
+    /// The first location recorded for `path` (the declaration).
+    pub fn get(&self, path: &[i32]) -> Option<&Location> {
+        let first = self
+            .by_path
+            .partition_point(|&i| self.at(i).path.as_slice() < path);
+        let location = self.at(*self.by_path.get(first)?);
+        (location.path == path).then_some(location)
+    }
+
+    /// Every location recorded for `path`, in the order the file records them.
+    pub fn all<'s>(&'s self, path: &'s [i32]) -> impl Iterator<Item = &'s Location> + 's {
+        let first = self
+            .by_path
+            .partition_point(|&i| self.at(i).path.as_slice() < path);
+        self.by_path[first..]
+            .iter()
+            .map(|&i| self.at(i))
+            .take_while(move |l| l.path == path)
     }
 
     /// The span of `path` in `source`, if the file records one.
@@ -76,7 +134,58 @@ impl<'a> Locations<'a> {
     }
 
     /// The leading comment of the element at `path`, if it has a non-blank one.
-    pub fn leading_comment(&self, path: &[i32]) -> Option<&'a str> {
+    pub fn leading_comment(&self, path: &[i32]) -> Option<&str> {
         self.get(path)?.leading_comments.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Locations;
+    use prost_types::source_code_info::Location;
+    use prost_types::{FileDescriptorProto, SourceCodeInfo};
+
+    fn at(path: &[i32], span: &[i32]) -> Location {
+        Location {
+            path: path.to_vec(),
+            span: span.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    /// Source info kept beside the descriptor comes first, then the descriptor's own; for a
+    /// path recorded twice, the first is the declaration, and `all` keeps the file's order.
+    #[test]
+    fn first_location_of_a_path_is_the_declaration() {
+        let file = FileDescriptorProto {
+            source_code_info: Some(SourceCodeInfo {
+                location: vec![at(&[4, 0, 7], &[5, 2, 30]), at(&[4, 0], &[9, 9, 9])],
+            }),
+            ..Default::default()
+        };
+        let extra = SourceCodeInfo {
+            location: vec![
+                at(&[4, 0], &[1, 0, 8, 1]),
+                at(&[], &[0, 0, 9, 1]),
+                at(&[4, 0, 1], &[1, 8, 12]),
+            ],
+        };
+        for locations in [
+            Locations::with_extra(&file, Some(extra.clone())),
+            Locations::owned(&file, Some(extra)),
+        ] {
+            assert_eq!(
+                locations.get(&[4, 0]).map(|l| &l.span[..]),
+                Some(&[1, 0, 8, 1][..])
+            );
+            assert_eq!(locations.get(&[4, 0, 7]).map(|l| l.span[2]), Some(30));
+            assert_eq!(locations.get(&[]).map(|l| l.span[2]), Some(9));
+            assert!(locations.get(&[4, 1]).is_none());
+            let spans: Vec<&[i32]> = locations.all(&[4, 0]).map(|l| &l.span[..]).collect();
+            assert_eq!(spans, vec![&[1, 0, 8, 1][..], &[9, 9, 9][..]]);
+        }
+        assert!(Locations::new(&FileDescriptorProto::default())
+            .get(&[])
+            .is_none());
     }
 }

@@ -14,6 +14,7 @@ mod closed_enums;
 pub mod columns;
 mod duplicates;
 pub mod editions;
+mod encoded;
 mod errors;
 mod every_error;
 pub mod image;
@@ -32,12 +33,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, SourceCodeInfo};
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 pub use columns::LineIndex;
+pub use encoded::EncodedInfo;
 pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
 
@@ -96,12 +98,18 @@ impl Source {
 pub enum Proto {
     /// A descriptor of our own, with all its source info.
     Owned(Arc<FileDescriptorProto>),
+    /// A descriptor of our own with the options' source info; the rest of it, which the
+    /// compiler never saw, is kept encoded beside it (see [`encoded`]).
+    Lean {
+        file: Arc<FileDescriptorProto>,
+        info: EncodedInfo,
+    },
     /// A descriptor left in the prost-reflect pool that built it, not copied out: lint keeps
     /// the pools anyway, and a copy of every descriptor was a tenth of a googleapis lint's
     /// memory. The pool's copy has the options' source info; `info` has the rest.
     Pooled {
         file: prost_reflect::FileDescriptor,
-        info: prost_types::SourceCodeInfo,
+        info: EncodedInfo,
     },
 }
 
@@ -110,32 +118,9 @@ impl std::ops::Deref for Proto {
 
     fn deref(&self) -> &FileDescriptorProto {
         match self {
-            Proto::Owned(file) => file,
+            Proto::Owned(file) | Proto::Lean { file, .. } => file,
             Proto::Pooled { file, .. } => file.file_descriptor_proto(),
         }
-    }
-}
-
-impl Proto {
-    /// Source info kept beside the descriptor rather than in it.
-    pub fn extra_info(&self) -> Option<&prost_types::SourceCodeInfo> {
-        match self {
-            Proto::Owned(_) => None,
-            Proto::Pooled { info, .. } => Some(info),
-        }
-    }
-
-    /// An owned copy with all the source info.
-    pub fn to_owned_proto(&self) -> FileDescriptorProto {
-        let mut file = (**self).clone();
-        if let Some(extra) = self.extra_info() {
-            let mut info = extra.clone();
-            if let Some(own) = file.source_code_info.take() {
-                info.location.extend(own.location);
-            }
-            file.source_code_info = Some(info);
-        }
-        file
     }
 }
 
@@ -429,7 +414,7 @@ fn add_import_sources(schema: &mut Schema, includes: &[PathBuf]) {
 fn merge(
     mut linked: Vec<link::Linked>,
     reused: &HashMap<String, Arc<FileDescriptorProto>>,
-    infos: HashMap<String, SourceCodeInfo>,
+    infos: HashMap<String, EncodedInfo>,
     sources: Arc<HashMap<String, Arc<Source>>>,
     mut errors: Vec<Finding>,
 ) -> Schema {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use prost_types::{FileDescriptorProto, SourceCodeInfo};
 use rayon::prelude::*;
 
-use super::{errors, Purpose, Schema, Source};
+use super::{errors, EncodedInfo, Purpose, Schema, Source};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 
@@ -29,8 +29,9 @@ pub(super) struct Read<'a> {
     pub stand_ins: HashMap<String, FileDescriptorProto>,
     /// The parsed files, without most of their source info (see [`split_source_info`]).
     pub parsed: HashMap<String, FileDescriptorProto>,
-    /// The source info kept out of `parsed`, put back after compiling.
-    pub infos: HashMap<String, SourceCodeInfo>,
+    /// The source info kept out of `parsed`, encoded, put beside the descriptors after
+    /// compiling.
+    pub infos: HashMap<String, EncodedInfo>,
     /// Files with the same text as in the schema compiled before, with the imports they had
     /// there: not parsed.
     pub same: HashMap<String, &'a [String]>,
@@ -128,8 +129,7 @@ pub(super) fn read<'a>(
             }
             if let Some((file, info)) = loaded.parsed {
                 read.parsed.insert(name.clone(), file);
-                // Lint reports in targets only, so an import's positions and comments go unread.
-                if loaded.source.file.is_target || purpose.keeps_imports_info() {
+                if let Some(info) = info {
                     read.infos.insert(name.clone(), info);
                 }
             }
@@ -147,10 +147,11 @@ struct Loaded {
     error: Vec<Finding>,
     /// Not valid UTF-8, editions, or past a nesting limit: it never reaches the compiler.
     broken: bool,
-    /// The parsed file without most of its source info, and that source info; `None` when it
-    /// does not parse (the compiler then reports the error, from the source), or is the same
-    /// text as a file compiled before.
-    parsed: Option<(FileDescriptorProto, SourceCodeInfo)>,
+    /// The parsed file without most of its source info, and that source info, encoded (`None`
+    /// where it goes unread: lint reports in targets only, so an import's positions and
+    /// comments are not kept); `None` when it does not parse (the compiler then reports the
+    /// error, from the source), or is the same text as a file compiled before.
+    parsed: Option<(FileDescriptorProto, Option<EncodedInfo>)>,
     /// The same text as the file of this name in the schema compiled before: not parsed.
     same_as_before: bool,
     /// An editions file's feature table.
@@ -286,6 +287,8 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             return Ok(Loaded::broken(source, error));
         }
     }
+    let kept = file.is_target || purpose.keeps_imports_info();
+    let parsed = parsed.map(|(file, info)| (file, kept.then(|| EncodedInfo::encode(&info))));
     Ok(Loaded {
         source,
         error: Vec::new(),
@@ -397,25 +400,28 @@ fn editions_offset(text: &str) -> Option<usize> {
     (&rest[..word_end] == b"edition").then_some(i)
 }
 
-/// Puts back the source info kept out of the compiler (see [`Read::infos`]).
+/// Puts the source info kept out of the compiler (see [`Read::infos`]) beside the compiled
+/// descriptors, still encoded.
 pub(super) fn restore_source_info(
     files: &mut [super::Proto],
-    mut infos: HashMap<String, SourceCodeInfo>,
+    mut infos: HashMap<String, EncodedInfo>,
 ) {
     for file in files {
         let name = file.name().to_string();
-        if let Some(mut info) = infos.remove(&name) {
+        if let Some(info) = infos.remove(&name) {
             // The compiler rewrote the options' locations (named by the options they set, not
-            // by their place in the text); the rest come back from the parse.
+            // by their place in the text), which stay in the descriptor; the rest come from the
+            // parse.
             match file {
-                super::Proto::Owned(file) => {
-                    let file = Arc::get_mut(file).expect("compiled just now, shared with no one");
-                    if let Some(options) = file.source_code_info.take() {
-                        info.location.extend(options.location);
+                super::Proto::Owned(owned) => {
+                    *file = super::Proto::Lean {
+                        file: owned.clone(),
+                        info,
                     }
-                    file.source_code_info = Some(info);
                 }
-                super::Proto::Pooled { info: slot, .. } => *slot = info,
+                super::Proto::Lean { info: slot, .. } | super::Proto::Pooled { info: slot, .. } => {
+                    *slot = info
+                }
             }
         }
     }

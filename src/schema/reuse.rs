@@ -9,7 +9,7 @@ use prost_types::FileDescriptorProto;
 use rayon::prelude::*;
 
 use super::read::{parse, Read};
-use super::{Proto, Purpose, Schema, Source};
+use super::{EncodedInfo, Proto, Purpose, Schema, Source};
 use crate::input::FileSet;
 
 /// The descriptors taken from `before` as they are, by import path. A file is reused when its
@@ -21,7 +21,9 @@ pub(super) fn reuse(
     set: &FileSet,
     purpose: Purpose,
 ) -> Arc<HashMap<String, Arc<FileDescriptorProto>>> {
-    let reused = reusable(&read.same, before, set);
+    let (reused, infos) = reusable(&read.same, before, set);
+    // A reused file keeps its source info from before, shared.
+    read.infos.extend(infos);
     if before.is_some() {
         crate::trace::mark(&format!("reused {} files compiled before", reused.len()));
     }
@@ -38,7 +40,7 @@ pub(super) fn reuse(
     {
         if let Some((file, info)) = result {
             read.parsed.insert(name.clone(), file);
-            read.infos.insert(name, info);
+            read.infos.insert(name, EncodedInfo::encode(&info));
         }
     }
     reused
@@ -46,18 +48,24 @@ pub(super) fn reuse(
 
 /// The files of `same` (same text as in `before`, with their imports) whose imports are all
 /// reused too, or resolve outside both workspaces (a well-known type, an include directory):
-/// their descriptors from `before`.
-fn reusable(
-    same: &HashMap<String, &[String]>,
-    before: Option<&Schema>,
-    set: &FileSet,
-) -> Arc<HashMap<String, Arc<FileDescriptorProto>>> {
+/// their descriptors from `before`, and the source info kept beside them there.
+type Reusable = (
+    Arc<HashMap<String, Arc<FileDescriptorProto>>>,
+    HashMap<String, EncodedInfo>,
+);
+
+fn reusable(same: &HashMap<String, &[String]>, before: Option<&Schema>, set: &FileSet) -> Reusable {
     let Some(before) = before else {
-        return Arc::default();
+        return Default::default();
     };
     let mut ok: HashSet<&str> = same
         .keys()
-        .filter(|name| matches!(before.file(name), Some(Proto::Owned(_))))
+        .filter(|name| {
+            matches!(
+                before.file(name),
+                Some(Proto::Owned(_) | Proto::Lean { .. })
+            )
+        })
         .map(String::as_str)
         .collect();
     loop {
@@ -79,12 +87,19 @@ fn reusable(
             ok.remove(name);
         }
     }
-    Arc::new(
-        ok.into_iter()
-            .filter_map(|name| match before.file(name) {
-                Some(Proto::Owned(file)) => Some((name.to_string(), file.clone())),
-                _ => None,
-            })
-            .collect(),
-    )
+    let mut files = HashMap::new();
+    let mut infos = HashMap::new();
+    for name in ok {
+        match before.file(name) {
+            Some(Proto::Owned(file)) => {
+                files.insert(name.to_string(), file.clone());
+            }
+            Some(Proto::Lean { file, info }) => {
+                files.insert(name.to_string(), file.clone());
+                infos.insert(name.to_string(), info.clone());
+            }
+            _ => {}
+        }
+    }
+    (Arc::new(files), infos)
 }

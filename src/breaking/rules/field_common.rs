@@ -60,7 +60,6 @@ pub fn new_file<'a>(cx: &Context<'a>, field: &Field) -> &'a File<'a> {
 /// location of a path is not always the whole option.
 pub fn widest_span(file: &File, path: &[i32]) -> Option<Span> {
     let source = file.source?;
-    let info = file.proto.source_code_info.as_ref()?;
     let at = |line: i32, col: i32| {
         source.lines.offset(
             &source.text,
@@ -68,9 +67,8 @@ pub fn widest_span(file: &File, path: &[i32]) -> Option<Span> {
             usize::try_from(col).unwrap_or(0),
         )
     };
-    info.location
-        .iter()
-        .filter(|l| l.path == path)
+    file.locations()
+        .all(path)
         .filter_map(|l| match *l.span.as_slice() {
             [line, col, end_col] => Some(Span {
                 start: at(line, col),
