@@ -81,6 +81,54 @@ pub struct Entry {
     pub findings: Vec<StoredFinding>,
     /// The sources the findings point into, one per display path, as the report saw them.
     pub sources: Vec<StoredSource>,
+    /// For lint, every compiled file with its own findings (then not in `findings`), so that a
+    /// run after an edit compiles only what the edit can change (see `incremental`).
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+/// One compiled file of a lint run: what it imports, what it declares, what lint found in it.
+/// Its skeleton (see `skeleton`) follows the entry's JSON, in the order of the records.
+#[derive(Serialize, Deserialize)]
+pub struct FileRecord {
+    pub name: String,
+    /// Where it was read from; `None` for a file built into the compiler.
+    pub disk: Option<PathBuf>,
+    pub target: bool,
+    pub imports: Vec<String>,
+    pub declarations: String,
+    pub findings: Vec<StoredFinding>,
+}
+
+impl Entry {
+    /// The payload: the length of the JSON, the JSON, then each skeleton, length-delimited.
+    pub fn encode(&self, skeletons: &[Vec<u8>]) -> Option<Vec<u8>> {
+        let json = serde_json::to_vec(self).ok()?;
+        let blob: usize = skeletons.iter().map(|s| s.len() + 10).sum();
+        let mut payload = Vec::with_capacity(8 + json.len() + blob);
+        payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&json);
+        for s in skeletons {
+            prost::encoding::encode_varint(s.len() as u64, &mut payload);
+            payload.extend_from_slice(s);
+        }
+        Some(payload)
+    }
+
+    /// The entry of a payload, and its skeletons, one per record.
+    pub fn decode(payload: &[u8]) -> Option<(Entry, Vec<&[u8]>)> {
+        let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        let entry: Entry = serde_json::from_slice(payload.get(8..end)?).ok()?;
+        let mut rest = &payload[end..];
+        let mut skeletons = Vec::with_capacity(entry.files.len());
+        while !rest.is_empty() {
+            let n = usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?;
+            skeletons.push(rest.get(..n)?);
+            rest = &rest[n..];
+        }
+        (skeletons.len() == entry.files.len()).then_some((entry, skeletons))
+    }
 }
 
 /// A run's report as printed in one format: written again as it is, byte for byte.
@@ -147,6 +195,10 @@ pub fn hash(bytes: &[u8]) -> String {
 }
 
 impl StoredFinding {
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
     pub fn new(f: &Finding) -> StoredFinding {
         StoredFinding {
             path: f.path.clone(),

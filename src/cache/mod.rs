@@ -19,10 +19,12 @@
 //! module by module, and runs with compile errors (a missing import may appear anywhere).
 
 mod entry;
+mod incremental;
+mod key;
+mod skeleton;
 mod store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Debug;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -30,13 +32,14 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::against::{Against, GitSide};
-use crate::cli::{BreakingArgs, CacheArgs, ErrorFormat, InputArgs, LintArgs, OutputArgs};
+use crate::cli::{BreakingArgs, ErrorFormat, LintArgs, OutputArgs};
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
 use crate::schema::{CompileOptions, Schema, Source};
 use entry::{Entry, Inputs, Rendered, Seen, Stat, StoredFinding, StoredSource};
+use key::{common, config_value, listing, open, Key};
 pub use store::Store;
 
 /// One run's place in the cache: its key, and what storing its findings needs.
@@ -52,6 +55,8 @@ pub struct Run {
     listed: HashSet<String>,
     /// When the run began: a file changed since may not be what the run read.
     started: std::time::SystemTime,
+    /// For lint: what compiling again only what an edit changes takes.
+    lint: Option<Box<incremental::Lint>>,
 }
 
 /// The findings of a run replayed, with the sources their report quotes.
@@ -75,7 +80,15 @@ impl Run {
         let (store, mut key) = (open(&args.cache)?, Key::new("lint"));
         common(&mut key, &args.input, resolved, options)?;
         sets.iter().for_each(|set| listing(&mut key, set));
-        Some(Run::new(store, key, usize::MAX, options, sets))
+        let mut run = Run::new(store, key, usize::MAX, options, sets);
+        if let [set] = sets {
+            run.lint = Some(Box::new(incremental::Lint {
+                workspace: resolved.workspace.clone(),
+                set: set.clone(),
+                options: options.clone(),
+            }));
+        }
+        Some(run)
     }
 
     /// The cache of `sous breaking` for these arguments, if the run is one the cache serves.
@@ -133,6 +146,7 @@ impl Run {
             includes: o.includes.iter().chain(&o.dep_includes).cloned().collect(),
             listed: sets.iter().flat_map(|s| s.files.keys().cloned()).collect(),
             started: std::time::SystemTime::now(),
+            lint: None,
         }
     }
 
@@ -153,7 +167,7 @@ impl Run {
         }
         let Some((replay, entry)) = crate::trace::stage("cache: check", || self.load()) else {
             crate::error::record_stderr();
-            return None;
+            return self.incremental(output, print);
         };
         crate::trace::mark("cache: hit, the findings reported again");
         if let Some(rendered) = rendered {
@@ -209,7 +223,7 @@ impl Run {
     /// The findings stored for this run with their sources, and what a report of them keeps.
     fn load(&self) -> Option<(Replay, (Inputs, Vec<String>))> {
         let payload = self.store.get(&self.key)?;
-        let entry: Entry = serde_json::from_slice(&payload).ok()?;
+        let (mut entry, _) = Entry::decode(&payload)?;
         if !self.imports_hold(&entry.inputs) {
             return None;
         }
@@ -225,9 +239,9 @@ impl Run {
             .into_iter()
             .map(|s| s.source(&read))
             .collect::<Option<Vec<_>>>()?;
-        let findings = entry
-            .findings
-            .into_iter()
+        let recorded = std::mem::take(&mut entry.files);
+        let findings = (entry.findings.drain(..))
+            .chain(recorded.into_iter().flat_map(|f| f.findings))
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
         entry.stderr.iter().for_each(crate::error::eprint_line);
@@ -252,16 +266,26 @@ impl Run {
             return;
         }
         crate::trace::stage("cache: store", || {
-            let Some(entry) = self.entry(findings, schemas, stderr) else {
+            let Some(mut entry) = self.entry(findings, schemas, stderr) else {
                 return;
             };
-            if let Ok(payload) = serde_json::to_vec(&entry) {
-                self.store.put(&self.key, &payload);
+            let mut skeletons = Vec::new();
+            if let (Some(_), [schema]) = (&self.lint, schemas) {
+                let records = incremental::cold_records(schema, findings);
+                (entry.files, skeletons, entry.findings) = records;
             }
-            if let Some(rendered) = self.rendered_key(output) {
-                capture(self.store, rendered, entry.inputs, entry.stderr);
-            }
+            self.put(entry, &skeletons, output);
         });
+    }
+
+    /// Stores `entry`, and starts capturing the report that follows.
+    fn put(&self, entry: Entry, skeletons: &[Vec<u8>], output: &OutputArgs) {
+        if let Some(payload) = entry.encode(skeletons) {
+            self.store.put(&self.key, &payload);
+        }
+        if let Some(rendered) = self.rendered_key(output) {
+            capture(self.store.clone(), rendered, entry.inputs, entry.stderr);
+        }
     }
 
     fn entry(
@@ -323,6 +347,7 @@ impl Run {
             stderr,
             findings: findings.iter().map(StoredFinding::new).collect(),
             sources,
+            files: Vec::new(),
         })
     }
 }
@@ -384,117 +409,5 @@ pub fn reported(code: i32) {
     };
     if let Some(payload) = rendered.encode(&capture.stdout) {
         capture.store.put(&capture.key, &payload);
-    }
-}
-
-/// The cache directory for these flags, unless caching is off.
-fn open(args: &CacheArgs) -> Option<Store> {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    // Flags first, then the environment: `--cache-dir` caches even with SOUS_NO_CACHE set.
-    if args.no_cache {
-        return None;
-    }
-    if let Some(dir) = &args.cache_dir {
-        return Some(Store::new(dir.clone(), true));
-    }
-    if set("SOUS_NO_CACHE").is_some_and(|v| v != "0") {
-        return None;
-    }
-    if let Some(dir) = set("SOUS_CACHE_DIR") {
-        return Some(Store::new(dir.into(), true));
-    }
-    let xdg = set("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|d| d.is_absolute());
-    let home = set("HOME")
-        .or_else(|| set("USERPROFILE"))
-        .map(PathBuf::from);
-    let platform = if cfg!(windows) {
-        set("LOCALAPPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        home.map(|h| h.join("Library/Caches"))
-    } else {
-        home.map(|h| h.join(".cache"))
-    };
-    Some(Store::new(xdg.or(platform)?.join("sous"), false))
-}
-
-/// A key being built: each part labelled and length-prefixed, so no two sequences of parts
-/// hash the same.
-struct Key(blake3::Hasher);
-
-impl Key {
-    fn new(command: &str) -> Key {
-        let mut key = Key(blake3::Hasher::new());
-        key.part("cache format", 1);
-        key.part("sous", env!("CARGO_PKG_VERSION"));
-        // A rebuilt binary may find other findings under the same version number.
-        let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
-        key.part("build", exe.map(|m| (m.len(), m.modified().ok())));
-        // Tests stand for an upgrade with it.
-        key.part("version", std::env::var("SOUS_CACHE_VERSION").ok());
-        key.part("command", command);
-        key.part("cwd", std::env::current_dir().ok());
-        key
-    }
-
-    fn part(&mut self, label: &str, value: impl Debug) {
-        let value = format!("{value:?}");
-        for text in [label, &value] {
-            self.0.update(&(text.len() as u64).to_le_bytes());
-            self.0.update(text.as_bytes());
-        }
-    }
-}
-
-/// What lint and breaking key alike: the input's flags, configuration and compile options.
-/// `None` for an input the cache does not serve.
-fn common(key: &mut Key, args: &InputArgs, r: &Resolved, o: &CompileOptions) -> Option<()> {
-    if r.memory.is_some() || r.file_input || !r.filter.paths.is_empty() {
-        return None;
-    }
-    key.part("input", &args.input);
-    config_value(key, "config", args.config.as_deref());
-    key.part("exclude paths", &args.exclude_paths);
-    key.part("includes", &args.includes);
-    key.part("offline", args.offline);
-    key.part("workspace", &r.workspace);
-    key.part("shown", &r.shown);
-    key.part("modules", &r.modules);
-    key.part("filter", &r.filter);
-    key.part("purpose", o.purpose);
-    key.part("compile includes", (&o.includes, &o.dep_includes, &o.deps));
-    key.part("link groups", o.max_groups);
-    // Where buf's module cache is; how many pools lint keeps (a profiling knob).
-    for name in [
-        "BUF_CACHE_DIR",
-        "XDG_CACHE_HOME",
-        "HOME",
-        "SOUS_KEEP_POOLS_UP_TO",
-    ] {
-        key.part(name, std::env::var_os(name));
-    }
-    Some(())
-}
-
-/// A `--config`-like value, and the file's content when it names one.
-fn config_value(key: &mut Key, label: &str, value: Option<&str>) {
-    key.part(label, value);
-    let file = value.map(Path::new).filter(|p| p.is_file());
-    key.part(label, file.and_then(|p| std::fs::read(p).ok()));
-}
-
-/// The files of a set: which there are, and what each is to the run.
-fn listing(key: &mut Key, set: &FileSet) {
-    key.part("shares files", set.shares_files());
-    for (name, f) in &set.files {
-        let role = (
-            &f.module,
-            &f.workspace_path,
-            &f.display,
-            &f.disk,
-            f.is_target,
-        );
-        key.part(name, role);
     }
 }
