@@ -83,25 +83,28 @@ impl Run {
     /// documentation); `None` if it cannot, with stderr recorded again for the cold run.
     pub(super) fn incremental(
         &self,
+        old: (Entry, Vec<&[u8]>),
         output: &OutputArgs,
         print: impl FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32>,
     ) -> Option<Result<i32>> {
         let lint = self.lint.as_deref()?;
-        let done = crate::trace::stage("cache: incremental", || self.again(lint));
+        let done = crate::trace::stage("cache: incremental", || self.again(lint, old));
         let Some((findings, sources, entry, skeletons)) = done else {
             crate::error::record_stderr();
             return None;
         };
-        crate::trace::mark("cache: hit, the files changed compiled again");
+        crate::trace::mark("cache: partial, the files changed compiled again");
         crate::error::record_stderr();
-        self.put(entry, &skeletons, output);
+        crate::trace::stage("cache: put", || self.put(entry, &skeletons, output));
         Some(print(findings, sources))
     }
 
     #[allow(clippy::type_complexity)]
-    fn again(&self, lint: &Lint) -> Option<(Vec<Finding>, Vec<Arc<Source>>, Entry, Vec<Vec<u8>>)> {
-        let payload = self.store.get(&self.key)?;
-        let (old, skeletons) = Entry::decode(&payload)?;
+    fn again(
+        &self,
+        lint: &Lint,
+        (old, skeletons): (Entry, Vec<&[u8]>),
+    ) -> Option<(Vec<Finding>, Vec<Arc<Source>>, Entry, Vec<Vec<u8>>)> {
         if old.files.is_empty() || !old.stderr.is_empty() || !self.imports_hold(&old.inputs) {
             return None;
         }
@@ -122,8 +125,10 @@ impl Run {
         for file in set.files.values_mut() {
             file.is_target &= names.contains(&file.name);
         }
-        let compiled = crate::error::quietly(|| {
-            crate::invocation::compile(&lint.workspace, &set, &lint.options)
+        let compiled = crate::trace::stage("cache: compile changed", || {
+            crate::error::quietly(|| {
+                crate::invocation::compile(&lint.workspace, &set, &lint.options)
+            })
         });
         let warned = crate::error::take_recorded_stderr().is_some_and(|l| !l.is_empty());
         let schema = compiled.ok()?;
@@ -151,8 +156,10 @@ impl Run {
             .map(|s| skeleton::decode(s))
             .collect::<Option<_>>()?;
         let mut whole = Schema::from_files(protos);
-        whole.sources = sources(&old.files, &schema, &lint.set)?;
-        findings.extend(crate::lint::run_part(&lint.workspace, &whole, Part::Module));
+        whole.sources =
+            crate::trace::stage("cache: sources", || sources(&old.files, &schema, &lint.set))?;
+        let module = || crate::lint::run_part(&lint.workspace, &whole, Part::Module);
+        findings.extend(crate::trace::stage("cache: module rules", module));
         let mut records = old.files;
         for r in records.iter_mut() {
             if let Some(proto) = schema.file(&r.name) {
@@ -174,7 +181,9 @@ impl Run {
                 .map(StoredFinding::finding)
                 .collect::<Option<Vec<_>>>()?,
         );
-        let mut entry = self.entry(&findings, &[&whole], Vec::new())?;
+        let mut entry = crate::trace::stage("cache: entry", || {
+            self.entry(&findings, &[&whole], Vec::new())
+        })?;
         for (path, seen) in old.inputs.manifest {
             entry.inputs.manifest.entry(path).or_insert(seen);
         }

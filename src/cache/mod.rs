@@ -165,9 +165,14 @@ impl Run {
             crate::trace::mark("cache: hit, the report as printed");
             return Some(code);
         }
-        let Some((replay, entry)) = crate::trace::stage("cache: check", || self.load()) else {
-            crate::error::record_stderr();
-            return self.incremental(output, print);
+        let payload = self.store.get(&self.key);
+        let loaded = crate::trace::stage("cache: check", || self.load(payload.as_deref()));
+        let (replay, entry) = match loaded {
+            Ok(loaded) => loaded,
+            Err(old) => {
+                crate::error::record_stderr();
+                return self.incremental(old?, output, print);
+            }
         };
         crate::trace::mark("cache: hit, the findings reported again");
         if let Some(rendered) = rendered {
@@ -220,12 +225,16 @@ impl Run {
             .all(|(name, at)| self.found(name) == *at)
     }
 
-    /// The findings stored for this run with their sources, and what a report of them keeps.
-    fn load(&self) -> Option<(Replay, (Inputs, Vec<String>))> {
-        let payload = self.store.get(&self.key)?;
-        let (mut entry, _) = Entry::decode(&payload)?;
+    /// The findings stored for this run with their sources, and what a report of them keeps;
+    /// or else the entry with its skeletons, if it is whole but some file changed.
+    #[allow(clippy::type_complexity)]
+    fn load<'p>(
+        &self,
+        payload: Option<&'p [u8]>,
+    ) -> Result<(Replay, (Inputs, Vec<String>)), Option<(Entry, Vec<&'p [u8]>)>> {
+        let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
-            return None;
+            return Err(None);
         }
         let keep: HashSet<&PathBuf> = entry
             .sources
@@ -233,20 +242,23 @@ impl Run {
             .filter(|s| s.text.is_none())
             .map(|s| &s.disk)
             .collect();
-        let read = entry.inputs.still_hold(&keep)?;
-        let sources = entry
-            .sources
+        let Some(read) = entry.inputs.still_hold(&keep) else {
+            return Err(Some((entry, skeletons)));
+        };
+        let sources = std::mem::take(&mut entry.sources)
             .into_iter()
             .map(|s| s.source(&read))
-            .collect::<Option<Vec<_>>>()?;
+            .collect::<Option<Vec<_>>>()
+            .ok_or(None)?;
         let recorded = std::mem::take(&mut entry.files);
         let findings = (entry.findings.drain(..))
             .chain(recorded.into_iter().flat_map(|f| f.findings))
             .map(StoredFinding::finding)
-            .collect::<Option<Vec<_>>>()?;
+            .collect::<Option<Vec<_>>>()
+            .ok_or(None)?;
         entry.stderr.iter().for_each(crate::error::eprint_line);
         let replay = Replay { findings, sources };
-        Some((replay, (entry.inputs, entry.stderr)))
+        Ok((replay, (entry.inputs, entry.stderr)))
     }
 
     /// Where the include directories give import `name` now.
