@@ -97,7 +97,20 @@ pub struct FileRecord {
     pub target: bool,
     pub imports: Vec<String>,
     pub declarations: String,
+    /// The display and workspace paths of its findings, left out of each.
+    #[serde(default)]
+    pub shown: Option<(String, String)>,
     pub findings: Vec<StoredFinding>,
+}
+
+impl FileRecord {
+    /// The record's findings, whole again.
+    pub fn take_findings(&mut self) -> impl Iterator<Item = StoredFinding> + '_ {
+        let shown = self.shown.as_ref();
+        std::mem::take(&mut self.findings)
+            .into_iter()
+            .map(move |f| f.own(shown))
+    }
 }
 
 impl Entry {
@@ -174,19 +187,33 @@ pub struct StoredSource {
     pub text: Option<String>,
 }
 
+/// A finding as stored: short keys, and nothing for what it lacks (an entry holds tens of
+/// thousands; each is read and written on every run that is not a whole hit).
 #[derive(Serialize, Deserialize)]
 pub struct StoredFinding {
+    /// `None` too in a [`FileRecord`] when it is the record's display path (see `file`).
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     path: Option<String>,
+    #[serde(rename = "l")]
     lines: [u32; 4],
+    #[serde(rename = "r")]
     rule: String,
+    #[serde(rename = "m")]
     message: String,
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
     policy: Option<String>,
     /// (justification, location) of a suppression, always `inSource`.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     suppression: Option<(String, String)>,
+    /// `None` in a [`FileRecord`] when path and file are the record's: both are its then.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     file: Option<String>,
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     old: Option<(String, [u32; 4])>,
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     element: Option<(String, String)>,
     /// What a message or an enum lost, for the fixes (`--error-format json` and SARIF show them).
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     lost: Option<crate::finding::Lost>,
 }
 
@@ -197,6 +224,25 @@ pub fn hash(bytes: &[u8]) -> String {
 impl StoredFinding {
     pub fn rule(&self) -> &str {
         &self.rule
+    }
+
+    /// Leaves out the path and file when they are `display` and `workspace` (a finding of a
+    /// [`FileRecord`], whose file is always set).
+    pub fn shared(mut self, display: &str, workspace: &str) -> StoredFinding {
+        if self.path.as_deref() == Some(display) && self.file.as_deref() == Some(workspace) {
+            self.path = None;
+            self.file = None;
+        }
+        self
+    }
+
+    /// The path and file again, of a finding [`StoredFinding::shared`] left them out of.
+    pub fn own(mut self, shared: Option<&(String, String)>) -> StoredFinding {
+        if let (None, Some((display, workspace))) = (&self.file, shared) {
+            self.path = Some(display.clone());
+            self.file = Some(workspace.clone());
+        }
+        self
     }
 
     pub fn new(f: &Finding) -> StoredFinding {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::entry::{Entry, FileRecord, Seen, Stat, StoredFinding};
+use super::entry::{Entry, FileRecord, Seen, Stat, StoredFinding, StoredSource};
 use super::{skeleton, Run};
 use crate::cli::OutputArgs;
 use crate::config::Workspace;
@@ -51,27 +51,30 @@ pub(super) fn cold_records(
                 target: source.is_some_and(|s| s.file.is_target),
                 imports: proto.dependency.clone(),
                 declarations: skeleton::declarations(proto),
+                shown: source.map(|s| (s.file.display.clone(), s.file.workspace_path.clone())),
                 findings: Vec::new(),
             };
             (record, skeleton::skeleton(proto))
         })
         .collect();
     let (mut records, skeletons): (Vec<_>, Vec<_>) = made.into_iter().unzip();
-    let rest = group(&mut records, schema, findings);
+    let rest = group(&mut records, findings);
     (records, skeletons, rest)
 }
 
 /// Puts each finding into the record of its file; returns those of no file.
-fn group(records: &mut [FileRecord], schema: &Schema, findings: &[Finding]) -> Vec<StoredFinding> {
-    let index: HashMap<&str, usize> = records
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((schema.sources.get(&r.name)?.file.workspace_path.as_str(), i)))
+fn group(records: &mut [FileRecord], findings: &[Finding]) -> Vec<StoredFinding> {
+    let index: HashMap<String, usize> = (records.iter().enumerate())
+        .filter_map(|(i, r)| Some((r.shown.as_ref()?.1.clone(), i)))
         .collect();
     let mut rest = Vec::new();
     for f in findings {
         match f.file.as_deref().and_then(|w| index.get(w)) {
-            Some(&i) => records[i].findings.push(StoredFinding::new(f)),
+            Some(&i) => {
+                let (display, workspace) = records[i].shown.as_ref().expect("indexed");
+                let stored = StoredFinding::new(f).shared(display, workspace);
+                records[i].findings.push(stored);
+            }
             None => rest.push(StoredFinding::new(f)),
         }
     }
@@ -95,7 +98,7 @@ impl Run {
         };
         crate::trace::mark("cache: partial, the files changed compiled again");
         crate::error::record_stderr();
-        crate::trace::stage("cache: put", || self.put(entry, &skeletons, output));
+        crate::trace::stage("cache: put", || self.put(entry, skeletons, output));
         Some(print(findings, sources))
     }
 
@@ -166,9 +169,9 @@ impl Run {
                 r.imports = proto.dependency.clone();
                 r.declarations = skeleton::declarations(proto);
             }
-            let kept = std::mem::take(&mut r.findings).into_iter();
+            let kept: Vec<StoredFinding> = r.take_findings().collect();
             if !names.contains(&r.name) {
-                let kept = kept.filter(|f| !MODULE_RULES.contains(&f.rule()));
+                let kept = (kept.into_iter()).filter(|f| !MODULE_RULES.contains(&f.rule()));
                 findings.extend(
                     kept.map(StoredFinding::finding)
                         .collect::<Option<Vec<_>>>()?,
@@ -181,13 +184,31 @@ impl Run {
                 .map(StoredFinding::finding)
                 .collect::<Option<Vec<_>>>()?,
         );
-        let mut entry = crate::trace::stage("cache: entry", || {
-            self.entry(&findings, &[&whole], Vec::new())
-        })?;
-        for (path, seen) in old.inputs.manifest {
-            entry.inputs.manifest.entry(path).or_insert(seen);
+        // What the run read: as before, but for the files changed, as compiled now.
+        let mut inputs = old.inputs;
+        for &i in &edited {
+            let (disk, source) = (
+                records[i].disk.clone()?,
+                schema.sources.get(&records[i].name)?,
+            );
+            let hash = super::entry::hash(source.text.as_bytes());
+            let stat = Stat::vouching(&disk, self.started);
+            inputs.manifest.insert(disk, Seen { hash, stat });
         }
-        entry.findings = group(&mut records, &whole, &findings);
+        let quoted: HashSet<&str> = findings.iter().filter_map(|f| f.path.as_deref()).collect();
+        let mut quoted: Vec<StoredSource> = (whole.sources.values())
+            .filter(|s| quoted.contains(s.file.display.as_str()))
+            .map(|s| StoredSource::new(s, false))
+            .collect();
+        quoted.sort_by(|a, b| a.display.cmp(&b.display));
+        let mut entry = Entry {
+            inputs,
+            stderr: Vec::new(),
+            findings: Vec::new(),
+            sources: quoted,
+            files: Vec::new(),
+        };
+        entry.findings = group(&mut records, &findings);
         entry.files = records;
         let sources = whole.sources.into_values().collect();
         Some((findings, sources, entry, skeletons))

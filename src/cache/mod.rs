@@ -250,9 +250,9 @@ impl Run {
             .map(|s| s.source(&read))
             .collect::<Option<Vec<_>>>()
             .ok_or(None)?;
-        let recorded = std::mem::take(&mut entry.files);
+        let mut recorded = std::mem::take(&mut entry.files);
         let findings = (entry.findings.drain(..))
-            .chain(recorded.into_iter().flat_map(|f| f.findings))
+            .chain(recorded.iter_mut().flat_map(|f| f.take_findings()))
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()
             .ok_or(None)?;
@@ -286,17 +286,26 @@ impl Run {
                 let records = incremental::cold_records(schema, findings);
                 (entry.files, skeletons, entry.findings) = records;
             }
-            self.put(entry, &skeletons, output);
+            self.put(entry, skeletons, output);
         });
     }
 
-    /// Stores `entry`, and starts capturing the report that follows.
-    fn put(&self, entry: Entry, skeletons: &[Vec<u8>], output: &OutputArgs) {
-        if let Some(payload) = entry.encode(skeletons) {
-            self.store.put(&self.key, &payload);
-        }
+    /// Stores `entry` while the report is printed ([`reported`] waits for it), and starts
+    /// capturing the report.
+    fn put(&self, entry: Entry, skeletons: Vec<Vec<u8>>, output: &OutputArgs) {
         if let Some(rendered) = self.rendered_key(output) {
-            capture(self.store.clone(), rendered, entry.inputs, entry.stderr);
+            let (inputs, stderr) = (entry.inputs.clone(), entry.stderr.clone());
+            capture(self.store.clone(), rendered, inputs, stderr);
+        }
+        let (store, key) = (self.store.clone(), self.key.clone());
+        let write = move || match entry.encode(&skeletons) {
+            Some(payload) => store.try_put(&key, &payload),
+            None => Ok(()),
+        };
+        if let Ok(handle) = std::thread::Builder::new().spawn(write) {
+            if let Ok(mut writing) = WRITING.lock() {
+                *writing = Some((self.store.clone(), handle));
+            }
         }
     }
 
@@ -410,9 +419,24 @@ impl<W: Write> Write for Tee<W> {
 
 /// The report is printed and exits with `code`: the captured report is stored, if one is.
 pub fn reported(code: i32) {
-    let Some(capture) = CAPTURE.lock().ok().and_then(|mut c| c.take()) else {
-        return;
-    };
+    let capture = CAPTURE.lock().ok().and_then(|mut c| c.take());
+    if let Some(capture) = capture {
+        store_report(capture, code);
+    }
+    // The findings' entry, written meanwhile.
+    let writing = WRITING.lock().ok().and_then(|mut w| w.take());
+    if let Some((store, handle)) = writing {
+        if let Ok(Err(e)) = handle.join() {
+            store.failed(e);
+        }
+    }
+}
+
+/// The entry being written while the report is printed, and the cache it goes to.
+#[allow(clippy::type_complexity)]
+static WRITING: Mutex<Option<(Store, std::thread::JoinHandle<Result<()>>)>> = Mutex::new(None);
+
+fn store_report(capture: Capture, code: i32) {
     let rendered = Rendered {
         inputs: capture.inputs,
         before: capture.before,
