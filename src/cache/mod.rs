@@ -2,14 +2,16 @@
 //! same run on the same files replays them instead of compiling again (the pre-commit hook on
 //! every commit, the CI job on every push, the editor on every save).
 //!
-//! One entry per run. Its key hashes the sous build, the command and the flags that change
-//! findings, the resolved configuration, the files found (paths and roles) and, for `breaking
-//! --against` a git revision, the revision's tree id, which is a content hash of every file in
-//! it. The entry holds a manifest of every file the run read from disk with its content hash,
-//! which a later run checks by reading and hashing each again: an edit to a file, or to anything
-//! it imports, is a miss. Then the findings, the stderr lines of the stages a replay skips, and
-//! the sources the report quotes. A replay goes through the same report as a cold run, so the
-//! output is byte-identical.
+//! One entry per run (for lint, with a record per file: see `incremental`). Its key hashes the
+//! sous build, the command and the flags that change findings, the resolved configuration, the
+//! files found (paths and roles) and, for `breaking --against` a git revision, the revision's
+//! tree id, which is a content hash of every file in it. The entry holds a manifest of every
+//! file the run read from disk with its content hash, which a later run checks by reading and
+//! hashing each again: an edit to a file, or to anything it imports, is a miss. Then the
+//! findings, the stderr lines of the stages a replay skips, and the sources the report quotes.
+//! A replay goes through the same report as a cold run, so the output is byte-identical. A lint
+//! run after an edit compiles only the files it changed and those importing them, and takes
+//! every other file's findings from the entry (`incremental`).
 //!
 //! On by default, and invisible: it changes no output and no exit code, writes only under the
 //! user's cache directory (never into the input), and a run it cannot help (a damaged entry, a
@@ -171,7 +173,7 @@ impl Run {
             Ok(loaded) => loaded,
             Err(old) => {
                 crate::error::record_stderr();
-                return self.incremental(old?, output, print);
+                return self.incremental(*old?, output, print);
             }
         };
         crate::trace::mark("cache: hit, the findings reported again");
@@ -231,7 +233,7 @@ impl Run {
     fn load<'p>(
         &self,
         payload: Option<&'p [u8]>,
-    ) -> Result<(Replay, (Inputs, Vec<String>)), Option<(Entry, Vec<&'p [u8]>)>> {
+    ) -> Result<(Replay, (Inputs, Vec<String>)), Option<Box<(Entry, Vec<&'p [u8]>)>>> {
         let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
             return Err(None);
@@ -243,7 +245,7 @@ impl Run {
             .map(|s| &s.disk)
             .collect();
         let Some(read) = entry.inputs.still_hold(&keep) else {
-            return Err(Some((entry, skeletons)));
+            return Err(Some(Box::new((entry, skeletons))));
         };
         let sources = std::mem::take(&mut entry.sources)
             .into_iter()
