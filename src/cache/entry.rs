@@ -81,6 +81,67 @@ pub struct Entry {
     pub findings: Vec<StoredFinding>,
     /// The sources the findings point into, one per display path, as the report saw them.
     pub sources: Vec<StoredSource>,
+    /// For lint, every compiled file with its own findings (then not in `findings`), so that a
+    /// run after an edit compiles only what the edit can change (see `incremental`).
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+/// One compiled file of a lint run: what it imports, what it declares, what lint found in it.
+/// Its skeleton (see `skeleton`) follows the entry's JSON, in the order of the records.
+#[derive(Serialize, Deserialize)]
+pub struct FileRecord {
+    pub name: String,
+    /// Where it was read from; `None` for a file built into the compiler.
+    pub disk: Option<PathBuf>,
+    pub target: bool,
+    pub imports: Vec<String>,
+    pub declarations: String,
+    /// The display and workspace paths of its findings, left out of each.
+    #[serde(default)]
+    pub shown: Option<(String, String)>,
+    pub findings: Vec<StoredFinding>,
+}
+
+impl FileRecord {
+    /// The record's findings, whole again.
+    pub fn take_findings(&mut self) -> impl Iterator<Item = StoredFinding> + '_ {
+        let shown = self.shown.as_ref();
+        std::mem::take(&mut self.findings)
+            .into_iter()
+            .map(move |f| f.own(shown))
+    }
+}
+
+impl Entry {
+    /// The payload: the length of the JSON, the JSON, then each skeleton, length-delimited.
+    pub fn encode(&self, skeletons: &[Vec<u8>]) -> Option<Vec<u8>> {
+        let json = serde_json::to_vec(self).ok()?;
+        let blob: usize = skeletons.iter().map(|s| s.len() + 10).sum();
+        let mut payload = Vec::with_capacity(8 + json.len() + blob);
+        payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&json);
+        for s in skeletons {
+            prost::encoding::encode_varint(s.len() as u64, &mut payload);
+            payload.extend_from_slice(s);
+        }
+        Some(payload)
+    }
+
+    /// The entry of a payload, and its skeletons, one per record.
+    pub fn decode(payload: &[u8]) -> Option<(Entry, Vec<&[u8]>)> {
+        let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        let entry: Entry = serde_json::from_slice(payload.get(8..end)?).ok()?;
+        let mut rest = &payload[end..];
+        let mut skeletons = Vec::with_capacity(entry.files.len());
+        while !rest.is_empty() {
+            let n = usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?;
+            skeletons.push(rest.get(..n)?);
+            rest = &rest[n..];
+        }
+        (skeletons.len() == entry.files.len()).then_some((entry, skeletons))
+    }
 }
 
 /// A run's report as printed in one format: written again as it is, byte for byte.
@@ -126,19 +187,33 @@ pub struct StoredSource {
     pub text: Option<String>,
 }
 
+/// A finding as stored: short keys, and nothing for what it lacks (an entry holds tens of
+/// thousands; each is read and written on every run that is not a whole hit).
 #[derive(Serialize, Deserialize)]
 pub struct StoredFinding {
+    /// `None` too in a [`FileRecord`] when it is the record's display path (see `file`).
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     path: Option<String>,
+    #[serde(rename = "l")]
     lines: [u32; 4],
+    #[serde(rename = "r")]
     rule: String,
+    #[serde(rename = "m")]
     message: String,
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
     policy: Option<String>,
     /// (justification, location) of a suppression, always `inSource`.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     suppression: Option<(String, String)>,
+    /// `None` in a [`FileRecord`] when path and file are the record's: both are its then.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     file: Option<String>,
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     old: Option<(String, [u32; 4])>,
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     element: Option<(String, String)>,
     /// What a message or an enum lost, for the fixes (`--error-format json` and SARIF show them).
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     lost: Option<crate::finding::Lost>,
 }
 
@@ -147,6 +222,29 @@ pub fn hash(bytes: &[u8]) -> String {
 }
 
 impl StoredFinding {
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// Leaves out the path and file when they are `display` and `workspace` (a finding of a
+    /// [`FileRecord`], whose file is always set).
+    pub fn shared(mut self, display: &str, workspace: &str) -> StoredFinding {
+        if self.path.as_deref() == Some(display) && self.file.as_deref() == Some(workspace) {
+            self.path = None;
+            self.file = None;
+        }
+        self
+    }
+
+    /// The path and file again, of a finding [`StoredFinding::shared`] left them out of.
+    pub fn own(mut self, shared: Option<&(String, String)>) -> StoredFinding {
+        if let (None, Some((display, workspace))) = (&self.file, shared) {
+            self.path = Some(display.clone());
+            self.file = Some(workspace.clone());
+        }
+        self
+    }
+
     pub fn new(f: &Finding) -> StoredFinding {
         StoredFinding {
             path: f.path.clone(),

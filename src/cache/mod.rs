@@ -2,14 +2,16 @@
 //! same run on the same files replays them instead of compiling again (the pre-commit hook on
 //! every commit, the CI job on every push, the editor on every save).
 //!
-//! One entry per run. Its key hashes the sous build, the command and the flags that change
-//! findings, the resolved configuration, the files found (paths and roles) and, for `breaking
-//! --against` a git revision, the revision's tree id, which is a content hash of every file in
-//! it. The entry holds a manifest of every file the run read from disk with its content hash,
-//! which a later run checks by reading and hashing each again: an edit to a file, or to anything
-//! it imports, is a miss. Then the findings, the stderr lines of the stages a replay skips, and
-//! the sources the report quotes. A replay goes through the same report as a cold run, so the
-//! output is byte-identical.
+//! One entry per run (for lint, with a record per file: see `incremental`). Its key hashes the
+//! sous build, the command and the flags that change findings, the resolved configuration, the
+//! files found (paths and roles) and, for `breaking --against` a git revision, the revision's
+//! tree id, which is a content hash of every file in it. The entry holds a manifest of every
+//! file the run read from disk with its content hash, which a later run checks by reading and
+//! hashing each again: an edit to a file, or to anything it imports, is a miss. Then the
+//! findings, the stderr lines of the stages a replay skips, and the sources the report quotes.
+//! A replay goes through the same report as a cold run, so the output is byte-identical. A lint
+//! run after an edit compiles only the files it changed and those importing them, and takes
+//! every other file's findings from the entry (`incremental`).
 //!
 //! On by default, and invisible: it changes no output and no exit code, writes only under the
 //! user's cache directory (never into the input), and a run it cannot help (a damaged entry, a
@@ -19,10 +21,12 @@
 //! module by module, and runs with compile errors (a missing import may appear anywhere).
 
 mod entry;
+mod incremental;
+mod key;
+mod skeleton;
 mod store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Debug;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -30,13 +34,14 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::against::{Against, GitSide};
-use crate::cli::{BreakingArgs, CacheArgs, ErrorFormat, InputArgs, LintArgs, OutputArgs};
+use crate::cli::{BreakingArgs, ErrorFormat, LintArgs, OutputArgs};
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::FileSet;
 use crate::invocation::{self, Resolved};
 use crate::schema::{CompileOptions, Schema, Source};
 use entry::{Entry, Inputs, Rendered, Seen, Stat, StoredFinding, StoredSource};
+use key::{common, config_value, listing, open, Key};
 pub use store::Store;
 
 /// One run's place in the cache: its key, and what storing its findings needs.
@@ -52,6 +57,8 @@ pub struct Run {
     listed: HashSet<String>,
     /// When the run began: a file changed since may not be what the run read.
     started: std::time::SystemTime,
+    /// For lint: what compiling again only what an edit changes takes.
+    lint: Option<Box<incremental::Lint>>,
 }
 
 /// The findings of a run replayed, with the sources their report quotes.
@@ -75,7 +82,15 @@ impl Run {
         let (store, mut key) = (open(&args.cache)?, Key::new("lint"));
         common(&mut key, &args.input, resolved, options)?;
         sets.iter().for_each(|set| listing(&mut key, set));
-        Some(Run::new(store, key, usize::MAX, options, sets))
+        let mut run = Run::new(store, key, usize::MAX, options, sets);
+        if let [set] = sets {
+            run.lint = Some(Box::new(incremental::Lint {
+                workspace: resolved.workspace.clone(),
+                set: set.clone(),
+                options: options.clone(),
+            }));
+        }
+        Some(run)
     }
 
     /// The cache of `sous breaking` for these arguments, if the run is one the cache serves.
@@ -133,6 +148,7 @@ impl Run {
             includes: o.includes.iter().chain(&o.dep_includes).cloned().collect(),
             listed: sets.iter().flat_map(|s| s.files.keys().cloned()).collect(),
             started: std::time::SystemTime::now(),
+            lint: None,
         }
     }
 
@@ -151,9 +167,14 @@ impl Run {
             crate::trace::mark("cache: hit, the report as printed");
             return Some(code);
         }
-        let Some((replay, entry)) = crate::trace::stage("cache: check", || self.load()) else {
-            crate::error::record_stderr();
-            return None;
+        let payload = self.store.get(&self.key);
+        let loaded = crate::trace::stage("cache: check", || self.load(payload.as_deref()));
+        let (replay, entry) = match loaded {
+            Ok(loaded) => loaded,
+            Err(old) => {
+                crate::error::record_stderr();
+                return self.incremental(*old?, output, print);
+            }
         };
         crate::trace::mark("cache: hit, the findings reported again");
         if let Some(rendered) = rendered {
@@ -206,12 +227,16 @@ impl Run {
             .all(|(name, at)| self.found(name) == *at)
     }
 
-    /// The findings stored for this run with their sources, and what a report of them keeps.
-    fn load(&self) -> Option<(Replay, (Inputs, Vec<String>))> {
-        let payload = self.store.get(&self.key)?;
-        let entry: Entry = serde_json::from_slice(&payload).ok()?;
+    /// The findings stored for this run with their sources, and what a report of them keeps;
+    /// or else the entry with its skeletons, if it is whole but some file changed.
+    #[allow(clippy::type_complexity)]
+    fn load<'p>(
+        &self,
+        payload: Option<&'p [u8]>,
+    ) -> Result<(Replay, (Inputs, Vec<String>)), Option<Box<(Entry, Vec<&'p [u8]>)>>> {
+        let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
-            return None;
+            return Err(None);
         }
         let keep: HashSet<&PathBuf> = entry
             .sources
@@ -219,20 +244,23 @@ impl Run {
             .filter(|s| s.text.is_none())
             .map(|s| &s.disk)
             .collect();
-        let read = entry.inputs.still_hold(&keep)?;
-        let sources = entry
-            .sources
+        let Some(read) = entry.inputs.still_hold(&keep) else {
+            return Err(Some(Box::new((entry, skeletons))));
+        };
+        let sources = std::mem::take(&mut entry.sources)
             .into_iter()
             .map(|s| s.source(&read))
-            .collect::<Option<Vec<_>>>()?;
-        let findings = entry
-            .findings
-            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or(None)?;
+        let mut recorded = std::mem::take(&mut entry.files);
+        let findings = (entry.findings.drain(..))
+            .chain(recorded.iter_mut().flat_map(|f| f.take_findings()))
             .map(StoredFinding::finding)
-            .collect::<Option<Vec<_>>>()?;
+            .collect::<Option<Vec<_>>>()
+            .ok_or(None)?;
         entry.stderr.iter().for_each(crate::error::eprint_line);
         let replay = Replay { findings, sources };
-        Some((replay, (entry.inputs, entry.stderr)))
+        Ok((replay, (entry.inputs, entry.stderr)))
     }
 
     /// Where the include directories give import `name` now.
@@ -252,16 +280,35 @@ impl Run {
             return;
         }
         crate::trace::stage("cache: store", || {
-            let Some(entry) = self.entry(findings, schemas, stderr) else {
+            let Some(mut entry) = self.entry(findings, schemas, stderr) else {
                 return;
             };
-            if let Ok(payload) = serde_json::to_vec(&entry) {
-                self.store.put(&self.key, &payload);
+            let mut skeletons = Vec::new();
+            if let (Some(_), [schema]) = (&self.lint, schemas) {
+                let records = incremental::cold_records(schema, findings);
+                (entry.files, skeletons, entry.findings) = records;
             }
-            if let Some(rendered) = self.rendered_key(output) {
-                capture(self.store, rendered, entry.inputs, entry.stderr);
-            }
+            self.put(entry, skeletons, output);
         });
+    }
+
+    /// Stores `entry` while the report is printed ([`reported`] waits for it), and starts
+    /// capturing the report.
+    fn put(&self, entry: Entry, skeletons: Vec<Vec<u8>>, output: &OutputArgs) {
+        if let Some(rendered) = self.rendered_key(output) {
+            let (inputs, stderr) = (entry.inputs.clone(), entry.stderr.clone());
+            capture(self.store.clone(), rendered, inputs, stderr);
+        }
+        let (store, key) = (self.store.clone(), self.key.clone());
+        let write = move || match entry.encode(&skeletons) {
+            Some(payload) => store.try_put(&key, &payload),
+            None => Ok(()),
+        };
+        if let Ok(handle) = std::thread::Builder::new().spawn(write) {
+            if let Ok(mut writing) = WRITING.lock() {
+                *writing = Some((self.store.clone(), handle));
+            }
+        }
     }
 
     fn entry(
@@ -323,6 +370,7 @@ impl Run {
             stderr,
             findings: findings.iter().map(StoredFinding::new).collect(),
             sources,
+            files: Vec::new(),
         })
     }
 }
@@ -373,9 +421,24 @@ impl<W: Write> Write for Tee<W> {
 
 /// The report is printed and exits with `code`: the captured report is stored, if one is.
 pub fn reported(code: i32) {
-    let Some(capture) = CAPTURE.lock().ok().and_then(|mut c| c.take()) else {
-        return;
-    };
+    let capture = CAPTURE.lock().ok().and_then(|mut c| c.take());
+    if let Some(capture) = capture {
+        store_report(capture, code);
+    }
+    // The findings' entry, written meanwhile.
+    let writing = WRITING.lock().ok().and_then(|mut w| w.take());
+    if let Some((store, handle)) = writing {
+        if let Ok(Err(e)) = handle.join() {
+            store.failed(e);
+        }
+    }
+}
+
+/// The entry being written while the report is printed, and the cache it goes to.
+#[allow(clippy::type_complexity)]
+static WRITING: Mutex<Option<(Store, std::thread::JoinHandle<Result<()>>)>> = Mutex::new(None);
+
+fn store_report(capture: Capture, code: i32) {
     let rendered = Rendered {
         inputs: capture.inputs,
         before: capture.before,
@@ -384,117 +447,5 @@ pub fn reported(code: i32) {
     };
     if let Some(payload) = rendered.encode(&capture.stdout) {
         capture.store.put(&capture.key, &payload);
-    }
-}
-
-/// The cache directory for these flags, unless caching is off.
-fn open(args: &CacheArgs) -> Option<Store> {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    // Flags first, then the environment: `--cache-dir` caches even with SOUS_NO_CACHE set.
-    if args.no_cache {
-        return None;
-    }
-    if let Some(dir) = &args.cache_dir {
-        return Some(Store::new(dir.clone(), true));
-    }
-    if set("SOUS_NO_CACHE").is_some_and(|v| v != "0") {
-        return None;
-    }
-    if let Some(dir) = set("SOUS_CACHE_DIR") {
-        return Some(Store::new(dir.into(), true));
-    }
-    let xdg = set("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|d| d.is_absolute());
-    let home = set("HOME")
-        .or_else(|| set("USERPROFILE"))
-        .map(PathBuf::from);
-    let platform = if cfg!(windows) {
-        set("LOCALAPPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        home.map(|h| h.join("Library/Caches"))
-    } else {
-        home.map(|h| h.join(".cache"))
-    };
-    Some(Store::new(xdg.or(platform)?.join("sous"), false))
-}
-
-/// A key being built: each part labelled and length-prefixed, so no two sequences of parts
-/// hash the same.
-struct Key(blake3::Hasher);
-
-impl Key {
-    fn new(command: &str) -> Key {
-        let mut key = Key(blake3::Hasher::new());
-        key.part("cache format", 1);
-        key.part("sous", env!("CARGO_PKG_VERSION"));
-        // A rebuilt binary may find other findings under the same version number.
-        let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
-        key.part("build", exe.map(|m| (m.len(), m.modified().ok())));
-        // Tests stand for an upgrade with it.
-        key.part("version", std::env::var("SOUS_CACHE_VERSION").ok());
-        key.part("command", command);
-        key.part("cwd", std::env::current_dir().ok());
-        key
-    }
-
-    fn part(&mut self, label: &str, value: impl Debug) {
-        let value = format!("{value:?}");
-        for text in [label, &value] {
-            self.0.update(&(text.len() as u64).to_le_bytes());
-            self.0.update(text.as_bytes());
-        }
-    }
-}
-
-/// What lint and breaking key alike: the input's flags, configuration and compile options.
-/// `None` for an input the cache does not serve.
-fn common(key: &mut Key, args: &InputArgs, r: &Resolved, o: &CompileOptions) -> Option<()> {
-    if r.memory.is_some() || r.file_input || !r.filter.paths.is_empty() {
-        return None;
-    }
-    key.part("input", &args.input);
-    config_value(key, "config", args.config.as_deref());
-    key.part("exclude paths", &args.exclude_paths);
-    key.part("includes", &args.includes);
-    key.part("offline", args.offline);
-    key.part("workspace", &r.workspace);
-    key.part("shown", &r.shown);
-    key.part("modules", &r.modules);
-    key.part("filter", &r.filter);
-    key.part("purpose", o.purpose);
-    key.part("compile includes", (&o.includes, &o.dep_includes, &o.deps));
-    key.part("link groups", o.max_groups);
-    // Where buf's module cache is; how many pools lint keeps (a profiling knob).
-    for name in [
-        "BUF_CACHE_DIR",
-        "XDG_CACHE_HOME",
-        "HOME",
-        "SOUS_KEEP_POOLS_UP_TO",
-    ] {
-        key.part(name, std::env::var_os(name));
-    }
-    Some(())
-}
-
-/// A `--config`-like value, and the file's content when it names one.
-fn config_value(key: &mut Key, label: &str, value: Option<&str>) {
-    key.part(label, value);
-    let file = value.map(Path::new).filter(|p| p.is_file());
-    key.part(label, file.and_then(|p| std::fs::read(p).ok()));
-}
-
-/// The files of a set: which there are, and what each is to the run.
-fn listing(key: &mut Key, set: &FileSet) {
-    key.part("shares files", set.shares_files());
-    for (name, f) in &set.files {
-        let role = (
-            &f.module,
-            &f.workspace_path,
-            &f.display,
-            &f.disk,
-            f.is_target,
-        );
-        key.part(name, role);
     }
 }

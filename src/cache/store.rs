@@ -57,25 +57,36 @@ impl Store {
     /// Stores `payload` under `key`, then prunes. A failure is a warning when the directory was
     /// named, else silent: the run's findings do not depend on it.
     pub fn put(&self, key: &str, payload: &[u8]) {
+        if let Err(e) = self.try_put(key, payload) {
+            self.failed(e);
+        }
+    }
+
+    /// Stores `payload` under `key`, then prunes; the error is the caller's to report
+    /// ([`Store::failed`]).
+    pub fn try_put(&self, key: &str, payload: &[u8]) -> crate::error::Result<()> {
         let path = self.path(key);
-        let written = path
-            .parent()
+        path.parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .map_err(|e| crate::error::Error::io(&self.root, e))
-            .and_then(|()| {
-                crate::atomic::write(&path, |out| {
-                    out.write_all(MAGIC)?;
-                    out.write_all(blake3::hash(payload).as_bytes())?;
-                    out.write_all(payload)
-                })
-            });
-        match written {
-            Ok(()) => self.prune(max_bytes()),
-            Err(e) if self.named => crate::error::eprint_line(format_args!(
+            .map_err(|e| crate::error::Error::io(&self.root, e))?;
+        crate::atomic::write(&path, |out| {
+            out.write_all(MAGIC)?;
+            out.write_all(blake3::hash(payload).as_bytes())?;
+            out.write_all(payload)
+        })?;
+        self.prune(max_bytes());
+        Ok(())
+    }
+
+    /// Says that an entry could not be written, if the directory was named.
+    pub fn failed(&self, e: crate::error::Error) {
+        if self.named {
+            crate::error::eprint_line(format_args!(
                 "WARN\tthe cache at {} cannot be written ({e}): this run was not cached; give a writable --cache-dir or --no-cache",
                 self.root.display()
-            )),
-            Err(_) => crate::trace::mark("cache: not writable"),
+            ));
+        } else {
+            crate::trace::mark("cache: not writable");
         }
     }
 

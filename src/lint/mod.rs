@@ -131,8 +131,41 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The rules that compare files with each other (`check_module`): their answer for one file
+/// depends on files it does not import, so the cache recomputes them for every file when one
+/// changes (a unit test checks the list against the rules' sources).
+pub const MODULE_RULES: &[&str] = &[
+    "DIRECTORY_SAME_PACKAGE",
+    "PACKAGE_NO_IMPORT_CYCLE",
+    "PACKAGE_SAME_CSHARP_NAMESPACE",
+    "PACKAGE_SAME_DIRECTORY",
+    "PACKAGE_SAME_GO_PACKAGE",
+    "PACKAGE_SAME_JAVA_MULTIPLE_FILES",
+    "PACKAGE_SAME_JAVA_PACKAGE",
+    "PACKAGE_SAME_PHP_NAMESPACE",
+    "PACKAGE_SAME_RUBY_PACKAGE",
+    "PACKAGE_SAME_SWIFT_PREFIX",
+    "RPC_REQUEST_RESPONSE_UNIQUE",
+    "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
+];
+
+/// Which rules a run applies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// The rules that look at one file (and what it imports).
+    Files,
+    /// The [`MODULE_RULES`] alone.
+    Module,
+}
+
 /// Lints every target file of `schema`, module by module, with each module's configuration.
 pub fn run(ws: &Workspace, schema: &Schema) -> Vec<Finding> {
+    run_part(ws, schema, Part::All)
+}
+
+/// [`run`] with the rules of `part` alone.
+pub fn run_part(ws: &Workspace, schema: &Schema, part: Part) -> Vec<Finding> {
     let rules = rules::all();
     let mut findings = Vec::new();
     for (index, module) in ws.modules.iter().enumerate() {
@@ -178,8 +211,20 @@ pub fn run(ws: &Workspace, schema: &Schema) -> Vec<Finding> {
                 .iter()
                 .copied()
                 .filter(|r| config.enabled.contains(r.id()))
+                .filter(|r| match part {
+                    Part::All => true,
+                    Part::Files => !MODULE_RULES.contains(&r.id()),
+                    Part::Module => MODULE_RULES.contains(&r.id()),
+                })
                 .collect();
-            let mut found = lint_module(&active, config, schema, &nodes, &ignore);
+            let mut found = lint_module(
+                &active,
+                config,
+                schema,
+                &nodes,
+                &ignore,
+                part != Part::Module,
+            );
             if let Some(policy) = policy {
                 found
                     .iter_mut()
@@ -202,6 +247,7 @@ fn lint_module(
     schema: &Schema,
     files: &[FileNode],
     ignore: &ignore::PathIgnores,
+    walk_files: bool,
 ) -> Vec<Finding> {
     use rayon::prelude::*;
     let keep = |cx: Context, out: &mut Vec<Finding>| {
@@ -231,6 +277,9 @@ fn lint_module(
         })
         .flatten()
         .collect();
+    if !walk_files {
+        return out;
+    }
     let rules: Vec<(&'static str, &dyn Rule)> = rules.iter().map(|&r| (r.id(), r)).collect();
     // Files are independent: walk them on every core. The order findings come in does not
     // matter; they are sorted before anyone sees them.
@@ -283,4 +332,25 @@ pub fn index_by_name<'f, 'a>(files: &'f [FileNode<'a>]) -> HashMap<&'f str, &'f 
         .iter()
         .map(|f| (f.source.file.name.as_str(), f))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every rule with a `check_module` hook is in [`super::MODULE_RULES`], and only those.
+    #[test]
+    fn module_rules_are_those_with_check_module() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/lint/rules");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            if !text.contains("fn check_module") {
+                continue;
+            }
+            let declared = text.split("declare_rule!(").nth(1).unwrap();
+            let id = declared.split('"').nth(1).unwrap().to_string();
+            found.push(id);
+        }
+        found.sort();
+        assert_eq!(found, super::MODULE_RULES);
+    }
 }

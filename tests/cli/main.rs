@@ -11,6 +11,7 @@ mod architecture;
 mod archives;
 mod breaking_ignores;
 mod cache;
+mod cache_partial;
 mod catalog;
 mod commands;
 mod deps;
