@@ -18,6 +18,7 @@ mod options;
 mod removed_options;
 mod shape;
 mod support;
+pub(crate) mod visibility;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
