@@ -10,6 +10,7 @@
 //! compiler check keep working on the descriptors they know, and only what depends on features
 //! asks the table.
 
+pub(crate) mod ctype;
 pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
