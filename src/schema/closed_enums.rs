@@ -14,12 +14,18 @@ use crate::descriptor::tag;
 
 /// Gives compiled editions files their `editions` syntax back and their feature tables to the
 /// schema, then adds a `COMPILE` finding for every use of a closed enum in a proto3 message and
-/// every default JSON name clash in an editions message (see `editions::json_clashes`).
+/// every default JSON name clash in an editions message (see `editions::json_clashes`) and every
+/// use of another file's local type (see `editions::visibility`) and `ctype` where edition 2023
+/// refuses it (see `editions::ctype`), and every proto3 `extend` of a message other than the
+/// options messages (see `proto3_extend`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
     let mut findings = used_in_proto3(schema);
     findings.extend(super::editions::json_clashes::in_editions(schema));
+    findings.extend(super::editions::visibility::in_schema(schema));
+    findings.extend(super::editions::ctype::in_edition_2023(schema));
+    findings.extend(super::proto3_extend::in_proto3(schema));
     schema.errors.extend(findings);
 }
 

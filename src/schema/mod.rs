@@ -23,6 +23,7 @@ mod link;
 mod locations;
 mod map_entries;
 pub mod options;
+mod proto3_extend;
 mod public;
 mod read;
 mod resolver;

@@ -10,6 +10,7 @@
 //! compiler check keep working on the descriptors they know, and only what depends on features
 //! asks the table.
 
+pub(crate) mod ctype;
 pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
@@ -18,6 +19,7 @@ mod options;
 mod removed_options;
 mod shape;
 mod support;
+pub(crate) mod visibility;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
