@@ -5,6 +5,7 @@
 //! a rule can report at any part of them in the new image.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
@@ -126,8 +127,9 @@ impl<'a> File<'a> {
 pub struct Message<'a> {
     pub file: usize,
     pub proto: &'a DescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: Box<[i32]>,
+    /// Shared with the index key and the message's fields, oneofs and nested names' parents.
+    pub full_name: Name,
 }
 
 impl Message<'_> {
@@ -140,18 +142,25 @@ impl Message<'_> {
 pub struct Field<'a> {
     pub file: usize,
     pub proto: &'a FieldDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: Box<[i32]>,
     /// The message declaring the field (`None` for an extension).
     pub message: Option<&'a DescriptorProto>,
-    /// The walk's full name (`pkg.Message.field`; `pkg.Scope.ext` for an extension, named in
-    /// the scope it is declared in).
-    pub full_name: String,
     /// Full name of the declaring message; for an extension, of the scope it is declared in
-    /// (a message, or the package).
-    pub parent_full_name: String,
+    /// (a message, or the package). Shared with the index key and the message.
+    pub parent_full_name: Name,
 }
 
 impl Field<'_> {
+    /// The walk's full name (`pkg.Message.field`; `pkg.Scope.ext` for an extension, named in
+    /// the scope it is declared in): built when a rule reports, not kept for every field.
+    pub fn full_name(&self) -> String {
+        if self.parent_full_name.is_empty() {
+            self.proto.name().to_string()
+        } else {
+            format!("{}.{}", self.parent_full_name, self.proto.name())
+        }
+    }
+
     /// The oneof the field is declared in, if any (proto3 `optional` fields excluded).
     pub fn oneof(&self) -> Option<&OneofDescriptorProto> {
         if self.proto.proto3_optional() {
@@ -165,7 +174,7 @@ impl Field<'_> {
 pub struct Oneof<'a> {
     pub file: usize,
     pub proto: &'a OneofDescriptorProto,
-    pub path: Vec<i32>,
+    pub path: Box<[i32]>,
     pub index: i32,
     pub message: &'a DescriptorProto,
 }
@@ -180,30 +189,34 @@ impl Oneof<'_> {
 pub struct Enum<'a> {
     pub file: usize,
     pub proto: &'a EnumDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: Box<[i32]>,
+    pub full_name: Name,
 }
 
 pub struct EnumValue<'a> {
     pub file: usize,
     pub proto: &'a EnumValueDescriptorProto,
-    pub path: Vec<i32>,
-    pub enum_full_name: String,
+    pub path: Box<[i32]>,
+    pub enum_full_name: Name,
 }
 
 pub struct Service<'a> {
     pub file: usize,
     pub proto: &'a ServiceDescriptorProto,
-    pub path: Vec<i32>,
-    pub full_name: String,
+    pub path: Box<[i32]>,
+    pub full_name: Name,
 }
 
 pub struct Method<'a> {
     pub file: usize,
     pub proto: &'a MethodDescriptorProto,
-    pub path: Vec<i32>,
-    pub service_full_name: String,
+    pub path: Box<[i32]>,
+    pub service_full_name: Name,
 }
+
+/// A full name, allocated once per message, enum or service and shared by the index keys and the
+/// elements in it (a large comparison holds millions of them).
+pub type Name = Arc<str>;
 
 /// Anything with a place in a file.
 pub trait Located {
@@ -226,24 +239,24 @@ located!(Message, Field, Oneof, Enum, EnumValue, Service, Method);
 pub struct Image<'a> {
     /// Sorted by import path.
     pub files: Vec<File<'a>>,
-    pub by_name: HashMap<String, usize>,
+    pub by_name: HashMap<&'a str, usize>,
     /// By full name.
-    pub messages: BTreeMap<String, Message<'a>>,
+    pub messages: BTreeMap<Name, Message<'a>>,
     /// By (message full name, number).
-    pub fields: BTreeMap<(String, i32), Field<'a>>,
+    pub fields: BTreeMap<(Name, i32), Field<'a>>,
     /// By (message full name, oneof name).
-    pub oneofs: BTreeMap<(String, String), Oneof<'a>>,
-    /// By (extendee full name, number).
-    pub extensions: BTreeMap<(String, i32), Field<'a>>,
+    pub oneofs: BTreeMap<(Name, &'a str), Oneof<'a>>,
+    /// By (extendee full name, without the leading dot, number).
+    pub extensions: BTreeMap<(&'a str, i32), Field<'a>>,
     /// By full name.
-    pub enums: BTreeMap<String, Enum<'a>>,
+    pub enums: BTreeMap<Name, Enum<'a>>,
     /// By (enum full name, number): every value with that number, aliases included, in
     /// declaration order.
-    pub enum_values: BTreeMap<(String, i32), Vec<EnumValue<'a>>>,
+    pub enum_values: BTreeMap<(Name, i32), Vec<EnumValue<'a>>>,
     /// By full name.
-    pub services: BTreeMap<String, Service<'a>>,
+    pub services: BTreeMap<Name, Service<'a>>,
     /// By (service full name, method name).
-    pub methods: BTreeMap<(String, String), Method<'a>>,
+    pub methods: BTreeMap<(Name, &'a str), Method<'a>>,
 }
 
 impl<'a> Image<'a> {
@@ -251,11 +264,7 @@ impl<'a> Image<'a> {
     pub fn new(mut files: Vec<File<'a>>) -> Image<'a> {
         files.sort_by(|a, b| a.name.cmp(b.name));
         let mut image = Image {
-            by_name: files
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.name.to_string(), i))
-                .collect(),
+            by_name: files.iter().enumerate().map(|(i, f)| (f.name, i)).collect(),
             ..Image::default()
         };
         for (i, file) in files.iter().enumerate() {
@@ -308,7 +317,14 @@ impl<'a> Image<'a> {
     }
 
     fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {
-        walk(proto, &mut Indexer { image: self, file });
+        walk(
+            proto,
+            &mut Indexer {
+                image: self,
+                file,
+                scope: None,
+            },
+        );
     }
 }
 
@@ -316,43 +332,65 @@ impl<'a> Image<'a> {
 struct Indexer<'i, 'a> {
     image: &'i mut Image<'a>,
     file: usize,
+    /// The name of the last message, enum or service visited: the walk hands out its fields,
+    /// oneofs, values or methods next, which share it.
+    scope: Option<Name>,
+}
+
+impl Indexer<'_, '_> {
+    /// `full_name` as a new scope's shared name.
+    fn enter(&mut self, full_name: &str) -> Name {
+        let name: Name = full_name.into();
+        self.scope = Some(name.clone());
+        name
+    }
+
+    /// The shared name of `parent`: the scope's when it is that one, else a new one.
+    fn parent(&mut self, parent: &str) -> Name {
+        match &self.scope {
+            Some(scope) if **scope == *parent => scope.clone(),
+            _ => self.enter(parent),
+        }
+    }
 }
 
 impl<'a> Visitor<'a> for Indexer<'_, 'a> {
     fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
+        let full_name = self.enter(at.full_name);
         self.image.messages.insert(
-            at.full_name.to_string(),
+            full_name.clone(),
             Message {
                 file: self.file,
                 proto: message,
-                path: at.path.to_vec(),
-                full_name: at.full_name.to_string(),
+                path: at.path.into(),
+                full_name,
             },
         );
         Flow::Into
     }
 
     fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        let parent = self.parent(at.parent);
         self.image.fields.insert(
-            (at.parent.to_string(), field.number()),
+            (parent.clone(), field.number()),
             Field {
                 file: self.file,
                 proto: field,
-                path: at.path.to_vec(),
+                path: at.path.into(),
                 message: Some(message),
-                full_name: at.full_name.to_string(),
-                parent_full_name: at.parent.to_string(),
+                parent_full_name: parent,
             },
         );
     }
 
     fn oneof(&mut self, oneof: &'a OneofDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        let parent = self.parent(at.parent);
         self.image.oneofs.insert(
-            (at.parent.to_string(), oneof.name().to_string()),
+            (parent, oneof.name()),
             Oneof {
                 file: self.file,
                 proto: oneof,
-                path: at.path.to_vec(),
+                path: at.path.into(),
                 index: at.index as i32,
                 message,
             },
@@ -360,28 +398,29 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
     }
 
     fn extension(&mut self, extension: &'a FieldDescriptorProto, at: &Site) {
-        let extendee = extension.extendee().trim_start_matches('.').to_string();
+        let extendee = extension.extendee().trim_start_matches('.');
+        let parent = self.parent(at.parent);
         self.image.extensions.insert(
             (extendee, extension.number()),
             Field {
                 file: self.file,
                 proto: extension,
-                path: at.path.to_vec(),
+                path: at.path.into(),
                 message: None,
-                full_name: at.full_name.to_string(),
-                parent_full_name: at.parent.to_string(),
+                parent_full_name: parent,
             },
         );
     }
 
     fn enum_(&mut self, e: &'a EnumDescriptorProto, at: &Site) {
+        let full_name = self.enter(at.full_name);
         self.image.enums.insert(
-            at.full_name.to_string(),
+            full_name.clone(),
             Enum {
                 file: self.file,
                 proto: e,
-                path: at.path.to_vec(),
-                full_name: at.full_name.to_string(),
+                path: at.path.into(),
+                full_name,
             },
         );
     }
@@ -392,26 +431,28 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
         _enum: &'a EnumDescriptorProto,
         at: &Site,
     ) {
+        let parent = self.parent(at.parent);
         self.image
             .enum_values
-            .entry((at.parent.to_string(), value.number()))
+            .entry((parent.clone(), value.number()))
             .or_default()
             .push(EnumValue {
                 file: self.file,
                 proto: value,
-                path: at.path.to_vec(),
-                enum_full_name: at.parent.to_string(),
+                path: at.path.into(),
+                enum_full_name: parent,
             });
     }
 
     fn service(&mut self, service: &'a ServiceDescriptorProto, at: &Site) {
+        let full_name = self.enter(at.full_name);
         self.image.services.insert(
-            at.full_name.to_string(),
+            full_name.clone(),
             Service {
                 file: self.file,
                 proto: service,
-                path: at.path.to_vec(),
-                full_name: at.full_name.to_string(),
+                path: at.path.into(),
+                full_name,
             },
         );
     }
@@ -422,13 +463,14 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
         _service: &'a ServiceDescriptorProto,
         at: &Site,
     ) {
+        let parent = self.parent(at.parent);
         self.image.methods.insert(
-            (at.parent.to_string(), method.name().to_string()),
+            (parent.clone(), method.name()),
             Method {
                 file: self.file,
                 proto: method,
-                path: at.path.to_vec(),
-                service_full_name: at.parent.to_string(),
+                path: at.path.into(),
+                service_full_name: parent,
             },
         );
     }

@@ -96,7 +96,7 @@ pub(super) fn compare<'a>(
     each!(enums, check_enum);
     for &(o, n) in &pairs.enum_values {
         cx.paired_old_file = o.first().map(|v| v.file);
-        cx.paired_old_path = o.first().map(|v| v.path.as_slice());
+        cx.paired_old_path = o.first().map(|v| &*v.path);
         rule.check_enum_value(cx, o, n);
     }
     each!(services, check_service);

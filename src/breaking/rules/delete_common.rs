@@ -59,7 +59,7 @@ pub fn decls<'i>(image: &'i Image, kind: Kind) -> Vec<Decl<'i>> {
             .messages
             .values()
             .map(|m| Decl {
-                full_name: m.full_name.clone(),
+                full_name: m.full_name.to_string(),
                 file: m.file,
                 package: package(m.file),
             })
@@ -68,7 +68,7 @@ pub fn decls<'i>(image: &'i Image, kind: Kind) -> Vec<Decl<'i>> {
             .enums
             .values()
             .map(|e| Decl {
-                full_name: e.full_name.clone(),
+                full_name: e.full_name.to_string(),
                 file: e.file,
                 package: package(e.file),
             })
@@ -77,11 +77,7 @@ pub fn decls<'i>(image: &'i Image, kind: Kind) -> Vec<Decl<'i>> {
             .extensions
             .values()
             .map(|x| Decl {
-                full_name: if x.parent_full_name.is_empty() {
-                    x.proto.name().to_string()
-                } else {
-                    format!("{}.{}", x.parent_full_name, x.proto.name())
-                },
+                full_name: x.full_name(),
                 file: x.file,
                 package: package(x.file),
             })
@@ -90,7 +86,7 @@ pub fn decls<'i>(image: &'i Image, kind: Kind) -> Vec<Decl<'i>> {
             .services
             .values()
             .map(|s| Decl {
-                full_name: s.full_name.clone(),
+                full_name: s.full_name.to_string(),
                 file: s.file,
                 package: package(s.file),
             })

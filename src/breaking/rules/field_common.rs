@@ -17,11 +17,11 @@ pub fn is_extension(field: &Field) -> bool {
 }
 
 /// The full name of an extension (`pkg.Scope.name`), or the plain name of a message field.
-pub fn name<'f>(field: &'f Field) -> &'f str {
+pub fn name<'f>(field: &'f Field) -> std::borrow::Cow<'f, str> {
     if is_extension(field) {
-        &field.full_name
+        field.full_name().into()
     } else {
-        field.proto.name()
+        field.proto.name().into()
     }
 }
 

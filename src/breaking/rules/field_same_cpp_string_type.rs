@@ -39,7 +39,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
     let name = |t: &str, piece: bool| if piece { "STRING_PIECE".to_string() } else { t.to_string() };
     let (o, n) = (name(o, o_piece), name(n, n_piece));
     let ctype = [tag::FIELD_OPTIONS, tag::FIELD_OPTION_CTYPE];
-    let mut ctype_path = new.path.clone();
+    let mut ctype_path = new.path.to_vec();
     ctype_path.extend(ctype);
     let at = if new_file(cx, new).locations().get(&ctype_path).is_some() {
         ctype.to_vec()

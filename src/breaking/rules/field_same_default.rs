@@ -220,7 +220,7 @@ fn check(cx: &mut Context, old: &Field, new: &Field) {
 fn default_option_span(cx: &Context, field: &Field) -> Option<(usize, Span)> {
     let file = cx.new_image().file(field.file);
     let source = file.source?;
-    let mut path = field.path.clone();
+    let mut path = field.path.to_vec();
     path.push(tag::FIELD_DEFAULT_VALUE);
     let value = file.span(&path)?;
     let before = source.text.get(..value.start)?.trim_end();

@@ -20,7 +20,7 @@ impl Rule for FieldSameJsonName {
             "{} changed its JSON name from {old_json:?} to {new_json:?}: JSON written with the old name is no longer read; set `json_name = {old_json:?}`",
             describe(new),
         );
-        let mut path = new.path.clone();
+        let mut path = new.path.to_vec();
         path.push(tag::FIELD_JSON_NAME);
         match widest_span(cx.new_image().file(new.file), &path) {
             Some(span) => cx.report_span(new.file, &new.path, span, message),

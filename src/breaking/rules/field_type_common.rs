@@ -151,7 +151,7 @@ fn compatible_enums(old_image: &Image, new_image: &Image, old: &str, new: &str) 
 /// when the source has one, else the type name (`[6]`). Fields of a map entry have no place of
 /// their own; the caller reports them at the map field's `map<...>`.
 pub fn type_suffix(cx: &Context, f: &Field) -> [i32; 1] {
-    let mut path = f.path.clone();
+    let mut path = f.path.to_vec();
     path.push(tag::FIELD_TYPE);
     let file = cx.new_image().file(f.file);
     if file.locations().get(&path).is_some() {
@@ -268,7 +268,7 @@ pub fn describe(image: &Image, f: &Field) -> String {
         return format!(
             "extension {} {:?} of message {:?}",
             f.proto.number(),
-            f.full_name,
+            f.full_name(),
             f.proto.extendee().trim_start_matches('.')
         );
     };

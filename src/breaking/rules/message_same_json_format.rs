@@ -22,7 +22,7 @@ impl Rule for MessageSameJsonFormat {
             );
             // buf parity: at the message's own `features.json_format`, else the whole message.
             let option = feature_option(Target::Message, "json_format");
-            let mut path = new.path.clone();
+            let mut path = new.path.to_vec();
             path.extend(&option);
             if cx.new_image().file(new.file).locations().get(&path).is_some() {
                 cx.report(new, &option, message);
