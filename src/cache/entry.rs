@@ -189,7 +189,7 @@ pub struct StoredSource {
 
 /// A finding as stored: short keys, and nothing for what it lacks (an entry holds tens of
 /// thousands; each is read and written on every run that is not a whole hit).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 pub struct StoredFinding {
     /// `None` too in a [`FileRecord`] when it is the record's display path (see `file`).
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
