@@ -332,10 +332,12 @@ impl StoredSource {
         }
     }
 
-    /// The source again, its text inline or from `read` (the files the manifest check read).
-    pub fn source(self, read: &HashMap<PathBuf, String>) -> Option<Arc<Source>> {
+    /// The source again, its text inline or from `read` (the files the manifest check read),
+    /// or none if the report does not quote it (`quoted` false).
+    pub fn source(self, read: &HashMap<PathBuf, String>, quoted: bool) -> Option<Arc<Source>> {
         let text = match self.text {
             Some(text) => text,
+            None if !quoted => String::new(),
             None => read.get(&self.disk)?.clone(),
         };
         let file = ProtoFile {

@@ -289,7 +289,7 @@ fn importers(records: &[FileRecord], edited: &[usize]) -> Vec<usize> {
 
 /// Whether the report in this format quotes the texts of the files its findings are in
 /// (snippets, fixes, SARIF's columns); the others print the findings alone.
-fn texts_quoted(output: &OutputArgs) -> bool {
+pub(super) fn texts_quoted(output: &OutputArgs) -> bool {
     let (format, _) = crate::invocation::report_style(output);
     matches!(
         format,
