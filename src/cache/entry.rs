@@ -189,7 +189,7 @@ pub struct StoredSource {
 
 /// A finding as stored: short keys, and nothing for what it lacks (an entry holds tens of
 /// thousands; each is read and written on every run that is not a whole hit).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 pub struct StoredFinding {
     /// `None` too in a [`FileRecord`] when it is the record's display path (see `file`).
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
@@ -332,10 +332,12 @@ impl StoredSource {
         }
     }
 
-    /// The source again, its text inline or from `read` (the files the manifest check read).
-    pub fn source(self, read: &HashMap<PathBuf, String>) -> Option<Arc<Source>> {
+    /// The source again, its text inline or from `read` (the files the manifest check read),
+    /// or none if the report does not quote it (`quoted` false).
+    pub fn source(self, read: &HashMap<PathBuf, String>, quoted: bool) -> Option<Arc<Source>> {
         let text = match self.text {
             Some(text) => text,
+            None if !quoted => String::new(),
             None => read.get(&self.disk)?.clone(),
         };
         let file = ProtoFile {

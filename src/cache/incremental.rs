@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use super::entry::{Entry, FileRecord, Seen, Stat, StoredFinding, StoredSource};
 use super::{skeleton, Run};
-use crate::cli::OutputArgs;
+use crate::cli::{ErrorFormat, OutputArgs};
 use crate::config::Workspace;
 use crate::error::Result;
 use crate::finding::Finding;
@@ -91,7 +91,7 @@ impl Run {
         print: impl FnOnce(Vec<Finding>, Vec<Arc<Source>>) -> Result<i32>,
     ) -> Option<Result<i32>> {
         let lint = self.lint.as_deref()?;
-        let done = crate::trace::stage("cache: incremental", || self.again(lint, old));
+        let done = crate::trace::stage("cache: incremental", || self.again(lint, old, output));
         let Some((findings, sources, entry, skeletons)) = done else {
             crate::error::record_stderr();
             return None;
@@ -107,6 +107,7 @@ impl Run {
         &self,
         lint: &Lint,
         (old, skeletons): (Entry, Vec<&[u8]>),
+        output: &OutputArgs,
     ) -> Option<(Vec<Finding>, Vec<Arc<Source>>, Entry, Vec<Vec<u8>>)> {
         if old.files.is_empty() || !old.stderr.is_empty() || !self.imports_hold(&old.inputs) {
             return None;
@@ -146,12 +147,14 @@ impl Run {
                 return None;
             }
         }
-        let mut findings = crate::lint::run_part(&lint.workspace, &schema, Part::Files);
-        // Every file as the rules comparing files see it: compiled now, or its skeleton.
+        let mut fresh = crate::lint::run_part(&lint.workspace, &schema, Part::Files);
+        // Every file as the rules comparing files see it: compiled now as a target, or its
+        // skeleton (a file compiled as an import alone is unchanged, and compiled without the
+        // source info that places findings).
         let skeletons: Vec<Vec<u8>> = (old.files.iter().zip(skeletons))
             .map(|(r, s)| match schema.file(&r.name) {
-                Some(proto) => skeleton::skeleton(proto),
-                None => s.to_vec(),
+                Some(proto) if names.contains(&r.name) => skeleton::skeleton(proto),
+                _ => s.to_vec(),
             })
             .collect();
         let protos: Vec<Proto> = skeletons
@@ -159,31 +162,58 @@ impl Run {
             .map(|s| skeleton::decode(s))
             .collect::<Option<_>>()?;
         let mut whole = Schema::from_files(protos);
-        whole.sources =
-            crate::trace::stage("cache: sources", || sources(&old.files, &schema, &lint.set))?;
-        let module = || crate::lint::run_part(&lint.workspace, &whole, Part::Module);
-        findings.extend(crate::trace::stage("cache: module rules", module));
+        // The texts read: those the report quotes, if it quotes any, and those of the files
+        // the module rules found something in last time (they read texts only to place what
+        // they find, so a file with no text yet that they find something in now is read, and
+        // the rules run again).
+        let quotes = texts_quoted(output);
+        let module_files: HashSet<&str> = (old.files.iter())
+            .filter(|r| r.findings.iter().any(|f| MODULE_RULES.contains(&f.rule())))
+            .map(|r| r.name.as_str())
+            .collect();
+        let wanted = |name: &str| quotes || module_files.contains(name);
+        let (read, mut unread) = crate::trace::stage("cache: sources", || {
+            sources(&old.files, &schema, &lint.set, &wanted)
+        })?;
+        whole.sources = read;
+        let module = |whole: &Schema| crate::lint::run_part(&lint.workspace, whole, Part::Module);
+        let mut found = crate::trace::stage("cache: module rules", || module(&whole));
+        let missed: HashSet<String> = (found.iter())
+            .filter_map(|f| Some(unread.get(f.path.as_deref()?)?.clone()))
+            .collect();
+        if !missed.is_empty() {
+            let again = sources(&old.files, &schema, &lint.set, &|n| {
+                wanted(n) || missed.contains(n)
+            })?;
+            (whole.sources, unread) = again;
+            found = crate::trace::stage("cache: module rules again", || module(&whole));
+        }
+        drop(unread);
+        fresh.extend(found);
+        // The findings kept from the entry stay stored as they are: the report takes a copy.
+        let mut findings: Vec<Finding> = Vec::new();
         let mut records = old.files;
         for r in records.iter_mut() {
             if let Some(proto) = schema.file(&r.name) {
                 r.imports = proto.dependency.clone();
                 r.declarations = skeleton::declarations(proto);
             }
-            let kept: Vec<StoredFinding> = r.take_findings().collect();
-            if !names.contains(&r.name) {
-                let kept = (kept.into_iter()).filter(|f| !MODULE_RULES.contains(&f.rule()));
-                findings.extend(
-                    kept.map(StoredFinding::finding)
-                        .collect::<Option<Vec<_>>>()?,
-                );
+            if names.contains(&r.name) {
+                r.findings.clear();
+                continue;
+            }
+            r.findings.retain(|f| !MODULE_RULES.contains(&f.rule()));
+            let shown = r.shown.as_ref();
+            for f in &r.findings {
+                findings.push(f.clone().own(shown).finding()?);
             }
         }
-        findings.extend(
-            old.findings
-                .into_iter()
-                .map(StoredFinding::finding)
-                .collect::<Option<Vec<_>>>()?,
-        );
+        for f in &old.findings {
+            findings.push(f.clone().finding()?);
+        }
+        let mut rest = old.findings;
+        rest.extend(group(&mut records, &fresh));
+        findings.extend(fresh);
         // What the run read: as before, but for the files changed, as compiled now.
         let mut inputs = old.inputs;
         for &i in &edited {
@@ -201,15 +231,13 @@ impl Run {
             .map(|s| StoredSource::new(s, false))
             .collect();
         quoted.sort_by(|a, b| a.display.cmp(&b.display));
-        let mut entry = Entry {
+        let entry = Entry {
             inputs,
             stderr: Vec::new(),
-            findings: Vec::new(),
+            findings: rest,
             sources: quoted,
-            files: Vec::new(),
+            files: records,
         };
-        entry.findings = group(&mut records, &findings);
-        entry.files = records;
         let sources = whole.sources.into_values().collect();
         Some((findings, sources, entry, skeletons))
     }
@@ -259,13 +287,27 @@ fn importers(records: &[FileRecord], edited: &[usize]) -> Vec<usize> {
     out
 }
 
-/// The sources of every target (compiled now, or read from disk) and of what was compiled.
+/// Whether the report in this format quotes the texts of the files its findings are in
+/// (snippets, fixes, SARIF's columns); the others print the findings alone.
+pub(super) fn texts_quoted(output: &OutputArgs) -> bool {
+    let (format, _) = crate::invocation::report_style(output);
+    matches!(
+        format,
+        ErrorFormat::Json | ErrorFormat::Pretty | ErrorFormat::Sarif
+    )
+}
+
+/// The sources of every target (compiled now, or read from disk) and of what was compiled;
+/// a target not compiled now and not `wanted` stands with no text (then also returned, by
+/// display path, with its name).
+#[allow(clippy::type_complexity)]
 fn sources(
     records: &[FileRecord],
     schema: &Schema,
     set: &FileSet,
-) -> Option<HashMap<String, Arc<Source>>> {
-    let read: Vec<(String, Arc<Source>)> = records
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+) -> Option<(HashMap<String, Arc<Source>>, HashMap<String, String>)> {
+    let read: Vec<(String, Arc<Source>, bool)> = records
         .par_iter()
         .filter(|r| {
             r.target
@@ -277,14 +319,21 @@ fn sources(
         .map(|r| {
             // A target compiled now only as an import is a target again.
             let file = set.files.get(&r.name)?.clone();
-            let text = match schema.sources.get(&r.name) {
-                Some(compiled) => compiled.text.clone(),
-                None => std::fs::read_to_string(&file.disk).ok()?,
+            let (text, read) = match schema.sources.get(&r.name) {
+                Some(compiled) => (compiled.text.clone(), true),
+                None if wanted(&r.name) => (std::fs::read_to_string(&file.disk).ok()?, true),
+                None => (String::new(), false),
             };
-            Some((r.name.clone(), Arc::new(Source::new(file, text))))
+            Some((r.name.clone(), Arc::new(Source::new(file, text)), read))
         })
         .collect::<Option<_>>()?;
     let mut all: HashMap<String, Arc<Source>> = schema.sources.clone();
-    all.extend(read);
-    Some(all)
+    let mut unread = HashMap::new();
+    for (name, source, read) in read {
+        if !read {
+            unread.insert(source.file.display.clone(), name.clone());
+        }
+        all.insert(name, source);
+    }
+    Some((all, unread))
 }

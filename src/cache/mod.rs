@@ -168,7 +168,9 @@ impl Run {
             return Some(code);
         }
         let payload = self.store.get(&self.key);
-        let loaded = crate::trace::stage("cache: check", || self.load(payload.as_deref()));
+        let loaded = crate::trace::stage("cache: check", || {
+            self.load(payload.as_deref(), incremental::texts_quoted(output))
+        });
         let (replay, entry) = match loaded {
             Ok(loaded) => loaded,
             Err(old) => {
@@ -199,12 +201,15 @@ impl Run {
 
     /// Writes the report stored under `key` where `output` says, if its inputs still hold.
     fn printed(&self, key: &str, output: &OutputArgs) -> Option<Result<i32>> {
-        let payload = self.store.get(key)?;
-        let (head, stdout) = Rendered::decode(&payload)?;
+        // The head is checked against the files before the whole entry is: after an edit the
+        // entry is not hashed at all (tens of megabytes), and a damaged head only misses.
+        let raw = self.store.read(key)?;
+        let (head, _) = Rendered::decode(Store::unchecked(&raw)?)?;
         if !self.imports_hold(&head.inputs) {
             return None;
         }
         head.inputs.still_hold(&HashSet::new())?;
+        let (head, stdout) = Rendered::decode(self.store.checked(key, &raw)?)?;
         head.before.iter().for_each(crate::error::eprint_line);
         let written = match &output.output {
             Some(path) => crate::atomic::write(path, |out| out.write_all(stdout)),
@@ -233,15 +238,19 @@ impl Run {
     fn load<'p>(
         &self,
         payload: Option<&'p [u8]>,
+        quoted: bool,
     ) -> Result<(Replay, (Inputs, Vec<String>)), Option<Box<(Entry, Vec<&'p [u8]>)>>> {
         let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
             return Err(None);
         }
-        let keep: HashSet<&PathBuf> = entry
-            .sources
-            .iter()
-            .filter(|s| s.text.is_none())
+        // Metadata first (the texts are read only once every file is known to be as it was),
+        // and only the texts the report quotes.
+        if entry.inputs.still_hold(&HashSet::new()).is_none() {
+            return Err(Some(Box::new((entry, skeletons))));
+        }
+        let keep: HashSet<&PathBuf> = (entry.sources.iter())
+            .filter(|s| s.text.is_none() && quoted)
             .map(|s| &s.disk)
             .collect();
         let Some(read) = entry.inputs.still_hold(&keep) else {
@@ -249,7 +258,7 @@ impl Run {
         };
         let sources = std::mem::take(&mut entry.sources)
             .into_iter()
-            .map(|s| s.source(&read))
+            .map(|s| s.source(&read, quoted))
             .collect::<Option<Vec<_>>>()
             .ok_or(None)?;
         let mut recorded = std::mem::take(&mut entry.files);

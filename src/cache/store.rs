@@ -42,16 +42,33 @@ impl Store {
 
     /// The payload stored under `key`, if there is a whole, undamaged entry.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let path = self.path(key);
-        let mut bytes = std::fs::read(&path).ok()?;
-        let payload = check(&bytes)?;
-        let start = bytes.len() - payload;
-        // Used now: the last to be pruned. A cache that cannot be written is still read.
-        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
-            let _ = file.set_modified(SystemTime::now());
-        }
+        let mut bytes = self.read(key)?;
+        let start = bytes.len() - self.checked(key, &bytes)?.len();
         bytes.drain(..start);
         Some(bytes)
+    }
+
+    /// The entry stored under `key` as it is on disk, not checked: see [`Store::unchecked`]
+    /// and [`Store::checked`].
+    pub fn read(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(key)).ok()
+    }
+
+    /// The payload of an entry [`Store::read`] read, not checked: for a look that can only
+    /// turn it down (a damaged payload may say anything).
+    pub fn unchecked(bytes: &[u8]) -> Option<&[u8]> {
+        bytes.strip_prefix(MAGIC)?.get(HASH_LEN..)
+    }
+
+    /// The payload of an entry [`Store::read`] read under `key`, if it is whole and undamaged;
+    /// the entry is then used now, the last to be pruned.
+    pub fn checked<'b>(&self, key: &str, bytes: &'b [u8]) -> Option<&'b [u8]> {
+        let payload = check(bytes)?;
+        // A cache that cannot be written is still read.
+        if let Ok(file) = std::fs::File::options().append(true).open(self.path(key)) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Some(&bytes[bytes.len() - payload..])
     }
 
     /// Stores `payload` under `key`, then prunes. A failure is a warning when the directory was

@@ -224,3 +224,38 @@ fn a_configuration_change_is_no_partial_run() {
         )
     });
 }
+
+#[test]
+fn a_rule_comparing_files_places_what_it_finds_in_an_import_compiled_again() {
+    // money.proto gains a service whose RPC takes and returns Money: RPC_REQUEST_RESPONSE_UNIQUE
+    // reports at that RPC. An edit to shop.proto compiles money.proto again as an import alone
+    // (a descriptor keeping only its options' locations): the finding stays where a cold run
+    // puts it, not at the file's 1:1.
+    let (_dir, cwd, cache) = project();
+    let money = cwd.join("proto/acme/base/v1/money.proto");
+    let service = "\n// MoneyService echoes.\nservice MoneyService {\n  // Echo echoes.\n  rpc Echo(Money) returns (Money);\n}\n";
+    let text = std::fs::read_to_string(&money).unwrap();
+    std::fs::write(&money, format!("{text}{service}")).unwrap();
+    let shop = cwd.join("proto/acme/shop/v1/shop.proto");
+    let original = std::fs::read_to_string(&shop).unwrap();
+    for format in ["json", "text", "sarif"] {
+        std::fs::write(&shop, &original).unwrap();
+        let out = after_edit(&cwd, &cache, format, true, || {
+            edit(
+                &shop,
+                "acme.base.v1.Money total = 2;",
+                "acme.base.v1.Money Total = 2;",
+            )
+        });
+        if format == "json" {
+            let placed = out.stdout.lines().filter(|l| {
+                l.contains("money.proto")
+                    && l.contains("RPC_REQUEST_RESPONSE_UNIQUE")
+                    && !l.contains("\"start_line\":1,")
+            });
+            assert!(placed.count() > 0, "{}", out.stdout);
+            let args = ["lint", "--error-format", "json"];
+            assert_eq!(keys(&out.stdout), keys(&buf(&cwd, &args).stdout), "buf");
+        }
+    }
+}
