@@ -10,6 +10,7 @@
 //! [`CompileOptions`].
 
 mod accept;
+mod bundled;
 mod closed_enums;
 pub mod columns;
 mod duplicates;

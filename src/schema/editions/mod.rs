@@ -34,8 +34,7 @@ use options::{expand_aggregate, feature_of};
 pub(crate) use removed_options::removed_options;
 use shape::{check_open_enums, drop_empty_options, lower_labels};
 pub(crate) use shape::{
-    defines_features, features_outside_editions, language_file_stand_in, restore_syntax,
-    strip_feature_definitions,
+    defines_features, features_outside_editions, restore_syntax, strip_feature_definitions,
 };
 pub(crate) use support::feature_support_errors;
 
