@@ -184,8 +184,9 @@ pub(crate) fn defines_features(text: &str) -> bool {
 
 /// Drops the `edition_defaults` and `feature_support` options of a file's fields (and
 /// `feature_support` of its enum values): they define
-/// how features resolve, which sous knows already, and the compiler's `descriptor.proto` is
-/// older than the values they name (`EDITION_2024`). Their source locations go with them.
+/// how features resolve, which sous knows already, and are checked from the text (see
+/// [`super::feature_support_errors`]), so the compiler must not report them a second time in
+/// its own words. Their source locations go with them.
 pub(crate) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool {
     const DEFINING: [&str; 2] = ["edition_defaults", "feature_support"];
     let mut info = file.source_code_info.take().unwrap_or_default();
