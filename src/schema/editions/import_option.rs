@@ -13,6 +13,10 @@ pub(crate) enum ImportOption {
     Findings(Vec<Finding>),
     /// The run fails, as buf's does.
     Fails(crate::Error),
+    /// `COMPILE` findings of `local` and `export` in edition 2023, and no `import option`:
+    /// the file compiles all the same, its types local or exported as written (buf parity:
+    /// their uses from other files are reported, as in a 2024 file).
+    Keywords(Vec<Finding>),
 }
 
 /// The `import option` statements of `source`, whose `edition` statement (if any) is at byte
@@ -70,6 +74,10 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
                     ),
                 )
             });
+            // The parser takes the keywords in an editions file only.
+            if places.is_empty() && edition.is_some() {
+                return Some(ImportOption::Keywords(visibility.collect()));
+            }
             Some(ImportOption::Findings(imports.chain(visibility).collect()))
         }
         Some(_) => None,

@@ -37,18 +37,18 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut locals: HashMap<String, Local> = HashMap::new();
     for file in &schema.files {
-        let (Some(table), Some(source)) = (
-            schema.editions.get(file.name()),
-            schema.sources.get(file.name()),
-        ) else {
+        let Some(source) = schema.sources.get(file.name()) else {
             continue;
         };
-        // Before 2024 every type is exported (`local` is refused, see `import_option`).
-        let mode = table.resolve(&[], "default_symbol_visibility");
-        if table.edition == Edition::E2023
-            || mode.is_empty()
-            || mode == "EXPORT_ALL" && !source.text.contains("local")
-        {
+        // Before 2024 every type is exported unless written `local`, which buf refuses there
+        // (see `import_option`) but honours all the same.
+        let mode = match schema.editions.get(file.name()) {
+            Some(table) if table.edition != Edition::E2023 => {
+                table.resolve(&[], "default_symbol_visibility")
+            }
+            _ => "EXPORT_ALL",
+        };
+        if mode.is_empty() || mode == "EXPORT_ALL" && !source.text.contains("local") {
             continue;
         }
         let locations = Locations::with_extra(file, file.extra_info());
