@@ -148,6 +148,8 @@ pub struct Schema {
     pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
     /// The feature tables of the editions files, by import path (see [`editions`]).
     pub editions: HashMap<String, Arc<editions::Editions>>,
+    /// Files that did not compile, as compiled with their errors fixed: for symbol visibility.
+    pub recovered: Vec<FileDescriptorProto>,
 }
 
 impl Schema {
@@ -169,6 +171,7 @@ impl Schema {
             option_imports: HashMap::new(),
             definitions: Default::default(),
             editions: HashMap::new(),
+            recovered: Vec::new(),
         }
     }
 
@@ -446,7 +449,9 @@ fn merge(
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
     let mut option_imports = HashMap::new();
+    let mut recovered = Vec::new();
     for group in linked {
+        recovered.extend(group.recovered);
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
                 files.push(Proto::Owned(Arc::new(f)));
@@ -482,6 +487,7 @@ fn merge(
         pools,
         pool_of,
         option_imports,
+        recovered,
         ..Schema::from_files(files)
     }
 }

@@ -71,35 +71,52 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
         return findings;
     }
     for file in &schema.files {
-        let Some(source) = schema.sources.get(file.name()) else {
-            continue;
-        };
-        let locations = Locations::with_extra(file, file.extra_info());
-        let mut uses = Uses {
-            file: file.name(),
-            source,
-            locations: &locations,
-            locals: &locals,
-            extendees: HashSet::new(),
-            findings: &mut findings,
-        };
-        uses.messages(&file.message_type, &mut Vec::new());
-        uses.fields(&file.extension, &[tag::FILE_EXTENSION], None);
-        for (i, service) in file.service.iter().enumerate() {
-            for (j, method) in service.method.iter().enumerate() {
-                let at = [tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
-                for (field, name) in [
-                    (tag::METHOD_INPUT_TYPE, method.input_type()),
-                    (tag::METHOD_OUTPUT_TYPE, method.output_type()),
-                ] {
-                    let mut path = at.to_vec();
-                    path.push(field);
-                    uses.reference(name, &path, false);
-                }
-            }
+        if let Some(source) = schema.sources.get(file.name()) {
+            let locations = Locations::with_extra(file, file.extra_info());
+            uses_in(file, source, &locations, &locals, &mut findings);
+        }
+    }
+    // buf parity: a file with other errors has its uses reported too, as it compiled with
+    // those errors fixed.
+    for file in &schema.recovered {
+        if let Some(source) = schema.sources.get(file.name()) {
+            uses_in(file, source, &Locations::new(file), &locals, &mut findings);
         }
     }
     findings
+}
+
+/// The findings of the uses of other files' local types in `file`.
+fn uses_in(
+    file: &prost_types::FileDescriptorProto,
+    source: &Source,
+    locations: &Locations,
+    locals: &HashMap<String, Local>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut uses = Uses {
+        file: file.name(),
+        source,
+        locations,
+        locals,
+        extendees: HashSet::new(),
+        findings,
+    };
+    uses.messages(&file.message_type, &mut Vec::new());
+    uses.fields(&file.extension, &[tag::FILE_EXTENSION], None);
+    for (i, service) in file.service.iter().enumerate() {
+        for (j, method) in service.method.iter().enumerate() {
+            let at = [tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
+            for (field, name) in [
+                (tag::METHOD_INPUT_TYPE, method.input_type()),
+                (tag::METHOD_OUTPUT_TYPE, method.output_type()),
+            ] {
+                let mut path = at.to_vec();
+                path.push(field);
+                uses.reference(name, &path, false);
+            }
+        }
+    }
 }
 
 /// The parent of a nested declaration: its path, full name, and whether it is written `export`.
