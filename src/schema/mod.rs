@@ -372,6 +372,7 @@ fn compile_with(
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
     closed_enums::restore_editions(&mut schema, editions);
+    editions::option_only::unused(&schema)?;
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }

@@ -15,6 +15,7 @@ pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod naming;
+pub(crate) mod option_only;
 mod options;
 mod removed_options;
 mod shape;

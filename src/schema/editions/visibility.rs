@@ -27,9 +27,18 @@ const FIELD_EXTENDEE: i32 = 2;
 const MAX_FIELD_NUMBER: i32 = 536_870_911;
 
 /// A local type, by full name (leading dot): the file that defines it, and its kind.
-struct Local {
-    file: String,
-    kind: &'static str,
+pub(super) struct Local {
+    pub file: String,
+    pub kind: &'static str,
+}
+
+/// What the types [`uses_in`] looks for are, which says what a use of one is told.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hidden {
+    /// Local types of other files.
+    Local,
+    /// Types of files the file imports with `import option`, for options only.
+    OptionOnly,
 }
 
 /// The findings of symbol visibility in the schema's files read from the workspace.
@@ -73,25 +82,38 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
     for file in &schema.files {
         if let Some(source) = schema.sources.get(file.name()) {
             let locations = Locations::with_extra(file, file.extra_info());
-            uses_in(file, source, &locations, &locals, &mut findings);
+            uses_in(
+                file,
+                source,
+                &locations,
+                (&locals, Hidden::Local),
+                &mut findings,
+            );
         }
     }
     // buf parity: a file with other errors has its uses reported too, as it compiled with
     // those errors fixed.
     for file in &schema.recovered {
         if let Some(source) = schema.sources.get(file.name()) {
-            uses_in(file, source, &Locations::new(file), &locals, &mut findings);
+            let locations = Locations::new(file);
+            uses_in(
+                file,
+                source,
+                &locations,
+                (&locals, Hidden::Local),
+                &mut findings,
+            );
         }
     }
     findings
 }
 
-/// The findings of the uses of other files' local types in `file`.
-fn uses_in(
+/// The findings of the uses in `file` of the types `hidden` holds (by full name).
+pub(super) fn uses_in(
     file: &prost_types::FileDescriptorProto,
     source: &Source,
     locations: &Locations,
-    locals: &HashMap<String, Local>,
+    (locals, hidden): (&HashMap<String, Local>, Hidden),
     findings: &mut Vec<Finding>,
 ) {
     let mut uses = Uses {
@@ -99,6 +121,7 @@ fn uses_in(
         source,
         locations,
         locals,
+        hidden,
         extendees: HashSet::new(),
         findings,
     };
@@ -290,6 +313,7 @@ struct Uses<'a> {
     source: &'a Source,
     locations: &'a Locations<'a>,
     locals: &'a HashMap<String, Local>,
+    hidden: Hidden,
     /// The extendee spans reported (one extend block, many extensions: one finding).
     extendees: HashSet<(usize, usize)>,
     findings: &'a mut Vec<Finding>,
@@ -391,6 +415,20 @@ impl Uses<'_> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
+        if self.hidden == Hidden::OptionOnly {
+            let Some(found) = self.locals.get(name) else {
+                return false;
+            };
+            let message = format!(
+                "{} `{}` is defined in {}, which this file imports with `import option`, for options only: import it with a plain `import` to use it here",
+                found.kind,
+                name.trim_start_matches('.'),
+                found.file
+            );
+            self.findings
+                .push(self.source.finding(start, end, "COMPILE", message));
+            return true;
+        }
         let parts = written.split('.').count();
         let first = (!written.starts_with('.') && parts > 1)
             .then(|| {
