@@ -24,6 +24,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
     let mut findings = used_in_proto3(schema);
     findings.extend(super::editions::json_clashes::in_editions(schema));
     findings.extend(super::editions::visibility::in_schema(schema));
+    findings.extend(super::editions::option_only::in_schema(schema));
     findings.extend(super::editions::ctype::in_edition_2023(schema));
     findings.extend(super::proto3_extend::in_proto3(schema));
     schema.errors.extend(findings);

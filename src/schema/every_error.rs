@@ -14,6 +14,7 @@
 
 pub(super) mod error_source;
 pub(super) mod later_steps;
+mod recovered;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

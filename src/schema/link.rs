@@ -190,6 +190,9 @@ pub(super) struct Linked {
     pub defined_elsewhere: Vec<(String, Finding)>,
     /// Files that did not compile because an import of theirs does not, with that import.
     blocked: Vec<(ProtoFile, String)>,
+    /// Files that did not compile, as they compiled with their errors fixed (see
+    /// [`later_steps::past_failed_steps`]).
+    pub recovered: Vec<FileDescriptorProto>,
 }
 
 /// Compiles one group of targets with a compiler of its own.
@@ -204,6 +207,7 @@ fn link(
     let mut linked = Linked {
         files: Vec::new(),
         isolated: Vec::new(),
+        recovered: Vec::new(),
         errors: Vec::new(),
         cycles: Vec::new(),
         pool: None,
@@ -312,7 +316,7 @@ impl Linked {
                 if let Some(counting) = later
                     .filter(|_| err.file() == Some(file.name.as_str()) && failure == Failure::Other)
                 {
-                    let (more, replace) = later_steps::past_failed_steps(
+                    let (more, replace, recovered) = later_steps::past_failed_steps(
                         counting,
                         file,
                         &err,
@@ -323,6 +327,7 @@ impl Linked {
                         self.errors.truncate(first);
                     }
                     self.errors.extend(more);
+                    self.recovered.extend(recovered);
                 }
                 match (failure, err.file()) {
                     (Failure::MissingImport(name), Some(at)) if at == file.name => {

@@ -10,6 +10,7 @@
 //! [`CompileOptions`].
 
 mod accept;
+mod bundled;
 mod closed_enums;
 pub mod columns;
 mod duplicates;
@@ -147,6 +148,8 @@ pub struct Schema {
     pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
     /// The feature tables of the editions files, by import path (see [`editions`]).
     pub editions: HashMap<String, Arc<editions::Editions>>,
+    /// Files that did not compile, as compiled with their errors fixed: for symbol visibility.
+    pub recovered: Vec<FileDescriptorProto>,
 }
 
 impl Schema {
@@ -168,6 +171,7 @@ impl Schema {
             option_imports: HashMap::new(),
             definitions: Default::default(),
             editions: HashMap::new(),
+            recovered: Vec::new(),
         }
     }
 
@@ -368,6 +372,7 @@ fn compile_with(
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
     closed_enums::restore_editions(&mut schema, editions);
+    editions::option_only::unused(&schema)?;
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }
@@ -445,7 +450,9 @@ fn merge(
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
     let mut option_imports = HashMap::new();
+    let mut recovered = Vec::new();
     for group in linked {
+        recovered.extend(group.recovered);
         for (f, _) in group.isolated {
             if seen.insert(f.name().to_string()) {
                 files.push(Proto::Owned(Arc::new(f)));
@@ -481,6 +488,7 @@ fn merge(
         pools,
         pool_of,
         option_imports,
+        recovered,
         ..Schema::from_files(files)
     }
 }

@@ -201,10 +201,24 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
     let source = Source::new(file.clone(), text);
     use super::editions::import_option::{self, ImportOption};
     match import_option::check(&source, editions_offset(&source.text)) {
-        Some(ImportOption::Fails(error)) => return Err(error),
-        Some(ImportOption::Findings(error)) => return Ok(Loaded::broken(source, error)),
-        None => {}
+        Some(ImportOption::Fails(error)) => Err(error),
+        Some(ImportOption::Findings(error)) => Ok(Loaded::broken(source, error)),
+        Some(ImportOption::Keywords(error)) => {
+            let mut loaded = load_source(file, source, purpose, before)?;
+            loaded.error.splice(0..0, error);
+            Ok(loaded)
+        }
+        None => load_source(file, source, purpose, before),
     }
+}
+
+/// Parses a file read as `source` (see [`load`]).
+fn load_source(
+    file: &ProtoFile,
+    source: Source,
+    purpose: Purpose,
+    before: Option<&str>,
+) -> crate::error::Result<Loaded> {
     let mut editions = None;
     // An editions file as lowered by its analysis: not parsed a second time.
     let mut lowered = None;

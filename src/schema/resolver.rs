@@ -172,8 +172,8 @@ impl FileResolver for Resolver {
                 return File::open(name, &path);
             }
         }
-        if let Some(stand_in) = super::editions::language_file_stand_in(name) {
-            return Ok(File::from_file_descriptor_proto(stand_in));
+        if let Some(file) = super::bundled::file(name) {
+            return Ok(File::from_file_descriptor_proto(file));
         }
         GoogleFileResolver::new().open_file(name)
     }

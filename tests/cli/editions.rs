@@ -266,3 +266,44 @@ fn import_option_fails_in_2024_and_2026_as_buf_does() {
         );
     }
 }
+
+/// `import option` of a file of custom options in an edition 2024 file: buf 1.75.0 fails when
+/// the file sets none of its options (exit 1), and so does sous, once the file is compiled; one
+/// that sets an option compiles.
+#[test]
+fn unused_import_option_of_custom_options_fails_as_buf_does() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("opts.proto"),
+        "syntax = \"proto2\";\npackage o;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions {\n  optional int32 field_opt = 50003;\n}\n",
+    )
+    .unwrap();
+    for (option, code) in [("", 1), (" [(o.field_opt) = 3]", 0)] {
+        let text = format!(
+            "edition = \"2024\";\n\npackage a;\n\nimport option \"opts.proto\";\n\nmessage M {{\n  int32 x = 1{option};\n}}\n"
+        );
+        std::fs::write(dir.path().join("a.proto"), text).unwrap();
+        let args = [
+            "lint",
+            "--path",
+            "a.proto",
+            "--error-format",
+            "json",
+            "--config",
+            r#"{"version":"v2","lint":{"use":["FIELD_LOWER_SNAKE_CASE"]}}"#,
+        ];
+        let theirs = buf(dir.path(), &args);
+        let ours = sous(dir.path(), &args);
+        assert_eq!(theirs.code, code, "buf {}{}", theirs.stdout, theirs.stderr);
+        assert_eq!(ours.code, code, "sous {}{}", ours.stdout, ours.stderr);
+        assert_eq!(keys(&ours.stdout), keys(&theirs.stdout));
+        if code == 1 {
+            assert!(
+                ours.stderr.contains("a.proto:5:8: `import option`")
+                    && ours.stderr.contains("dependency index of 0"),
+                "{}",
+                ours.stderr
+            );
+        }
+    }
+}

@@ -17,6 +17,7 @@ mod commands;
 mod deps;
 mod duplicates_scale;
 mod editions;
+mod editions_bundled;
 mod fix;
 mod formats;
 mod git;

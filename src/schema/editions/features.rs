@@ -150,6 +150,13 @@ pub fn language_file(extension: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether `name` is one of the language feature files (`google/protobuf/cpp_features.proto`).
+pub fn is_language_file(name: &str) -> bool {
+    ["pb.cpp", "pb.java", "pb.go"]
+        .iter()
+        .any(|e| language_file(e) == Some(name))
+}
+
 use Target::*;
 
 const ALL: &[Target] = &[

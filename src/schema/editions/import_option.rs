@@ -13,6 +13,10 @@ pub(crate) enum ImportOption {
     Findings(Vec<Finding>),
     /// The run fails, as buf's does.
     Fails(crate::Error),
+    /// `COMPILE` findings of `local` and `export` in edition 2023, and no `import option`:
+    /// the file compiles all the same, its types local or exported as written (buf parity:
+    /// their uses from other files are reported, as in a 2024 file).
+    Keywords(Vec<Finding>),
 }
 
 /// The `import option` statements of `source`, whose `edition` statement (if any) is at byte
@@ -39,13 +43,7 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
     match edition {
         Some("2024" | "2026") => {
             let first = *places.iter().find(|&&at| !used(text, at))?;
-            let imports = regular_imports_before(text, first);
-            let (line, column) = source.position(first);
-            Some(ImportOption::Fails(crate::Error::Input(format!(
-                "{}:{line}:{column}: `import option` fails buf 1.75.0 (\"got dependency index of {imports} but length of imports is {imports}\"), which cannot build a file that uses it: import {} with a plain `import` instead",
-                source.file.display,
-                quoted_after(text, first).unwrap_or("the file"),
-            ))))
+            Some(ImportOption::Fails(unused(source, first)))
         }
         Some("2023") | None => {
             let (what, fix) = match edition {
@@ -70,10 +68,41 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
                     ),
                 )
             });
+            // The parser takes the keywords in an editions file only.
+            if places.is_empty() && edition.is_some() {
+                return Some(ImportOption::Keywords(visibility.collect()));
+            }
             Some(ImportOption::Findings(imports.chain(visibility).collect()))
         }
         Some(_) => None,
     }
+}
+
+/// buf's failure for the `import option` at byte `at` of `source`, which the file does not use.
+pub(super) fn unused(source: &Source, at: usize) -> crate::Error {
+    let text = &source.text;
+    let imports = regular_imports_before(text, at);
+    let (line, column) = source.position(at);
+    crate::Error::Input(format!(
+        "{}:{line}:{column}: `import option` fails buf 1.75.0 (\"got dependency index of {imports} but length of imports is {imports}\"), which cannot build a file that uses it: import {} with a plain `import` instead",
+        source.file.display,
+        quoted_after(text, at).unwrap_or("the file"),
+    ))
+}
+
+/// The `import option` statements of `text`: the byte offset of each `option`, and the file
+/// it names.
+pub(super) fn option_imports(text: &str) -> Vec<(usize, String)> {
+    if !text.contains("import option") && !text.contains("import\toption") {
+        return Vec::new();
+    }
+    places(text)
+        .into_iter()
+        .filter_map(|at| {
+            let name = quoted_after(text, at)?.trim_matches(['"', '\'']);
+            Some((at, name.to_string()))
+        })
+        .collect()
 }
 
 /// The byte offsets of `local` and `export` written before `message NAME {` or `enum NAME {`
@@ -141,8 +170,8 @@ fn places(text: &str) -> Vec<usize> {
 }
 
 /// Whether the file uses what the option import at `at` brings: a language feature file's
-/// features (`features.(pb.cpp)...`). Any other file is taken as used (its options are not
-/// known before compiling).
+/// features (`features.(pb.cpp)...`). Any other file's options are known once it is compiled
+/// (see [`super::option_only::unused`]): it is taken as used here.
 fn used(text: &str, at: usize) -> bool {
     let Some(name) = quoted_after(text, at) else {
         return true;

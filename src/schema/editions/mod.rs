@@ -15,6 +15,7 @@ pub mod features;
 pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod naming;
+pub(crate) mod option_only;
 mod options;
 mod removed_options;
 mod shape;
@@ -34,8 +35,7 @@ use options::{expand_aggregate, feature_of};
 pub(crate) use removed_options::removed_options;
 use shape::{check_open_enums, drop_empty_options, lower_labels};
 pub(crate) use shape::{
-    defines_features, features_outside_editions, language_file_stand_in, restore_syntax,
-    strip_feature_definitions,
+    defines_features, features_outside_editions, restore_syntax, strip_feature_definitions,
 };
 pub(crate) use support::feature_support_errors;
 

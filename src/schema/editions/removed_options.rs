@@ -1,6 +1,6 @@
-//! Options the compiler's `descriptor.proto` still has but buf 1.75.0's has not: buf reports
-//! setting one as a `COMPILE` finding at the option's name, and so does sous, before the
-//! compiler (which would take it) sees the file. Today: `php_generic_services`, removed from
+//! Options older `descriptor.proto`s have but buf 1.75.0's (the one sous bundles) has not: buf
+//! reports setting one as a `COMPILE` finding at the option's name, and so does sous, in its own
+//! words, before the compiler sees the file. Today: `php_generic_services`, removed from
 //! `FileOptions`.
 
 use prost_types::FileDescriptorProto;

@@ -1,5 +1,5 @@
 //! The reshaping around lowering: options left empty, open enums that must start at zero,
-//! `LEGACY_REQUIRED` as `required`, the language feature files' stand-ins, the syntax given back
+//! `LEGACY_REQUIRED` as `required`, the syntax given back
 //! after compiling, feature definitions kept from the compiler, and `features` in a proto2 or
 //! proto3 file.
 
@@ -10,9 +10,7 @@ use prost_types::{
 };
 
 use super::options::find_in;
-use super::{
-    collect_options, features, Editions, LineStarts, Problem, Target, UNINTERPRETED_OPTION,
-};
+use super::{collect_options, Editions, LineStarts, Problem, Target, UNINTERPRETED_OPTION};
 use crate::finding::Finding;
 use crate::schema::Source;
 
@@ -157,22 +155,6 @@ pub(super) fn lower_labels(file: &mut FileDescriptorProto, editions: &Editions) 
     }
 }
 
-/// The language feature files buf bundles (`google/protobuf/cpp_features.proto`, ...): the
-/// compiler gets an empty stand-in of package `pb`, since the features they define are read
-/// from the table, never by the compiler.
-pub(crate) fn language_file_stand_in(name: &str) -> Option<FileDescriptorProto> {
-    let known = ["pb.cpp", "pb.java", "pb.go"]
-        .iter()
-        .any(|e| features::language_file(e) == Some(name));
-    known.then(|| FileDescriptorProto {
-        name: Some(name.to_string()),
-        package: Some("pb".to_string()),
-        dependency: vec!["google/protobuf/descriptor.proto".to_string()],
-        syntax: Some("proto2".to_string()),
-        ..Default::default()
-    })
-}
-
 /// The compiled descriptors of editions files say `editions` again (the compiler saw `proto2`):
 /// a file left in its compiler's pool is copied out for that.
 pub(crate) fn restore_syntax(
@@ -202,8 +184,9 @@ pub(crate) fn defines_features(text: &str) -> bool {
 
 /// Drops the `edition_defaults` and `feature_support` options of a file's fields (and
 /// `feature_support` of its enum values): they define
-/// how features resolve, which sous knows already, and the compiler's `descriptor.proto` is
-/// older than the values they name (`EDITION_2024`). Their source locations go with them.
+/// how features resolve, which sous knows already, and are checked from the text (see
+/// [`super::feature_support_errors`]), so the compiler must not report them a second time in
+/// its own words. Their source locations go with them.
 pub(crate) fn strip_feature_definitions(file: &mut FileDescriptorProto) -> bool {
     const DEFINING: [&str; 2] = ["edition_defaults", "feature_support"];
     let mut info = file.source_code_info.take().unwrap_or_default();

@@ -27,9 +27,18 @@ const FIELD_EXTENDEE: i32 = 2;
 const MAX_FIELD_NUMBER: i32 = 536_870_911;
 
 /// A local type, by full name (leading dot): the file that defines it, and its kind.
-struct Local {
-    file: String,
-    kind: &'static str,
+pub(super) struct Local {
+    pub file: String,
+    pub kind: &'static str,
+}
+
+/// What the types [`uses_in`] looks for are, which says what a use of one is told.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hidden {
+    /// Local types of other files.
+    Local,
+    /// Types of files the file imports with `import option`, for options only.
+    OptionOnly,
 }
 
 /// The findings of symbol visibility in the schema's files read from the workspace.
@@ -37,18 +46,18 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut locals: HashMap<String, Local> = HashMap::new();
     for file in &schema.files {
-        let (Some(table), Some(source)) = (
-            schema.editions.get(file.name()),
-            schema.sources.get(file.name()),
-        ) else {
+        let Some(source) = schema.sources.get(file.name()) else {
             continue;
         };
-        // Before 2024 every type is exported (`local` is refused, see `import_option`).
-        let mode = table.resolve(&[], "default_symbol_visibility");
-        if table.edition == Edition::E2023
-            || mode.is_empty()
-            || mode == "EXPORT_ALL" && !source.text.contains("local")
-        {
+        // Before 2024 every type is exported unless written `local`, which buf refuses there
+        // (see `import_option`) but honours all the same.
+        let mode = match schema.editions.get(file.name()) {
+            Some(table) if table.edition != Edition::E2023 => {
+                table.resolve(&[], "default_symbol_visibility")
+            }
+            _ => "EXPORT_ALL",
+        };
+        if mode.is_empty() || mode == "EXPORT_ALL" && !source.text.contains("local") {
             continue;
         }
         let locations = Locations::with_extra(file, file.extra_info());
@@ -71,35 +80,66 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
         return findings;
     }
     for file in &schema.files {
-        let Some(source) = schema.sources.get(file.name()) else {
-            continue;
-        };
-        let locations = Locations::with_extra(file, file.extra_info());
-        let mut uses = Uses {
-            file: file.name(),
-            source,
-            locations: &locations,
-            locals: &locals,
-            extendees: HashSet::new(),
-            findings: &mut findings,
-        };
-        uses.messages(&file.message_type, &mut Vec::new());
-        uses.fields(&file.extension, &[tag::FILE_EXTENSION], None);
-        for (i, service) in file.service.iter().enumerate() {
-            for (j, method) in service.method.iter().enumerate() {
-                let at = [tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
-                for (field, name) in [
-                    (tag::METHOD_INPUT_TYPE, method.input_type()),
-                    (tag::METHOD_OUTPUT_TYPE, method.output_type()),
-                ] {
-                    let mut path = at.to_vec();
-                    path.push(field);
-                    uses.reference(name, &path, false);
-                }
-            }
+        if let Some(source) = schema.sources.get(file.name()) {
+            let locations = Locations::with_extra(file, file.extra_info());
+            uses_in(
+                file,
+                source,
+                &locations,
+                (&locals, Hidden::Local),
+                &mut findings,
+            );
+        }
+    }
+    // buf parity: a file with other errors has its uses reported too, as it compiled with
+    // those errors fixed.
+    for file in &schema.recovered {
+        if let Some(source) = schema.sources.get(file.name()) {
+            let locations = Locations::new(file);
+            uses_in(
+                file,
+                source,
+                &locations,
+                (&locals, Hidden::Local),
+                &mut findings,
+            );
         }
     }
     findings
+}
+
+/// The findings of the uses in `file` of the types `hidden` holds (by full name).
+pub(super) fn uses_in(
+    file: &prost_types::FileDescriptorProto,
+    source: &Source,
+    locations: &Locations,
+    (locals, hidden): (&HashMap<String, Local>, Hidden),
+    findings: &mut Vec<Finding>,
+) {
+    let mut uses = Uses {
+        file: file.name(),
+        source,
+        locations,
+        locals,
+        hidden,
+        extendees: HashSet::new(),
+        findings,
+    };
+    uses.messages(&file.message_type, &mut Vec::new());
+    uses.fields(&file.extension, &[tag::FILE_EXTENSION], None);
+    for (i, service) in file.service.iter().enumerate() {
+        for (j, method) in service.method.iter().enumerate() {
+            let at = [tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
+            for (field, name) in [
+                (tag::METHOD_INPUT_TYPE, method.input_type()),
+                (tag::METHOD_OUTPUT_TYPE, method.output_type()),
+            ] {
+                let mut path = at.to_vec();
+                path.push(field);
+                uses.reference(name, &path, false);
+            }
+        }
+    }
 }
 
 /// The parent of a nested declaration: its path, full name, and whether it is written `export`.
@@ -273,6 +313,7 @@ struct Uses<'a> {
     source: &'a Source,
     locations: &'a Locations<'a>,
     locals: &'a HashMap<String, Local>,
+    hidden: Hidden,
     /// The extendee spans reported (one extend block, many extensions: one finding).
     extendees: HashSet<(usize, usize)>,
     findings: &'a mut Vec<Finding>,
@@ -374,6 +415,20 @@ impl Uses<'_> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
+        if self.hidden == Hidden::OptionOnly {
+            let Some(found) = self.locals.get(name) else {
+                return false;
+            };
+            let message = format!(
+                "{} `{}` is defined in {}, which this file imports with `import option`, for options only: import it with a plain `import` to use it here",
+                found.kind,
+                name.trim_start_matches('.'),
+                found.file
+            );
+            self.findings
+                .push(self.source.finding(start, end, "COMPILE", message));
+            return true;
+        }
         let parts = written.split('.').count();
         let first = (!written.starts_with('.') && parts > 1)
             .then(|| {

@@ -190,6 +190,17 @@ pub fn encode_file(file: &FileDescriptorProto, editions: &Editions) -> Vec<u8> {
             field.set_label(Label::Optional);
         }
     });
+    // buf parity: the `edition` statement's location has the path of `syntax`, as in buf's
+    // images (the parser gives it `edition`'s).
+    for location in file
+        .source_code_info
+        .iter_mut()
+        .flat_map(|info| &mut info.location)
+    {
+        if location.path == [crate::descriptor::tag::FILE_EDITION] {
+            location.path = vec![crate::descriptor::tag::FILE_SYNTAX];
+        }
+    }
     let bytes = file.encode_to_vec();
     let mut out = rewrite(&bytes, Kind::File, &mut Vec::new(), editions).unwrap_or(bytes);
     encode_key(EDITION as u32, WireType::Varint, &mut out);

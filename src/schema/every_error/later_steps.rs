@@ -21,6 +21,7 @@ use prost_types::{
 
 use super::super::errors;
 use super::error_source::Counting;
+use super::recovered;
 use super::related;
 use crate::finding::Finding;
 use crate::input::ProtoFile;
@@ -32,16 +33,18 @@ const MAX_ROUNDS: usize = 4;
 /// `reported`): those of its later steps, and those of what its parser recovered from syntax
 /// errors. `Replace` when they are to take the place of `reported`: the compiler could not
 /// place `err` (it was handed a reshaped file without its text), and these are `err` placed.
+/// With them, the file as it compiled once its errors were fixed, if it did: buf reports the
+/// uses of other files' local types past other errors (see `editions::visibility`).
 pub(in crate::schema) fn past_failed_steps(
     counting: &Counting,
     file: &ProtoFile,
     err: &protox::Error,
     reported: &[Finding],
     deps: Option<&[String]>,
-) -> (Vec<Finding>, Replace) {
+) -> (Vec<Finding>, Replace, Option<FileDescriptorProto>) {
     let resolver = &counting.inner;
     let Some(source) = resolver.sources.get(&file.name) else {
-        return (Vec::new(), Replace::No);
+        return (Vec::new(), Replace::No, None);
     };
     let text = &source.text;
     let mut replace = Replace::No;
@@ -58,7 +61,7 @@ pub(in crate::schema) fn past_failed_steps(
                 }
                 issues => (parsed, Some(issues)),
             },
-            Err(_) => return (Vec::new(), Replace::No),
+            Err(_) => return (Vec::new(), Replace::No, None),
         },
     };
     if base.syntax() == "editions" {
@@ -83,13 +86,9 @@ pub(in crate::schema) fn past_failed_steps(
         // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
         // the compiler the text with it, which places the errors.
         super::super::accept::clashing_json_names(&mut base);
-        let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
-        compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            protox_parse::substituting(base.clone(), || compiler.open_file(&file.name).map(|_| ()))
-        }));
-        let err = match result {
-            Ok(Err(err)) if err.file() == Some(file.name.as_str()) => err,
+        let err = match recovered::compile(counting, &file.name, &base) {
+            Err(Some(err)) if err.file() == Some(file.name.as_str()) => err,
+            Ok(compiled) => return (findings, replace, compiled),
             _ => break,
         };
         if replace == Replace::Yes
@@ -97,7 +96,7 @@ pub(in crate::schema) fn past_failed_steps(
             && issues_of(&err, text).iter().all(|i| i.at.is_none())
         {
             // Still not placed: what was reported stays.
-            return (Vec::new(), Replace::No);
+            return (Vec::new(), Replace::No, None);
         }
         let mut found = vec![errors::compile_error(
             &err,
@@ -120,7 +119,16 @@ pub(in crate::schema) fn past_failed_steps(
         }
         issues = Some(issues_of(&err, text));
     }
-    (findings, replace)
+    // Options are the last step and are not fixed: the file without them compiles, for the
+    // checks of its types.
+    let compiled = recovered::without_options(&mut base)
+        .then(|| {
+            recovered::compile(counting, &file.name, &base)
+                .ok()
+                .flatten()
+        })
+        .flatten();
+    (findings, replace, compiled)
 }
 
 /// Whether the errors found take the place of those reported (see [`past_failed_steps`]).

@@ -1,0 +1,51 @@
+//! The well-known files whose version matters to editions, as buf 1.75.0 bundles them:
+//! `google/protobuf/descriptor.proto` (with `EDITION_2024`, `feature_support` on enum values,
+//! `removal_error`, `option_dependency`, `visibility`) and the language feature files
+//! `google/protobuf/{cpp,java,go}_features.proto`. They are protobuf's own (`bundled/`, from
+//! protocolbuffers/protobuf fcd68c563c of 2026-06-25, the revision whose four files give the
+//! very descriptors buf builds, source info included; BSD-3-Clause, see `bundled/LICENSE`).
+//! The compiler takes them in place of the older `descriptor.proto` built into protox, so that
+//! an image of a file importing them is buf's, and a comparison against buf's image finds
+//! nothing. Each is parsed once per process.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use prost_types::FileDescriptorProto;
+
+macro_rules! files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("bundled/", $name)))),*]
+    };
+}
+
+const FILES: &[(&str, &str)] = files![
+    "google/protobuf/descriptor.proto",
+    "google/protobuf/cpp_features.proto",
+    "google/protobuf/java_features.proto",
+    "google/protobuf/go_features.proto",
+];
+
+/// The parsed file `name`, if it is one of the bundled files.
+pub(crate) fn file(name: &str) -> Option<FileDescriptorProto> {
+    static PARSED: OnceLock<HashMap<&'static str, FileDescriptorProto>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        FILES
+            .iter()
+            // Our own files: each parses (a test says so); one that did not would be left to
+            // protox's built-in version.
+            .filter_map(|(name, text)| Some((*name, protox_parse::parse(name, text).ok()?)))
+            .collect()
+    });
+    parsed.get(name).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_bundled_file_parses() {
+        for (name, _) in super::FILES {
+            assert!(super::file(name).is_some(), "{name}");
+        }
+    }
+}
