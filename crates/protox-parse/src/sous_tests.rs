@@ -12,7 +12,8 @@ fn errors(source: &str) -> Vec<(String, String)> {
             let at = match &e {
                 ParseErrorKind::UnexpectedToken { span, .. }
                 | ParseErrorKind::UnclosedBlock { span }
-                | ParseErrorKind::InvalidToken { span } => source[span.clone()].to_string(),
+                | ParseErrorKind::InvalidToken { span }
+                | ParseErrorKind::BufShape { span, .. } => source[span.clone()].to_string(),
                 _ => String::new(),
             };
             (e.to_string(), at)
@@ -36,7 +37,7 @@ fn a_missing_semicolon_is_an_error_at_the_next_token_and_the_statement_ends() {
 fn a_bad_statement_is_skipped_and_the_block_goes_on() {
     let source = "syntax = \"proto3\";\nmessage A {\n  int32 c 1;\n  int32 d 2;\n  int32 e = 3;\n  message N { int32 x = ; }\n}\nmessage B { int32 f = \"x\"; }\n";
     let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
-    assert_eq!(places, ["1", "2", ";", "\"x\""]);
+    assert_eq!(places, ["1", "2", ";", "int32 x = ;", "\"x\""]);
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
     let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
     assert_eq!(fields, ["e"]);
@@ -85,4 +86,49 @@ fn a_missing_semicolon_in_the_file_head_keeps_the_statement() {
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
     assert_eq!(file.package(), "a.b");
     assert_eq!(file.dependency, ["x.proto"]);
+}
+
+/// The places of `source`'s errors, as the text there.
+fn places(source: &str) -> Vec<String> {
+    errors(source).into_iter().map(|(_, at)| at).collect()
+}
+
+#[test]
+fn a_statement_far_from_valid_gets_an_error_per_part_missing_as_in_buf() {
+    let source = "syntax = \"proto3\";\nfoo bar;\nmessage A {\n  int32 = 1;\n  int32 $b = 2;\n  repeated repeated int32 x = 3;\n  int32 x y = 4;\n  option deprecated = ;\n  int32 z = 5 [];\n}\nenum E {\n  E_A = 0;\n  E_B;\n  E_C 2;\n}\n";
+    assert_eq!(
+        places(source),
+        [
+            // `foo bar;` at file scope: no number, and a field outside of a message.
+            "foo bar;",
+            "foo bar;",
+            "int32 = 1;",
+            // `$` ends the definition `int32` (no name, no number) and `b = 2;` is another.
+            "$",
+            "int32",
+            "int32",
+            "$",
+            "b = 2;",
+            "repeated",
+            // `y` ends the definition `int32 x` and `y = 4;` is another.
+            "y",
+            "int32 x",
+            "y = 4;",
+            ";",
+            "option deprecated = ;",
+            "[]",
+            "E_B;",
+            "2",
+        ]
+    );
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    assert_eq!(file.message_type[0].field.len(), 0);
+    assert_eq!(file.enum_type[0].value.len(), 1);
+}
+
+#[test]
+fn a_statement_of_an_unknown_shape_keeps_the_parsers_error() {
+    // A field number that is a string is an error of a later step to buf, not a part missing.
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 x = \"a\";\n  int32 y = 2;\n}\n";
+    assert_eq!(places(source), ["\"a\""]);
 }

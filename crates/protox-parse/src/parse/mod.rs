@@ -15,7 +15,10 @@ use crate::{
     lex::{EqFloat, Token},
 };
 
+mod buf_shape;
 mod comments;
+
+use self::buf_shape::Body;
 
 /// The maximum number of levels that message and group declarations may be nested. This matches
 /// protoc, and bounds the recursion of the parser so that deeply nested input produces an error
@@ -96,6 +99,7 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
 
         loop {
+            let mark = self.mark();
             match self.parse_statement() {
                 Ok(Some(statement)) => {
                     file_span = join_span(file_span, statement.span());
@@ -122,6 +126,9 @@ impl<'a> Parser<'a> {
                 Ok(None) => break,
                 Err(()) => {
                     debug_assert!(!self.lexer.extras.errors.is_empty());
+                    if self.reshape(mark, Body::File) {
+                        continue;
+                    }
                     self.skip_until(&[
                         Token::ENUM,
                         Token::EXTEND,
@@ -384,6 +391,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             if matches!(tok, Token::Ident("local" | "export")) {
                 let r = self.parse_visibility();
                 match self.recovered(r) {
@@ -421,7 +429,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Message));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -433,7 +441,10 @@ impl<'a> Parser<'a> {
                 }
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Field));
+                    items.extend(
+                        self.reshaped(r, mark, Body::Message)
+                            .map(ast::MessageItem::Field),
+                    );
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -782,10 +793,11 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Enum));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -796,7 +808,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::Ident(_) => {
                     let r = self.parse_enum_value();
-                    values.extend(self.recovered(r));
+                    values.extend(self.reshaped(r, mark, Body::Enum));
                 }
                 Token::RightBrace => break self.bump(),
                 _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
@@ -1400,6 +1412,57 @@ impl<'a> Parser<'a> {
                 None
             }
         }
+    }
+
+    /// sous: where the next statement starts (the peeked token) and how many errors were
+    /// recorded before it, for `reshape`.
+    fn mark(&self) -> (usize, usize) {
+        let start = match &self.peek {
+            Some(Ok((_, span))) => span.start,
+            _ => self.lexer.span().end,
+        };
+        (start, self.lexer.extras.errors.len())
+    }
+
+    /// sous: as `recovered`, but a statement in error gets buf's errors where `buf_shape` knows
+    /// them (see `reshape`).
+    fn reshaped<T>(&mut self, result: Result<T, ()>, mark: (usize, usize), body: Body) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(()) => {
+                if !self.reshape(mark, body) {
+                    self.skip_statement();
+                }
+                None
+            }
+        }
+    }
+
+    /// sous: replaces the errors of the statement in error that starts at `mark` with buf's
+    /// (`buf_shape::statement`) and skips it, up to and including its `;`. False, and nothing
+    /// done, where buf's errors for it are not known.
+    fn reshape(&mut self, mark: (usize, usize), body: Body) -> bool {
+        let (start, errors) = mark;
+        let Some((shaped, end)) = buf_shape::statement(self.lexer.source(), start, body) else {
+            return false;
+        };
+        loop {
+            match self.peek() {
+                Ok(Some((_, span))) if span.start < end => {
+                    self.bump();
+                }
+                Ok(_) => break,
+                Err(()) => self.peek = None,
+            }
+        }
+        // The errors of the statement's own tokens give way to buf's; those of the token after
+        // it (already read) stay.
+        let errs = &mut self.lexer.extras.errors;
+        let mut after = errs.split_off(errors.min(errs.len()));
+        after.retain(|e| e.span().is_some_and(|span| span.start >= end));
+        errs.extend(shaped);
+        errs.extend(after);
+        true
     }
 
     /// sous: a token no statement of a block's body starts with: an error, and the statement
