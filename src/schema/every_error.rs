@@ -14,6 +14,7 @@
 
 pub(super) mod error_source;
 pub(super) mod later_steps;
+pub(super) mod unnumbered;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -245,9 +246,8 @@ pub(super) fn past_missing_imports(
         };
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
+        let result =
+            crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let err = match result {
             Ok(Err(err)) => err,
             // It compiles with the stand-ins, or the compiler gave up: nothing more to say.
@@ -326,9 +326,8 @@ pub(super) fn past_broken_imports(
         };
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
+        let result =
+            crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let err = match result {
             Ok(Err(err)) => err,
             _ => break,

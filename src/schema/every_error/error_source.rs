@@ -90,11 +90,9 @@ impl ErrorSource {
     /// `name` compiled on its own.
     fn alone(&mut self, name: &str) -> Option<protox::Error> {
         let mut compiler = compiler(&self.resolver);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(name).err()
-        }))
-        .ok()
-        .flatten()
+        crate::schema::link::catching_silently(|| compiler.open_file(name).err())
+            .ok()
+            .flatten()
     }
 
     /// `name` opened in the shared compiler after the files `before` (those it has not opened
@@ -110,12 +108,12 @@ impl ErrorSource {
             return None;
         }
         let pending = &before[*done..];
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = crate::schema::link::catching_silently(|| {
             for n in pending {
                 let _ = compiler.open_file(n);
             }
             compiler.open_file(name).err()
-        }));
+        });
         match result {
             Ok(err) => {
                 *done = before.len() + 1;

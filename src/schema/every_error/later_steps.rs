@@ -85,9 +85,9 @@ pub(in crate::schema) fn past_failed_steps(
         super::super::accept::clashing_json_names(&mut base);
         let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
         compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = crate::schema::link::catching_silently(|| {
             protox_parse::substituting(base.clone(), || compiler.open_file(&file.name).map(|_| ()))
-        }));
+        });
         let err = match result {
             Ok(Err(err)) if err.file() == Some(file.name.as_str()) => err,
             _ => break,
