@@ -132,3 +132,28 @@ fn a_statement_of_an_unknown_shape_keeps_the_parsers_error() {
     let source = "syntax = \"proto3\";\nmessage A {\n  int32 x = \"a\";\n  int32 y = 2;\n}\n";
     assert_eq!(places(source), ["\"a\""]);
 }
+
+#[test]
+fn a_bracket_buf_leaves_unmatched_ends_the_definition_and_what_follows_is_read_again() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 x = 1 [deprecated = true;\n  int32 y = 2 [json_name = \"y\"];\n}\n";
+    // The unmatched `[` (three errors there), then `deprecated = true;`: a field without a name.
+    assert_eq!(places(source), ["[", "[", "[", "deprecated = true;"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["y"]);
+}
+
+#[test]
+fn buf_leaves_unmatched_the_bracket_between_two_that_match() {
+    let orphans = |s: &str| {
+        let mut at: Vec<usize> = crate::parse::orphan_brackets(s).into_iter().collect();
+        at.sort();
+        at
+    };
+    assert_eq!(orphans("{ [ }"), [2]);
+    assert_eq!(orphans("{ [ [ ] }"), [2]);
+    assert_eq!(orphans("{ [ ] }"), Vec::<usize>::new());
+    assert_eq!(orphans("{ ] }"), [2]);
+    // Open at the end of the file: paired with its end, not unmatched.
+    assert_eq!(orphans("{ ["), Vec::<usize>::new());
+}

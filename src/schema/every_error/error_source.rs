@@ -134,6 +134,23 @@ pub(in crate::schema) struct Counting {
     opened: Arc<AtomicUsize>,
 }
 
+impl Counting {
+    /// The same resolver, counting with this one, with the imports `missing` standing in as
+    /// empty files (as a broken file does, see [`Resolver::broken`]).
+    pub fn with_missing(&self, missing: &std::collections::HashSet<String>) -> Counting {
+        let mut broken: std::collections::HashSet<String> =
+            self.inner.broken.iter().cloned().collect();
+        broken.extend(missing.iter().cloned());
+        Counting {
+            inner: Resolver {
+                broken: Arc::new(broken),
+                ..self.inner.clone()
+            },
+            opened: self.opened.clone(),
+        }
+    }
+}
+
 impl FileResolver for Counting {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
         self.opened.fetch_add(1, Ordering::Relaxed);

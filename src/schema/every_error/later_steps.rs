@@ -74,8 +74,12 @@ pub(in crate::schema) fn past_failed_steps(
     };
     let mut counter = 0;
     let mut findings = Vec::new();
+    // buf parity: past a missing import, buf goes on and reports the names the file cannot
+    // find; the missing imports found so far stand in as empty files.
+    let mut missing: HashSet<String> = HashSet::new();
+    let mut refix = true;
     for _ in 0..MAX_ROUNDS {
-        if let Some(issues) = &issues {
+        if let Some(issues) = issues.as_ref().filter(|_| refix) {
             if !fix(&mut base, issues, text, &mut counter) {
                 break;
             }
@@ -83,7 +87,8 @@ pub(in crate::schema) fn past_failed_steps(
         // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
         // the compiler the text with it, which places the errors.
         super::super::accept::clashing_json_names(&mut base);
-        let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
+        let counting = counting.with_missing(&missing);
+        let mut compiler = protox::Compiler::with_file_resolver(counting);
         compiler.include_source_info(true).include_imports(true);
         let result = crate::schema::link::catching_silently(|| {
             protox_parse::substituting(base.clone(), || compiler.open_file(&file.name).map(|_| ()))
@@ -114,10 +119,19 @@ pub(in crate::schema) fn past_failed_steps(
                 findings.push(finding);
             }
         }
+        if let errors::Failure::MissingImport(name) = errors::failure(&err) {
+            // Not fixed in the descriptor: compiled again with the import standing in.
+            if !missing.insert(name) {
+                break;
+            }
+            refix = false;
+            continue;
+        }
         if findings.len() == before && issues.is_some() {
             // Nothing new: fixing did not get the compiler further.
             break;
         }
+        refix = true;
         issues = Some(issues_of(&err, text));
     }
     (findings, replace)

@@ -10,6 +10,8 @@
 //! anything else (a body, parentheses outside options, a declaration keyword) it gives up and
 //! the parser's own error stands.
 
+use std::collections::HashSet;
+
 use logos::{Logos, Span};
 
 use crate::{error::ParseErrorKind, lex::Token};
@@ -46,8 +48,20 @@ pub(crate) fn statement(
     source: &str,
     start: usize,
     body: Body,
+    orphans: &HashSet<usize>,
 ) -> Option<(Vec<ParseErrorKind>, usize)> {
-    let toks = tokens(source, start)?;
+    let mut toks = tokens(source, start)?;
+    let mut unmatched = Vec::new();
+    for (tok, span) in &mut toks {
+        // buf parity: a bracket buf's lexer leaves unmatched is a token no definition takes.
+        if matches!(tok, Some(Token::LeftBracket)) && orphans.contains(&span.start) {
+            *tok = None;
+            unmatched.push(ParseErrorKind::BufShape {
+                message: "'[' is never closed: add the ']'".to_string(),
+                span: span.clone(),
+            });
+        }
+    }
     let end = toks.last()?.1.end;
     if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
         return None;
@@ -55,7 +69,7 @@ pub(crate) fn statement(
     let mut shaper = Shaper {
         toks,
         pos: 0,
-        errors: Vec::new(),
+        errors: unmatched,
         body,
     };
     shaper.declarations()?;
@@ -290,6 +304,7 @@ impl<'a> Shaper<'a> {
 
         // What follows: `= value` and `[options]`, each once and in this order.
         let mut value = None;
+        let mut value_span = 0..0;
         let mut options = false;
         let mut last = 0;
         loop {
@@ -308,8 +323,18 @@ impl<'a> Shaper<'a> {
                 return None;
             }
             let taken = if follower == 2 {
+                let first = self.pos;
                 let v = self.value()?;
                 value = v;
+                if v.is_some() {
+                    // The value's own span: after the `=` (or from the first token).
+                    let from = if self.toks[first].0 == Some(Token::Equals) {
+                        first + 1
+                    } else {
+                        first
+                    };
+                    value_span = self.span(from).start..self.span(self.pos - 1).end;
+                }
                 v.is_some()
             } else {
                 self.options()?;
@@ -364,7 +389,7 @@ impl<'a> Shaper<'a> {
                         whole,
                     ),
                     Some(Value::Int) => {}
-                    Some(Value::Other) => return None,
+                    Some(Value::Other) => self.not_a_number(value_span),
                 }
             }
             Body::Message | Body::File => {
@@ -390,8 +415,10 @@ impl<'a> Shaper<'a> {
                         "field without a number: write `TYPE NAME = NUMBER;`".to_string(),
                         whole.clone(),
                     ),
-                    Some(Value::Int) => {}
-                    Some(Value::Other) => return None,
+                    // buf keeps a field with a name (and checks its number later), not one
+                    // without.
+                    Some(Value::Other) if name.is_some() => self.not_a_number(value_span),
+                    Some(_) => {}
                 }
                 if self.body == Body::File {
                     self.error(
@@ -403,6 +430,15 @@ impl<'a> Shaper<'a> {
             }
         }
         Some(())
+    }
+
+    /// buf parity: a number that is no integer is an error at it (of a later step to buf, which
+    /// keeps the definition).
+    fn not_a_number(&mut self, span: Span) {
+        self.error(
+            "a number must be an integer: write one where this is".to_string(),
+            span,
+        );
     }
 
     /// `= value`: its kind, or, with no value (an error at what is there instead), nothing.
@@ -555,11 +591,74 @@ impl<'a> Shaper<'a> {
 /// A token as an error names it.
 fn describe(tok: &Option<Token>) -> String {
     match tok {
-        None => "character".to_string(),
+        None => "character (or unmatched '[')".to_string(),
         Some(Token::Ident(name)) => format!("identifier '{name}'"),
         Some(Token::IntLiteral(_)) => "integer".to_string(),
         Some(Token::FloatLiteral(_)) => "number".to_string(),
         Some(Token::StringLiteral(_)) => "string".to_string(),
         Some(tok) => format!("'{tok}'"),
     }
+}
+
+/// The byte offsets of the brackets buf 1.75.0's lexer leaves unmatched and unpaired (its
+/// `fuseBraces`: an opening bracket closed by the wrong kind, where the one before it matches,
+/// or a closing one that matches none); brackets still open at the end of the file are paired
+/// with its end, so they are not among them.
+pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
+    fn open_of(tok: &Token) -> Option<(bool, u8)> {
+        match tok {
+            Token::LeftParen => Some((true, b'(')),
+            Token::LeftBracket => Some((true, b'[')),
+            Token::LeftBrace => Some((true, b'{')),
+            Token::RightParen => Some((false, b'(')),
+            Token::RightBracket => Some((false, b'[')),
+            Token::RightBrace => Some((false, b'{')),
+            _ => None,
+        }
+    }
+    let braces: Vec<(bool, u8, usize)> = Token::lexer(source)
+        .spanned()
+        .filter_map(|(tok, span)| {
+            let (open, kind) = open_of(tok.as_ref().ok()?)?;
+            Some((open, kind, span.start))
+        })
+        .collect();
+    let mut orphans = HashSet::new();
+    let mut opens: Vec<(u8, usize)> = Vec::new();
+    let mut i = 0;
+    while i < braces.len() {
+        let (open, kind, at) = braces[i];
+        i += 1;
+        if open {
+            opens.push((kind, at));
+            continue;
+        }
+        let Some(&(t1, t1_at)) = opens.last() else {
+            orphans.insert(at);
+            continue;
+        };
+        if t1 == kind {
+            opens.pop();
+            continue;
+        }
+        let t0 = opens.len().checked_sub(2).map(|j| opens[j].0);
+        let t3 = braces.get(i).copied();
+        let left = t0 == Some(kind);
+        // The next bracket closes t1 (and is no opening one).
+        let right = t3.is_some_and(|(o, k, _)| !o && k == t1);
+        if left {
+            orphans.insert(t1_at);
+            opens.truncate(opens.len() - 2);
+            if right {
+                i += 1;
+            }
+        } else if right {
+            orphans.insert(at);
+            opens.pop();
+            i += 1;
+        } else {
+            orphans.insert(at);
+        }
+    }
+    orphans
 }

@@ -16,6 +16,9 @@ use crate::{
 };
 
 mod buf_shape;
+
+#[cfg(test)]
+pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
 
 use self::buf_shape::Body;
@@ -43,6 +46,9 @@ struct Parser<'a> {
     /// sous: the span of the last token taken (not a comment or newline), where a statement
     /// missing its `;` ends.
     last: Span,
+    /// sous: the brackets buf's lexer leaves unmatched (`buf_shape::orphan_brackets`), once a
+    /// statement in error needs them.
+    orphans: Option<std::collections::HashSet<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +77,7 @@ impl<'a> Parser<'a> {
             message_depth: 0,
             syntax: ast::Syntax::default(),
             last: 0..0,
+            orphans: None,
         }
     }
 
@@ -1443,7 +1450,11 @@ impl<'a> Parser<'a> {
     /// done, where buf's errors for it are not known.
     fn reshape(&mut self, mark: (usize, usize), body: Body) -> bool {
         let (start, errors) = mark;
-        let Some((shaped, end)) = buf_shape::statement(self.lexer.source(), start, body) else {
+        let source = self.lexer.source();
+        let orphans = self
+            .orphans
+            .get_or_insert_with(|| buf_shape::orphan_brackets(source));
+        let Some((shaped, end)) = buf_shape::statement(source, start, body, orphans) else {
             return false;
         };
         loop {
