@@ -156,4 +156,6 @@ fn buf_leaves_unmatched_the_bracket_between_two_that_match() {
     assert_eq!(orphans("{ ] }"), [2]);
     // Open at the end of the file: paired with its end, not unmatched.
     assert_eq!(orphans("{ ["), Vec::<usize>::new());
+    // Past a string not closed on its line, buf's brackets are not known.
+    assert_eq!(orphans("{ [ \"a ]\n}"), Vec::<usize>::new());
 }

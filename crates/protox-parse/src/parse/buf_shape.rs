@@ -603,7 +603,8 @@ fn describe(tok: &Option<Token>) -> String {
 /// The byte offsets of the brackets buf 1.75.0's lexer leaves unmatched and unpaired (its
 /// `fuseBraces`: an opening bracket closed by the wrong kind, where the one before it matches,
 /// or a closing one that matches none); brackets still open at the end of the file are paired
-/// with its end, so they are not among them.
+/// with its end, so they are not among them. None in a file with a string not closed on its
+/// line.
 pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
     fn open_of(tok: &Token) -> Option<(bool, u8)> {
         match tok {
@@ -616,13 +617,24 @@ pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
             _ => None,
         }
     }
-    let braces: Vec<(bool, u8, usize)> = Token::lexer(source)
-        .spanned()
+    let mut lexer = Token::lexer(source).spanned();
+    let braces: Vec<(bool, u8, usize)> = lexer
+        .by_ref()
         .filter_map(|(tok, span)| {
             let (open, kind) = open_of(tok.as_ref().ok()?)?;
             Some((open, kind, span.start))
         })
         .collect();
+    // buf's lexer runs a string not closed on its line on to the next quote, across brackets:
+    // past one, which brackets buf matches is not known here.
+    if lexer
+        .extras
+        .errors
+        .iter()
+        .any(|e| matches!(e, ParseErrorKind::UnterminatedString { .. }))
+    {
+        return HashSet::new();
+    }
     let mut orphans = HashSet::new();
     let mut opens: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
