@@ -74,7 +74,9 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
     }
     .or_else(|| labels.first());
     let span = chosen
-        .filter(|l| !l.is_empty())
+        // buf parity: an error at the end of the file (a string that runs on to it) is placed
+        // there; other empty places are not.
+        .filter(|l| !l.is_empty() || l.offset() == text.len())
         .map(|l| (l.offset(), l.offset() + l.len()))
         .filter(|&(start, end)| end <= text.len() && start <= end);
     match span {

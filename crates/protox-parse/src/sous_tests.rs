@@ -159,3 +159,39 @@ fn buf_leaves_unmatched_the_bracket_between_two_that_match() {
     // Past a string not closed on its line, buf's brackets are not known.
     assert_eq!(orphans("{ [ \"a ]\n}"), Vec::<usize>::new());
 }
+
+#[test]
+fn a_string_with_no_quote_after_it_runs_on_to_the_end_of_the_file() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"abc];\n  int32 t = 2;\n}\n";
+    let (_, errors) = parse_file(source);
+    let mut at: Vec<(usize, usize)> = errors
+        .iter()
+        .filter_map(|e| e.span().map(|s| (s.start, s.end)))
+        .collect();
+    at.sort();
+    let brace = source.find('{').unwrap();
+    let bracket = source.find('[').unwrap();
+    let quote = source.find("\"abc").unwrap();
+    let newlines: Vec<usize> = source
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .filter(|&i| i > quote)
+        .collect();
+    let end = source.len();
+    let mut expected = vec![
+        (brace, brace + 1),
+        (bracket, bracket + 1),
+        (quote, end),
+        (end, end),
+    ];
+    expected.extend(newlines.iter().map(|&i| (i, i + 1)));
+    expected.sort();
+    assert_eq!(at, expected);
+}
+
+#[test]
+fn a_string_closed_on_a_later_line_is_left_as_it_was() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"abc];\n  string t = 2 [json_name = \"t\"];\n}\n";
+    let (_, errors) = parse_file(source);
+    assert!(matches!(errors[0], ParseErrorKind::UnterminatedString { .. }));
+}

@@ -606,6 +606,17 @@ fn describe(tok: &Option<Token>) -> String {
 /// with its end, so they are not among them. None in a file with a string not closed on its
 /// line.
 pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
+    fuse_brackets(source).map(|(orphans, _)| orphans).unwrap_or_default()
+}
+
+/// The brackets of `source` still open at its end, as buf's lexer matches them: (kind, byte).
+pub(crate) fn open_brackets(source: &str) -> Vec<(u8, usize)> {
+    fuse_brackets(source).map(|(_, opens)| opens).unwrap_or_default()
+}
+
+/// buf's `fuseBraces` over `source`: the unmatched brackets and those still open at its end;
+/// `None` past a string not closed on its line.
+fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
     fn open_of(tok: &Token) -> Option<(bool, u8)> {
         match tok {
             Token::LeftParen => Some((true, b'(')),
@@ -632,8 +643,9 @@ pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
         .errors
         .iter()
         .any(|e| matches!(e, ParseErrorKind::UnterminatedString { .. }))
+        || lexer.extras.string_to_eof
     {
-        return HashSet::new();
+        return None;
     }
     let mut orphans = HashSet::new();
     let mut opens: Vec<(u8, usize)> = Vec::new();
@@ -672,5 +684,5 @@ pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
             orphans.insert(at);
         }
     }
-    orphans
+    Some((orphans, opens))
 }

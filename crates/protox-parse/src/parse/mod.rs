@@ -17,6 +17,7 @@ use crate::{
 
 mod buf_shape;
 
+pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
@@ -1679,6 +1680,17 @@ impl<'a> Parser<'a> {
     }
 
     fn eof(&mut self, expected: impl ToString) {
+        if self.lexer.extras.string_to_eof {
+            // sous: buf parity: after a string that runs on to the end of the file, one error
+            // at the end of the file, where the statement's end is missing.
+            self.lexer.extras.string_to_eof = false;
+            let end = self.lexer.source().len();
+            self.add_error(ParseErrorKind::BufShape {
+                message: format!("expected {}, but the file ends inside a string", expected.to_string()),
+                span: end..end,
+            });
+            return;
+        }
         self.add_error(ParseErrorKind::UnexpectedEof {
             expected: expected.to_string(),
         });
