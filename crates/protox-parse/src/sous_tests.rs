@@ -195,3 +195,10 @@ fn a_string_closed_on_a_later_line_is_left_as_it_was() {
     let (_, errors) = parse_file(source);
     assert!(matches!(errors[0], ParseErrorKind::UnterminatedString { .. }));
 }
+
+#[test]
+fn a_number_that_is_no_integer_is_an_error_in_a_message_only() {
+    let source = "syntax = \"proto3\";\nstring a = \"x\";\nmessage A {\n  string b = \"y\";\n  int32 c = 1 d;\n}\n";
+    // At file scope, only the field out of place; in a message, the number too.
+    assert_eq!(places(source), ["string a = \"x\";", "\"y\"", "d", "d;", "d;"]);
+}

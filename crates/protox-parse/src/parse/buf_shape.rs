@@ -415,9 +415,11 @@ impl<'a> Shaper<'a> {
                         "field without a number: write `TYPE NAME = NUMBER;`".to_string(),
                         whole.clone(),
                     ),
-                    // buf keeps a field with a name (and checks its number later), not one
-                    // without.
-                    Some(Value::Other) if name.is_some() => self.not_a_number(value_span),
+                    // buf keeps a field with a name in a message (and checks its number later),
+                    // not one without, nor one at file scope.
+                    Some(Value::Other) if name.is_some() && self.body == Body::Message => {
+                        self.not_a_number(value_span)
+                    }
                     Some(_) => {}
                 }
                 if self.body == Body::File {
