@@ -178,10 +178,11 @@ pub(super) fn extension_numbers_used_twice(
 pub(super) fn extension_numbers_used_twice_in(
     source: &Source,
     file: &FileDescriptorProto,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<Vec<i32>>) {
     let defined = extendee::defined_types(file);
     let mut first: HashMap<(String, i32), String> = HashMap::new();
     let mut findings = Vec::new();
+    let mut again = Vec::new();
     for (mut path, x, full_name) in extensions(file) {
         // Two messages may share a short name in different scopes (protobuf's
         // sample_messages_edition.proto): the extendee is compared as resolved.
@@ -197,6 +198,7 @@ pub(super) fn extension_numbers_used_twice_in(
                     x.number(),
                     x.extendee().trim_start_matches('.')
                 );
+                again.push(path.clone());
                 path.push(tag::FIELD_NUMBER);
                 let span = Locations::new(file).span(source, &path);
                 findings.push(match span {
@@ -206,7 +208,7 @@ pub(super) fn extension_numbers_used_twice_in(
             }
         }
     }
-    findings
+    (findings, again)
 }
 
 /// buf reports a cycle once, at the import that closes it: in the next-to-last file of the

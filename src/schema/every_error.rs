@@ -15,6 +15,7 @@
 pub(super) mod error_source;
 pub(super) mod later_steps;
 mod recovered;
+pub(super) mod unnumbered;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -74,7 +75,9 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
     }
     .or_else(|| labels.first());
     let span = chosen
-        .filter(|l| !l.is_empty())
+        // buf parity: an error at the end of the file (a string that runs on to it) is placed
+        // there; other empty places are not.
+        .filter(|l| !l.is_empty() || l.offset() == text.len())
         .map(|l| (l.offset(), l.offset() + l.len()))
         .filter(|&(start, end)| end <= text.len() && start <= end);
     match span {
@@ -246,9 +249,8 @@ pub(super) fn past_missing_imports(
         };
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
+        let result =
+            crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let err = match result {
             Ok(Err(err)) => err,
             // It compiles with the stand-ins, or the compiler gave up: nothing more to say.
@@ -327,9 +329,8 @@ pub(super) fn past_broken_imports(
         };
         let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
         compiler.include_source_info(true).include_imports(true);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(&file.name).map(|_| ())
-        }));
+        let result =
+            crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let err = match result {
             Ok(Err(err)) => err,
             _ => break,

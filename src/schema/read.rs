@@ -290,22 +290,25 @@ fn load_source(
             return Ok(Loaded::broken(source, error));
         }
     }
-    if let Some((file, info)) = parsed.as_ref().filter(|(f, _)| declares_extensions(f)) {
+    let mut error = Vec::new();
+    let mut parsed = parsed;
+    if let Some((file, info)) = parsed.as_mut().filter(|(f, _)| declares_extensions(f)) {
         // The locations kept out of the descriptor, for the finding's place.
         let located = FileDescriptorProto {
             source_code_info: Some(info.clone()),
             ..file.clone()
         };
-        let error = errors::extension_numbers_used_twice_in(&source, &located);
-        if !error.is_empty() {
-            return Ok(Loaded::broken(source, error));
-        }
+        let (found, again) = errors::extension_numbers_used_twice_in(&source, &located);
+        // buf parity: the file's other errors are looked for too; the compiler sees it without
+        // the extensions that reuse a number (see `super::every_error::unnumbered`).
+        super::every_error::unnumbered::remove(file, info, &again);
+        error = found;
     }
     let kept = file.is_target || purpose.keeps_imports_info();
     let parsed = parsed.map(|(file, info)| (file, kept.then(|| EncodedInfo::encode(&info))));
     Ok(Loaded {
         source,
-        error: Vec::new(),
+        error,
         broken: false,
         parsed,
         same_as_before: false,

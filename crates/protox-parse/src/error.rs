@@ -26,6 +26,14 @@ pub(crate) enum ParseErrorKind {
         #[label("opened here")]
         span: Span,
     },
+    /// sous: one of buf's errors for a statement the parser cannot take (see
+    /// `parse::buf_shape`).
+    #[error("{message}")]
+    BufShape {
+        message: String,
+        #[label("here")]
+        span: Span,
+    },
     #[error("invalid token")]
     InvalidToken {
         #[label("found here")]
@@ -282,7 +290,15 @@ impl ParseError {
 
     /// Gets the primary source code span associated with this error, if any.
     pub fn span(&self) -> Option<Range<usize>> {
-        match &*self.kind {
+        self.kind.span()
+    }
+}
+
+impl ParseErrorKind {
+    /// Where the error is, if anywhere.
+    pub(crate) fn span(&self) -> Option<Range<usize>> {
+        match self {
+            ParseErrorKind::BufShape { span, .. } => Some(span.clone()),
             ParseErrorKind::UnclosedBlock { span } => Some(span.clone()),
             ParseErrorKind::InvalidToken { span } => Some(span.clone()),
             ParseErrorKind::IntegerOutOfRange { span } => Some(span.clone()),

@@ -12,7 +12,8 @@ fn errors(source: &str) -> Vec<(String, String)> {
             let at = match &e {
                 ParseErrorKind::UnexpectedToken { span, .. }
                 | ParseErrorKind::UnclosedBlock { span }
-                | ParseErrorKind::InvalidToken { span } => source[span.clone()].to_string(),
+                | ParseErrorKind::InvalidToken { span }
+                | ParseErrorKind::BufShape { span, .. } => source[span.clone()].to_string(),
                 _ => String::new(),
             };
             (e.to_string(), at)
@@ -36,7 +37,7 @@ fn a_missing_semicolon_is_an_error_at_the_next_token_and_the_statement_ends() {
 fn a_bad_statement_is_skipped_and_the_block_goes_on() {
     let source = "syntax = \"proto3\";\nmessage A {\n  int32 c 1;\n  int32 d 2;\n  int32 e = 3;\n  message N { int32 x = ; }\n}\nmessage B { int32 f = \"x\"; }\n";
     let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
-    assert_eq!(places, ["1", "2", ";", "\"x\""]);
+    assert_eq!(places, ["1", "2", ";", "int32 x = ;", "\"x\""]);
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
     let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
     assert_eq!(fields, ["e"]);
@@ -85,4 +86,119 @@ fn a_missing_semicolon_in_the_file_head_keeps_the_statement() {
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
     assert_eq!(file.package(), "a.b");
     assert_eq!(file.dependency, ["x.proto"]);
+}
+
+/// The places of `source`'s errors, as the text there.
+fn places(source: &str) -> Vec<String> {
+    errors(source).into_iter().map(|(_, at)| at).collect()
+}
+
+#[test]
+fn a_statement_far_from_valid_gets_an_error_per_part_missing_as_in_buf() {
+    let source = "syntax = \"proto3\";\nfoo bar;\nmessage A {\n  int32 = 1;\n  int32 $b = 2;\n  repeated repeated int32 x = 3;\n  int32 x y = 4;\n  option deprecated = ;\n  int32 z = 5 [];\n}\nenum E {\n  E_A = 0;\n  E_B;\n  E_C 2;\n}\n";
+    assert_eq!(
+        places(source),
+        [
+            // `foo bar;` at file scope: no number, and a field outside of a message.
+            "foo bar;",
+            "foo bar;",
+            "int32 = 1;",
+            // `$` ends the definition `int32` (no name, no number) and `b = 2;` is another.
+            "$",
+            "int32",
+            "int32",
+            "$",
+            "b = 2;",
+            "repeated",
+            // `y` ends the definition `int32 x` and `y = 4;` is another.
+            "y",
+            "int32 x",
+            "y = 4;",
+            ";",
+            "option deprecated = ;",
+            "[]",
+            "E_B;",
+            "2",
+        ]
+    );
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    assert_eq!(file.message_type[0].field.len(), 0);
+    assert_eq!(file.enum_type[0].value.len(), 1);
+}
+
+#[test]
+fn a_statement_of_an_unknown_shape_keeps_the_parsers_error() {
+    // A field number that is a string is an error of a later step to buf, not a part missing.
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 x = \"a\";\n  int32 y = 2;\n}\n";
+    assert_eq!(places(source), ["\"a\""]);
+}
+
+#[test]
+fn a_bracket_buf_leaves_unmatched_ends_the_definition_and_what_follows_is_read_again() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  int32 x = 1 [deprecated = true;\n  int32 y = 2 [json_name = \"y\"];\n}\n";
+    // The unmatched `[` (three errors there), then `deprecated = true;`: a field without a name.
+    assert_eq!(places(source), ["[", "[", "[", "deprecated = true;"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["y"]);
+}
+
+#[test]
+fn buf_leaves_unmatched_the_bracket_between_two_that_match() {
+    let orphans = |s: &str| {
+        let mut at: Vec<usize> = crate::parse::orphan_brackets(s).into_iter().collect();
+        at.sort();
+        at
+    };
+    assert_eq!(orphans("{ [ }"), [2]);
+    assert_eq!(orphans("{ [ [ ] }"), [2]);
+    assert_eq!(orphans("{ [ ] }"), Vec::<usize>::new());
+    assert_eq!(orphans("{ ] }"), [2]);
+    // Open at the end of the file: paired with its end, not unmatched.
+    assert_eq!(orphans("{ ["), Vec::<usize>::new());
+    // Past a string not closed on its line, buf's brackets are not known.
+    assert_eq!(orphans("{ [ \"a ]\n}"), Vec::<usize>::new());
+}
+
+#[test]
+fn a_string_with_no_quote_after_it_runs_on_to_the_end_of_the_file() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"abc];\n  int32 t = 2;\n}\n";
+    let (_, errors) = parse_file(source);
+    let mut at: Vec<(usize, usize)> = errors
+        .iter()
+        .filter_map(|e| e.span().map(|s| (s.start, s.end)))
+        .collect();
+    at.sort();
+    let brace = source.find('{').unwrap();
+    let bracket = source.find('[').unwrap();
+    let quote = source.find("\"abc").unwrap();
+    let newlines: Vec<usize> = source
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .filter(|&i| i > quote)
+        .collect();
+    let end = source.len();
+    let mut expected = vec![
+        (brace, brace + 1),
+        (bracket, bracket + 1),
+        (quote, end),
+        (end, end),
+    ];
+    expected.extend(newlines.iter().map(|&i| (i, i + 1)));
+    expected.sort();
+    assert_eq!(at, expected);
+}
+
+#[test]
+fn a_string_closed_on_a_later_line_is_left_as_it_was() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"abc];\n  string t = 2 [json_name = \"t\"];\n}\n";
+    let (_, errors) = parse_file(source);
+    assert!(matches!(errors[0], ParseErrorKind::UnterminatedString { .. }));
+}
+
+#[test]
+fn a_number_that_is_no_integer_is_an_error_in_a_message_only() {
+    let source = "syntax = \"proto3\";\nstring a = \"x\";\nmessage A {\n  string b = \"y\";\n  int32 c = 1 d;\n}\n";
+    // At file scope, only the field out of place; in a message, the number too.
+    assert_eq!(places(source), ["string a = \"x\";", "\"y\"", "d", "d;", "d;"]);
 }

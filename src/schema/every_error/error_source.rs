@@ -90,11 +90,9 @@ impl ErrorSource {
     /// `name` compiled on its own.
     fn alone(&mut self, name: &str) -> Option<protox::Error> {
         let mut compiler = compiler(&self.resolver);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compiler.open_file(name).err()
-        }))
-        .ok()
-        .flatten()
+        crate::schema::link::catching_silently(|| compiler.open_file(name).err())
+            .ok()
+            .flatten()
     }
 
     /// `name` opened in the shared compiler after the files `before` (those it has not opened
@@ -110,12 +108,12 @@ impl ErrorSource {
             return None;
         }
         let pending = &before[*done..];
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = crate::schema::link::catching_silently(|| {
             for n in pending {
                 let _ = compiler.open_file(n);
             }
             compiler.open_file(name).err()
-        }));
+        });
         match result {
             Ok(err) => {
                 *done = before.len() + 1;
@@ -134,6 +132,23 @@ impl ErrorSource {
 pub(in crate::schema) struct Counting {
     pub inner: Resolver,
     opened: Arc<AtomicUsize>,
+}
+
+impl Counting {
+    /// The same resolver, counting with this one, with the imports `missing` standing in as
+    /// empty files (as a broken file does, see [`Resolver::broken`]).
+    pub fn with_missing(&self, missing: &std::collections::HashSet<String>) -> Counting {
+        let mut broken: std::collections::HashSet<String> =
+            self.inner.broken.iter().cloned().collect();
+        broken.extend(missing.iter().cloned());
+        Counting {
+            inner: Resolver {
+                broken: Arc::new(broken),
+                ..self.inner.clone()
+            },
+            opened: self.opened.clone(),
+        }
+    }
 }
 
 impl FileResolver for Counting {

@@ -77,8 +77,12 @@ pub(in crate::schema) fn past_failed_steps(
     };
     let mut counter = 0;
     let mut findings = Vec::new();
+    // buf parity: past a missing import, buf goes on and reports the names the file cannot
+    // find; the missing imports found so far stand in as empty files.
+    let mut missing: HashSet<String> = HashSet::new();
+    let mut refix = true;
     for _ in 0..MAX_ROUNDS {
-        if let Some(issues) = &issues {
+        if let Some(issues) = issues.as_ref().filter(|_| refix) {
             if !fix(&mut base, issues, text, &mut counter) {
                 break;
             }
@@ -86,7 +90,8 @@ pub(in crate::schema) fn past_failed_steps(
         // Reshaped here as the resolver would (see `super::accept`), so that the resolver hands
         // the compiler the text with it, which places the errors.
         super::super::accept::clashing_json_names(&mut base);
-        let err = match recovered::compile(counting, &file.name, &base) {
+        let counting = counting.with_missing(&missing);
+        let err = match recovered::compile(&counting, &file.name, &base) {
             Err(Some(err)) if err.file() == Some(file.name.as_str()) => err,
             Ok(compiled) => return (findings, replace, compiled),
             _ => break,
@@ -113,17 +118,26 @@ pub(in crate::schema) fn past_failed_steps(
                 findings.push(finding);
             }
         }
+        if let errors::Failure::MissingImport(name) = errors::failure(&err) {
+            // Not fixed in the descriptor: compiled again with the import standing in.
+            if !missing.insert(name) {
+                break;
+            }
+            refix = false;
+            continue;
+        }
         if findings.len() == before && issues.is_some() {
             // Nothing new: fixing did not get the compiler further.
             break;
         }
+        refix = true;
         issues = Some(issues_of(&err, text));
     }
     // Options are the last step and are not fixed: the file without them compiles, for the
     // checks of its types.
     let compiled = recovered::without_options(&mut base)
         .then(|| {
-            recovered::compile(counting, &file.name, &base)
+            recovered::compile(&counting.with_missing(&missing), &file.name, &base)
                 .ok()
                 .flatten()
         })

@@ -17,9 +17,9 @@ pub(super) fn compile(
 ) -> Result<Option<FileDescriptorProto>, Option<protox::Error>> {
     let mut compiler = protox::Compiler::with_file_resolver(counting.clone());
     compiler.include_source_info(true).include_imports(true);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = crate::schema::link::catching_silently(|| {
         protox_parse::substituting(base.clone(), || compiler.open_file(name).map(|_| ()))
-    }));
+    });
     match result {
         Ok(Ok(())) => Ok(compiler
             .file_descriptor_set()

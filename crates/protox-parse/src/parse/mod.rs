@@ -15,7 +15,14 @@ use crate::{
     lex::{EqFloat, Token},
 };
 
+mod buf_shape;
+
+pub(crate) use self::buf_shape::open_brackets;
+#[cfg(test)]
+pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
+
+use self::buf_shape::Body;
 
 /// The maximum number of levels that message and group declarations may be nested. This matches
 /// protoc, and bounds the recursion of the parser so that deeply nested input produces an error
@@ -40,6 +47,9 @@ struct Parser<'a> {
     /// sous: the span of the last token taken (not a comment or newline), where a statement
     /// missing its `;` ends.
     last: Span,
+    /// sous: the brackets buf's lexer leaves unmatched (`buf_shape::orphan_brackets`), once a
+    /// statement in error needs them.
+    orphans: Option<std::collections::HashSet<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +78,7 @@ impl<'a> Parser<'a> {
             message_depth: 0,
             syntax: ast::Syntax::default(),
             last: 0..0,
+            orphans: None,
         }
     }
 
@@ -96,6 +107,7 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
 
         loop {
+            let mark = self.mark();
             match self.parse_statement() {
                 Ok(Some(statement)) => {
                     file_span = join_span(file_span, statement.span());
@@ -122,6 +134,9 @@ impl<'a> Parser<'a> {
                 Ok(None) => break,
                 Err(()) => {
                     debug_assert!(!self.lexer.extras.errors.is_empty());
+                    if self.reshape(mark, Body::File) {
+                        continue;
+                    }
                     self.skip_until(&[
                         Token::ENUM,
                         Token::EXTEND,
@@ -384,6 +399,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             if matches!(tok, Token::Ident("local" | "export")) {
                 let r = self.parse_visibility();
                 match self.recovered(r) {
@@ -421,7 +437,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Message));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -433,7 +449,10 @@ impl<'a> Parser<'a> {
                 }
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Field));
+                    items.extend(
+                        self.reshaped(r, mark, Body::Message)
+                            .map(ast::MessageItem::Field),
+                    );
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -782,10 +801,11 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Enum));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -796,7 +816,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::Ident(_) => {
                     let r = self.parse_enum_value();
-                    values.extend(self.recovered(r));
+                    values.extend(self.reshaped(r, mark, Body::Enum));
                 }
                 Token::RightBrace => break self.bump(),
                 _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
@@ -1402,6 +1422,61 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// sous: where the next statement starts (the peeked token) and how many errors were
+    /// recorded before it, for `reshape`.
+    fn mark(&self) -> (usize, usize) {
+        let start = match &self.peek {
+            Some(Ok((_, span))) => span.start,
+            _ => self.lexer.span().end,
+        };
+        (start, self.lexer.extras.errors.len())
+    }
+
+    /// sous: as `recovered`, but a statement in error gets buf's errors where `buf_shape` knows
+    /// them (see `reshape`).
+    fn reshaped<T>(&mut self, result: Result<T, ()>, mark: (usize, usize), body: Body) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(()) => {
+                if !self.reshape(mark, body) {
+                    self.skip_statement();
+                }
+                None
+            }
+        }
+    }
+
+    /// sous: replaces the errors of the statement in error that starts at `mark` with buf's
+    /// (`buf_shape::statement`) and skips it, up to and including its `;`. False, and nothing
+    /// done, where buf's errors for it are not known.
+    fn reshape(&mut self, mark: (usize, usize), body: Body) -> bool {
+        let (start, errors) = mark;
+        let source = self.lexer.source();
+        let orphans = self
+            .orphans
+            .get_or_insert_with(|| buf_shape::orphan_brackets(source));
+        let Some((shaped, end)) = buf_shape::statement(source, start, body, orphans) else {
+            return false;
+        };
+        loop {
+            match self.peek() {
+                Ok(Some((_, span))) if span.start < end => {
+                    self.bump();
+                }
+                Ok(_) => break,
+                Err(()) => self.peek = None,
+            }
+        }
+        // The errors of the statement's own tokens give way to buf's; those of the token after
+        // it (already read) stay.
+        let errs = &mut self.lexer.extras.errors;
+        let mut after = errs.split_off(errors.min(errs.len()));
+        after.retain(|e| e.span().is_some_and(|span| span.start >= end));
+        errs.extend(shaped);
+        errs.extend(after);
+        true
+    }
+
     /// sous: a token no statement of a block's body starts with: an error, and the statement
     /// it starts is skipped.
     fn unexpected_statement(&mut self, expected: &str) {
@@ -1605,6 +1680,17 @@ impl<'a> Parser<'a> {
     }
 
     fn eof(&mut self, expected: impl ToString) {
+        if self.lexer.extras.string_to_eof {
+            // sous: buf parity: after a string that runs on to the end of the file, one error
+            // at the end of the file, where the statement's end is missing.
+            self.lexer.extras.string_to_eof = false;
+            let end = self.lexer.source().len();
+            self.add_error(ParseErrorKind::BufShape {
+                message: format!("expected {}, but the file ends inside a string", expected.to_string()),
+                span: end..end,
+            });
+            return;
+        }
         self.add_error(ParseErrorKind::UnexpectedEof {
             expected: expected.to_string(),
         });

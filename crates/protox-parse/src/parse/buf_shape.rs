@@ -1,0 +1,690 @@
+//! sous: buf's errors for a statement the parser cannot take.
+//!
+//! buf 1.75.0 reads every statement of a body as one generic definition (modifiers, a type, a
+//! name, `= value`, `[options]`, then `;`), and only then says which parts are missing or out of
+//! place: a field without a name or a number, an option without a value, a second label, a
+//! token it cannot take where the `;` should be (the definition ends there and the rest is read
+//! as the next one). The parser stops at the first token it cannot take; this module reads the
+//! statement again as buf does and gives buf's errors at buf's places. It knows only the shapes
+//! of fields, enum values and options made of names, literals and simple `[...]` options: for
+//! anything else (a body, parentheses outside options, a declaration keyword) it gives up and
+//! the parser's own error stands.
+
+use std::collections::HashSet;
+
+use logos::{Logos, Span};
+
+use crate::{error::ParseErrorKind, lex::Token};
+
+/// The body a statement is in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Body {
+    File,
+    Message,
+    Enum,
+}
+
+/// Statements of these keywords are not fields, enum values or options: left to the parser.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "syntax",
+    "edition",
+    "package",
+    "import",
+    "reserved",
+    "extensions",
+    "message",
+    "enum",
+    "service",
+    "oneof",
+    "extend",
+    "group",
+    "rpc",
+    "returns",
+];
+
+/// buf's errors for the statement that starts at byte `start` of `source`, and the byte where
+/// it ends (after its `;`); `None` where buf's reading is not known here.
+pub(crate) fn statement(
+    source: &str,
+    start: usize,
+    body: Body,
+    orphans: &HashSet<usize>,
+) -> Option<(Vec<ParseErrorKind>, usize)> {
+    let mut toks = tokens(source, start)?;
+    let mut unmatched = Vec::new();
+    for (tok, span) in &mut toks {
+        // buf parity: a bracket buf's lexer leaves unmatched is a token no definition takes.
+        if matches!(tok, Some(Token::LeftBracket)) && orphans.contains(&span.start) {
+            *tok = None;
+            unmatched.push(ParseErrorKind::BufShape {
+                message: "'[' is never closed: add the ']'".to_string(),
+                span: span.clone(),
+            });
+        }
+    }
+    let end = toks.last()?.1.end;
+    if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
+        return None;
+    }
+    let mut shaper = Shaper {
+        toks,
+        pos: 0,
+        errors: unmatched,
+        body,
+    };
+    shaper.declarations()?;
+    if shaper.errors.is_empty() {
+        return None;
+    }
+    Some((shaper.errors, end))
+}
+
+/// The tokens from `start` up to and including the first `;`; a character the lexer refuses
+/// is `None`. No statement with a block: `None` at a brace or at the end of the file.
+fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
+    let mut lexer = Token::lexer(source.get(start..)?);
+    let mut toks = Vec::new();
+    while let Some(tok) = lexer.next() {
+        let span = lexer.span().start + start..lexer.span().end + start;
+        match tok {
+            Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
+            Ok(Token::LeftBrace | Token::RightBrace) => return None,
+            Ok(Token::Semicolon) => {
+                toks.push((Some(Token::Semicolon), span));
+                return Some(toks);
+            }
+            Ok(tok) => toks.push((Some(tok), span)),
+            Err(()) => toks.push((None, span)),
+        }
+    }
+    None
+}
+
+/// What buf's value of a definition was.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Value {
+    Int,
+    Other,
+}
+
+struct Shaper<'a> {
+    toks: Vec<(Option<Token<'a>>, Span)>,
+    pos: usize,
+    errors: Vec<ParseErrorKind>,
+    body: Body,
+}
+
+impl<'a> Shaper<'a> {
+    fn peek(&self) -> Option<&Option<Token<'a>>> {
+        self.toks.get(self.pos).map(|(tok, _)| tok)
+    }
+
+    fn span(&self, at: usize) -> Span {
+        self.toks
+            .get(at)
+            .or(self.toks.last())
+            .map(|(_, span)| span.clone())
+            .unwrap_or(0..0)
+    }
+
+    fn error(&mut self, message: String, span: Span) {
+        self.errors.push(ParseErrorKind::BufShape { message, span });
+    }
+
+    fn is(&self, tok: &Token) -> bool {
+        matches!(self.peek(), Some(Some(t)) if t == tok)
+    }
+
+    fn can_start_path(&self) -> bool {
+        matches!(
+            self.peek(),
+            Some(Some(Token::Ident(_) | Token::Dot | Token::LeftParen))
+        )
+    }
+
+    fn can_start_expr(&self) -> bool {
+        matches!(
+            self.peek(),
+            Some(Some(
+                Token::IntLiteral(_)
+                    | Token::FloatLiteral(_)
+                    | Token::StringLiteral(_)
+                    | Token::Minus
+            ))
+        )
+    }
+
+    /// The statement's declarations: buf skips (and names) up to two tokens no declaration
+    /// starts with, reads the definition that follows, and goes on after it.
+    fn declarations(&mut self) -> Option<()> {
+        while self.pos < self.toks.len() {
+            let first = self.pos;
+            while self.pos < self.toks.len()
+                && !matches!(
+                    self.peek(),
+                    Some(Some(Token::Ident(_) | Token::Dot | Token::Semicolon))
+                )
+            {
+                self.pos += 1;
+            }
+            // buf parity: one or two such tokens are an error at the first, three or more none.
+            if matches!(self.pos - first, 1 | 2) {
+                let what = describe(&self.toks[first].0);
+                let place = match self.body {
+                    Body::File => "at file scope",
+                    Body::Message => "in a message body",
+                    Body::Enum => "in an enum body",
+                };
+                self.error(
+                    format!("unexpected {what} {place}: remove it"),
+                    self.span(first),
+                );
+            }
+            if self.pos >= self.toks.len() {
+                break;
+            }
+            if self.is(&Token::Semicolon) {
+                self.pos += 1;
+                continue;
+            }
+            self.definition()?;
+        }
+        Some(())
+    }
+
+    /// A path (`a.b`, `.a.b`): its span, its parts and whether it is absolute. Parentheses
+    /// only where `options` says so.
+    fn path(&mut self, parens: bool) -> Option<(Span, Vec<&'a str>, bool)> {
+        let start = self.span(self.pos);
+        let mut parts = Vec::new();
+        let absolute = self.is(&Token::Dot);
+        let mut end = start.clone();
+        loop {
+            if self.is(&Token::Dot) {
+                self.pos += 1;
+            } else if !parts.is_empty() {
+                break;
+            }
+            match self.peek() {
+                Some(Some(Token::Ident(name))) => {
+                    parts.push(*name);
+                    end = self.span(self.pos);
+                    self.pos += 1;
+                }
+                Some(Some(Token::LeftParen)) if parens => {
+                    self.pos += 1;
+                    let (_, inner, _) = self.path(false)?;
+                    if !self.is(&Token::RightParen) {
+                        return None;
+                    }
+                    end = self.span(self.pos);
+                    self.pos += 1;
+                    parts.extend(inner);
+                }
+                _ => return None,
+            }
+            if !self.is(&Token::Dot) {
+                break;
+            }
+        }
+        Some((start.start..end.end, parts, absolute))
+    }
+
+    /// One definition, read as buf reads it, and its errors.
+    fn definition(&mut self) -> Option<()> {
+        let start = self.span(self.pos).start;
+        // Modifiers, then the type (buf's parseTypeAndPath).
+        let mut mods: Vec<(Span, &str)> = Vec::new();
+        let mut ty: Option<(Span, Vec<&str>)> = None;
+        while ty.is_none() && self.can_start_path() {
+            if self.is(&Token::LeftParen) {
+                return None;
+            }
+            let (span, parts, absolute) = self.path(false)?;
+            if absolute {
+                ty = Some((span, parts));
+                break;
+            }
+            let first = parts[0];
+            let is_mod = matches!(first, "optional" | "required" | "repeated")
+                || (matches!(first, "export" | "local" | "stream") && parts.len() == 1);
+            if is_mod {
+                if parts.len() > 1 {
+                    return None;
+                }
+                mods.push((span, first));
+            } else {
+                ty = Some((span, parts));
+            }
+        }
+        let mut ty = match ty {
+            Some(ty) => ty,
+            None => {
+                let (span, word) = mods.pop()?;
+                (span, vec![word])
+            }
+        };
+        let mut generic = false;
+        if self.is(&Token::LeftAngleBracket) {
+            if ty.1 != ["map"] || !mods.is_empty() {
+                return None;
+            }
+            self.pos += 1;
+            self.path(false)?;
+            if !self.is(&Token::Comma) {
+                return None;
+            }
+            self.pos += 1;
+            self.path(false)?;
+            if !self.is(&Token::RightAngleBracket) {
+                return None;
+            }
+            self.pos += 1;
+            generic = true;
+        }
+        if ty.1.len() == 1 && DECLARATION_KEYWORDS.contains(&ty.1[0]) {
+            return None;
+        }
+        // The name, or, with none and a modifier left, buf takes the last modifier as the type
+        // and the type as the name (`optional int32 = 1` is a field `int32` of type `optional`).
+        let mut name = None;
+        let mut popped = false;
+        if self.can_start_path() {
+            if self.is(&Token::LeftParen) {
+                return None;
+            }
+            name = Some(self.path(false)?);
+        } else if !generic && !mods.is_empty() {
+            name = Some((ty.0.clone(), ty.1.clone(), false));
+            let (span, word) = mods.pop()?;
+            ty = (span, vec![word]);
+            popped = true;
+        }
+        let option = mods.is_empty() && !generic && ty.1 == ["option"];
+
+        // What follows: `= value` and `[options]`, each once and in this order.
+        let mut value = None;
+        let mut value_span = 0..0;
+        let mut options = false;
+        let mut last = 0;
+        loop {
+            let follower = if self.is(&Token::Equals) {
+                2
+            } else if self.can_start_path() {
+                break;
+            } else if self.is(&Token::LeftBracket) {
+                3
+            } else if self.can_start_expr() && value.is_none() && !options {
+                2
+            } else {
+                break;
+            };
+            if follower <= last {
+                return None;
+            }
+            let taken = if follower == 2 {
+                let first = self.pos;
+                let v = self.value()?;
+                value = v;
+                if v.is_some() {
+                    // The value's own span: after the `=` (or from the first token).
+                    let from = if self.toks[first].0 == Some(Token::Equals) {
+                        first + 1
+                    } else {
+                        first
+                    };
+                    value_span = self.span(from).start..self.span(self.pos - 1).end;
+                }
+                v.is_some()
+            } else {
+                self.options()?;
+                options = true;
+                true
+            };
+            if taken {
+                last = follower;
+            }
+        }
+        let end = match self.peek() {
+            Some(Some(Token::Semicolon)) => {
+                self.pos += 1;
+                self.span(self.pos - 1).end
+            }
+            Some(found) => {
+                let what = describe(found);
+                let span = self.span(self.pos);
+                self.error(
+                    format!("unexpected {what} after a definition: a ';' is missing before it"),
+                    span.clone(),
+                );
+                self.span(self.pos.saturating_sub(1)).end.max(start)
+            }
+            None => return None,
+        };
+        let whole = start..end;
+
+        if option {
+            if name.is_none() {
+                self.error(
+                    "option without a name: write `option NAME = VALUE;`".to_string(),
+                    whole.clone(),
+                );
+            }
+            if value.is_none() {
+                self.error(
+                    "option without a value: write `option NAME = VALUE;`".to_string(),
+                    whole,
+                );
+            }
+            return Some(());
+        }
+        match self.body {
+            Body::Enum => {
+                if !mods.is_empty() || name.is_some() || generic {
+                    return None;
+                }
+                match value {
+                    None => self.error(
+                        "enum value without a number: write `NAME = NUMBER;`".to_string(),
+                        whole,
+                    ),
+                    Some(Value::Int) => {}
+                    Some(Value::Other) => self.not_a_number(value_span),
+                }
+            }
+            Body::Message | Body::File => {
+                // buf parity: `optional int32 = 1` is no syntax error to buf (a field named
+                // `int32` of a type `optional` it then does not find).
+                if popped || mods.len() > 2 {
+                    return None;
+                }
+                if let Some((span, _)) = mods.get(1) {
+                    self.error(
+                        "a field takes one label: remove the second".to_string(),
+                        span.clone(),
+                    );
+                }
+                if name.is_none() {
+                    self.error(
+                        "field without a name: write `TYPE NAME = NUMBER;`".to_string(),
+                        whole.clone(),
+                    );
+                }
+                match value {
+                    None => self.error(
+                        "field without a number: write `TYPE NAME = NUMBER;`".to_string(),
+                        whole.clone(),
+                    ),
+                    // buf keeps a field with a name in a message (and checks its number later),
+                    // not one without, nor one at file scope.
+                    Some(Value::Other) if name.is_some() && self.body == Body::Message => {
+                        self.not_a_number(value_span)
+                    }
+                    Some(_) => {}
+                }
+                if self.body == Body::File {
+                    self.error(
+                        "a field outside of a message: move it into a message or an extend block"
+                            .to_string(),
+                        whole,
+                    );
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// buf parity: a number that is no integer is an error at it (of a later step to buf, which
+    /// keeps the definition).
+    fn not_a_number(&mut self, span: Span) {
+        self.error(
+            "a number must be an integer: write one where this is".to_string(),
+            span,
+        );
+    }
+
+    /// `= value`: its kind, or, with no value (an error at what is there instead), nothing.
+    fn value(&mut self) -> Option<Option<Value>> {
+        if self.is(&Token::Equals) {
+            self.pos += 1;
+        } else {
+            let what = describe(self.peek()?);
+            self.error(
+                format!("unexpected {what} in a definition: a '=' is missing before it"),
+                self.span(self.pos),
+            );
+        }
+        Some(self.expr())
+    }
+
+    /// A value: an integer, or any other literal or name; at a `;`, an error and nothing.
+    fn expr(&mut self) -> Option<Value> {
+        match self.peek()? {
+            Some(Token::Semicolon) => {
+                self.error(
+                    "unexpected ';' in a definition: a value is missing before it".to_string(),
+                    self.span(self.pos),
+                );
+                None
+            }
+            Some(Token::IntLiteral(_)) => {
+                self.pos += 1;
+                Some(Value::Int)
+            }
+            Some(Token::Minus) => {
+                self.pos += 1;
+                match self.peek()? {
+                    Some(Token::IntLiteral(_)) => {
+                        self.pos += 1;
+                        Some(Value::Int)
+                    }
+                    Some(Token::FloatLiteral(_) | Token::Ident(_)) => {
+                        self.pos += 1;
+                        Some(Value::Other)
+                    }
+                    _ => None,
+                }
+            }
+            Some(Token::FloatLiteral(_)) => {
+                self.pos += 1;
+                Some(Value::Other)
+            }
+            Some(Token::StringLiteral(_)) => {
+                while matches!(self.peek(), Some(Some(Token::StringLiteral(_)))) {
+                    self.pos += 1;
+                }
+                Some(Value::Other)
+            }
+            Some(Token::Ident(_) | Token::Dot) => {
+                self.path(false)?;
+                Some(Value::Other)
+            }
+            _ => None,
+        }
+    }
+
+    /// `[options]`: the errors of an empty list, of its only option without `=` or without a
+    /// value; a list of several options must be valid (`None` otherwise).
+    fn options(&mut self) -> Option<()> {
+        let open = self.pos;
+        let mut depth = 0usize;
+        let mut close = None;
+        for (i, (tok, _)) in self.toks.iter().enumerate().skip(open) {
+            match tok {
+                Some(Token::LeftBracket) => depth += 1,
+                Some(Token::RightBracket) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let close = close?;
+        let empty = |s: &mut Self| {
+            s.error(
+                "empty options: remove the '[]' or set an option in it".to_string(),
+                s.span(open).start..s.span(close).end,
+            )
+        };
+        if close == open + 1 {
+            empty(self);
+            self.pos = close + 1;
+            return Some(());
+        }
+        let several = self.toks[open + 1..close]
+            .iter()
+            .any(|(tok, _)| matches!(tok, Some(Token::Comma)));
+        self.pos = open + 1;
+        if several {
+            loop {
+                self.path(true)?;
+                if !self.is(&Token::Equals) {
+                    return None;
+                }
+                self.pos += 1;
+                self.expr()?;
+                if self.pos == close {
+                    break;
+                }
+                if !self.is(&Token::Comma) {
+                    return None;
+                }
+                self.pos += 1;
+            }
+            self.pos = close + 1;
+            return Some(());
+        }
+        self.path(true)?;
+        let mut valueless = self.pos == close;
+        if !valueless {
+            if self.is(&Token::Equals) {
+                self.pos += 1;
+                valueless = self.pos == close;
+            } else if self.is(&Token::Colon) {
+                return None;
+            } else {
+                let what = describe(self.peek()?);
+                self.error(
+                    format!("unexpected {what} in options: a '=' is missing before it"),
+                    self.span(self.pos),
+                );
+            }
+        }
+        if valueless {
+            empty(self);
+            self.error(
+                "option without a value: write `[NAME = VALUE]`".to_string(),
+                self.span(close),
+            );
+        } else {
+            self.expr()?;
+            if self.pos != close {
+                return None;
+            }
+        }
+        self.pos = close + 1;
+        Some(())
+    }
+}
+
+/// A token as an error names it.
+fn describe(tok: &Option<Token>) -> String {
+    match tok {
+        None => "character (or unmatched '[')".to_string(),
+        Some(Token::Ident(name)) => format!("identifier '{name}'"),
+        Some(Token::IntLiteral(_)) => "integer".to_string(),
+        Some(Token::FloatLiteral(_)) => "number".to_string(),
+        Some(Token::StringLiteral(_)) => "string".to_string(),
+        Some(tok) => format!("'{tok}'"),
+    }
+}
+
+/// The byte offsets of the brackets buf 1.75.0's lexer leaves unmatched and unpaired (its
+/// `fuseBraces`: an opening bracket closed by the wrong kind, where the one before it matches,
+/// or a closing one that matches none); brackets still open at the end of the file are paired
+/// with its end, so they are not among them. None in a file with a string not closed on its
+/// line.
+pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
+    fuse_brackets(source).map(|(orphans, _)| orphans).unwrap_or_default()
+}
+
+/// The brackets of `source` still open at its end, as buf's lexer matches them: (kind, byte).
+pub(crate) fn open_brackets(source: &str) -> Vec<(u8, usize)> {
+    fuse_brackets(source).map(|(_, opens)| opens).unwrap_or_default()
+}
+
+/// buf's `fuseBraces` over `source`: the unmatched brackets and those still open at its end;
+/// `None` past a string not closed on its line.
+fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
+    fn open_of(tok: &Token) -> Option<(bool, u8)> {
+        match tok {
+            Token::LeftParen => Some((true, b'(')),
+            Token::LeftBracket => Some((true, b'[')),
+            Token::LeftBrace => Some((true, b'{')),
+            Token::RightParen => Some((false, b'(')),
+            Token::RightBracket => Some((false, b'[')),
+            Token::RightBrace => Some((false, b'{')),
+            _ => None,
+        }
+    }
+    let mut lexer = Token::lexer(source).spanned();
+    let braces: Vec<(bool, u8, usize)> = lexer
+        .by_ref()
+        .filter_map(|(tok, span)| {
+            let (open, kind) = open_of(tok.as_ref().ok()?)?;
+            Some((open, kind, span.start))
+        })
+        .collect();
+    // buf's lexer runs a string not closed on its line on to the next quote, across brackets:
+    // past one, which brackets buf matches is not known here.
+    if lexer
+        .extras
+        .errors
+        .iter()
+        .any(|e| matches!(e, ParseErrorKind::UnterminatedString { .. }))
+        || lexer.extras.string_to_eof
+    {
+        return None;
+    }
+    let mut orphans = HashSet::new();
+    let mut opens: Vec<(u8, usize)> = Vec::new();
+    let mut i = 0;
+    while i < braces.len() {
+        let (open, kind, at) = braces[i];
+        i += 1;
+        if open {
+            opens.push((kind, at));
+            continue;
+        }
+        let Some(&(t1, t1_at)) = opens.last() else {
+            orphans.insert(at);
+            continue;
+        };
+        if t1 == kind {
+            opens.pop();
+            continue;
+        }
+        let t0 = opens.len().checked_sub(2).map(|j| opens[j].0);
+        let t3 = braces.get(i).copied();
+        let left = t0 == Some(kind);
+        // The next bracket closes t1 (and is no opening one).
+        let right = t3.is_some_and(|(o, k, _)| !o && k == t1);
+        if left {
+            orphans.insert(t1_at);
+            opens.truncate(opens.len() - 2);
+            if right {
+                i += 1;
+            }
+        } else if right {
+            orphans.insert(at);
+            opens.pop();
+            i += 1;
+        } else {
+            orphans.insert(at);
+        }
+    }
+    Some((orphans, opens))
+}
