@@ -23,5 +23,21 @@ fn main() {
         None => sous::app::main(args),
     };
     sous::trace::mark("exit");
+    exit(code)
+}
+
+/// Exits with `code` once what is printed is out, without the allocator's teardown: at exit
+/// mimalloc gives every page back to the system one by one (tens of milliseconds after a large
+/// run), which the end of the process does at once. Nothing else waits for exit: files are
+/// written and renamed before `main` returns.
+fn exit(code: i32) -> ! {
+    use std::io::Write;
+    let flushed = std::io::stdout().flush().is_ok();
+    #[cfg(unix)]
+    if flushed {
+        // SAFETY: `_exit` ends the process; stdout was flushed and stderr is unbuffered.
+        unsafe { libc::_exit(code) }
+    }
+    let _ = flushed;
     std::process::exit(code);
 }

@@ -78,6 +78,10 @@ fn group(records: &mut [FileRecord], findings: &[Finding]) -> Vec<StoredFinding>
             None => rest.push(StoredFinding::new(f)),
         }
     }
+    // In the report's order, so that a later run finds them in order (see `again`).
+    records
+        .par_iter_mut()
+        .for_each(|r| r.findings.sort_by(StoredFinding::order));
     rest
 }
 
@@ -190,27 +194,35 @@ impl Run {
         }
         drop(unread);
         fresh.extend(found);
-        // The findings kept from the entry stay stored as they are: the report takes a copy.
-        let mut findings: Vec<Finding> = Vec::new();
+        // The findings kept from the entry stay stored as they are: the report takes a copy,
+        // made on every core, and laid out by path, so that sorting them finds them in order.
         let mut records = old.files;
-        for r in records.iter_mut() {
-            if let Some(proto) = schema.file(&r.name) {
-                r.imports = proto.dependency.clone();
-                r.declarations = skeleton::declarations(proto);
-            }
-            if names.contains(&r.name) {
-                r.findings.clear();
-                continue;
-            }
-            r.findings.retain(|f| !MODULE_RULES.contains(&f.rule()));
-            let shown = r.shown.as_ref();
-            for f in &r.findings {
-                findings.push(f.clone().own(shown).finding()?);
-            }
-        }
-        for f in &old.findings {
-            findings.push(f.clone().finding()?);
-        }
+        let mut kept: Vec<(Option<&str>, Vec<Finding>)> = records
+            .par_iter_mut()
+            .map(|r| {
+                if let Some(proto) = schema.file(&r.name) {
+                    r.imports = proto.dependency.clone();
+                    r.declarations = skeleton::declarations(proto);
+                }
+                if names.contains(&r.name) {
+                    r.findings.clear();
+                    return Some((None, Vec::new()));
+                }
+                r.findings.retain(|f| !MODULE_RULES.contains(&f.rule()));
+                let shown = r.shown.as_ref();
+                let found = (r.findings.iter())
+                    .map(|f| f.clone().own(shown).finding())
+                    .collect::<Option<Vec<_>>>()?;
+                Some((shown.map(|(display, _)| display.as_str()), found))
+            })
+            .collect::<Option<_>>()?;
+        kept.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut findings: Vec<Finding> = (old.findings.iter())
+            .map(|f| f.clone().finding())
+            .collect::<Option<_>>()?;
+        findings.reserve(kept.iter().map(|(_, found)| found.len()).sum::<usize>() + fresh.len());
+        kept.into_iter()
+            .for_each(|(_, found)| findings.extend(found));
         let mut rest = old.findings;
         rest.extend(group(&mut records, &fresh));
         findings.extend(fresh);

@@ -202,13 +202,14 @@ impl Run {
     /// Writes the report stored under `key` where `output` says, if its inputs still hold.
     fn printed(&self, key: &str, output: &OutputArgs) -> Option<Result<i32>> {
         // The head is checked against the files before the whole entry is: after an edit the
-        // entry is not hashed at all (tens of megabytes), and a damaged head only misses.
-        let raw = self.store.read(key)?;
-        let (head, _) = Rendered::decode(Store::unchecked(&raw)?)?;
+        // report is not read at all (tens of megabytes), and a damaged head only misses.
+        let start = self.store.read_start(key, 1 << 16)?;
+        let head = Rendered::head(&start, |len| self.store.read_start(key, len))?;
         if !self.imports_hold(&head.inputs) {
             return None;
         }
         head.inputs.still_hold(&HashSet::new())?;
+        let raw = self.store.read(key)?;
         let (head, stdout) = Rendered::decode(self.store.checked(key, &raw)?)?;
         head.before.iter().for_each(crate::error::eprint_line);
         let written = match &output.output {
@@ -310,7 +311,7 @@ impl Run {
         }
         let (store, key) = (self.store.clone(), self.key.clone());
         let write = move || match entry.encode(&skeletons) {
-            Some(payload) => store.try_put(&key, &payload),
+            Some(parts) => store.try_put(&key, &parts.each_ref().map(Vec::as_slice)),
             None => Ok(()),
         };
         if let Ok(handle) = std::thread::Builder::new().spawn(write) {
@@ -454,7 +455,7 @@ fn store_report(capture: Capture, code: i32) {
         after: crate::error::take_recorded_stderr().unwrap_or_default(),
         code,
     };
-    if let Some(payload) = rendered.encode(&capture.stdout) {
-        capture.store.put(&capture.key, &payload);
+    if let Some(head) = rendered.encode() {
+        capture.store.put(&capture.key, &[&head, &capture.stdout]);
     }
 }
