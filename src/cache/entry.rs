@@ -75,21 +75,24 @@ impl Stat {
     }
 }
 
-/// The findings of a run, whole: replayed through the report in any format.
-#[derive(Serialize, Deserialize)]
+/// The findings of a run, whole: replayed through the report in any format. Stored as
+/// `layout` says.
 pub struct Entry {
     pub inputs: Inputs,
     pub stderr: Vec<String>,
     pub findings: Vec<StoredFinding>,
     /// The sources the findings point into, one per display path, as the report saw them.
     pub sources: Vec<StoredSource>,
-    /// For lint, every compiled file with its own findings (then not in `findings`), so that a
-    /// run after an edit compiles only what the edit can change (see `incremental`).
+    /// For lint, every compiled file with its own findings (then not in `findings`, nor are
+    /// those of the rules comparing files), so that a run after an edit compiles only what the
+    /// edit can change (see `incremental`).
     pub files: Vec<FileRecord>,
+    /// Where the records are stored (see `layout`); `None` for an entry not stored yet.
+    pub base: Option<super::layout::Base>,
 }
 
 /// One compiled file of a lint run: what it imports, what it declares, what lint found in it.
-/// Its skeleton (see `skeleton`) follows the entry's body, in the order of the records.
+/// Its skeleton (see `skeleton`) is stored beside it (see `layout`).
 #[derive(Serialize, Deserialize)]
 pub struct FileRecord {
     pub name: String,
@@ -110,37 +113,6 @@ impl FileRecord {
         std::mem::take(&mut self.findings)
             .into_iter()
             .map(move |f| f.own(shown))
-    }
-}
-
-impl Entry {
-    /// The payload, in parts ([`super::Store::try_put`]): the length of the entry, the entry,
-    /// then each skeleton, length-delimited.
-    pub fn encode(&self, skeletons: &[Vec<u8>]) -> Option<[Vec<u8>; 3]> {
-        let body = postcard::to_allocvec(self).ok()?;
-        let blob: usize = skeletons.iter().map(|s| s.len() + 10).sum();
-        let mut after = Vec::with_capacity(blob);
-        for s in skeletons {
-            prost::encoding::encode_varint(s.len() as u64, &mut after);
-            after.extend_from_slice(s);
-        }
-        let len = (body.len() as u64).to_le_bytes().to_vec();
-        Some([len, body, after])
-    }
-
-    /// The entry of a payload, and its skeletons, one per record.
-    pub fn decode(payload: &[u8]) -> Option<(Entry, Vec<&[u8]>)> {
-        let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
-        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
-        let entry: Entry = postcard::from_bytes(payload.get(8..end)?).ok()?;
-        let mut rest = &payload[end..];
-        let mut skeletons = Vec::with_capacity(entry.files.len());
-        while !rest.is_empty() {
-            let n = usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?;
-            skeletons.push(rest.get(..n)?);
-            rest = &rest[n..];
-        }
-        (skeletons.len() == entry.files.len()).then_some((entry, skeletons))
     }
 }
 
@@ -224,6 +196,11 @@ pub fn hash(bytes: &[u8]) -> String {
 impl StoredFinding {
     pub fn rule(&self) -> &str {
         &self.rule
+    }
+
+    /// The display path, when the finding carries it (see [`StoredFinding::shared`]).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 
     /// The report's order of the findings of one file (see `finding::sort_and_dedup`).

@@ -23,6 +23,7 @@
 mod entry;
 mod incremental;
 mod key;
+mod layout;
 mod skeleton;
 mod store;
 
@@ -168,8 +169,11 @@ impl Run {
             return Some(code);
         }
         let payload = self.store.get(&self.key);
+        let base = (payload.as_deref().and_then(layout::base_key))
+            .and_then(|key| self.store.get_content(&key));
         let loaded = crate::trace::stage("cache: check", || {
-            self.load(payload.as_deref(), incremental::texts_quoted(output))
+            let payload = payload.as_deref().map(|p| (p, base.as_deref()));
+            self.load(payload, incremental::texts_quoted(output))
         });
         let (replay, entry) = match loaded {
             Ok(loaded) => loaded,
@@ -238,10 +242,11 @@ impl Run {
     #[allow(clippy::type_complexity)]
     fn load<'p>(
         &self,
-        payload: Option<&'p [u8]>,
+        payload: Option<(&'p [u8], Option<&'p [u8]>)>,
         quoted: bool,
     ) -> Result<(Replay, (Inputs, Vec<String>)), Option<Box<(Entry, Vec<&'p [u8]>)>>> {
-        let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
+        let decoded = payload.and_then(|(payload, base)| layout::decode(payload, base));
+        let (mut entry, skeletons) = decoded.ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
             return Err(None);
         }
@@ -310,10 +315,7 @@ impl Run {
             capture(self.store.clone(), rendered, inputs, stderr);
         }
         let (store, key) = (self.store.clone(), self.key.clone());
-        let write = move || match entry.encode(&skeletons) {
-            Some(parts) => store.try_put(&key, &parts.each_ref().map(Vec::as_slice)),
-            None => Ok(()),
-        };
+        let write = move || layout::write(&store, &key, &entry, &skeletons);
         if let Ok(handle) = std::thread::Builder::new().spawn(write) {
             if let Ok(mut writing) = WRITING.lock() {
                 *writing = Some((self.store.clone(), handle));
@@ -381,6 +383,7 @@ impl Run {
             findings: findings.iter().map(StoredFinding::new).collect(),
             sources,
             files: Vec::new(),
+            base: None,
         })
     }
 }

@@ -114,6 +114,26 @@ impl Store {
         Ok(())
     }
 
+    /// Stores the payload made of `parts` under its own hash, which is returned: an entry no
+    /// run changes, which entries name (see `layout`).
+    pub fn try_put_content(&self, parts: &[&[u8]]) -> crate::error::Result<[u8; HASH_LEN]> {
+        let mut hash = blake3::Hasher::new();
+        parts.iter().for_each(|part| {
+            hash.update(part);
+        });
+        let hash = hash.finalize();
+        self.try_put(&hash.to_hex(), parts)?;
+        Ok(*hash.as_bytes())
+    }
+
+    /// The payload stored under `key` if its content hash is `key` (see
+    /// [`Store::try_put_content`]).
+    pub fn get_content(&self, key: &str) -> Option<Payload> {
+        let payload = self.get(key)?;
+        let hash = payload.bytes.get(MAGIC.len()..MAGIC.len() + HASH_LEN)?;
+        (blake3::Hash::from_slice(hash).ok()?.to_hex().as_str() == key).then_some(payload)
+    }
+
     /// Says that an entry could not be written, if the directory was named.
     pub fn failed(&self, e: crate::error::Error) {
         if self.named {
@@ -165,6 +185,7 @@ impl Store {
 }
 
 /// The payload of an entry, in the buffer the entry was read into.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Payload {
     bytes: Vec<u8>,
     start: usize,
@@ -216,7 +237,7 @@ mod tests {
     fn what_is_put_is_got() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().to_path_buf(), true);
-        assert_eq!(store.get(&key(1)), None);
+        assert!(store.get(&key(1)).is_none());
         store.put(&key(1), &[b"pay", b"load"]);
         assert_eq!(store.get(&key(1)).as_deref(), Some(&b"payload"[..]));
         assert_eq!(store.read_start(&key(1), 3).as_deref(), Some(&b"pay"[..]));
@@ -235,15 +256,15 @@ mod tests {
         let whole = std::fs::read(&path).unwrap();
         // Cut short, one byte changed, garbage, empty: each is a miss, never a panic.
         std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         let mut flipped = whole.clone();
         *flipped.last_mut().unwrap() ^= 1;
         std::fs::write(&path, &flipped).unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         std::fs::write(&path, b"\x00\xffgarbage").unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         std::fs::write(&path, b"").unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
     }
 
     #[test]
