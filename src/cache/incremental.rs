@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::entry::{Entry, FileRecord, Seen, Stat, StoredFinding, StoredSource};
-use super::{skeleton, Run};
+use super::{layout, skeleton, Run};
 use crate::cli::{ErrorFormat, OutputArgs};
 use crate::config::Workspace;
 use crate::error::Result;
@@ -205,12 +205,25 @@ impl Run {
         }
         drop(unread);
         fresh.extend(found);
-        // The findings kept from the entry stay stored as they are: the report takes a copy,
-        // made on every core, and laid out by path, so that sorting them finds them in order.
+        // The records compiled again are the ones changed since the entry's base.
+        let base = old.base.map(|mut base| {
+            base.replaced
+                .extend(again.iter().filter_map(|&i| u32::try_from(i).ok()));
+            base.replaced.sort_unstable();
+            base.replaced.dedup();
+            base
+        });
+        // The findings kept from the entry go to the report, converted on every core and laid
+        // out by path, so that sorting them finds them in order. A record stored again keeps
+        // them (the report takes a copy); the others, which the base holds, give them up.
         let mut records = old.files;
+        let stored_again: Option<HashSet<usize>> = (base.as_ref())
+            .filter(|b| layout::keeps_base(b.replaced.len(), records.len()))
+            .map(|b| b.replaced.iter().map(|&i| i as usize).collect());
         let mut kept: Vec<(Option<&str>, Vec<Finding>)> = records
             .par_iter_mut()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 if let Some(proto) = schema.file(&r.name) {
                     r.imports = proto.dependency.clone();
                     r.declarations = skeleton::declarations(proto);
@@ -220,9 +233,15 @@ impl Run {
                     return Some((None, Vec::new()));
                 }
                 let shown = r.shown.as_ref();
-                let found = (r.findings.iter())
-                    .map(|f| f.clone().own(shown).finding())
-                    .collect::<Option<Vec<_>>>()?;
+                let found = match &stored_again {
+                    Some(stored) if !stored.contains(&i) => std::mem::take(&mut r.findings)
+                        .into_iter()
+                        .map(|f| f.own(shown).finding())
+                        .collect::<Option<Vec<_>>>()?,
+                    _ => (r.findings.iter())
+                        .map(|f| f.clone().own(shown).finding())
+                        .collect::<Option<Vec<_>>>()?,
+                };
                 Some((shown.map(|(display, _)| display.as_str()), found))
             })
             .collect::<Option<_>>()?;
@@ -255,13 +274,6 @@ impl Run {
             .collect();
         quoted.sort_by(|a, b| a.display.cmp(&b.display));
         // The records compiled again are the ones changed since the entry's base.
-        let base = old.base.map(|mut base| {
-            base.replaced
-                .extend(again.iter().filter_map(|&i| u32::try_from(i).ok()));
-            base.replaced.sort_unstable();
-            base.replaced.dedup();
-            base
-        });
         let entry = Entry {
             inputs,
             stderr: Vec::new(),

@@ -128,6 +128,12 @@ fn parts<'s>(
     [head, body, after]
 }
 
+/// Whether an entry of `n` records, `replaced` of them changed since its base, is stored with
+/// that base; else with a new one.
+pub fn keeps_base(replaced: usize, n: usize) -> bool {
+    replaced <= n / 8 + 4
+}
+
 /// Stores `entry` under `key`: with its base's name and the records changed since, or, when
 /// it has no base or they are many, with a new base of every record.
 pub fn write(
@@ -138,7 +144,7 @@ pub fn write(
 ) -> crate::error::Result<()> {
     let n = entry.files.len();
     let kept = (entry.base.as_ref())
-        .filter(|b| b.replaced.len() <= n / 8 + 4)
+        .filter(|b| keeps_base(b.replaced.len(), n))
         .and_then(|b| {
             Some((
                 *blake3::Hash::from_hex(&b.key).ok()?.as_bytes(),
