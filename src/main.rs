@@ -23,5 +23,14 @@ fn main() {
         None => sous::app::main(args),
     };
     sous::trace::mark("exit");
+    // Once what is printed is out, the process ends without the allocator's teardown: at exit
+    // mimalloc gives every page back to the system one by one (tens of milliseconds after a
+    // large run), which the end of the process does at once. Nothing else waits for exit: files
+    // are written and renamed before `main` returns, and stderr is unbuffered.
+    #[cfg(unix)]
+    if std::io::Write::flush(&mut std::io::stdout()).is_ok() {
+        // SAFETY: `_exit` only ends the process.
+        unsafe { libc::_exit(code) }
+    }
     std::process::exit(code);
 }

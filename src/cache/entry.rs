@@ -1,4 +1,6 @@
-//! What one cache entry holds, as stored (JSON): the files the run read with their content
+//! What one cache entry holds, as stored (postcard, a compact binary serde format: an entry of
+//! googleapis holds some 80,000 findings, and a run after an edit reads and writes all of them,
+//! which took JSON four times as long): the files the run read with their content
 //! hashes, the findings whole (the fields no report prints too: `lint --since` and the reports
 //! that quote sources use them), the stderr lines of the stages a replay skips, and the sources
 //! the report quotes.
@@ -73,22 +75,24 @@ impl Stat {
     }
 }
 
-/// The findings of a run, whole: replayed through the report in any format.
-#[derive(Serialize, Deserialize)]
+/// The findings of a run, whole: replayed through the report in any format. Stored as
+/// `layout` says.
 pub struct Entry {
     pub inputs: Inputs,
     pub stderr: Vec<String>,
     pub findings: Vec<StoredFinding>,
     /// The sources the findings point into, one per display path, as the report saw them.
     pub sources: Vec<StoredSource>,
-    /// For lint, every compiled file with its own findings (then not in `findings`), so that a
-    /// run after an edit compiles only what the edit can change (see `incremental`).
-    #[serde(default)]
+    /// For lint, every compiled file with its own findings (then not in `findings`, nor are
+    /// those of the rules comparing files), so that a run after an edit compiles only what the
+    /// edit can change (see `incremental`).
     pub files: Vec<FileRecord>,
+    /// Where the records are stored (see `layout`); `None` for an entry not stored yet.
+    pub base: Option<super::layout::Base>,
 }
 
 /// One compiled file of a lint run: what it imports, what it declares, what lint found in it.
-/// Its skeleton (see `skeleton`) follows the entry's JSON, in the order of the records.
+/// Its skeleton (see `skeleton`) is stored beside it (see `layout`).
 #[derive(Serialize, Deserialize)]
 pub struct FileRecord {
     pub name: String,
@@ -98,7 +102,6 @@ pub struct FileRecord {
     pub imports: Vec<String>,
     pub declarations: String,
     /// The display and workspace paths of its findings, left out of each.
-    #[serde(default)]
     pub shown: Option<(String, String)>,
     pub findings: Vec<StoredFinding>,
 }
@@ -113,37 +116,6 @@ impl FileRecord {
     }
 }
 
-impl Entry {
-    /// The payload: the length of the JSON, the JSON, then each skeleton, length-delimited.
-    pub fn encode(&self, skeletons: &[Vec<u8>]) -> Option<Vec<u8>> {
-        let json = serde_json::to_vec(self).ok()?;
-        let blob: usize = skeletons.iter().map(|s| s.len() + 10).sum();
-        let mut payload = Vec::with_capacity(8 + json.len() + blob);
-        payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
-        payload.extend_from_slice(&json);
-        for s in skeletons {
-            prost::encoding::encode_varint(s.len() as u64, &mut payload);
-            payload.extend_from_slice(s);
-        }
-        Some(payload)
-    }
-
-    /// The entry of a payload, and its skeletons, one per record.
-    pub fn decode(payload: &[u8]) -> Option<(Entry, Vec<&[u8]>)> {
-        let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
-        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
-        let entry: Entry = serde_json::from_slice(payload.get(8..end)?).ok()?;
-        let mut rest = &payload[end..];
-        let mut skeletons = Vec::with_capacity(entry.files.len());
-        while !rest.is_empty() {
-            let n = usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?;
-            skeletons.push(rest.get(..n)?);
-            rest = &rest[n..];
-        }
-        (skeletons.len() == entry.files.len()).then_some((entry, skeletons))
-    }
-}
-
 /// A run's report as printed in one format: written again as it is, byte for byte.
 #[derive(Serialize, Deserialize)]
 pub struct Rendered {
@@ -155,21 +127,31 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// The payload: the length of the JSON head, the head, then the report's bytes.
-    pub fn encode(&self, stdout: &[u8]) -> Option<Vec<u8>> {
-        let head = serde_json::to_vec(self).ok()?;
-        let mut payload = Vec::with_capacity(8 + head.len() + stdout.len());
+    /// The payload but the report's bytes, which follow it: the length of the head, the head.
+    pub fn encode(&self) -> Option<Vec<u8>> {
+        let head = postcard::to_allocvec(self).ok()?;
+        let mut payload = Vec::with_capacity(8 + head.len());
         payload.extend_from_slice(&(head.len() as u64).to_le_bytes());
         payload.extend_from_slice(&head);
-        payload.extend_from_slice(stdout);
         Some(payload)
+    }
+
+    /// The head alone, from the start of a payload ([`super::Store::read_start`]); `more` reads
+    /// further when `start` is too short to hold it.
+    pub fn head(start: &[u8], more: impl FnOnce(usize) -> Option<Vec<u8>>) -> Option<Rendered> {
+        let len = u64::from_le_bytes(start.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        match start.get(8..end) {
+            Some(head) => postcard::from_bytes(head).ok(),
+            None => postcard::from_bytes(more(end)?.get(8..end)?).ok(),
+        }
     }
 
     /// The head and the report's bytes of a payload.
     pub fn decode(payload: &[u8]) -> Option<(Rendered, &[u8])> {
         let len = u64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
         let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
-        let head = serde_json::from_slice(payload.get(8..end)?).ok()?;
+        let head = postcard::from_bytes(payload.get(8..end)?).ok()?;
         Some((head, &payload[end..]))
     }
 }
@@ -187,33 +169,23 @@ pub struct StoredSource {
     pub text: Option<String>,
 }
 
-/// A finding as stored: short keys, and nothing for what it lacks (an entry holds tens of
-/// thousands; each is read and written on every run that is not a whole hit).
+/// A finding as stored (an entry holds tens of thousands; each is read and written on every run
+/// that is not a whole hit).
 #[derive(Serialize, Deserialize, Clone)]
 pub struct StoredFinding {
     /// `None` too in a [`FileRecord`] when it is the record's display path (see `file`).
-    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     path: Option<String>,
-    #[serde(rename = "l")]
     lines: [u32; 4],
-    #[serde(rename = "r")]
     rule: String,
-    #[serde(rename = "m")]
     message: String,
-    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
     policy: Option<String>,
     /// (justification, location) of a suppression, always `inSource`.
-    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     suppression: Option<(String, String)>,
     /// `None` in a [`FileRecord`] when path and file are the record's: both are its then.
-    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     file: Option<String>,
-    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     old: Option<(String, [u32; 4])>,
-    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     element: Option<(String, String)>,
     /// What a message or an enum lost, for the fixes (`--error-format json` and SARIF show them).
-    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     lost: Option<crate::finding::Lost>,
 }
 
@@ -224,6 +196,20 @@ pub fn hash(bytes: &[u8]) -> String {
 impl StoredFinding {
     pub fn rule(&self) -> &str {
         &self.rule
+    }
+
+    /// The display path, when the finding carries it (see [`StoredFinding::shared`]).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The report's order of the findings of one file (see `finding::sort_and_dedup`).
+    pub fn order(&self, other: &StoredFinding) -> std::cmp::Ordering {
+        fn key(f: &StoredFinding) -> (bool, u32, u32, &str, &str, u32, u32) {
+            let [sl, sc, el, ec] = f.lines;
+            (f.path.is_some(), sl, sc, &f.rule, &f.message, el, ec)
+        }
+        key(self).cmp(&key(other))
     }
 
     /// Leaves out the path and file when they are `display` and `workspace` (a finding of a

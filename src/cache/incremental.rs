@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::entry::{Entry, FileRecord, Seen, Stat, StoredFinding, StoredSource};
-use super::{skeleton, Run};
+use super::{layout, skeleton, Run};
 use crate::cli::{ErrorFormat, OutputArgs};
 use crate::config::Workspace;
 use crate::error::Result;
@@ -62,14 +62,17 @@ pub(super) fn cold_records(
     (records, skeletons, rest)
 }
 
-/// Puts each finding into the record of its file; returns those of no file.
+/// Puts each finding into the record of its file; returns those of no file and those of the
+/// rules comparing files (which a run after an edit finds again, whatever it changed: kept out
+/// of the records, they leave the records of the files it did not change as they were).
 fn group(records: &mut [FileRecord], findings: &[Finding]) -> Vec<StoredFinding> {
     let index: HashMap<String, usize> = (records.iter().enumerate())
         .filter_map(|(i, r)| Some((r.shown.as_ref()?.1.clone(), i)))
         .collect();
     let mut rest = Vec::new();
     for f in findings {
-        match f.file.as_deref().and_then(|w| index.get(w)) {
+        let of_file = f.file.as_deref().and_then(|w| index.get(w));
+        match of_file.filter(|_| !MODULE_RULES.contains(&f.rule.as_str())) {
             Some(&i) => {
                 let (display, workspace) = records[i].shown.as_ref().expect("indexed");
                 let stored = StoredFinding::new(f).shared(display, workspace);
@@ -78,6 +81,10 @@ fn group(records: &mut [FileRecord], findings: &[Finding]) -> Vec<StoredFinding>
             None => rest.push(StoredFinding::new(f)),
         }
     }
+    // In the report's order, so that a later run finds them in order (see `again`).
+    records
+        .par_iter_mut()
+        .for_each(|r| r.findings.sort_by(StoredFinding::order));
     rest
 }
 
@@ -167,8 +174,16 @@ impl Run {
         // they find, so a file with no text yet that they find something in now is read, and
         // the rules run again).
         let quotes = texts_quoted(output);
+        let module_paths: HashSet<&str> = (old.findings.iter())
+            .filter(|f| MODULE_RULES.contains(&f.rule()))
+            .filter_map(StoredFinding::path)
+            .collect();
         let module_files: HashSet<&str> = (old.files.iter())
-            .filter(|r| r.findings.iter().any(|f| MODULE_RULES.contains(&f.rule())))
+            .filter(|r| {
+                r.shown
+                    .as_ref()
+                    .is_some_and(|s| module_paths.contains(&*s.0))
+            })
             .map(|r| r.name.as_str())
             .collect();
         let wanted = |name: &str| quotes || module_files.contains(name);
@@ -190,28 +205,55 @@ impl Run {
         }
         drop(unread);
         fresh.extend(found);
-        // The findings kept from the entry stay stored as they are: the report takes a copy.
-        let mut findings: Vec<Finding> = Vec::new();
+        // The records compiled again are the ones changed since the entry's base.
+        let base = old.base.map(|mut base| {
+            base.replaced
+                .extend(again.iter().filter_map(|&i| u32::try_from(i).ok()));
+            base.replaced.sort_unstable();
+            base.replaced.dedup();
+            base
+        });
+        // The findings kept from the entry go to the report, converted on every core and laid
+        // out by path, so that sorting them finds them in order. A record stored again keeps
+        // them (the report takes a copy); the others, which the base holds, give them up.
         let mut records = old.files;
-        for r in records.iter_mut() {
-            if let Some(proto) = schema.file(&r.name) {
-                r.imports = proto.dependency.clone();
-                r.declarations = skeleton::declarations(proto);
-            }
-            if names.contains(&r.name) {
-                r.findings.clear();
-                continue;
-            }
-            r.findings.retain(|f| !MODULE_RULES.contains(&f.rule()));
-            let shown = r.shown.as_ref();
-            for f in &r.findings {
-                findings.push(f.clone().own(shown).finding()?);
-            }
-        }
-        for f in &old.findings {
-            findings.push(f.clone().finding()?);
-        }
+        let stored_again: Option<HashSet<usize>> = (base.as_ref())
+            .filter(|b| layout::keeps_base(b.replaced.len(), records.len()))
+            .map(|b| b.replaced.iter().map(|&i| i as usize).collect());
+        let mut kept: Vec<(Option<&str>, Vec<Finding>)> = records
+            .par_iter_mut()
+            .enumerate()
+            .map(|(i, r)| {
+                if let Some(proto) = schema.file(&r.name) {
+                    r.imports = proto.dependency.clone();
+                    r.declarations = skeleton::declarations(proto);
+                }
+                if names.contains(&r.name) {
+                    r.findings.clear();
+                    return Some((None, Vec::new()));
+                }
+                let shown = r.shown.as_ref();
+                let found = match &stored_again {
+                    Some(stored) if !stored.contains(&i) => std::mem::take(&mut r.findings)
+                        .into_iter()
+                        .map(|f| f.own(shown).finding())
+                        .collect::<Option<Vec<_>>>()?,
+                    _ => (r.findings.iter())
+                        .map(|f| f.clone().own(shown).finding())
+                        .collect::<Option<Vec<_>>>()?,
+                };
+                Some((shown.map(|(display, _)| display.as_str()), found))
+            })
+            .collect::<Option<_>>()?;
+        kept.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut rest = old.findings;
+        rest.retain(|f| !MODULE_RULES.contains(&f.rule()));
+        let mut findings: Vec<Finding> = (rest.iter())
+            .map(|f| f.clone().finding())
+            .collect::<Option<_>>()?;
+        findings.reserve(kept.iter().map(|(_, found)| found.len()).sum::<usize>() + fresh.len());
+        kept.into_iter()
+            .for_each(|(_, found)| findings.extend(found));
         rest.extend(group(&mut records, &fresh));
         findings.extend(fresh);
         // What the run read: as before, but for the files changed, as compiled now.
@@ -231,12 +273,14 @@ impl Run {
             .map(|s| StoredSource::new(s, false))
             .collect();
         quoted.sort_by(|a, b| a.display.cmp(&b.display));
+        // The records compiled again are the ones changed since the entry's base.
         let entry = Entry {
             inputs,
             stderr: Vec::new(),
             findings: rest,
             sources: quoted,
             files: records,
+            base,
         };
         let sources = whole.sources.into_values().collect();
         Some((findings, sources, entry, skeletons))

@@ -49,7 +49,7 @@ pub(super) struct Key(pub(super) blake3::Hasher);
 impl Key {
     pub(super) fn new(command: &str) -> Key {
         let mut key = Key(blake3::Hasher::new());
-        key.part("cache format", 2);
+        key.part("cache format", 3);
         key.part("sous", env!("CARGO_PKG_VERSION"));
         // A rebuilt binary may find other findings under the same version number.
         let exe = std::env::current_exe().and_then(std::fs::metadata).ok();

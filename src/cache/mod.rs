@@ -23,6 +23,7 @@
 mod entry;
 mod incremental;
 mod key;
+mod layout;
 mod skeleton;
 mod store;
 
@@ -168,8 +169,11 @@ impl Run {
             return Some(code);
         }
         let payload = self.store.get(&self.key);
+        let base = (payload.as_deref().and_then(layout::base_key))
+            .and_then(|key| self.store.get_content(&key));
         let loaded = crate::trace::stage("cache: check", || {
-            self.load(payload.as_deref(), incremental::texts_quoted(output))
+            let payload = payload.as_deref().map(|p| (p, base.as_deref()));
+            self.load(payload, incremental::texts_quoted(output))
         });
         let (replay, entry) = match loaded {
             Ok(loaded) => loaded,
@@ -202,13 +206,14 @@ impl Run {
     /// Writes the report stored under `key` where `output` says, if its inputs still hold.
     fn printed(&self, key: &str, output: &OutputArgs) -> Option<Result<i32>> {
         // The head is checked against the files before the whole entry is: after an edit the
-        // entry is not hashed at all (tens of megabytes), and a damaged head only misses.
-        let raw = self.store.read(key)?;
-        let (head, _) = Rendered::decode(Store::unchecked(&raw)?)?;
+        // report is not read at all (tens of megabytes), and a damaged head only misses.
+        let start = self.store.read_start(key, 1 << 16)?;
+        let head = Rendered::head(&start, |len| self.store.read_start(key, len))?;
         if !self.imports_hold(&head.inputs) {
             return None;
         }
         head.inputs.still_hold(&HashSet::new())?;
+        let raw = self.store.read(key)?;
         let (head, stdout) = Rendered::decode(self.store.checked(key, &raw)?)?;
         head.before.iter().for_each(crate::error::eprint_line);
         let written = match &output.output {
@@ -237,10 +242,11 @@ impl Run {
     #[allow(clippy::type_complexity)]
     fn load<'p>(
         &self,
-        payload: Option<&'p [u8]>,
+        payload: Option<(&'p [u8], Option<&'p [u8]>)>,
         quoted: bool,
     ) -> Result<(Replay, (Inputs, Vec<String>)), Option<Box<(Entry, Vec<&'p [u8]>)>>> {
-        let (mut entry, skeletons) = payload.and_then(Entry::decode).ok_or(None)?;
+        let decoded = payload.and_then(|(payload, base)| layout::decode(payload, base));
+        let (mut entry, skeletons) = decoded.ok_or(None)?;
         if !self.imports_hold(&entry.inputs) {
             return Err(None);
         }
@@ -309,10 +315,7 @@ impl Run {
             capture(self.store.clone(), rendered, inputs, stderr);
         }
         let (store, key) = (self.store.clone(), self.key.clone());
-        let write = move || match entry.encode(&skeletons) {
-            Some(payload) => store.try_put(&key, &payload),
-            None => Ok(()),
-        };
+        let write = move || layout::write(&store, &key, &entry, &skeletons);
         if let Ok(handle) = std::thread::Builder::new().spawn(write) {
             if let Ok(mut writing) = WRITING.lock() {
                 *writing = Some((self.store.clone(), handle));
@@ -380,6 +383,7 @@ impl Run {
             findings: findings.iter().map(StoredFinding::new).collect(),
             sources,
             files: Vec::new(),
+            base: None,
         })
     }
 }
@@ -454,7 +458,7 @@ fn store_report(capture: Capture, code: i32) {
         after: crate::error::take_recorded_stderr().unwrap_or_default(),
         code,
     };
-    if let Some(payload) = rendered.encode(&capture.stdout) {
-        capture.store.put(&capture.key, &payload);
+    if let Some(head) = rendered.encode() {
+        capture.store.put(&capture.key, &[&head, &capture.stdout]);
     }
 }

@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// The first bytes of every entry; a change of format changes them (and the `v1` directory).
-const MAGIC: &[u8] = b"sous-cache 1\n";
+/// The first bytes of every entry; a change of format changes them, so that the entries of an
+/// older format are misses (and pruned as any other; the directory stays `v1`).
+const MAGIC: &[u8] = b"sous-cache 2\n";
 const HASH_LEN: usize = 32;
 /// The size the cache is kept under unless `SOUS_CACHE_MAX_BYTES` says otherwise.
 const DEFAULT_MAX_BYTES: u64 = 512 << 20;
@@ -41,10 +42,23 @@ impl Store {
     }
 
     /// The payload stored under `key`, if there is a whole, undamaged entry.
-    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let mut bytes = self.read(key)?;
+    pub fn get(&self, key: &str) -> Option<Payload> {
+        let bytes = self.read(key)?;
+        // Not moved to the front of its buffer: tens of megabytes.
         let start = bytes.len() - self.checked(key, &bytes)?.len();
-        bytes.drain(..start);
+        Some(Payload { bytes, start })
+    }
+
+    /// The first `len` bytes of the payload under `key` (fewer if the entry is shorter), not
+    /// checked: the head of an entry, to turn it down without reading the rest.
+    pub fn read_start(&self, key: &str, len: usize) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.path(key)).ok()?;
+        let mut bytes = Vec::new();
+        let want = (MAGIC.len() + HASH_LEN).checked_add(len)?;
+        file.take(want as u64).read_to_end(&mut bytes).ok()?;
+        Store::unchecked(&bytes)?;
+        bytes.drain(..MAGIC.len() + HASH_LEN);
         Some(bytes)
     }
 
@@ -73,26 +87,51 @@ impl Store {
 
     /// Stores `payload` under `key`, then prunes. A failure is a warning when the directory was
     /// named, else silent: the run's findings do not depend on it.
-    pub fn put(&self, key: &str, payload: &[u8]) {
+    pub fn put(&self, key: &str, payload: &[&[u8]]) {
         if let Err(e) = self.try_put(key, payload) {
             self.failed(e);
         }
     }
 
-    /// Stores `payload` under `key`, then prunes; the error is the caller's to report
-    /// ([`Store::failed`]).
-    pub fn try_put(&self, key: &str, payload: &[u8]) -> crate::error::Result<()> {
+    /// Stores the payload made of `parts`, in order, under `key`, then prunes; the error is the
+    /// caller's to report ([`Store::failed`]). In parts, so that a payload of tens of megabytes
+    /// is never copied whole to be written.
+    pub fn try_put(&self, key: &str, parts: &[&[u8]]) -> crate::error::Result<()> {
         let path = self.path(key);
         path.parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .map_err(|e| crate::error::Error::io(&self.root, e))?;
+        let mut hash = blake3::Hasher::new();
+        parts.iter().for_each(|part| {
+            hash.update(part);
+        });
         crate::atomic::write(&path, |out| {
             out.write_all(MAGIC)?;
-            out.write_all(blake3::hash(payload).as_bytes())?;
-            out.write_all(payload)
+            out.write_all(hash.finalize().as_bytes())?;
+            parts.iter().try_for_each(|part| out.write_all(part))
         })?;
         self.prune(max_bytes());
         Ok(())
+    }
+
+    /// Stores the payload made of `parts` under its own hash, which is returned: an entry no
+    /// run changes, which entries name (see `layout`).
+    pub fn try_put_content(&self, parts: &[&[u8]]) -> crate::error::Result<[u8; HASH_LEN]> {
+        let mut hash = blake3::Hasher::new();
+        parts.iter().for_each(|part| {
+            hash.update(part);
+        });
+        let hash = hash.finalize();
+        self.try_put(&hash.to_hex(), parts)?;
+        Ok(*hash.as_bytes())
+    }
+
+    /// The payload stored under `key` if its content hash is `key` (see
+    /// [`Store::try_put_content`]).
+    pub fn get_content(&self, key: &str) -> Option<Payload> {
+        let payload = self.get(key)?;
+        let hash = payload.bytes.get(MAGIC.len()..MAGIC.len() + HASH_LEN)?;
+        (blake3::Hash::from_slice(hash).ok()?.to_hex().as_str() == key).then_some(payload)
     }
 
     /// Says that an entry could not be written, if the directory was named.
@@ -145,6 +184,21 @@ impl Store {
     }
 }
 
+/// The payload of an entry, in the buffer the entry was read into.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Payload {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+}
+
 /// The length of the payload at the end of `bytes` if the entry is whole and undamaged.
 fn check(bytes: &[u8]) -> Option<usize> {
     let rest = bytes.strip_prefix(MAGIC)?;
@@ -152,7 +206,10 @@ fn check(bytes: &[u8]) -> Option<usize> {
         return None;
     }
     let (hash, payload) = rest.split_at(HASH_LEN);
-    (blake3::hash(payload).as_bytes() == hash).then_some(payload.len())
+    // On every core: an entry is tens of megabytes, and the run waits for its check.
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_rayon(payload);
+    (hasher.finalize().as_bytes() == hash).then_some(payload.len())
 }
 
 fn max_bytes() -> u64 {
@@ -180,29 +237,34 @@ mod tests {
     fn what_is_put_is_got() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().to_path_buf(), true);
-        assert_eq!(store.get(&key(1)), None);
-        store.put(&key(1), b"payload");
+        assert!(store.get(&key(1)).is_none());
+        store.put(&key(1), &[b"pay", b"load"]);
         assert_eq!(store.get(&key(1)).as_deref(), Some(&b"payload"[..]));
+        assert_eq!(store.read_start(&key(1), 3).as_deref(), Some(&b"pay"[..]));
+        assert_eq!(
+            store.read_start(&key(1), 100).as_deref(),
+            Some(&b"payload"[..])
+        );
     }
 
     #[test]
     fn a_damaged_entry_is_a_miss() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().to_path_buf(), true);
-        store.put(&key(2), b"some findings");
+        store.put(&key(2), &[b"some findings"]);
         let path = store.path(&key(2));
         let whole = std::fs::read(&path).unwrap();
         // Cut short, one byte changed, garbage, empty: each is a miss, never a panic.
         std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         let mut flipped = whole.clone();
         *flipped.last_mut().unwrap() ^= 1;
         std::fs::write(&path, &flipped).unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         std::fs::write(&path, b"\x00\xffgarbage").unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
         std::fs::write(&path, b"").unwrap();
-        assert_eq!(store.get(&key(2)), None);
+        assert!(store.get(&key(2)).is_none());
     }
 
     #[test]
@@ -211,7 +273,7 @@ mod tests {
         let store = Store::new(dir.path().to_path_buf(), true);
         let old = SystemTime::now() - Duration::from_secs(1000);
         for n in 0..4u8 {
-            store.put(&key(n), &[n; 1000]);
+            store.put(&key(n), &[&[n; 1000]]);
             let file = std::fs::File::options()
                 .append(true)
                 .open(store.path(&key(n)))

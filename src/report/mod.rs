@@ -74,8 +74,11 @@ pub fn summary(format: ErrorFormat, report: &Report) -> Option<String> {
 
 /// buf's text format: `path:line:column:message`.
 fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    // Written as `Finding::to_text` says, without a string of its own for each line.
     for f in findings {
-        writeln!(out, "{}", f.to_text())?;
+        let path = f.path.as_deref().unwrap_or("<input>");
+        let (line, column) = (f.start_line, f.start_column);
+        writeln!(out, "{path}:{line}:{column}:{}", f.shown_message())?;
     }
     Ok(())
 }

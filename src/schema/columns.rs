@@ -17,8 +17,12 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // memchr's search runs on vector registers; a line of a .proto file is some 30 bytes,
+        // so the index is sized once for most files. A run after an edit indexes every file it
+        // reads (googleapis: 67 MB), a cold run every file it compiles.
+        let mut starts = Vec::with_capacity(text.len() / 24 + 2);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 

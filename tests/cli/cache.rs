@@ -318,7 +318,11 @@ fn a_damaged_entry_is_a_miss() {
     let reference = cold(&cwd, &LINT_JSON);
     cached(&cwd, &cache, &LINT_JSON, &[]);
     let all = entries(&cache);
-    assert_eq!(all.len(), 2, "the findings and the report: {all:?}");
+    assert_eq!(
+        all.len(),
+        3,
+        "the findings, the base holding their records and the report: {all:?}"
+    );
     let damage = |how: &Damage| {
         for entry in &all {
             let whole = std::fs::read(entry).unwrap();
@@ -350,10 +354,14 @@ fn a_damaged_entry_is_a_miss() {
         assert!(hits(&cwd, &cache, &LINT_JSON, &[]), "{what}: stored again");
     }
     // The report damaged alone: the findings serve, and print the same.
-    // The report's payload starts with its head's length; the findings' with JSON.
+    // The report's payload ends with the report.
     let report = all
         .iter()
-        .find(|e| std::fs::read(e).unwrap()[45] != b'{')
+        .find(|e| {
+            std::fs::read(e)
+                .unwrap()
+                .ends_with(reference.stdout.as_bytes())
+        })
         .unwrap();
     std::fs::write(report, b"garbage").unwrap();
     assert_same(
@@ -390,11 +398,11 @@ fn runs_at_once_share_a_cache() {
     assert!(hits(&cwd, &cache, &LINT_JSON, &[]));
     assert_eq!(
         entries(&cache).len(),
-        2,
-        "two entries, no temporary file left"
+        3,
+        "three entries (findings, their base, report), no temporary file left"
     );
     let all = files_under(&cache);
-    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all.len(), 3, "{all:?}");
 }
 
 #[test]
@@ -439,12 +447,12 @@ fn the_default_directory_and_no_cache() {
     default(&[], &[("SOUS_NO_CACHE", "1")]);
     assert!(!home.exists(), "--no-cache and SOUS_NO_CACHE write nothing");
     default(&[], &[]);
-    assert_eq!(entries(&home.join("sous")).len(), 2, "$XDG_CACHE_HOME/sous");
+    assert_eq!(entries(&home.join("sous")).len(), 3, "$XDG_CACHE_HOME/sous");
     let flag = dir.path().join("flag");
     // The flag wins over the environment.
     let no = [("SOUS_NO_CACHE", "1")];
     default(&["--cache-dir", flag.to_str().unwrap()], &no);
-    assert_eq!(entries(&flag).len(), 2, "--cache-dir");
+    assert_eq!(entries(&flag).len(), 3, "--cache-dir");
     assert_eq!(files_under(&cwd), before, "nothing written into the input");
 }
 

@@ -259,3 +259,63 @@ fn a_rule_comparing_files_places_what_it_finds_in_an_import_compiled_again() {
         }
     }
 }
+
+/// The cache's entry files, by path, with their bytes.
+fn entry_files(cache: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    (files_under(cache).into_iter())
+        .filter(|p| p.extension().is_some_and(|x| x == "entry"))
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn edits_in_a_row_keep_the_base_of_the_records_and_a_damaged_base_is_a_miss() {
+    let (_dir, cwd, cache) = project();
+    let args = ["lint", "--error-format", "json"];
+    run(&cwd, &args, &with(&cache, &[]));
+    let stored = entry_files(&cache);
+    // Two edits, each a partial run: the records stay in the base the first run wrote, which
+    // neither rewrites (the entry under the run's key holds the records changed since).
+    let shop = cwd.join("proto/acme/shop/v1/shop.proto");
+    let rate = cwd.join("proto/acme/base/v1/rate.proto");
+    edit(&shop, "Money total = 2;", "Money Total = 2;");
+    edit(&rate, "int64 parts = 1;", "int64 Parts = 1;");
+    let mut base = None;
+    for (i, file) in [&shop, &rate].into_iter().enumerate() {
+        std::fs::write(file, std::fs::read_to_string(file).unwrap() + "// edited\n").unwrap();
+        let got = run(&cwd, &args, &with(&cache, &[("SOUS_TRACE", "1")]));
+        assert!(
+            got.stderr.contains("[cache: partial"),
+            "{i}: {}",
+            got.stderr
+        );
+        assert_eq!(got.stdout, cold(&cwd, &args).stdout, "{i}");
+        let now = entry_files(&cache);
+        assert_eq!(now.len(), stored.len(), "{i}: no new entry");
+        let kept: Vec<&PathBuf> = (now.iter())
+            .filter(|(p, bytes)| stored.get(*p) == Some(*bytes))
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(kept.len(), 1, "{i}: the base alone is as it was");
+        base = Some(kept[0].clone());
+    }
+    // The base damaged: a miss, which compiles everything and prints what a cold run prints.
+    let base = base.unwrap();
+    let whole = std::fs::read(&base).unwrap();
+    std::fs::write(&base, &whole[..whole.len() / 2]).unwrap();
+    std::fs::write(
+        &shop,
+        std::fs::read_to_string(&shop).unwrap() + "// again\n",
+    )
+    .unwrap();
+    let got = run(&cwd, &args, &with(&cache, &[("SOUS_TRACE", "1")]));
+    assert!(!got.stderr.contains("[cache: partial"), "{}", got.stderr);
+    assert!(!got.stderr.contains("[cache: hit"), "{}", got.stderr);
+    assert_eq!(got.stdout, cold(&cwd, &args).stdout);
+    let got = run(&cwd, &args, &with(&cache, &[("SOUS_TRACE", "1")]));
+    assert!(
+        got.stderr.contains("[cache: hit"),
+        "stored again: {}",
+        got.stderr
+    );
+}
