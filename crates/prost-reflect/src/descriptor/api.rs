@@ -345,6 +345,16 @@ impl DescriptorPool {
         indices(&self.inner.files).map(|index| &self.inner.files[index as usize].prost)
     }
 
+    /// sous: the raw [`FileDescriptorProto`] instances of this pool, in the order of
+    /// [`DescriptorPool::file_descriptor_protos`], moved out when no clone of the pool is left
+    /// (copied otherwise).
+    pub fn into_file_descriptor_protos(self) -> Vec<FileDescriptorProto> {
+        match Arc::try_unwrap(self.inner) {
+            Ok(inner) => inner.files.into_iter().map(|file| file.prost).collect(),
+            Err(shared) => shared.files.iter().map(|file| file.prost.clone()).collect(),
+        }
+    }
+
     /// Encodes the files contained within this [`DescriptorPool`] to their byte representation.
     ///
     /// The encoded message is equivalent to a [`FileDescriptorSet`], however also includes
