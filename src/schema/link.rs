@@ -366,6 +366,8 @@ impl Linked {
             .filter(|f| !broken.contains(f.name()))
             .collect();
         let mut seen: HashSet<String> = handles.iter().map(|f| f.name().to_string()).collect();
+        // The files compiled on their own are added to the pool after these.
+        let compiled = pool.files().len();
         for (f, encoded) in &self.isolated {
             if seen.insert(f.name().to_string()) {
                 // The encoded form keeps custom options, which the prost-types struct drops;
@@ -408,11 +410,15 @@ impl Linked {
                     }
                 }
             }
-            self.files = handles
+            // The descriptors are moved out of the pool, which is let go, not copied.
+            drop(handles);
+            self.files = pool
+                .into_file_descriptor_protos()
                 .into_iter()
-                .map(|f| Proto::Owned(Arc::new(restored(f.file_descriptor_proto()))))
+                .take(compiled)
+                .filter(|f| !broken.contains(f.name()))
+                .map(|f| Proto::Owned(Arc::new(restore(f, resolver))))
                 .collect();
-            drop(pool);
         }
     }
 }
@@ -446,7 +452,11 @@ fn compile_isolated(
 /// compiler was given placeholders, and the imports it wrote, where it was given more (see
 /// [`super::public`]).
 fn restored(file: &FileDescriptorProto, resolver: &Resolver) -> FileDescriptorProto {
-    let mut file = file.clone();
+    restore(file.clone(), resolver)
+}
+
+/// [`restored`], in place.
+fn restore(mut file: FileDescriptorProto, resolver: &Resolver) -> FileDescriptorProto {
     accept::restore_json_names(&mut file);
     resolver.widened.restore(&mut file);
     file

@@ -53,6 +53,15 @@ pub(super) fn read<'a>(
             .and_then(|b| b.sources.get(name))
             .map(|s| s.text.as_str())
     };
+    // A file `before` compiled cleanly: the same text passes the same checks again (they read
+    // the text alone), so only the comparison is needed.
+    let clean = before.filter(|b| b.errors.is_empty());
+    let before_clean = |name: &str| {
+        clean
+            .filter(|b| b.by_name.contains_key(name))
+            .and_then(|b| b.sources.get(name))
+            .map(|s| s.as_ref())
+    };
     let mut read = Read {
         sources: HashMap::new(),
         errors: Vec::new(),
@@ -66,7 +75,14 @@ pub(super) fn read<'a>(
     let mut seen: HashSet<String> = set.targets().map(|f| f.name.clone()).collect();
     let mut wave: Vec<Cow<ProtoFile>> = set.targets().map(Cow::Borrowed).collect();
     while !wave.is_empty() {
-        let load_one = |file: &Cow<ProtoFile>| load(file, purpose, before_text(&file.name));
+        let load_one = |file: &Cow<ProtoFile>| {
+            load(
+                file,
+                purpose,
+                before_text(&file.name),
+                before_clean(&file.name),
+            )
+        };
         // A handful of files (a pre-commit run) is read on this thread: starting the pool's
         // threads would cost more than it saves.
         let loaded: Vec<Loaded> = if wave.len() < 16 {
@@ -161,6 +177,19 @@ struct Loaded {
 }
 
 impl Loaded {
+    /// A file with the same text as in the schema compiled before: not parsed.
+    fn same(source: Source) -> Loaded {
+        Loaded {
+            source,
+            error: Vec::new(),
+            broken: false,
+            parsed: None,
+            same_as_before: true,
+            editions: None,
+            stand_in: None,
+        }
+    }
+
     /// A file that never reaches the compiler (not UTF-8, or editions), with its finding.
     fn broken(source: Source, error: Vec<Finding>) -> Loaded {
         Loaded {
@@ -175,8 +204,15 @@ impl Loaded {
     }
 }
 
-/// Reads a file and parses it, unless its text is `before`.
-fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::error::Result<Loaded> {
+/// Reads a file and parses it, unless its text is `before`. `clean` is the file of that name
+/// in a schema compiled before without any error: when the text is its text, every check below
+/// would pass again, so the file is taken as it is, with that file's line index.
+fn load(
+    file: &ProtoFile,
+    purpose: Purpose,
+    before: Option<&str>,
+    clean: Option<&Source>,
+) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
         Some(bytes) => bytes.to_vec(),
         None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
@@ -186,6 +222,14 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
         bytes: None,
         ..file.clone()
     };
+    if let Some(clean) = clean.filter(|c| c.text.as_bytes() == bytes.as_slice()) {
+        let source = Source {
+            file: file.clone(),
+            text: clean.text.clone(),
+            lines: clean.lines.clone(),
+        };
+        return Ok(Loaded::same(source));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -251,15 +295,7 @@ fn load_source(
         });
     }
     if before.is_some_and(|text| *text == source.text) {
-        return Ok(Loaded {
-            source,
-            error: Vec::new(),
-            broken: false,
-            parsed: None,
-            same_as_before: true,
-            editions: None,
-            stand_in: None,
-        });
+        return Ok(Loaded::same(source));
     }
     let parsed = match lowered {
         Some(mut file) => {
