@@ -48,16 +48,27 @@ pub use locations::{Locations, Span};
 #[derive(Debug)]
 pub struct Source {
     pub file: ProtoFile,
-    pub text: String,
-    pub lines: LineIndex,
+    /// Shared with the other side of a comparison when the file's text is the same there.
+    pub text: Text,
+    pub lines: Arc<LineIndex>,
 }
 
 impl Source {
     pub fn new(file: ProtoFile, text: String) -> Source {
         Source {
-            lines: LineIndex::new(&text),
-            text,
+            lines: Arc::new(LineIndex::new(&text)),
+            text: Text(text.into()),
             file,
+        }
+    }
+
+    /// The source of `file`, whose text is `same`'s: the text and its line index are shared,
+    /// not copied (the two sides of a large comparison are mostly the same files).
+    pub fn sharing(file: ProtoFile, same: &Source) -> Source {
+        Source {
+            file,
+            text: same.text.clone(),
+            lines: same.lines.clone(),
         }
     }
 
@@ -92,6 +103,48 @@ impl Source {
             element: None,
             lost: None,
         }
+    }
+}
+
+/// A file's text, shared (see [`Source::sharing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == &*other.0
     }
 }
 
@@ -353,7 +406,7 @@ fn compile_with(
         .targets()
         .filter(|f| !broken.contains(&f.name) && !resolver.compiled.contains_key(&f.name))
         .collect();
-    let linked = link::link_all(&targets, &resolver, parsed, options, max_groups);
+    let linked = link::link_all(&targets, &resolver, parsed, options, max_groups, before);
     if linked.len() > 1 && duplicates::defined_twice(&linked) {
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.

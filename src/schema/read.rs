@@ -48,11 +48,7 @@ pub(super) fn read<'a>(
     purpose: Purpose,
     before: Option<&'a Schema>,
 ) -> crate::error::Result<Read<'a>> {
-    let before_text = |name: &str| {
-        before
-            .and_then(|b| b.sources.get(name))
-            .map(|s| s.text.as_str())
-    };
+    let before_source = |name: &str| before.and_then(|b| b.sources.get(name)).map(|s| &**s);
     let mut read = Read {
         sources: HashMap::new(),
         errors: Vec::new(),
@@ -66,7 +62,7 @@ pub(super) fn read<'a>(
     let mut seen: HashSet<String> = set.targets().map(|f| f.name.clone()).collect();
     let mut wave: Vec<Cow<ProtoFile>> = set.targets().map(Cow::Borrowed).collect();
     while !wave.is_empty() {
-        let load_one = |file: &Cow<ProtoFile>| load(file, purpose, before_text(&file.name));
+        let load_one = |file: &Cow<ProtoFile>| load(file, purpose, before_source(&file.name));
         // A handful of files (a pre-commit run) is read on this thread: starting the pool's
         // threads would cost more than it saves.
         let loaded: Vec<Loaded> = if wave.len() < 16 {
@@ -175,8 +171,12 @@ impl Loaded {
     }
 }
 
-/// Reads a file and parses it, unless its text is `before`.
-fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::error::Result<Loaded> {
+/// Reads a file and parses it, unless its text is `before`'s (whose text it then shares).
+fn load(
+    file: &ProtoFile,
+    purpose: Purpose,
+    before: Option<&Source>,
+) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
         Some(bytes) => bytes.to_vec(),
         None => std::fs::read(&file.disk).map_err(|e| crate::Error::io(&file.disk, e))?,
@@ -198,7 +198,11 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             return Ok(Loaded::broken(source, error));
         }
     };
-    let source = Source::new(file.clone(), text);
+    let source = match before.filter(|b| b.text == *text) {
+        // Memory: the two sides of a comparison hold one copy of each text they share.
+        Some(before) => Source::sharing(file.clone(), before),
+        None => Source::new(file.clone(), text),
+    };
     use super::editions::import_option::{self, ImportOption};
     match import_option::check(&source, editions_offset(&source.text)) {
         Some(ImportOption::Fails(error)) => return Err(error),
@@ -236,7 +240,7 @@ fn load(file: &ProtoFile, purpose: Purpose, before: Option<&str>) -> crate::erro
             ..Loaded::broken(source, error)
         });
     }
-    if before.is_some_and(|text| *text == source.text) {
+    if before.is_some_and(|b| b.text == source.text) {
         return Ok(Loaded {
             source,
             error: Vec::new(),

@@ -118,7 +118,7 @@ impl Resolver {
             return public_imports(file);
         }
         let text = match self.sources.get(name) {
-            Some(source) => Some(source.text.clone()),
+            Some(source) => Some(source.text.to_string()),
             None => self
                 .includes
                 .iter()
