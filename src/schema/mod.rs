@@ -40,7 +40,7 @@ use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 pub use columns::LineIndex;
-pub use encoded::EncodedInfo;
+pub use encoded::{EncodedFile, EncodedInfo};
 pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
 

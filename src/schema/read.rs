@@ -11,7 +11,7 @@ use std::sync::Arc;
 use prost_types::{FileDescriptorProto, SourceCodeInfo};
 use rayon::prelude::*;
 
-use super::{errors, EncodedInfo, Purpose, Schema, Source};
+use super::{errors, EncodedFile, EncodedInfo, Purpose, Schema, Source};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 
@@ -27,8 +27,9 @@ pub(super) struct Read<'a> {
     /// What the broken files past a nesting limit still declare, for their importers (see
     /// [`super::stand_in`]).
     pub stand_ins: HashMap<String, FileDescriptorProto>,
-    /// The parsed files, without most of their source info (see [`split_source_info`]).
-    pub parsed: HashMap<String, FileDescriptorProto>,
+    /// The parsed files, without most of their source info (see [`split_source_info`]),
+    /// encoded until the compiler opens them.
+    pub parsed: HashMap<String, EncodedFile>,
     /// The source info kept out of `parsed`, encoded, put beside the descriptors after
     /// compiling.
     pub infos: HashMap<String, EncodedInfo>,
@@ -147,7 +148,7 @@ struct Loaded {
     /// where it goes unread: lint reports in targets only, so an import's positions and
     /// comments are not kept); `None` when it does not parse (the compiler then reports the
     /// error, from the source), or is the same text as a file compiled before.
-    parsed: Option<(FileDescriptorProto, Option<EncodedInfo>)>,
+    parsed: Option<(EncodedFile, Option<EncodedInfo>)>,
     /// The same text as the file of this name in the schema compiled before: not parsed.
     same_as_before: bool,
     /// An editions file's feature table.
@@ -292,7 +293,12 @@ fn load(
         }
     }
     let kept = file.is_target || purpose.keeps_imports_info();
-    let parsed = parsed.map(|(file, info)| (file, kept.then(|| EncodedInfo::encode(&info))));
+    let parsed = parsed.map(|(file, info)| {
+        (
+            EncodedFile::encode(&file),
+            kept.then(|| EncodedInfo::encode(&info)),
+        )
+    });
     Ok(Loaded {
         source,
         error: Vec::new(),
