@@ -12,7 +12,7 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
-use super::sorted::{Keyed, Sorted};
+use super::sorted::{Counts, Keyed, Sorted};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::descriptor::{self, tag};
 use crate::schema::{Locations, Proto, Source, Span};
@@ -272,6 +272,13 @@ impl<'a> Image<'a> {
             by_name: files.iter().enumerate().map(|(i, f)| (f.name, i)).collect(),
             ..Image::default()
         };
+        let counts = files
+            .iter()
+            .fold(Counts::default(), |c, f| c.add_file(f.proto));
+        image.fields.reserve(counts.fields);
+        image.oneofs.reserve(counts.oneofs);
+        image.values.reserve_exact(counts.values);
+        image.methods.reserve(counts.methods);
         for (i, file) in files.iter().enumerate() {
             image.index_file(i, file.proto);
         }
@@ -282,6 +289,7 @@ impl<'a> Image<'a> {
         // Grouped by key in the order the walk found them, aliases together.
         let mut values = std::mem::take(&mut image.values);
         values.sort_by(|a, b| a.key().cmp(&b.key()));
+        image.enum_values.reserve(values.len());
         let mut values = values.into_iter().peekable();
         while let Some(value) = values.next() {
             let mut group = vec![value];
