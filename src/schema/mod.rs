@@ -29,6 +29,7 @@ mod read;
 mod resolver;
 mod reuse;
 mod stand_in;
+mod text;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -43,6 +44,7 @@ pub use columns::LineIndex;
 pub use encoded::{EncodedFile, EncodedInfo};
 pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
+pub use text::Text;
 
 /// The text of one source file, with what is needed to turn byte offsets into buf's positions.
 #[derive(Debug)]
@@ -103,48 +105,6 @@ impl Source {
             element: None,
             lost: None,
         }
-    }
-}
-
-/// A file's text, shared (see [`Source::sharing`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text(Arc<str>);
-
-impl Text {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Text {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Text {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<Text> for str {
-    fn eq(&self, other: &Text) -> bool {
-        self == &*other.0
-    }
-}
-
-impl PartialEq<Text> for String {
-    fn eq(&self, other: &Text) -> bool {
-        self.as_str() == &*other.0
     }
 }
 
