@@ -12,6 +12,7 @@ use prost_types::{
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use super::sorted::{Counts, Keyed, Sorted};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::descriptor::{self, tag};
 use crate::schema::{Locations, Proto, Source, Span};
@@ -177,6 +178,8 @@ pub struct Oneof<'a> {
     pub path: Box<[i32]>,
     pub index: i32,
     pub message: &'a DescriptorProto,
+    /// Full name of the declaring message, shared with it.
+    pub message_full_name: Name,
 }
 
 impl Oneof<'_> {
@@ -243,20 +246,22 @@ pub struct Image<'a> {
     /// By full name.
     pub messages: BTreeMap<Name, Message<'a>>,
     /// By (message full name, number).
-    pub fields: BTreeMap<(Name, i32), Field<'a>>,
+    pub fields: Sorted<Field<'a>>,
     /// By (message full name, oneof name).
-    pub oneofs: BTreeMap<(Name, &'a str), Oneof<'a>>,
+    pub oneofs: Sorted<Oneof<'a>>,
     /// By (extendee full name, without the leading dot, number).
     pub extensions: BTreeMap<(&'a str, i32), Field<'a>>,
     /// By full name.
     pub enums: BTreeMap<Name, Enum<'a>>,
     /// By (enum full name, number): every value with that number, aliases included, in
     /// declaration order.
-    pub enum_values: BTreeMap<(Name, i32), Vec<EnumValue<'a>>>,
+    pub enum_values: Sorted<Vec<EnumValue<'a>>>,
     /// By full name.
     pub services: BTreeMap<Name, Service<'a>>,
     /// By (service full name, method name).
-    pub methods: BTreeMap<(Name, &'a str), Method<'a>>,
+    pub methods: Sorted<Method<'a>>,
+    /// Every enum value while the image is built, grouped into `enum_values` after.
+    values: Vec<EnumValue<'a>>,
 }
 
 impl<'a> Image<'a> {
@@ -267,10 +272,33 @@ impl<'a> Image<'a> {
             by_name: files.iter().enumerate().map(|(i, f)| (f.name, i)).collect(),
             ..Image::default()
         };
+        let counts = files
+            .iter()
+            .fold(Counts::default(), |c, f| c.add_file(f.proto));
+        image.fields.reserve(counts.fields);
+        image.oneofs.reserve(counts.oneofs);
+        image.values.reserve_exact(counts.values);
+        image.methods.reserve(counts.methods);
         for (i, file) in files.iter().enumerate() {
             image.index_file(i, file.proto);
         }
         image.files = files;
+        image.fields.finish();
+        image.oneofs.finish();
+        image.methods.finish();
+        // Grouped by key in the order the walk found them, aliases together.
+        let mut values = std::mem::take(&mut image.values);
+        values.sort_by(|a, b| a.key().cmp(&b.key()));
+        image.enum_values.reserve(values.len());
+        let mut values = values.into_iter().peekable();
+        while let Some(value) = values.next() {
+            let mut group = vec![value];
+            while let Some(next) = values.next_if(|next| next.key() == group[0].key()) {
+                group.push(next);
+            }
+            image.enum_values.push(group);
+        }
+        image.enum_values.finish();
         image
     }
 
@@ -371,30 +399,25 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
 
     fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
         let parent = self.parent(at.parent);
-        self.image.fields.insert(
-            (parent.clone(), field.number()),
-            Field {
-                file: self.file,
-                proto: field,
-                path: at.path.into(),
-                message: Some(message),
-                parent_full_name: parent,
-            },
-        );
+        self.image.fields.push(Field {
+            file: self.file,
+            proto: field,
+            path: at.path.into(),
+            message: Some(message),
+            parent_full_name: parent,
+        });
     }
 
     fn oneof(&mut self, oneof: &'a OneofDescriptorProto, message: &'a DescriptorProto, at: &Site) {
         let parent = self.parent(at.parent);
-        self.image.oneofs.insert(
-            (parent, oneof.name()),
-            Oneof {
-                file: self.file,
-                proto: oneof,
-                path: at.path.into(),
-                index: at.index as i32,
-                message,
-            },
-        );
+        self.image.oneofs.push(Oneof {
+            file: self.file,
+            proto: oneof,
+            path: at.path.into(),
+            index: at.index as i32,
+            message,
+            message_full_name: parent,
+        });
     }
 
     fn extension(&mut self, extension: &'a FieldDescriptorProto, at: &Site) {
@@ -432,16 +455,12 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
         at: &Site,
     ) {
         let parent = self.parent(at.parent);
-        self.image
-            .enum_values
-            .entry((parent.clone(), value.number()))
-            .or_default()
-            .push(EnumValue {
-                file: self.file,
-                proto: value,
-                path: at.path.into(),
-                enum_full_name: parent,
-            });
+        self.image.values.push(EnumValue {
+            file: self.file,
+            proto: value,
+            path: at.path.into(),
+            enum_full_name: parent,
+        });
     }
 
     fn service(&mut self, service: &'a ServiceDescriptorProto, at: &Site) {
@@ -464,14 +483,11 @@ impl<'a> Visitor<'a> for Indexer<'_, 'a> {
         at: &Site,
     ) {
         let parent = self.parent(at.parent);
-        self.image.methods.insert(
-            (parent.clone(), method.name()),
-            Method {
-                file: self.file,
-                proto: method,
-                path: at.path.into(),
-                service_full_name: parent,
-            },
-        );
+        self.image.methods.push(Method {
+            file: self.file,
+            proto: method,
+            path: at.path.into(),
+            service_full_name: parent,
+        });
     }
 }

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod image;
 mod pairs;
 pub mod rules;
+mod sorted;
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,7 @@
 //! Pairing the two images of a comparison, as buf pairs elements (by their image's keys), and
 //! calling a rule's hooks on every pair.
 
+use super::sorted;
 use super::{Context, Enum, EnumValue, Field, File, Image, Message, Method, Oneof, Rule, Service};
 
 /// Every pair of elements present in both images, found once per module (a merge of the two
@@ -56,13 +57,13 @@ impl<'i, 'a> Pairs<'i, 'a> {
                 })
                 .collect(),
             messages: join(&old.messages, &new.messages),
-            fields: join(&old.fields, &new.fields),
-            oneofs: join(&old.oneofs, &new.oneofs),
+            fields: sorted::join(&old.fields, &new.fields),
+            oneofs: sorted::join(&old.oneofs, &new.oneofs),
             extensions: join(&old.extensions, &new.extensions),
             enums: join(&old.enums, &new.enums),
-            enum_values: join(&old.enum_values, &new.enum_values),
+            enum_values: sorted::join(&old.enum_values, &new.enum_values),
             services: join(&old.services, &new.services),
-            methods: join(&old.methods, &new.methods),
+            methods: sorted::join(&old.methods, &new.methods),
         }
     }
 }

@@ -314,7 +314,7 @@ impl StoredSource {
             display: f.display.clone(),
             disk: f.disk.clone(),
             is_target: f.is_target,
-            text: inline.then(|| source.text.clone()),
+            text: inline.then(|| source.text.to_string()),
         }
     }
 

@@ -364,7 +364,7 @@ fn sources(
             // A target compiled now only as an import is a target again.
             let file = set.files.get(&r.name)?.clone();
             let (text, read) = match schema.sources.get(&r.name) {
-                Some(compiled) => (compiled.text.clone(), true),
+                Some(compiled) => (compiled.text.to_string(), true),
                 None if wanted(&r.name) => (std::fs::read_to_string(&file.disk).ok()?, true),
                 None => (String::new(), false),
             };

@@ -72,7 +72,7 @@ pub fn lint(
         let Some(source) = targets.get(path) else {
             continue;
         };
-        let mut text = source.text.clone();
+        let mut text = source.text.to_string();
         let mut fixed = Vec::new();
         if fixing {
             // Renames replace names within their lines, so the imports' line numbers hold on

@@ -70,7 +70,7 @@ pub fn where_it_was(
         std::fs::create_dir_all(path.parent()?).ok()?;
         let _ = std::fs::remove_file(&path);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, &source.text).ok()?;
+        std::fs::write(&tmp, source.text.as_bytes()).ok()?;
         let mut permissions = std::fs::metadata(&tmp).ok()?.permissions();
         permissions.set_readonly(true);
         std::fs::set_permissions(&tmp, permissions).ok()?;

@@ -45,6 +45,39 @@ impl std::fmt::Debug for EncodedInfo {
     }
 }
 
+/// A parsed file waiting for the compiler, as protobuf bytes, with its imports at hand (what
+/// the read waves, the import chain check and the link groups look at before it is compiled).
+///
+/// Memory: decoded, a parsed file is about ten times its encoded size, and a large tree's
+/// parsed files all wait at once (2.4 GB of the 100,000-file synthetic tree, and the peak of
+/// the against side of `sous breaking`); each is decoded when the compiler opens it.
+#[derive(Clone)]
+pub struct EncodedFile {
+    bytes: Box<[u8]>,
+    pub dependency: Vec<String>,
+}
+
+impl EncodedFile {
+    pub fn encode(file: &prost_types::FileDescriptorProto) -> EncodedFile {
+        EncodedFile {
+            bytes: file.encode_to_vec().into(),
+            dependency: file.dependency.clone(),
+        }
+    }
+
+    /// The parsed file again; `None` should the bytes not decode (the compiler then parses
+    /// the file from its text).
+    pub fn decode(&self) -> Option<prost_types::FileDescriptorProto> {
+        prost_types::FileDescriptorProto::decode(&self.bytes[..]).ok()
+    }
+}
+
+impl std::fmt::Debug for EncodedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EncodedFile({} bytes)", self.bytes.len())
+    }
+}
+
 impl super::Proto {
     /// Source info kept beside the descriptor rather than in it, decoded (a copy of its own:
     /// drop it when done).
@@ -98,6 +131,16 @@ mod tests {
         assert_eq!(encoded.decode(), info);
         assert!(encoded.len() < 64);
         assert_eq!(EncodedInfo::default().decode(), SourceCodeInfo::default());
+    }
+
+    /// A parsed file waits for the compiler encoded, and comes back the same, imports and all.
+    #[test]
+    fn parsed_files_wait_encoded() {
+        let text = "syntax = \"proto3\";\npackage a;\nimport \"b/b.proto\";\nmessage M {\n  b.B b = 1;\n  map<string, int32> m = 2;\n}\n";
+        let parsed = protox_parse::parse("a/m.proto", text).expect("parses");
+        let encoded = super::EncodedFile::encode(&parsed);
+        assert_eq!(encoded.dependency, ["b/b.proto"]);
+        assert_eq!(encoded.decode().as_ref(), Some(&parsed));
     }
 
     /// Memory: a compiled file keeps in its descriptor only the options' locations; the rest of

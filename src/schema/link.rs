@@ -48,9 +48,10 @@ pub(super) fn catching_silently<T>(f: impl FnOnce() -> T) -> std::thread::Result
 pub(super) fn link_all(
     targets: &[&ProtoFile],
     resolver: &Resolver,
-    parsed: HashMap<String, FileDescriptorProto>,
+    parsed: HashMap<String, super::EncodedFile>,
     options: &CompileOptions,
     max_groups: usize,
+    before: Option<&super::Schema>,
 ) -> Vec<Linked> {
     // Every pool is kept, or (for more targets than the policy allows) each let go when its
     // group is done.
@@ -69,7 +70,12 @@ pub(super) fn link_all(
                 parsed: Arc::new(Mutex::new(parsed)),
                 ..resolver.clone()
             };
-            crate::trace::stage("link group", || link(group, &resolver, options, keep_pools))
+            let mut linked =
+                crate::trace::stage("link group", || link(group, &resolver, options, keep_pools));
+            if let Some(before) = before {
+                super::reuse::share_unchanged(&mut linked.files, before);
+            }
+            linked
         })
         .collect();
     crate::trace::since("link (pool)", link_start);
@@ -125,8 +131,8 @@ fn partition<'a>(
 /// when one group needs a file, copied when several do.
 fn share_out(
     groups: &[Vec<&ProtoFile>],
-    mut parsed: HashMap<String, FileDescriptorProto>,
-) -> Vec<HashMap<String, FileDescriptorProto>> {
+    mut parsed: HashMap<String, super::EncodedFile>,
+) -> Vec<HashMap<String, super::EncodedFile>> {
     if groups.len() == 1 {
         return vec![parsed];
     }

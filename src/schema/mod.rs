@@ -30,6 +30,7 @@ mod read;
 mod resolver;
 mod reuse;
 mod stand_in;
+mod text;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -41,24 +42,36 @@ use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 pub use columns::LineIndex;
-pub use encoded::EncodedInfo;
+pub use encoded::{EncodedFile, EncodedInfo};
 pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
+pub use text::Text;
 
 /// The text of one source file, with what is needed to turn byte offsets into buf's positions.
 #[derive(Debug)]
 pub struct Source {
     pub file: ProtoFile,
-    pub text: String,
-    pub lines: LineIndex,
+    /// Shared with the other side of a comparison when the file's text is the same there.
+    pub text: Text,
+    pub lines: Arc<LineIndex>,
 }
 
 impl Source {
     pub fn new(file: ProtoFile, text: String) -> Source {
         Source {
-            lines: LineIndex::new(&text),
-            text,
+            lines: Arc::new(LineIndex::new(&text)),
+            text: Text(text.into()),
             file,
+        }
+    }
+
+    /// The source of `file`, whose text is `same`'s: the text and its line index are shared,
+    /// not copied (the two sides of a large comparison are mostly the same files).
+    pub fn sharing(file: ProtoFile, same: &Source) -> Source {
+        Source {
+            file,
+            text: same.text.clone(),
+            lines: same.lines.clone(),
         }
     }
 
@@ -357,7 +370,7 @@ fn compile_with(
         .targets()
         .filter(|f| !broken.contains(&f.name) && !resolver.compiled.contains_key(&f.name))
         .collect();
-    let linked = link::link_all(&targets, &resolver, parsed, options, max_groups);
+    let linked = link::link_all(&targets, &resolver, parsed, options, max_groups, before);
     if linked.len() > 1 && duplicates::defined_twice(&linked) {
         // Files in different groups never met in one pool, so a name they both define went
         // unnoticed: compile again in one group, which reports it where buf does.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use prost_types::{FileDescriptorProto, SourceCodeInfo};
 use rayon::prelude::*;
 
-use super::{errors, EncodedInfo, Purpose, Schema, Source};
+use super::{errors, EncodedFile, EncodedInfo, Purpose, Schema, Source};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
 
@@ -27,8 +27,9 @@ pub(super) struct Read<'a> {
     /// What the broken files past a nesting limit still declare, for their importers (see
     /// [`super::stand_in`]).
     pub stand_ins: HashMap<String, FileDescriptorProto>,
-    /// The parsed files, without most of their source info (see [`split_source_info`]).
-    pub parsed: HashMap<String, FileDescriptorProto>,
+    /// The parsed files, without most of their source info (see [`split_source_info`]),
+    /// encoded until the compiler opens them.
+    pub parsed: HashMap<String, EncodedFile>,
     /// The source info kept out of `parsed`, encoded, put beside the descriptors after
     /// compiling.
     pub infos: HashMap<String, EncodedInfo>,
@@ -48,11 +49,7 @@ pub(super) fn read<'a>(
     purpose: Purpose,
     before: Option<&'a Schema>,
 ) -> crate::error::Result<Read<'a>> {
-    let before_text = |name: &str| {
-        before
-            .and_then(|b| b.sources.get(name))
-            .map(|s| s.text.as_str())
-    };
+    let before_source = |name: &str| before.and_then(|b| b.sources.get(name)).map(|s| &**s);
     // A file `before` compiled cleanly: the same text passes the same checks again (they read
     // the text alone), so only the comparison is needed.
     let clean = before.filter(|b| b.errors.is_empty());
@@ -60,7 +57,7 @@ pub(super) fn read<'a>(
         clean
             .filter(|b| b.by_name.contains_key(name))
             .and_then(|b| b.sources.get(name))
-            .map(|s| s.as_ref())
+            .map(|s| &**s)
     };
     let mut read = Read {
         sources: HashMap::new(),
@@ -79,7 +76,7 @@ pub(super) fn read<'a>(
             load(
                 file,
                 purpose,
-                before_text(&file.name),
+                before_source(&file.name),
                 before_clean(&file.name),
             )
         };
@@ -167,7 +164,7 @@ struct Loaded {
     /// where it goes unread: lint reports in targets only, so an import's positions and
     /// comments are not kept); `None` when it does not parse (the compiler then reports the
     /// error, from the source), or is the same text as a file compiled before.
-    parsed: Option<(FileDescriptorProto, Option<EncodedInfo>)>,
+    parsed: Option<(EncodedFile, Option<EncodedInfo>)>,
     /// The same text as the file of this name in the schema compiled before: not parsed.
     same_as_before: bool,
     /// An editions file's feature table.
@@ -204,13 +201,14 @@ impl Loaded {
     }
 }
 
-/// Reads a file and parses it, unless its text is `before`. `clean` is the file of that name
-/// in a schema compiled before without any error: when the text is its text, every check below
-/// would pass again, so the file is taken as it is, with that file's line index.
+/// Reads a file and parses it, unless its text is `before`'s (whose text it then shares).
+/// `clean` is the file of that name in a schema compiled before without any error: when the
+/// text is its text, every check below would pass again, so the file is taken as it is, with
+/// that file's line index.
 fn load(
     file: &ProtoFile,
     purpose: Purpose,
-    before: Option<&str>,
+    before: Option<&Source>,
     clean: Option<&Source>,
 ) -> crate::error::Result<Loaded> {
     let bytes = match &file.bytes {
@@ -223,12 +221,7 @@ fn load(
         ..file.clone()
     };
     if let Some(clean) = clean.filter(|c| c.text.as_bytes() == bytes.as_slice()) {
-        let source = Source {
-            file: file.clone(),
-            text: clean.text.clone(),
-            lines: clean.lines.clone(),
-        };
-        return Ok(Loaded::same(source));
+        return Ok(Loaded::same(Source::sharing(file.clone(), clean)));
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -242,7 +235,11 @@ fn load(
             return Ok(Loaded::broken(source, error));
         }
     };
-    let source = Source::new(file.clone(), text);
+    let source = match before.filter(|b| b.text == *text) {
+        // Memory: the two sides of a comparison hold one copy of each text they share.
+        Some(before) => Source::sharing(file.clone(), before),
+        None => Source::new(file.clone(), text),
+    };
     use super::editions::import_option::{self, ImportOption};
     match import_option::check(&source, editions_offset(&source.text)) {
         Some(ImportOption::Fails(error)) => Err(error),
@@ -261,7 +258,7 @@ fn load_source(
     file: &ProtoFile,
     source: Source,
     purpose: Purpose,
-    before: Option<&str>,
+    before: Option<&Source>,
 ) -> crate::error::Result<Loaded> {
     let mut editions = None;
     // An editions file as lowered by its analysis: not parsed a second time.
@@ -294,7 +291,7 @@ fn load_source(
             ..Loaded::broken(source, error)
         });
     }
-    if before.is_some_and(|text| *text == source.text) {
+    if before.is_some_and(|b| b.text == source.text) {
         return Ok(Loaded::same(source));
     }
     let parsed = match lowered {
@@ -341,7 +338,12 @@ fn load_source(
         error = found;
     }
     let kept = file.is_target || purpose.keeps_imports_info();
-    let parsed = parsed.map(|(file, info)| (file, kept.then(|| EncodedInfo::encode(&info))));
+    let parsed = parsed.map(|(file, info)| {
+        (
+            EncodedFile::encode(&file),
+            kept.then(|| EncodedInfo::encode(&info)),
+        )
+    });
     Ok(Loaded {
         source,
         error,

@@ -21,7 +21,7 @@ pub(super) struct Resolver {
     /// twice as fast without it; it is put back after compiling). Each is handed out once; a file
     /// asked for again, or that failed to parse, is parsed from its source, so an error carries
     /// the text.
-    pub parsed: Arc<Mutex<HashMap<String, FileDescriptorProto>>>,
+    pub parsed: Arc<Mutex<HashMap<String, super::EncodedFile>>>,
     /// Files compiled before and reused as they are: imports of the files compiled now.
     pub compiled: Arc<HashMap<String, Arc<FileDescriptorProto>>>,
     /// Files that never reach the compiler (not UTF-8, or editions), each reported on its own.
@@ -110,7 +110,8 @@ impl Resolver {
             .parsed
             .lock()
             .ok()
-            .and_then(|p| p.get(name).map(public_imports))
+            .and_then(|p| p.get(name).and_then(super::EncodedFile::decode))
+            .map(|file| public_imports(&file))
         {
             return file;
         }
@@ -118,7 +119,7 @@ impl Resolver {
             return public_imports(file);
         }
         let text = match self.sources.get(name) {
-            Some(source) => Some(source.text.clone()),
+            Some(source) => Some(source.text.to_string()),
             None => self
                 .includes
                 .iter()
@@ -146,7 +147,7 @@ impl FileResolver for Resolver {
             return Ok(File::from_file_descriptor_proto(file));
         }
         let parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(name));
-        if let Some(mut parsed) = parsed {
+        if let Some(mut parsed) = parsed.as_ref().and_then(super::EncodedFile::decode) {
             self.reshape(name, &mut parsed);
             return Ok(File::from_file_descriptor_proto(parsed));
         }

@@ -9,7 +9,7 @@ use prost_types::FileDescriptorProto;
 use rayon::prelude::*;
 
 use super::read::{parse, Read};
-use super::{EncodedInfo, Proto, Purpose, Schema, Source};
+use super::{EncodedFile, EncodedInfo, Proto, Purpose, Schema, Source};
 use crate::input::FileSet;
 
 /// The descriptors taken from `before` as they are, by import path. A file is reused when its
@@ -33,14 +33,30 @@ pub(super) fn reuse(
         .filter(|name| !reused.contains_key(name.as_str()))
         .filter_map(|name| read.sources.get(name))
         .collect();
-    for (name, result) in reparse
+    // Memory: the source info a file of the same text had before is the same bytes (an
+    // editions file's is not: the read waves took it from the editions analysis, which this
+    // parse is not); it is shared, not encoded a second time.
+    let info_before = |name: &str| match before.and_then(|b| b.file(name)) {
+        Some(Proto::Lean { info, .. }) if !read.editions.contains_key(name) => Some(info.clone()),
+        _ => None,
+    };
+    // Encoded as each is parsed: tens of thousands of decoded files and source infos were the
+    // peak of a large comparison's against side.
+    let parsed: Vec<(String, Option<(EncodedFile, EncodedInfo)>)> = reparse
         .par_iter()
-        .map(|source| (source.file.name.clone(), parse(source, purpose)))
-        .collect::<Vec<_>>()
-    {
+        .map(|source| {
+            let name = &source.file.name;
+            let encoded = parse(source, purpose).map(|(file, info)| {
+                let info = info_before(name).unwrap_or_else(|| EncodedInfo::encode(&info));
+                (EncodedFile::encode(&file), info)
+            });
+            (name.clone(), encoded)
+        })
+        .collect();
+    for (name, result) in parsed {
         if let Some((file, info)) = result {
             read.parsed.insert(name.clone(), file);
-            read.infos.insert(name, EncodedInfo::encode(&info));
+            read.infos.insert(name, info);
         }
     }
     reused
@@ -102,4 +118,108 @@ fn reusable(same: &HashMap<String, &[String]>, before: Option<&Schema>, set: &Fi
         }
     }
     (Arc::new(files), infos)
+}
+
+/// Memory: a file compiled again because something it imports changed (see [`reuse`]) mostly
+/// compiles to the descriptor it had in `before` all the same. Such a copy is dropped as soon
+/// as its group is compiled and `before`'s taken instead, so the two sides of a comparison hold
+/// one descriptor for it, not two. Only an equal descriptor is shared: nothing a rule reads
+/// changes.
+pub(super) fn share_unchanged(files: &mut [Proto], before: &Schema) {
+    for file in files {
+        let Proto::Owned(compiled) = file else {
+            continue;
+        };
+        if let Some(Proto::Owned(same) | Proto::Lean { file: same, .. }) =
+            before.file(compiled.name())
+        {
+            if !Arc::ptr_eq(compiled, same) && **compiled == **same {
+                *file = Proto::Owned(same.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use crate::config::Workspace;
+    use crate::schema::{compile, compile_reusing, CompileOptions, Proto, Purpose, Schema};
+
+    fn schema(files: &[(&str, &str)], before: Option<&Schema>) -> Schema {
+        let blobs: BTreeMap<String, Arc<[u8]>> = files
+            .iter()
+            .map(|(name, text)| (name.to_string(), Arc::<[u8]>::from(text.as_bytes())))
+            .collect();
+        let ws = Workspace::default_at(std::path::Path::new("."));
+        let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
+            .expect("a file set");
+        let options = CompileOptions::new(Purpose::Breaking, &[]);
+        match before {
+            None => compile(&set, &options),
+            Some(before) => compile_reusing(&set, &options, before),
+        }
+        .expect("compiles")
+    }
+
+    fn descriptor<'s>(schema: &'s Schema, name: &str) -> &'s Arc<prost_types::FileDescriptorProto> {
+        match schema.file(name) {
+            Some(Proto::Owned(file) | Proto::Lean { file, .. }) => file,
+            _ => panic!("{name} is not compiled"),
+        }
+    }
+
+    /// Memory: the against side of a comparison shares with the input side the text of every
+    /// file that is the same, and the descriptor of a file compiled again (an import of it
+    /// changed) that came out the same; a file whose text changed has its own.
+    #[test]
+    fn the_against_side_shares_what_is_the_same() {
+        let b =
+            "syntax = \"proto3\";\npackage p;\nimport \"p/a.proto\";\nmessage B {\n  A a = 1;\n}\n";
+        let new = schema(
+            &[
+                ("p/a.proto", "syntax = \"proto3\";\npackage p;\nmessage A {\n  string x = 1;\n  string y = 2;\n}\n"),
+                ("p/b.proto", b),
+            ],
+            None,
+        );
+        let old = schema(
+            &[
+                (
+                    "p/a.proto",
+                    "syntax = \"proto3\";\npackage p;\nmessage A {\n  string x = 1;\n}\n",
+                ),
+                ("p/b.proto", b),
+            ],
+            Some(&new),
+        );
+        let text = |s: &Schema, name: &str| s.sources[name].text.as_ptr();
+        assert_eq!(text(&old, "p/b.proto"), text(&new, "p/b.proto"));
+        assert_ne!(text(&old, "p/a.proto"), text(&new, "p/a.proto"));
+        assert!(
+            Arc::ptr_eq(descriptor(&old, "p/b.proto"), descriptor(&new, "p/b.proto")),
+            "p/b.proto compiled again to the same descriptor is not shared"
+        );
+        assert!(!Arc::ptr_eq(
+            descriptor(&old, "p/a.proto"),
+            descriptor(&new, "p/a.proto")
+        ));
+        // What the rules read is the same as compiled on its own.
+        let alone = schema(
+            &[
+                (
+                    "p/a.proto",
+                    "syntax = \"proto3\";\npackage p;\nmessage A {\n  string x = 1;\n}\n",
+                ),
+                ("p/b.proto", b),
+            ],
+            None,
+        );
+        assert_eq!(
+            old.file("p/b.proto").map(|f| f.to_owned_proto()),
+            alone.file("p/b.proto").map(|f| f.to_owned_proto())
+        );
+    }
 }
