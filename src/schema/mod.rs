@@ -29,6 +29,7 @@ mod public;
 mod read;
 mod resolver;
 mod reuse;
+mod source;
 mod stand_in;
 mod text;
 
@@ -45,69 +46,8 @@ pub use columns::LineIndex;
 pub use encoded::{EncodedFile, EncodedInfo};
 pub use limits::{thread_pool, MAX_IMPORT_CHAIN, STACK_SIZE};
 pub use locations::{Locations, Span};
+pub use source::Source;
 pub use text::Text;
-
-/// The text of one source file, with what is needed to turn byte offsets into buf's positions.
-#[derive(Debug)]
-pub struct Source {
-    pub file: ProtoFile,
-    /// Shared with the other side of a comparison when the file's text is the same there.
-    pub text: Text,
-    pub lines: Arc<LineIndex>,
-}
-
-impl Source {
-    pub fn new(file: ProtoFile, text: String) -> Source {
-        Source {
-            lines: Arc::new(LineIndex::new(&text)),
-            text: Text(text.into()),
-            file,
-        }
-    }
-
-    /// The source of `file`, whose text is `same`'s: the text and its line index are shared,
-    /// not copied (the two sides of a large comparison are mostly the same files).
-    pub fn sharing(file: ProtoFile, same: &Source) -> Source {
-        Source {
-            file,
-            text: same.text.clone(),
-            lines: same.lines.clone(),
-        }
-    }
-
-    /// buf's 1-based (line, column) for a byte offset in this file.
-    pub fn position(&self, offset: usize) -> (u32, u32) {
-        self.lines.position(&self.text, offset)
-    }
-
-    /// A finding about this whole file, at 1:1 as buf places them.
-    pub fn file_finding(&self, rule: &str, message: String) -> Finding {
-        let mut finding = Finding::file_level(&self.file.display, rule, message);
-        finding.file = Some(self.file.workspace_path.clone());
-        finding
-    }
-
-    /// A finding for this file at a byte range.
-    pub fn finding(&self, start: usize, end: usize, rule: &str, message: String) -> Finding {
-        let (start_line, start_column) = self.position(start);
-        let (end_line, end_column) = self.position(end.max(start));
-        Finding {
-            path: Some(self.file.display.clone()),
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-            rule: rule.to_string(),
-            message,
-            file: Some(self.file.workspace_path.clone()),
-            old: None,
-            policy: None,
-            suppression: None,
-            element: None,
-            lost: None,
-        }
-    }
-}
 
 /// One compiled file.
 pub enum Proto {
