@@ -1,13 +1,17 @@
 //! The well-known types (`google/protobuf/*.proto`), which the compiler knows without a file:
-//! go to definition and hover need their text. It is protobuf's own (`wkt/`, from
-//! protocolbuffers/protobuf e712d276, BSD-3-Clause, see `wkt/LICENSE`), written once per
-//! version of sous to a read-only file in the temporary directory for the editor to open.
+//! go to definition and hover need their text, the very text the compiler reads, written once
+//! per version of sous to a read-only file in the temporary directory for the editor to open.
+//! `google/protobuf/descriptor.proto` and the language feature files
+//! `google/protobuf/{cpp,java,go}_features.proto` are the compiler's own bundled files
+//! ([`crate::schema::bundled`]); the others, which the compiler takes from protox, are
+//! protobuf's own (`wkt/`, from protocolbuffers/protobuf e712d276, BSD-3-Clause, see
+//! `wkt/LICENSE`).
 
 use std::path::PathBuf;
 
 use super::symbols::{Index, Symbol};
 use crate::input::ProtoFile;
-use crate::schema::Source;
+use crate::schema::{bundled, Source};
 
 macro_rules! files {
     ($($name:literal),* $(,)?) => {
@@ -18,7 +22,6 @@ macro_rules! files {
 const FILES: &[(&str, &str)] = files![
     "google/protobuf/any.proto",
     "google/protobuf/api.proto",
-    "google/protobuf/descriptor.proto",
     "google/protobuf/duration.proto",
     "google/protobuf/empty.proto",
     "google/protobuf/field_mask.proto",
@@ -30,13 +33,22 @@ const FILES: &[(&str, &str)] = files![
     "google/protobuf/compiler/plugin.proto",
 ];
 
-/// The declaration of well-known type `full_name` (no leading dot), with the source it is in,
-/// whose file is a read-only copy on disk.
+/// Every well-known file the language server can show, by name, with its text: the compiler's
+/// bundled files first, then the others.
+fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    bundled::names()
+        .filter_map(|name| Some((name, bundled::text(name)?)))
+        .chain(FILES.iter().copied())
+}
+
+/// The declaration of well-known type `full_name` (no leading dot; `google.protobuf.*`, or
+/// `pb.*` of the language feature files), with the source it is in, whose file is a read-only
+/// copy on disk.
 pub fn symbol(full_name: &str) -> Option<(Symbol, Source)> {
-    if !full_name.starts_with("google.protobuf.") {
+    if !full_name.starts_with("google.protobuf.") && !full_name.starts_with("pb.") {
         return None;
     }
-    FILES.iter().find_map(|(name, text)| {
+    files().find_map(|(name, text)| {
         let proto = protox_parse::parse(name, text).ok()?;
         let disk = written(name, text)?;
         let file = ProtoFile {
@@ -72,4 +84,35 @@ fn written(name: &str, text: &str) -> Option<PathBuf> {
     std::fs::set_permissions(&tmp, permissions).ok()?;
     std::fs::rename(&tmp, &path).ok()?;
     Some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::bundled;
+
+    /// The files the compiler bundles are shown from its own text, not from a copy of ours.
+    #[test]
+    fn bundled_files_are_the_compilers() {
+        for name in bundled::names() {
+            assert!(super::FILES.iter().all(|(n, _)| *n != name), "{name}");
+        }
+        for (full_name, file) in [
+            (
+                "google.protobuf.GeneratedCodeInfo",
+                "google/protobuf/descriptor.proto",
+            ),
+            ("pb.CppFeatures", "google/protobuf/cpp_features.proto"),
+            ("pb.JavaFeatures", "google/protobuf/java_features.proto"),
+            ("pb.GoFeatures", "google/protobuf/go_features.proto"),
+        ] {
+            let (symbol, source) = super::symbol(full_name).expect(full_name);
+            assert_eq!(symbol.file, file);
+            assert_eq!(
+                Some(source.text.as_str()),
+                bundled::text(file),
+                "{full_name}"
+            );
+        }
+        assert!(super::symbol("google.protobuf.Timestamp").is_some());
+    }
 }

@@ -26,6 +26,20 @@ const FILES: &[(&str, &str)] = files![
     "google/protobuf/go_features.proto",
 ];
 
+/// The names of the bundled files (`google/protobuf/descriptor.proto`, ...).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(name, _)| *name)
+}
+
+/// The text of bundled file `name`, the very text the compiler parses (the language server
+/// shows it for go to definition and hover), if it is one of the bundled files.
+pub fn text(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 /// The parsed file `name`, if it is one of the bundled files.
 pub(crate) fn file(name: &str) -> Option<FileDescriptorProto> {
     static PARSED: OnceLock<HashMap<&'static str, FileDescriptorProto>> = OnceLock::new();
@@ -46,6 +60,9 @@ mod tests {
     fn every_bundled_file_parses() {
         for (name, _) in super::FILES {
             assert!(super::file(name).is_some(), "{name}");
+            assert!(super::text(name).is_some_and(|t| !t.is_empty()), "{name}");
         }
+        assert_eq!(super::names().count(), super::FILES.len());
+        assert!(super::text("google/protobuf/any.proto").is_none());
     }
 }

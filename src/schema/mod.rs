@@ -10,7 +10,7 @@
 //! [`CompileOptions`].
 
 mod accept;
-mod bundled;
+pub mod bundled;
 mod closed_enums;
 pub mod columns;
 mod duplicates;

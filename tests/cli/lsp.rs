@@ -6,6 +6,7 @@
 
 mod client;
 mod neovim;
+mod wkt;
 
 use std::collections::BTreeSet;
 use std::path::Path;
