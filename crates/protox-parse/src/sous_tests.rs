@@ -232,3 +232,16 @@ fn negative_inf_and_nan_are_double_values_and_other_spellings_an_error_at_the_na
     let err = crate::parse("a.proto", source).expect_err("refused");
     assert_eq!(err.to_string(), "identifiers may not be negative");
 }
+
+#[test]
+fn local_and_export_are_taken_in_proto2_and_proto3_files() {
+    for syntax in ["proto2", "proto3"] {
+        let source = format!(
+            "syntax = \"{syntax}\";\nlocal message A {{\n  export enum E {{ E_X = 0; }}\n}}\nexport enum F {{ F_X = 0; }}\n"
+        );
+        let file = crate::parse("a.proto", &source).expect("parses");
+        assert_eq!(file.message_type[0].name(), "A");
+        assert_eq!(file.message_type[0].enum_type[0].name(), "E");
+        assert_eq!(file.enum_type[0].name(), "F");
+    }
+}
