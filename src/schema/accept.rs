@@ -223,71 +223,27 @@ fn options(file: &mut FileDescriptorProto) -> Vec<&mut Vec<UninterpretedOption>>
     options
 }
 
-/// Parses `text` as protox does, and, where protox refuses `-inf` or `-nan` as an option value
-/// ("identifiers may not be negative"), as buf reads them: `-nan` is NaN (handed on as `nan`),
-/// `-inf` is negative infinity. The text is respelled at equal length for the parser (`-nan`
-/// as ` nan`, `-inf` as `-0e9`, a negative zero no option of the file has otherwise), so that
-/// every position stays where it was. The flag says whether the text was respelled (the
-/// compiler cannot then be handed the text itself).
+/// Parses `text` as protox does (the vendored parser takes `-inf` and `-nan` as option values,
+/// as buf does). The flag says whether the file was changed after parsing (the compiler cannot
+/// then be handed the text itself).
 pub(super) fn parse(
     name: &str,
     text: &str,
 ) -> Result<(FileDescriptorProto, bool), protox_parse::ParseError> {
-    let error = match protox_parse::parse(name, text) {
-        Ok(mut file) if file.syntax() == "editions" => {
-            // Never the text itself: the compiler takes editions files lowered only.
-            super::editions::lower_for_compiler(&mut file, text);
-            if super::editions::defines_features(text) {
-                super::editions::strip_feature_definitions(&mut file);
-            }
-            return Ok((file, true));
-        }
-        Ok(mut file) if super::editions::defines_features(text) => {
-            let changed = super::editions::strip_feature_definitions(&mut file);
-            return Ok((file, changed));
-        }
-        Ok(file) => return Ok((file, false)),
-        Err(error) => error,
-    };
-    if text.contains("-0") {
-        return Err(error);
-    }
-    let mut respelled = text.to_string();
-    let mut changed = false;
-    for (token, spelling) in [("-inf", "-0e9"), ("-nan", " nan")] {
-        let mut from = 0;
-        while let Some(found) = respelled[from..].find(token) {
-            let at = from + found;
-            from = at + token.len();
-            let line = &respelled[respelled[..at].rfind('\n').map_or(0, |i| i + 1)..at];
-            let after = respelled[from..].chars().next();
-            let value = line.trim_end().ends_with('=')
-                && !line.contains("//")
-                && line.matches('"').count() % 2 == 0
-                && line.matches('\'').count() % 2 == 0
-                && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-            if value {
-                respelled.replace_range(at..from, spelling);
-                changed = true;
-            }
-        }
-    }
-    if !changed {
-        return Err(error);
-    }
-    let mut file = protox_parse::parse(name, &respelled).map_err(|_| error)?;
+    let mut file = protox_parse::parse(name, text)?;
     if file.syntax() == "editions" {
-        super::editions::lower_for_compiler(&mut file, &respelled);
-    }
-    for option in options(&mut file).into_iter().flatten() {
-        if option
-            .double_value
-            .is_some_and(|v| v == 0.0 && v.is_sign_negative())
-        {
-            option.double_value = Some(f64::NEG_INFINITY);
+        // Never the text itself: the compiler takes editions files lowered only.
+        super::editions::lower_for_compiler(&mut file, text);
+        if super::editions::defines_features(text) {
+            super::editions::strip_feature_definitions(&mut file);
         }
+        return Ok((file, true));
     }
-    Ok((file, true))
+    if super::editions::defines_features(text) {
+        let changed = super::editions::strip_feature_definitions(&mut file);
+        return Ok((file, changed));
+    }
+    Ok((file, false))
 }
 
 /// An option's name as the compiler writes it: `(acme.limit).max`.
@@ -429,35 +385,6 @@ mod tests {
         assert!(restore_json_names(&mut folded));
         let f = &folded.message_type[0].field[1];
         assert_eq!((f.name(), f.json_name.as_deref()), ("Foo", Some("Foo")));
-    }
-
-    #[test]
-    fn negative_inf_and_nan_parse_at_their_places() {
-        let text = "syntax = \"proto2\";\n// x = -inf\nmessage M {\n  optional double a = 1 [(lo) = -inf, (hi) = -nan];\n  optional string b = 2 [(s) = \"= -inf\"];\n}\n";
-        assert!(protox_parse::parse("a.proto", text).is_err());
-        let (mut file, respelled) = super::parse("a.proto", text).expect("parses");
-        assert!(respelled);
-        let options = &file.message_type[0].field[0]
-            .options
-            .as_ref()
-            .expect("options")
-            .uninterpreted_option;
-        assert_eq!(options[0].double_value, Some(f64::NEG_INFINITY));
-        assert_eq!(options[1].identifier_value.as_deref(), Some("nan"));
-        let string = &file.message_type[0].field[1]
-            .options
-            .as_ref()
-            .expect("options");
-        assert_eq!(
-            string.uninterpreted_option[0].string_value.as_deref(),
-            Some(&b"= -inf"[..])
-        );
-        let comment = file.source_code_info.take().expect("info").location;
-        assert!(comment
-            .iter()
-            .any(|l| l.leading_comments.as_deref() == Some(" x = -inf\n")));
-        // A file with a negative zero of its own is left as protox reads it.
-        assert!(super::parse("a.proto", &text.replace("-nan", "-0.0")).is_err());
     }
 
     #[test]

@@ -162,6 +162,12 @@ pub(crate) enum ParseErrorKind {
         #[label("found here")]
         span: Span,
     },
+    /// sous: `-infinity`, `-Inf`, `-NaN` and the like outside an aggregate value, as buf says.
+    #[error("non-canonical floating-point literal outside of message expression")]
+    NonCanonicalFloat {
+        #[label("found here")]
+        span: Span,
+    },
     #[error("message numbers must be between 1 and {}", MAX_MESSAGE_FIELD_NUMBER)]
     InvalidMessageNumber {
         #[label("defined here")]
@@ -323,6 +329,7 @@ impl ParseErrorKind {
             ParseErrorKind::UnexpectedToken { span, .. } => Some(span.clone()),
             ParseErrorKind::UnexpectedEof { .. } => None,
             ParseErrorKind::NegativeIdentOutsideDefault { span } => Some(span.clone()),
+            ParseErrorKind::NonCanonicalFloat { span } => Some(span.clone()),
             ParseErrorKind::InvalidMessageNumber { span } => Some(span.clone()),
             ParseErrorKind::InvalidEnumNumber { span } => Some(span.clone()),
             ParseErrorKind::InvalidDefault { span, .. } => Some(span.clone()),

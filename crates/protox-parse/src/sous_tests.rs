@@ -202,3 +202,46 @@ fn a_number_that_is_no_integer_is_an_error_in_a_message_only() {
     // At file scope, only the field out of place; in a message, the number too.
     assert_eq!(places(source), ["string a = \"x\";", "\"y\"", "d", "d;", "d;"]);
 }
+
+#[test]
+fn negative_inf_and_nan_are_double_values_and_other_spellings_an_error_at_the_name() {
+    let source = "syntax = \"proto2\";\nmessage M {\n  option (a) = -inf;\n  option (b) = -nan;\n  option (c) = inf;\n  option (i) = -0x80000000;\n}\n";
+    let file = crate::parse("a.proto", source).expect("parses");
+    let options = &file.message_type[0]
+        .options
+        .as_ref()
+        .expect("options")
+        .uninterpreted_option;
+    assert_eq!(options[0].double_value, Some(f64::NEG_INFINITY));
+    assert!(options[1].double_value.is_some_and(f64::is_nan));
+    assert_eq!(options[2].identifier_value.as_deref(), Some("inf"));
+    assert_eq!(options[3].negative_int_value, Some(-0x80000000));
+
+    for spelling in ["-infinity", "-Inf", "-NaN", "-INFINITY"] {
+        let source = format!("syntax = \"proto2\";\nmessage M {{\n  option (a) = {spelling};\n}}\n");
+        let err = crate::parse("a.proto", &source).expect_err("refused");
+        let span = err.span().expect("placed");
+        assert_eq!(&source[span], &spelling[1..], "{spelling}");
+        assert_eq!(
+            err.to_string(),
+            "non-canonical floating-point literal outside of message expression"
+        );
+    }
+    // Any other negative name keeps the parser's error, at the value.
+    let source = "syntax = \"proto2\";\nmessage M {\n  option (a) = -FOO;\n}\n";
+    let err = crate::parse("a.proto", source).expect_err("refused");
+    assert_eq!(err.to_string(), "identifiers may not be negative");
+}
+
+#[test]
+fn local_and_export_are_taken_in_proto2_and_proto3_files() {
+    for syntax in ["proto2", "proto3"] {
+        let source = format!(
+            "syntax = \"{syntax}\";\nlocal message A {{\n  export enum E {{ E_X = 0; }}\n}}\nexport enum F {{ F_X = 0; }}\n"
+        );
+        let file = crate::parse("a.proto", &source).expect("parses");
+        assert_eq!(file.message_type[0].name(), "A");
+        assert_eq!(file.message_type[0].enum_type[0].name(), "E");
+        assert_eq!(file.enum_type[0].name(), "F");
+    }
+}

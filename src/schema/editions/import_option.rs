@@ -68,8 +68,8 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
                     ),
                 )
             });
-            // The parser takes the keywords in an editions file only.
-            if places.is_empty() && edition.is_some() {
+            // The parser takes the keywords in any file.
+            if places.is_empty() {
                 return Some(ImportOption::Keywords(visibility.collect()));
             }
             Some(ImportOption::Findings(imports.chain(visibility).collect()))

@@ -1225,6 +1225,33 @@ impl Context {
                 identifier_value: Some(ident.value),
                 ..Default::default()
             },
+            // sous: `-inf` and `-nan` are a double value, as protoc and buf read them; another
+            // spelling of infinity or NaN is buf's error at the identifier.
+            ast::OptionValue::Ident {
+                negative: true,
+                ident,
+                ..
+            } if ident.value == "inf" || ident.value == "nan" => UninterpretedOption {
+                name,
+                double_value: Some(if ident.value == "inf" {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::NAN
+                }),
+                ..Default::default()
+            },
+            ast::OptionValue::Ident {
+                negative: true,
+                ident,
+                ..
+            } if ["inf", "infinity", "nan"]
+                .iter()
+                .any(|s| ident.value.eq_ignore_ascii_case(s)) =>
+            {
+                self.errors
+                    .push(ParseErrorKind::NonCanonicalFloat { span: ident.span });
+                Default::default()
+            }
             ast::OptionValue::Ident {
                 negative: true,
                 span,

@@ -304,8 +304,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `local` or `export` before `message NAME {` or `enum NAME {` in an editions file (symbol
-    /// visibility, edition 2024 on; sous): taken, with the declaration's leading comments, its
+    /// `local` or `export` before `message NAME {` or `enum NAME {` (symbol visibility, edition
+    /// 2024 on; sous: taken in any file, as buf takes them, which reports them where they are
+    /// not allowed and compiles the file all the same): taken, with the declaration's leading comments, its
     /// span and whether a message follows. Anything else (a field whose type is named `local`)
     /// is left alone.
     #[allow(clippy::type_complexity)]
@@ -315,9 +316,6 @@ impl<'a> Parser<'a> {
         let Some((Token::Ident("local" | "export"), span)) = self.peek()? else {
             return Ok(None);
         };
-        if !self.syntax.is_editions() {
-            return Ok(None);
-        }
         let rest = self.lexer.source().get(span.end..).unwrap_or("").trim_start();
         let (is_message, keyword) = if rest.starts_with("message") {
             (true, "message")
