@@ -200,7 +200,7 @@ pub(super) fn non_finite_floats(file: &mut FileDescriptorProto, names: &HashSet<
 }
 
 /// The uninterpreted options of every element of `file`.
-fn options(file: &mut FileDescriptorProto) -> Vec<&mut Vec<UninterpretedOption>> {
+pub(super) fn options(file: &mut FileDescriptorProto) -> Vec<&mut Vec<UninterpretedOption>> {
     let mut options: Vec<&mut Vec<UninterpretedOption>> = Vec::new();
     if let Some(o) = &mut file.options {
         options.push(&mut o.uninterpreted_option);
