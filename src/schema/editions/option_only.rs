@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
-use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
 use super::import_option;
 use super::visibility::{uses_in, Hidden, Local};
+use crate::descriptor::walk::{extensions, walk, Flow, Site, Visitor};
 use crate::finding::Finding;
 use crate::schema::{Locations, Schema};
 
@@ -98,63 +99,35 @@ fn option_names(text: &str) -> Vec<String> {
 
 /// The full names (no leading dot) of the extensions `file` declares, nested ones too.
 fn extensions_of(file: &FileDescriptorProto, out: &mut Vec<String>) {
-    fn named(scope: &str, fields: &[FieldDescriptorProto], out: &mut Vec<String>) {
-        out.extend(fields.iter().map(|f| match scope {
-            "" => f.name().to_string(),
-            scope => format!("{scope}.{}", f.name()),
-        }));
-    }
-    fn message(scope: &str, m: &DescriptorProto, out: &mut Vec<String>) {
-        let name = match scope {
-            "" => m.name().to_string(),
-            scope => format!("{scope}.{}", m.name()),
-        };
-        named(&name, &m.extension, out);
-        for nested in &m.nested_type {
-            message(&name, nested, out);
-        }
-    }
-    named(file.package(), &file.extension, out);
-    for m in &file.message_type {
-        message(file.package(), m, out);
-    }
+    out.extend(extensions(file).into_iter().map(|(_, _, name)| name));
 }
 
 /// The messages and enums `file` (named `name`) declares, by full name with a leading dot.
 fn types_of(file: &FileDescriptorProto, name: &str, out: &mut HashMap<String, Local>) {
-    fn message(scope: &str, m: &DescriptorProto, file: &str, out: &mut HashMap<String, Local>) {
-        if m.options.as_ref().is_some_and(|o| o.map_entry()) {
-            return;
-        }
-        let full = format!("{scope}.{}", m.name());
-        for e in &m.enum_type {
+    struct Types<'o> {
+        file: &'o str,
+        out: &'o mut HashMap<String, Local>,
+    }
+    impl Types<'_> {
+        fn insert(&mut self, full_name: &str, kind: &'static str) {
             let local = Local {
-                file: file.to_string(),
-                kind: "enum",
+                file: self.file.to_string(),
+                kind,
             };
-            out.insert(format!("{full}.{}", e.name()), local);
+            self.out.insert(format!(".{full_name}"), local);
         }
-        for nested in &m.nested_type {
-            message(&full, nested, file, out);
+    }
+    impl<'a> Visitor<'a> for Types<'_> {
+        fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
+            if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+                return Flow::Over;
+            }
+            self.insert(at.full_name, "message");
+            Flow::Into
         }
-        let local = Local {
-            file: file.to_string(),
-            kind: "message",
-        };
-        out.insert(full, local);
+        fn enum_(&mut self, _enum: &'a EnumDescriptorProto, at: &Site) {
+            self.insert(at.full_name, "enum");
+        }
     }
-    let scope = match file.package() {
-        "" => String::new(),
-        package => format!(".{package}"),
-    };
-    for m in &file.message_type {
-        message(&scope, m, name, out);
-    }
-    for e in &file.enum_type {
-        let local = Local {
-            file: name.to_string(),
-            kind: "enum",
-        };
-        out.insert(format!("{scope}.{}", e.name()), local);
-    }
+    walk(file, &mut Types { file: name, out });
 }
