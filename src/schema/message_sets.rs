@@ -135,3 +135,93 @@ fn first(schema: &Schema) -> Option<Found> {
         Some(Found { place, name })
     })
 }
+
+/// buf parity: an extension of a message set used in an option (`[pkg.ext]` inside a message
+/// value, or `(pkg.ext)` in an option's name) is a `COMPILE` finding there, brackets included,
+/// in buf's words "may not be used in an option". Read from the text, once the schema has a
+/// message set extension at all.
+pub(super) fn in_options(schema: &Schema) -> Vec<Finding> {
+    let sets: std::collections::HashSet<String> = (schema.files.iter())
+        .flat_map(|file| sets(file, false))
+        .map(|(_, name)| format!(".{name}"))
+        .collect();
+    if sets.is_empty() {
+        return Vec::new();
+    }
+    let extensions: Vec<String> = (schema.files.iter())
+        .flat_map(|file| crate::descriptor::walk::extensions(file))
+        .filter(|(_, e, _)| sets.contains(e.extendee()))
+        .map(|(_, _, name)| name)
+        .collect();
+    let mut findings = Vec::new();
+    for file in &schema.files {
+        let Some(source) = schema.sources.get(file.name()) else {
+            continue;
+        };
+        for (start, end, written) in bracketed_names(&source.text) {
+            let name = written.trim_start_matches('.');
+            let Some(full) = extensions
+                .iter()
+                .find(|e| *e == name || e.ends_with(&format!(".{name}")))
+            else {
+                continue;
+            };
+            let message = format!("the extension `{full}` of a message set is used in an option: message sets are a legacy proto1 feature that options cannot use; set the option some other way");
+            findings.push(source.finding(start, end, "COMPILE", message));
+        }
+    }
+    findings
+}
+
+/// Every `[name]` and `(name)` of `text` outside comments and strings, `name` a dotted
+/// identifier: the brackets' byte range (with the dot before a `(`) and the name.
+fn bracketed_names(text: &str) -> Vec<(usize, usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            open @ (b'[' | b'(') => {
+                let close = if open == b'[' { b']' } else { b')' };
+                let inner = i + 1;
+                let mut j = inner;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let name_start = j;
+                while j < bytes.len()
+                    && (bytes[j].is_ascii_alphanumeric() || b"._".contains(&bytes[j]))
+                {
+                    j += 1;
+                }
+                let name_end = j;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if name_end > name_start && bytes.get(j) == Some(&close) {
+                    // buf parity: a name part in parentheses is placed from the dot before it.
+                    let dot = open == b'(' && i > 0 && bytes[i - 1] == b'.';
+                    out.push((i - usize::from(dot), j + 1, &text[name_start..name_end]));
+                }
+                i = inner;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
