@@ -20,6 +20,7 @@ mod options;
 mod removed_options;
 mod shape;
 mod support;
+pub(in crate::schema) mod unknown;
 pub(crate) mod visibility;
 pub mod wire;
 
