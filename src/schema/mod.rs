@@ -330,7 +330,11 @@ fn compile_with(
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
     closed_enums::restore_editions(&mut schema, editions);
-    editions::option_only::unused(&schema)?;
+    // buf parity: buf fails on an unused option import building the image, which a compile
+    // error stops before.
+    if schema.errors.is_empty() {
+        editions::option_only::unused(&schema)?;
+    }
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }

@@ -245,7 +245,6 @@ fn load(
     use super::editions::import_option::{self, ImportOption};
     let mut loaded = match import_option::check(&source, editions_offset(&source.text)) {
         Some(ImportOption::Fails(error)) => return Err(error),
-        Some(ImportOption::Findings(error)) => Loaded::broken(source, error),
         Some(ImportOption::Keywords(error)) => {
             let mut loaded = load_source(file, source, purpose, before)?;
             loaded.error.splice(0..0, error);
