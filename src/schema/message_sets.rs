@@ -175,7 +175,7 @@ pub(super) fn in_options(schema: &Schema) -> Vec<Finding> {
 
 /// Every `[name]` and `(name)` of `text` outside comments and strings, `name` a dotted
 /// identifier: the brackets' byte range (with the dot before a `(`) and the name.
-fn bracketed_names(text: &str) -> Vec<(usize, usize, &str)> {
+pub(in crate::schema) fn bracketed_names(text: &str) -> Vec<(usize, usize, &str)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

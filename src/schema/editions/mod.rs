@@ -16,6 +16,7 @@ pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod naming;
 pub(crate) mod option_only;
+pub(in crate::schema) mod option_support;
 mod options;
 mod removed_options;
 mod shape;
