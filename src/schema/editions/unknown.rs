@@ -10,7 +10,8 @@
 //! the parser, which reports it alone), and the proto2 findings are added to the file's own:
 //! the unknown edition, and each field without a label. What proto2 allows and 2023 does not
 //! (`optional` and `required` labels, groups, reserved names as strings) is reported as in an
-//! edition 2023 file.
+//! edition 2023 file. The source keeps the respelled text, which `--error-format pretty` shows
+//! in its snippets (the finding's message names the edition as written).
 
 use prost_types::{DescriptorProto, FieldDescriptorProto};
 
