@@ -63,6 +63,10 @@ pub struct InputArgs {
     /// naming it (also SOUS_OFFLINE=1)
     #[arg(long)]
     pub offline: bool,
+    /// Check files that set `message_set_wire_format = true` (a legacy proto1 feature) instead
+    /// of refusing them with an error as buf does (beyond buf)
+    #[arg(long)]
+    pub allow_message_sets: bool,
 }
 
 #[derive(Args, Debug)]

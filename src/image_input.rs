@@ -35,6 +35,8 @@ pub fn lint(args: &LintArgs, image: &ImageRef) -> Result<Checked> {
     let schema = crate::trace::stage("read image", || {
         schema::image::from_image(image.read()?, &filter, true)
     })?;
+    let allowed = args.input.allow_message_sets;
+    schema::message_sets::refuse(&schema, schema::message_sets::Side::Input, allowed)?;
     for policy in &workspace.policies {
         policy.check_for(Kind::Lint)?;
     }
@@ -63,7 +65,10 @@ pub fn breaking(args: &BreakingArgs, image: &ImageRef) -> Result<Checked> {
             old_modules.map_or(0, |m| m.len())
         )));
     }
-    let options = schema::CompileOptions::new(schema::Purpose::Breaking, &args.input.includes);
+    let options = schema::CompileOptions {
+        allow_message_sets: args.input.allow_message_sets,
+        ..schema::CompileOptions::new(schema::Purpose::Breaking, &args.input.includes)
+    };
     let mut old = prepared.compile(&options, &new)?;
     if !old.schema.errors.is_empty() {
         let errors = old.compile_findings();

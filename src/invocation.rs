@@ -328,6 +328,8 @@ pub fn resolve_against_dir(
         includes: Vec::new(),
         // The process-wide switch (deps::fetch::offline) applies to this side too.
         offline: false,
+        // Read from the compile options of the run, not from here.
+        allow_message_sets: false,
     };
     let resolved = resolve_input(&input, Action::Against)?;
     let set = discover_resolved(&resolved)?;
@@ -413,6 +415,10 @@ pub fn compile(
     options: &schema::CompileOptions,
 ) -> Result<schema::Schema> {
     let schema = schema::compile(set, options)?;
+    if options.purpose == schema::Purpose::Lint {
+        let allowed = options.allow_message_sets;
+        schema::message_sets::refuse(&schema, schema::message_sets::Side::Input, allowed)?;
+    }
     for warning in undeclared::undeclared_imports(workspace, set, &schema, &options.dep_includes) {
         crate::error::eprint_line(warning);
     }
@@ -446,6 +452,7 @@ pub fn compile_options(
         max_groups,
         dep_includes,
         deps: Some(unpinned),
+        allow_message_sets: args.allow_message_sets,
         ..schema::CompileOptions::new(purpose, &args.includes)
     })
 }

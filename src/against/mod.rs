@@ -151,8 +151,19 @@ pub enum Prepared {
 impl Prepared {
     /// Compiles the side, reusing what `input` (the side compared with it) compiled from the
     /// same text. A side that does not compile has its errors in its schema: see
-    /// [`Loaded::compile_findings`].
+    /// [`Loaded::compile_findings`]. Once both sides compile, a message set in either refuses
+    /// the run, the input's first, as buf refuses it ([`schema::message_sets`]).
     pub fn compile(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
+        let loaded = self.compile_side(options, input)?;
+        if loaded.schema.errors.is_empty() {
+            use schema::message_sets::{refuse, Side};
+            refuse(input, Side::Input, options.allow_message_sets)?;
+            refuse(&loaded.schema, Side::Against, options.allow_message_sets)?;
+        }
+        Ok(loaded)
+    }
+
+    fn compile_side(self, options: &schema::CompileOptions, input: &Schema) -> Result<Loaded> {
         Ok(match self {
             Prepared::Compiled(loaded) => *loaded,
             Prepared::Files {

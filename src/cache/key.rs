@@ -86,6 +86,7 @@ pub(super) fn common(
     key.part("exclude paths", &args.exclude_paths);
     key.part("includes", &args.includes);
     key.part("offline", args.offline);
+    key.part("allow message sets", args.allow_message_sets);
     key.part("workspace", &r.workspace);
     key.part("shown", &r.shown);
     key.part("modules", &r.modules);

@@ -47,6 +47,7 @@ fn input_args(path: &Path) -> InputArgs {
         exclude_paths: Vec::new(),
         includes: Vec::new(),
         offline: false,
+        allow_message_sets: false,
     }
 }
 

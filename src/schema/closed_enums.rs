@@ -17,7 +17,9 @@ use crate::descriptor::tag;
 /// every default JSON name clash in an editions message (see `editions::json_clashes`) and every
 /// use of another file's local type (see `editions::visibility`) and `ctype` where edition 2023
 /// refuses it (see `editions::ctype`), and every proto3 `extend` of a message other than the
-/// options messages (see `proto3_extend`).
+/// options messages (see `proto3_extend`), and every message set of a proto3 file (see
+/// `message_sets`) and every use of a message set's extension in an option (the same), and
+/// every custom option used before the edition that introduces it (`editions::option_support`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
@@ -27,6 +29,9 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
     findings.extend(super::editions::option_only::in_schema(schema));
     findings.extend(super::editions::ctype::in_edition_2023(schema));
     findings.extend(super::proto3_extend::in_proto3(schema));
+    findings.extend(super::message_sets::in_proto3(schema));
+    findings.extend(super::message_sets::in_options(schema));
+    findings.extend(super::editions::option_support::in_schema(schema));
     schema.errors.extend(findings);
 }
 

@@ -23,6 +23,7 @@ mod limits;
 mod link;
 mod locations;
 mod map_entries;
+pub mod message_sets;
 pub mod options;
 mod proto3_extend;
 mod public;
@@ -215,6 +216,9 @@ pub struct CompileOptions {
     /// The `deps:` entries of the workspace's modules that no `buf.lock` pins: a missing import
     /// says how to provide it, naming them. `None` keeps the compiler's own message.
     pub deps: Option<Vec<String>>,
+    /// Check files with message sets instead of refusing them as buf does
+    /// (`--allow-message-sets`, see [`message_sets`]).
+    pub allow_message_sets: bool,
 }
 
 impl CompileOptions {
@@ -228,6 +232,7 @@ impl CompileOptions {
             pools: None,
             max_groups: usize::MAX,
             deps: None,
+            allow_message_sets: false,
         }
     }
 }
@@ -325,7 +330,11 @@ fn compile_with(
     } = resolver;
     let mut schema = merge(linked, &compiled, infos, sources, errors);
     closed_enums::restore_editions(&mut schema, editions);
-    editions::option_only::unused(&schema)?;
+    // buf parity: buf fails on an unused option import building the image, which a compile
+    // error stops before.
+    if schema.errors.is_empty() {
+        editions::option_only::unused(&schema)?;
+    }
     if purpose != Purpose::Lint {
         add_import_sources(&mut schema, &includes);
     }

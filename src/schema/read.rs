@@ -11,6 +11,7 @@ use std::sync::Arc;
 use prost_types::{FileDescriptorProto, SourceCodeInfo};
 use rayon::prelude::*;
 
+use super::editions::unknown::{self, editions_offset};
 use super::{errors, EncodedFile, EncodedInfo, Purpose, Schema, Source};
 use crate::finding::Finding;
 use crate::input::{FileSet, ProtoFile};
@@ -235,22 +236,26 @@ fn load(
             return Ok(Loaded::broken(source, error));
         }
     };
+    let (text, unknown) = unknown::respell(text);
     let source = match before.filter(|b| b.text == *text) {
         // Memory: the two sides of a comparison hold one copy of each text they share.
         Some(before) => Source::sharing(file.clone(), before),
         None => Source::new(file.clone(), text),
     };
     use super::editions::import_option::{self, ImportOption};
-    match import_option::check(&source, editions_offset(&source.text)) {
-        Some(ImportOption::Fails(error)) => Err(error),
-        Some(ImportOption::Findings(error)) => Ok(Loaded::broken(source, error)),
+    let mut loaded = match import_option::check(&source, editions_offset(&source.text)) {
+        Some(ImportOption::Fails(error)) => return Err(error),
         Some(ImportOption::Keywords(error)) => {
             let mut loaded = load_source(file, source, purpose, before)?;
             loaded.error.splice(0..0, error);
-            Ok(loaded)
+            loaded
         }
-        None => load_source(file, source, purpose, before),
+        None => load_source(file, source, purpose, before)?,
+    };
+    if let Some(unknown) = unknown {
+        loaded.error.splice(0..0, unknown.findings(&loaded.source));
     }
+    Ok(loaded)
 }
 
 /// Parses a file read as `source` (see [`load`]).
@@ -421,40 +426,6 @@ pub(super) fn split_source_info(file: &mut FileDescriptorProto) -> SourceCodeInf
     info
 }
 
-/// The byte offset of an `edition` declaration, if the file's first statement is one.
-fn editions_offset(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    // Skip a UTF-8 byte order mark, whitespace and comments.
-    if text.starts_with('\u{feff}') {
-        i = 3;
-    }
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if bytes[i..].starts_with(b"//") {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-        } else if bytes[i..].starts_with(b"/*") {
-            i += 2;
-            while i < bytes.len() && !bytes[i..].starts_with(b"*/") {
-                i += 1;
-            }
-            i = (i + 2).min(bytes.len());
-        } else {
-            break;
-        }
-    }
-    let rest = &bytes[i..];
-    let word_end = rest
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-        .unwrap_or(rest.len());
-    (&rest[..word_end] == b"edition").then_some(i)
-}
-
 /// Puts the source info kept out of the compiler (see [`Read::infos`]) beside the compiled
 /// descriptors, still encoded.
 pub(super) fn restore_source_info(
@@ -479,21 +450,5 @@ pub(super) fn restore_source_info(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::editions_offset;
-
-    #[test]
-    fn finds_editions_after_comments() {
-        assert_eq!(
-            editions_offset("// x\n/* y */ edition = \"2023\";"),
-            Some(13)
-        );
-        assert_eq!(editions_offset("syntax = \"proto3\";"), None);
-        assert_eq!(editions_offset("editions_x = 1"), None);
-        assert_eq!(editions_offset(""), None);
     }
 }

@@ -25,6 +25,7 @@ mod inputs;
 mod layouts;
 mod link_groups;
 mod lsp;
+mod message_sets;
 mod nocrash;
 mod precommit;
 mod pretty;

@@ -2,12 +2,14 @@
 //! be set on, their values and their defaults per edition, and what proto2 and proto3 imply for
 //! the same features (so a rule can compare a proto3 file with its editions migration).
 
-/// An edition buf 1.75.0 accepts.
+/// An edition buf 1.75.0 accepts, and `EDITION_UNSTABLE`, which no file can name but after
+/// which features still in the works are introduced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
     E2023,
     E2024,
     E2026,
+    Unstable,
 }
 
 impl Edition {
@@ -25,6 +27,7 @@ impl Edition {
             Edition::E2023 => "2023",
             Edition::E2024 => "2024",
             Edition::E2026 => "2026",
+            Edition::Unstable => "UNSTABLE",
         }
     }
 }
@@ -96,7 +99,7 @@ impl Feature {
         match edition {
             Edition::E2023 => self.defaults[0],
             Edition::E2024 => self.defaults[1],
-            Edition::E2026 => self.defaults[2],
+            Edition::E2026 | Edition::Unstable => self.defaults[2],
         }
     }
 
@@ -286,6 +289,15 @@ pub static FEATURES: &[Feature] = &[
         values: Values::Bool,
         defaults: ["false", "true", "true"],
         since: Edition::E2024,
+    },
+    Feature {
+        extension: Some("pb.cpp"),
+        name: "repeated_type",
+        numbers: &[1000, 4],
+        targets: &[File, Field],
+        values: Values::Enum(&["LEGACY", "PROXY"]),
+        defaults: ["LEGACY", "LEGACY", "LEGACY"],
+        since: Edition::Unstable,
     },
     Feature {
         extension: Some("pb.java"),

@@ -1,6 +1,6 @@
 //! `import option "file.proto";` (an import for options only, new in edition 2024), as buf
 //! 1.75.0 takes it: in a proto2, proto3 or edition 2023 file it is a `COMPILE` finding at
-//! `option`; in an edition 2024 or 2026 file that uses nothing of the imported file buf fails
+//! `option`, and the file compiles on with it as an option import; in an edition 2024 or 2026 file that uses nothing of the imported file buf fails
 //! outright (exit 1, "got dependency index of N but length of imports is N"), and so does sous,
 //! naming the file and the place. One that is used is compiled as a plain import.
 
@@ -9,13 +9,11 @@ use crate::schema::Source;
 
 /// What an `import option` statement of a file comes to.
 pub(crate) enum ImportOption {
-    /// `COMPILE` findings, one at each `option`.
-    Findings(Vec<Finding>),
     /// The run fails, as buf's does.
     Fails(crate::Error),
-    /// `COMPILE` findings of `local` and `export` in edition 2023, and no `import option`:
-    /// the file compiles all the same, its types local or exported as written (buf parity:
-    /// their uses from other files are reported, as in a 2024 file).
+    /// `COMPILE` findings of `import option`, `local` and `export` before edition 2024: the
+    /// file compiles all the same, its types local or exported as written and its option
+    /// imports for options only (buf parity: their uses are reported, as in a 2024 file).
     Keywords(Vec<Finding>),
 }
 
@@ -68,11 +66,8 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
                     ),
                 )
             });
-            // The parser takes the keywords in any file.
-            if places.is_empty() {
-                return Some(ImportOption::Keywords(visibility.collect()));
-            }
-            Some(ImportOption::Findings(imports.chain(visibility).collect()))
+            // The parser takes the keywords, and `import option`, in any file.
+            Some(ImportOption::Keywords(imports.chain(visibility).collect()))
         }
         Some(_) => None,
     }

@@ -16,10 +16,12 @@ pub(crate) mod import_option;
 pub(crate) mod json_clashes;
 mod naming;
 pub(crate) mod option_only;
+pub(in crate::schema) mod option_support;
 mod options;
 mod removed_options;
 mod shape;
 mod support;
+pub(in crate::schema) mod unknown;
 pub(crate) mod visibility;
 pub mod wire;
 

@@ -64,8 +64,15 @@ pub(crate) fn unused(schema: &Schema) -> crate::error::Result<()> {
             if super::features::is_language_file(&name) {
                 continue;
             }
+            // buf parity: what the imported file imports publicly counts as its own.
             let mut extensions = Vec::new();
-            extensions_of(imported, &mut extensions);
+            let mut files: Vec<&FileDescriptorProto> = vec![imported];
+            while let Some(file) = files.pop() {
+                extensions_of(file, &mut extensions);
+                let public = file.public_dependency.iter();
+                let named = public.filter_map(|&i| file.dependency.get(i as usize));
+                files.extend(named.filter_map(|n| schema.file(n)).map(|p| &**p));
+            }
             let used = written.iter().any(|w| {
                 extensions
                     .iter()

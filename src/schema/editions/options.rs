@@ -270,12 +270,19 @@ pub(super) fn feature_of(
         return Err(Problem {
             start: features_start,
             end: name_at.1,
-            message: format!(
-                "feature `{}` needs edition {} or later; this file is edition {}",
-                feature.key(),
-                feature.since.name(),
-                edition.name()
-            ),
+            message: match feature.since {
+                features::Edition::Unstable => format!(
+                    "feature `{}` is still unstable (introduced in EDITION_UNSTABLE), which no file can name; this file is edition {}: remove it",
+                    feature.key(),
+                    edition.name()
+                ),
+                since => format!(
+                    "feature `{}` needs edition {} or later; this file is edition {}",
+                    feature.key(),
+                    since.name(),
+                    edition.name()
+                ),
+            },
         });
     }
     let value_at = value_range(text, span);

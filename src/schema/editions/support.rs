@@ -192,7 +192,7 @@ fn aggregate_entries(text: &str, from: usize, to: usize) -> Vec<Entry> {
 }
 
 /// The number of an edition as `google.protobuf.Edition` gives it, for ordering.
-fn edition_number(value: &str) -> Option<i64> {
+pub(super) fn edition_number(value: &str) -> Option<i64> {
     let number = match value {
         "EDITION_UNKNOWN" => 0,
         "EDITION_LEGACY" => 900,
@@ -200,6 +200,7 @@ fn edition_number(value: &str) -> Option<i64> {
         "EDITION_PROTO3" => 999,
         "EDITION_2023" => 1000,
         "EDITION_2024" => 1001,
+        "EDITION_2026" => 1002,
         "EDITION_UNSTABLE" => 9999,
         "EDITION_1_TEST_ONLY" => 1,
         "EDITION_2_TEST_ONLY" => 2,

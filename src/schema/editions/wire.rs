@@ -21,6 +21,7 @@ fn edition_number(edition: Edition) -> u64 {
         Edition::E2023 => 1000,
         Edition::E2024 => 1001,
         Edition::E2026 => 1002,
+        Edition::Unstable => 9999,
     }
 }
 

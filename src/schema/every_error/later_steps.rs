@@ -134,14 +134,22 @@ pub(in crate::schema) fn past_failed_steps(
         issues = Some(issues_of(&err, text));
     }
     // Options are the last step and are not fixed: the file without them compiles, for the
-    // checks of its types.
+    // checks of its types; else without its extensions too (a number outside the extendee's
+    // ranges is not fixed either), and then its extendees go unchecked.
+    let counting = counting.with_missing(&missing);
+    let again = |base: &FileDescriptorProto| -> Option<FileDescriptorProto> {
+        recovered::compile(&counting, &file.name, base)
+            .ok()
+            .flatten()
+    };
     let compiled = recovered::without_options(&mut base)
-        .then(|| {
-            recovered::compile(&counting.with_missing(&missing), &file.name, &base)
-                .ok()
+        .then(|| again(&base))
+        .flatten()
+        .or_else(|| {
+            recovered::without_extensions(&mut base)
+                .then(|| again(&base))
                 .flatten()
-        })
-        .flatten();
+        });
     (findings, replace, compiled)
 }
 

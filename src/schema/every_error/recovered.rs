@@ -1,6 +1,7 @@
 //! A broken file compiled with its errors fixed (see [`super::later_steps`]), and without its
-//! options when those cannot be fixed: buf checks symbol visibility past other errors, which
-//! needs the file's types resolved.
+//! options when those cannot be fixed, and then without its extensions when those cannot be
+//! either (a number outside the extendee's ranges): buf checks symbol visibility past other
+//! errors, which needs the file's types resolved.
 
 use prost_types::FileDescriptorProto;
 
@@ -35,6 +36,24 @@ pub(super) fn without_options(file: &mut FileDescriptorProto) -> bool {
     for options in crate::schema::accept::options(file) {
         any |= !options.is_empty();
         options.clear();
+    }
+    any
+}
+
+/// Takes every extension out of `file` (file-level and nested); whether it had any.
+pub(super) fn without_extensions(file: &mut FileDescriptorProto) -> bool {
+    fn in_message(message: &mut prost_types::DescriptorProto) -> bool {
+        let mut any = !message.extension.is_empty();
+        message.extension.clear();
+        for nested in &mut message.nested_type {
+            any |= in_message(nested);
+        }
+        any
+    }
+    let mut any = !file.extension.is_empty();
+    file.extension.clear();
+    for message in &mut file.message_type {
+        any |= in_message(message);
     }
     any
 }
