@@ -1225,8 +1225,7 @@ impl Context {
                 identifier_value: Some(ident.value),
                 ..Default::default()
             },
-            // sous: `-inf` and `-nan` are a double value, as protoc and buf read them; another
-            // spelling of infinity or NaN is buf's error at the identifier.
+            // sous: `-inf` and `-nan` are a double value, as protoc and buf read them.
             ast::OptionValue::Ident {
                 negative: true,
                 ident,
@@ -1240,27 +1239,18 @@ impl Context {
                 }),
                 ..Default::default()
             },
+            // sous: any other negative name (`-FOO`, `-Infinity`) is kept, with its `-`, for
+            // the compiler to refuse as a value of the option's type: buf refuses it there, at
+            // a place that depends on the type, past the errors of the steps before.
             ast::OptionValue::Ident {
                 negative: true,
                 ident,
                 ..
-            } if ["inf", "infinity", "nan"]
-                .iter()
-                .any(|s| ident.value.eq_ignore_ascii_case(s)) =>
-            {
-                self.errors
-                    .push(ParseErrorKind::NonCanonicalFloat { span: ident.span });
-                Default::default()
-            }
-            ast::OptionValue::Ident {
-                negative: true,
-                span,
-                ..
-            } => {
-                self.errors
-                    .push(ParseErrorKind::NegativeIdentOutsideDefault { span });
-                Default::default()
-            }
+            } => UninterpretedOption {
+                name,
+                identifier_value: Some(format!("-{}", ident.value)),
+                ..Default::default()
+            },
             ast::OptionValue::Int(int) => {
                 if int.negative {
                     let negative_int_value = int.as_i64();
