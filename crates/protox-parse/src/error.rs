@@ -49,11 +49,6 @@ pub(crate) enum ParseErrorKind {
         #[label("invalid characters")]
         span: Span,
     },
-    #[error("unterminated string")]
-    UnterminatedString {
-        #[label("string starts here")]
-        span: Span,
-    },
     #[error("invalid string escape")]
     InvalidStringEscape {
         #[label("defined here")]
@@ -298,7 +293,6 @@ impl ParseErrorKind {
             ParseErrorKind::InvalidToken { span } => Some(span.clone()),
             ParseErrorKind::IntegerOutOfRange { span } => Some(span.clone()),
             ParseErrorKind::InvalidStringCharacters { span } => Some(span.clone()),
-            ParseErrorKind::UnterminatedString { span } => Some(span.clone()),
             ParseErrorKind::InvalidStringEscape { span } => Some(span.clone()),
             ParseErrorKind::InvalidUtf8String { span } => Some(span.clone()),
             ParseErrorKind::NestedBlockComment { span } => Some(span.clone()),

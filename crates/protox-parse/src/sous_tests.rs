@@ -190,10 +190,44 @@ fn a_string_with_no_quote_after_it_runs_on_to_the_end_of_the_file() {
 }
 
 #[test]
-fn a_string_closed_on_a_later_line_is_left_as_it_was() {
+fn a_string_closed_on_a_later_line_runs_on_to_its_quote_as_in_buf() {
+    // The first string runs on to the `"` before `t`; `t"` then starts a string with a prefix,
+    // which runs on to the end of the file.
     let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"abc];\n  string t = 2 [json_name = \"t\"];\n}\n";
     let (_, errors) = parse_file(source);
-    assert!(matches!(errors[0], ParseErrorKind::UnterminatedString { .. }));
+    let mut at: Vec<(usize, usize)> = errors
+        .iter()
+        .filter_map(|e| e.span().map(|s| (s.start, s.end)))
+        .collect();
+    at.sort();
+    let brace = source.find('{').unwrap();
+    let bracket = source.find('[').unwrap();
+    let first_line_end = source.find("];\n").unwrap() + 2;
+    let prefix = source.find("t\"]").unwrap();
+    let end = source.len();
+    let later_line_ends: Vec<(usize, usize)> = source
+        .match_indices('\n')
+        .map(|(i, _)| (i, i + 1))
+        .filter(|&(i, _)| i > prefix)
+        .collect();
+    let mut expected = vec![
+        (brace, brace + 1),
+        (bracket, bracket + 1),
+        (first_line_end, first_line_end + 1),
+        (prefix, prefix + 1),
+        (prefix, end),
+        (end, end),
+    ];
+    expected.extend(later_line_ends);
+    expected.sort();
+    assert_eq!(at, expected);
+
+    // Closed on a later line, then the file goes on as usual: one error, at the line end.
+    let source = "syntax = \"proto3\";\nmessage A {\n  string s = 1 [json_name = \"a\nb\"];\n}\n";
+    let file = crate::parse("a.proto", source);
+    let err = file.expect_err("refused");
+    let span = err.span().expect("placed");
+    assert_eq!(span.start, source.find("a\nb").unwrap() + 1);
 }
 
 #[test]
