@@ -1723,7 +1723,18 @@ impl<'a> Parser<'a> {
         let in_brackets = if in_string {
             self.lexer.extras.string_to_eof_in_brackets
         } else {
-            !open_brackets(source).is_empty()
+            let opens = open_brackets(source);
+            // A `[` or `(` still open is an error too (the block reports its `{`).
+            for &(kind, at) in opens.iter().filter(|(kind, _)| *kind != b'{') {
+                self.add_error(ParseErrorKind::BufShape {
+                    message: format!(
+                        "'{}' is never closed: the file ends first",
+                        kind as char
+                    ),
+                    span: at..at + 1,
+                });
+            }
+            !opens.is_empty()
         };
         let (end, after) = if in_brackets {
             (source.len(), source.len())
