@@ -8,6 +8,9 @@
 /// `name = value` of a compact option) when `message` is the compiler's "expected a value of
 /// type 'T' for option 'N', but found 'V'".
 pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+    if let Some(rest) = message.strip_prefix("invalid default value '") {
+        return enum_default(rest, text, span);
+    }
     let (ty, rest) = message
         .strip_prefix("expected a value of type '")?
         .split_once("' for option '")?;
@@ -38,6 +41,20 @@ pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(
         }
         len => start + len,
     };
+    (end > start).then_some((start, end))
+}
+
+/// An enum field's `default` that names no value of the enum, at `span` (the value, from the
+/// compiler's "invalid default value 'V' for type 'T'", `rest` after its first quote): a
+/// negative name (`-FOO`) at the name, as buf places it.
+fn enum_default(rest: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+    let (value, _) = rest.split_once("' for type '")?;
+    let name = value.strip_prefix('-')?;
+    if name == "inf" || identifier_len(name) == 0 || !text.get(span.0..)?.starts_with('-') {
+        return None;
+    }
+    let start = skip_trivia(text, span.0 + 1, span.1);
+    let end = start + identifier_len(&text[start..span.1]);
     (end > start).then_some((start, end))
 }
 
@@ -130,6 +147,21 @@ mod tests {
         let other = "option field '(x)' is not defined";
         assert_eq!(place(other, "option (x) = 1;", (0, 15)), None);
         assert_eq!(picked("int32", "1", "option (x);"), None);
+    }
+
+    #[test]
+    fn places_a_negative_enum_default_at_the_name() {
+        let text = "[default = - FOO]";
+        let span = (11, 16);
+        let place = |message: &str| place(message, text, span).map(|(s, e)| &text[s..e]);
+        assert_eq!(
+            place("invalid default value '-FOO' for type 'a.Level'"),
+            Some("FOO")
+        );
+        assert_eq!(
+            place("invalid default value 'BAR' for type 'a.Level'"),
+            None
+        );
     }
 
     #[test]

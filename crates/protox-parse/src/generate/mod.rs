@@ -25,7 +25,8 @@ pub(crate) fn generate_file(
 }
 
 /// sous: the descriptor in spite of errors after which it is still whole (an editions field's
-/// label, dropped; a group in an editions file, kept as proto2 has it), for
+/// label, dropped; a group in an editions file, kept as proto2 has it; a default or JSON name of
+/// the wrong type, dropped), for
 /// [`crate::parse_recovered`].
 pub(crate) fn generate_file_tolerant(
     ast: ast::File,
@@ -38,7 +39,11 @@ pub(crate) fn generate_file_tolerant(
 fn is_tolerable(error: &ParseErrorKind) -> bool {
     matches!(
         error,
-        ParseErrorKind::EditionsLabel { .. } | ParseErrorKind::EditionsGroupField { .. }
+        ParseErrorKind::EditionsLabel { .. }
+            | ParseErrorKind::EditionsGroupField { .. }
+            // A `default` or `json_name` of the wrong type: the field is kept without it, as
+            // buf keeps it for its later steps.
+            | ParseErrorKind::ValueInvalidType { .. }
     )
 }
 
@@ -688,7 +693,7 @@ impl Context {
                     self.errors.push(ParseErrorKind::ValueInvalidType {
                         expected: "a floating-point number".to_owned(),
                         actual: value.to_string(),
-                        span: value.span(),
+                        span: name_span(&value),
                     });
                     None
                 }
@@ -778,7 +783,7 @@ impl Context {
                     self.errors.push(ParseErrorKind::ValueInvalidType {
                         expected: "either 'true' or 'false'".to_owned(),
                         actual: value.to_string(),
-                        span: value.span(),
+                        span: name_span(&value),
                     });
                     None
                 }
@@ -1340,4 +1345,18 @@ fn take_option(options: &mut Option<ast::OptionList>, name: &str) -> Option<ast:
     }
 
     None
+}
+
+/// sous: buf parity: where buf places a default of the wrong type for a `bool`, `float` or
+/// `double` field: a negative name (`-INF`, `-true`) at the name, after the `-`; any other
+/// value where it starts.
+fn name_span(value: &ast::OptionValue) -> Span {
+    match value {
+        ast::OptionValue::Ident {
+            negative: true,
+            ident,
+            ..
+        } => ident.span.clone(),
+        value => value.span(),
+    }
 }
