@@ -102,8 +102,8 @@ fn skip_trivia(text: &str, mut i: usize, end: usize) -> usize {
             i += rest.chars().next().map_or(1, char::len_utf8);
         } else if rest.starts_with("//") {
             i += rest.find('\n').unwrap_or(rest.len());
-        } else if rest.starts_with("/*") {
-            i += rest[2..].find("*/").map_or(rest.len(), |close| close + 4);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            i += comment.find("*/").map_or(rest.len(), |close| close + 4);
         } else {
             break;
         }
