@@ -115,12 +115,21 @@ impl Pretty {
             (help, None) => help,
         };
         let breaking = entry.is_some_and(|e| e.kind == Kind::Breaking);
-        let place = finding.path.as_ref().map(|path| Place {
-            path: path.clone(),
-            start_line: finding.start_line,
-            start_column: finding.start_column,
-            end_line: finding.end_line,
-            end_column: finding.end_column,
+        let place = finding.path.as_ref().map(|path| {
+            // In cells, as `snippet` counts them (a compile error's columns count bytes).
+            let cells = |line: u32, column: u32| match report.sources.get(path) {
+                Some(s) => s.lines.cells(&s.text, &finding.rule, line, column),
+                None => (line, column),
+            };
+            let (start_line, start_column) = cells(finding.start_line, finding.start_column);
+            let (end_line, end_column) = cells(finding.end_line, finding.end_column);
+            Place {
+                path: path.clone(),
+                start_line,
+                start_column,
+                end_line,
+                end_column,
+            }
         });
         let old = finding.old.as_ref().and_then(|old| {
             snippet(old, report, Some("before".into())).map(|snippet| Pretty {

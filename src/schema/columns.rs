@@ -2,7 +2,8 @@
 //!
 //! buf counts columns in terminal cells: a tab advances to the next multiple of 4, wide characters
 //! (CJK, emoji) take 2 cells, combining marks 0. protox gives byte offsets, so every position in
-//! sous goes through [`LineIndex`], the one place that converts.
+//! sous goes through [`LineIndex`], the one place that converts. buf's compile errors are the
+//! exception: their columns count bytes ([`in_bytes`]).
 
 use unicode_width::UnicodeWidthChar;
 
@@ -90,6 +91,37 @@ impl LineIndex {
     }
 }
 
+/// buf parity: buf places its compile errors (rule `COMPILE`) in byte columns, one plus the bytes
+/// before the place on its line (a tab, a non-ASCII character count their bytes); every other
+/// finding in terminal cells.
+pub fn in_bytes(rule: &str) -> bool {
+    rule == "COMPILE"
+}
+
+impl LineIndex {
+    /// buf's 1-based (line, byte column) for a byte offset: where buf places a compile error.
+    pub fn byte_position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        (line as u32 + 1, (offset - self.starts[line]) as u32 + 1)
+    }
+
+    /// A finding's 1-based (line, column) in terminal cells: its column as it is, or, for a
+    /// rule placed in bytes ([`in_bytes`]), that byte column counted in cells. For the reports
+    /// that turn columns back into offsets or other units.
+    pub fn cells(&self, text: &str, rule: &str, line: u32, column: u32) -> (u32, u32) {
+        if !in_bytes(rule) {
+            return (line, column);
+        }
+        let index = (line.max(1) - 1) as usize;
+        if index >= self.starts.len() {
+            return (line, column);
+        }
+        let offset = self.offset(text, index, (column.max(1) - 1) as usize);
+        self.position(text, offset)
+    }
+}
+
 /// The width in terminal cells of a prefix of a line, as buf counts it.
 pub fn display_width(prefix: &str) -> usize {
     let mut col = 0;
@@ -114,6 +146,19 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compile_errors_are_placed_in_bytes() {
+        let text = "a\n\t/* \u{6f22} */\tFoo x = 1;\n";
+        let lines = LineIndex::new(text);
+        let foo = text.find("Foo").unwrap();
+        // The tabs count 1, the CJK character its 3 bytes (buf: 2:12).
+        assert_eq!(lines.byte_position(text, foo), (2, 12));
+        let cells = lines.position(text, foo);
+        assert_eq!(lines.cells(text, "COMPILE", 2, 12), cells);
+        assert_eq!(lines.cells(text, "FIELD_LOWER_SNAKE_CASE", 2, 7), (2, 7));
+        assert!(in_bytes("COMPILE") && !in_bytes("IMPORT_USED"));
+    }
 
     #[test]
     fn tab_advances_to_next_stop_of_four() {

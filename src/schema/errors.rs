@@ -82,11 +82,21 @@ pub(super) fn failure(err: &protox::Error) -> Failure {
     Failure::Other
 }
 
-/// The option whose `nan` or `inf` value `err` refuses as a float (see
-/// [`super::accept::non_finite_floats`]), from "expected a value of type 'float' for option
-/// '(x).y', but found 'nan'" (or 'double', 'repeated float', 'repeated double').
-pub(super) fn non_finite_option(err: &protox::Error) -> Option<String> {
-    let message = err.to_string();
+/// The options whose `nan` or `inf` value `err` (or one of its related errors) refuses as a
+/// float (see [`super::accept::non_finite_floats`]), from "expected a value of type 'float' for
+/// option '(x).y', but found 'nan'" (or 'double', 'repeated float', 'repeated double').
+pub(super) fn non_finite_options(err: &protox::Error) -> Vec<String> {
+    let mut messages = vec![err.to_string()];
+    if let Some(related) = err.related() {
+        messages.extend(related.map(|d| d.to_string()));
+    }
+    messages
+        .iter()
+        .filter_map(|m| non_finite_option(m))
+        .collect()
+}
+
+fn non_finite_option(message: &str) -> Option<String> {
     let (ty, rest) = message
         .strip_prefix("expected a value of type '")?
         .split_once("' for option '")?;
@@ -319,7 +329,7 @@ fn missing_import(name: &str, deps: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{failure, is_undefined_name, non_finite_option, Failure};
+    use super::{failure, is_undefined_name, non_finite_options, Failure};
     use protox::file::{File, FileResolver};
 
     /// Files from memory, and the well-known types.
@@ -385,8 +395,14 @@ mod tests {
             "a.proto",
             "syntax = \"proto2\";\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { optional float lo = 50001; }\nmessage M { optional int32 a = 1 [(lo) = nan]; }\n",
         )]);
-        assert_eq!(non_finite_option(&nan).as_deref(), Some("(lo)"), "{nan}");
-        assert_eq!(non_finite_option(&twice), None);
+        assert_eq!(non_finite_options(&nan), ["(lo)"], "{nan}");
+        assert!(non_finite_options(&twice).is_empty());
+        // Each refused value, with another error first.
+        let both = error_of(&[(
+            "a.proto",
+            "syntax = \"proto2\";\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { optional int32 i = 50001; optional double d = 50002; }\nmessage M { optional int32 a = 1 [(i) = foo, (d) = inf]; }\n",
+        )]);
+        assert_eq!(non_finite_options(&both), ["(d)"], "{both}");
         let undefined = error_of(&[("a.proto", "syntax = \"proto3\";\nmessage M { T t = 1; }\n")]);
         assert!(is_undefined_name(&undefined), "{undefined}");
         assert!(!is_undefined_name(&twice), "{twice}");

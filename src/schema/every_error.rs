@@ -14,6 +14,8 @@
 
 pub(super) mod error_source;
 pub(super) mod later_steps;
+mod non_finite;
+mod option_value;
 mod recovered;
 pub(super) mod unnumbered;
 
@@ -81,7 +83,11 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
         .map(|l| (l.offset(), l.offset() + l.len()))
         .filter(|&(start, end)| end <= text.len() && start <= end);
     match span {
-        Some(span) => Some(option_name_part(&message, text, span).unwrap_or(span)),
+        Some(span) => Some(
+            option_name_part(&message, text, span)
+                .or_else(|| option_value::place(&message, text, span))
+                .unwrap_or(span),
+        ),
         None => map_value_type(&message, text),
     }
 }

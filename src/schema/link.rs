@@ -230,15 +230,17 @@ fn link(
         // reach the user: treat one as a compile error of the file being opened.
         let mut open = || catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
         let mut result = open();
-        // A file refused for a `nan` or `inf` option value is tried again with that option's
+        // A file refused for `nan` or `inf` option values is tried again with those options'
         // values as floats.
         while let Ok(Err(err)) = &result {
-            match (err.file(), errors::non_finite_option(err)) {
-                (Some(name), Some(option)) if resolver.mark_non_finite(name, &option) => {
-                    result = open()
-                }
-                _ => break,
+            let Some(name) = err.file() else { break };
+            let options = errors::non_finite_options(err);
+            if !options.iter().fold(false, |marked, option| {
+                resolver.mark_non_finite(name, option) | marked
+            }) {
+                break;
             }
+            result = open();
         }
         match result {
             Ok(Ok(())) => {}

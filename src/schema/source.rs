@@ -46,10 +46,18 @@ impl Source {
         finding
     }
 
-    /// A finding for this file at a byte range.
+    /// A finding for this file at a byte range (a compile error's columns count bytes, as
+    /// buf's do: see [`super::columns::in_bytes`]).
     pub fn finding(&self, start: usize, end: usize, rule: &str, message: String) -> Finding {
-        let (start_line, start_column) = self.position(start);
-        let (end_line, end_column) = self.position(end.max(start));
+        let place = |offset: usize| {
+            if super::columns::in_bytes(rule) {
+                self.lines.byte_position(&self.text, offset)
+            } else {
+                self.position(offset)
+            }
+        };
+        let (start_line, start_column) = place(start);
+        let (end_line, end_column) = place(end.max(start));
         Finding {
             path: Some(self.file.display.clone()),
             start_line,

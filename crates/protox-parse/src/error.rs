@@ -49,11 +49,6 @@ pub(crate) enum ParseErrorKind {
         #[label("invalid characters")]
         span: Span,
     },
-    #[error("unterminated string")]
-    UnterminatedString {
-        #[label("string starts here")]
-        span: Span,
-    },
     #[error("invalid string escape")]
     InvalidStringEscape {
         #[label("defined here")]
@@ -157,17 +152,6 @@ pub(crate) enum ParseErrorKind {
     },
     #[error("expected {expected}, but reached end of file")]
     UnexpectedEof { expected: String },
-    #[error("identifiers may not be negative")]
-    NegativeIdentOutsideDefault {
-        #[label("found here")]
-        span: Span,
-    },
-    /// sous: `-infinity`, `-Inf`, `-NaN` and the like outside an aggregate value, as buf says.
-    #[error("non-canonical floating-point literal outside of message expression")]
-    NonCanonicalFloat {
-        #[label("found here")]
-        span: Span,
-    },
     #[error("message numbers must be between 1 and {}", MAX_MESSAGE_FIELD_NUMBER)]
     InvalidMessageNumber {
         #[label("defined here")]
@@ -309,7 +293,6 @@ impl ParseErrorKind {
             ParseErrorKind::InvalidToken { span } => Some(span.clone()),
             ParseErrorKind::IntegerOutOfRange { span } => Some(span.clone()),
             ParseErrorKind::InvalidStringCharacters { span } => Some(span.clone()),
-            ParseErrorKind::UnterminatedString { span } => Some(span.clone()),
             ParseErrorKind::InvalidStringEscape { span } => Some(span.clone()),
             ParseErrorKind::InvalidUtf8String { span } => Some(span.clone()),
             ParseErrorKind::NestedBlockComment { span } => Some(span.clone()),
@@ -328,8 +311,6 @@ impl ParseErrorKind {
             ParseErrorKind::FloatSuffixOutsideTextFormat { span } => Some(span.clone()),
             ParseErrorKind::UnexpectedToken { span, .. } => Some(span.clone()),
             ParseErrorKind::UnexpectedEof { .. } => None,
-            ParseErrorKind::NegativeIdentOutsideDefault { span } => Some(span.clone()),
-            ParseErrorKind::NonCanonicalFloat { span } => Some(span.clone()),
             ParseErrorKind::InvalidMessageNumber { span } => Some(span.clone()),
             ParseErrorKind::InvalidEnumNumber { span } => Some(span.clone()),
             ParseErrorKind::InvalidDefault { span, .. } => Some(span.clone()),

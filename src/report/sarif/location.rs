@@ -36,6 +36,19 @@ pub(super) fn physical(report: &Report, path: &str, place: [u32; 4]) -> Physical
     }
 }
 
+/// Finding `f`'s place in display path `path` with its columns in terminal cells, as
+/// [`physical`] takes them (a compile error's columns count bytes).
+pub(super) fn cells(report: &Report, path: &str, f: &crate::finding::Finding) -> [u32; 4] {
+    let Some(s) = report.sources.get(path) else {
+        return [f.start_line, f.start_column, f.end_line, f.end_column];
+    };
+    let (start_line, start_column) = s
+        .lines
+        .cells(&s.text, &f.rule, f.start_line, f.start_column);
+    let (end_line, end_column) = s.lines.cells(&s.text, &f.rule, f.end_line, f.end_column);
+    [start_line, start_column, end_line, end_column]
+}
+
 /// The text of 1-based `line`, without its line break.
 fn line_text<'a>(text: &'a str, lines: &crate::schema::columns::LineIndex, line: u32) -> &'a str {
     let start = lines.line_start(line.saturating_sub(1) as usize);

@@ -91,7 +91,7 @@ pub(in crate::schema) fn past_failed_steps(
         // the compiler the text with it, which places the errors.
         super::super::accept::clashing_json_names(&mut base);
         let counting = counting.with_missing(&missing);
-        let err = match recovered::compile(&counting, &file.name, &base) {
+        let err = match super::non_finite::compile(&counting, &file.name, &mut base) {
             Err(Some(err)) if err.file() == Some(file.name.as_str()) => err,
             Ok(compiled) => return (findings, replace, compiled),
             _ => break,

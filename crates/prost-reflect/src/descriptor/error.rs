@@ -810,18 +810,11 @@ impl Label {
     pub fn resolve_span(&mut self, file: &str, source: &str) {
         if file == self.file {
             if let Some([start_line, start_col, end_line, end_col]) = self.span {
-                let start = miette::SourceOffset::from_location(
-                    source,
-                    start_line.saturating_add(1) as _,
-                    start_col.saturating_add(1) as _,
-                )
-                .offset();
-                let end = miette::SourceOffset::from_location(
-                    source,
-                    end_line.saturating_add(1) as _,
-                    end_col.saturating_add(1) as _,
-                )
-                .offset();
+                // sous: source info columns count bytes (as the parser writes them);
+                // `SourceOffset::from_location` counts characters, which puts a place after a
+                // non-ASCII character on its line too far right.
+                let start = byte_offset(source, start_line, start_col);
+                let end = byte_offset(source, end_line, end_col).max(start);
                 self.resolved = Some(miette::SourceSpan::from(start..end));
             }
         }
@@ -837,4 +830,23 @@ impl Label {
             _ => None,
         }
     }
+}
+
+/// sous: the byte offset of 0-based (`line`, byte `column`) in `source`, clamped to the line
+/// (and to a character boundary) and to the source.
+#[cfg(feature = "miette")]
+fn byte_offset(source: &str, line: i32, column: i32) -> usize {
+    let mut start = 0;
+    for _ in 0..line.max(0) {
+        match source[start..].find('\n') {
+            Some(at) => start += at + 1,
+            None => return source.len(),
+        }
+    }
+    let end = source[start..].find('\n').map_or(source.len(), |at| start + at);
+    let mut offset = (start + column.max(0) as usize).min(end);
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }

@@ -25,7 +25,8 @@ pub(crate) fn generate_file(
 }
 
 /// sous: the descriptor in spite of errors after which it is still whole (an editions field's
-/// label, dropped; a group in an editions file, kept as proto2 has it), for
+/// label, dropped; a group in an editions file, kept as proto2 has it; a default or JSON name of
+/// the wrong type, dropped), for
 /// [`crate::parse_recovered`].
 pub(crate) fn generate_file_tolerant(
     ast: ast::File,
@@ -38,7 +39,11 @@ pub(crate) fn generate_file_tolerant(
 fn is_tolerable(error: &ParseErrorKind) -> bool {
     matches!(
         error,
-        ParseErrorKind::EditionsLabel { .. } | ParseErrorKind::EditionsGroupField { .. }
+        ParseErrorKind::EditionsLabel { .. }
+            | ParseErrorKind::EditionsGroupField { .. }
+            // A `default` or `json_name` of the wrong type: the field is kept without it, as
+            // buf keeps it for its later steps.
+            | ParseErrorKind::ValueInvalidType { .. }
     )
 }
 
@@ -688,7 +693,7 @@ impl Context {
                     self.errors.push(ParseErrorKind::ValueInvalidType {
                         expected: "a floating-point number".to_owned(),
                         actual: value.to_string(),
-                        span: value.span(),
+                        span: name_span(&value),
                     });
                     None
                 }
@@ -778,7 +783,7 @@ impl Context {
                     self.errors.push(ParseErrorKind::ValueInvalidType {
                         expected: "either 'true' or 'false'".to_owned(),
                         actual: value.to_string(),
-                        span: value.span(),
+                        span: name_span(&value),
                     });
                     None
                 }
@@ -1225,8 +1230,7 @@ impl Context {
                 identifier_value: Some(ident.value),
                 ..Default::default()
             },
-            // sous: `-inf` and `-nan` are a double value, as protoc and buf read them; another
-            // spelling of infinity or NaN is buf's error at the identifier.
+            // sous: `-inf` and `-nan` are a double value, as protoc and buf read them.
             ast::OptionValue::Ident {
                 negative: true,
                 ident,
@@ -1240,27 +1244,18 @@ impl Context {
                 }),
                 ..Default::default()
             },
+            // sous: any other negative name (`-FOO`, `-Infinity`) is kept, with its `-`, for
+            // the compiler to refuse as a value of the option's type: buf refuses it there, at
+            // a place that depends on the type, past the errors of the steps before.
             ast::OptionValue::Ident {
                 negative: true,
                 ident,
                 ..
-            } if ["inf", "infinity", "nan"]
-                .iter()
-                .any(|s| ident.value.eq_ignore_ascii_case(s)) =>
-            {
-                self.errors
-                    .push(ParseErrorKind::NonCanonicalFloat { span: ident.span });
-                Default::default()
-            }
-            ast::OptionValue::Ident {
-                negative: true,
-                span,
-                ..
-            } => {
-                self.errors
-                    .push(ParseErrorKind::NegativeIdentOutsideDefault { span });
-                Default::default()
-            }
+            } => UninterpretedOption {
+                name,
+                identifier_value: Some(format!("-{}", ident.value)),
+                ..Default::default()
+            },
             ast::OptionValue::Int(int) => {
                 if int.negative {
                     let negative_int_value = int.as_i64();
@@ -1350,4 +1345,18 @@ fn take_option(options: &mut Option<ast::OptionList>, name: &str) -> Option<ast:
     }
 
     None
+}
+
+/// sous: buf parity: where buf places a default of the wrong type for a `bool`, `float` or
+/// `double` field: a negative name (`-INF`, `-true`) at the name, after the `-`; any other
+/// value where it starts.
+fn name_span(value: &ast::OptionValue) -> Span {
+    match value {
+        ast::OptionValue::Ident {
+            negative: true,
+            ident,
+            ..
+        } => ident.span.clone(),
+        value => value.span(),
+    }
 }

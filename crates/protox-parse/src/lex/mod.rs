@@ -5,6 +5,9 @@ use logos::{Lexer, Logos};
 
 use super::error::ParseErrorKind;
 
+mod buf_strings;
+pub(crate) use buf_strings::string_prefix;
+
 #[derive(Debug, Clone, Logos, PartialEq, Eq)]
 #[logos(extras = TokenExtras)]
 #[logos(skip r"[\t\v\f\r ]+")]
@@ -169,8 +172,10 @@ pub(crate) struct TokenExtras {
     /// sous: a string not closed on its line, with no quote of its kind after it, runs on to
     /// the end of the file, as buf's lexer reads it (see `string_to_end_of_file`).
     pub string_to_eof: bool,
-    /// sous: a string not closed on its line was seen.
-    pub unterminated: bool,
+    /// sous: the string that runs on to the end of the file is inside a bracket (`{`, `[`,
+    /// `(`) still open: buf then places the end of the file after its last character, else
+    /// after its last character that is no space.
+    pub string_to_eof_in_brackets: bool,
 }
 
 fn int<'a>(lex: &mut Lexer<'a, Token<'a>>, radix: u32, prefix_len: usize) -> Result<u64, ()> {
@@ -307,14 +312,18 @@ fn string<'a>(lex: &mut Lexer<'a, Token<'a>>) -> Cow<'a, [u8]> {
                 let end = lex.span().end + char_lexer.span().end;
 
                 if char_lexer.slice().contains('\n') {
-                    if string_to_end_of_file(lex, terminator) {
-                        return result.unwrap_or_default();
+                    let content = lex.remainder();
+                    if buf_strings::string_to_end_of_file(lex, terminator) {
+                        return Cow::Borrowed(buf_strings::unterminated_value(content));
                     }
-                    lex.extras.unterminated = true;
-                    lex.extras
-                        .errors
-                        .push(ParseErrorKind::UnterminatedString { span: start..end });
-                    break;
+                    // sous: buf parity: the string runs on to its closing quote on a later
+                    // line, an error at each line end it crosses.
+                    buf_strings::line_end_in_string(lex, start);
+                    result
+                        .get_or_insert_with(Cow::default)
+                        .to_mut()
+                        .push(b'\n');
+                    continue;
                 } else {
                     match lex.extras.errors.last_mut() {
                         Some(
@@ -343,6 +352,11 @@ fn string<'a>(lex: &mut Lexer<'a, Token<'a>>) -> Cow<'a, [u8]> {
                 }
             }
             None => {
+                // sous: buf parity: a string the file ends in, on its last line.
+                let content = lex.remainder();
+                if buf_strings::string_to_end_of_file(lex, terminator) {
+                    return Cow::Borrowed(buf_strings::unterminated_value(content));
+                }
                 lex.extras.errors.push(ParseErrorKind::UnexpectedEof {
                     expected: "string terminator".to_owned(),
                 });
@@ -353,47 +367,6 @@ fn string<'a>(lex: &mut Lexer<'a, Token<'a>>) -> Cow<'a, [u8]> {
 
     lex.bump(char_lexer.span().end);
     result.unwrap_or_default()
-}
-
-/// sous: buf parity: buf's lexer runs a string not closed on its line on to the next quote of
-/// its kind, whatever the lines between. With none after it (and no such string before it), the
-/// string takes the rest of the file: an error at the string, one at each line end it crosses,
-/// one at each `[` and `(` still open before it (the parser reports the `{`), and the parser
-/// then meets the end of the file. True when so; the lexer is then at the end of the file.
-fn string_to_end_of_file<'a>(lex: &mut Lexer<'a, Token<'a>>, terminator: u8) -> bool {
-    let rest = lex.remainder();
-    if lex.extras.unterminated || rest.as_bytes().contains(&terminator) {
-        return false;
-    }
-    let start = lex.span().start;
-    let after_quote = lex.span().end;
-    let end = lex.source().len();
-    let opens = crate::parse::open_brackets(&lex.source()[..start]);
-    let errors = &mut lex.extras.errors;
-    errors.push(ParseErrorKind::BufShape {
-        message: "string not closed: it runs on to the end of the file; close it with its quote"
-            .to_string(),
-        span: start..end,
-    });
-    for (at, _) in rest.match_indices('\n') {
-        let at = after_quote + at;
-        errors.push(ParseErrorKind::BufShape {
-            message: "a string cannot run across lines: close it before the line ends".to_string(),
-            span: at..at + 1,
-        });
-    }
-    for (kind, at) in opens {
-        if kind != b'{' {
-            errors.push(ParseErrorKind::BufShape {
-                message: format!("'{}' is never closed: a string runs on to the end of the file", kind as char),
-                span: at..at + 1,
-            });
-        }
-    }
-    lex.extras.string_to_eof = true;
-    lex.extras.unterminated = true;
-    lex.bump(rest.len());
-    true
 }
 
 fn line_comment<'a>(lex: &mut Lexer<'a, Token<'a>>) -> Cow<'a, str> {

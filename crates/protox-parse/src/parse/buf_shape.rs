@@ -638,15 +638,9 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
             Some((open, kind, span.start))
         })
         .collect();
-    // buf's lexer runs a string not closed on its line on to the next quote, across brackets:
-    // past one, which brackets buf matches is not known here.
-    if lexer
-        .extras
-        .errors
-        .iter()
-        .any(|e| matches!(e, ParseErrorKind::UnterminatedString { .. }))
-        || lexer.extras.string_to_eof
-    {
+    // Past a string that runs on to the end of the file, the lexer reports the brackets still
+    // open itself.
+    if lexer.extras.string_to_eof {
         return None;
     }
     let mut orphans = HashSet::new();

@@ -291,7 +291,20 @@ impl<'a> Parser<'a> {
             });
         }
 
-        let end = self.expect_end("';'")?;
+        let end = match self.expect_end("';'") {
+            Ok(end) => end,
+            // sous: buf parity: an import the file ends in (its string may run on to the end of
+            // the file) is kept. Its place ends with its first line: the compiler places an
+            // import on one line only.
+            Err(()) if self.peek_skip_comments() == Ok(None) => {
+                let source = self.lexer.source();
+                let line_end = source[value_span.start..]
+                    .find('\n')
+                    .map_or(value_span.end, |at| value_span.start + at);
+                value_span.start..line_end
+            }
+            Err(()) => return Err(()),
+        };
 
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -1655,9 +1668,32 @@ impl<'a> Parser<'a> {
                 });
                 Err(())
             }
+            Some(Ok(Token::Ident(word))) => Ok(Some(self.prefixed_string(word))),
             Some(Ok(tok)) => Ok(Some((tok, self.lexer.span()))),
             None => Ok(None),
         }
+    }
+
+    /// sous: buf parity: an identifier right before a `"` (a word that is no keyword) is read
+    /// as buf's lexer reads it, as that string's prefix: one string token, and an error at the
+    /// prefix, which protobuf strings do not have.
+    fn prefixed_string(&mut self, word: &'a str) -> (Token<'a>, Span) {
+        let span = self.lexer.span();
+        if self.lexer.extras.text_format_mode
+            || crate::lex::string_prefix(self.lexer.source(), span.end) != Some(span.start)
+        {
+            return (Token::Ident(word), span);
+        }
+        let Some(Ok(string @ Token::StringLiteral(_))) = self.lexer.next() else {
+            return (Token::Ident(word), span);
+        };
+        self.add_error(ParseErrorKind::BufShape {
+            message: format!(
+                "'{word}' right before a string's quote makes it a prefix, which strings do not take: put a space between them"
+            ),
+            span: span.clone(),
+        });
+        (string, span.start..self.lexer.span().end)
     }
 
     fn unexpected_token<T>(&mut self, expected: impl ToString) -> Result<T, ()> {
@@ -1677,20 +1713,52 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// sous: buf parity: the error where the file ends in a statement, placed as buf places
+    /// it: at the very end of the file when a bracket is still open (buf's lexer closes it
+    /// there), else after the last character that is no space (the place then covers the space
+    /// after it: an empty place is the end of the file only).
     fn eof(&mut self, expected: impl ToString) {
-        if self.lexer.extras.string_to_eof {
-            // sous: buf parity: after a string that runs on to the end of the file, one error
-            // at the end of the file, where the statement's end is missing.
+        let source = self.lexer.source();
+        let in_string = self.lexer.extras.string_to_eof;
+        let in_brackets = if in_string {
+            self.lexer.extras.string_to_eof_in_brackets
+        } else {
+            let opens = open_brackets(source);
+            // A `[` or `(` still open is an error too (the block reports its `{`).
+            for &(kind, at) in opens.iter().filter(|(kind, _)| *kind != b'{') {
+                self.add_error(ParseErrorKind::BufShape {
+                    message: format!(
+                        "'{}' is never closed: the file ends first",
+                        kind as char
+                    ),
+                    span: at..at + 1,
+                });
+            }
+            !opens.is_empty()
+        };
+        let (end, after) = if in_brackets {
+            (source.len(), source.len())
+        } else {
+            let end = source.trim_end().len();
+            let after = source[end..]
+                .chars()
+                .next()
+                .map_or(end, |c| end + c.len_utf8());
+            (end, after)
+        };
+        let message = if in_string {
+            // After a string that runs on to the end of the file, one error there.
             self.lexer.extras.string_to_eof = false;
-            let end = self.lexer.source().len();
-            self.add_error(ParseErrorKind::BufShape {
-                message: format!("expected {}, but the file ends inside a string", expected.to_string()),
-                span: end..end,
-            });
-            return;
-        }
-        self.add_error(ParseErrorKind::UnexpectedEof {
-            expected: expected.to_string(),
+            format!(
+                "expected {}, but the file ends inside a string",
+                expected.to_string()
+            )
+        } else {
+            format!("expected {}, but reached end of file", expected.to_string())
+        };
+        self.add_error(ParseErrorKind::BufShape {
+            message,
+            span: end..after,
         });
     }
 

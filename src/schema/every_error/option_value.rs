@@ -1,0 +1,186 @@
+//! buf parity: an option set to a value its type does not take is an error at the value, not at
+//! the whole option (the compiler's place): `INF` for a float, `"x"` for an enum, `5` for a
+//! string. A negative name (`-FOO`) is placed by type, as buf's compiler places it: at the name
+//! for the types whose values are names or may be (enums, `bool`, floats), at the `-` for the
+//! others.
+
+/// The place of the value of the option at `span` (the `option` statement, or the
+/// `name = value` of a compact option) when `message` is the compiler's "expected a value of
+/// type 'T' for option 'N', but found 'V'".
+pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+    if let Some(rest) = message.strip_prefix("invalid default value '") {
+        return enum_default(rest, text, span);
+    }
+    let (ty, rest) = message
+        .strip_prefix("expected a value of type '")?
+        .split_once("' for option '")?;
+    let found = rest.split_once("', but found '")?.1.strip_suffix('\'')?;
+    let ty = ty.strip_prefix("repeated ").unwrap_or(ty);
+    let at = text.get(span.0..span.1)?;
+    // The first `=` outside comments: an option's name holds none.
+    let equals = span.0 + skip_to_equals(at)?;
+    let start = skip_trivia(text, equals + 1, span.1);
+    if start >= span.1 {
+        return None;
+    }
+    // `-inf` is a number to buf (its lexer reads `inf` as a float), placed at the `-`.
+    let negative_name = found.strip_prefix('-').is_some_and(|name| {
+        name != "inf" && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    });
+    if negative_name && takes_names(ty) {
+        let name = skip_trivia(text, start + 1, span.1);
+        let end = name + identifier_len(&text[name..span.1]);
+        return (end > name).then_some((name, end));
+    }
+    let value = &text[start..span.1];
+    let end = match identifier_len(value) {
+        0 => {
+            let trimmed = value.trim_end();
+            let trimmed = trimmed.strip_suffix(';').unwrap_or(trimmed).trim_end();
+            start + trimmed.len()
+        }
+        len => start + len,
+    };
+    (end > start).then_some((start, end))
+}
+
+/// An enum field's `default` that names no value of the enum, at `span` (the value, from the
+/// compiler's "invalid default value 'V' for type 'T'", `rest` after its first quote): a
+/// negative name (`-FOO`) at the name, as buf places it.
+fn enum_default(rest: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+    let (value, _) = rest.split_once("' for type '")?;
+    let name = value.strip_prefix('-')?;
+    if name == "inf" || identifier_len(name) == 0 || !text.get(span.0..)?.starts_with('-') {
+        return None;
+    }
+    let start = skip_trivia(text, span.0 + 1, span.1);
+    let end = start + identifier_len(&text[start..span.1]);
+    (end > start).then_some((start, end))
+}
+
+/// Whether the values of type `ty` (as the compiler names it) are names or may be: an enum
+/// (or a message, which the name of a type does not tell apart), `bool`, `float`, `double`.
+fn takes_names(ty: &str) -> bool {
+    const NUMBERS_AND_STRINGS: [&str; 14] = [
+        "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32",
+        "sfixed64", "string", "bytes", "map", "group",
+    ];
+    !NUMBERS_AND_STRINGS.contains(&ty) && !ty.starts_with("map<")
+}
+
+/// The length of the identifier `text` starts with (0 if none).
+fn identifier_len(text: &str) -> usize {
+    if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return 0;
+    }
+    text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len())
+}
+
+/// The offset in `text` of its first `=` outside comments.
+fn skip_to_equals(text: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < text.len() {
+        let next = skip_trivia(text, i, text.len());
+        if next > i {
+            i = next;
+            continue;
+        }
+        if text[i..].starts_with('=') {
+            return Some(i);
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// The first offset at or after `i` (and before `end`) that is not in whitespace or a comment.
+fn skip_trivia(text: &str, mut i: usize, end: usize) -> usize {
+    while i < end {
+        let rest = &text[i..end];
+        if rest.starts_with(|c: char| c.is_whitespace()) {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        } else if rest.starts_with("//") {
+            i += rest.find('\n').unwrap_or(rest.len());
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            i += comment.find("*/").map_or(rest.len(), |close| close + 4);
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place;
+
+    /// The text `place` picks in `text` for an option statement that spans all of it.
+    fn picked<'a>(ty: &str, found: &str, text: &'a str) -> Option<&'a str> {
+        let message =
+            format!("expected a value of type '{ty}' for option '(x)', but found '{found}'");
+        place(&message, text, (0, text.len())).map(|(s, e)| &text[s..e])
+    }
+
+    #[test]
+    fn places_a_value_of_the_wrong_type_at_the_value() {
+        assert_eq!(picked("float", "INF", "option (x) = INF;"), Some("INF"));
+        assert_eq!(
+            picked(
+                "repeated double",
+                "infinity",
+                "option (x).y =\n  infinity ;"
+            ),
+            Some("infinity")
+        );
+        assert_eq!(
+            picked("a.Level", "\"x\"", "option (x) = \"x\";"),
+            Some("\"x\"")
+        );
+        assert_eq!(picked("string", "5", "(x) = 5"), Some("5"));
+        assert_eq!(
+            picked("int32", "1", "option /* a = b */ (x) = /* c */ 1 ;"),
+            Some("1")
+        );
+        assert_eq!(picked("a.Agg", "{ }", "option (x) = { };"), Some("{ }"));
+        // Not this error, or no `=`: left to the compiler's place.
+        let other = "option field '(x)' is not defined";
+        assert_eq!(place(other, "option (x) = 1;", (0, 15)), None);
+        assert_eq!(picked("int32", "1", "option (x);"), None);
+    }
+
+    #[test]
+    fn places_a_negative_enum_default_at_the_name() {
+        let text = "[default = - FOO]";
+        let span = (11, 16);
+        let place = |message: &str| place(message, text, span).map(|(s, e)| &text[s..e]);
+        assert_eq!(
+            place("invalid default value '-FOO' for type 'a.Level'"),
+            Some("FOO")
+        );
+        assert_eq!(
+            place("invalid default value 'BAR' for type 'a.Level'"),
+            None
+        );
+    }
+
+    #[test]
+    fn places_a_negative_name_by_type() {
+        // Names, or may be: at the name.
+        assert_eq!(picked("a.Level", "-FOO", "option (x) = -FOO;"), Some("FOO"));
+        assert_eq!(
+            picked("bool", "-true", "option (x) = - true;"),
+            Some("true")
+        );
+        assert_eq!(picked("double", "-foo", "(x) = -/* c */foo"), Some("foo"));
+        // Numbers and strings: at the `-`.
+        assert_eq!(picked("int32", "-FOO", "option (x) = -FOO;"), Some("-FOO"));
+        assert_eq!(picked("string", "-FOO", "(x) = -FOO"), Some("-FOO"));
+        // A negative number is no name, nor is `-inf`.
+        assert_eq!(picked("bool", "-5", "option (x) = -5;"), Some("-5"));
+        assert_eq!(
+            picked("a.Level", "-inf", "option (x) = -inf;"),
+            Some("-inf")
+        );
+    }
+}
