@@ -22,6 +22,11 @@ pub(crate) enum Body {
     File,
     Message,
     Enum,
+    Oneof,
+    Extend,
+    Service,
+    /// The `{ ... }` body of an rpc.
+    Method,
 }
 
 /// Statements of these keywords are not fields, enum values or options: left to the parser.
@@ -174,6 +179,10 @@ impl<'a> Shaper<'a> {
                     Body::File => "at file scope",
                     Body::Message => "in a message body",
                     Body::Enum => "in an enum body",
+                    Body::Oneof => "in a oneof body",
+                    Body::Extend => "in an extend body",
+                    Body::Service => "in a service body",
+                    Body::Method => "in an rpc body",
                 };
                 self.error(
                     format!("unexpected {what} {place}: remove it"),
@@ -257,7 +266,7 @@ impl<'a> Shaper<'a> {
                 ty = Some((span, parts));
             }
         }
-        let mut ty = match ty {
+        let ty = match ty {
             Some(ty) => ty,
             None => {
                 let (span, word) = mods.pop()?;
@@ -289,18 +298,19 @@ impl<'a> Shaper<'a> {
         // and the type as the name (`optional int32 = 1` is a field `int32` of type `optional`).
         let mut name = None;
         let mut popped = false;
+        // An option's name may have parentheses (`option (a.b).c`), no other.
+        let option = mods.is_empty() && !generic && ty.1 == ["option"];
         if self.can_start_path() {
-            if self.is(&Token::LeftParen) {
+            if self.is(&Token::LeftParen) && !option {
                 return None;
             }
-            name = Some(self.path(false)?);
+            name = Some(self.path(option)?);
         } else if !generic && !mods.is_empty() {
+            // (The type becomes the last modifier: no option, whose type is `option`.)
             name = Some((ty.0.clone(), ty.1.clone(), false));
-            let (span, word) = mods.pop()?;
-            ty = (span, vec![word]);
+            mods.pop()?;
             popped = true;
         }
-        let option = mods.is_empty() && !generic && ty.1 == ["option"];
 
         // What follows: `= value` and `[options]`, each once and in this order.
         let mut value = None;
@@ -364,13 +374,19 @@ impl<'a> Shaper<'a> {
         let whole = start..end;
 
         if option {
-            if name.is_none() {
+            // buf parity: with no name, only the name is missing; in an enum, a lone `option`
+            // is a value named `option` without a number.
+            if name.is_none() && value.is_none() && self.body == Body::Enum && !options {
+                self.error(
+                    "enum value without a number: write `NAME = NUMBER;`".to_string(),
+                    whole,
+                );
+            } else if name.is_none() {
                 self.error(
                     "option without a name: write `option NAME = VALUE;`".to_string(),
-                    whole.clone(),
+                    whole,
                 );
-            }
-            if value.is_none() {
+            } else if value.is_none() {
                 self.error(
                     "option without a value: write `option NAME = VALUE;`".to_string(),
                     whole,
@@ -392,7 +408,7 @@ impl<'a> Shaper<'a> {
                     Some(Value::Other) => self.not_a_number(value_span),
                 }
             }
-            Body::Message | Body::File => {
+            Body::Message | Body::File | Body::Oneof | Body::Extend | Body::Service | Body::Method => {
                 // buf parity: `optional int32 = 1` is no syntax error to buf (a field named
                 // `int32` of a type `optional` it then does not find).
                 if popped || mods.len() > 2 {
@@ -417,21 +433,37 @@ impl<'a> Shaper<'a> {
                     ),
                     // buf keeps a field with a name in a message (and checks its number later),
                     // not one without, nor one at file scope.
-                    Some(Value::Other) if name.is_some() && self.body == Body::Message => {
+                    Some(Value::Other) if name.is_some() && self.keeps_fields() => {
                         self.not_a_number(value_span)
                     }
                     Some(_) => {}
                 }
-                if self.body == Body::File {
-                    self.error(
+                match self.body {
+                    Body::File => self.error(
                         "a field outside of a message: move it into a message or an extend block"
                             .to_string(),
                         whole,
-                    );
+                    ),
+                    // buf parity: a field in a service or rpc body is an error at the whole
+                    // definition, past those of its parts.
+                    Body::Service => self.error(
+                        "a field in a service: move it into a message".to_string(),
+                        whole,
+                    ),
+                    Body::Method => self.error(
+                        "a field in an rpc body: move it into a message".to_string(),
+                        whole,
+                    ),
+                    _ => {}
                 }
             }
         }
         Some(())
+    }
+
+    /// Whether buf keeps a field of this body (with a name) for its later steps.
+    fn keeps_fields(&self) -> bool {
+        matches!(self.body, Body::Message | Body::Oneof | Body::Extend)
     }
 
     /// buf parity: a number that is no integer is an error at it (of a later step to buf, which

@@ -636,6 +636,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::Semicolon => {
                     self.bump();
@@ -643,7 +644,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.recovered(r));
+                    fields.extend(self.reshaped(r, mark, Body::Extend));
                 }
                 _ => self.unexpected_statement("a message field, '}' or ';'"),
             }
@@ -674,6 +675,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::RPC => {
                     let r = self.parse_service_rpc();
@@ -681,13 +683,17 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Service));
                 }
                 Token::Semicolon => {
                     self.bump();
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement("'rpc', '}', 'option' or ';'"),
+                _ => self.unexpected_shaped(
+                    mark,
+                    Body::Service,
+                    "'rpc', '}', 'option' or ';'",
+                ),
             }
         };
 
@@ -743,16 +749,17 @@ impl<'a> Parser<'a> {
                     let Some((tok, _)) = self.peek_in_block(&open) else {
                         break self.last.clone();
                     };
+                    let mark = self.mark();
                     match tok {
                         Token::OPTION => {
                             let r = self.parse_option();
-                            options.extend(self.recovered(r));
+                            options.extend(self.reshaped(r, mark, Body::Method));
                         }
                         Token::RightBrace => break self.bump(),
                         Token::Semicolon => {
                             self.bump();
                         }
-                        _ => self.unexpected_statement("'option', '}' or ';'"),
+                        _ => self.unexpected_shaped(mark, Body::Method, "'option', '}' or ';'"),
                     }
                 }
             }
@@ -873,10 +880,11 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Oneof));
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -884,7 +892,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.recovered(r));
+                    fields.extend(self.reshaped(r, mark, Body::Oneof));
                 }
                 _ => self.unexpected_statement("a message field, option or '}'"),
             }
@@ -1473,6 +1481,14 @@ impl<'a> Parser<'a> {
         errs.extend(shaped);
         errs.extend(after);
         true
+    }
+
+    /// sous: as `unexpected_statement`, but a statement buf reads as a definition (a field in
+    /// a service) gets buf's errors where `buf_shape` knows them.
+    fn unexpected_shaped(&mut self, mark: (usize, usize), body: Body, expected: &str) {
+        if !self.reshape(mark, body) {
+            self.unexpected_statement(expected);
+        }
     }
 
     /// sous: a token no statement of a block's body starts with: an error, and the statement
