@@ -16,6 +16,9 @@ use logos::{Logos, Span};
 
 use crate::{error::ParseErrorKind, lex::Token};
 
+#[path = "buf_compact.rs"]
+mod compact;
+
 /// The body a statement is in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Body {
@@ -47,6 +50,19 @@ const DECLARATION_KEYWORDS: &[&str] = &[
     "returns",
 ];
 
+/// What buf makes of a statement in error.
+pub(crate) struct Shaped {
+    /// buf's errors for it.
+    pub errors: Vec<ParseErrorKind>,
+    /// The byte where it ends (after its `;`).
+    pub end: usize,
+    /// buf parity: buf keeps what it could read of a statement in error (a field `int32 x 1;`
+    /// with its number, an option `a 1`) for its later steps: the statement's text with what
+    /// buf did not keep blanked and the missing `=` written in, of the same length (so every
+    /// byte stays where it was); `None` when buf drops it, or what it keeps is not known here.
+    pub repaired: Option<String>,
+}
+
 /// buf's errors for the statement that starts at byte `start` of `source`, and the byte where
 /// it ends (after its `;`); `None` where buf's reading is not known here.
 pub(crate) fn statement(
@@ -54,7 +70,7 @@ pub(crate) fn statement(
     start: usize,
     body: Body,
     orphans: &HashSet<usize>,
-) -> Option<(Vec<ParseErrorKind>, usize)> {
+) -> Option<Shaped> {
     let mut toks = tokens(source, start)?;
     let mut unmatched = Vec::new();
     for (tok, span) in &mut toks {
@@ -72,16 +88,43 @@ pub(crate) fn statement(
         return None;
     }
     let mut shaper = Shaper {
+        source,
         toks,
         pos: 0,
+        repairable: unmatched.is_empty(),
         errors: unmatched,
         body,
+        edits: Vec::new(),
+        definitions: 0,
+        keep: false,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
         return None;
     }
-    Some((shaper.errors, end))
+    let repaired = (shaper.keep && shaper.repairable && shaper.definitions == 1)
+        .then(|| repair(source.get(start..end)?, start, &shaper.edits))
+        .flatten();
+    Some(Shaped {
+        errors: shaper.errors,
+        end,
+        repaired,
+    })
+}
+
+/// `text` (which starts at byte `start` of the file) with `edits` made: each replaces the
+/// bytes of its span with its text padded with spaces.
+fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    for (span, with) in edits {
+        let range = bytes.get_mut(span.start.checked_sub(start)?..span.end.checked_sub(start)?)?;
+        if with.len() > range.len() {
+            return None;
+        }
+        range.fill(b' ');
+        range[..with.len()].copy_from_slice(with.as_bytes());
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// The tokens from `start` up to and including the first `;`; a character the lexer refuses
@@ -113,10 +156,19 @@ enum Value {
 }
 
 struct Shaper<'a> {
+    source: &'a str,
     toks: Vec<(Option<Token<'a>>, Span)>,
     pos: usize,
     errors: Vec<ParseErrorKind>,
     body: Body,
+    /// The changes that make the statement what buf keeps of it (see `Shaped::repaired`).
+    edits: Vec<(Span, &'static str)>,
+    /// Whether `edits` can make it so.
+    repairable: bool,
+    /// How many definitions the statement has.
+    definitions: usize,
+    /// Whether buf keeps its (last) definition.
+    keep: bool,
 }
 
 impl<'a> Shaper<'a> {
@@ -173,6 +225,9 @@ impl<'a> Shaper<'a> {
                 self.pos += 1;
             }
             // buf parity: one or two such tokens are an error at the first, three or more none.
+            if self.pos > first {
+                self.repairable = false;
+            }
             if matches!(self.pos - first, 1 | 2) {
                 let what = describe(&self.toks[first].0);
                 let place = match self.body {
@@ -196,6 +251,7 @@ impl<'a> Shaper<'a> {
                 self.pos += 1;
                 continue;
             }
+            self.definitions += 1;
             self.definition()?;
         }
         Some(())
@@ -367,6 +423,7 @@ impl<'a> Shaper<'a> {
                     format!("unexpected {what} after a definition: a ';' is missing before it"),
                     span.clone(),
                 );
+                self.repairable = false;
                 self.span(self.pos.saturating_sub(1)).end.max(start)
             }
             None => return None,
@@ -392,6 +449,7 @@ impl<'a> Shaper<'a> {
                     whole,
                 );
             }
+            self.keep = name.is_some() && value.is_some();
             return Some(());
         }
         match self.body {
@@ -404,7 +462,7 @@ impl<'a> Shaper<'a> {
                         "enum value without a number: write `NAME = NUMBER;`".to_string(),
                         whole,
                     ),
-                    Some(Value::Int) => {}
+                    Some(Value::Int) => self.keep = true,
                     Some(Value::Other) => self.not_a_number(value_span),
                 }
             }
@@ -414,6 +472,10 @@ impl<'a> Shaper<'a> {
                 if popped || mods.len() > 2 {
                     return None;
                 }
+                self.keep = self.keeps_fields()
+                    && name.is_some()
+                    && value == Some(Value::Int)
+                    && mods.len() <= 1;
                 if let Some((span, _)) = mods.get(1) {
                     self.error(
                         "a field takes one label: remove the second".to_string(),
@@ -461,6 +523,28 @@ impl<'a> Shaper<'a> {
         Some(())
     }
 
+    /// Writes the `=` missing before token `at` into the space before it (see
+    /// `Shaped::repaired`); with no space there, the statement is not repaired.
+    fn equals_before(&mut self, at: usize) {
+        self.write_before(at, "=");
+    }
+
+    /// Writes `what` (one byte) into the space before token `at`; with no space there, the
+    /// statement is not repaired.
+    fn write_before(&mut self, at: usize, what: &'static str) {
+        let start = self.span(at).start;
+        match start.checked_sub(1).map(|i| self.source.as_bytes()[i]) {
+            Some(b' ' | b'\t') => self.edits.push((start - 1..start, what)),
+            _ => self.repairable = false,
+        }
+    }
+
+    /// Blanks tokens `from..=to` (see `Shaped::repaired`).
+    fn blank(&mut self, from: usize, to: usize) {
+        let span = self.span(from).start..self.span(to).end;
+        self.edits.push((span, ""));
+    }
+
     /// Whether buf keeps a field of this body (with a name) for its later steps.
     fn keeps_fields(&self) -> bool {
         matches!(self.body, Body::Message | Body::Oneof | Body::Extend)
@@ -485,6 +569,7 @@ impl<'a> Shaper<'a> {
                 format!("unexpected {what} in a definition: a '=' is missing before it"),
                 self.span(self.pos),
             );
+            self.equals_before(self.pos);
         }
         Some(self.expr())
     }
@@ -563,6 +648,7 @@ impl<'a> Shaper<'a> {
         };
         if close == open + 1 {
             empty(self);
+            self.blank(open, close);
             self.pos = close + 1;
             return Some(());
         }
@@ -571,23 +657,7 @@ impl<'a> Shaper<'a> {
             .any(|(tok, _)| matches!(tok, Some(Token::Comma)));
         self.pos = open + 1;
         if several {
-            loop {
-                self.path(true)?;
-                if !self.is(&Token::Equals) {
-                    return None;
-                }
-                self.pos += 1;
-                self.expr()?;
-                if self.pos == close {
-                    break;
-                }
-                if !self.is(&Token::Comma) {
-                    return None;
-                }
-                self.pos += 1;
-            }
-            self.pos = close + 1;
-            return Some(());
+            return self.several_options(open, close);
         }
         self.path(true)?;
         let mut valueless = self.pos == close;
@@ -603,10 +673,12 @@ impl<'a> Shaper<'a> {
                     format!("unexpected {what} in options: a '=' is missing before it"),
                     self.span(self.pos),
                 );
+                self.equals_before(self.pos);
             }
         }
         if valueless {
             empty(self);
+            self.blank(open, close);
             self.error(
                 "option without a value: write `[NAME = VALUE]`".to_string(),
                 self.span(close),

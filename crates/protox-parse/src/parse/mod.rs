@@ -134,7 +134,13 @@ impl<'a> Parser<'a> {
                 Ok(None) => break,
                 Err(()) => {
                     debug_assert!(!self.lexer.extras.errors.is_empty());
-                    if self.reshape(mark, Body::File) {
+                    if let Some(repaired) = self.reshape(mark, Body::File) {
+                        // buf parity: an option in error that buf keeps is kept.
+                        options.extend(
+                            repaired.and_then(|text| {
+                                self.reparse(mark.0, &text, |p| p.parse_option())
+                            }),
+                        );
                         continue;
                     }
                     self.skip_until(&[
@@ -435,7 +441,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Message));
+                    options.extend(self.reshaped(r, mark, Body::Message, |p| p.parse_option()));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -448,7 +454,7 @@ impl<'a> Parser<'a> {
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
                     items.extend(
-                        self.reshaped(r, mark, Body::Message)
+                        self.reshaped(r, mark, Body::Message, |p| p.parse_field())
                             .map(ast::MessageItem::Field),
                     );
                 }
@@ -644,7 +650,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.reshaped(r, mark, Body::Extend));
+                    fields.extend(self.reshaped(r, mark, Body::Extend, |p| p.parse_field()));
                 }
                 _ => self.unexpected_statement("a message field, '}' or ';'"),
             }
@@ -683,7 +689,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Service));
+                    options.extend(self.reshaped(r, mark, Body::Service, |p| p.parse_option()));
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -753,7 +759,7 @@ impl<'a> Parser<'a> {
                     match tok {
                         Token::OPTION => {
                             let r = self.parse_option();
-                            options.extend(self.reshaped(r, mark, Body::Method));
+                            options.extend(self.reshaped(r, mark, Body::Method, |p| p.parse_option()));
                         }
                         Token::RightBrace => break self.bump(),
                         Token::Semicolon => {
@@ -810,7 +816,7 @@ impl<'a> Parser<'a> {
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Enum));
+                    options.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_option()));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -821,7 +827,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::Ident(_) => {
                     let r = self.parse_enum_value();
-                    values.extend(self.reshaped(r, mark, Body::Enum));
+                    values.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_enum_value()));
                 }
                 Token::RightBrace => break self.bump(),
                 _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
@@ -884,7 +890,7 @@ impl<'a> Parser<'a> {
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Oneof));
+                    options.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_option()));
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -892,7 +898,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.reshaped(r, mark, Body::Oneof));
+                    fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_field()));
                 }
                 _ => self.unexpected_statement("a message field, option or '}'"),
             }
@@ -1439,31 +1445,60 @@ impl<'a> Parser<'a> {
     }
 
     /// sous: as `recovered`, but a statement in error gets buf's errors where `buf_shape` knows
-    /// them (see `reshape`).
-    fn reshaped<T>(&mut self, result: Result<T, ()>, mark: (usize, usize), body: Body) -> Option<T> {
+    /// them (see `reshape`), and what buf keeps of it is kept: `reparse` reads it again,
+    /// repaired.
+    fn reshaped<T>(
+        &mut self,
+        result: Result<T, ()>,
+        mark: (usize, usize),
+        body: Body,
+        reparse: impl for<'b> FnOnce(&mut Parser<'b>) -> Result<T, ()>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
-            Err(()) => {
-                if !self.reshape(mark, body) {
+            Err(()) => match self.reshape(mark, body) {
+                Some(repaired) => repaired.and_then(|text| self.reparse(mark.0, &text, reparse)),
+                None => {
                     self.skip_statement();
+                    None
                 }
-                None
-            }
+            },
         }
     }
 
+    /// sous: the statement at byte `start` read from `text` (its repaired text, see
+    /// `buf_shape::Shaped::repaired`) by a parser of its own, its spans those of the file;
+    /// nothing if that fails too.
+    fn reparse<T>(
+        &self,
+        start: usize,
+        text: &str,
+        read: impl for<'b> FnOnce(&mut Parser<'b>) -> Result<T, ()>,
+    ) -> Option<T> {
+        let mut padded = " ".repeat(start);
+        padded.push_str(text);
+        let mut parser = Parser::new(&padded);
+        parser.syntax = self.syntax;
+        parser.message_depth = self.message_depth;
+        let value = read(&mut parser).ok()?;
+        (parser.lexer.extras.errors.is_empty() && matches!(parser.peek(), Ok(None)))
+            .then_some(value)
+    }
+
     /// sous: replaces the errors of the statement in error that starts at `mark` with buf's
-    /// (`buf_shape::statement`) and skips it, up to and including its `;`. False, and nothing
-    /// done, where buf's errors for it are not known.
-    fn reshape(&mut self, mark: (usize, usize), body: Body) -> bool {
+    /// (`buf_shape::statement`) and skips it, up to and including its `;`: its repaired text
+    /// where buf keeps it. `None`, and nothing done, where buf's errors for it are not known.
+    fn reshape(&mut self, mark: (usize, usize), body: Body) -> Option<Option<String>> {
         let (start, errors) = mark;
         let source = self.lexer.source();
         let orphans = self
             .orphans
             .get_or_insert_with(|| buf_shape::orphan_brackets(source));
-        let Some((shaped, end)) = buf_shape::statement(source, start, body, orphans) else {
-            return false;
-        };
+        let buf_shape::Shaped {
+            errors: shaped,
+            end,
+            repaired,
+        } = buf_shape::statement(source, start, body, orphans)?;
         loop {
             match self.peek() {
                 Ok(Some((_, span))) if span.start < end => {
@@ -1480,13 +1515,13 @@ impl<'a> Parser<'a> {
         after.retain(|e| e.span().is_some_and(|span| span.start >= end));
         errs.extend(shaped);
         errs.extend(after);
-        true
+        Some(repaired)
     }
 
     /// sous: as `unexpected_statement`, but a statement buf reads as a definition (a field in
     /// a service) gets buf's errors where `buf_shape` knows them.
     fn unexpected_shaped(&mut self, mark: (usize, usize), body: Body, expected: &str) {
-        if !self.reshape(mark, body) {
+        if self.reshape(mark, body).is_none() {
             self.unexpected_statement(expected);
         }
     }
