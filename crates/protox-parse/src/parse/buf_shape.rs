@@ -97,14 +97,24 @@ pub(crate) fn statement(
         edits: Vec::new(),
         definitions: 0,
         keep: false,
+        unnumbered: None,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
         return None;
     }
-    let repaired = (shaper.keep && shaper.repairable && shaper.definitions == 1)
-        .then(|| repair(source.get(start..end)?, start, &shaper.edits))
-        .flatten();
+    let repaired = if let Some(own_end) = shaper.unnumbered {
+        // Its own tokens, then a number and a `;`: what follows them is not kept.
+        let edits: Vec<_> = (shaper.edits.iter())
+            .filter(|(span, _)| span.end <= own_end)
+            .cloned()
+            .collect();
+        repair(source.get(start..own_end)?, start, &edits).map(|text| text + UNNUMBERED)
+    } else {
+        (shaper.keep && shaper.repairable && shaper.definitions == 1)
+            .then(|| repair(source.get(start..end)?, start, &shaper.edits))
+            .flatten()
+    };
     Some(Shaped {
         errors: shaper.errors,
         end,
@@ -169,7 +179,14 @@ struct Shaper<'a> {
     definitions: usize,
     /// Whether buf keeps its (last) definition.
     keep: bool,
+    /// Where its first definition ends, when that is a field without a number that buf
+    /// keeps (see `UNNUMBERED`).
+    unnumbered: Option<usize>,
 }
+
+/// What a field buf keeps without a number is given in its repaired text: a number the
+/// parser then replaces with one of its own (see `Parser::reparse_field`).
+pub(crate) const UNNUMBERED: &str = " = 536870911;";
 
 impl<'a> Shaper<'a> {
     fn peek(&self) -> Option<&Option<Token<'a>>> {
@@ -298,6 +315,7 @@ impl<'a> Shaper<'a> {
     /// One definition, read as buf reads it, and its errors.
     fn definition(&mut self) -> Option<()> {
         let start = self.span(self.pos).start;
+        let repairable = self.repairable && self.definitions == 1;
         // Modifiers, then the type (buf's parseTypeAndPath).
         let mut mods: Vec<(Span, &str)> = Vec::new();
         let mut ty: Option<(Span, Vec<&str>)> = None;
@@ -355,12 +373,24 @@ impl<'a> Shaper<'a> {
         let mut name = None;
         let mut popped = false;
         // An option's name may have parentheses (`option (a.b).c`), no other.
-        let option = mods.is_empty() && !generic && ty.1 == ["option"];
+        let mut option = mods.is_empty() && !generic && ty.1 == ["option"];
         if self.can_start_path() {
             if self.is(&Token::LeftParen) && !option {
                 return None;
             }
             name = Some(self.path(option)?);
+            if option && matches!(self.peek(), Some(Some(Token::Ident(_) | Token::Dot))) {
+                // buf parity: `option A B` is a field `B` of type `A` with a modifier `option`.
+                let (span, parts, _) = name.take()?;
+                let _ = &parts;
+                if parts.len() != 1 || self.source.get(span.clone())?.contains('(') {
+                    return None;
+                }
+                // (`A` the type, not read further.)
+                mods.push((ty.0.clone(), "option"));
+                name = Some(self.path(false)?);
+                option = false;
+            }
         } else if !generic && !mods.is_empty() {
             // (The type becomes the last modifier: no option, whose type is `option`.)
             name = Some((ty.0.clone(), ty.1.clone(), false));
@@ -373,6 +403,7 @@ impl<'a> Shaper<'a> {
         let mut value_span = 0..0;
         let mut options = false;
         let mut last = 0;
+        let mut tried_value = false;
         loop {
             let follower = if self.is(&Token::Equals) {
                 2
@@ -389,6 +420,7 @@ impl<'a> Shaper<'a> {
                 return None;
             }
             let taken = if follower == 2 {
+                tried_value = true;
                 let first = self.pos;
                 let v = self.value()?;
                 value = v;
@@ -411,6 +443,8 @@ impl<'a> Shaper<'a> {
                 last = follower;
             }
         }
+        // Where the definition's own tokens end (before a `;` or a token it cannot take).
+        let own_end = self.span(self.pos.saturating_sub(1)).end.max(start);
         let end = match self.peek() {
             Some(Some(Token::Semicolon)) => {
                 self.pos += 1;
@@ -476,6 +510,27 @@ impl<'a> Shaper<'a> {
                     && name.is_some()
                     && value == Some(Value::Int)
                     && mods.len() <= 1;
+                // buf parity: buf keeps a field without a number too (it resolves its type).
+                if repairable
+                    && matches!(self.body, Body::Message | Body::Oneof)
+                    && name.is_some()
+                    && !tried_value
+                    && !options
+                    && mods.len() <= 1
+                {
+                    self.unnumbered = Some(own_end);
+                }
+                if let Some((span, "option")) = mods.first() {
+                    if self.body == Body::Enum || mods.len() > 1 {
+                        return None;
+                    }
+                    self.error(
+                        "'option' is no field label: remove it, or write `option NAME = VALUE;`"
+                            .to_string(),
+                        span.clone(),
+                    );
+                    self.edits.push((span.clone(), ""));
+                }
                 if let Some((span, _)) = mods.get(1) {
                     self.error(
                         "a field takes one label: remove the second".to_string(),

@@ -50,6 +50,11 @@ struct Parser<'a> {
     /// sous: the brackets buf's lexer leaves unmatched (`buf_shape::orphan_brackets`), once a
     /// statement in error needs them.
     orphans: Option<std::collections::HashSet<usize>>,
+    /// sous: how many fields buf keeps without a number were read (see `reparse`).
+    unnumbered: u64,
+    /// sous: in a parser that reads a field buf keeps without a number again: the number it
+    /// gets in place of `buf_shape::UNNUMBERED`'s and where the field's own tokens end.
+    placeholder: Option<(u64, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +84,8 @@ impl<'a> Parser<'a> {
             syntax: ast::Syntax::default(),
             last: 0..0,
             orphans: None,
+            unnumbered: 0,
+            placeholder: None,
         }
     }
 
@@ -441,7 +448,22 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Message, |p| p.parse_option()));
+                    if r.is_ok() {
+                        options.extend(r.ok());
+                    } else {
+                        match self.reshape(mark, Body::Message) {
+                            // buf parity: `option A B = 1;` is a field (see `buf_shape`).
+                            Some(Some(text)) if !text.trim_start().starts_with("option") => items
+                                .extend(
+                                    self.reparse(mark.0, &text, |p| p.parse_kept_field())
+                                        .map(ast::MessageItem::Field),
+                                ),
+                            Some(text) => options.extend(text.and_then(|text| {
+                                self.reparse(mark.0, &text, |p| p.parse_option())
+                            })),
+                            None => self.skip_statement(),
+                        }
+                    }
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -454,7 +476,7 @@ impl<'a> Parser<'a> {
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
                     items.extend(
-                        self.reshaped(r, mark, Body::Message, |p| p.parse_field())
+                        self.reshaped(r, mark, Body::Message, |p| p.parse_kept_field())
                             .map(ast::MessageItem::Field),
                     );
                 }
@@ -477,6 +499,23 @@ impl<'a> Parser<'a> {
             },
             end,
         ))
+    }
+
+    /// sous: a field buf keeps, read again from its repaired text (see `reparse`): a field
+    /// without a number gets its placeholder, at its name.
+    fn parse_kept_field(&mut self) -> Result<ast::Field, ()> {
+        let mut field = self.parse_field()?;
+        if let Some((number, own_end)) = self.placeholder {
+            if field.number.span.start >= own_end {
+                field.number = ast::Int {
+                    negative: false,
+                    value: number,
+                    span: field.name.span.clone(),
+                };
+                field.span.end = own_end;
+            }
+        }
+        Ok(field)
     }
 
     fn parse_field(&mut self) -> Result<ast::Field, ()> {
@@ -898,7 +937,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_field()));
+                    fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_kept_field()));
                 }
                 _ => self.unexpected_statement("a message field, option or '}'"),
             }
@@ -1470,7 +1509,7 @@ impl<'a> Parser<'a> {
     /// `buf_shape::Shaped::repaired`) by a parser of its own, its spans those of the file;
     /// nothing if that fails too.
     fn reparse<T>(
-        &self,
+        &mut self,
         start: usize,
         text: &str,
         read: impl for<'b> FnOnce(&mut Parser<'b>) -> Result<T, ()>,
@@ -1480,6 +1519,11 @@ impl<'a> Parser<'a> {
         let mut parser = Parser::new(&padded);
         parser.syntax = self.syntax;
         parser.message_depth = self.message_depth;
+        if let Some(own) = text.strip_suffix(buf_shape::UNNUMBERED) {
+            // Numbers down from the largest, one per field, so that none is used twice.
+            self.unnumbered += 1;
+            parser.placeholder = Some((536_870_912 - self.unnumbered, start + own.len()));
+        }
         let value = read(&mut parser).ok()?;
         (parser.lexer.extras.errors.is_empty() && matches!(parser.peek(), Ok(None)))
             .then_some(value)
