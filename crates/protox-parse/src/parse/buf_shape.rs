@@ -83,7 +83,13 @@ pub(crate) fn statement(
             });
         }
     }
-    let end = toks.last()?.1.end;
+    // A statement ended by the `}` of its body ends before it.
+    let closed = matches!(toks.last()?.0, Some(Token::Semicolon));
+    let end = if closed {
+        toks.last()?.1.end
+    } else {
+        toks.last()?.1.start
+    };
     if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
         return None;
     }
@@ -96,24 +102,35 @@ pub(crate) fn statement(
         body,
         edits: Vec::new(),
         definitions: 0,
-        keep: false,
-        unnumbered: None,
+        kept: None,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
         return None;
     }
-    let repaired = if let Some(own_end) = shaper.unnumbered {
-        // Its own tokens, then a number and a `;`: what follows them is not kept.
-        let edits: Vec<_> = (shaper.edits.iter())
-            .filter(|(span, _)| span.end <= own_end)
-            .cloned()
-            .collect();
-        repair(source.get(start..own_end)?, start, &edits).map(|text| text + UNNUMBERED)
-    } else {
-        (shaper.keep && shaper.repairable && shaper.definitions == 1)
-            .then(|| repair(source.get(start..end)?, start, &shaper.edits))
-            .flatten()
+    let repaired = match shaper.kept {
+        Some(kept) if shaper.repairable => {
+            // The kept definition's own tokens, edited; the rest of the statement blanked but
+            // for its `;` (or, unnumbered, a number and a `;` after them).
+            let mut edits: Vec<_> = (shaper.edits.iter())
+                .filter(|(span, _)| kept.start <= span.start && span.end <= kept.end)
+                .cloned()
+                .collect();
+            edits.push((start..kept.start, ""));
+            if kept.unnumbered {
+                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + UNNUMBERED)
+            } else if closed {
+                edits.push((kept.end..end - 1, ""));
+                repair(source.get(start..end)?, start, &edits)
+            } else if end > kept.end {
+                // Ended by the body's `}`: the `;` written after its tokens.
+                edits.push((kept.end..end, ";"));
+                repair(source.get(start..end)?, start, &edits)
+            } else {
+                None
+            }
+        }
+        _ => None,
     };
     Some(Shaped {
         errors: shaper.errors,
@@ -137,8 +154,9 @@ fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// The tokens from `start` up to and including the first `;`; a character the lexer refuses
-/// is `None`. No statement with a block: `None` at a brace or at the end of the file.
+/// The tokens from `start` up to and including the first `;` (or a `}`, buf parity: which
+/// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
+/// `None`. No statement with a block: `None` at a `{` or at the end of the file.
 fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
@@ -146,7 +164,11 @@ fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> 
         let span = lexer.span().start + start..lexer.span().end + start;
         match tok {
             Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
-            Ok(Token::LeftBrace | Token::RightBrace) => return None,
+            Ok(Token::LeftBrace) => return None,
+            Ok(Token::RightBrace) => {
+                toks.push((Some(Token::RightBrace), span));
+                return Some(toks);
+            }
             Ok(Token::Semicolon) => {
                 toks.push((Some(Token::Semicolon), span));
                 return Some(toks);
@@ -177,11 +199,17 @@ struct Shaper<'a> {
     repairable: bool,
     /// How many definitions the statement has.
     definitions: usize,
-    /// Whether buf keeps its (last) definition.
-    keep: bool,
-    /// Where its first definition ends, when that is a field without a number that buf
-    /// keeps (see `UNNUMBERED`).
-    unnumbered: Option<usize>,
+    /// The first of its definitions that buf keeps.
+    kept: Option<Kept>,
+}
+
+/// A definition buf keeps: where it starts and where its own tokens end (a field without a
+/// number: its name, see `UNNUMBERED`).
+#[derive(Clone, Copy)]
+struct Kept {
+    start: usize,
+    end: usize,
+    unnumbered: bool,
 }
 
 /// What a field buf keeps without a number is given in its repaired text: a number the
@@ -232,19 +260,21 @@ impl<'a> Shaper<'a> {
     /// starts with, reads the definition that follows, and goes on after it.
     fn declarations(&mut self) -> Option<()> {
         while self.pos < self.toks.len() {
+            if self.is(&Token::RightBrace) {
+                break;
+            }
             let first = self.pos;
             while self.pos < self.toks.len()
                 && !matches!(
                     self.peek(),
-                    Some(Some(Token::Ident(_) | Token::Dot | Token::Semicolon))
+                    Some(Some(
+                        Token::Ident(_) | Token::Dot | Token::Semicolon | Token::RightBrace
+                    ))
                 )
             {
                 self.pos += 1;
             }
             // buf parity: one or two such tokens are an error at the first, three or more none.
-            if self.pos > first {
-                self.repairable = false;
-            }
             if matches!(self.pos - first, 1 | 2) {
                 let what = describe(&self.toks[first].0);
                 let place = match self.body {
@@ -315,7 +345,6 @@ impl<'a> Shaper<'a> {
     /// One definition, read as buf reads it, and its errors.
     fn definition(&mut self) -> Option<()> {
         let start = self.span(self.pos).start;
-        let repairable = self.repairable && self.definitions == 1;
         // Modifiers, then the type (buf's parseTypeAndPath).
         let mut mods: Vec<(Span, &str)> = Vec::new();
         let mut ty: Option<(Span, Vec<&str>)> = None;
@@ -457,7 +486,6 @@ impl<'a> Shaper<'a> {
                     format!("unexpected {what} after a definition: a ';' is missing before it"),
                     span.clone(),
                 );
-                self.repairable = false;
                 self.span(self.pos.saturating_sub(1)).end.max(start)
             }
             None => return None,
@@ -483,7 +511,9 @@ impl<'a> Shaper<'a> {
                     whole,
                 );
             }
-            self.keep = name.is_some() && value.is_some();
+            if name.is_some() && value.is_some() {
+                self.keep(start, own_end, false);
+            }
             return Some(());
         }
         match self.body {
@@ -496,7 +526,7 @@ impl<'a> Shaper<'a> {
                         "enum value without a number: write `NAME = NUMBER;`".to_string(),
                         whole,
                     ),
-                    Some(Value::Int) => self.keep = true,
+                    Some(Value::Int) => self.keep(start, own_end, false),
                     Some(Value::Other) => self.not_a_number(value_span),
                 }
             }
@@ -506,19 +536,18 @@ impl<'a> Shaper<'a> {
                 if popped || mods.len() > 2 {
                     return None;
                 }
-                self.keep = self.keeps_fields()
-                    && name.is_some()
-                    && value == Some(Value::Int)
-                    && mods.len() <= 1;
-                // buf parity: buf keeps a field without a number too (it resolves its type).
-                if repairable
-                    && matches!(self.body, Body::Message | Body::Oneof)
-                    && name.is_some()
-                    && !tried_value
-                    && !options
-                    && mods.len() <= 1
-                {
-                    self.unnumbered = Some(own_end);
+                if let Some((name, _, _)) = &name {
+                    if self.keeps_fields() && value == Some(Value::Int) && mods.len() <= 1 {
+                        self.keep(start, own_end, false);
+                    }
+                    // buf parity: buf keeps a field without a number too (it resolves its
+                    // type); its options are not kept here.
+                    if matches!(self.body, Body::Message | Body::Oneof)
+                        && !tried_value
+                        && mods.len() <= 1
+                    {
+                        self.keep(start, name.end, true);
+                    }
                 }
                 if let Some((span, "option")) = mods.first() {
                     if self.body == Body::Enum || mods.len() > 1 {
@@ -598,6 +627,15 @@ impl<'a> Shaper<'a> {
     fn blank(&mut self, from: usize, to: usize) {
         let span = self.span(from).start..self.span(to).end;
         self.edits.push((span, ""));
+    }
+
+    /// Keeps the definition from byte `start` to `end`, if none is kept yet.
+    fn keep(&mut self, start: usize, end: usize, unnumbered: bool) {
+        self.kept.get_or_insert(Kept {
+            start,
+            end,
+            unnumbered,
+        });
     }
 
     /// Whether buf keeps a field of this body (with a name) for its later steps.

@@ -1556,7 +1556,12 @@ impl<'a> Parser<'a> {
         // it (already read) stay.
         let errs = &mut self.lexer.extras.errors;
         let mut after = errs.split_off(errors.min(errs.len()));
-        after.retain(|e| e.span().is_some_and(|span| span.start >= end));
+        // (Ended by its body's `}`: the parser's error at the `}` is the statement's.)
+        let brace = source.as_bytes().get(end) == Some(&b'}');
+        after.retain(|e| {
+            e.span()
+                .is_some_and(|span| span.start > end || (span.start == end && !brace))
+        });
         errs.extend(shaped);
         errs.extend(after);
         Some(repaired)
