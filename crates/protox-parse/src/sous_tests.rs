@@ -256,3 +256,13 @@ fn local_and_export_are_taken_in_proto2_and_proto3_files() {
         assert_eq!(file.enum_type[0].name(), "F");
     }
 }
+
+#[test]
+fn a_field_kept_without_a_number_gets_one_no_range_of_its_message_covers() {
+    let source = "syntax = \"proto2\";\nmessage A {\n  extensions 100 to max;\n  reserved 50 to 99;\n  optional int32 x;\n  optional int32 y = 49;\n  oneof o { int32 z; }\n}\n";
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<(&str, i32)> = (file.message_type[0].field.iter())
+        .map(|f| (f.name(), f.number()))
+        .collect();
+    assert_eq!(fields, [("x", 48), ("y", 49), ("z", 47)]);
+}

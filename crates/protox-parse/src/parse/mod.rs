@@ -21,6 +21,7 @@ pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
+mod kept;
 
 use self::buf_shape::Body;
 
@@ -490,15 +491,14 @@ impl<'a> Parser<'a> {
             }
         };
 
-        Ok((
-            ast::MessageBody {
-                items,
-                options,
-                reserved,
-                extensions,
-            },
-            end,
-        ))
+        let mut body = ast::MessageBody {
+            items,
+            options,
+            reserved,
+            extensions,
+        };
+        kept::renumber(&mut body);
+        Ok((body, end))
     }
 
     /// sous: a field buf keeps, read again from its repaired text (see `reparse`): a field
