@@ -510,6 +510,7 @@ impl<'a> Shaper<'a> {
                     "option without a value: write `option NAME = VALUE;`".to_string(),
                     whole,
                 );
+                self.unknown_option(name.as_ref());
             }
             if name.is_some() && value.is_some() {
                 self.keep(start, own_end, false);
@@ -627,6 +628,29 @@ impl<'a> Shaper<'a> {
     fn blank(&mut self, from: usize, to: usize) {
         let span = self.span(from).start..self.span(to).end;
         self.edits.push((span, ""));
+    }
+
+    /// buf parity: buf keeps an option statement without a value and reports its name if no
+    /// field of its options message has it; sous knows the names of descriptor.proto's
+    /// options (an extension's name it cannot look up here).
+    fn unknown_option(&mut self, name: Option<&(Span, Vec<&str>, bool)>) {
+        let Some((span, parts, false)) = name else {
+            return;
+        };
+        let (Some(first), Some((message, fields))) =
+            (parts.first(), super::builtin_options::of(self.body))
+        else {
+            return;
+        };
+        if self.source.get(span.start..span.start + first.len()) != Some(*first)
+            || fields.contains(first)
+        {
+            return;
+        }
+        self.error(
+            format!("no option '{first}' in google.protobuf.{message}: check its name"),
+            span.start..span.start + first.len(),
+        );
     }
 
     /// Keeps the definition from byte `start` to `end`, if none is kept yet.

@@ -16,6 +16,7 @@ use crate::{
 };
 
 mod buf_shape;
+mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
