@@ -445,6 +445,21 @@ impl<'a> Shaper<'a> {
             } else {
                 break;
             };
+            if follower == 2 && last >= 2 && self.is(&Token::Equals) {
+                // buf parity: a second `= value`, or one after the options, is one error at
+                // its `=`; the definition keeps its first value, and goes on.
+                let at = self.pos;
+                let message = if last == 3 {
+                    "a number after the options: write it before them"
+                } else {
+                    "a second number: remove it"
+                };
+                self.error(message.to_string(), self.span(at));
+                self.pos += 1;
+                self.expr()?;
+                self.blank(at, self.pos - 1);
+                continue;
+            }
             if follower <= last {
                 return None;
             }
@@ -537,7 +552,15 @@ impl<'a> Shaper<'a> {
                 if popped || mods.len() > 2 {
                     return None;
                 }
-                if let Some((name, _, _)) = &name {
+                // buf parity: a qualified field name is an error at it, and buf drops the field.
+                let qualified = name.as_ref().is_some_and(|(_, parts, abs)| parts.len() > 1 || *abs);
+                if let Some((span, _, _)) = name.as_ref().filter(|_| qualified) {
+                    self.error(
+                        "a field name is a single identifier: remove the '.'".to_string(),
+                        span.clone(),
+                    );
+                }
+                if let Some((name, _, _)) = name.as_ref().filter(|_| !qualified) {
                     if self.keeps_fields() && value == Some(Value::Int) && mods.len() <= 1 {
                         self.keep(start, own_end, false);
                     }

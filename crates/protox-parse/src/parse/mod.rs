@@ -1432,11 +1432,17 @@ impl<'a> Parser<'a> {
         match self.peek_skip_comments()? {
             Some((Token::Semicolon, _)) => Ok(self.bump()),
             Some((found, span)) => {
+                // sous: a second `=` (`int32 a = 1 = 2;`) does not start the next statement:
+                // the statement is in error (buf parity, see `buf_shape`).
+                let second_value = found == Token::Equals;
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
                     found: found.to_string(),
                     span,
                 });
+                if second_value {
+                    return Err(());
+                }
                 Ok(self.last.clone())
             }
             None => {
