@@ -70,6 +70,7 @@ pub(crate) fn statement(
     start: usize,
     body: Body,
     orphans: &HashSet<usize>,
+    unopened: &HashSet<usize>,
 ) -> Option<Shaped> {
     let mut toks = tokens(source, start)?;
     let mut unmatched = Vec::new();
@@ -81,6 +82,15 @@ pub(crate) fn statement(
                 message: "'[' is never closed: add the ']'".to_string(),
                 span: span.clone(),
             });
+        }
+        // buf parity: one that closes no bracket is an error of its own, and stays a token.
+        if let Some(t @ (Token::RightBracket | Token::RightParen)) = tok {
+            if unopened.contains(&span.start) {
+                unmatched.push(ParseErrorKind::BufShape {
+                    message: format!("'{t}' closes no bracket: remove it"),
+                    span: span.clone(),
+                });
+            }
         }
     }
     // A statement ended by the `}` of its body ends before it.
@@ -852,17 +862,25 @@ fn describe(tok: &Option<Token>) -> String {
 /// with its end, so they are not among them. None in a file with a string not closed on its
 /// line.
 pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
-    fuse_brackets(source).map(|(orphans, _)| orphans).unwrap_or_default()
+    fuse_brackets(source).map(|(orphans, _, _)| orphans).unwrap_or_default()
+}
+
+/// The byte offsets of the closing brackets buf's lexer finds with no bracket open at all
+/// (each an error of its own, "unmatched", and a token all the same), and of the `{`s it
+/// reports unmatched when a bracket of another kind comes before their `}`.
+pub(crate) fn unopened_brackets(source: &str) -> HashSet<usize> {
+    fuse_brackets(source).map(|(_, _, unopened)| unopened).unwrap_or_default()
 }
 
 /// The brackets of `source` still open at its end, as buf's lexer matches them: (kind, byte).
 pub(crate) fn open_brackets(source: &str) -> Vec<(u8, usize)> {
-    fuse_brackets(source).map(|(_, opens)| opens).unwrap_or_default()
+    fuse_brackets(source).map(|(_, opens, _)| opens).unwrap_or_default()
 }
 
 /// buf's `fuseBraces` over `source`: the unmatched brackets and those still open at its end;
 /// `None` past a string not closed on its line.
-fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
+#[allow(clippy::type_complexity)]
+fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>, HashSet<usize>)> {
     fn open_of(tok: &Token) -> Option<(bool, u8)> {
         match tok {
             Token::LeftParen => Some((true, b'(')),
@@ -894,6 +912,7 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
         return None;
     }
     let mut orphans = HashSet::new();
+    let mut unopened = HashSet::new();
     let mut opens: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
     while i < braces.len() {
@@ -905,6 +924,7 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
         }
         let Some(&(t1, t1_at)) = opens.last() else {
             orphans.insert(at);
+            unopened.insert(at);
             continue;
         };
         if t1 == kind {
@@ -924,11 +944,15 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
             }
         } else if right {
             orphans.insert(at);
+            // buf parity: buf reports the `{` (not the bracket that broke the pair).
+            if t1 == b'{' {
+                unopened.insert(t1_at);
+            }
             opens.pop();
             i += 1;
         } else {
             orphans.insert(at);
         }
     }
-    Some((orphans, opens))
+    Some((orphans, opens, unopened))
 }

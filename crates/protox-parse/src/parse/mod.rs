@@ -52,6 +52,8 @@ struct Parser<'a> {
     /// sous: the brackets buf's lexer leaves unmatched (`buf_shape::orphan_brackets`), once a
     /// statement in error needs them.
     orphans: Option<std::collections::HashSet<usize>>,
+    /// sous: the closing brackets with none open (`buf_shape::unopened_brackets`), likewise.
+    unopened: Option<std::collections::HashSet<usize>>,
     /// sous: how many fields buf keeps without a number were read (see `reparse`).
     unnumbered: u64,
     /// sous: in a parser that reads a field buf keeps without a number again: the number it
@@ -86,6 +88,7 @@ impl<'a> Parser<'a> {
             syntax: ast::Syntax::default(),
             last: 0..0,
             orphans: None,
+            unopened: None,
             unnumbered: 0,
             placeholder: None,
         }
@@ -162,6 +165,21 @@ impl<'a> Parser<'a> {
                         Token::PACKAGE,
                     ])
                 }
+            }
+        }
+
+        // sous: buf parity: a `{` whose `}` buf's lexer pairs past a stray bracket is unmatched
+        // to buf (a stray bracket is a syntax error: looked for only then).
+        if !self.lexer.extras.errors.is_empty() {
+            let source = self.lexer.source();
+            let unopened = (self.unopened.take())
+                .unwrap_or_else(|| buf_shape::unopened_brackets(source));
+            let mut braces: Vec<usize> = (unopened.iter().copied())
+                .filter(|&at| source.as_bytes().get(at) == Some(&b'{'))
+                .collect();
+            braces.sort_unstable();
+            for at in braces {
+                self.add_error(ParseErrorKind::UnclosedBlock { span: at..at + 1 });
             }
         }
 
@@ -1432,9 +1450,13 @@ impl<'a> Parser<'a> {
         match self.peek_skip_comments()? {
             Some((Token::Semicolon, _)) => Ok(self.bump()),
             Some((found, span)) => {
-                // sous: a second `=` (`int32 a = 1 = 2;`) does not start the next statement:
-                // the statement is in error (buf parity, see `buf_shape`).
-                let second_value = found == Token::Equals;
+                // sous: a second `=` (`int32 a = 1 = 2;`), or a `]` or `)` that closes no
+                // bracket, does not start the next statement: the statement is in error (buf
+                // parity, see `buf_shape`).
+                let second_value = matches!(
+                    found,
+                    Token::Equals | Token::RightBracket | Token::RightParen
+                );
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
                     found: found.to_string(),
@@ -1545,11 +1567,14 @@ impl<'a> Parser<'a> {
         let orphans = self
             .orphans
             .get_or_insert_with(|| buf_shape::orphan_brackets(source));
+        let unopened = self
+            .unopened
+            .get_or_insert_with(|| buf_shape::unopened_brackets(source));
         let buf_shape::Shaped {
             errors: shaped,
             end,
             repaired,
-        } = buf_shape::statement(source, start, body, orphans)?;
+        } = buf_shape::statement(source, start, body, orphans, unopened)?;
         loop {
             match self.peek() {
                 Ok(Some((_, span))) if span.start < end => {
