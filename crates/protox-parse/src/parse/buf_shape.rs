@@ -542,9 +542,15 @@ impl<'a> Shaper<'a> {
             }
             return Some(());
         }
-        match self.body {
+        // buf parity: a definition with a name in an enum is a field, in error there.
+        let body = if self.body == Body::Enum && name.is_some() {
+            Body::Service
+        } else {
+            self.body
+        };
+        match body {
             Body::Enum => {
-                if !mods.is_empty() || name.is_some() || generic {
+                if !mods.is_empty() || generic {
                     return None;
                 }
                 match value {
@@ -582,6 +588,11 @@ impl<'a> Shaper<'a> {
                     {
                         self.keep(start, name.end, true);
                     }
+                    if self.body == Body::Enum && value == Some(Value::Int) && !generic {
+                        // buf parity: buf keeps it as an enum value of the field's name.
+                        self.edits.push((start..name.start, ""));
+                        self.keep(start, own_end, false);
+                    }
                 }
                 if let Some((span, "option")) = mods.first() {
                     if self.body == Body::Enum || mods.len() > 1 {
@@ -613,12 +624,14 @@ impl<'a> Shaper<'a> {
                     ),
                     // buf keeps a field with a name in a message (and checks its number later),
                     // not one without, nor one at file scope.
-                    Some(Value::Other) if name.is_some() && self.keeps_fields() => {
+                    Some(Value::Other)
+                        if name.is_some() && (self.keeps_fields() || self.body == Body::Enum) =>
+                    {
                         self.not_a_number(value_span)
                     }
                     Some(_) => {}
                 }
-                match self.body {
+                match body {
                     Body::File => self.error(
                         "a field outside of a message: move it into a message or an extend block"
                             .to_string(),
@@ -626,6 +639,10 @@ impl<'a> Shaper<'a> {
                     ),
                     // buf parity: a field in a service or rpc body is an error at the whole
                     // definition, past those of its parts.
+                    Body::Service if self.body == Body::Enum => self.error(
+                        "a field in an enum: move it into a message".to_string(),
+                        whole,
+                    ),
                     Body::Service => self.error(
                         "a field in a service: move it into a message".to_string(),
                         whole,
