@@ -1450,12 +1450,12 @@ impl<'a> Parser<'a> {
         match self.peek_skip_comments()? {
             Some((Token::Semicolon, _)) => Ok(self.bump()),
             Some((found, span)) => {
-                // sous: a second `=` (`int32 a = 1 = 2;`), or a `]` or `)` that closes no
-                // bracket, does not start the next statement: the statement is in error (buf
-                // parity, see `buf_shape`).
+                // sous: a second `=` (`int32 a = 1 = 2;`), a `]` or `)` that closes no
+                // bracket, or a body (`int32 a = 1 { ... }`) does not start the next
+                // statement: the statement is in error (buf parity, see `buf_shape`).
                 let second_value = matches!(
                     found,
-                    Token::Equals | Token::RightBracket | Token::RightParen
+                    Token::Equals | Token::RightBracket | Token::RightParen | Token::LeftBrace
                 );
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
