@@ -39,8 +39,11 @@ fn a_bad_statement_is_skipped_and_the_block_goes_on() {
     let places: Vec<String> = errors(source).into_iter().map(|(_, at)| at).collect();
     assert_eq!(places, ["1", "2", ";", "int32 x = ;", "\"x\""]);
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
-    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
-    assert_eq!(fields, ["e"]);
+    let fields: Vec<(&str, i32)> = (file.message_type[0].field.iter())
+        .map(|f| (f.name(), f.number()))
+        .collect();
+    // buf parity: buf keeps a field missing its `=` (with its number) for its later steps.
+    assert_eq!(fields, [("c", 1), ("d", 2), ("e", 3)]);
     assert_eq!(file.message_type[0].nested_type.len(), 1);
     assert_eq!(file.message_type.len(), 2);
 }
@@ -122,8 +125,16 @@ fn a_statement_far_from_valid_gets_an_error_per_part_missing_as_in_buf() {
         ]
     );
     let file = crate::parse_recovered("a.proto", source).expect("recovered");
-    assert_eq!(file.message_type[0].field.len(), 0);
-    assert_eq!(file.enum_type[0].value.len(), 1);
+    // buf parity: what buf keeps: `int32 x` (no number: a placeholder), `z` with its number,
+    // and `E_C 2`.
+    let fields: Vec<(&str, i32)> = (file.message_type[0].field.iter())
+        .map(|f| (f.name(), f.number()))
+        .collect();
+    assert_eq!(fields, [("x", 536_870_911), ("z", 5)]);
+    let values: Vec<(&str, i32)> = (file.enum_type[0].value.iter())
+        .map(|v| (v.name(), v.number()))
+        .collect();
+    assert_eq!(values, [("E_A", 0), ("E_C", 2)]);
 }
 
 #[test]
@@ -266,4 +277,14 @@ fn local_and_export_are_taken_in_proto2_and_proto3_files() {
         assert_eq!(file.message_type[0].enum_type[0].name(), "E");
         assert_eq!(file.enum_type[0].name(), "F");
     }
+}
+
+#[test]
+fn a_field_kept_without_a_number_gets_one_no_range_of_its_message_covers() {
+    let source = "syntax = \"proto2\";\nmessage A {\n  extensions 100 to max;\n  reserved 50 to 99;\n  optional int32 x;\n  optional int32 y = 49;\n  oneof o { int32 z; }\n}\n";
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<(&str, i32)> = (file.message_type[0].field.iter())
+        .map(|f| (f.name(), f.number()))
+        .collect();
+    assert_eq!(fields, [("x", 48), ("y", 49), ("z", 47)]);
 }

@@ -311,7 +311,9 @@ fn fix(file: &mut FileDescriptorProto, issues: &[Issue], text: &str, counter: &m
                 field.default_value = None;
                 true
             }
-            ([6], Some(Element::Field(field))) if m.contains("not defined") => {
+            ([6], Some(Element::Field(field)))
+                if m.contains("not defined") || m.contains("is not a message or enum type") =>
+            {
                 field.type_name = None;
                 field.r#type = Some(Type::Bytes as i32);
                 field.default_value = None;

@@ -16,12 +16,20 @@ use logos::{Logos, Span};
 
 use crate::{error::ParseErrorKind, lex::Token};
 
+#[path = "buf_compact.rs"]
+mod compact;
+
 /// The body a statement is in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Body {
     File,
     Message,
     Enum,
+    Oneof,
+    Extend,
+    Service,
+    /// The `{ ... }` body of an rpc.
+    Method,
 }
 
 /// Statements of these keywords are not fields, enum values or options: left to the parser.
@@ -42,6 +50,19 @@ const DECLARATION_KEYWORDS: &[&str] = &[
     "returns",
 ];
 
+/// What buf makes of a statement in error.
+pub(crate) struct Shaped {
+    /// buf's errors for it.
+    pub errors: Vec<ParseErrorKind>,
+    /// The byte where it ends (after its `;`).
+    pub end: usize,
+    /// buf parity: buf keeps what it could read of a statement in error (a field `int32 x 1;`
+    /// with its number, an option `a 1`) for its later steps: the statement's text with what
+    /// buf did not keep blanked and the missing `=` written in, of the same length (so every
+    /// byte stays where it was); `None` when buf drops it, or what it keeps is not known here.
+    pub repaired: Option<String>,
+}
+
 /// buf's errors for the statement that starts at byte `start` of `source`, and the byte where
 /// it ends (after its `;`); `None` where buf's reading is not known here.
 pub(crate) fn statement(
@@ -49,7 +70,8 @@ pub(crate) fn statement(
     start: usize,
     body: Body,
     orphans: &HashSet<usize>,
-) -> Option<(Vec<ParseErrorKind>, usize)> {
+    unopened: &HashSet<usize>,
+) -> Option<Shaped> {
     let mut toks = tokens(source, start)?;
     let mut unmatched = Vec::new();
     for (tok, span) in &mut toks {
@@ -61,26 +83,90 @@ pub(crate) fn statement(
                 span: span.clone(),
             });
         }
+        // buf parity: one that closes no bracket is an error of its own, and stays a token.
+        if let Some(t @ (Token::RightBracket | Token::RightParen)) = tok {
+            if unopened.contains(&span.start) {
+                unmatched.push(ParseErrorKind::BufShape {
+                    message: format!("'{t}' closes no bracket: remove it"),
+                    span: span.clone(),
+                });
+            }
+        }
     }
-    let end = toks.last()?.1.end;
+    // A statement ended by the `}` of its body ends before it.
+    let closed = matches!(toks.last()?.0, Some(Token::Semicolon));
+    let end = if closed {
+        toks.last()?.1.end
+    } else {
+        toks.last()?.1.start
+    };
     if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
         return None;
     }
     let mut shaper = Shaper {
+        source,
         toks,
         pos: 0,
+        repairable: unmatched.is_empty(),
         errors: unmatched,
         body,
+        edits: Vec::new(),
+        definitions: 0,
+        kept: None,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
         return None;
     }
-    Some((shaper.errors, end))
+    let repaired = match shaper.kept {
+        Some(kept) if shaper.repairable => {
+            // The kept definition's own tokens, edited; the rest of the statement blanked but
+            // for its `;` (or, unnumbered, a number and a `;` after them).
+            let mut edits: Vec<_> = (shaper.edits.iter())
+                .filter(|(span, _)| kept.start <= span.start && span.end <= kept.end)
+                .cloned()
+                .collect();
+            edits.push((start..kept.start, ""));
+            if kept.unnumbered {
+                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + UNNUMBERED)
+            } else if closed {
+                edits.push((kept.end..end - 1, ""));
+                repair(source.get(start..end)?, start, &edits)
+            } else if end > kept.end {
+                // Ended by the body's `}`: the `;` written after its tokens.
+                edits.push((kept.end..end, ";"));
+                repair(source.get(start..end)?, start, &edits)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    Some(Shaped {
+        errors: shaper.errors,
+        end,
+        repaired,
+    })
 }
 
-/// The tokens from `start` up to and including the first `;`; a character the lexer refuses
-/// is `None`. No statement with a block: `None` at a brace or at the end of the file.
+/// `text` (which starts at byte `start` of the file) with `edits` made: each replaces the
+/// bytes of its span with its text padded with spaces.
+fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    for (span, with) in edits {
+        let range = bytes.get_mut(span.start.checked_sub(start)?..span.end.checked_sub(start)?)?;
+        if with.len() > range.len() {
+            return None;
+        }
+        range.fill(b' ');
+        range[..with.len()].copy_from_slice(with.as_bytes());
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The tokens from `start` up to and including the first `;` (or a `}`, buf parity: which
+/// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
+/// `None`. No statement with a block: `None` at a `{` or at the end of the file.
 fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
@@ -88,7 +174,11 @@ fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> 
         let span = lexer.span().start + start..lexer.span().end + start;
         match tok {
             Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
-            Ok(Token::LeftBrace | Token::RightBrace) => return None,
+            Ok(Token::LeftBrace) => return None,
+            Ok(Token::RightBrace) => {
+                toks.push((Some(Token::RightBrace), span));
+                return Some(toks);
+            }
             Ok(Token::Semicolon) => {
                 toks.push((Some(Token::Semicolon), span));
                 return Some(toks);
@@ -108,11 +198,33 @@ enum Value {
 }
 
 struct Shaper<'a> {
+    source: &'a str,
     toks: Vec<(Option<Token<'a>>, Span)>,
     pos: usize,
     errors: Vec<ParseErrorKind>,
     body: Body,
+    /// The changes that make the statement what buf keeps of it (see `Shaped::repaired`).
+    edits: Vec<(Span, &'static str)>,
+    /// Whether `edits` can make it so.
+    repairable: bool,
+    /// How many definitions the statement has.
+    definitions: usize,
+    /// The first of its definitions that buf keeps.
+    kept: Option<Kept>,
 }
+
+/// A definition buf keeps: where it starts and where its own tokens end (a field without a
+/// number: its name, see `UNNUMBERED`).
+#[derive(Clone, Copy)]
+struct Kept {
+    start: usize,
+    end: usize,
+    unnumbered: bool,
+}
+
+/// What a field buf keeps without a number is given in its repaired text: a number the
+/// parser then replaces with one of its own (see `Parser::reparse_field`).
+pub(crate) const UNNUMBERED: &str = " = 536870911;";
 
 impl<'a> Shaper<'a> {
     fn peek(&self) -> Option<&Option<Token<'a>>> {
@@ -158,11 +270,16 @@ impl<'a> Shaper<'a> {
     /// starts with, reads the definition that follows, and goes on after it.
     fn declarations(&mut self) -> Option<()> {
         while self.pos < self.toks.len() {
+            if self.is(&Token::RightBrace) {
+                break;
+            }
             let first = self.pos;
             while self.pos < self.toks.len()
                 && !matches!(
                     self.peek(),
-                    Some(Some(Token::Ident(_) | Token::Dot | Token::Semicolon))
+                    Some(Some(
+                        Token::Ident(_) | Token::Dot | Token::Semicolon | Token::RightBrace
+                    ))
                 )
             {
                 self.pos += 1;
@@ -174,6 +291,10 @@ impl<'a> Shaper<'a> {
                     Body::File => "at file scope",
                     Body::Message => "in a message body",
                     Body::Enum => "in an enum body",
+                    Body::Oneof => "in a oneof body",
+                    Body::Extend => "in an extend body",
+                    Body::Service => "in a service body",
+                    Body::Method => "in an rpc body",
                 };
                 self.error(
                     format!("unexpected {what} {place}: remove it"),
@@ -187,6 +308,7 @@ impl<'a> Shaper<'a> {
                 self.pos += 1;
                 continue;
             }
+            self.definitions += 1;
             self.definition()?;
         }
         Some(())
@@ -257,7 +379,7 @@ impl<'a> Shaper<'a> {
                 ty = Some((span, parts));
             }
         }
-        let mut ty = match ty {
+        let ty = match ty {
             Some(ty) => ty,
             None => {
                 let (span, word) = mods.pop()?;
@@ -289,24 +411,38 @@ impl<'a> Shaper<'a> {
         // and the type as the name (`optional int32 = 1` is a field `int32` of type `optional`).
         let mut name = None;
         let mut popped = false;
+        // An option's name may have parentheses (`option (a.b).c`), no other.
+        let mut option = mods.is_empty() && !generic && ty.1 == ["option"];
         if self.can_start_path() {
-            if self.is(&Token::LeftParen) {
+            if self.is(&Token::LeftParen) && !option {
                 return None;
             }
-            name = Some(self.path(false)?);
+            name = Some(self.path(option)?);
+            if option && matches!(self.peek(), Some(Some(Token::Ident(_) | Token::Dot))) {
+                // buf parity: `option A B` is a field `B` of type `A` with a modifier `option`.
+                let (span, parts, _) = name.take()?;
+                let _ = &parts;
+                if parts.len() != 1 || self.source.get(span.clone())?.contains('(') {
+                    return None;
+                }
+                // (`A` the type, not read further.)
+                mods.push((ty.0.clone(), "option"));
+                name = Some(self.path(false)?);
+                option = false;
+            }
         } else if !generic && !mods.is_empty() {
+            // (The type becomes the last modifier: no option, whose type is `option`.)
             name = Some((ty.0.clone(), ty.1.clone(), false));
-            let (span, word) = mods.pop()?;
-            ty = (span, vec![word]);
+            mods.pop()?;
             popped = true;
         }
-        let option = mods.is_empty() && !generic && ty.1 == ["option"];
 
         // What follows: `= value` and `[options]`, each once and in this order.
         let mut value = None;
         let mut value_span = 0..0;
         let mut options = false;
         let mut last = 0;
+        let mut tried_value = false;
         loop {
             let follower = if self.is(&Token::Equals) {
                 2
@@ -319,10 +455,26 @@ impl<'a> Shaper<'a> {
             } else {
                 break;
             };
+            if follower == 2 && last >= 2 && self.is(&Token::Equals) {
+                // buf parity: a second `= value`, or one after the options, is one error at
+                // its `=`; the definition keeps its first value, and goes on.
+                let at = self.pos;
+                let message = if last == 3 {
+                    "a number after the options: write it before them"
+                } else {
+                    "a second number: remove it"
+                };
+                self.error(message.to_string(), self.span(at));
+                self.pos += 1;
+                self.expr()?;
+                self.blank(at, self.pos - 1);
+                continue;
+            }
             if follower <= last {
                 return None;
             }
             let taken = if follower == 2 {
+                tried_value = true;
                 let first = self.pos;
                 let v = self.value()?;
                 value = v;
@@ -345,6 +497,8 @@ impl<'a> Shaper<'a> {
                 last = follower;
             }
         }
+        // Where the definition's own tokens end (before a `;` or a token it cannot take).
+        let own_end = self.span(self.pos.saturating_sub(1)).end.max(start);
         let end = match self.peek() {
             Some(Some(Token::Semicolon)) => {
                 self.pos += 1;
@@ -364,23 +518,39 @@ impl<'a> Shaper<'a> {
         let whole = start..end;
 
         if option {
-            if name.is_none() {
+            // buf parity: with no name, only the name is missing; in an enum, a lone `option`
+            // is a value named `option` without a number.
+            if name.is_none() && value.is_none() && self.body == Body::Enum && !options {
+                self.error(
+                    "enum value without a number: write `NAME = NUMBER;`".to_string(),
+                    whole,
+                );
+            } else if name.is_none() {
                 self.error(
                     "option without a name: write `option NAME = VALUE;`".to_string(),
-                    whole.clone(),
+                    whole,
                 );
-            }
-            if value.is_none() {
+            } else if value.is_none() {
                 self.error(
                     "option without a value: write `option NAME = VALUE;`".to_string(),
                     whole,
                 );
+                self.unknown_option(name.as_ref());
+            }
+            if name.is_some() && value.is_some() {
+                self.keep(start, own_end, false);
             }
             return Some(());
         }
-        match self.body {
+        // buf parity: a definition with a name in an enum is a field, in error there.
+        let body = if self.body == Body::Enum && name.is_some() {
+            Body::Service
+        } else {
+            self.body
+        };
+        match body {
             Body::Enum => {
-                if !mods.is_empty() || name.is_some() || generic {
+                if !mods.is_empty() || generic {
                     return None;
                 }
                 match value {
@@ -388,15 +558,52 @@ impl<'a> Shaper<'a> {
                         "enum value without a number: write `NAME = NUMBER;`".to_string(),
                         whole,
                     ),
-                    Some(Value::Int) => {}
+                    Some(Value::Int) => self.keep(start, own_end, false),
                     Some(Value::Other) => self.not_a_number(value_span),
                 }
             }
-            Body::Message | Body::File => {
+            Body::Message | Body::File | Body::Oneof | Body::Extend | Body::Service | Body::Method => {
                 // buf parity: `optional int32 = 1` is no syntax error to buf (a field named
                 // `int32` of a type `optional` it then does not find).
                 if popped || mods.len() > 2 {
                     return None;
+                }
+                // buf parity: a qualified field name is an error at it, and buf drops the field.
+                let qualified = name.as_ref().is_some_and(|(_, parts, abs)| parts.len() > 1 || *abs);
+                if let Some((span, _, _)) = name.as_ref().filter(|_| qualified) {
+                    self.error(
+                        "a field name is a single identifier: remove the '.'".to_string(),
+                        span.clone(),
+                    );
+                }
+                if let Some((name, _, _)) = name.as_ref().filter(|_| !qualified) {
+                    if self.keeps_fields() && value == Some(Value::Int) && mods.len() <= 1 {
+                        self.keep(start, own_end, false);
+                    }
+                    // buf parity: buf keeps a field without a number too (it resolves its
+                    // type); its options are not kept here.
+                    if matches!(self.body, Body::Message | Body::Oneof)
+                        && !tried_value
+                        && mods.len() <= 1
+                    {
+                        self.keep(start, name.end, true);
+                    }
+                    if self.body == Body::Enum && value == Some(Value::Int) && !generic {
+                        // buf parity: buf keeps it as an enum value of the field's name.
+                        self.edits.push((start..name.start, ""));
+                        self.keep(start, own_end, false);
+                    }
+                }
+                if let Some((span, "option")) = mods.first() {
+                    if self.body == Body::Enum || mods.len() > 1 {
+                        return None;
+                    }
+                    self.error(
+                        "'option' is no field label: remove it, or write `option NAME = VALUE;`"
+                            .to_string(),
+                        span.clone(),
+                    );
+                    self.edits.push((span.clone(), ""));
                 }
                 if let Some((span, _)) = mods.get(1) {
                     self.error(
@@ -417,21 +624,97 @@ impl<'a> Shaper<'a> {
                     ),
                     // buf keeps a field with a name in a message (and checks its number later),
                     // not one without, nor one at file scope.
-                    Some(Value::Other) if name.is_some() && self.body == Body::Message => {
+                    Some(Value::Other)
+                        if name.is_some() && (self.keeps_fields() || self.body == Body::Enum) =>
+                    {
                         self.not_a_number(value_span)
                     }
                     Some(_) => {}
                 }
-                if self.body == Body::File {
-                    self.error(
+                match body {
+                    Body::File => self.error(
                         "a field outside of a message: move it into a message or an extend block"
                             .to_string(),
                         whole,
-                    );
+                    ),
+                    // buf parity: a field in a service or rpc body is an error at the whole
+                    // definition, past those of its parts.
+                    Body::Service if self.body == Body::Enum => self.error(
+                        "a field in an enum: move it into a message".to_string(),
+                        whole,
+                    ),
+                    Body::Service => self.error(
+                        "a field in a service: move it into a message".to_string(),
+                        whole,
+                    ),
+                    Body::Method => self.error(
+                        "a field in an rpc body: move it into a message".to_string(),
+                        whole,
+                    ),
+                    _ => {}
                 }
             }
         }
         Some(())
+    }
+
+    /// Writes the `=` missing before token `at` into the space before it (see
+    /// `Shaped::repaired`); with no space there, the statement is not repaired.
+    fn equals_before(&mut self, at: usize) {
+        self.write_before(at, "=");
+    }
+
+    /// Writes `what` (one byte) into the space before token `at`; with no space there, the
+    /// statement is not repaired.
+    fn write_before(&mut self, at: usize, what: &'static str) {
+        let start = self.span(at).start;
+        match start.checked_sub(1).map(|i| self.source.as_bytes()[i]) {
+            Some(b' ' | b'\t') => self.edits.push((start - 1..start, what)),
+            _ => self.repairable = false,
+        }
+    }
+
+    /// Blanks tokens `from..=to` (see `Shaped::repaired`).
+    fn blank(&mut self, from: usize, to: usize) {
+        let span = self.span(from).start..self.span(to).end;
+        self.edits.push((span, ""));
+    }
+
+    /// buf parity: buf keeps an option statement without a value and reports its name if no
+    /// field of its options message has it; sous knows the names of descriptor.proto's
+    /// options (an extension's name it cannot look up here).
+    fn unknown_option(&mut self, name: Option<&(Span, Vec<&str>, bool)>) {
+        let Some((span, parts, false)) = name else {
+            return;
+        };
+        let (Some(first), Some((message, fields))) =
+            (parts.first(), super::builtin_options::of(self.body))
+        else {
+            return;
+        };
+        if self.source.get(span.start..span.start + first.len()) != Some(*first)
+            || fields.contains(first)
+        {
+            return;
+        }
+        self.error(
+            format!("no option '{first}' in google.protobuf.{message}: check its name"),
+            span.start..span.start + first.len(),
+        );
+    }
+
+    /// Keeps the definition from byte `start` to `end`, if none is kept yet.
+    fn keep(&mut self, start: usize, end: usize, unnumbered: bool) {
+        self.kept.get_or_insert(Kept {
+            start,
+            end,
+            unnumbered,
+        });
+    }
+
+    /// Whether buf keeps a field of this body (with a name) for its later steps.
+    fn keeps_fields(&self) -> bool {
+        matches!(self.body, Body::Message | Body::Oneof | Body::Extend)
     }
 
     /// buf parity: a number that is no integer is an error at it (of a later step to buf, which
@@ -453,6 +736,7 @@ impl<'a> Shaper<'a> {
                 format!("unexpected {what} in a definition: a '=' is missing before it"),
                 self.span(self.pos),
             );
+            self.equals_before(self.pos);
         }
         Some(self.expr())
     }
@@ -531,6 +815,7 @@ impl<'a> Shaper<'a> {
         };
         if close == open + 1 {
             empty(self);
+            self.blank(open, close);
             self.pos = close + 1;
             return Some(());
         }
@@ -539,23 +824,7 @@ impl<'a> Shaper<'a> {
             .any(|(tok, _)| matches!(tok, Some(Token::Comma)));
         self.pos = open + 1;
         if several {
-            loop {
-                self.path(true)?;
-                if !self.is(&Token::Equals) {
-                    return None;
-                }
-                self.pos += 1;
-                self.expr()?;
-                if self.pos == close {
-                    break;
-                }
-                if !self.is(&Token::Comma) {
-                    return None;
-                }
-                self.pos += 1;
-            }
-            self.pos = close + 1;
-            return Some(());
+            return self.several_options(open, close);
         }
         self.path(true)?;
         let mut valueless = self.pos == close;
@@ -571,10 +840,12 @@ impl<'a> Shaper<'a> {
                     format!("unexpected {what} in options: a '=' is missing before it"),
                     self.span(self.pos),
                 );
+                self.equals_before(self.pos);
             }
         }
         if valueless {
             empty(self);
+            self.blank(open, close);
             self.error(
                 "option without a value: write `[NAME = VALUE]`".to_string(),
                 self.span(close),
@@ -608,17 +879,25 @@ fn describe(tok: &Option<Token>) -> String {
 /// with its end, so they are not among them. None in a file with a string not closed on its
 /// line.
 pub(crate) fn orphan_brackets(source: &str) -> HashSet<usize> {
-    fuse_brackets(source).map(|(orphans, _)| orphans).unwrap_or_default()
+    fuse_brackets(source).map(|(orphans, _, _)| orphans).unwrap_or_default()
+}
+
+/// The byte offsets of the closing brackets buf's lexer finds with no bracket open at all
+/// (each an error of its own, "unmatched", and a token all the same), and of the `{`s it
+/// reports unmatched when a bracket of another kind comes before their `}`.
+pub(crate) fn unopened_brackets(source: &str) -> HashSet<usize> {
+    fuse_brackets(source).map(|(_, _, unopened)| unopened).unwrap_or_default()
 }
 
 /// The brackets of `source` still open at its end, as buf's lexer matches them: (kind, byte).
 pub(crate) fn open_brackets(source: &str) -> Vec<(u8, usize)> {
-    fuse_brackets(source).map(|(_, opens)| opens).unwrap_or_default()
+    fuse_brackets(source).map(|(_, opens, _)| opens).unwrap_or_default()
 }
 
 /// buf's `fuseBraces` over `source`: the unmatched brackets and those still open at its end;
 /// `None` past a string not closed on its line.
-fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
+#[allow(clippy::type_complexity)]
+fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>, HashSet<usize>)> {
     fn open_of(tok: &Token) -> Option<(bool, u8)> {
         match tok {
             Token::LeftParen => Some((true, b'(')),
@@ -644,6 +923,7 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
         return None;
     }
     let mut orphans = HashSet::new();
+    let mut unopened = HashSet::new();
     let mut opens: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
     while i < braces.len() {
@@ -655,6 +935,7 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
         }
         let Some(&(t1, t1_at)) = opens.last() else {
             orphans.insert(at);
+            unopened.insert(at);
             continue;
         };
         if t1 == kind {
@@ -674,11 +955,15 @@ fn fuse_brackets(source: &str) -> Option<(HashSet<usize>, Vec<(u8, usize)>)> {
             }
         } else if right {
             orphans.insert(at);
+            // buf parity: buf reports the `{` (not the bracket that broke the pair).
+            if t1 == b'{' {
+                unopened.insert(t1_at);
+            }
             opens.pop();
             i += 1;
         } else {
             orphans.insert(at);
         }
     }
-    Some((orphans, opens))
+    Some((orphans, opens, unopened))
 }

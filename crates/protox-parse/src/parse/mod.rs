@@ -16,11 +16,13 @@ use crate::{
 };
 
 mod buf_shape;
+mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
+mod kept;
 
 use self::buf_shape::Body;
 
@@ -50,6 +52,13 @@ struct Parser<'a> {
     /// sous: the brackets buf's lexer leaves unmatched (`buf_shape::orphan_brackets`), once a
     /// statement in error needs them.
     orphans: Option<std::collections::HashSet<usize>>,
+    /// sous: the closing brackets with none open (`buf_shape::unopened_brackets`), likewise.
+    unopened: Option<std::collections::HashSet<usize>>,
+    /// sous: how many fields buf keeps without a number were read (see `reparse`).
+    unnumbered: u64,
+    /// sous: in a parser that reads a field buf keeps without a number again: the number it
+    /// gets in place of `buf_shape::UNNUMBERED`'s and where the field's own tokens end.
+    placeholder: Option<(u64, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +88,9 @@ impl<'a> Parser<'a> {
             syntax: ast::Syntax::default(),
             last: 0..0,
             orphans: None,
+            unopened: None,
+            unnumbered: 0,
+            placeholder: None,
         }
     }
 
@@ -134,7 +146,13 @@ impl<'a> Parser<'a> {
                 Ok(None) => break,
                 Err(()) => {
                     debug_assert!(!self.lexer.extras.errors.is_empty());
-                    if self.reshape(mark, Body::File) {
+                    if let Some(repaired) = self.reshape(mark, Body::File) {
+                        // buf parity: an option in error that buf keeps is kept.
+                        options.extend(
+                            repaired.and_then(|text| {
+                                self.reparse(mark.0, &text, |p| p.parse_option())
+                            }),
+                        );
                         continue;
                     }
                     self.skip_until(&[
@@ -147,6 +165,21 @@ impl<'a> Parser<'a> {
                         Token::PACKAGE,
                     ])
                 }
+            }
+        }
+
+        // sous: buf parity: a `{` whose `}` buf's lexer pairs past a stray bracket is unmatched
+        // to buf (a stray bracket is a syntax error: looked for only then).
+        if !self.lexer.extras.errors.is_empty() {
+            let source = self.lexer.source();
+            let unopened = (self.unopened.take())
+                .unwrap_or_else(|| buf_shape::unopened_brackets(source));
+            let mut braces: Vec<usize> = (unopened.iter().copied())
+                .filter(|&at| source.as_bytes().get(at) == Some(&b'{'))
+                .collect();
+            braces.sort_unstable();
+            for at in braces {
+                self.add_error(ParseErrorKind::UnclosedBlock { span: at..at + 1 });
             }
         }
 
@@ -448,7 +481,22 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Message));
+                    if r.is_ok() {
+                        options.extend(r.ok());
+                    } else {
+                        match self.reshape(mark, Body::Message) {
+                            // buf parity: `option A B = 1;` is a field (see `buf_shape`).
+                            Some(Some(text)) if !text.trim_start().starts_with("option") => items
+                                .extend(
+                                    self.reparse(mark.0, &text, |p| p.parse_kept_field())
+                                        .map(ast::MessageItem::Field),
+                                ),
+                            Some(text) => options.extend(text.and_then(|text| {
+                                self.reparse(mark.0, &text, |p| p.parse_option())
+                            })),
+                            None => self.skip_statement(),
+                        }
+                    }
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -461,7 +509,7 @@ impl<'a> Parser<'a> {
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
                     items.extend(
-                        self.reshaped(r, mark, Body::Message)
+                        self.reshaped(r, mark, Body::Message, |p| p.parse_kept_field())
                             .map(ast::MessageItem::Field),
                     );
                 }
@@ -475,15 +523,31 @@ impl<'a> Parser<'a> {
             }
         };
 
-        Ok((
-            ast::MessageBody {
-                items,
-                options,
-                reserved,
-                extensions,
-            },
-            end,
-        ))
+        let mut body = ast::MessageBody {
+            items,
+            options,
+            reserved,
+            extensions,
+        };
+        kept::renumber(&mut body);
+        Ok((body, end))
+    }
+
+    /// sous: a field buf keeps, read again from its repaired text (see `reparse`): a field
+    /// without a number gets its placeholder, at its name.
+    fn parse_kept_field(&mut self) -> Result<ast::Field, ()> {
+        let mut field = self.parse_field()?;
+        if let Some((number, own_end)) = self.placeholder {
+            if field.number.span.start >= own_end {
+                field.number = ast::Int {
+                    negative: false,
+                    value: number,
+                    span: field.name.span.clone(),
+                };
+                field.span.end = own_end;
+            }
+        }
+        Ok(field)
     }
 
     fn parse_field(&mut self) -> Result<ast::Field, ()> {
@@ -649,6 +713,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::Semicolon => {
                     self.bump();
@@ -656,7 +721,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.recovered(r));
+                    fields.extend(self.reshaped(r, mark, Body::Extend, |p| p.parse_field()));
                 }
                 _ => self.unexpected_statement("a message field, '}' or ';'"),
             }
@@ -687,6 +752,7 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::RPC => {
                     let r = self.parse_service_rpc();
@@ -694,13 +760,17 @@ impl<'a> Parser<'a> {
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Service, |p| p.parse_option()));
                 }
                 Token::Semicolon => {
                     self.bump();
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement("'rpc', '}', 'option' or ';'"),
+                _ => self.unexpected_shaped(
+                    mark,
+                    Body::Service,
+                    "'rpc', '}', 'option' or ';'",
+                ),
             }
         };
 
@@ -756,16 +826,17 @@ impl<'a> Parser<'a> {
                     let Some((tok, _)) = self.peek_in_block(&open) else {
                         break self.last.clone();
                     };
+                    let mark = self.mark();
                     match tok {
                         Token::OPTION => {
                             let r = self.parse_option();
-                            options.extend(self.recovered(r));
+                            options.extend(self.reshaped(r, mark, Body::Method, |p| p.parse_option()));
                         }
                         Token::RightBrace => break self.bump(),
                         Token::Semicolon => {
                             self.bump();
                         }
-                        _ => self.unexpected_statement("'option', '}' or ';'"),
+                        _ => self.unexpected_shaped(mark, Body::Method, "'option', '}' or ';'"),
                     }
                 }
             }
@@ -816,7 +887,7 @@ impl<'a> Parser<'a> {
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.reshaped(r, mark, Body::Enum));
+                    options.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_option()));
                 }
                 Token::RESERVED => {
                     let r = self.parse_reserved();
@@ -827,7 +898,7 @@ impl<'a> Parser<'a> {
                 }
                 Token::Ident(_) => {
                     let r = self.parse_enum_value();
-                    values.extend(self.reshaped(r, mark, Body::Enum));
+                    values.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_enum_value()));
                 }
                 Token::RightBrace => break self.bump(),
                 _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
@@ -886,10 +957,11 @@ impl<'a> Parser<'a> {
             let Some((tok, _)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
+            let mark = self.mark();
             match tok {
                 Token::OPTION => {
                     let r = self.parse_option();
-                    options.extend(self.recovered(r));
+                    options.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_option()));
                 }
                 Token::Semicolon => {
                     self.bump();
@@ -897,7 +969,7 @@ impl<'a> Parser<'a> {
                 Token::RightBrace => break self.bump(),
                 Token::Dot | Token::Ident(_) => {
                     let r = self.parse_field();
-                    fields.extend(self.recovered(r));
+                    fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_kept_field()));
                 }
                 _ => self.unexpected_statement("a message field, option or '}'"),
             }
@@ -1391,11 +1463,21 @@ impl<'a> Parser<'a> {
         match self.peek_skip_comments()? {
             Some((Token::Semicolon, _)) => Ok(self.bump()),
             Some((found, span)) => {
+                // sous: a second `=` (`int32 a = 1 = 2;`), a `]` or `)` that closes no
+                // bracket, or a body (`int32 a = 1 { ... }`) does not start the next
+                // statement: the statement is in error (buf parity, see `buf_shape`).
+                let second_value = matches!(
+                    found,
+                    Token::Equals | Token::RightBracket | Token::RightParen | Token::LeftBrace
+                );
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
                     found: found.to_string(),
                     span,
                 });
+                if second_value {
+                    return Err(());
+                }
                 Ok(self.last.clone())
             }
             None => {
@@ -1444,31 +1526,68 @@ impl<'a> Parser<'a> {
     }
 
     /// sous: as `recovered`, but a statement in error gets buf's errors where `buf_shape` knows
-    /// them (see `reshape`).
-    fn reshaped<T>(&mut self, result: Result<T, ()>, mark: (usize, usize), body: Body) -> Option<T> {
+    /// them (see `reshape`), and what buf keeps of it is kept: `reparse` reads it again,
+    /// repaired.
+    fn reshaped<T>(
+        &mut self,
+        result: Result<T, ()>,
+        mark: (usize, usize),
+        body: Body,
+        reparse: impl for<'b> FnOnce(&mut Parser<'b>) -> Result<T, ()>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
-            Err(()) => {
-                if !self.reshape(mark, body) {
+            Err(()) => match self.reshape(mark, body) {
+                Some(repaired) => repaired.and_then(|text| self.reparse(mark.0, &text, reparse)),
+                None => {
                     self.skip_statement();
+                    None
                 }
-                None
-            }
+            },
         }
     }
 
+    /// sous: the statement at byte `start` read from `text` (its repaired text, see
+    /// `buf_shape::Shaped::repaired`) by a parser of its own, its spans those of the file;
+    /// nothing if that fails too.
+    fn reparse<T>(
+        &mut self,
+        start: usize,
+        text: &str,
+        read: impl for<'b> FnOnce(&mut Parser<'b>) -> Result<T, ()>,
+    ) -> Option<T> {
+        let mut padded = " ".repeat(start);
+        padded.push_str(text);
+        let mut parser = Parser::new(&padded);
+        parser.syntax = self.syntax;
+        parser.message_depth = self.message_depth;
+        if let Some(own) = text.strip_suffix(buf_shape::UNNUMBERED) {
+            // Numbers down from the largest, one per field, so that none is used twice.
+            self.unnumbered += 1;
+            parser.placeholder = Some((536_870_912 - self.unnumbered, start + own.len()));
+        }
+        let value = read(&mut parser).ok()?;
+        (parser.lexer.extras.errors.is_empty() && matches!(parser.peek(), Ok(None)))
+            .then_some(value)
+    }
+
     /// sous: replaces the errors of the statement in error that starts at `mark` with buf's
-    /// (`buf_shape::statement`) and skips it, up to and including its `;`. False, and nothing
-    /// done, where buf's errors for it are not known.
-    fn reshape(&mut self, mark: (usize, usize), body: Body) -> bool {
+    /// (`buf_shape::statement`) and skips it, up to and including its `;`: its repaired text
+    /// where buf keeps it. `None`, and nothing done, where buf's errors for it are not known.
+    fn reshape(&mut self, mark: (usize, usize), body: Body) -> Option<Option<String>> {
         let (start, errors) = mark;
         let source = self.lexer.source();
         let orphans = self
             .orphans
             .get_or_insert_with(|| buf_shape::orphan_brackets(source));
-        let Some((shaped, end)) = buf_shape::statement(source, start, body, orphans) else {
-            return false;
-        };
+        let unopened = self
+            .unopened
+            .get_or_insert_with(|| buf_shape::unopened_brackets(source));
+        let buf_shape::Shaped {
+            errors: shaped,
+            end,
+            repaired,
+        } = buf_shape::statement(source, start, body, orphans, unopened)?;
         loop {
             match self.peek() {
                 Ok(Some((_, span))) if span.start < end => {
@@ -1482,10 +1601,23 @@ impl<'a> Parser<'a> {
         // it (already read) stay.
         let errs = &mut self.lexer.extras.errors;
         let mut after = errs.split_off(errors.min(errs.len()));
-        after.retain(|e| e.span().is_some_and(|span| span.start >= end));
+        // (Ended by its body's `}`: the parser's error at the `}` is the statement's.)
+        let brace = source.as_bytes().get(end) == Some(&b'}');
+        after.retain(|e| {
+            e.span()
+                .is_some_and(|span| span.start > end || (span.start == end && !brace))
+        });
         errs.extend(shaped);
         errs.extend(after);
-        true
+        Some(repaired)
+    }
+
+    /// sous: as `unexpected_statement`, but a statement buf reads as a definition (a field in
+    /// a service) gets buf's errors where `buf_shape` knows them.
+    fn unexpected_shaped(&mut self, mark: (usize, usize), body: Body, expected: &str) {
+        if self.reshape(mark, body).is_none() {
+            self.unexpected_statement(expected);
+        }
     }
 
     /// sous: a token no statement of a block's body starts with: an error, and the statement

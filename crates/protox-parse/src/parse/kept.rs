@@ -1,0 +1,57 @@
+//! sous: the numbers of the fields buf keeps without one (see `buf_shape::UNNUMBERED`). buf
+//! checks no number of such a field; the compiler needs one, so each gets a number no other
+//! field of its message uses and no reserved or extension range of it covers (otherwise the
+//! later steps would report a conflict buf does not).
+
+use crate::ast;
+
+/// The largest field number.
+const MAX: u64 = 536_870_911;
+
+/// Gives the fields of `body` (and of its oneofs) that buf keeps without a number free numbers.
+pub(super) fn renumber(body: &mut ast::MessageBody) {
+    let unnumbered = |f: &ast::Field| f.number.span == f.name.span;
+    let mut taken: Vec<(u64, u64)> = vec![(19_000, 19_999)];
+    let mut range = |r: &ast::ReservedRange| {
+        let end = match &r.end {
+            ast::ReservedRangeEnd::None => r.start.value,
+            ast::ReservedRangeEnd::Int(end) => end.value,
+            ast::ReservedRangeEnd::Max(_) => MAX,
+        };
+        taken.push((r.start.value, end));
+    };
+    for reserved in &body.reserved {
+        if let ast::ReservedKind::Ranges(ranges) = &reserved.kind {
+            ranges.iter().for_each(&mut range);
+        }
+    }
+    for extensions in &body.extensions {
+        extensions.ranges.iter().for_each(&mut range);
+    }
+    let mut fields: Vec<&mut ast::Field> = Vec::new();
+    for item in &mut body.items {
+        match item {
+            ast::MessageItem::Field(field) => fields.push(field),
+            ast::MessageItem::Oneof(oneof) => fields.extend(oneof.fields.iter_mut()),
+            _ => {}
+        }
+    }
+    if !fields.iter().any(|f| unnumbered(f)) {
+        return;
+    }
+    for field in fields.iter().filter(|f| !unnumbered(f)) {
+        taken.push((field.number.value, field.number.value));
+    }
+    let mut next = MAX;
+    for field in fields.into_iter().filter(|f| unnumbered(f)) {
+        while let Some(&(start, _)) = taken.iter().find(|(s, e)| *s <= next && next <= *e) {
+            next = start.saturating_sub(1);
+        }
+        if next == 0 {
+            // Every number taken: the field keeps its placeholder (and its conflict).
+            return;
+        }
+        field.number.value = next;
+        next -= 1;
+    }
+}
