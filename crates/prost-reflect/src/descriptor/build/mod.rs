@@ -78,7 +78,7 @@ impl DescriptorPoolOffsets {
         pool.services.truncate(self.service as usize);
         pool.names.retain(|name, definition| match definition.kind {
             DefinitionKind::Package => pool.files.iter().any(|f| {
-                f.prost.package().starts_with(name.as_ref())
+                f.prost.package().starts_with(name)
                     && matches!(
                         f.prost.package().as_bytes().get(name.len()),
                         None | Some(&b'.')
