@@ -871,7 +871,8 @@ fn rename_locations(
     locations: &mut [prost_types::source_code_info::Location],
     renames: &[(Box<[i32]>, Box<[i32]>)],
 ) {
-    let mut index: HashMap<&[i32], Vec<usize>> = HashMap::new();
+    // sous: hashed with foldhash (SipHash was most of building this index).
+    let mut index: HashMap<&[i32], Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
     for (i, (from, _)) in renames.iter().enumerate() {
         index.entry(from).or_default().push(i);
     }
