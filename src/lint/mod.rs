@@ -51,10 +51,25 @@ pub struct Context<'a> {
     schema: &'a Schema,
     file: Option<&'a FileNode<'a>>,
     findings: Vec<(Finding, Option<String>)>,
-    /// For a module rule: the locations of the file it last reported in, by import path. A
-    /// module rule's findings come file by file; the index is built once per file, and only one
-    /// is held at a time.
+    /// For a module rule: its reports in target files of the module, by file name, placed when
+    /// the per-file walk has the file's locations at hand (see [`Deferred`]).
+    deferred: Vec<Deferred>,
+    /// For a module rule: the module's target files, by name, with their index.
+    targets: Option<&'a HashMap<&'a str, usize>>,
+    /// For a module rule reporting in a file that is not a target of the module: the locations
+    /// of the file it last reported in, by import path.
     last_file: Option<(String, Locations<'static>)>,
+}
+
+/// A module rule's report, placed later: decoding a file's locations is most of what a
+/// report costs, and the per-file walk decodes them anyway (a module rule reporting in every
+/// file of a large module decoded every file's once more).
+struct Deferred {
+    /// The file's index among the module's target files.
+    file: usize,
+    rule: &'static str,
+    path: Vec<i32>,
+    message: String,
 }
 
 impl<'a> Context<'a> {
@@ -92,6 +107,13 @@ impl<'a> Context<'a> {
         if self.file.is_some() {
             let span = file.span_in(file.locations(), path);
             self.push(file, file.locations(), path, span, message.into());
+        } else if let Some(&index) = self.targets.and_then(|t| t.get(file.name())) {
+            self.deferred.push(Deferred {
+                file: index,
+                rule: self.rule,
+                path: path.to_vec(),
+                message: message.into(),
+            });
         } else {
             // A module rule may report in every file of a large module: each file's locations
             // are built for its findings and let go, not kept in the module's nodes.
@@ -257,9 +279,12 @@ fn lint_module(
             }
         }
     };
-    // Module rules are independent of each other: run them on every core too (each builds the
-    // indexes of locations it needs, once per file, shared by all).
-    let mut out: Vec<Finding> = rules
+    // Module rules are independent of each other: run them on every core too. Their reports in
+    // the module's files are placed file by file below, with the walk's locations.
+    let targets: HashMap<&str, usize> = (files.iter().enumerate())
+        .map(|(i, f)| (f.name(), i))
+        .collect();
+    let (found, deferred): (Vec<Vec<Finding>>, Vec<Vec<Deferred>>) = rules
         .par_iter()
         .map(|&rule| {
             let mut cx = Context {
@@ -268,16 +293,54 @@ fn lint_module(
                 schema,
                 file: None,
                 findings: Vec::new(),
+                deferred: Vec::new(),
+                targets: Some(&targets),
                 last_file: None,
             };
             rule.check_module(&mut cx, files);
+            let deferred = std::mem::take(&mut cx.deferred);
             let mut found = Vec::new();
             keep(cx, &mut found);
-            found
+            (found, deferred)
         })
-        .flatten()
-        .collect();
+        .unzip();
+    let mut out: Vec<Finding> = found.into_iter().flatten().collect();
+    // The deferred reports by file, in the order the rules made them.
+    let mut by_file: Vec<Vec<Deferred>> = Vec::new();
+    if deferred.iter().any(|d| !d.is_empty()) {
+        by_file.resize_with(files.len(), Vec::new);
+        for report in deferred.into_iter().flatten() {
+            by_file[report.file].push(report);
+        }
+    }
+    let place = |cx: &mut Context, reports: Option<&Vec<Deferred>>| {
+        for report in reports.into_iter().flatten() {
+            cx.rule = report.rule;
+            cx.report(&report.path, report.message.clone());
+        }
+    };
     if !walk_files {
+        let per_file: Vec<Vec<Finding>> = (files.par_iter().zip(by_file.par_iter()))
+            .filter(|(_, reports)| !reports.is_empty())
+            .map(|(shared, reports)| {
+                let node = shared.fresh();
+                let mut cx = Context {
+                    rule: "",
+                    config,
+                    schema,
+                    file: Some(&node),
+                    findings: Vec::new(),
+                    deferred: Vec::new(),
+                    targets: None,
+                    last_file: None,
+                };
+                place(&mut cx, Some(reports));
+                let mut found = Vec::new();
+                keep(cx, &mut found);
+                found
+            })
+            .collect();
+        out.extend(per_file.into_iter().flatten());
         return out;
     }
     let rules: Vec<(&'static str, &dyn Rule)> = rules.iter().map(|&r| (r.id(), r)).collect();
@@ -285,7 +348,8 @@ fn lint_module(
     // matter; they are sorted before anyone sees them.
     let per_file: Vec<Vec<Finding>> = files
         .par_iter()
-        .map(|shared| {
+        .enumerate()
+        .map(|(i, shared)| {
             // A node of its own, whose index of locations goes when the file is done.
             let node = shared.fresh();
             let mut hooks = Hooks {
@@ -297,10 +361,13 @@ fn lint_module(
                     schema,
                     file: Some(&node),
                     findings: Vec::new(),
+                    deferred: Vec::new(),
+                    targets: None,
                     last_file: None,
                 },
             };
             walk(node.proto, &mut hooks);
+            place(&mut hooks.cx, by_file.get(i));
             let mut found = Vec::new();
             keep(hooks.cx, &mut found);
             found

@@ -23,16 +23,26 @@ use crate::descriptor::tag;
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
-    let mut findings = used_in_proto3(schema);
-    findings.extend(super::editions::json_clashes::in_editions(schema));
-    findings.extend(super::editions::visibility::in_schema(schema));
-    findings.extend(super::editions::option_only::in_schema(schema));
-    findings.extend(super::editions::ctype::in_edition_2023(schema));
-    findings.extend(super::proto3_extend::in_proto3(schema));
-    findings.extend(super::message_sets::in_proto3(schema));
-    findings.extend(super::message_sets::in_options(schema));
-    findings.extend(super::editions::option_support::in_schema(schema));
-    schema.errors.extend(findings);
+    // The checks are independent of each other and each walks every file: they run side by
+    // side, on every core (they ran one after the other between the link and lint stages). The
+    // findings are sorted before anyone sees them; they are kept in this order all the same.
+    use rayon::prelude::*;
+    type Check = fn(&Schema) -> Vec<crate::finding::Finding>;
+    let checks: [Check; 9] = [
+        used_in_proto3,
+        super::editions::json_clashes::in_editions,
+        super::editions::visibility::in_schema,
+        super::editions::option_only::in_schema,
+        super::editions::ctype::in_edition_2023,
+        super::proto3_extend::in_proto3,
+        super::message_sets::in_proto3,
+        super::message_sets::in_options,
+        super::editions::option_support::in_schema,
+    ];
+    let shared: &Schema = schema;
+    let findings: Vec<Vec<crate::finding::Finding>> =
+        checks.par_iter().map(|check| check(shared)).collect();
+    schema.errors.extend(findings.into_iter().flatten());
 }
 
 /// The full names (leading dot) of the closed enums of every file of the schema.

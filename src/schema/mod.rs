@@ -435,7 +435,11 @@ fn merge(
             pools.push(pool);
         }
     }
-    let twice = errors::extension_numbers_used_twice(&files, &sources);
+    // Two independent walks of every file, side by side.
+    let (twice, misused) = rayon::join(
+        || errors::extension_numbers_used_twice(&files, &sources),
+        || map_entries::misused(&files, &sources),
+    );
     if !twice.is_empty() {
         // prost-reflect panics on an option set through one of two extensions with one number
         // (fuzzing found it: `fixtures/projects/extension_number_twice`): buf reports the
@@ -443,7 +447,7 @@ fn merge(
         errors.retain(|e| e.message != errors::COMPILER_PANICKED);
     }
     errors.extend(twice);
-    errors.extend(map_entries::misused(&files, &sources));
+    errors.extend(misused);
     Schema {
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,

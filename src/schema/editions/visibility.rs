@@ -57,7 +57,7 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
             }
             _ => "EXPORT_ALL",
         };
-        if mode.is_empty() || mode == "EXPORT_ALL" && !source.text.contains("local") {
+        if mode.is_empty() || mode == "EXPORT_ALL" && !may_declare_local(&source.text) {
             continue;
         }
         let locations = Locations::with_extra(file, file.extra_info());
@@ -291,6 +291,18 @@ fn strict_export(kind: &str, parent: Parent) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Whether `text` may declare a `local` type: it has `local` followed by whitespace and
+/// `message` or `enum` (what [`keyword_before`] finds before a declaration). Under
+/// `EXPORT_ALL` only such a file has local types; most files that hold the word have it in a
+/// comment or a longer name (`locale`, `location`), and their locations are not decoded.
+fn may_declare_local(text: &str) -> bool {
+    text.match_indices("local").any(|(at, word)| {
+        let rest = &text[at + word.len()..];
+        let after = rest.trim_start();
+        after.len() < rest.len() && (after.starts_with("message") || after.starts_with("enum"))
+    })
 }
 
 /// `local` or `export` written just before byte `start` (the declaration's `message` or

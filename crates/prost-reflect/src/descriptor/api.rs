@@ -688,6 +688,14 @@ impl FileDescriptor {
         buf
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.inner().raw
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`FileDescriptor`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -765,6 +773,14 @@ impl MessageDescriptor {
     /// Gets a reference to the raw [`DescriptorProto`] wrapped by this [`MessageDescriptor`].
     pub fn descriptor_proto(&self) -> &DescriptorProto {
         find_message_proto_prost(self.parent_file_descriptor_proto(), self.path())
+    }
+
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
     }
 
     /// Decodes the options defined for this [`MessageDescriptor`], including any extension options.
@@ -1032,6 +1048,14 @@ impl FieldDescriptor {
         &self.parent_message().descriptor_proto().field[*self.path().last().unwrap() as usize]
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`FieldDescriptor`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -1248,6 +1272,14 @@ impl ExtensionDescriptor {
         }
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`ExtensionDescriptor`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -1456,6 +1488,14 @@ impl EnumDescriptor {
         }
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`EnumDescriptor`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -1585,6 +1625,14 @@ impl EnumValueDescriptor {
         &self.parent.enum_descriptor_proto().value[self.index as usize]
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`EnumValueDescriptor`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -1654,6 +1702,14 @@ impl OneofDescriptor {
     /// Gets a reference to the raw [`OneofDescriptorProto`] wrapped by this [`OneofDescriptor`].
     pub fn oneof_descriptor_proto(&self) -> &OneofDescriptorProto {
         &self.message.descriptor_proto().oneof_decl[self.index as usize]
+    }
+
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
     }
 
     /// Decodes the options defined for this [`OneofDescriptorProto`], including any extension options.
@@ -1770,6 +1826,14 @@ impl ServiceDescriptor {
         &self.parent_file_descriptor_proto().service[*path.last().unwrap() as usize]
     }
 
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
+    }
+
     /// Decodes the options defined for this [`ServiceDescriptorProto`], including any extension options.
     pub fn options(&self) -> DynamicMessage {
         decode_options(
@@ -1867,6 +1931,14 @@ impl MethodDescriptor {
     /// Gets a reference to the raw [`MethodDescriptorProto`] wrapped by this [`MethodDescriptor`].
     pub fn method_descriptor_proto(&self) -> &MethodDescriptorProto {
         &self.service.service_descriptor_proto().method[self.index as usize]
+    }
+
+    /// sous: the options as protobuf bytes, what [`Self::options`] decodes (empty if none).
+    pub fn encoded_options(&self) -> &[u8] {
+        self.raw()
+            .options
+            .as_ref()
+            .map_or(&[][..], |options| options.encoded.as_slice())
     }
 
     /// Decodes the options defined for this [`MethodDescriptorProto`], including any extension options.

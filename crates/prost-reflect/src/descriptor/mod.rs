@@ -132,8 +132,78 @@ pub struct DescriptorPool {
     inner: Arc<DescriptorPoolInner>,
 }
 
-/// sous: a map by full name or file name, with a fast deterministic hasher.
-pub(crate) type NameMap<V> = HashMap<Box<str>, V, foldhash::fast::FixedState>;
+/// sous: a map by full name or file name, with a fast deterministic hasher, that keeps each
+/// name's hash beside it: the map grows with every file added to a pool (one file at a time,
+/// as protox adds them), and hashing every name again at each growth was a fifth of collecting
+/// the names of a large pool.
+#[derive(Clone)]
+pub(crate) struct NameMap<V> {
+    table: hashbrown::HashTable<(u64, Box<str>, V)>,
+}
+
+impl<V> Default for NameMap<V> {
+    fn default() -> Self {
+        NameMap {
+            table: hashbrown::HashTable::new(),
+        }
+    }
+}
+
+impl<V> NameMap<V> {
+    fn hash(name: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::default().hash_one(name)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&V> {
+        self.table
+            .find(Self::hash(name), |(_, key, _)| &**key == name)
+            .map(|(_, _, value)| value)
+    }
+
+    pub(crate) fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Inserts `value` under `name` if the name is not there yet; otherwise returns the value
+    /// that is, and `value`.
+    pub(crate) fn try_insert(&mut self, name: &str, value: V) -> Result<(), (&V, V)> {
+        let hash = Self::hash(name);
+        match self.table.entry(
+            hash,
+            |(_, key, _)| &**key == name,
+            |(hash, _, _)| *hash,
+        ) {
+            hashbrown::hash_table::Entry::Occupied(entry) => Err((&entry.into_mut().2, value)),
+            hashbrown::hash_table::Entry::Vacant(entry) => {
+                entry.insert((hash, name.into(), value));
+                Ok(())
+            }
+        }
+    }
+
+    /// Inserts `value` under `name`, returning the value it replaces.
+    pub(crate) fn insert(&mut self, name: Box<str>, value: V) -> Option<V> {
+        let hash = Self::hash(&name);
+        match self.table.entry(
+            hash,
+            |(_, key, _)| *key == name,
+            |(hash, _, _)| *hash,
+        ) {
+            hashbrown::hash_table::Entry::Occupied(mut entry) => {
+                Some(std::mem::replace(&mut entry.get_mut().2, value))
+            }
+            hashbrown::hash_table::Entry::Vacant(entry) => {
+                entry.insert((hash, name, value));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str, &mut V) -> bool) {
+        self.table.retain(|(_, key, value)| keep(key, value));
+    }
+}
 
 #[derive(Clone, Default)]
 struct DescriptorPoolInner {

@@ -78,7 +78,7 @@ impl DescriptorPoolOffsets {
         pool.services.truncate(self.service as usize);
         pool.names.retain(|name, definition| match definition.kind {
             DefinitionKind::Package => pool.files.iter().any(|f| {
-                f.prost.package().starts_with(name.as_ref())
+                f.prost.package().starts_with(name)
                     && matches!(
                         f.prost.package().as_bytes().get(name.len()),
                         None | Some(&b'.')
@@ -337,14 +337,31 @@ fn resolve_relative_name<'a, 'b>(
     let mut err = ResolveNameResult::NotFound;
     let relative_first_part = relative_name.split('.').next().unwrap_or_default();
 
+    // sous: each candidate is looked up in one buffer, and a name is allocated only for a
+    // candidate that is defined (most are not: a name is tried in every enclosing scope).
+    let mut buffer = String::new();
     for candidate_parent in resolve_relative_candidate_parents(scope) {
-        let candidate = match candidate_parent {
-            "" => Cow::Borrowed(relative_first_part),
-            _ => Cow::Owned(format!("{candidate_parent}.{relative_first_part}")),
+        let candidate: &str = match candidate_parent {
+            "" => relative_first_part,
+            _ => {
+                buffer.clear();
+                buffer.push_str(candidate_parent);
+                buffer.push('.');
+                buffer.push_str(relative_first_part);
+                &buffer
+            }
         };
 
         if relative_first_part.len() == relative_name.len() {
             // Looking up a simple name e.g. `Foo`
+            if !names.contains_key(candidate) {
+                // NotFound: it would not change `err`.
+                continue;
+            }
+            let candidate = match candidate_parent {
+                "" => Cow::Borrowed(relative_first_part),
+                _ => Cow::Owned(candidate.to_owned()),
+            };
             let res = ResolveNameResult::new(dependencies, names, candidate, filter);
             if res.is_found() {
                 return res.into_owned();
@@ -353,7 +370,7 @@ fn resolve_relative_name<'a, 'b>(
             }
         } else {
             // Looking up a name including a namespace e.g. `foo.Foo`. First determine the scope using the first component of the name.
-            match names.get(candidate.as_ref()) {
+            match names.get(candidate) {
                 Some(def) if def.kind.is_parent() => {
                     let candidate_full = match candidate_parent {
                         "" => Cow::Borrowed(relative_name),

@@ -337,13 +337,11 @@ impl NameVisitor<'_> {
     ) {
         let path = join_path(path1, path2);
 
-        match self.pool.names.entry(name.into()) {
-            hash_map::Entry::Vacant(entry) => {
-                entry.insert(Definition { file, kind, path });
-            }
-            hash_map::Entry::Occupied(_) => {
-                let entry = &self.pool.names[name];
-
+        // sous: `NameMap::try_insert`, not `entry` (the map is ours, see `NameMap`).
+        let definition = Definition { file, kind, path };
+        match self.pool.names.try_insert(name, definition) {
+            Ok(()) => {}
+            Err((entry, Definition { path, .. })) => {
                 if matches!(kind, DefinitionKind::Package)
                     && matches!(entry.kind, DefinitionKind::Package)
                 {
@@ -370,7 +368,8 @@ impl NameVisitor<'_> {
         path: &[i32],
         message: &DescriptorProto,
     ) {
-        let mut names: HashMap<String, (&str, i32)> = HashMap::new();
+        // sous: sized for the message's fields (it grew field by field).
+        let mut names: HashMap<String, (&str, i32)> = HashMap::with_capacity(message.field.len());
         for (index, field) in message.field.iter().enumerate() {
             let name = field.name();
             let index = index as i32;

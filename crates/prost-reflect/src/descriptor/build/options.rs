@@ -315,7 +315,12 @@ impl OptionsVisitor<'_> {
                 .unwrap()
         });
 
-        let mut message = match DynamicMessage::decode(desc, options.encoded.as_slice()) {
+        // sous: the uninterpreted options (all of a parsed file's options) are left out of the
+        // decoding: they are interpreted from `uninterpreted` below and cleared from the message
+        // after, and decoding each into a dynamic message was most of the decoding.
+        let stripped = without_field(&options.encoded, tag::UNINTERPRETED_OPTION as u64);
+        let encoded = stripped.as_deref().unwrap_or(&options.encoded);
+        let mut message = match DynamicMessage::decode(desc, encoded) {
             Ok(message) => message,
             Err(err) => {
                 self.errors
@@ -815,13 +820,59 @@ fn set_enum_option(enum_: &mut EnumDescriptorProto, path: &[i32], encoded: &[u8]
     }
 }
 
+/// sous: `encoded` without the records of field `number`, or `None` if it has none (or does
+/// not read as protobuf records, or holds a group: then it is decoded as it is).
+fn without_field(encoded: &[u8], number: u64) -> Option<Vec<u8>> {
+    fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *bytes.get(*at)?;
+            *at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut kept = Vec::new();
+    let mut found = false;
+    let mut at = 0;
+    while at < encoded.len() {
+        let start = at;
+        let key = varint(encoded, &mut at)?;
+        match key & 7 {
+            0 => {
+                varint(encoded, &mut at)?;
+            }
+            1 => at = at.checked_add(8)?,
+            2 => {
+                let len = usize::try_from(varint(encoded, &mut at)?).ok()?;
+                at = at.checked_add(len)?;
+            }
+            5 => at = at.checked_add(4)?,
+            _ => return None,
+        }
+        if at > encoded.len() {
+            return None;
+        }
+        if key >> 3 == number {
+            found = true;
+        } else {
+            kept.extend_from_slice(&encoded[start..at]);
+        }
+    }
+    found.then_some(kept)
+}
+
 /// sous: applies `renames` (in order: a location whose path starts with `from` has that prefix
 /// replaced by `to`) to every location, as one pass of each rename over all of them would.
 fn rename_locations(
     locations: &mut [prost_types::source_code_info::Location],
     renames: &[(Box<[i32]>, Box<[i32]>)],
 ) {
-    let mut index: HashMap<&[i32], Vec<usize>> = HashMap::new();
+    // sous: hashed with foldhash (SipHash was most of building this index).
+    let mut index: HashMap<&[i32], Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
     for (i, (from, _)) in renames.iter().enumerate() {
         index.entry(from).or_default().push(i);
     }
