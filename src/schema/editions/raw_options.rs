@@ -1,0 +1,87 @@
+//! The options of a compiled file as the compiler encoded them, custom options, `retention`,
+//! `targets`, `feature_support`, `edition_defaults`, `declaration` and every field prost-types
+//! does not know included: `sous build` writes them in place of prost-types' encoding, which
+//! drops them (see [`super::wire::encode_set`]).
+
+use std::collections::HashMap;
+
+use super::wire::Kind;
+use super::Editions;
+use crate::schema::image::fields;
+
+/// The encoded options of each element of one file, by the element's descriptor path (the
+/// file's is empty).
+#[derive(Debug, Default, Clone)]
+pub struct RawOptions(HashMap<Vec<i32>, Vec<u8>>);
+
+impl RawOptions {
+    /// The options of every element of an encoded `FileDescriptorProto` (as prost-reflect's
+    /// `FileDescriptor::encode_to_vec` gives it, extensions kept); `None` if it does not read.
+    pub fn read(bytes: &[u8]) -> Option<RawOptions> {
+        let mut out = HashMap::new();
+        collect(bytes, Kind::File, &mut Vec::new(), &mut out)?;
+        Some(RawOptions(out))
+    }
+
+    pub fn get(&self, path: &[i32]) -> Option<&[u8]> {
+        self.0.get(path).map(Vec::as_slice)
+    }
+}
+
+fn collect(
+    bytes: &[u8],
+    kind: Kind,
+    path: &mut Vec<i32>,
+    out: &mut HashMap<Vec<i32>, Vec<u8>>,
+) -> Option<()> {
+    let (options, _) = kind.options();
+    let mut counts: HashMap<u64, i32> = HashMap::new();
+    for (number, _, payload) in fields(bytes)? {
+        let Some(payload) = payload else {
+            continue;
+        };
+        if number == options {
+            // Two `options` fields merge; concatenated, their bytes decode as the merge.
+            out.entry(path.clone())
+                .or_default()
+                .extend_from_slice(payload);
+        } else if let Some(child) = kind.child(number) {
+            let index = counts.entry(number).or_default();
+            path.extend([number as i32, *index]);
+            *index += 1;
+            collect(payload, child, path, out)?;
+            path.truncate(path.len() - 2);
+        }
+    }
+    Some(())
+}
+
+impl Editions {
+    /// A table with no features, for rewriting a proto2 or proto3 file's options only.
+    pub(super) fn plain() -> Editions {
+        Editions {
+            edition: super::features::Edition::E2023,
+            explicit: HashMap::new(),
+            parents: HashMap::new(),
+        }
+    }
+}
+
+/// The compiler's encoded options of each of `schema`'s files that a kept pool holds, by name.
+pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> {
+    let mut out = HashMap::new();
+    for file in &schema.files {
+        let bytes = match file {
+            crate::schema::Proto::Pooled { file, .. } => Some(file.encode_to_vec()),
+            _ => schema
+                .pools
+                .iter()
+                .find_map(|pool| pool.get_file_by_name(file.name()))
+                .map(|fd| fd.encode_to_vec()),
+        };
+        if let Some(raw) = bytes.as_deref().and_then(RawOptions::read) {
+            out.insert(file.name().to_string(), raw);
+        }
+    }
+    out
+}
