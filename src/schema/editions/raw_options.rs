@@ -85,3 +85,33 @@ pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> 
     }
     out
 }
+
+/// Whether a compiled file has no `syntax` (or `edition`) statement: a proto2 file whose source
+/// info has no location for one.
+pub fn syntax_unspecified(file: &crate::schema::Proto) -> bool {
+    use crate::descriptor::tag;
+    if !matches!(file.syntax(), "" | "proto2") {
+        return false;
+    }
+    let stated = |info: &prost_types::SourceCodeInfo| {
+        info.location
+            .iter()
+            .any(|l| l.path == [tag::FILE_SYNTAX] || l.path == [tag::FILE_EDITION])
+    };
+    !(file.source_code_info.as_ref().is_some_and(stated)
+        || file.extra_info().as_ref().is_some_and(stated))
+}
+
+/// Appends buf's `ImageFileExtension` (`FileDescriptorProto` field 8042 as buf numbers it,
+/// `buf.alpha.image.v1`): whether the file is an import, and whether it states no syntax.
+pub fn put_buf_extension(file: &mut Vec<u8>, is_import: bool, syntax_unspecified: bool) {
+    use prost::encoding::{encode_key, encode_varint, WireType};
+    let mut extension = Vec::new();
+    encode_key(1, WireType::Varint, &mut extension);
+    encode_varint(u64::from(is_import), &mut extension);
+    encode_key(3, WireType::Varint, &mut extension);
+    encode_varint(u64::from(syntax_unspecified), &mut extension);
+    encode_key(8042, WireType::LengthDelimited, file);
+    encode_varint(extension.len() as u64, file);
+    file.extend_from_slice(&extension);
+}

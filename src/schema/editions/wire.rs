@@ -390,5 +390,25 @@ pub fn encode_set(
 /// features, every file's options as the compiler encoded them.
 pub fn encode_schema(files: &[FileDescriptorProto], schema: &crate::schema::Schema) -> Vec<u8> {
     let raw = super::raw_options::of_schema(schema);
-    encode_set(files, &schema.editions, &raw)
+    let set = encode_set(files, &schema.editions, &raw);
+    let Some(encoded) = fields(&set) else {
+        return set;
+    };
+    let targets = schema.target_names();
+    let mut out = Vec::with_capacity(set.len() + files.len() * 12);
+    for (file, (_, _, bytes)) in files.iter().zip(encoded) {
+        let mut bytes = bytes.unwrap_or_default().to_vec();
+        let unspecified = schema
+            .file(file.name())
+            .is_some_and(super::raw_options::syntax_unspecified);
+        super::raw_options::put_buf_extension(
+            &mut bytes,
+            !targets.contains(file.name()),
+            unspecified,
+        );
+        encode_key(1, WireType::LengthDelimited, &mut out);
+        encode_varint(bytes.len() as u64, &mut out);
+        out.extend_from_slice(&bytes);
+    }
+    out
 }
