@@ -115,3 +115,43 @@ pub fn put_buf_extension(file: &mut Vec<u8>, is_import: bool, syntax_unspecified
     encode_varint(extension.len() as u64, file);
     file.extend_from_slice(&extension);
 }
+
+/// The `import option` files of `text` (edition 2024), as named.
+pub fn option_imports(text: &str) -> Vec<String> {
+    super::import_option::option_imports(text)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// An encoded `FileDescriptorProto` with its `import option` files (`names`) moved from
+/// `dependency` (field 3, where the compiler lists them) to `option_dependency` (field 15), as
+/// buf writes them. A file with public or weak imports, whose indexes would shift, is left as it
+/// is.
+pub fn move_option_imports(bytes: Vec<u8>, names: &[String]) -> Vec<u8> {
+    use prost::encoding::{encode_key, encode_varint, WireType};
+    let Some(all) = fields(&bytes) else {
+        return bytes;
+    };
+    if names.is_empty() || all.iter().any(|(n, _, _)| matches!(n, 10 | 11)) {
+        return bytes;
+    }
+    let mut left: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut out: Vec<(u64, Vec<u8>)> = Vec::new();
+    for (number, raw, payload) in all {
+        let name = payload.and_then(|p| std::str::from_utf8(p).ok());
+        match name.and_then(|name| left.iter().position(|n| *n == name)) {
+            Some(at) if number == 3 => {
+                let name = left.remove(at);
+                let mut field = Vec::new();
+                encode_key(15, WireType::LengthDelimited, &mut field);
+                encode_varint(name.len() as u64, &mut field);
+                field.extend_from_slice(name.as_bytes());
+                out.push((15, field));
+            }
+            _ => out.push((number, raw.to_vec())),
+        }
+    }
+    out.sort_by_key(|(number, _)| *number);
+    out.into_iter().flat_map(|(_, field)| field).collect()
+}

@@ -398,6 +398,10 @@ pub fn encode_schema(files: &[FileDescriptorProto], schema: &crate::schema::Sche
     let mut out = Vec::with_capacity(set.len() + files.len() * 12);
     for (file, (_, _, bytes)) in files.iter().zip(encoded) {
         let mut bytes = bytes.unwrap_or_default().to_vec();
+        if let Some(source) = schema.sources.get(file.name()) {
+            let names = super::raw_options::option_imports(&source.text);
+            bytes = super::raw_options::move_option_imports(bytes, &names);
+        }
         let unspecified = schema
             .file(file.name())
             .is_some_and(super::raw_options::syntax_unspecified);
