@@ -69,6 +69,7 @@ impl Editions {
 
 /// The compiler's encoded options of each of `schema`'s files that a kept pool holds, by name.
 pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> {
+    let unpacked = unpacked_extensions(schema);
     let mut out = HashMap::new();
     for file in &schema.files {
         let bytes = match file {
@@ -79,7 +80,12 @@ pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> 
                 .find_map(|pool| pool.get_file_by_name(file.name()))
                 .map(|fd| fd.encode_to_vec()),
         };
-        if let Some(raw) = bytes.as_deref().and_then(RawOptions::read) {
+        if let Some(mut raw) = bytes.as_deref().and_then(RawOptions::read) {
+            if !unpacked.is_empty() {
+                for options in raw.0.values_mut() {
+                    *options = unpack(options, &unpacked);
+                }
+            }
             out.insert(file.name().to_string(), raw);
         }
     }
@@ -154,4 +160,80 @@ pub fn move_option_imports(bytes: Vec<u8>, names: &[String]) -> Vec<u8> {
     }
     out.sort_by_key(|(number, _)| *number);
     out.into_iter().flat_map(|(_, field)| field).collect()
+}
+
+/// The numbers of the repeated varint extensions of an options message declared
+/// `[packed = false]`: the compiler encodes an option before the extension's own options are
+/// read, so such an option (googleapis' `google.api.field_behavior`, declared in a proto3 file)
+/// came out packed; buf writes it unpacked, as its declaration says.
+fn unpacked_extensions(schema: &crate::schema::Schema) -> std::collections::HashSet<u64> {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    fn visit(
+        fields: &[prost_types::FieldDescriptorProto],
+        out: &mut std::collections::HashSet<u64>,
+    ) {
+        for field in fields {
+            let varint = matches!(
+                field.r#type(),
+                Type::Enum | Type::Int32 | Type::Int64 | Type::Uint32 | Type::Uint64 | Type::Bool
+            );
+            let options_extendee = field.extendee().starts_with(".google.protobuf.")
+                && field.extendee().ends_with("Options");
+            if field.label() == Label::Repeated
+                && varint
+                && options_extendee
+                && field.options.as_ref().and_then(|o| o.packed) == Some(false)
+            {
+                out.insert(field.number() as u64);
+            }
+        }
+    }
+    fn message(m: &prost_types::DescriptorProto, out: &mut std::collections::HashSet<u64>) {
+        visit(&m.extension, out);
+        for nested in &m.nested_type {
+            message(nested, out);
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    for file in &schema.files {
+        visit(&file.extension, &mut out);
+        for m in &file.message_type {
+            message(m, &mut out);
+        }
+    }
+    out
+}
+
+/// `options` with the packed fields among `numbers` written one varint each.
+fn unpack(options: &[u8], numbers: &std::collections::HashSet<u64>) -> Vec<u8> {
+    use prost::encoding::{decode_varint, encode_key, encode_varint, WireType};
+    let Some(all) = fields(options) else {
+        return options.to_vec();
+    };
+    let mut out = Vec::with_capacity(options.len() + 8);
+    for (number, raw, payload) in all {
+        match payload {
+            Some(mut packed) if numbers.contains(&number) => {
+                let mut values = Vec::new();
+                while !packed.is_empty() {
+                    match decode_varint(&mut packed) {
+                        Ok(value) => values.push(value),
+                        Err(_) => {
+                            values.clear();
+                            break;
+                        }
+                    }
+                }
+                if values.is_empty() {
+                    out.extend_from_slice(raw);
+                }
+                for value in values {
+                    encode_key(number as u32, WireType::Varint, &mut out);
+                    encode_varint(value, &mut out);
+                }
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
+    out
 }
