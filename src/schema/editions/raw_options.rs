@@ -17,9 +17,9 @@ pub struct RawOptions(HashMap<Vec<i32>, Vec<u8>>);
 impl RawOptions {
     /// The options of every element of an encoded `FileDescriptorProto` (as prost-reflect's
     /// `FileDescriptor::encode_to_vec` gives it, extensions kept); `None` if it does not read.
-    pub fn read(bytes: &[u8]) -> Option<RawOptions> {
+    pub fn read(bytes: &[u8], pool: Option<&prost_reflect::DescriptorPool>) -> Option<RawOptions> {
         let mut out = HashMap::new();
-        collect(bytes, Kind::File, &mut Vec::new(), &mut out)?;
+        collect(bytes, Kind::File, &mut Vec::new(), &mut out, pool)?;
         Some(RawOptions(out))
     }
 
@@ -33,6 +33,7 @@ fn collect(
     kind: Kind,
     path: &mut Vec<i32>,
     out: &mut HashMap<Vec<i32>, Vec<u8>>,
+    pool: Option<&prost_reflect::DescriptorPool>,
 ) -> Option<()> {
     let (options, _) = kind.options();
     let mut counts: HashMap<u64, i32> = HashMap::new();
@@ -44,12 +45,15 @@ fn collect(
             // Two `options` fields merge; concatenated, their bytes decode as the merge.
             out.entry(path.clone())
                 .or_default()
-                .extend_from_slice(payload);
+                .extend_from_slice(&match pool {
+                    Some(pool) => go_sorted_values(payload, kind, pool),
+                    None => payload.to_vec(),
+                });
         } else if let Some(child) = kind.child(number) {
             let index = counts.entry(number).or_default();
             path.extend([number as i32, *index]);
             *index += 1;
-            collect(payload, child, path, out)?;
+            collect(payload, child, path, out, pool)?;
             path.truncate(path.len() - 2);
         }
     }
@@ -72,20 +76,24 @@ pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> 
     let unpacked = unpacked_extensions(schema);
     let mut out = HashMap::new();
     for file in &schema.files {
-        let bytes = match file {
-            crate::schema::Proto::Pooled { file, .. } => Some(file.encode_to_vec()),
+        let found = match file {
+            crate::schema::Proto::Pooled { file, .. } => Some(file.clone()),
             _ => schema
                 .pools
                 .iter()
-                .find_map(|pool| pool.get_file_by_name(file.name()))
-                .map(|fd| fd.encode_to_vec()),
+                .find_map(|pool| pool.get_file_by_name(file.name())),
         };
-        if let Some(mut raw) = bytes.as_deref().and_then(RawOptions::read) {
+        let Some(found) = found else {
+            continue;
+        };
+        let bytes = found.encode_to_vec();
+        if let Some(mut raw) = RawOptions::read(&bytes, Some(found.parent_pool())) {
             if !unpacked.is_empty() {
                 for options in raw.0.values_mut() {
                     *options = unpack(options, &unpacked);
                 }
             }
+
             out.insert(file.name().to_string(), raw);
         }
     }
@@ -236,4 +244,79 @@ fn unpack(options: &[u8], numbers: &std::collections::HashSet<u64>) -> Vec<u8> {
         }
     }
     out
+}
+
+/// An options message with the message values of its options (`(google.api.http) = { ... }`)
+/// in the order Go writes a message's fields: extensions, then fields outside a oneof by
+/// number, then those of each oneof (in declaration order), then unknown fields.
+fn go_sorted_values(options: &[u8], kind: Kind, pool: &prost_reflect::DescriptorPool) -> Vec<u8> {
+    let name = match kind {
+        Kind::File => "google.protobuf.FileOptions",
+        Kind::Message => "google.protobuf.MessageOptions",
+        Kind::Field => "google.protobuf.FieldOptions",
+        Kind::Oneof => "google.protobuf.OneofOptions",
+        Kind::ExtensionRange => "google.protobuf.ExtensionRangeOptions",
+        Kind::Enum => "google.protobuf.EnumOptions",
+        Kind::EnumValue => "google.protobuf.EnumValueOptions",
+        Kind::Service => "google.protobuf.ServiceOptions",
+        Kind::Method => "google.protobuf.MethodOptions",
+    };
+    let (Some(all), Some(message)) = (fields(options), pool.get_message_by_name(name)) else {
+        return options.to_vec();
+    };
+    let mut out = Vec::with_capacity(options.len());
+    for (number, raw, payload) in all {
+        let target = message.get_extension(number as u32);
+        match (payload, target.map(|e| e.kind())) {
+            (Some(payload), Some(prost_reflect::Kind::Message(desc))) => {
+                put_message(&mut out, number, &go_sorted(payload, &desc));
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
+    out
+}
+
+fn put_message(out: &mut Vec<u8>, number: u64, bytes: &[u8]) {
+    use prost::encoding::{encode_key, encode_varint, WireType};
+    encode_key(number as u32, WireType::LengthDelimited, out);
+    encode_varint(bytes.len() as u64, out);
+    out.extend_from_slice(bytes);
+}
+
+/// A message of type `desc` with its fields in Go's order (see [`go_sorted_values`]), message
+/// values within it too.
+fn go_sorted(bytes: &[u8], desc: &prost_reflect::MessageDescriptor) -> Vec<u8> {
+    let Some(all) = fields(bytes) else {
+        return bytes.to_vec();
+    };
+    let mut keyed: Vec<((u8, usize, u64), Vec<u8>)> = Vec::with_capacity(all.len());
+    for (number, raw, payload) in all {
+        let (key, kind) = if let Some(field) = desc.get_field(number as u32) {
+            let oneof = field
+                .containing_oneof()
+                .filter(|o| !o.is_synthetic())
+                .and_then(|o| desc.oneofs().position(|x| x.name() == o.name()));
+            let key = match oneof {
+                Some(index) => (2, index, number),
+                None => (1, 0, number),
+            };
+            (key, Some(field.kind()))
+        } else if let Some(extension) = desc.get_extension(number as u32) {
+            ((0, 0, number), Some(extension.kind()))
+        } else {
+            ((3, 0, number), None)
+        };
+        let field = match (payload, kind) {
+            (Some(payload), Some(prost_reflect::Kind::Message(inner))) => {
+                let mut field = Vec::new();
+                put_message(&mut field, number, &go_sorted(payload, &inner));
+                field
+            }
+            _ => raw.to_vec(),
+        };
+        keyed.push((key, field));
+    }
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().flat_map(|(_, field)| field).collect()
 }
