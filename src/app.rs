@@ -494,7 +494,7 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
         }
         set.file.push(file);
     }
-    let bytes = crate::schema::editions::wire::encode_set(&set.file, &schema.editions);
+    let bytes = crate::schema::editions::wire::encode_schema(&set.file, &schema);
     atomic::write(&args.output, |out| out.write_all(&bytes))?;
     Ok(EXIT_OK)
 }

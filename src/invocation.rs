@@ -448,7 +448,15 @@ pub fn compile_options(
         ),
     };
     Ok(schema::CompileOptions {
-        pools: (purpose == schema::Purpose::Lint).then(lint::pools::policy),
+        pools: match purpose {
+            schema::Purpose::Lint => Some(lint::pools::policy()),
+            // `sous build` writes the options as the compiler encoded them, from its pools.
+            schema::Purpose::Build => Some(schema::PoolPolicy {
+                keep_up_to: usize::MAX,
+                keep_holding: Vec::new(),
+            }),
+            _ => None,
+        },
         max_groups,
         dep_includes,
         deps: Some(unpinned),

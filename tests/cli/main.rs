@@ -21,6 +21,7 @@ mod editions_bundled;
 mod fix;
 mod formats;
 mod git;
+mod image_options;
 mod inputs;
 mod layouts;
 mod link_groups;

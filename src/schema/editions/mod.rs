@@ -18,6 +18,7 @@ mod naming;
 pub(crate) mod option_only;
 pub(in crate::schema) mod option_support;
 mod options;
+pub mod raw_options;
 mod removed_options;
 mod shape;
 mod support;

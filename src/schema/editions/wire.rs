@@ -10,6 +10,7 @@ use prost_types::field_descriptor_proto::Label;
 use prost_types::{DescriptorProto, FileDescriptorProto};
 
 use super::features::{self, Edition};
+pub use super::raw_options::RawOptions;
 use super::Editions;
 use crate::schema::image::fields;
 
@@ -28,7 +29,7 @@ fn edition_number(edition: Edition) -> u64 {
 /// What kind of element a message of the walk is, which says where its children and options
 /// are.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(super) enum Kind {
     File,
     Message,
     Field,
@@ -42,7 +43,7 @@ enum Kind {
 
 impl Kind {
     /// The element kinds below this one, by field number.
-    fn child(self, number: u64) -> Option<Kind> {
+    pub(super) fn child(self, number: u64) -> Option<Kind> {
         Some(match (self, number) {
             (Kind::File, 4) | (Kind::Message, 3) => Kind::Message,
             (Kind::File, 5) | (Kind::Message, 4) => Kind::Enum,
@@ -57,7 +58,7 @@ impl Kind {
     }
 
     /// The field number of the element's options, and of `features` in them.
-    fn options(self) -> (u64, u64) {
+    pub(super) fn options(self) -> (u64, u64) {
         match self {
             Kind::File => (8, 50),
             Kind::Message => (7, 12),
@@ -182,7 +183,11 @@ pub fn lower_read(file: &mut FileDescriptorProto, editions: &Editions) {
 
 /// The encoding of an editions file as buf writes it: `edition` set, every explicit feature in
 /// its element's options, and `LEGACY_REQUIRED` fields labelled `optional` again.
-pub fn encode_file(file: &FileDescriptorProto, editions: &Editions) -> Vec<u8> {
+pub fn encode_file(
+    file: &FileDescriptorProto,
+    editions: &Editions,
+    raw: Option<&RawOptions>,
+) -> Vec<u8> {
     let mut file = file.clone();
     for_fields(&mut file, &mut |field, path| {
         if field.label() == Label::Required
@@ -203,7 +208,9 @@ pub fn encode_file(file: &FileDescriptorProto, editions: &Editions) -> Vec<u8> {
         }
     }
     let bytes = file.encode_to_vec();
-    let mut out = rewrite(&bytes, Kind::File, &mut Vec::new(), editions).unwrap_or(bytes);
+    let empty = RawOptions::default();
+    let raw = raw.unwrap_or(&empty);
+    let mut out = rewrite(&bytes, Kind::File, &mut Vec::new(), editions, raw).unwrap_or(bytes);
     encode_key(EDITION as u32, WireType::Varint, &mut out);
     encode_varint(edition_number(editions.edition), &mut out);
     out
@@ -211,44 +218,87 @@ pub fn encode_file(file: &FileDescriptorProto, editions: &Editions) -> Vec<u8> {
 
 /// `bytes` of the element at `path` with the features of it and its children written into
 /// their options (a second `options` field, which decoders merge into the first).
-fn rewrite(bytes: &[u8], kind: Kind, path: &mut Vec<i32>, editions: &Editions) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len());
+pub(super) fn rewrite(
+    bytes: &[u8],
+    kind: Kind,
+    path: &mut Vec<i32>,
+    editions: &Editions,
+    options_of: &RawOptions,
+) -> Option<Vec<u8>> {
+    // The element's fields, each with its number, in the order they are written.
+    let mut out: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut counts: HashMap<u64, i32> = HashMap::new();
+    let (options, features_number) = kind.options();
+    // The compiler's own encoding of the element's options (custom options and all), in place
+    // of prost-types' encoding of them; else prost-types' (all `options` fields, merged).
+    let mut options_bytes: Option<Vec<u8>> = options_of.get(path.as_slice()).map(<[u8]>::to_vec);
+    let own = options_bytes.is_some();
     for (number, raw, payload) in fields(bytes)? {
         match (kind.child(number), payload) {
+            (_, Some(payload)) if number == options => {
+                if !own {
+                    options_bytes
+                        .get_or_insert_with(Vec::new)
+                        .extend_from_slice(payload);
+                }
+            }
             (Some(child), Some(payload)) => {
                 let index = counts.entry(number).or_default();
                 path.extend([number as i32, *index]);
                 *index += 1;
-                let inner = rewrite(payload, child, path, editions)?;
+                let inner = rewrite(payload, child, path, editions, options_of)?;
                 path.truncate(path.len() - 2);
-                encode_key(number as u32, WireType::LengthDelimited, &mut out);
-                encode_varint(inner.len() as u64, &mut out);
-                out.extend_from_slice(&inner);
+                let mut field = Vec::with_capacity(inner.len() + 4);
+                encode_key(number as u32, WireType::LengthDelimited, &mut field);
+                encode_varint(inner.len() as u64, &mut field);
+                field.extend_from_slice(&inner);
+                out.push((number, field));
             }
-            _ => out.extend_from_slice(raw),
+            _ => out.push((number, raw.to_vec())),
         }
     }
+    let has_features = options_bytes.as_deref().is_some_and(|bytes| {
+        fields(bytes)
+            .unwrap_or_default()
+            .iter()
+            .any(|(n, _, _)| *n == features_number)
+    });
     if let Some(set) = editions
         .explicit
         .get(path.as_slice())
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && !has_features)
     {
-        let features = encode_feature_set(set);
-        let (options, features_number) = kind.options();
-        let mut options_bytes = Vec::new();
-        encode_key(
-            features_number as u32,
-            WireType::LengthDelimited,
-            &mut options_bytes,
-        );
-        encode_varint(features.len() as u64, &mut options_bytes);
-        options_bytes.extend_from_slice(&features);
-        encode_key(options as u32, WireType::LengthDelimited, &mut out);
-        encode_varint(options_bytes.len() as u64, &mut out);
-        out.extend_from_slice(&options_bytes);
+        let features = go_order(&encode_feature_set(set));
+        let bytes = options_bytes.get_or_insert_with(Vec::new);
+        encode_key(features_number as u32, WireType::LengthDelimited, bytes);
+        encode_varint(features.len() as u64, bytes);
+        bytes.extend_from_slice(&features);
     }
-    Some(out)
+    if let Some(bytes) = options_bytes {
+        let bytes = go_order(&bytes);
+        let mut field = Vec::with_capacity(bytes.len() + 4);
+        encode_key(options as u32, WireType::LengthDelimited, &mut field);
+        encode_varint(bytes.len() as u64, &mut field);
+        field.extend_from_slice(&bytes);
+        out.push((options, field));
+    }
+    // Fields in number order, as buf (Go) writes a message; a repeated field's elements keep
+    // their order.
+    out.sort_by_key(|(number, _)| *number);
+    Some(out.into_iter().flat_map(|(_, field)| field).collect())
+}
+
+/// The fields of an options message (or a `FeatureSet`) in the order buf writes them: Go's
+/// encoder writes extensions (numbers from 1000) first, then the other fields, each in number
+/// order; a repeated field's elements keep their order. Bytes that do not read stay as they are.
+fn go_order(bytes: &[u8]) -> Vec<u8> {
+    let Some(mut all) = fields(bytes) else {
+        return bytes.to_vec();
+    };
+    all.sort_by_key(|(number, _, _)| (*number < 1000, *number));
+    all.into_iter()
+        .flat_map(|(_, raw, _)| raw.to_vec())
+        .collect()
 }
 
 /// A `FeatureSet` of the features `set` gives values to.
@@ -315,13 +365,51 @@ fn for_fields(
 pub fn encode_set(
     files: &[FileDescriptorProto],
     editions: &HashMap<String, std::sync::Arc<Editions>>,
+    raw: &HashMap<String, RawOptions>,
 ) -> Vec<u8> {
     let mut out = Vec::new();
     for file in files {
-        let bytes = match editions.get(file.name()) {
-            Some(table) => encode_file(file, table),
-            None => file.encode_to_vec(),
+        let own = raw.get(file.name());
+        let bytes = match (editions.get(file.name()), own) {
+            (Some(table), _) => encode_file(file, table, own),
+            (None, Some(own)) => {
+                let bytes = file.encode_to_vec();
+                let plain = Editions::plain();
+                rewrite(&bytes, Kind::File, &mut Vec::new(), &plain, own).unwrap_or(bytes)
+            }
+            (None, None) => file.encode_to_vec(),
         };
+        encode_key(1, WireType::LengthDelimited, &mut out);
+        encode_varint(bytes.len() as u64, &mut out);
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
+/// The image `sous build` writes of `files` of `schema`: editions files with their edition and
+/// features, every file's options as the compiler encoded them.
+pub fn encode_schema(files: &[FileDescriptorProto], schema: &crate::schema::Schema) -> Vec<u8> {
+    let raw = super::raw_options::of_schema(schema);
+    let set = encode_set(files, &schema.editions, &raw);
+    let Some(encoded) = fields(&set) else {
+        return set;
+    };
+    let targets = schema.target_names();
+    let mut out = Vec::with_capacity(set.len() + files.len() * 12);
+    for (file, (_, _, bytes)) in files.iter().zip(encoded) {
+        let mut bytes = bytes.unwrap_or_default().to_vec();
+        if let Some(source) = schema.sources.get(file.name()) {
+            let names = super::raw_options::option_imports(&source.text);
+            bytes = super::raw_options::move_option_imports(bytes, &names);
+        }
+        let unspecified = schema
+            .file(file.name())
+            .is_some_and(super::raw_options::syntax_unspecified);
+        super::raw_options::put_buf_extension(
+            &mut bytes,
+            !targets.contains(file.name()),
+            unspecified,
+        );
         encode_key(1, WireType::LengthDelimited, &mut out);
         encode_varint(bytes.len() as u64, &mut out);
         out.extend_from_slice(&bytes);
