@@ -262,6 +262,10 @@ pub struct Image<'a> {
     pub methods: Sorted<Method<'a>>,
     /// Every enum value while the image is built, grouped into `enum_values` after.
     values: Vec<EnumValue<'a>>,
+    /// The types of files left out as the same on both sides, that the files here refer to.
+    pub lookup: super::delta::Lookup<'a>,
+    /// The files left out as the same on both sides, for the package rules.
+    pub skipped: super::delta::Skipped<'a>,
 }
 
 impl<'a> Image<'a> {
@@ -302,8 +306,25 @@ impl<'a> Image<'a> {
         image
     }
 
+    /// Indexes `files`, the files of one side that differ from the other's; `lookup` and
+    /// `skipped` are what is kept of the others (see [`super::delta`]).
+    pub fn of_delta(
+        files: Vec<File<'a>>,
+        lookup: Vec<File<'a>>,
+        skipped: Vec<&'a FileDescriptorProto>,
+    ) -> Image<'a> {
+        let mut image = Image::new(files);
+        image.lookup = super::delta::Lookup::new(lookup, image.files.len());
+        image.skipped = super::delta::Skipped::new(skipped);
+        image
+    }
+
+    /// File `index` of the image (the files kept for lookups are numbered after its own).
     pub fn file(&self, index: usize) -> &File<'a> {
-        &self.files[index]
+        match index.checked_sub(self.files.len()) {
+            Some(i) => &self.lookup.files[i],
+            None => &self.files[index],
+        }
     }
 
     pub fn file_named(&self, name: &str) -> Option<&File<'a>> {
@@ -312,14 +333,15 @@ impl<'a> Image<'a> {
 
     /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
     pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
-        self.messages.get(type_name.trim_start_matches('.'))
+        let name = type_name.trim_start_matches('.');
+        (self.messages.get(name)).or_else(|| self.lookup.messages.get(name))
     }
 
     /// The map field whose entry message is `entry` (a full name without the leading dot): the
     /// message declaring it, and the field's index among that message's fields.
     pub fn map_field_of(&self, entry: &str) -> Option<(&Message<'a>, usize)> {
         let (parent_name, _) = entry.rsplit_once('.')?;
-        let parent = self.messages.get(parent_name)?;
+        let parent = self.message(parent_name)?;
         let index = parent
             .proto
             .field
@@ -341,7 +363,8 @@ impl<'a> Image<'a> {
 
     /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
     pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
-        self.enums.get(type_name.trim_start_matches('.'))
+        let name = type_name.trim_start_matches('.');
+        (self.enums.get(name)).or_else(|| self.lookup.enums.get(name))
     }
 
     fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {

@@ -1,0 +1,254 @@
+//! Comparing only what changed. Between two revisions of a large tree most files are the same,
+//! and the against side takes the input's compiled descriptor for each of them
+//! ([`crate::schema::reuse`]): such a file is the very same descriptor on both sides. It cannot
+//! produce a finding by itself, so the images index only the files that differ.
+//!
+//! Why that is sound (both sides compiled without errors, or there is no comparison):
+//! - every key an element is paired by (a full name; a message and a number or name; an
+//!   extendee and a number) names one element per side. An element of a file that is the same
+//!   on both sides is therefore paired with itself, and an element of a file that differs never
+//!   pairs with one of a file that is the same (that key would be defined twice on one side);
+//!   for the same reason a deleted element was never in a file that is the same, and the
+//!   enclosing message a deletion is placed at is never in one either;
+//! - a pair of elements equal to themselves differs only in what a rule looks up beyond them:
+//!   the type a field refers to (a map entry or not, an enum's values, an enum's first value as
+//!   the implied default). A file is therefore skipped only when everything it imports is
+//!   skipped too (or in neither image), so those lookups find the same elements on both sides;
+//! - what the package rules need from the skipped files (which packages they declare, and
+//!   whether they declare messages, enums or extensions there) is kept in a light index
+//!   ([`Skipped`]), and the types the compared files refer to in skipped files stay resolvable
+//!   ([`Lookup`]), as do editions features (a file is the same only with the same feature table).
+//!
+//! Inputs whose sides share nothing (a descriptor set, an image, an archive) compare every file,
+//! as before.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
+
+use super::image::{Enum, File, Message, Name};
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
+
+/// The files of a comparison divided: those each image compares, and what is kept of the others.
+pub struct Split<'a> {
+    pub new: Sides<'a>,
+    pub old: Sides<'a>,
+    /// How many files were left out of both images, the same on both sides.
+    pub skipped: usize,
+}
+
+/// One side's part of a [`Split`].
+#[derive(Default)]
+pub struct Sides<'a> {
+    /// The files compared.
+    pub compared: Vec<File<'a>>,
+    /// Skipped files the compared ones import: their types stay resolvable.
+    pub lookup: Vec<File<'a>>,
+    /// Every skipped file: for the package rules.
+    pub skipped: Vec<&'a FileDescriptorProto>,
+}
+
+/// Whether `a` and `b` are the same compiled file: one descriptor (not merely an equal one: a
+/// shared descriptor costs nothing to check) and one feature table.
+fn same(a: &File, b: &File) -> bool {
+    std::ptr::eq(a.proto, b.proto)
+        && match (a.editions, b.editions) {
+            (None, None) => true,
+            (Some(x), Some(y)) => std::ptr::eq(x, y),
+            _ => false,
+        }
+}
+
+/// Divides the files of the two sides of one module (see the module's documentation).
+pub fn split<'a>(new: Vec<File<'a>>, old: Vec<File<'a>>) -> Split<'a> {
+    let old_by_name: HashMap<&str, &File> = old.iter().map(|f| (f.name, f)).collect();
+    let new_names: HashSet<&str> = new.iter().map(|f| f.name).collect();
+    let mut skip: HashSet<&str> = new
+        .iter()
+        .filter(|f| old_by_name.get(f.name).is_some_and(|o| same(f, o)))
+        .map(|f| f.name)
+        .collect();
+    // A skipped file's imports must be skipped too, or in neither image: a file importing one
+    // that differs is compared, and so, in turn, is every file importing it.
+    let mut importers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in new.iter().filter(|f| skip.contains(f.name)) {
+        for dep in &f.proto.dependency {
+            importers.entry(dep.as_str()).or_default().push(f.name);
+        }
+    }
+    let present = |name: &str| new_names.contains(name) || old_by_name.contains_key(name);
+    let mut differ: Vec<&str> = importers
+        .keys()
+        .copied()
+        .filter(|d| !skip.contains(d) && present(d))
+        .collect();
+    while let Some(name) = differ.pop() {
+        for &importer in importers.get(name).into_iter().flatten() {
+            if skip.remove(importer) {
+                differ.push(importer);
+            }
+        }
+    }
+    let skipped = skip.len();
+    Split {
+        new: sides(new, &skip),
+        old: sides(old, &skip),
+        skipped,
+    }
+}
+
+/// One side's files divided by `skip`: the skipped files that a compared one imports (or that
+/// such a file imports publicly, whose types it sees too) are kept for lookups.
+fn sides<'a>(files: Vec<File<'a>>, skip: &HashSet<&str>) -> Sides<'a> {
+    let mut wanted: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let by_name: HashMap<&str, &File> = files.iter().map(|f| (f.name, f)).collect();
+    for f in files.iter().filter(|f| !skip.contains(f.name)) {
+        stack.extend(f.proto.dependency.iter().map(String::as_str));
+    }
+    while let Some(name) = stack.pop() {
+        if !skip.contains(name) || !wanted.insert(name) {
+            continue;
+        }
+        if let Some(f) = by_name.get(name) {
+            let public = f.proto.public_dependency.iter();
+            stack.extend(public.filter_map(|&i| {
+                let i = usize::try_from(i).ok()?;
+                f.proto.dependency.get(i).map(String::as_str)
+            }));
+        }
+    }
+    let wanted: HashSet<String> = wanted.into_iter().map(str::to_string).collect();
+    let mut out = Sides::default();
+    for f in files {
+        if !skip.contains(f.name) {
+            out.compared.push(f);
+            continue;
+        }
+        out.skipped.push(f.proto);
+        if wanted.contains(f.name) {
+            out.lookup.push(f);
+        }
+    }
+    out
+}
+
+/// The messages and enums of the skipped files the compared ones import, by full name: a field
+/// of a compared file may refer to them. Their files are numbered after the image's own.
+#[derive(Default)]
+pub struct Lookup<'a> {
+    pub files: Vec<File<'a>>,
+    pub messages: HashMap<Name, Message<'a>>,
+    pub enums: HashMap<Name, Enum<'a>>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Indexes `files`, the first numbered `first`.
+    pub fn new(files: Vec<File<'a>>, first: usize) -> Lookup<'a> {
+        let mut lookup = Lookup::default();
+        for (i, f) in files.iter().enumerate() {
+            walk(
+                f.proto,
+                &mut Types {
+                    lookup: &mut lookup,
+                    file: first + i,
+                },
+            );
+        }
+        lookup.files = files;
+        lookup
+    }
+}
+
+/// Puts the messages and enums of one file into a [`Lookup`].
+struct Types<'l, 'a> {
+    lookup: &'l mut Lookup<'a>,
+    file: usize,
+}
+
+impl<'a> Visitor<'a> for Types<'_, 'a> {
+    fn message(&mut self, message: &'a DescriptorProto, at: &Site) -> Flow {
+        let full_name: Name = at.full_name.into();
+        self.lookup.messages.insert(
+            full_name.clone(),
+            Message {
+                file: self.file,
+                proto: message,
+                path: at.path.into(),
+                full_name,
+            },
+        );
+        Flow::Into
+    }
+
+    fn enum_(&mut self, e: &'a EnumDescriptorProto, at: &Site) {
+        let full_name: Name = at.full_name.into();
+        self.lookup.enums.insert(
+            full_name.clone(),
+            Enum {
+                file: self.file,
+                proto: e,
+                path: at.path.into(),
+                full_name,
+            },
+        );
+    }
+}
+
+/// What the package rules need to know of the skipped files: the packages they declare, and
+/// whether they declare messages, enums or extensions there (nested ones included). Built when
+/// a package rule first asks.
+#[derive(Default)]
+pub struct Skipped<'a> {
+    files: Vec<&'a FileDescriptorProto>,
+    packages: OnceLock<BTreeMap<&'a str, Declares>>,
+}
+
+/// What the skipped files of one package declare.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Declares {
+    pub messages: bool,
+    pub enums: bool,
+    pub extensions: bool,
+}
+
+impl<'a> Skipped<'a> {
+    pub fn new(files: Vec<&'a FileDescriptorProto>) -> Skipped<'a> {
+        Skipped {
+            files,
+            packages: OnceLock::new(),
+        }
+    }
+
+    /// How many files were skipped.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The packages of the skipped files, with what they declare there.
+    pub fn packages(&self) -> &BTreeMap<&'a str, Declares> {
+        self.packages.get_or_init(|| {
+            let mut packages: BTreeMap<&str, Declares> = BTreeMap::new();
+            for f in &self.files {
+                let d = packages.entry(f.package()).or_default();
+                d.messages |= !f.message_type.is_empty();
+                d.enums |= !f.enum_type.is_empty() || f.message_type.iter().any(has_enum);
+                d.extensions |= !f.extension.is_empty() || f.message_type.iter().any(has_extension);
+            }
+            packages
+        })
+    }
+}
+
+fn has_enum(m: &DescriptorProto) -> bool {
+    !m.enum_type.is_empty() || m.nested_type.iter().any(has_enum)
+}
+
+fn has_extension(m: &DescriptorProto) -> bool {
+    !m.extension.is_empty() || m.nested_type.iter().any(has_extension)
+}
