@@ -12,8 +12,9 @@
 //!   enclosing message a deletion is placed at is never in one either;
 //! - a pair of elements equal to themselves differs only in what a rule looks up beyond them:
 //!   the type a field refers to (a map entry or not, an enum's values, an enum's first value as
-//!   the implied default). A file is therefore skipped only when everything it imports is
-//!   skipped too (or in neither image), so those lookups find the same elements on both sides;
+//!   the implied default), never further. A file is therefore skipped only when every file whose
+//!   types it can refer to (its imports, and what they import publicly) is the same on both
+//!   sides too (or in neither image), so those lookups find the same elements on both sides;
 //! - what the package rules need from the skipped files (which packages they declare, and
 //!   whether they declare messages, enums or extensions there) is kept in a light index
 //!   ([`Skipped`]), and the types the compared files refer to in skipped files stay resolvable
@@ -60,41 +61,76 @@ fn same(a: &File, b: &File) -> bool {
         }
 }
 
-/// Divides the files of the two sides of one module (see the module's documentation).
-pub fn split<'a>(new: Vec<File<'a>>, old: Vec<File<'a>>) -> Split<'a> {
+/// Divides the files of the two sides of one module (see the module's documentation). `new_file`
+/// and `old_file` give any compiled file of each side by import path, in an image or not.
+pub fn split<'a>(
+    new: Vec<File<'a>>,
+    old: Vec<File<'a>>,
+    new_file: &dyn Fn(&str) -> Option<&'a FileDescriptorProto>,
+    old_file: &dyn Fn(&str) -> Option<&'a FileDescriptorProto>,
+) -> Split<'a> {
     let old_by_name: HashMap<&str, &File> = old.iter().map(|f| (f.name, f)).collect();
     let new_names: HashSet<&str> = new.iter().map(|f| f.name).collect();
-    let mut skip: HashSet<&str> = new
+    let same_names: HashSet<&str> = new
         .iter()
         .filter(|f| old_by_name.get(f.name).is_some_and(|o| same(f, o)))
         .map(|f| f.name)
         .collect();
-    // A skipped file's imports must be skipped too, or in neither image: a file importing one
-    // that differs is compared, and so, in turn, is every file importing it.
-    let mut importers: HashMap<&str, Vec<&str>> = HashMap::new();
-    for f in new.iter().filter(|f| skip.contains(f.name)) {
-        for dep in &f.proto.dependency {
-            importers.entry(dep.as_str()).or_default().push(f.name);
-        }
-    }
-    let present = |name: &str| new_names.contains(name) || old_by_name.contains_key(name);
-    let mut differ: Vec<&str> = importers
-        .keys()
-        .copied()
-        .filter(|d| !skip.contains(d) && present(d))
+    let mut seen = Seen {
+        in_images: &|name| new_names.contains(name) || old_by_name.contains_key(name),
+        same: &same_names,
+        new_file,
+        old_file,
+        memo: HashMap::new(),
+    };
+    let skip: HashSet<&str> = new
+        .iter()
+        .filter(|f| same_names.contains(f.name))
+        .filter(|f| f.proto.dependency.iter().all(|d| seen.same_everywhere(d)))
+        .map(|f| f.name)
         .collect();
-    while let Some(name) = differ.pop() {
-        for &importer in importers.get(name).into_iter().flatten() {
-            if skip.remove(importer) {
-                differ.push(importer);
-            }
-        }
-    }
     let skipped = skip.len();
     Split {
         new: sides(new, &skip),
         old: sides(old, &skip),
         skipped,
+    }
+}
+
+/// Whether what a file sees through an import is the same on both sides.
+struct Seen<'s, 'a> {
+    in_images: &'s dyn Fn(&str) -> bool,
+    same: &'s HashSet<&'a str>,
+    new_file: &'s dyn Fn(&str) -> Option<&'a FileDescriptorProto>,
+    old_file: &'s dyn Fn(&str) -> Option<&'a FileDescriptorProto>,
+    memo: HashMap<String, bool>,
+}
+
+impl Seen<'_, '_> {
+    /// Whether the types a file importing `name` can refer to are the same on both sides: those
+    /// of `name` itself (the same file on both sides, or in neither image, where a lookup finds
+    /// nothing on either side) and of every file it imports publicly, in turn. A rule looks at
+    /// the types a field refers to, never further (see the module's documentation).
+    fn same_everywhere(&mut self, name: &str) -> bool {
+        if let Some(&known) = self.memo.get(name) {
+            return known;
+        }
+        // An import cycle does not compile; should one get here, it counts as a difference.
+        self.memo.insert(name.to_string(), false);
+        let here = !(self.in_images)(name) || self.same.contains(name);
+        let publicly = |file: Option<&FileDescriptorProto>| -> Vec<String> {
+            let Some(file) = file else {
+                return Vec::new();
+            };
+            (file.public_dependency.iter())
+                .filter_map(|&i| file.dependency.get(usize::try_from(i).ok()?).cloned())
+                .collect()
+        };
+        let mut public = publicly((self.new_file)(name));
+        public.extend(publicly((self.old_file)(name)));
+        let known = here && public.iter().all(|p| self.same_everywhere(p));
+        self.memo.insert(name.to_string(), known);
+        known
     }
 }
 
@@ -251,4 +287,73 @@ fn has_enum(m: &DescriptorProto) -> bool {
 
 fn has_extension(m: &DescriptorProto) -> bool {
     !m.extension.is_empty() || m.nested_type.iter().any(has_extension)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use crate::breaking::{images, module_files, Options, Side};
+    use crate::config::Workspace;
+    use crate::schema::{compile, compile_reusing, CompileOptions, Purpose, Schema};
+
+    fn schema(files: &[(&str, String)], before: Option<&Schema>) -> Schema {
+        let blobs: BTreeMap<String, Arc<[u8]>> = files
+            .iter()
+            .map(|(name, text)| (name.to_string(), Arc::<[u8]>::from(text.as_bytes())))
+            .collect();
+        let ws = Workspace::default_at(std::path::Path::new("."));
+        let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
+            .expect("a file set");
+        let options = CompileOptions::new(Purpose::Breaking, &[]);
+        match before {
+            None => compile(&set, &options),
+            Some(before) => compile_reusing(&set, &options, before),
+        }
+        .expect("compiles")
+    }
+
+    const HEAD: &str = "syntax = \"proto3\";\npackage p;\n";
+
+    /// The files that are the same on both sides (`c`, and `d` that imports only it) are left
+    /// out of both images; `a` changed, and `b` is the same text but imports `a`, so both are
+    /// compared; `c`'s types stay resolvable for `a`, which imports it.
+    #[test]
+    fn the_images_hold_only_the_files_that_differ() {
+        let a_new = format!("{HEAD}import \"p/c.proto\";\nmessage A {{\n  C c = 1;\n}}\n");
+        let a_old =
+            format!("{HEAD}import \"p/c.proto\";\nmessage A {{\n  C c = 1;\n  string x = 2;\n}}\n");
+        let b = format!("{HEAD}import \"p/a.proto\";\nmessage B {{\n  A a = 1;\n}}\n");
+        let c = format!("{HEAD}enum C {{\n  C_UNSPECIFIED = 0;\n}}\n");
+        let d = format!("{HEAD}import \"p/c.proto\";\nmessage D {{\n  C c = 1;\n}}\n");
+        let unchanged = [("p/b.proto", &b), ("p/c.proto", &c), ("p/d.proto", &d)];
+        let files = |a: &str| -> Vec<(&str, String)> {
+            let mut all = vec![("p/a.proto", a.to_string())];
+            all.extend(unchanged.iter().map(|(n, t)| (*n, t.to_string())));
+            all
+        };
+        let new = schema(&files(&a_new), None);
+        let old = schema(&files(&a_old), Some(&new));
+        let side = |schema| Side {
+            workspace: None,
+            schema,
+            modules: None,
+        };
+        let (new_side, old_side) = (side(&new), side(&old));
+        let options = Options::default();
+        let (new_image, old_image) = images(
+            (&new_side, module_files(&new_side, None, options)),
+            (&old_side, module_files(&old_side, None, options)),
+        );
+        let names = |image: &crate::breaking::Image| -> Vec<String> {
+            image.files.iter().map(|f| f.name.to_string()).collect()
+        };
+        assert_eq!(names(&new_image), ["p/a.proto", "p/b.proto"]);
+        assert_eq!(names(&old_image), ["p/a.proto", "p/b.proto"]);
+        assert_eq!(new_image.skipped.len(), 2);
+        assert!(new_image.enum_(".p.C").is_some(), "a refers to C in c");
+        assert!(new_image.message(".p.D").is_none(), "nothing refers to d");
+        assert!(new_image.messages.contains_key("p.A"));
+    }
 }

@@ -377,8 +377,8 @@ fn compare_module(
     }
     let old_files = module_files(old, old_index, options);
     let (new_image, old_image) = images(
-        new_files.into_iter().filter(keep).collect(),
-        old_files.into_iter().filter(keep).collect(),
+        (new, new_files.into_iter().filter(keep).collect()),
+        (old, old_files.into_iter().filter(keep).collect()),
     );
     let enabled = &config.enabled;
     let pairs = Pairs::new(&old_image, &new_image);
@@ -417,8 +417,17 @@ fn compare_module(
 
 /// The images of the two sides of one module: only the files that differ between them (see
 /// [`delta`]).
-fn images<'a>(new: Vec<File<'a>>, old: Vec<File<'a>>) -> (Image<'a>, Image<'a>) {
-    let split = delta::split(new, old);
+fn images<'a>(
+    (new_side, new): (&Side<'a>, Vec<File<'a>>),
+    (old_side, old): (&Side<'a>, Vec<File<'a>>),
+) -> (Image<'a>, Image<'a>) {
+    let (new_schema, old_schema) = (new_side.schema, old_side.schema);
+    let split = delta::split(
+        new,
+        old,
+        &|name| new_schema.file(name).map(|f| &**f),
+        &|name| old_schema.file(name).map(|f| &**f),
+    );
     crate::trace::mark(&format!(
         "breaking: comparing {} new and {} old files, {} the same on both sides left out",
         split.new.compared.len(),
