@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
-use super::image::{Enum, File, Message, Name};
+use super::image::{Enum, File, Image, Message, Name};
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 
 /// The files of a comparison divided: those each image compares, and what is kept of the others.
@@ -287,6 +287,42 @@ fn has_enum(m: &DescriptorProto) -> bool {
 
 fn has_extension(m: &DescriptorProto) -> bool {
     !m.extension.is_empty() || m.nested_type.iter().any(has_extension)
+}
+
+/// The accessors of an image that also see the files kept for lookups.
+impl<'a> Image<'a> {
+    /// Indexes `files`, the files of one side that differ from the other's; `lookup` and
+    /// `skipped` are what is kept of the others (see the module's documentation).
+    pub fn of_delta(
+        files: Vec<File<'a>>,
+        lookup: Vec<File<'a>>,
+        skipped: Vec<&'a FileDescriptorProto>,
+    ) -> Image<'a> {
+        let mut image = Image::new(files);
+        image.lookup = Lookup::new(lookup, image.files.len());
+        image.skipped = Skipped::new(skipped);
+        image
+    }
+
+    /// File `index` of the image (the files kept for lookups are numbered after its own).
+    pub fn file(&self, index: usize) -> &File<'a> {
+        match index.checked_sub(self.files.len()) {
+            Some(i) => &self.lookup.files[i],
+            None => &self.files[index],
+        }
+    }
+
+    /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
+    pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
+        let name = type_name.trim_start_matches('.');
+        (self.messages.get(name)).or_else(|| self.lookup.messages.get(name))
+    }
+
+    /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
+    pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
+        let name = type_name.trim_start_matches('.');
+        (self.enums.get(name)).or_else(|| self.lookup.enums.get(name))
+    }
 }
 
 #[cfg(test)]

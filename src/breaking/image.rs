@@ -306,35 +306,8 @@ impl<'a> Image<'a> {
         image
     }
 
-    /// Indexes `files`, the files of one side that differ from the other's; `lookup` and
-    /// `skipped` are what is kept of the others (see [`super::delta`]).
-    pub fn of_delta(
-        files: Vec<File<'a>>,
-        lookup: Vec<File<'a>>,
-        skipped: Vec<&'a FileDescriptorProto>,
-    ) -> Image<'a> {
-        let mut image = Image::new(files);
-        image.lookup = super::delta::Lookup::new(lookup, image.files.len());
-        image.skipped = super::delta::Skipped::new(skipped);
-        image
-    }
-
-    /// File `index` of the image (the files kept for lookups are numbered after its own).
-    pub fn file(&self, index: usize) -> &File<'a> {
-        match index.checked_sub(self.files.len()) {
-            Some(i) => &self.lookup.files[i],
-            None => &self.files[index],
-        }
-    }
-
     pub fn file_named(&self, name: &str) -> Option<&File<'a>> {
         self.by_name.get(name).map(|&i| &self.files[i])
-    }
-
-    /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
-    pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
-        let name = type_name.trim_start_matches('.');
-        (self.messages.get(name)).or_else(|| self.lookup.messages.get(name))
     }
 
     /// The map field whose entry message is `entry` (a full name without the leading dot): the
@@ -359,12 +332,6 @@ impl<'a> Image<'a> {
             &[tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME],
         );
         Some((parent.file, path))
-    }
-
-    /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
-    pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
-        let name = type_name.trim_start_matches('.');
-        (self.enums.get(name)).or_else(|| self.lookup.enums.get(name))
     }
 
     fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {
