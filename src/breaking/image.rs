@@ -262,6 +262,10 @@ pub struct Image<'a> {
     pub methods: Sorted<Method<'a>>,
     /// Every enum value while the image is built, grouped into `enum_values` after.
     values: Vec<EnumValue<'a>>,
+    /// The types of files left out as the same on both sides, that the files here refer to.
+    pub lookup: super::delta::Lookup<'a>,
+    /// The files left out as the same on both sides, for the package rules.
+    pub skipped: super::delta::Skipped<'a>,
 }
 
 impl<'a> Image<'a> {
@@ -302,24 +306,15 @@ impl<'a> Image<'a> {
         image
     }
 
-    pub fn file(&self, index: usize) -> &File<'a> {
-        &self.files[index]
-    }
-
     pub fn file_named(&self, name: &str) -> Option<&File<'a>> {
         self.by_name.get(name).map(|&i| &self.files[i])
-    }
-
-    /// Resolves a field's `type_name` (`.pkg.Msg`) to a message of the image.
-    pub fn message(&self, type_name: &str) -> Option<&Message<'a>> {
-        self.messages.get(type_name.trim_start_matches('.'))
     }
 
     /// The map field whose entry message is `entry` (a full name without the leading dot): the
     /// message declaring it, and the field's index among that message's fields.
     pub fn map_field_of(&self, entry: &str) -> Option<(&Message<'a>, usize)> {
         let (parent_name, _) = entry.rsplit_once('.')?;
-        let parent = self.messages.get(parent_name)?;
+        let parent = self.message(parent_name)?;
         let index = parent
             .proto
             .field
@@ -337,11 +332,6 @@ impl<'a> Image<'a> {
             &[tag::MESSAGE_FIELD, index as i32, tag::FIELD_TYPE_NAME],
         );
         Some((parent.file, path))
-    }
-
-    /// Resolves a field's `type_name` (`.pkg.Enum`) to an enum of the image.
-    pub fn enum_(&self, type_name: &str) -> Option<&Enum<'a>> {
-        self.enums.get(type_name.trim_start_matches('.'))
     }
 
     fn index_file(&mut self, file: usize, proto: &'a FileDescriptorProto) {

@@ -6,6 +6,7 @@
 //! themselves. Rules report at places of the new image and never compute positions.
 
 pub mod comments;
+pub mod delta;
 pub mod image;
 mod pairs;
 pub mod rules;
@@ -374,13 +375,10 @@ fn compare_module(
     if !new_files.iter().any(|f| !f.is_import) {
         return Vec::new();
     }
-    // The two images are independent: index them at the same time.
-    let (new_image, old_image) = rayon::join(
-        || Image::new(new_files.into_iter().filter(keep).collect()),
-        || {
-            let old_files = module_files(old, old_index, options);
-            Image::new(old_files.into_iter().filter(keep).collect())
-        },
+    let old_files = module_files(old, old_index, options);
+    let (new_image, old_image) = images(
+        (new, new_files.into_iter().filter(keep).collect()),
+        (old, old_files.into_iter().filter(keep).collect()),
     );
     let enabled = &config.enabled;
     let pairs = Pairs::new(&old_image, &new_image);
@@ -415,6 +413,33 @@ fn compare_module(
             .collect()
     };
     found.into_iter().flatten().collect()
+}
+
+/// The images of the two sides of one module: only the files that differ between them (see
+/// [`delta`]).
+fn images<'a>(
+    (new_side, new): (&Side<'a>, Vec<File<'a>>),
+    (old_side, old): (&Side<'a>, Vec<File<'a>>),
+) -> (Image<'a>, Image<'a>) {
+    let (new_schema, old_schema) = (new_side.schema, old_side.schema);
+    let split = delta::split(
+        new,
+        old,
+        &|name| new_schema.file(name).map(|f| &**f),
+        &|name| old_schema.file(name).map(|f| &**f),
+    );
+    crate::trace::mark(&format!(
+        "breaking: comparing {} new and {} old files, {} the same on both sides left out",
+        split.new.compared.len(),
+        split.old.compared.len(),
+        split.skipped
+    ));
+    let (n, o) = (split.new, split.old);
+    // The two images are independent: index them at the same time.
+    rayon::join(
+        || Image::of_delta(n.compared, n.lookup, n.skipped),
+        || Image::of_delta(o.compared, o.lookup, o.skipped),
+    )
 }
 
 /// The files of one module of a side (every file of a descriptor set when `module` is `None`),

@@ -84,23 +84,26 @@ fn reusable(same: &HashMap<String, &[String]>, before: Option<&Schema>, set: &Fi
         })
         .map(String::as_str)
         .collect();
-    loop {
-        let outside =
-            |d: &str| !before.sources.contains_key(d) && set.get(d).ok().flatten().is_none();
-        let dropped: Vec<&str> = ok
-            .iter()
-            .copied()
-            .filter(|name| {
-                same[*name]
-                    .iter()
-                    .any(|d| !ok.contains(d.as_str()) && !outside(d))
-            })
-            .collect();
-        if dropped.is_empty() {
-            break;
+    // A file is dropped when something it imports is neither reused nor outside both
+    // workspaces; then so is every file importing it, in turn (a worklist over the importers,
+    // not a pass over every file per level of imports: a deep import graph made that quadratic).
+    let outside = |d: &str| !before.sources.contains_key(d) && set.get(d).ok().flatten().is_none();
+    let mut importers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &name in &ok {
+        for d in same[name].iter() {
+            importers.entry(d.as_str()).or_default().push(name);
         }
-        for name in dropped {
-            ok.remove(name);
+    }
+    let mut dropped: Vec<&str> = importers
+        .keys()
+        .copied()
+        .filter(|d| !ok.contains(d) && !outside(d))
+        .collect();
+    while let Some(name) = dropped.pop() {
+        for &importer in importers.get(name).into_iter().flatten() {
+            if ok.remove(importer) {
+                dropped.push(importer);
+            }
         }
     }
     let mut files = HashMap::new();

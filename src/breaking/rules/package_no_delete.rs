@@ -10,7 +10,9 @@ declare_rule!(PackageNoDelete, "PACKAGE_NO_DELETE");
 
 impl Rule for PackageNoDelete {
     fn check_images(&self, cx: &mut Context, old: &Image, new: &Image) {
-        let remaining: BTreeSet<&str> = new.files.iter().map(|f| f.package()).collect();
+        // The packages of the files left out as the same on both sides remain too.
+        let mut remaining: BTreeSet<&str> = new.files.iter().map(|f| f.package()).collect();
+        remaining.extend(new.skipped.packages().keys());
         // Files are sorted by import path: the first file of each package is the one buf
         // matches `ignore` entries against.
         let mut deleted = BTreeMap::new();
