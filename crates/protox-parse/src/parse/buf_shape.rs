@@ -71,6 +71,7 @@ pub(crate) fn statement(
     body: Body,
     orphans: &HashSet<usize>,
     unopened: &HashSet<usize>,
+    proto2: bool,
 ) -> Option<Shaped> {
     let mut toks = tokens(source, start)?;
     let mut unmatched = Vec::new();
@@ -113,6 +114,7 @@ pub(crate) fn statement(
         edits: Vec::new(),
         definitions: 0,
         kept: None,
+        proto2,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
@@ -211,6 +213,8 @@ struct Shaper<'a> {
     definitions: usize,
     /// The first of its definitions that buf keeps.
     kept: Option<Kept>,
+    /// Whether the file is proto2 (a field needs a label).
+    proto2: bool,
 }
 
 /// A definition buf keeps: where it starts and where its own tokens end (a field without a
@@ -632,11 +636,23 @@ impl<'a> Shaper<'a> {
                     Some(_) => {}
                 }
                 match body {
-                    Body::File => self.error(
-                        "a field outside of a message: move it into a message or an extend block"
-                            .to_string(),
-                        whole,
-                    ),
+                    Body::File => {
+                        self.error(
+                            "a field outside of a message: move it into a message or an extend block"
+                                .to_string(),
+                            whole,
+                        );
+                        // buf parity: in proto2 (the syntax of a file without a `syntax`
+                        // line, such as one with junk before it), buf reports the missing label
+                        // too, at the type.
+                        if self.proto2 && mods.is_empty() && !generic && name.is_some() {
+                            self.error(
+                                "a proto2 field needs a label: write `optional`, `required` or `repeated` before its type"
+                                    .to_string(),
+                                ty.0.clone(),
+                            );
+                        }
+                    }
                     // buf parity: a field in a service or rpc body is an error at the whole
                     // definition, past those of its parts.
                     Body::Service if self.body == Body::Enum => self.error(

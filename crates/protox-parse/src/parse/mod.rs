@@ -1587,7 +1587,14 @@ impl<'a> Parser<'a> {
             errors: shaped,
             end,
             repaired,
-        } = buf_shape::statement(source, start, body, orphans, unopened)?;
+        } = buf_shape::statement(
+            source,
+            start,
+            body,
+            orphans,
+            unopened,
+            self.syntax == ast::Syntax::Proto2,
+        )?;
         loop {
             match self.peek() {
                 Ok(Some((_, span))) if span.start < end => {
