@@ -181,6 +181,18 @@ impl<'a> Parser<'a> {
             for at in braces {
                 self.add_error(ParseErrorKind::UnclosedBlock { span: at..at + 1 });
             }
+            // buf parity: a `}` with no bracket open (at file scope) is unmatched to buf's
+            // lexer, an error of its own besides the parser's.
+            let mut closing: Vec<usize> = (unopened.iter().copied())
+                .filter(|&at| source.as_bytes().get(at) == Some(&b'}'))
+                .collect();
+            closing.sort_unstable();
+            for at in closing {
+                self.add_error(ParseErrorKind::BufShape {
+                    message: "'}' closes no block: remove it".to_string(),
+                    span: at..at + 1,
+                });
+            }
         }
 
         Ok(ast::File {
