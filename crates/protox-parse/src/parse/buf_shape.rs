@@ -325,8 +325,10 @@ impl<'a> Shaper<'a> {
         let mut parts = Vec::new();
         let absolute = self.is(&Token::Dot);
         let mut end = start.clone();
+        // buf parity: buf's paths take a `/` between their parts too (`a/b`, as after half a
+        // comment was deleted).
         loop {
-            if self.is(&Token::Dot) {
+            if self.is(&Token::Dot) || (!parts.is_empty() && self.is(&Token::ForwardSlash)) {
                 self.pos += 1;
             } else if !parts.is_empty() {
                 break;
@@ -349,11 +351,16 @@ impl<'a> Shaper<'a> {
                 }
                 _ => return None,
             }
-            if !self.is(&Token::Dot) {
+            if !self.is(&Token::Dot) && !self.is(&Token::ForwardSlash) {
                 break;
             }
         }
         Some((start.start..end.end, parts, absolute))
+    }
+
+    /// Whether the path at `span` has a `/` between its parts.
+    fn slashed(&self, span: &Span) -> bool {
+        self.source.get(span.clone()).is_some_and(|text| text.contains('/'))
     }
 
     /// One definition, read as buf reads it, and its errors.
@@ -390,6 +397,10 @@ impl<'a> Shaper<'a> {
                 (span, vec![word])
             }
         };
+        // (A `/` in a type or modifier: not known here.)
+        if mods.iter().chain([&(ty.0.clone(), "")]).any(|(span, _)| self.slashed(span)) {
+            return None;
+        }
         let mut generic = false;
         if self.is(&Token::LeftAngleBracket) {
             if ty.1 != ["map"] || !mods.is_empty() {
@@ -439,6 +450,13 @@ impl<'a> Shaper<'a> {
             name = Some((ty.0.clone(), ty.1.clone(), false));
             mods.pop()?;
             popped = true;
+        }
+
+        // (A `/` in an option's or an enum value's name: not known here.)
+        if (option || self.body == Body::Enum)
+            && name.as_ref().is_some_and(|(span, _, _)| self.slashed(span))
+        {
+            return None;
         }
 
         // What follows: `= value` and `[options]`, each once and in this order.
