@@ -155,6 +155,13 @@ impl<'a> Parser<'a> {
                         );
                         continue;
                     }
+                    // sous: buf parity: after a run of `}`s buf reads on at the next token.
+                    if matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
+                        while matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
+                            self.bump();
+                        }
+                        continue;
+                    }
                     self.skip_until(&[
                         Token::ENUM,
                         Token::EXTEND,
