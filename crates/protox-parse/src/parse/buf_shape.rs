@@ -71,6 +71,7 @@ pub(crate) fn statement(
     body: Body,
     orphans: &HashSet<usize>,
     unopened: &HashSet<usize>,
+    proto2: bool,
 ) -> Option<Shaped> {
     let mut toks = tokens(source, start)?;
     let mut unmatched = Vec::new();
@@ -113,6 +114,7 @@ pub(crate) fn statement(
         edits: Vec::new(),
         definitions: 0,
         kept: None,
+        proto2,
     };
     shaper.declarations()?;
     if shaper.errors.is_empty() {
@@ -211,6 +213,8 @@ struct Shaper<'a> {
     definitions: usize,
     /// The first of its definitions that buf keeps.
     kept: Option<Kept>,
+    /// Whether the file is proto2 (a field needs a label).
+    proto2: bool,
 }
 
 /// A definition buf keeps: where it starts and where its own tokens end (a field without a
@@ -321,8 +325,10 @@ impl<'a> Shaper<'a> {
         let mut parts = Vec::new();
         let absolute = self.is(&Token::Dot);
         let mut end = start.clone();
+        // buf parity: buf's paths take a `/` between their parts too (`a/b`, as after half a
+        // comment was deleted).
         loop {
-            if self.is(&Token::Dot) {
+            if self.is(&Token::Dot) || (!parts.is_empty() && self.is(&Token::ForwardSlash)) {
                 self.pos += 1;
             } else if !parts.is_empty() {
                 break;
@@ -345,11 +351,16 @@ impl<'a> Shaper<'a> {
                 }
                 _ => return None,
             }
-            if !self.is(&Token::Dot) {
+            if !self.is(&Token::Dot) && !self.is(&Token::ForwardSlash) {
                 break;
             }
         }
         Some((start.start..end.end, parts, absolute))
+    }
+
+    /// Whether the path at `span` has a `/` between its parts.
+    fn slashed(&self, span: &Span) -> bool {
+        self.source.get(span.clone()).is_some_and(|text| text.contains('/'))
     }
 
     /// One definition, read as buf reads it, and its errors.
@@ -386,6 +397,10 @@ impl<'a> Shaper<'a> {
                 (span, vec![word])
             }
         };
+        // (A `/` in a type or modifier: not known here.)
+        if mods.iter().chain([&(ty.0.clone(), "")]).any(|(span, _)| self.slashed(span)) {
+            return None;
+        }
         let mut generic = false;
         if self.is(&Token::LeftAngleBracket) {
             if ty.1 != ["map"] || !mods.is_empty() {
@@ -435,6 +450,13 @@ impl<'a> Shaper<'a> {
             name = Some((ty.0.clone(), ty.1.clone(), false));
             mods.pop()?;
             popped = true;
+        }
+
+        // (A `/` in an option's or an enum value's name: not known here.)
+        if (option || self.body == Body::Enum)
+            && name.as_ref().is_some_and(|(span, _, _)| self.slashed(span))
+        {
+            return None;
         }
 
         // What follows: `= value` and `[options]`, each once and in this order.
@@ -632,11 +654,23 @@ impl<'a> Shaper<'a> {
                     Some(_) => {}
                 }
                 match body {
-                    Body::File => self.error(
-                        "a field outside of a message: move it into a message or an extend block"
-                            .to_string(),
-                        whole,
-                    ),
+                    Body::File => {
+                        self.error(
+                            "a field outside of a message: move it into a message or an extend block"
+                                .to_string(),
+                            whole,
+                        );
+                        // buf parity: in proto2 (the syntax of a file without a `syntax`
+                        // line, such as one with junk before it), buf reports the missing label
+                        // too, at the type.
+                        if self.proto2 && mods.is_empty() && !generic && name.is_some() {
+                            self.error(
+                                "a proto2 field needs a label: write `optional`, `required` or `repeated` before its type"
+                                    .to_string(),
+                                ty.0.clone(),
+                            );
+                        }
+                    }
                     // buf parity: a field in a service or rpc body is an error at the whole
                     // definition, past those of its parts.
                     Body::Service if self.body == Body::Enum => self.error(

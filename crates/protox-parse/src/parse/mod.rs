@@ -155,6 +155,13 @@ impl<'a> Parser<'a> {
                         );
                         continue;
                     }
+                    // sous: buf parity: after a run of `}`s buf reads on at the next token.
+                    if matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
+                        while matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
+                            self.bump();
+                        }
+                        continue;
+                    }
                     self.skip_until(&[
                         Token::ENUM,
                         Token::EXTEND,
@@ -180,6 +187,18 @@ impl<'a> Parser<'a> {
             braces.sort_unstable();
             for at in braces {
                 self.add_error(ParseErrorKind::UnclosedBlock { span: at..at + 1 });
+            }
+            // buf parity: a `}` with no bracket open (at file scope) is unmatched to buf's
+            // lexer, an error of its own besides the parser's.
+            let mut closing: Vec<usize> = (unopened.iter().copied())
+                .filter(|&at| source.as_bytes().get(at) == Some(&b'}'))
+                .collect();
+            closing.sort_unstable();
+            for at in closing {
+                self.add_error(ParseErrorKind::BufShape {
+                    message: "'}' closes no block: remove it".to_string(),
+                    span: at..at + 1,
+                });
             }
         }
 
@@ -1587,7 +1606,14 @@ impl<'a> Parser<'a> {
             errors: shaped,
             end,
             repaired,
-        } = buf_shape::statement(source, start, body, orphans, unopened)?;
+        } = buf_shape::statement(
+            source,
+            start,
+            body,
+            orphans,
+            unopened,
+            self.syntax == ast::Syntax::Proto2,
+        )?;
         loop {
             match self.peek() {
                 Ok(Some((_, span))) if span.start < end => {
