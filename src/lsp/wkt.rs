@@ -1,11 +1,7 @@
-//! The well-known types (`google/protobuf/*.proto`), which the compiler knows without a file:
-//! go to definition and hover need their text, the very text the compiler reads, written once
-//! per version of sous to a read-only file in the temporary directory for the editor to open.
-//! `google/protobuf/descriptor.proto` and the language feature files
-//! `google/protobuf/{cpp,java,go}_features.proto` are the compiler's own bundled files
-//! ([`crate::schema::bundled`]); the others, which the compiler takes from protox, are
-//! protobuf's own (`wkt/`, from protocolbuffers/protobuf e712d276, BSD-3-Clause, see
-//! `wkt/LICENSE`).
+//! The well-known files (`google/protobuf/*.proto`, the language feature files), which the
+//! compiler knows without a file: go to definition and hover need their text, the very text the
+//! compiler reads ([`crate::schema::bundled`]), written once per version of sous to a read-only
+//! file in the temporary directory for the editor to open.
 
 use std::path::PathBuf;
 
@@ -13,32 +9,9 @@ use super::symbols::{Index, Symbol};
 use crate::input::ProtoFile;
 use crate::schema::{bundled, Source};
 
-macro_rules! files {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("wkt/", $name)))),*]
-    };
-}
-
-const FILES: &[(&str, &str)] = files![
-    "google/protobuf/any.proto",
-    "google/protobuf/api.proto",
-    "google/protobuf/duration.proto",
-    "google/protobuf/empty.proto",
-    "google/protobuf/field_mask.proto",
-    "google/protobuf/source_context.proto",
-    "google/protobuf/struct.proto",
-    "google/protobuf/timestamp.proto",
-    "google/protobuf/type.proto",
-    "google/protobuf/wrappers.proto",
-    "google/protobuf/compiler/plugin.proto",
-];
-
-/// Every well-known file the language server can show, by name, with its text: the compiler's
-/// bundled files first, then the others.
+/// Every well-known file the language server can show, by name, with its text.
 fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
-    bundled::names()
-        .filter_map(|name| Some((name, bundled::text(name)?)))
-        .chain(FILES.iter().copied())
+    bundled::names().filter_map(|name| Some((name, bundled::text(name)?)))
 }
 
 /// The declaration of well-known type `full_name` (no leading dot; `google.protobuf.*`, or
@@ -93,9 +66,6 @@ mod tests {
     /// The files the compiler bundles are shown from its own text, not from a copy of ours.
     #[test]
     fn bundled_files_are_the_compilers() {
-        for name in bundled::names() {
-            assert!(super::FILES.iter().all(|(n, _)| *n != name), "{name}");
-        }
         for (full_name, file) in [
             (
                 "google.protobuf.GeneratedCodeInfo",
@@ -104,6 +74,11 @@ mod tests {
             ("pb.CppFeatures", "google/protobuf/cpp_features.proto"),
             ("pb.JavaFeatures", "google/protobuf/java_features.proto"),
             ("pb.GoFeatures", "google/protobuf/go_features.proto"),
+            (
+                "google.protobuf.Timestamp",
+                "google/protobuf/timestamp.proto",
+            ),
+            ("google.protobuf.Api", "google/protobuf/api.proto"),
         ] {
             let (symbol, source) = super::symbol(full_name).expect(full_name);
             assert_eq!(symbol.file, file);
@@ -113,6 +88,5 @@ mod tests {
                 "{full_name}"
             );
         }
-        assert!(super::symbol("google.protobuf.Timestamp").is_some());
     }
 }

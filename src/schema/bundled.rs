@@ -1,12 +1,13 @@
-//! The well-known files whose version matters to editions, as buf 1.75.0 bundles them:
-//! `google/protobuf/descriptor.proto` (with `EDITION_2024`, `feature_support` on enum values,
-//! `removal_error`, `option_dependency`, `visibility`) and the language feature files
-//! `google/protobuf/{cpp,java,go}_features.proto`. They are protobuf's own (`bundled/`, from
-//! protocolbuffers/protobuf fcd68c563c of 2026-06-25, the revision whose four files give the
-//! very descriptors buf builds, source info included; BSD-3-Clause, see `bundled/LICENSE`).
-//! The compiler takes them in place of the older `descriptor.proto` built into protox, so that
-//! an image of a file importing them is buf's, and a comparison against buf's image finds
-//! nothing. Each is parsed once per process.
+//! The well-known files as buf 1.75.0 bundles them: `google/protobuf/descriptor.proto` (with
+//! `EDITION_2024`, `feature_support` on enum values, `removal_error`, `option_dependency`,
+//! `visibility`), the language feature files `google/protobuf/{cpp,java,go}_features.proto`,
+//! and the well-known types (`any.proto`, `api.proto` with its `edition` fields, ...,
+//! `compiler/plugin.proto`). They are protobuf's own (`bundled/`, from
+//! protocolbuffers/protobuf fcd68c563c of 2026-06-25, the revision whose files give the very
+//! descriptors buf builds, source info included; BSD-3-Clause, see `bundled/LICENSE`). The
+//! compiler takes them in place of the older copies built into protox and prost-reflect, so
+//! that an image of a file importing them is buf's, and a comparison against buf's image finds
+//! nothing; the language server shows their text. Each is parsed once per process.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -24,6 +25,17 @@ const FILES: &[(&str, &str)] = files![
     "google/protobuf/cpp_features.proto",
     "google/protobuf/java_features.proto",
     "google/protobuf/go_features.proto",
+    "google/protobuf/any.proto",
+    "google/protobuf/api.proto",
+    "google/protobuf/duration.proto",
+    "google/protobuf/empty.proto",
+    "google/protobuf/field_mask.proto",
+    "google/protobuf/source_context.proto",
+    "google/protobuf/struct.proto",
+    "google/protobuf/timestamp.proto",
+    "google/protobuf/type.proto",
+    "google/protobuf/wrappers.proto",
+    "google/protobuf/compiler/plugin.proto",
 ];
 
 /// The names of the bundled files (`google/protobuf/descriptor.proto`, ...).
@@ -63,6 +75,6 @@ mod tests {
             assert!(super::text(name).is_some_and(|t| !t.is_empty()), "{name}");
         }
         assert_eq!(super::names().count(), super::FILES.len());
-        assert!(super::text("google/protobuf/any.proto").is_none());
+        assert!(super::text("google/protobuf/nothing.proto").is_none());
     }
 }
