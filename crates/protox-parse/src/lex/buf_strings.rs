@@ -25,8 +25,11 @@ pub(crate) fn string_prefix(source: &str, quote: usize) -> Option<usize> {
         return None;
     }
     let before = &source[..quote];
+    // By bytes: a byte of a character past ASCII is no part of a word, and the byte after the
+    // last of them starts the next character (a search by characters would land inside one).
     let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .bytes()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
         .map_or(0, |at| at + 1);
     let word = &before[start..];
     let is_identifier = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
@@ -133,6 +136,13 @@ mod tests {
         assert_eq!(unterminated_value("abc;\n}\n"), b"abc;\n}");
         assert_eq!(unterminated_value("é"), b"");
         assert_eq!(unterminated_value(""), b"");
+    }
+
+    #[test]
+    fn a_prefix_after_a_character_past_ascii_starts_after_it() {
+        assert_eq!(string_prefix("é\"", "é".len()), None);
+        assert_eq!(string_prefix("éfoo\"x\"", "éfoo".len()), Some("é".len()));
+        assert_eq!(string_prefix("x 日本foo\"", "x 日本foo".len()), Some("x 日本".len()));
     }
 
     #[test]
