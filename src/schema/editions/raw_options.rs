@@ -89,8 +89,11 @@ pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> 
         let bytes = found.encode_to_vec();
         if let Some(mut raw) = RawOptions::read(&bytes, Some(found.parent_pool())) {
             if !unpacked.is_empty() {
-                for options in raw.0.values_mut() {
-                    *options = unpack(options, &unpacked);
+                for (path, options) in raw.0.iter_mut() {
+                    let Some(kind) = kind_at(path) else {
+                        continue;
+                    };
+                    *options = unpack(options, options_message(kind), &unpacked);
                 }
             }
 
@@ -170,16 +173,23 @@ pub fn move_option_imports(bytes: Vec<u8>, names: &[String]) -> Vec<u8> {
     out.into_iter().flat_map(|(_, field)| field).collect()
 }
 
-/// The numbers of the repeated varint extensions of an options message declared
-/// `[packed = false]`: the compiler encodes an option before the extension's own options are
-/// read, so such an option (googleapis' `google.api.field_behavior`, declared in a proto3 file)
-/// came out packed; buf writes it unpacked, as its declaration says.
-fn unpacked_extensions(schema: &crate::schema::Schema) -> std::collections::HashSet<u64> {
+/// The kind of the element at `path` (pairs of a field number and an index from the file).
+fn kind_at(path: &[i32]) -> Option<Kind> {
+    path.chunks(2)
+        .try_fold(Kind::File, |kind, pair| kind.child(pair[0] as u64))
+}
+
+/// Extensions by their extendee's full name (no leading dot) and number.
+type Unpacked = std::collections::HashSet<(String, u64)>;
+
+/// The repeated varint extensions of an options message declared `[packed = false]`: the
+/// compiler encodes an option before the extension's own options are read, so such an option
+/// (googleapis' `google.api.field_behavior`, declared in a proto3 file) came out packed; buf
+/// writes it unpacked, as its declaration says. By extendee and number, as an extension of
+/// another options message may take the same number with another type.
+fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
     use prost_types::field_descriptor_proto::{Label, Type};
-    fn visit(
-        fields: &[prost_types::FieldDescriptorProto],
-        out: &mut std::collections::HashSet<u64>,
-    ) {
+    fn visit(fields: &[prost_types::FieldDescriptorProto], out: &mut Unpacked) {
         for field in fields {
             let varint = matches!(
                 field.r#type(),
@@ -192,17 +202,18 @@ fn unpacked_extensions(schema: &crate::schema::Schema) -> std::collections::Hash
                 && options_extendee
                 && field.options.as_ref().and_then(|o| o.packed) == Some(false)
             {
-                out.insert(field.number() as u64);
+                let extendee = field.extendee().trim_start_matches('.');
+                out.insert((extendee.to_string(), field.number() as u64));
             }
         }
     }
-    fn message(m: &prost_types::DescriptorProto, out: &mut std::collections::HashSet<u64>) {
+    fn message(m: &prost_types::DescriptorProto, out: &mut Unpacked) {
         visit(&m.extension, out);
         for nested in &m.nested_type {
             message(nested, out);
         }
     }
-    let mut out = std::collections::HashSet::new();
+    let mut out = Unpacked::new();
     for file in &schema.files {
         visit(&file.extension, &mut out);
         for m in &file.message_type {
@@ -212,8 +223,9 @@ fn unpacked_extensions(schema: &crate::schema::Schema) -> std::collections::Hash
     out
 }
 
-/// `options` with the packed fields among `numbers` written one varint each.
-fn unpack(options: &[u8], numbers: &std::collections::HashSet<u64>) -> Vec<u8> {
+/// `options`, a message `extendee` (full name), with its packed fields among `unpacked`
+/// written one varint each.
+fn unpack(options: &[u8], extendee: &str, unpacked: &Unpacked) -> Vec<u8> {
     use prost::encoding::{decode_varint, encode_key, encode_varint, WireType};
     let Some(all) = fields(options) else {
         return options.to_vec();
@@ -221,7 +233,7 @@ fn unpack(options: &[u8], numbers: &std::collections::HashSet<u64>) -> Vec<u8> {
     let mut out = Vec::with_capacity(options.len() + 8);
     for (number, raw, payload) in all {
         match payload {
-            Some(mut packed) if numbers.contains(&number) => {
+            Some(mut packed) if unpacked.contains(&(extendee.to_string(), number)) => {
                 let mut values = Vec::new();
                 while !packed.is_empty() {
                     match decode_varint(&mut packed) {
@@ -246,11 +258,9 @@ fn unpack(options: &[u8], numbers: &std::collections::HashSet<u64>) -> Vec<u8> {
     out
 }
 
-/// An options message with the message values of its options (`(google.api.http) = { ... }`)
-/// in the order Go writes a message's fields: extensions, then fields outside a oneof by
-/// number, then those of each oneof (in declaration order), then unknown fields.
-fn go_sorted_values(options: &[u8], kind: Kind, pool: &prost_reflect::DescriptorPool) -> Vec<u8> {
-    let name = match kind {
+/// The full name of the options message of an element of `kind`.
+fn options_message(kind: Kind) -> &'static str {
+    match kind {
         Kind::File => "google.protobuf.FileOptions",
         Kind::Message => "google.protobuf.MessageOptions",
         Kind::Field => "google.protobuf.FieldOptions",
@@ -260,7 +270,14 @@ fn go_sorted_values(options: &[u8], kind: Kind, pool: &prost_reflect::Descriptor
         Kind::EnumValue => "google.protobuf.EnumValueOptions",
         Kind::Service => "google.protobuf.ServiceOptions",
         Kind::Method => "google.protobuf.MethodOptions",
-    };
+    }
+}
+
+/// An options message with the message values of its options (`(google.api.http) = { ... }`)
+/// in the order Go writes a message's fields: extensions, then fields outside a oneof by
+/// number, then those of each oneof (in declaration order), then unknown fields.
+fn go_sorted_values(options: &[u8], kind: Kind, pool: &prost_reflect::DescriptorPool) -> Vec<u8> {
+    let name = options_message(kind);
     let (Some(all), Some(message)) = (fields(options), pool.get_message_by_name(name)) else {
         return options.to_vec();
     };
