@@ -6,7 +6,7 @@
 //! their files' text, and the uses from the using file's text (`(pb.file.cpp)` in an option's
 //! name, resolved as a full name or a name relative to the option's package).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::support::edition_number;
 use super::Edition;
@@ -16,8 +16,8 @@ use crate::schema::Schema;
 
 /// The custom options of the schema introduced in some edition, by full name (no leading dot):
 /// that edition's number and name.
-fn introduced(schema: &Schema) -> HashMap<String, (i64, String)> {
-    let mut out = HashMap::new();
+fn introduced(schema: &Schema) -> BTreeMap<String, (i64, String)> {
+    let mut out = BTreeMap::new();
     for file in &schema.files {
         let Some(source) = schema.sources.get(file.name()) else {
             continue;
@@ -82,11 +82,8 @@ pub(in crate::schema) fn in_schema(schema: &Schema) -> Vec<Finding> {
             if !source.text[start..].starts_with('(') {
                 continue;
             }
-            let name = written.trim_start_matches('.');
-            let found = introduced
-                .iter()
-                .find(|(full, _)| *full == name || full.ends_with(&format!(".{name}")));
-            let Some((full, (since, since_name))) = found else {
+            let Some((full, (since, since_name))) = resolve(&introduced, written, file.package())
+            else {
                 continue;
             };
             if number >= *since {
@@ -99,4 +96,63 @@ pub(in crate::schema) fn in_schema(schema: &Schema) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// The option of `introduced` that `written` (as in parentheses, a leading dot for a full name)
+/// names in a file of package `package`: a full name, or a name relative to the package and
+/// each package around it, innermost first; past those, the one option whose name ends in it
+/// (an extension declared in a message, named from inside it), if only one does.
+fn resolve<'a>(
+    introduced: &'a BTreeMap<String, (i64, String)>,
+    written: &str,
+    package: &str,
+) -> Option<(&'a String, &'a (i64, String))> {
+    if let Some(full) = written.strip_prefix('.') {
+        return introduced.get_key_value(full);
+    }
+    let mut scope = package;
+    loop {
+        let full = match scope {
+            "" => written.to_string(),
+            _ => format!("{scope}.{written}"),
+        };
+        if let Some(found) = introduced.get_key_value(&full) {
+            return Some(found);
+        }
+        if scope.is_empty() {
+            break;
+        }
+        scope = scope.rsplit_once('.').map_or("", |(outer, _)| outer);
+    }
+    let suffix = format!(".{written}");
+    let mut ending = introduced
+        .iter()
+        .filter(|(full, _)| full.ends_with(&suffix));
+    match (ending.next(), ending.next()) {
+        (Some(found), None) => Some(found),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn an_option_name_resolves_in_the_package_scopes_first() {
+        let introduced: BTreeMap<String, (i64, String)> = ["a.b.opt", "a.opt", "x.nested.deep"]
+            .into_iter()
+            .map(|name| (name.to_string(), (1001, "EDITION_2024".to_string())))
+            .collect();
+        let found =
+            |written, package| super::resolve(&introduced, written, package).map(|f| f.0.as_str());
+        assert_eq!(found("opt", "a.b"), Some("a.b.opt"));
+        assert_eq!(found("opt", "a.c"), Some("a.opt"));
+        assert_eq!(found(".a.opt", "a.b"), Some("a.opt"));
+        assert_eq!(found("b.opt", "a"), Some("a.b.opt"));
+        // Past the package scopes: only a name that one option alone ends in.
+        assert_eq!(found("opt", "z"), None);
+        assert_eq!(found("deep", "z"), Some("x.nested.deep"));
+        assert_eq!(found(".opt", "a.b"), None);
+    }
 }
