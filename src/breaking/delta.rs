@@ -327,28 +327,8 @@ impl<'a> Image<'a> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-    use std::sync::Arc;
-
     use crate::breaking::{images, module_files, Options, Side};
-    use crate::config::Workspace;
-    use crate::schema::{compile, compile_reusing, CompileOptions, Purpose, Schema};
-
-    fn schema(files: &[(&str, String)], before: Option<&Schema>) -> Schema {
-        let blobs: BTreeMap<String, Arc<[u8]>> = files
-            .iter()
-            .map(|(name, text)| (name.to_string(), Arc::<[u8]>::from(text.as_bytes())))
-            .collect();
-        let ws = Workspace::default_at(std::path::Path::new("."));
-        let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
-            .expect("a file set");
-        let options = CompileOptions::new(Purpose::Breaking, &[]);
-        match before {
-            None => compile(&set, &options),
-            Some(before) => compile_reusing(&set, &options, before),
-        }
-        .expect("compiles")
-    }
+    use crate::schema::compile_texts;
 
     const HEAD: &str = "syntax = \"proto3\";\npackage p;\n";
 
@@ -363,14 +343,17 @@ mod tests {
         let b = format!("{HEAD}import \"p/a.proto\";\nmessage B {{\n  A a = 1;\n}}\n");
         let c = format!("{HEAD}enum C {{\n  C_UNSPECIFIED = 0;\n}}\n");
         let d = format!("{HEAD}import \"p/c.proto\";\nmessage D {{\n  C c = 1;\n}}\n");
-        let unchanged = [("p/b.proto", &b), ("p/c.proto", &c), ("p/d.proto", &d)];
-        let files = |a: &str| -> Vec<(&str, String)> {
-            let mut all = vec![("p/a.proto", a.to_string())];
-            all.extend(unchanged.iter().map(|(n, t)| (*n, t.to_string())));
-            all
+        let with_a = |a: &'_ str| {
+            [
+                ("p/a.proto", a.to_string()),
+                ("p/b.proto", b.clone()),
+                ("p/c.proto", c.clone()),
+                ("p/d.proto", d.clone()),
+            ]
         };
-        let new = schema(&files(&a_new), None);
-        let old = schema(&files(&a_old), Some(&new));
+        let (new_files, old_files) = (with_a(&a_new), with_a(&a_old));
+        let new = compile_texts(&new_files, None);
+        let old = compile_texts(&old_files, Some(&new));
         let side = |schema| Side {
             workspace: None,
             schema,

@@ -30,6 +30,8 @@ mod public;
 mod read;
 mod resolver;
 mod reuse;
+#[cfg(test)]
+pub(crate) use reuse::compile_texts;
 mod source;
 mod stand_in;
 mod text;

@@ -143,29 +143,42 @@ pub(super) fn share_unchanged(files: &mut [Proto], before: &Schema) {
     }
 }
 
+/// For tests: `files` (name and text) compiled for breaking, reusing `before` when given.
 #[cfg(test)]
-mod tests {
+pub(crate) fn compile_texts(
+    files: &[(impl AsRef<str>, impl AsRef<str>)],
+    before: Option<&Schema>,
+) -> Schema {
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use crate::config::Workspace;
-    use crate::schema::{compile, compile_reusing, CompileOptions, Proto, Purpose, Schema};
+    use crate::schema::{compile, compile_reusing, CompileOptions, Purpose};
 
-    fn schema(files: &[(&str, &str)], before: Option<&Schema>) -> Schema {
-        let blobs: BTreeMap<String, Arc<[u8]>> = files
-            .iter()
-            .map(|(name, text)| (name.to_string(), Arc::<[u8]>::from(text.as_bytes())))
-            .collect();
-        let ws = Workspace::default_at(std::path::Path::new("."));
-        let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
-            .expect("a file set");
-        let options = CompileOptions::new(Purpose::Breaking, &[]);
-        match before {
-            None => compile(&set, &options),
-            Some(before) => compile_reusing(&set, &options, before),
-        }
-        .expect("compiles")
+    let blobs: BTreeMap<String, Arc<[u8]>> = files
+        .iter()
+        .map(|(name, text)| {
+            let text = text.as_ref().as_bytes();
+            (name.as_ref().to_string(), Arc::<[u8]>::from(text))
+        })
+        .collect();
+    let ws = Workspace::default_at(std::path::Path::new("."));
+    let set = crate::input::FileSet::from_blobs(&ws, &blobs, &|p: &str| p.to_string())
+        .expect("a file set");
+    let options = CompileOptions::new(Purpose::Breaking, &[]);
+    match before {
+        None => compile(&set, &options),
+        Some(before) => compile_reusing(&set, &options, before),
     }
+    .expect("compiles")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::compile_texts;
+    use crate::schema::{Proto, Schema};
 
     fn descriptor<'s>(schema: &'s Schema, name: &str) -> &'s Arc<prost_types::FileDescriptorProto> {
         match schema.file(name) {
@@ -181,14 +194,14 @@ mod tests {
     fn the_against_side_shares_what_is_the_same() {
         let b =
             "syntax = \"proto3\";\npackage p;\nimport \"p/a.proto\";\nmessage B {\n  A a = 1;\n}\n";
-        let new = schema(
+        let new = compile_texts(
             &[
                 ("p/a.proto", "syntax = \"proto3\";\npackage p;\nmessage A {\n  string x = 1;\n  string y = 2;\n}\n"),
                 ("p/b.proto", b),
             ],
             None,
         );
-        let old = schema(
+        let old = compile_texts(
             &[
                 (
                     "p/a.proto",
@@ -210,7 +223,7 @@ mod tests {
             descriptor(&new, "p/a.proto")
         ));
         // What the rules read is the same as compiled on its own.
-        let alone = schema(
+        let alone = compile_texts(
             &[
                 (
                     "p/a.proto",
