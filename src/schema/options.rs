@@ -12,6 +12,7 @@ use prost_reflect::{
 };
 use prost_types::FileDescriptorProto;
 
+use super::image::fields;
 use crate::descriptor::tag;
 
 /// The files that define the custom options (and `Any` types in option values) that `file`
@@ -170,11 +171,11 @@ fn scan(
     if desc.full_name() == "google.protobuf.Any" {
         // The last of each field counts, as when decoded.
         let (mut url, mut value): (&[u8], &[u8]) = (&[], &[]);
-        for (number, wire, payload) in records(bytes)? {
-            match (number, wire) {
-                (1, 2) => url = payload,
-                (2, 2) => value = payload,
-                (1 | 2, _) => return None,
+        for (number, _, payload) in fields(bytes)? {
+            match (number, payload) {
+                (1, Some(payload)) => url = payload,
+                (2, Some(payload)) => value = payload,
+                (1 | 2, None) => return None,
                 _ => {}
             }
         }
@@ -187,7 +188,8 @@ fn scan(
         out.extend(found);
         return Some(());
     }
-    for (number, wire, payload) in records(bytes)? {
+    for (number, _, payload) in fields(bytes)? {
+        let number = u32::try_from(number).ok()?;
         let kind = if let Some(field) = desc.get_field(number) {
             // A decoded message keeps one member of a oneof (the last set): a message member
             // is left to it.
@@ -208,10 +210,8 @@ fn scan(
             continue;
         };
         if let Kind::Message(message) = kind {
-            if wire != 2 {
-                return None;
-            }
-            scan(pool, &message, payload, &mut found)?;
+            // Not length-delimited: a message written another way.
+            scan(pool, &message, payload?, &mut found)?;
         }
     }
     out.extend(found);
@@ -284,51 +284,6 @@ fn value_files(pool: &DescriptorPool, value: &Value, out: &mut BTreeSet<String>)
         Value::Map(map) => map.values().for_each(|v| value_files(pool, v, out)),
         _ => {}
     }
-}
-
-/// The records of protobuf `bytes`: field number, wire type, and the payload (a length-delimited
-/// record's contents; the value's bytes otherwise). `None` if they do not read, or hold a group.
-fn records(bytes: &[u8]) -> Option<Vec<(u32, u8, &[u8])>> {
-    fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = *bytes.get(*at)?;
-            *at += 1;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
-    }
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        let key = varint(bytes, &mut at)?;
-        let number = u32::try_from(key >> 3).ok()?;
-        let wire = (key & 7) as u8;
-        let start = match wire {
-            0 => {
-                let start = at;
-                varint(bytes, &mut at)?;
-                start
-            }
-            1 | 5 => {
-                let start = at;
-                at = at.checked_add(if wire == 1 { 8 } else { 4 })?;
-                start
-            }
-            2 => {
-                let len = usize::try_from(varint(bytes, &mut at)?).ok()?;
-                let start = at;
-                at = at.checked_add(len)?;
-                start
-            }
-            _ => return None,
-        };
-        out.push((number, wire, bytes.get(start..at)?));
-    }
-    Some(out)
 }
 
 #[cfg(test)]
