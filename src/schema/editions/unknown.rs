@@ -77,18 +77,18 @@ pub(in crate::schema) fn respell(text: String) -> (String, Option<Unknown>) {
 fn unknown_edition(text: &str) -> Option<Unknown> {
     let at = editions_offset(text)? + "edition".len();
     let rest = &text[at..];
-    let equals = rest.len() - rest.trim_start().len();
-    let rest = rest.trim_start().strip_prefix('=')?;
-    let start = at + equals + 1 + (rest.len() - rest.trim_start().len());
+    let equals = rest.len() - rest.trim_ascii_start().len();
+    let rest = rest.trim_ascii_start().strip_prefix('=')?;
+    let start = at + equals + 1 + (rest.len() - rest.trim_ascii_start().len());
     let value = &text[start..];
     let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let close = value[1..].find([quote, '\\', '\n'])? + 1;
     if value.as_bytes()[close] != quote as u8 {
         return None;
     }
-    let after = value[close + 1..].trim_start();
+    let after = value[close + 1..].trim_ascii_start();
     let edition = &value[1..close];
-    let known = ["2023", "2024", "2026"].contains(&edition);
+    let known = super::Edition::from_name(edition).is_some();
     (!known && after.starts_with(';') && close + 1 >= 6).then(|| Unknown {
         start,
         end: start + close + 1,
