@@ -73,6 +73,27 @@ struct Deferred {
 }
 
 impl<'a> Context<'a> {
+    /// A context with nothing reported yet: for the per-file walk of `file` (no rule set yet,
+    /// no targets), or for a module rule (`file` none, the module's `targets`).
+    fn new(
+        rule: &'static str,
+        config: &'a LintConfig,
+        schema: &'a Schema,
+        file: Option<&'a FileNode<'a>>,
+        targets: Option<&'a HashMap<&'a str, usize>>,
+    ) -> Self {
+        Context {
+            rule,
+            config,
+            schema,
+            file,
+            findings: Vec::new(),
+            deferred: Vec::new(),
+            targets,
+            last_file: None,
+        }
+    }
+
     pub fn config(&self) -> &LintConfig {
         self.config
     }
@@ -287,16 +308,7 @@ fn lint_module(
     let (found, deferred): (Vec<Vec<Finding>>, Vec<Vec<Deferred>>) = rules
         .par_iter()
         .map(|&rule| {
-            let mut cx = Context {
-                rule: rule.id(),
-                config,
-                schema,
-                file: None,
-                findings: Vec::new(),
-                deferred: Vec::new(),
-                targets: Some(&targets),
-                last_file: None,
-            };
+            let mut cx = Context::new(rule.id(), config, schema, None, Some(&targets));
             rule.check_module(&mut cx, files);
             let deferred = std::mem::take(&mut cx.deferred);
             let mut found = Vec::new();
@@ -324,16 +336,7 @@ fn lint_module(
             .filter(|(_, reports)| !reports.is_empty())
             .map(|(shared, reports)| {
                 let node = shared.fresh();
-                let mut cx = Context {
-                    rule: "",
-                    config,
-                    schema,
-                    file: Some(&node),
-                    findings: Vec::new(),
-                    deferred: Vec::new(),
-                    targets: None,
-                    last_file: None,
-                };
+                let mut cx = Context::new("", config, schema, Some(&node), None);
                 place(&mut cx, Some(reports));
                 let mut found = Vec::new();
                 keep(cx, &mut found);
@@ -355,16 +358,7 @@ fn lint_module(
             let mut hooks = Hooks {
                 rules: &rules,
                 file: &node,
-                cx: Context {
-                    rule: "",
-                    config,
-                    schema,
-                    file: Some(&node),
-                    findings: Vec::new(),
-                    deferred: Vec::new(),
-                    targets: None,
-                    last_file: None,
-                },
+                cx: Context::new("", config, schema, Some(&node), None),
             };
             walk(node.proto, &mut hooks);
             place(&mut hooks.cx, by_file.get(i));
