@@ -170,6 +170,19 @@ fn sides<'a>(files: Vec<File<'a>>, skip: &HashSet<&str>) -> Sides<'a> {
     out
 }
 
+impl<'a> Sides<'a> {
+    /// Sets the files named in `imports` aside with `--exclude-imports`: none is compared, and
+    /// the package rules see none, but the types of each stay resolvable for the files that are.
+    pub fn imports_for_lookup_only(&mut self, imports: &HashSet<&str>) {
+        let (aside, compared) = std::mem::take(&mut self.compared)
+            .into_iter()
+            .partition(|f| imports.contains(f.name));
+        self.compared = compared;
+        self.lookup.extend::<Vec<File<'a>>>(aside);
+        self.skipped.retain(|p| !imports.contains(p.name()));
+    }
+}
+
 /// The messages and enums of the skipped files the compared ones import, by full name: a field
 /// of a compared file may refer to them. Their files are numbered after the image's own.
 #[derive(Default)]
@@ -360,10 +373,10 @@ mod tests {
             modules: None,
         };
         let (new_side, old_side) = (side(&new), side(&old));
-        let options = Options::default();
         let (new_image, old_image) = images(
-            (&new_side, module_files(&new_side, None, options)),
-            (&old_side, module_files(&old_side, None, options)),
+            (&new_side, module_files(&new_side, None)),
+            (&old_side, module_files(&old_side, None)),
+            Options::default(),
         );
         let names = |image: &crate::breaking::Image| -> Vec<String> {
             image.files.iter().map(|f| f.name.to_string()).collect()

@@ -12,7 +12,7 @@ mod pairs;
 pub mod rules;
 mod sorted;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::catalog::Kind;
 use crate::config::{BreakingConfig, Workspace};
@@ -371,14 +371,15 @@ fn compare_module(
         !(config.ignore_unstable_packages
             && package_version(f.package()) == Some(Stability::Unstable))
     };
-    let new_files = module_files(new, Some(index), options);
+    let new_files = module_files(new, Some(index));
     if !new_files.iter().any(|f| !f.is_import) {
         return Vec::new();
     }
-    let old_files = module_files(old, old_index, options);
+    let old_files = module_files(old, old_index);
     let (new_image, old_image) = images(
         (new, new_files.into_iter().filter(keep).collect()),
         (old, old_files.into_iter().filter(keep).collect()),
+        options,
     );
     let enabled = &config.enabled;
     let pairs = Pairs::new(&old_image, &new_image);
@@ -417,11 +418,19 @@ fn compare_module(
 
 /// The images of the two sides of one module: only the files that differ between them (see
 /// [`delta`]).
+/// With `--exclude-imports` the imports are in neither image's compared files, but their types
+/// stay resolvable (as in buf, a field's enum in an excluded file still gives its default).
 fn images<'a>(
     (new_side, new): (&Side<'a>, Vec<File<'a>>),
     (old_side, old): (&Side<'a>, Vec<File<'a>>),
+    options: Options,
 ) -> (Image<'a>, Image<'a>) {
     let (new_schema, old_schema) = (new_side.schema, old_side.schema);
+    let imports_of = |files: &[File<'a>]| -> HashSet<&'a str> {
+        let imports = files.iter().filter(|f| f.is_import);
+        imports.map(|f| f.name).collect()
+    };
+    let (new_imports, old_imports) = (imports_of(&new), imports_of(&old));
     let split = delta::split(
         new,
         old,
@@ -434,7 +443,11 @@ fn images<'a>(
         split.old.compared.len(),
         split.skipped
     ));
-    let (n, o) = (split.new, split.old);
+    let (mut n, mut o) = (split.new, split.old);
+    if options.exclude_imports {
+        n.imports_for_lookup_only(&new_imports);
+        o.imports_for_lookup_only(&old_imports);
+    }
     // The two images are independent: index them at the same time.
     rayon::join(
         || Image::of_delta(n.compared, n.lookup, n.skipped),
@@ -443,8 +456,8 @@ fn images<'a>(
 }
 
 /// The files of one module of a side (every file of a descriptor set when `module` is `None`),
-/// with the files they import unless imports are excluded.
-fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) -> Vec<File<'a>> {
+/// with the files they import (marked `is_import`).
+fn module_files<'a>(side: &Side<'a>, module: Option<usize>) -> Vec<File<'a>> {
     let schema = side.schema;
     let is_target = |name: &str| match schema.sources.get(name) {
         Some(source) => source.file.is_target && (module.is_none() || source.file.module == module),
@@ -458,14 +471,12 @@ fn module_files<'a>(side: &Side<'a>, module: Option<usize>, options: Options) ->
         .filter(|n| is_target(n))
         .collect();
     let targets: BTreeSet<&str> = stack.iter().copied().collect();
-    if options.exclude_imports {
-        chosen = targets.clone();
-    } else {
-        while let Some(name) = stack.pop() {
-            if chosen.insert(name) {
-                if let Some(f) = schema.file(name) {
-                    stack.extend(f.dependency.iter().map(String::as_str));
-                }
+    // The imports are taken with `--exclude-imports` too: they are not compared then, but their
+    // types are looked up (see [`images`]).
+    while let Some(name) = stack.pop() {
+        if chosen.insert(name) {
+            if let Some(f) = schema.file(name) {
+                stack.extend(f.dependency.iter().map(String::as_str));
             }
         }
     }

@@ -277,6 +277,34 @@ fn breaking_between_images_and_other_sides() {
     same_as_buf(d, &["breaking", "new.binpb", "--against", "new.json"], &[]);
 }
 
+/// With `--exclude-imports` the imports are not compared, but their types are still looked up: a
+/// file the same on both sides is compared when what it imports changed, and the implied default
+/// of its proto2 enum field is that of the import's enum (FIELD_SAME_DEFAULT at `holder.proto`).
+#[test]
+fn excluded_imports_are_still_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    build(d, "excluded_new", "new.binpb", &[]);
+    build(d, "excluded_old", "old.binpb", &[]);
+    write(
+        d,
+        &[("buf.yaml", "version: v2\nbreaking:\n  use: [FILE]\n")],
+    );
+    let holder = ["--path", "acme/v1/holder.proto"];
+    for flags in [
+        &holder[..],
+        &[&holder[..], &["--exclude-imports"]].concat(),
+        &["--exclude-imports"],
+    ] {
+        let args = [
+            &["breaking", "new.binpb", "--against", "old.binpb"][..],
+            flags,
+        ]
+        .concat();
+        assert_eq!(same_as_buf(d, &args, &[]), 100, "{flags:?}");
+    }
+}
+
 #[test]
 fn images_that_cannot_be_read_are_errors() {
     let dir = tempfile::tempdir().unwrap();
