@@ -31,6 +31,7 @@ pub fn image_of(args: &InputArgs) -> Result<Option<ImageRef>> {
 /// Lints the image's targets.
 pub fn lint(args: &LintArgs, image: &ImageRef) -> Result<Checked> {
     let workspace = workspace_for_image(args.input.config.as_deref())?;
+    workspace.check_rules_for(Kind::Lint)?;
     let filter = filter_of(&args.input);
     let schema = crate::trace::stage("read image", || {
         schema::image::from_image(image.read()?, &filter, true)
@@ -49,6 +50,7 @@ pub fn lint(args: &LintArgs, image: &ImageRef) -> Result<Checked> {
 /// Compares the image with what `--against` names (an image, a directory, a git revision).
 pub fn breaking(args: &BreakingArgs, image: &ImageRef) -> Result<Checked> {
     let workspace = workspace_for_image(args.input.config.as_deref())?;
+    workspace.check_rules_for(Kind::Breaking)?;
     let filter = filter_of(&args.input);
     let new = schema::image::from_image(image.read()?, &filter, false)?;
     let prepared = against::load(

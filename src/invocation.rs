@@ -84,6 +84,18 @@ impl Action {
 
 /// Finds the workspace for `args.input` the way buf does.
 pub fn resolve_input(args: &InputArgs, action: Action) -> Result<Resolved> {
+    let resolved = resolve_unchecked(args, action)?;
+    // buf parity: the rule IDs a configuration names are refused where they are used, not by
+    // `build` nor on the against side (see `config::UnknownRules`).
+    match action {
+        Action::Lint => resolved.workspace.check_rules_for(Kind::Lint)?,
+        Action::Breaking => resolved.workspace.check_rules_for(Kind::Breaking)?,
+        Action::Build | Action::Against => {}
+    }
+    Ok(resolved)
+}
+
+fn resolve_unchecked(args: &InputArgs, action: Action) -> Result<Resolved> {
     match Spec::parse(&args.input.to_string_lossy())? {
         Spec::Git(git) => return tree::resolve_git(&git, args, action),
         Spec::Archive(archive) => return tree::resolve_archive(&archive, args, action),
@@ -375,6 +387,7 @@ pub fn rule_listing(
             None => Workspace::discover(Path::new("."))?
                 .unwrap_or_else(|| Workspace::default_at(Path::new("."))),
         };
+        ws.check_rules_for(kind)?;
         let module = match (&args.module_path, ws.modules.as_slice()) {
             (Some(p), modules) => {
                 let p = join_rel(".", p);

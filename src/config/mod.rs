@@ -13,6 +13,7 @@ mod discover;
 mod file;
 mod module;
 mod policy;
+mod unknown_rules;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use module::{
 
 pub use crate::catalog::Version;
 pub use policy::Policy;
+pub use unknown_rules::UnknownRules;
 
 /// Everything a lint run needs to know about one module's lint settings.
 #[derive(Debug, Clone)]
@@ -89,6 +91,8 @@ pub struct Module {
     /// Workspace-relative directory of the `buf.yaml` this module comes from, where its
     /// `buf.lock` lives.
     pub config_dir: String,
+    /// The rule IDs its configuration names that its version does not know.
+    pub unknown_rules: UnknownRules,
 }
 
 /// A workspace: the modules found from one configuration file (or none).
@@ -108,6 +112,12 @@ pub const BUF_YAML: &str = "buf.yaml";
 pub const BUF_WORK_YAML: &str = "buf.work.yaml";
 
 impl Workspace {
+    /// Fails on the first rule ID of a module's configuration that a `kind` command refuses
+    /// (see [`unknown_rules`]; a policy's are checked by [`Policy::check_for`]).
+    pub fn check_rules_for(&self, kind: crate::catalog::Kind) -> Result<()> {
+        (self.modules.iter()).try_for_each(|m| m.unknown_rules.check_for(kind))
+    }
+
     /// The workspace with buf's fallback: one module at `root`, v1 defaults, comment ignores off.
     pub fn default_at(root: &Path) -> Workspace {
         Workspace {
@@ -257,7 +267,7 @@ impl Workspace {
             policies,
         };
         for m in &mut ws.modules {
-            select_rules(path, text, m)?;
+            select_rules(path, text, m);
         }
         ws.modules.sort_by(|a, b| a.dir.cmp(&b.dir));
         Ok(ws)

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::file::{BreakingYaml, BufYamlV2, LintYaml};
+use super::unknown_rules::UnknownRules;
 use super::{line_prefix, BreakingConfig, LintConfig, Module, Version};
-use crate::catalog::{self, Kind};
 use crate::error::{Error, Result};
 use crate::paths::{is_within, join_rel};
 
@@ -24,7 +24,7 @@ pub(super) fn default_module() -> Module {
         Vec::new(),
     )
     .expect("empty configuration is valid");
-    select_rules(Path::new(""), "", &mut m).expect("v1 defaults are known rules");
+    select_rules(Path::new(""), "", &mut m);
     m
 }
 
@@ -113,6 +113,7 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
             deps: yaml.deps.clone(),
             name: name.cloned(),
             config_dir: ".".to_string(),
+            unknown_rules: UnknownRules::default(),
         });
     }
     // buf parity: v2 modules may nest, with or without the outer one excluding the inner; a file
@@ -141,6 +142,7 @@ pub(super) fn module_v1(
         deps,
         name: None,
         config_dir: ".".to_string(),
+        unknown_rules: UnknownRules::default(),
     })
 }
 
@@ -217,11 +219,10 @@ pub(super) fn breaking_config(
     })
 }
 
-/// Resolves which rules run in module `m`, through the catalog, once. It is also the check that
-/// every rule or category named in `use`, `except` and `ignore_only` exists for the version, in
-/// that order, lint before breaking.
-pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) -> Result<()> {
-    select_rules_of(path, text, &mut m.lint, &mut m.breaking)
+/// Resolves which rules run in module `m`, through the catalog, once, and notes the rule IDs it
+/// names that its version does not know (see [`super::unknown_rules`]).
+pub(super) fn select_rules(path: &Path, text: &str, m: &mut Module) {
+    m.unknown_rules = select_rules_of(path, text, &mut m.lint, &mut m.breaking);
 }
 
 /// [`select_rules`] for one lint and one breaking configuration (a module's or a policy's).
@@ -230,47 +231,8 @@ pub(super) fn select_rules_of(
     text: &str,
     lint: &mut LintConfig,
     breaking: &mut BreakingConfig,
-) -> Result<()> {
-    let unknown_lint = |id: &str| {
-        Error::config(
-            path,
-            format!("{}lint: {id:?} is not a known lint rule or category for version {} (list them with `sous config ls-lint-rules --version {}`)", line_prefix(text, id), lint.version.as_str(), lint.version.as_str()),
-        )
-    };
-    lint.enabled = catalog::enabled(Kind::Lint, lint.version, lint.use_.as_deref(), &lint.except)
-        .map_err(|id| unknown_lint(&id))?;
-    if lint.disable_builtin {
-        lint.enabled.clear();
-    }
-    for (id, _) in &lint.ignore_only {
-        catalog::expand(Kind::Lint, lint.version, std::slice::from_ref(id))
-            .map_err(|_| unknown_lint(id))?;
-    }
-    let unknown_breaking = |id: &str| {
-        Error::config(
-            path,
-            format!(
-                "{}breaking: {id:?} is not a known breaking rule or category for version {}",
-                line_prefix(text, id),
-                breaking.version.as_str()
-            ),
-        )
-    };
-    breaking.enabled = catalog::enabled(
-        Kind::Breaking,
-        breaking.version,
-        breaking.use_.as_deref(),
-        &breaking.except,
-    )
-    .map_err(|id| unknown_breaking(&id))?;
-    if breaking.disable_builtin {
-        breaking.enabled.clear();
-    }
-    for (id, _) in &breaking.ignore_only {
-        catalog::expand(Kind::Breaking, breaking.version, std::slice::from_ref(id))
-            .map_err(|_| unknown_breaking(id))?;
-    }
-    Ok(())
+) -> UnknownRules {
+    super::unknown_rules::select(path, text, lint, breaking)
 }
 
 pub(super) fn normalise_all(

@@ -105,7 +105,7 @@ fn one(
     // The entry's paths are checked against the buf.yaml, where they are written.
     let mut lint = lint_config(path, text, &lint, Version::V2, ".")?;
     let mut breaking = breaking_config(path, text, &breaking, Version::V2, ".")?;
-    select_rules_of(location, policy_text, &mut lint, &mut breaking)?;
+    select_rules_of(location, policy_text, &mut lint, &mut breaking).check_all()?;
     Ok(Policy {
         name: entry.policy.clone(),
         lint,

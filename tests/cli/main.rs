@@ -7,6 +7,7 @@ mod common;
 mod snippets;
 
 mod action;
+mod against_config;
 mod architecture;
 mod archives;
 mod breaking_ignores;
