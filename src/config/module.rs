@@ -101,10 +101,35 @@ pub(super) fn modules_v2(path: &Path, text: &str, yaml: &BufYamlV2) -> Result<Ve
                 ));
             }
         }
+        let (own_lint, own_breaking) = (lint.is_some(), breaking.is_some());
         let lint = lint.unwrap_or(&default_lint);
         let breaking = breaking.unwrap_or(&default_breaking);
         let lint_cfg = lint_config(path, text, lint, Version::V2, ".")?;
         let breaking_cfg = breaking_config(path, text, breaking, Version::V2, ".")?;
+        // buf parity: a module's own ignores name paths inside it (the top level's may name any).
+        let inside = |section: &str, ignore: &[String], only: &[(String, Vec<String>)]| {
+            let only = only.iter().flat_map(|(_, paths)| paths);
+            let outside = (ignore.iter().map(|p| ("ignore", p)))
+                .chain(only.map(|p| ("ignore_only", p)))
+                .find(|(_, p)| !is_within(p, &dir));
+            match outside {
+                Some((key, p)) => Err(Error::config(
+                    path,
+                    format!(
+                        "{}{section}.{key}: path {p:?} is not inside module directory {dir:?}: write it from the workspace root ({:?})",
+                        line_prefix(text, p),
+                        join_rel(&dir, p)
+                    ),
+                )),
+                None => Ok(()),
+            }
+        };
+        if own_lint {
+            inside("lint", &lint_cfg.ignore, &lint_cfg.ignore_only)?;
+        }
+        if own_breaking {
+            inside("breaking", &breaking_cfg.ignore, &breaking_cfg.ignore_only)?;
+        }
         modules.push(Module {
             dir,
             excludes,

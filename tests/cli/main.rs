@@ -7,7 +7,7 @@ mod common;
 mod snippets;
 
 mod action;
-mod against_config;
+
 mod architecture;
 mod archives;
 mod breaking_ignores;
@@ -15,6 +15,7 @@ mod cache;
 mod cache_partial;
 mod catalog;
 mod commands;
+mod config_checks;
 mod deps;
 mod duplicates_scale;
 mod editions;

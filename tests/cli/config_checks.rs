@@ -1,7 +1,8 @@
-//! The against side's configuration is read for its layout only: buf checks with the input's
-//! rules, so a rule or category the against side's `buf.yaml` (or `--against-config`) names and
-//! buf does not know is no error there (a v2 file naming v1's `FIELD_SAME_LABEL`, as
-//! envoyproxy/data-plane-api's history has), while the input's own still is.
+//! Configuration checks made where buf makes them. The against side's configuration is read
+//! for its layout only: buf checks with the input's rules, so a rule or category the against
+//! side's `buf.yaml` (or `--against-config`) names and buf does not know is no error there (a v2
+//! file naming v1's `FIELD_SAME_LABEL`, as envoyproxy/data-plane-api's history has), while the
+//! input's own still is. A v2 module's own ignores must name paths inside it.
 
 use git2::Repository;
 
@@ -116,4 +117,44 @@ fn unknown_rules_in_an_earlier_revision_are_no_error() {
     write(d, &[("buf.yaml", "version: v2\n"), ("a.proto", NEW)]);
     let code = same_as_buf(d, &["breaking", "--against", ".git#branch=HEAD"], &[]);
     assert_eq!(code, 100);
+}
+
+/// A v2 module's own `lint` or `breaking` section ignores paths written from the workspace root,
+/// inside the module: any other is refused, by every command (the top level's may name any).
+#[test]
+fn a_module_ignores_only_paths_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "syntax = \"proto3\";\npackage x;\nmessage m {}\n";
+    write(
+        d,
+        &[
+            ("api/x/a.proto", text),
+            ("other/b.proto", &text.replace("package x", "package y")),
+        ],
+    );
+    let modules =
+        |api: &str| format!("version: v2\nmodules:\n  - path: api\n{api}  - path: other\n");
+    for (section, refused) in [
+        ("    lint:\n      ignore: [api/x]\n", false),
+        ("    lint:\n      ignore: [./api/x/a.proto]\n", false),
+        ("    lint:\n      ignore: [api]\n", false),
+        ("    lint:\n      ignore: [x/a.proto]\n", true),
+        ("    lint:\n      ignore: [apix/a.proto]\n", true),
+        ("    lint:\n      ignore: [other/b.proto]\n", true),
+        (
+            "    lint:\n      ignore_only: {MESSAGE_PASCAL_CASE: [x/a.proto]}\n",
+            true,
+        ),
+        ("    breaking:\n      ignore: [x/a.proto]\n", true),
+    ] {
+        write(d, &[("buf.yaml", modules(section).as_str())]);
+        let needles = ["buf.yaml", "not inside module directory \"api\""];
+        let code = same_as_buf(d, &["lint"], &needles);
+        assert_eq!(code == 1, refused, "{section}");
+    }
+    let top =
+        "version: v2\nlint:\n  ignore: [nope/a.proto]\nmodules:\n  - path: api\n  - path: other\n";
+    write(d, &[("buf.yaml", top)]);
+    assert_eq!(same_as_buf(d, &["lint"], &[]), 100);
 }
