@@ -381,6 +381,7 @@ impl OptionsVisitor<'_> {
                             &mut resolved_path,
                             &extension_desc,
                             option,
+                            scope,
                             file,
                             &path,
                         )?;
@@ -422,6 +423,7 @@ impl OptionsVisitor<'_> {
                                     &mut resolved_path,
                                     &field_desc,
                                     option,
+                                    scope,
                                     file,
                                     &path,
                                 )?;
@@ -462,9 +464,29 @@ impl OptionsVisitor<'_> {
         resolved_path: &mut Vec<i32>,
         desc: &impl FieldDescriptorLike,
         option: &UninterpretedOption,
+        scope: &str,
         file: FileIndex,
         path: &[i32],
     ) -> Result<(), DescriptorErrorKind> {
+        // sous: an aggregate value's `[name]` extension names resolve in the option's scope, as
+        // in protoc and buf (`[Nested.ext]` inside the message declaring `Nested`).
+        let files = &self.pool.inner.files;
+        let extension = |name: &str, extendee: &MessageDescriptor| {
+            let deps = &files[file as usize].transitive_dependencies;
+            let names = &self.pool.inner.names;
+            let filter = ResolveNameFilter::Extension;
+            let (_, def) = resolve_name(deps, names, scope, name, filter)
+                .into_result(name, files, file, path, &[])
+                .ok()?;
+            let DefinitionKind::Extension(index) = def.kind else {
+                return None;
+            };
+            let found = ExtensionDescriptor {
+                pool: self.pool.clone(),
+                index,
+            };
+            (found.containing_message() == *extendee).then_some(found)
+        };
         let err = |()| DescriptorErrorKind::InvalidOptionType {
             name: fmt_option_name(&option.name),
             ty: fmt_field_ty(desc),
@@ -498,19 +520,19 @@ impl OptionsVisitor<'_> {
                 *value = option_to_enum(option, desc.kind().as_enum().unwrap()).map_err(err)?
             }
             Value::Message(value) => {
-                *value = option_to_message(option, desc.kind().as_message().unwrap())
+                *value = option_to_message(option, desc.kind().as_message().unwrap(), &extension)
                     .map_err(parse_err)?
             }
             Value::List(value) => {
                 resolved_path.push(value.len() as i32);
 
                 let mut entry = Value::default_value(&desc.kind());
-                self.set_field_value(&mut entry, resolved_path, desc, option, file, path)?;
+                self.set_field_value(&mut entry, resolved_path, desc, option, scope, file, path)?;
                 value.push(entry);
             }
             Value::Map(value) => {
                 let (entry_key, entry_value) =
-                    option_to_map_entry(option, desc.kind().as_message().unwrap())
+                    option_to_map_entry(option, desc.kind().as_message().unwrap(), &extension)
                         .map_err(parse_err)?;
                 value.insert(entry_key, entry_value);
             }
@@ -649,13 +671,17 @@ type ParseError = crate::text_format::ParseError;
 #[cfg(not(feature = "text-format"))]
 type ParseError = ();
 
+/// sous: how an aggregate value's `[name]` extension names resolve, in the option's scope.
+type Extensions<'a> = &'a dyn Fn(&str, &MessageDescriptor) -> Option<ExtensionDescriptor>;
+
 #[cfg(feature = "text-format")]
 pub(super) fn option_to_message(
     option: &UninterpretedOption,
     desc: &MessageDescriptor,
+    extension: Extensions<'_>,
 ) -> Result<DynamicMessage, Option<ParseError>> {
     if let Some(text_format) = &option.aggregate_value {
-        DynamicMessage::parse_text_format(desc.clone(), text_format).map_err(Some)
+        DynamicMessage::parse_text_format_with(desc.clone(), text_format, extension).map_err(Some)
     } else {
         Err(None)
     }
@@ -665,6 +691,7 @@ pub(super) fn option_to_message(
 pub(super) fn option_to_message(
     option: &UninterpretedOption,
     desc: &MessageDescriptor,
+    _extension: Extensions<'_>,
 ) -> Result<DynamicMessage, Option<ParseError>> {
     if option.aggregate_value.is_some() {
         Ok(DynamicMessage::new(desc.clone()))
@@ -676,9 +703,10 @@ pub(super) fn option_to_message(
 pub(super) fn option_to_map_entry(
     option: &UninterpretedOption,
     desc: &MessageDescriptor,
+    extension: Extensions<'_>,
 ) -> Result<(MapKey, Value), Option<ParseError>> {
     debug_assert!(desc.is_map_entry());
-    let entry = option_to_message(option, desc)?;
+    let entry = option_to_message(option, desc, extension)?;
     let key = entry
         .get_field_by_number(MAP_ENTRY_KEY_NUMBER)
         .ok_or(None)?

@@ -63,6 +63,20 @@ impl DynamicMessage {
             .map_err(|kind| ParseError::new(kind, input))
     }
 
+    /// sous: [`DynamicMessage::parse_text_format`] with `[name]` extension names resolved by
+    /// `extension` first (an option's aggregate value resolves them in the option's scope).
+    pub(crate) fn parse_text_format_with(
+        desc: MessageDescriptor,
+        input: &str,
+        extension: parse::ExtensionResolver<'_>,
+    ) -> Result<Self, ParseError> {
+        let mut message = DynamicMessage::new(desc);
+        parse::Parser::with_extensions(input, extension)
+            .parse_message(&mut message)
+            .map_err(|kind| ParseError::new(kind, input))?;
+        Ok(message)
+    }
+
     /// Formats this dynamic message using the protobuf text format, with default options.
     ///
     /// # Examples

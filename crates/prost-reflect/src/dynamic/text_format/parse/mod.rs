@@ -21,7 +21,14 @@ use crate::{
 pub(in crate::dynamic::text_format) struct Parser<'a> {
     lexer: Lexer<'a, Token<'a>>,
     peek: Option<Result<(Token<'a>, Span), ParseErrorKind>>,
+    /// sous: resolves a `[name]` extension name of a message first, as an option's aggregate
+    /// value resolves it: relative to the option's scope.
+    extension: Option<ExtensionResolver<'a>>,
 }
+
+/// sous: see [`Parser::with_extensions`].
+pub(crate) type ExtensionResolver<'a> =
+    &'a dyn Fn(&str, &crate::MessageDescriptor) -> Option<crate::ExtensionDescriptor>;
 
 enum FieldName {
     Ident(String),
@@ -34,6 +41,16 @@ impl<'a> Parser<'a> {
         Parser {
             lexer: Token::lexer(input),
             peek: None,
+            extension: None,
+        }
+    }
+
+    /// sous: a parser whose extension names are resolved by `extension` first, then by full
+    /// name.
+    pub fn with_extensions(input: &'a str, extension: ExtensionResolver<'a>) -> Self {
+        Parser {
+            extension: Some(extension),
+            ..Parser::new(input)
         }
     }
 
@@ -90,9 +107,9 @@ impl<'a> Parser<'a> {
                 self.parse_field_value(message, &field)?;
             }
             FieldName::Extension(extension_name) => {
-                let extension = message
-                    .desc
-                    .get_extension_by_full_name(&extension_name)
+                let scoped = self.extension.and_then(|find| find(&extension_name, &message.desc));
+                let extension = scoped
+                    .or_else(|| message.desc.get_extension_by_full_name(&extension_name))
                     .ok_or_else(|| ParseErrorKind::ExtensionNotFound {
                         extension_name,
                         message_name: message.desc.full_name().to_owned(),
