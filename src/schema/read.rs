@@ -236,7 +236,7 @@ fn load(
             return Ok(Loaded::broken(source, error));
         }
     };
-    let (text, unknown) = unknown::respell(text);
+    let unknown = unknown::unknown_edition(&text);
     let source = match before.filter(|b| b.text == *text) {
         // Memory: the two sides of a comparison hold one copy of each text they share.
         Some(before) => Source::sharing(file.clone(), before),

@@ -43,9 +43,14 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
             let first = *places.iter().find(|&&at| !used(text, at))?;
             Some(ImportOption::Fails(unused(source, first)))
         }
-        Some("2023") | None => {
+        _ => {
             let (what, fix) = match edition {
-                Some(e) => (format!("edition {e}"), "edition 2024"),
+                Some(e @ "2023") => (format!("edition {e}"), "edition 2024"),
+                // buf parity: an edition buf does not know is read as proto2.
+                Some(e) => (
+                    format!("a file of unknown edition {e:?}, read as proto2,"),
+                    "edition 2024 or later",
+                ),
                 None => (syntax_of(text).to_string(), "editions (2024 or later)"),
             };
             let imports = places.iter().map(|&at| {
@@ -69,7 +74,6 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
             // The parser takes the keywords, and `import option`, in any file.
             Some(ImportOption::Keywords(imports.chain(visibility).collect()))
         }
-        Some(_) => None,
     }
 }
 

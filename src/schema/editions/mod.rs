@@ -127,9 +127,8 @@ pub(super) fn analyse(
     let Some(offset) = edition_offset(&file, &source.text) else {
         return Ok(None);
     };
-    let Some(edition) = edition_at(&source.text, offset) else {
-        return Ok(None);
-    };
+    // buf parity: an edition buf does not know has edition 2023's features (see `unknown`).
+    let edition = edition_at(&source.text, offset).unwrap_or(Edition::E2023);
     let (editions, problems) = lower(&mut file, &source.text, edition);
     if problems.is_empty() {
         Ok(Some((editions, file)))

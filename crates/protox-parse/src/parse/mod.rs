@@ -22,7 +22,10 @@ pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
+mod edition;
 mod kept;
+
+pub(crate) use self::edition::unknown_edition;
 
 use self::buf_shape::Body;
 
@@ -227,27 +230,37 @@ impl<'a> Parser<'a> {
         let syntax = match self.peek()? {
             Some((Token::StringLiteral(_), _)) => {
                 let value = self.parse_string()?;
-                match (editions, value.value.as_slice()) {
-                    (false, b"proto2") => ast::Syntax::Proto2,
-                    (false, b"proto3") => ast::Syntax::Proto3,
-                    (true, b"2023") => ast::Syntax::Edition2023,
-                    (true, b"2024") => ast::Syntax::Edition2024,
-                    (true, b"2026") => ast::Syntax::Edition2026,
-                    (true, bytes) => {
-                        self.add_error(ParseErrorKind::UnknownEdition {
-                            edition: String::from_utf8_lossy(bytes).into_owned(),
-                            span: value.span.clone(),
-                        });
-                        return Err(());
-                    }
-                    (false, bytes) => {
+                // sous: buf parity: a syntax under the other keyword is an error at the keyword,
+                // and the file is read with the syntax or edition it names; an unknown syntax
+                // is read as proto2, an unknown edition as `EditionUnknown` says.
+                let (syntax, keyword) = match value.value.as_slice() {
+                    b"proto2" => (ast::Syntax::Proto2, "syntax"),
+                    b"proto3" => (ast::Syntax::Proto3, "syntax"),
+                    b"2023" => (ast::Syntax::Edition2023, "edition"),
+                    b"2024" => (ast::Syntax::Edition2024, "edition"),
+                    b"2026" => (ast::Syntax::Edition2026, "edition"),
+                    // Reported by the caller (see `unknown_edition`).
+                    _ if editions => (ast::Syntax::EditionUnknown, "edition"),
+                    bytes => {
                         self.add_error(ParseErrorKind::UnknownSyntax {
                             syntax: String::from_utf8_lossy(bytes).into_owned(),
                             span: value.span.clone(),
                         });
-                        return Err(());
+                        (ast::Syntax::Proto2, "syntax")
                     }
+                };
+                if editions != (keyword == "edition") {
+                    let written = if editions { "edition" } else { "syntax" };
+                    self.add_error(ParseErrorKind::BufShape {
+                        message: format!(
+                            "{:?} is declared with `{keyword}`, not `{written}`: write `{keyword} = {:?};`",
+                            String::from_utf8_lossy(&value.value),
+                            String::from_utf8_lossy(&value.value),
+                        ),
+                        span: start.clone(),
+                    });
                 }
+                syntax
             }
             _ => self.unexpected_token("a string")?,
         };
@@ -1104,7 +1117,8 @@ impl<'a> Parser<'a> {
     fn parse_ident_string(&mut self) -> Result<ast::Ident, ()> {
         // sous: in editions reserved names are identifiers; strings elsewhere.
         if let Some((Token::Ident(_), span)) = self.peek_skip_comments()? {
-            if !self.syntax.is_editions() {
+            // buf parity: an unknown edition's identifiers are reported by the caller.
+            if !self.syntax.declares_edition() {
                 self.add_error(ParseErrorKind::SyntaxReservedIdentifier { span });
             }
             return self.parse_ident();
@@ -1612,7 +1626,7 @@ impl<'a> Parser<'a> {
             body,
             orphans,
             unopened,
-            self.syntax == ast::Syntax::Proto2,
+            matches!(self.syntax, ast::Syntax::Proto2 | ast::Syntax::EditionUnknown),
         )?;
         loop {
             match self.peek() {
