@@ -17,6 +17,7 @@ pub(crate) mod json_clashes;
 mod naming;
 pub(crate) mod option_only;
 pub(in crate::schema) mod option_support;
+mod option_values;
 mod options;
 pub mod raw_options;
 mod removed_options;
