@@ -116,29 +116,19 @@ pub fn edition_at(text: &str, offset: usize) -> Option<Edition> {
 }
 
 /// Parses an editions file and builds its feature table, with the file lowered for the compiler
-/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again); `Ok(None)` when
-/// it does not parse (the compiler reports that from the text), `Err` with the `COMPILE`
-/// findings of its feature options.
-pub(super) fn analyse(
-    source: &Source,
-) -> Result<Option<(Editions, FileDescriptorProto)>, Vec<Finding>> {
-    let Ok(mut file) = protox_parse::parse(&source.file.name, &source.text) else {
-        return Ok(None);
-    };
-    let Some(offset) = edition_offset(&file, &source.text) else {
-        return Ok(None);
-    };
+/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again) and the `COMPILE`
+/// findings of its feature options; `None` when it does not parse (the compiler reports that
+/// from the text).
+pub(super) fn analyse(source: &Source) -> Option<(Editions, FileDescriptorProto, Vec<Finding>)> {
+    let mut file = protox_parse::parse(&source.file.name, &source.text).ok()?;
+    let offset = edition_offset(&file, &source.text)?;
     // buf parity: an edition buf does not know has edition 2023's features (see `unknown`).
     let edition = edition_at(&source.text, offset).unwrap_or(Edition::E2023);
     let (editions, problems) = lower(&mut file, &source.text, edition);
-    if problems.is_empty() {
-        Ok(Some((editions, file)))
-    } else {
-        Err(problems
-            .into_iter()
-            .map(|p| source.finding(p.start, p.end, "COMPILE", p.message))
-            .collect())
-    }
+    let findings = (problems.into_iter())
+        .map(|p| source.finding(p.start, p.end, "COMPILE", p.message))
+        .collect();
+    Some((editions, file, findings))
 }
 
 /// Lowers a parsed editions file for the compiler (see the module's documentation); the
@@ -258,6 +248,8 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                 kept.push(option);
                 continue;
             }
+            let mut features_path = options_path.clone();
+            features_path.push(at.target.features_number());
             // `features = { enum_type: CLOSED }`, `features.(pb.cpp) = { ... }`: one feature
             // each, the location on `features` itself.
             let (singles, aggregate) = match expand_aggregate(&option) {
@@ -268,8 +260,8 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                         end: span.1,
                         message,
                     });
-                    moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
-                    kept.push(option);
+                    // Reported: the compiler never sees it (it compiles on without it).
+                    moved.insert((options_path.clone(), index), Err(features_path));
                     continue;
                 }
                 None => (vec![option.clone()], false),
@@ -287,12 +279,10 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
             }
             if let Some(problem) = failed {
                 problems.push(problem);
-                moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
-                kept.push(option);
+                moved.insert((options_path.clone(), index), Err(features_path));
                 continue;
             }
-            let mut path = options_path.clone();
-            path.push(at.target.features_number());
+            let mut path = features_path;
             if let (false, Some((feature, _))) = (aggregate, resolved.first()) {
                 path.extend(feature.numbers);
             }
