@@ -19,6 +19,7 @@ pub(crate) mod option_only;
 pub(in crate::schema) mod option_support;
 mod option_values;
 mod options;
+mod presence;
 pub mod raw_options;
 mod removed_options;
 mod shape;
@@ -322,6 +323,7 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
     drop_empty_options(file);
     // Open enums start at zero (buf's error, at the first value's number).
     check_open_enums(file, &editions, &info, &lines, &mut problems);
+    presence::check(file, &editions, &info, &lines, &mut problems);
     naming::check(file, &editions, &info, (text, &lines), &mut problems);
     lower_labels(file, &editions);
     file.syntax = Some("proto2".to_string());
