@@ -13,6 +13,14 @@ const LABEL: i32 = 4;
 const TYPE: i32 = 5;
 const TYPE_NAME: i32 = 6;
 
+/// Where a field is declared: in a message (a map field or another), or as an extension.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Field,
+    Map,
+    Extension,
+}
+
 /// The problems of `field_presence` set on fields without presence of their own.
 pub(super) fn check(
     file: &FileDescriptorProto,
@@ -26,21 +34,21 @@ pub(super) fn check(
             .find(|l| l.path == path)
             .and_then(|l| lines.range(&l.span))
     };
-    let mut field = |field: &FieldDescriptorProto, path: &[i32], extension: bool, map: bool| {
+    let mut field = |field: &FieldDescriptorProto, path: &[i32], kind: Kind| {
         if !editions.is_set_on(path, "field_presence") {
             return;
         }
         let at = |tag: i32| range(&[path, &[tag]].concat());
         let whole = || range(path);
         let ty = || at(TYPE_NAME).or_else(|| at(TYPE));
-        let (what, place) = if map {
+        let (what, place) = if kind == Kind::Map {
             ("a map field", ty())
         } else if field.label() == Label::Repeated {
             let label_and_type = at(LABEL).zip(ty()).map(|(l, t)| (l.0, t.1));
             ("a repeated field", label_and_type)
         } else if field.oneof_index.is_some() && !field.proto3_optional() {
             ("a field of a oneof", whole())
-        } else if extension {
+        } else if kind == Kind::Extension {
             ("an extension", whole())
         } else {
             return;
@@ -59,16 +67,17 @@ pub(super) fn check(
     fn message(
         m: &DescriptorProto,
         path: &mut Vec<i32>,
-        each: &mut dyn FnMut(&FieldDescriptorProto, &[i32], bool, bool),
+        each: &mut dyn FnMut(&FieldDescriptorProto, &[i32], Kind),
     ) {
         for (i, f) in m.field.iter().enumerate() {
             path.extend([2, i as i32]);
-            each(f, path, false, is_map(m, f));
+            let kind = if is_map(m, f) { Kind::Map } else { Kind::Field };
+            each(f, path, kind);
             path.truncate(path.len() - 2);
         }
         for (i, f) in m.extension.iter().enumerate() {
             path.extend([6, i as i32]);
-            each(f, path, true, false);
+            each(f, path, Kind::Extension);
             path.truncate(path.len() - 2);
         }
         for (i, nested) in m.nested_type.iter().enumerate() {
@@ -84,7 +93,7 @@ pub(super) fn check(
         path.clear();
     }
     for (i, f) in file.extension.iter().enumerate() {
-        field(f, &[7, i as i32], true, false);
+        field(f, &[7, i as i32], Kind::Extension);
     }
 }
 
