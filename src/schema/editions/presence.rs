@@ -6,7 +6,10 @@
 use prost_types::field_descriptor_proto::Label;
 use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto, SourceCodeInfo};
 
+use std::collections::HashMap;
+
 use super::{Editions, LineStarts, Problem};
+use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 
 /// `FieldDescriptorProto`'s label, type and type name, for the places of the findings.
 const LABEL: i32 = 4;
@@ -21,7 +24,8 @@ enum Kind {
     Extension,
 }
 
-/// The problems of `field_presence` set on fields without presence of their own.
+/// The problems of `field_presence` set on fields without presence of their own, and of
+/// `IMPLICIT` set on a field of a message type or a closed enum type of the file.
 pub(super) fn check(
     file: &FileDescriptorProto,
     editions: &Editions,
@@ -29,18 +33,42 @@ pub(super) fn check(
     lines: &LineStarts,
     problems: &mut Vec<Problem>,
 ) {
+    let mut fields = Fields::default();
+    walk(file, &mut fields);
     let range = |path: &[i32]| {
         (info.location.iter())
             .find(|l| l.path == path)
             .and_then(|l| lines.range(&l.span))
     };
-    let mut field = |field: &FieldDescriptorProto, path: &[i32], kind: Kind| {
-        if !editions.is_set_on(path, "field_presence") {
-            return;
+    for (field, path, scope, kind) in fields.fields {
+        if !editions.is_set_on(&path, "field_presence") {
+            continue;
         }
-        let at = |tag: i32| range(&[path, &[tag]].concat());
-        let whole = || range(path);
+        let at = |tag: i32| range(&[&path[..], &[tag]].concat());
         let ty = || at(TYPE_NAME).or_else(|| at(TYPE));
+        if editions.resolve(&path, "field_presence") == "IMPLICIT" {
+            let message = match fields.types.get(&resolve(&fields.types, &scope, field.type_name())) {
+                Some((true, _)) => Some(format!(
+                    "field {:?} of a message type cannot have implicit presence: remove `features.field_presence = IMPLICIT`",
+                    field.name()
+                )),
+                Some((false, enum_path)) if editions.resolve(enum_path, "enum_type") == "CLOSED" => {
+                    Some(format!(
+                        "field {:?} of a closed enum type cannot have implicit presence: make the enum open, or remove `features.field_presence = IMPLICIT`",
+                        field.name()
+                    ))
+                }
+                _ => None,
+            };
+            if let (Some(message), Some((start, end))) = (message, at(TYPE_NAME)) {
+                problems.push(Problem {
+                    start,
+                    end,
+                    message,
+                });
+            }
+        }
+        let whole = || range(&path);
         let (what, place) = if kind == Kind::Map {
             ("a map field", ty())
         } else if field.label() == Label::Repeated {
@@ -51,7 +79,7 @@ pub(super) fn check(
         } else if kind == Kind::Extension {
             ("an extension", whole())
         } else {
-            return;
+            continue;
         };
         if let Some((start, end)) = place {
             problems.push(Problem {
@@ -63,37 +91,57 @@ pub(super) fn check(
                 ),
             });
         }
-    };
-    fn message(
-        m: &DescriptorProto,
-        path: &mut Vec<i32>,
-        each: &mut dyn FnMut(&FieldDescriptorProto, &[i32], Kind),
-    ) {
-        for (i, f) in m.field.iter().enumerate() {
-            path.extend([2, i as i32]);
-            let kind = if is_map(m, f) { Kind::Map } else { Kind::Field };
-            each(f, path, kind);
-            path.truncate(path.len() - 2);
-        }
-        for (i, f) in m.extension.iter().enumerate() {
-            path.extend([6, i as i32]);
-            each(f, path, Kind::Extension);
-            path.truncate(path.len() - 2);
-        }
-        for (i, nested) in m.nested_type.iter().enumerate() {
-            path.extend([3, i as i32]);
-            message(nested, path, each);
-            path.truncate(path.len() - 2);
-        }
     }
-    let mut path = Vec::new();
-    for (i, m) in file.message_type.iter().enumerate() {
-        path.extend([4, i as i32]);
-        message(m, &mut path, &mut field);
-        path.clear();
+}
+
+/// The fields and extensions of a file (with their paths, the scope their type names are
+/// resolved in, and their kind), and its messages and enums by full name (whether a message,
+/// and the path).
+#[derive(Default)]
+struct Fields<'a> {
+    fields: Vec<(&'a FieldDescriptorProto, Vec<i32>, String, Kind)>,
+    types: HashMap<String, (bool, Vec<i32>)>,
+}
+
+impl<'a> Visitor<'a> for Fields<'a> {
+    fn message(&mut self, _: &'a DescriptorProto, at: &Site) -> Flow {
+        (self.types).insert(at.full_name.to_string(), (true, at.path.to_vec()));
+        Flow::Into
     }
-    for (i, f) in file.extension.iter().enumerate() {
-        field(f, &[7, i as i32], Kind::Extension);
+    fn enum_(&mut self, _: &'a prost_types::EnumDescriptorProto, at: &Site) {
+        (self.types).insert(at.full_name.to_string(), (false, at.path.to_vec()));
+    }
+    fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        let kind = if is_map(message, field) {
+            Kind::Map
+        } else {
+            Kind::Field
+        };
+        let scope = at.parent.to_string();
+        (self.fields).push((field, at.path.to_vec(), scope, kind));
+    }
+    fn extension(&mut self, field: &'a FieldDescriptorProto, at: &Site) {
+        let scope = at.parent.to_string();
+        (self.fields).push((field, at.path.to_vec(), scope, Kind::Extension));
+    }
+}
+
+/// The full name a type name written in `scope` (a message's or a package's full name) stands
+/// for among `types`, searched from the innermost scope out; the name as written if none.
+fn resolve(types: &HashMap<String, (bool, Vec<i32>)>, scope: &str, name: &str) -> String {
+    if let Some(full) = name.strip_prefix('.') {
+        return full.to_string();
+    }
+    let mut scope = scope;
+    loop {
+        let full = match scope {
+            "" => name.to_string(),
+            _ => format!("{scope}.{name}"),
+        };
+        if types.contains_key(&full) || scope.is_empty() {
+            return full;
+        }
+        scope = scope.rsplit_once('.').map_or("", |(outer, _)| outer);
     }
 }
 
