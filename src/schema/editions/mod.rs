@@ -272,7 +272,10 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
             for single in &singles {
                 match feature_of(single, text, span, at.target, edition, &imports) {
                     Ok(found) => resolved.push(found),
-                    Err(problem) => {
+                    Err(mut problem) => {
+                        if aggregate {
+                            options::place_in_aggregate(&mut problem, single, text, span);
+                        }
                         failed = Some(problem);
                         break;
                     }
