@@ -34,9 +34,12 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
     if places.is_empty() && modifiers.is_empty() {
         return None;
     }
-    let edition = match edition_at {
-        Some(at) => Some(quoted_after(text, at)?.trim_matches(['"', '\''])),
-        None => None,
+    // An edition buf does not know, however it is written (see `super::unknown`).
+    let unknown = edition_at.and_then(|_| protox_parse::unknown_edition(text));
+    let edition = match (edition_at, &unknown) {
+        (Some(_), Some((value, _))) => Some(value.as_str()),
+        (Some(at), None) => Some(quoted_after(text, at)?.trim_matches(['"', '\''])),
+        (None, _) => None,
     };
     match edition {
         Some("2024" | "2026") => {

@@ -219,11 +219,16 @@ mod tests {
             found("edition = 'UN\\x53TABLE';").map(|u| u.0),
             Some("UNSTABLE".into())
         );
+        assert_eq!(
+            found("edition = UNSTABLE;"),
+            Some(("UNSTABLE".into(), 10, 18))
+        );
         for known in [
             "edition = \"2024\";",
             "edition = \"20\\x323\";",
             "edition = \"20\" \"26\";",
             "syntax = \"proto2\";",
+            "edition = 2024;",
         ] {
             assert_eq!(found(known), None, "{known}");
         }

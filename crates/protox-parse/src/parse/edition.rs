@@ -16,10 +16,19 @@ pub(crate) fn unknown_edition(source: &str) -> Option<(String, Span)> {
     }
     parser.bump();
     parser.expect_eq(Token::Equals).ok()?;
-    let value = parser.parse_string().ok()?;
-    match value.value.as_slice() {
+    // A bare word or number is read as the string it spells.
+    let (value, span) = match parser.peek() {
+        Ok(Some((Token::Ident(_) | Token::IntLiteral(_), span))) => {
+            (source.get(span.clone())?.as_bytes().to_vec(), span)
+        }
+        _ => {
+            let value = parser.parse_string().ok()?;
+            (value.value, value.span)
+        }
+    };
+    match value.as_slice() {
         // The parser reports a syntax declared with `edition`.
         b"2023" | b"2024" | b"2026" | b"proto2" | b"proto3" => None,
-        bytes => Some((String::from_utf8_lossy(bytes).into_owned(), value.span)),
+        bytes => Some((String::from_utf8_lossy(bytes).into_owned(), span)),
     }
 }

@@ -227,28 +227,54 @@ impl<'a> Parser<'a> {
         };
         self.expect_eq(Token::Equals)?;
 
+        // sous: buf parity: a bare word or number is an error when it names a syntax or an
+        // edition (which the file is read with), and otherwise read as an unknown one.
+        let mut bare = None;
+        if let Some((Token::Ident(_) | Token::IntLiteral(_), span)) = self.peek()? {
+            bare = Some(span);
+        }
         let syntax = match self.peek()? {
-            Some((Token::StringLiteral(_), _)) => {
-                let value = self.parse_string()?;
+            Some((Token::StringLiteral(_) | Token::Ident(_) | Token::IntLiteral(_), _)) => {
+                let value = match bare.clone() {
+                    Some(span) => {
+                        self.bump();
+                        let word = self.lexer.source().get(span.clone()).unwrap_or_default();
+                        ast::String {
+                            value: word.as_bytes().to_vec(),
+                            span,
+                        }
+                    }
+                    None => self.parse_string()?,
+                };
                 // sous: buf parity: a syntax under the other keyword is an error at the keyword,
                 // and the file is read with the syntax or edition it names; an unknown syntax
                 // is read as proto2, an unknown edition as `EditionUnknown` says.
-                let (syntax, keyword) = match value.value.as_slice() {
-                    b"proto2" => (ast::Syntax::Proto2, "syntax"),
-                    b"proto3" => (ast::Syntax::Proto3, "syntax"),
-                    b"2023" => (ast::Syntax::Edition2023, "edition"),
-                    b"2024" => (ast::Syntax::Edition2024, "edition"),
-                    b"2026" => (ast::Syntax::Edition2026, "edition"),
+                let (syntax, keyword, known) = match value.value.as_slice() {
+                    b"proto2" => (ast::Syntax::Proto2, "syntax", true),
+                    b"proto3" => (ast::Syntax::Proto3, "syntax", true),
+                    b"2023" => (ast::Syntax::Edition2023, "edition", true),
+                    b"2024" => (ast::Syntax::Edition2024, "edition", true),
+                    b"2026" => (ast::Syntax::Edition2026, "edition", true),
                     // Reported by the caller (see `unknown_edition`).
-                    _ if editions => (ast::Syntax::EditionUnknown, "edition"),
+                    _ if editions => (ast::Syntax::EditionUnknown, "edition", false),
                     bytes => {
                         self.add_error(ParseErrorKind::UnknownSyntax {
                             syntax: String::from_utf8_lossy(bytes).into_owned(),
                             span: value.span.clone(),
                         });
-                        (ast::Syntax::Proto2, "syntax")
+                        (ast::Syntax::Proto2, "syntax", false)
                     }
                 };
+                if let (Some(span), true) = (bare, known) {
+                    let written = if editions { "edition" } else { "syntax" };
+                    self.add_error(ParseErrorKind::BufShape {
+                        message: format!(
+                            "the value of `{written}` is a string: write `{written} = \"{}\";`",
+                            String::from_utf8_lossy(&value.value)
+                        ),
+                        span,
+                    });
+                }
                 if editions != (keyword == "edition") {
                     let written = if editions { "edition" } else { "syntax" };
                     self.add_error(ParseErrorKind::BufShape {
