@@ -236,7 +236,7 @@ fn load(
             return Ok(Loaded::broken(source, error));
         }
     };
-    let (text, unknown) = unknown::respell(text);
+    let unknown = unknown::unknown_edition(&text);
     let source = match before.filter(|b| b.text == *text) {
         // Memory: the two sides of a comparison hold one copy of each text they share.
         Some(before) => Source::sharing(file.clone(), before),
@@ -268,18 +268,15 @@ fn load_source(
     let mut editions = None;
     // An editions file as lowered by its analysis: not parsed a second time.
     let mut lowered = None;
+    // buf parity: the errors of feature options, and the file compiled on without those
+    // options, so that its other errors are reported too (a file that does not parse is
+    // reported by the compiler).
+    let mut feature_errors = Vec::new();
     if editions_offset(&source.text).is_some() {
-        // A feature option in error keeps the file from the compiler (an import too: its
-        // importers compile against an empty stand-in, and must not be linted as if they had
-        // compiled); a file that does not parse is reported by the compiler.
-        match super::editions::analyse(&source) {
-            Ok(table) => {
-                if let Some((table, file)) = table {
-                    editions = Some(Arc::new(table));
-                    lowered = Some(file);
-                }
-            }
-            Err(error) => return Ok(Loaded::broken(source, error)),
+        if let Some((table, file, errors)) = super::editions::analyse(&source) {
+            editions = Some(Arc::new(table));
+            lowered = Some(file);
+            feature_errors = errors;
         }
     }
     // Past buf's nesting limits, the file never reaches the compiler (which has no limit on
@@ -293,10 +290,10 @@ fn load_source(
         let stand_in = super::stand_in::declarations(&file.name, &source.text, &crossings);
         return Ok(Loaded {
             stand_in,
-            ..Loaded::broken(source, error)
+            ..Loaded::broken(source, with(&feature_errors, error))
         });
     }
-    if before.is_some_and(|b| b.text == source.text) {
+    if feature_errors.is_empty() && before.is_some_and(|b| b.text == source.text) {
         return Ok(Loaded::same(source));
     }
     let parsed = match lowered {
@@ -312,20 +309,20 @@ fn load_source(
     if let Some((file, _)) = parsed.as_ref().filter(|_| editions.is_none()) {
         let error = super::editions::features_outside_editions(file, &source);
         if !error.is_empty() {
-            return Ok(Loaded::broken(source, error));
+            return Ok(Loaded::broken(source, with(&feature_errors, error)));
         }
     }
     if let Some((file, _)) = parsed.as_ref() {
         let error = super::editions::removed_options(file, &source);
         if !error.is_empty() {
-            return Ok(Loaded::broken(source, error));
+            return Ok(Loaded::broken(source, with(&feature_errors, error)));
         }
     }
     if super::editions::defines_features(&source.text) {
         // Feature definitions' own options, which the compiler never sees.
         let error = super::editions::feature_support_errors(&source);
         if !error.is_empty() {
-            return Ok(Loaded::broken(source, error));
+            return Ok(Loaded::broken(source, with(&feature_errors, error)));
         }
     }
     let mut error = Vec::new();
@@ -342,6 +339,7 @@ fn load_source(
         super::every_error::unnumbered::remove(file, info, &again);
         error = found;
     }
+    error.splice(0..0, feature_errors);
     let kept = file.is_target || purpose.keeps_imports_info();
     let parsed = parsed.map(|(file, info)| {
         (
@@ -358,6 +356,11 @@ fn load_source(
         editions,
         stand_in: None,
     })
+}
+
+/// The errors of a file's feature options, then `error`.
+fn with(feature_errors: &[Finding], error: Vec<Finding>) -> Vec<Finding> {
+    feature_errors.iter().cloned().chain(error).collect()
 }
 
 /// Whether `file` declares any extension (most files do not: they skip the check for numbers

@@ -71,13 +71,6 @@ pub(crate) enum ParseErrorKind {
         #[label("defined here")]
         span: Span,
     },
-    #[error("unknown edition '{edition}'")]
-    #[diagnostic(help("possible values are '2023', '2024' and '2026'"))]
-    UnknownEdition {
-        edition: String,
-        #[label("defined here")]
-        span: Span,
-    },
     #[error("'{label}' labels are not allowed in editions: use `features.field_presence`")]
     EditionsLabel {
         label: &'static str,
@@ -297,7 +290,6 @@ impl ParseErrorKind {
             ParseErrorKind::InvalidUtf8String { span } => Some(span.clone()),
             ParseErrorKind::NestedBlockComment { span } => Some(span.clone()),
             ParseErrorKind::UnknownSyntax { span, .. } => Some(span.clone()),
-            ParseErrorKind::UnknownEdition { span, .. } => Some(span.clone()),
             ParseErrorKind::EditionsLabel { span, .. } => Some(span.clone()),
             ParseErrorKind::EditionsGroupField { span } => Some(span.clone()),
             ParseErrorKind::EditionsReservedString { span } => Some(span.clone()),

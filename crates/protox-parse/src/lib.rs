@@ -148,6 +148,15 @@ pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> 
     generate::generate_file_tolerant(ast, name, source).ok()
 }
 
+/// sous: buf parity: the value of `source`'s `edition` statement (escapes decoded, literals
+/// joined) and the byte span of its string literals, when it names no edition buf 1.75.0 knows
+/// (`"2023"`, `"2024"`, `"2026"`). [`parse()`] reads such a file on as buf does, with proto2's
+/// syntax (also taking fields without a label and reserved names written as identifiers, which
+/// buf refuses: the caller reports them) and the file's descriptor saying `editions`.
+pub fn unknown_edition(source: &str) -> Option<(String, Span)> {
+    parse::unknown_edition(source)
+}
+
 const MAX_FILE_LEN: usize = i32::MAX as usize;
 
 fn index_to_i32(index: usize) -> i32 {

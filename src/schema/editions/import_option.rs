@@ -34,18 +34,26 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
     if places.is_empty() && modifiers.is_empty() {
         return None;
     }
-    let edition = match edition_at {
-        Some(at) => Some(quoted_after(text, at)?.trim_matches(['"', '\''])),
-        None => None,
+    // An edition buf does not know, however it is written (see `super::unknown`).
+    let unknown = edition_at.and_then(|_| protox_parse::unknown_edition(text));
+    let edition = match (edition_at, &unknown) {
+        (Some(_), Some((value, _))) => Some(value.as_str()),
+        (Some(at), None) => Some(quoted_after(text, at)?.trim_matches(['"', '\''])),
+        (None, _) => None,
     };
     match edition {
         Some("2024" | "2026") => {
             let first = *places.iter().find(|&&at| !used(text, at))?;
             Some(ImportOption::Fails(unused(source, first)))
         }
-        Some("2023") | None => {
+        _ => {
             let (what, fix) = match edition {
-                Some(e) => (format!("edition {e}"), "edition 2024"),
+                Some(e @ "2023") => (format!("edition {e}"), "edition 2024"),
+                // buf parity: an edition buf does not know is read as proto2.
+                Some(e) => (
+                    format!("a file of unknown edition {e:?}, read as proto2,"),
+                    "edition 2024 or later",
+                ),
                 None => (syntax_of(text).to_string(), "editions (2024 or later)"),
             };
             let imports = places.iter().map(|&at| {
@@ -69,7 +77,6 @@ pub(crate) fn check(source: &Source, edition_at: Option<usize>) -> Option<Import
             // The parser takes the keywords, and `import option`, in any file.
             Some(ImportOption::Keywords(imports.chain(visibility).collect()))
         }
-        Some(_) => None,
     }
 }
 

@@ -17,7 +17,9 @@ pub(crate) mod json_clashes;
 mod naming;
 pub(crate) mod option_only;
 pub(in crate::schema) mod option_support;
+mod option_values;
 mod options;
+mod presence;
 pub mod raw_options;
 mod removed_options;
 mod shape;
@@ -115,30 +117,19 @@ pub fn edition_at(text: &str, offset: usize) -> Option<Edition> {
 }
 
 /// Parses an editions file and builds its feature table, with the file lowered for the compiler
-/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again); `Ok(None)` when
-/// it does not parse (the compiler reports that from the text), `Err` with the `COMPILE`
-/// findings of its feature options.
-pub(super) fn analyse(
-    source: &Source,
-) -> Result<Option<(Editions, FileDescriptorProto)>, Vec<Finding>> {
-    let Ok(mut file) = protox_parse::parse(&source.file.name, &source.text) else {
-        return Ok(None);
-    };
-    let Some(offset) = edition_offset(&file, &source.text) else {
-        return Ok(None);
-    };
-    let Some(edition) = edition_at(&source.text, offset) else {
-        return Ok(None);
-    };
+/// (as [`lower_for_compiler`] lowers it, so that it need not be parsed again) and the `COMPILE`
+/// findings of its feature options; `None` when it does not parse (the compiler reports that
+/// from the text).
+pub(super) fn analyse(source: &Source) -> Option<(Editions, FileDescriptorProto, Vec<Finding>)> {
+    let mut file = protox_parse::parse(&source.file.name, &source.text).ok()?;
+    let offset = edition_offset(&file, &source.text)?;
+    // buf parity: an edition buf does not know has edition 2023's features (see `unknown`).
+    let edition = edition_at(&source.text, offset).unwrap_or(Edition::E2023);
     let (editions, problems) = lower(&mut file, &source.text, edition);
-    if problems.is_empty() {
-        Ok(Some((editions, file)))
-    } else {
-        Err(problems
-            .into_iter()
-            .map(|p| source.finding(p.start, p.end, "COMPILE", p.message))
-            .collect())
-    }
+    let findings = (problems.into_iter())
+        .map(|p| source.finding(p.start, p.end, "COMPILE", p.message))
+        .collect();
+    Some((editions, file, findings))
 }
 
 /// Lowers a parsed editions file for the compiler (see the module's documentation); the
@@ -258,6 +249,8 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                 kept.push(option);
                 continue;
             }
+            let mut features_path = options_path.clone();
+            features_path.push(at.target.features_number());
             // `features = { enum_type: CLOSED }`, `features.(pb.cpp) = { ... }`: one feature
             // each, the location on `features` itself.
             let (singles, aggregate) = match expand_aggregate(&option) {
@@ -268,8 +261,8 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                         end: span.1,
                         message,
                     });
-                    moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
-                    kept.push(option);
+                    // Reported: the compiler never sees it (it compiles on without it).
+                    moved.insert((options_path.clone(), index), Err(features_path));
                     continue;
                 }
                 None => (vec![option.clone()], false),
@@ -279,7 +272,10 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
             for single in &singles {
                 match feature_of(single, text, span, at.target, edition, &imports) {
                     Ok(found) => resolved.push(found),
-                    Err(problem) => {
+                    Err(mut problem) => {
+                        if aggregate {
+                            options::place_in_aggregate(&mut problem, single, text, span);
+                        }
                         failed = Some(problem);
                         break;
                     }
@@ -287,12 +283,10 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
             }
             if let Some(problem) = failed {
                 problems.push(problem);
-                moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
-                kept.push(option);
+                moved.insert((options_path.clone(), index), Err(features_path));
                 continue;
             }
-            let mut path = options_path.clone();
-            path.push(at.target.features_number());
+            let mut path = features_path;
             if let (false, Some((feature, _))) = (aggregate, resolved.first()) {
                 path.extend(feature.numbers);
             }
@@ -332,6 +326,7 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
     drop_empty_options(file);
     // Open enums start at zero (buf's error, at the first value's number).
     check_open_enums(file, &editions, &info, &lines, &mut problems);
+    presence::check(file, &editions, &info, &lines, &mut problems);
     naming::check(file, &editions, &info, (text, &lines), &mut problems);
     lower_labels(file, &editions);
     file.syntax = Some("proto2".to_string());

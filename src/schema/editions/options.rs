@@ -171,6 +171,35 @@ fn aggregate_tokens(text: &str) -> Result<Vec<String>, String> {
     Ok(tokens)
 }
 
+/// buf parity: a problem of one feature of an aggregate value (`features = { KEY: VALUE }`),
+/// placed as buf places it: an unknown feature from its key to the end of its value, a value in
+/// error at the value (the rest stay where [`feature_of`] puts them, at the key).
+pub(super) fn place_in_aggregate(
+    problem: &mut Problem,
+    single: &UninterpretedOption,
+    text: &str,
+    span: (usize, usize),
+) {
+    let [_, key] = single.name.as_slice() else {
+        return;
+    };
+    let body_start = find_in(text, span, span.0, "{").1;
+    if key.is_extension || body_start == span.0 {
+        return;
+    }
+    let entries = super::support::aggregate_entries(text, body_start, span.1.min(text.len()));
+    let Some(entry) = entries.iter().find(|e| e.key == key.name_part) else {
+        return;
+    };
+    if problem.start == entry.key_at.0 {
+        if features::find(None, &key.name_part).is_none() {
+            problem.end = entry.value_at.1;
+        }
+    } else {
+        (problem.start, problem.end) = entry.value_at;
+    }
+}
+
 /// The feature an option sets, and its value; or what is wrong with it.
 pub(super) fn feature_of(
     option: &UninterpretedOption,

@@ -20,13 +20,13 @@ use crate::schema::Source;
 
 /// One key of a `feature_support` value, wherever it was written: `feature_support = { KEY:
 /// VALUE }` or `feature_support.KEY = VALUE`.
-struct Entry {
-    key: String,
+pub(super) struct Entry {
+    pub(super) key: String,
     /// Where a missing partner is reported: the key, or the whole option name.
-    key_at: (usize, usize),
+    pub(super) key_at: (usize, usize),
     /// The value as written (an edition's name or number; a string's text).
-    value: String,
-    value_at: (usize, usize),
+    pub(super) value: String,
+    pub(super) value_at: (usize, usize),
 }
 
 /// The `COMPILE` findings of the `feature_support` options of `source`'s fields and enum
@@ -79,7 +79,11 @@ pub(crate) fn feature_support_errors(source: &Source) -> Vec<Finding> {
 }
 
 /// The keys one `feature_support` option sets.
-fn entries_of(option: &UninterpretedOption, text: &str, span: (usize, usize)) -> Vec<Entry> {
+pub(super) fn entries_of(
+    option: &UninterpretedOption,
+    text: &str,
+    span: (usize, usize),
+) -> Vec<Entry> {
     match option.name.as_slice() {
         [_] => {
             let body_start = find_in(text, span, span.0, "{").1;
@@ -113,14 +117,18 @@ fn entries_of(option: &UninterpretedOption, text: &str, span: (usize, usize)) ->
     }
 }
 
-/// The keys of a text-format message body `text[from..to]`, at its top level.
-fn aggregate_entries(text: &str, from: usize, to: usize) -> Vec<Entry> {
+/// The keys of a text-format message body `text[from..to]`, at its top level. A message or a
+/// list value is an entry whose value is its opening bracket (`{`, `<`, `[`), its range the
+/// brackets and what they hold.
+pub(super) fn aggregate_entries(text: &str, from: usize, to: usize) -> Vec<Entry> {
     let bytes = text.as_bytes();
     let mut entries = Vec::new();
     let mut depth = 0usize;
     let mut i = from;
     // A key waiting for its value, at depth 0.
     let mut pending: Option<(String, (usize, usize))> = None;
+    // A key whose message or list value is open, and where that value starts.
+    let mut open: Option<(String, (usize, usize), usize)> = None;
     while i < to {
         let c = bytes[i];
         match c {
@@ -136,8 +144,10 @@ fn aggregate_entries(text: &str, from: usize, to: usize) -> Vec<Entry> {
                     .map_or(to, |end| i + 2 + end + 2);
             }
             b'{' | b'<' | b'[' => {
+                if let (0, Some((key, key_at))) = (depth, pending.take()) {
+                    open = Some((key, key_at, i));
+                }
                 depth += 1;
-                pending = None;
                 i += 1;
             }
             b'}' | b'>' | b']' => {
@@ -146,6 +156,14 @@ fn aggregate_entries(text: &str, from: usize, to: usize) -> Vec<Entry> {
                 }
                 depth -= 1;
                 i += 1;
+                if let (0, Some((key, key_at, start))) = (depth, open.take()) {
+                    entries.push(Entry {
+                        key,
+                        key_at,
+                        value: text[start..start + 1].to_string(),
+                        value_at: (start, i),
+                    });
+                }
             }
             b'"' | b'\'' => {
                 let start = i;

@@ -1,25 +1,28 @@
-//! buf parity: an edition buf 1.75.0 does not know (`edition = "UNSTABLE";`, `"2025"`, any
-//! other string) is a `COMPILE` finding at its value ("unrecognized `edition` declaration
-//! value"), and buf goes on with the file: parsed as proto2 (a field without a label is
-//! "unexpected type name" at its type; `import option`, `local` and `export` are refused as in
-//! "proto2"), its features resolved and checked as edition 2023's (a feature introduced later
-//! is "not supported in Edition 2023").
+//! buf parity: an edition buf 1.75.0 does not know (`edition = "UNSTABLE";`, `"2025"`, `"foo"`,
+//! `""`, any other string, escapes decoded and literals joined) is a `COMPILE` finding at its
+//! value ("unrecognized `edition` declaration value"), and buf goes on with the file: parsed as
+//! proto2 (`optional` and `required` labels, groups, defaults and reserved names as strings are
+//! taken; a field without a label is "unexpected type name" at its type, a reserved name
+//! written as an identifier "cannot use identifiers in reserved range" at it; `import option`,
+//! `local` and `export` are refused as in proto2), its features resolved and checked as
+//! edition 2023's (a feature introduced later is "not supported in Edition 2023").
 //!
-//! sous reads such a file as edition 2023: its value is respelled `"2023"`, padded with spaces
-//! so that every place in the file stays where it is (a value shorter than `"2023"` is left to
-//! the parser, which reports it alone), and the proto2 findings are added to the file's own:
-//! the unknown edition, and each field without a label. What proto2 allows and 2023 does not
-//! (`optional` and `required` labels, groups, reserved names as strings) is reported as in an
-//! edition 2023 file. The source keeps the respelled text, which `--error-format pretty` shows
-//! in its snippets (the finding's message names the edition as written).
+//! sous does the same: the parser reads such a file with proto2's syntax, taking fields
+//! without a label and reserved identifiers too (see `protox_parse::unknown_edition`), and the
+//! feature table is edition 2023's ([`super::analyse`]); the findings buf adds (the edition,
+//! each field without a label, each reserved identifier) are added here to the file's own.
 
-use prost_types::{DescriptorProto, FieldDescriptorProto};
+use prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
 
 use crate::descriptor::tag;
 use crate::finding::Finding;
 use crate::schema::{Locations, Source};
 
-/// An unknown edition's value: its byte range (quotes included) and the value.
+/// `reserved_name` in `DescriptorProto` and in `EnumDescriptorProto`.
+const MESSAGE_RESERVED_NAME: i32 = 10;
+const ENUM_RESERVED_NAME: i32 = 5;
+
+/// An unknown edition's value: its byte range (the string literals) and the value.
 pub(in crate::schema) struct Unknown {
     start: usize,
     end: usize,
@@ -60,113 +63,136 @@ pub(in crate::schema) fn editions_offset(text: &str) -> Option<usize> {
     (&rest[..word_end] == b"edition").then_some(i)
 }
 
-/// `text` with an unknown edition respelled `"2023"` (see the module documentation), and that
-/// edition; `text` as it is otherwise.
-pub(in crate::schema) fn respell(text: String) -> (String, Option<Unknown>) {
-    let Some(unknown) = unknown_edition(&text) else {
-        return (text, None);
-    };
-    let mut text = text;
-    let padded = format!("\"2023\"{}", " ".repeat(unknown.end - unknown.start - 6));
-    text.replace_range(unknown.start..unknown.end, &padded);
-    (text, Some(unknown))
-}
-
-/// The value of the file's `edition = "...";` when it is a plain string (no escape, one
-/// literal) that names no edition buf knows, and is long enough to be respelled.
-fn unknown_edition(text: &str) -> Option<Unknown> {
-    let at = editions_offset(text)? + "edition".len();
-    let rest = &text[at..];
-    let equals = rest.len() - rest.trim_ascii_start().len();
-    let rest = rest.trim_ascii_start().strip_prefix('=')?;
-    let start = at + equals + 1 + (rest.len() - rest.trim_ascii_start().len());
-    let value = &text[start..];
-    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let close = value[1..].find([quote, '\\', '\n'])? + 1;
-    if value.as_bytes()[close] != quote as u8 {
-        return None;
-    }
-    let after = value[close + 1..].trim_ascii_start();
-    let edition = &value[1..close];
-    let known = super::Edition::from_name(edition).is_some();
-    (!known && after.starts_with(';') && close + 1 >= 6).then(|| Unknown {
-        start,
-        end: start + close + 1,
-        edition: edition.to_string(),
+/// The file's edition, when its `edition` statement names one buf does not know.
+pub(in crate::schema) fn unknown_edition(text: &str) -> Option<Unknown> {
+    editions_offset(text)?;
+    let (edition, span) = protox_parse::unknown_edition(text)?;
+    Some(Unknown {
+        start: span.start,
+        end: span.end,
+        edition,
     })
 }
 
 impl Unknown {
-    /// The findings buf adds for the unknown edition of `source` (respelled): the edition, and
-    /// each field without a label, at its type.
+    /// The findings buf adds for the unknown edition of `source`: the edition, each field
+    /// without a label (at its type) and each reserved name written as an identifier.
     pub(in crate::schema) fn findings(&self, source: &Source) -> Vec<Finding> {
         let message = format!(
             "unknown edition {:?}: buf 1.75.0 knows \"2023\", \"2024\" and \"2026\", and reads the rest of the file as proto2 with the features of edition 2023; use one of those",
             self.edition
         );
-        let mut findings = vec![source.finding(self.start, self.end, "COMPILE", message)];
+        let findings = vec![source.finding(self.start, self.end, "COMPILE", message)];
         // A file that does not parse gets its syntax errors from the compiler instead.
         let Ok(file) = protox_parse::parse(&source.file.name, &source.text) else {
             return findings;
         };
-        let locations = Locations::new(&file);
-        let mut unlabelled = |field: &FieldDescriptorProto, path: &[i32]| {
-            let labelled = locations
-                .get(&[path, &[tag::FIELD_LABEL]].concat())
-                .is_some();
-            // A map field is repeated, and a oneof's fields take no label.
-            let repeated = field.label() == prost_types::field_descriptor_proto::Label::Repeated;
-            if labelled || repeated || field.oneof_index.is_some() {
-                return;
-            }
-            let ty = [tag::FIELD_TYPE_NAME, tag::FIELD_TYPE]
-                .iter()
-                .find_map(|t| locations.span(source, &[path, &[*t]].concat()));
-            if let Some(span) = ty {
-                let message = format!(
-                    "field {:?} has no label: buf reads a file of an unknown edition as proto2, where a field is `optional`, `required` or `repeated`",
-                    field.name()
-                );
-                findings.push(source.finding(span.start, span.end, "COMPILE", message));
-            }
+        let mut walk = Walk {
+            source,
+            locations: Locations::new(&file),
+            findings,
+            path: Vec::new(),
         };
-        fn message_fields(
-            message: &DescriptorProto,
-            path: &mut Vec<i32>,
-            each: &mut dyn FnMut(&FieldDescriptorProto, &[i32]),
-        ) {
-            for (i, field) in message.field.iter().enumerate() {
-                path.extend([tag::MESSAGE_FIELD, i as i32]);
-                each(field, path);
-                path.truncate(path.len() - 2);
-            }
-            for (i, field) in message.extension.iter().enumerate() {
-                path.extend([tag::MESSAGE_EXTENSION, i as i32]);
-                each(field, path);
-                path.truncate(path.len() - 2);
-            }
-            for (i, nested) in message.nested_type.iter().enumerate() {
-                path.extend([tag::MESSAGE_NESTED_TYPE, i as i32]);
-                message_fields(nested, path, each);
-                path.truncate(path.len() - 2);
-            }
-        }
-        let mut path = Vec::new();
         for (i, message) in file.message_type.iter().enumerate() {
-            path.extend([tag::FILE_MESSAGE_TYPE, i as i32]);
-            message_fields(message, &mut path, &mut unlabelled);
-            path.truncate(0);
+            walk.at(&[tag::FILE_MESSAGE_TYPE, i as i32], |w| w.message(message));
+        }
+        for (i, enum_) in file.enum_type.iter().enumerate() {
+            walk.at(&[tag::FILE_ENUM_TYPE, i as i32], |w| w.enum_(enum_));
         }
         for (i, field) in file.extension.iter().enumerate() {
-            unlabelled(field, &[tag::FILE_EXTENSION, i as i32]);
+            walk.at(&[tag::FILE_EXTENSION, i as i32], |w| w.field(field));
         }
-        findings
+        walk.findings
+    }
+}
+
+/// The walk of a parsed file for what proto2 refuses and the parser took.
+struct Walk<'a> {
+    source: &'a Source,
+    locations: Locations<'a>,
+    findings: Vec<Finding>,
+    path: Vec<i32>,
+}
+
+impl Walk<'_> {
+    /// `each` at the element `steps` below the current one.
+    fn at(&mut self, steps: &[i32], each: impl FnOnce(&mut Self)) {
+        self.path.extend(steps);
+        each(self);
+        self.path.truncate(self.path.len() - steps.len());
+    }
+
+    fn message(&mut self, message: &DescriptorProto) {
+        for (i, field) in message.field.iter().enumerate() {
+            self.at(&[tag::MESSAGE_FIELD, i as i32], |w| w.field(field));
+        }
+        for (i, field) in message.extension.iter().enumerate() {
+            self.at(&[tag::MESSAGE_EXTENSION, i as i32], |w| w.field(field));
+        }
+        self.reserved_identifiers(MESSAGE_RESERVED_NAME, message.reserved_name.len());
+        for (i, nested) in message.nested_type.iter().enumerate() {
+            self.at(&[tag::MESSAGE_NESTED_TYPE, i as i32], |w| w.message(nested));
+        }
+        for (i, enum_) in message.enum_type.iter().enumerate() {
+            self.at(&[tag::MESSAGE_ENUM_TYPE, i as i32], |w| w.enum_(enum_));
+        }
+    }
+
+    fn enum_(&mut self, enum_: &EnumDescriptorProto) {
+        self.reserved_identifiers(ENUM_RESERVED_NAME, enum_.reserved_name.len());
+    }
+
+    /// A field without a label, at its type.
+    fn field(&mut self, field: &FieldDescriptorProto) {
+        let labelled = (self.locations)
+            .get(&[&self.path[..], &[tag::FIELD_LABEL]].concat())
+            .is_some();
+        // A map field is repeated, and a oneof's fields take no label.
+        let repeated = field.label() == prost_types::field_descriptor_proto::Label::Repeated;
+        if labelled || repeated || field.oneof_index.is_some() {
+            return;
+        }
+        let ty = [tag::FIELD_TYPE_NAME, tag::FIELD_TYPE]
+            .iter()
+            .find_map(|t| (self.locations).span(self.source, &[&self.path[..], &[*t]].concat()));
+        if let Some(span) = ty {
+            let message = format!(
+                "field {:?} has no label: buf reads a file of an unknown edition as proto2, where a field is `optional`, `required` or `repeated`",
+                field.name()
+            );
+            (self.findings).push(
+                self.source
+                    .finding(span.start, span.end, "COMPILE", message),
+            );
+        }
+    }
+
+    /// The `count` reserved names of the current element (field `tag` of it) written as
+    /// identifiers, which proto2 writes as strings.
+    fn reserved_identifiers(&mut self, tag: i32, count: usize) {
+        for i in 0..count {
+            let path = [&self.path[..], &[tag, i as i32]].concat();
+            let Some(span) = self.locations.span(self.source, &path) else {
+                continue;
+            };
+            let text = &self.source.text[span.start..span.end];
+            if text.starts_with(['"', '\'']) {
+                continue;
+            }
+            let message = format!(
+                "reserved name `{text}` is an identifier: buf reads a file of an unknown edition as proto2, where reserved names are strings (\"{text}\")"
+            );
+            (self.findings).push(
+                self.source
+                    .finding(span.start, span.end, "COMPILE", message),
+            );
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{editions_offset, respell};
+    use super::{editions_offset, unknown_edition};
 
     #[test]
     fn finds_editions_after_comments() {
@@ -180,19 +206,31 @@ mod tests {
     }
 
     #[test]
-    fn unknown_editions_are_respelled_in_place() {
-        let (text, unknown) = respell("edition = \"UNSTABLE\";\nmessage M {}\n".into());
-        assert_eq!(text, "edition = \"2023\"    ;\nmessage M {}\n");
-        assert_eq!(unknown.map(|u| (u.start, u.end)), Some((10, 20)));
-        for kept in [
+    fn unknown_editions_are_found_at_their_literals() {
+        let found = |text: &str| unknown_edition(text).map(|u| (u.edition, u.start, u.end));
+        let unstable = Some(("UNSTABLE".to_string(), 10, 20));
+        assert_eq!(found("edition = \"UNSTABLE\";\nmessage M {}\n"), unstable);
+        assert_eq!(found("edition = \"\";"), Some((String::new(), 10, 12)));
+        assert_eq!(
+            found("edition = \"20\" \"25\";"),
+            Some(("2025".into(), 10, 19))
+        );
+        assert_eq!(
+            found("edition = 'UN\\x53TABLE';").map(|u| u.0),
+            Some("UNSTABLE".into())
+        );
+        assert_eq!(
+            found("edition = UNSTABLE;"),
+            Some(("UNSTABLE".into(), 10, 18))
+        );
+        for known in [
             "edition = \"2024\";",
-            "edition = \"foo\";",
-            "edition = \"UN\\x53TABLE\";",
-            "edition = \"UN\" \"STABLE\";",
+            "edition = \"20\\x323\";",
+            "edition = \"20\" \"26\";",
             "syntax = \"proto2\";",
+            "edition = 2024;",
         ] {
-            let (text, unknown) = respell(kept.into());
-            assert_eq!((text.as_str(), unknown.is_none()), (kept, true));
+            assert_eq!(found(known), None, "{known}");
         }
     }
 }

@@ -18,15 +18,25 @@ pub(crate) enum Syntax {
     Edition2024,
     /// `edition = "2026";`, which buf 1.75.0 accepts too (sous).
     Edition2026,
+    /// sous: buf parity: an edition buf 1.75.0 does not know (`edition = "UNSTABLE";`), which
+    /// buf reports and reads on with proto2's syntax and edition 2023's features. The parser
+    /// takes what proto2 takes, and also fields without a label and reserved names written as
+    /// identifiers, which the caller reports (as it reports the edition).
+    EditionUnknown,
 }
 
 impl Syntax {
-    /// Whether the file declares an edition rather than a syntax.
+    /// Whether the file is read with the syntax of editions (a known edition).
     pub(crate) fn is_editions(self) -> bool {
         matches!(
             self,
             Syntax::Edition2023 | Syntax::Edition2024 | Syntax::Edition2026
         )
+    }
+
+    /// Whether the file has an `edition` statement, known or not.
+    pub(crate) fn declares_edition(self) -> bool {
+        self.is_editions() || self == Syntax::EditionUnknown
     }
 }
 
@@ -566,7 +576,10 @@ impl fmt::Display for Syntax {
         match self {
             Syntax::Proto2 => write!(f, "proto2"),
             Syntax::Proto3 => write!(f, "proto3"),
-            Syntax::Edition2023 | Syntax::Edition2024 | Syntax::Edition2026 => {
+            Syntax::Edition2023
+            | Syntax::Edition2024
+            | Syntax::Edition2026
+            | Syntax::EditionUnknown => {
                 write!(f, "editions")
             }
         }

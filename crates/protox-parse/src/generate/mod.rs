@@ -183,7 +183,7 @@ impl Context {
 
         if let Some((syntax_span, syntax_comments)) = ast.syntax_span {
             // sous: an `edition` statement is located at `edition` (14), as protoc does.
-            let at = if ast.syntax.is_editions() {
+            let at = if ast.syntax.declares_edition() {
                 tag::file::EDITION
             } else {
                 tag::file::SYNTAX

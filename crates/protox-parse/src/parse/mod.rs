@@ -22,7 +22,10 @@ pub(crate) use self::buf_shape::open_brackets;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
+mod edition;
 mod kept;
+
+pub(crate) use self::edition::unknown_edition;
 
 use self::buf_shape::Body;
 
@@ -224,30 +227,66 @@ impl<'a> Parser<'a> {
         };
         self.expect_eq(Token::Equals)?;
 
+        // sous: buf parity: a bare word or number is an error when it names a syntax or an
+        // edition (which the file is read with), and otherwise read as an unknown one.
+        let mut bare = None;
+        if let Some((Token::Ident(_) | Token::IntLiteral(_), span)) = self.peek()? {
+            bare = Some(span);
+        }
         let syntax = match self.peek()? {
-            Some((Token::StringLiteral(_), _)) => {
-                let value = self.parse_string()?;
-                match (editions, value.value.as_slice()) {
-                    (false, b"proto2") => ast::Syntax::Proto2,
-                    (false, b"proto3") => ast::Syntax::Proto3,
-                    (true, b"2023") => ast::Syntax::Edition2023,
-                    (true, b"2024") => ast::Syntax::Edition2024,
-                    (true, b"2026") => ast::Syntax::Edition2026,
-                    (true, bytes) => {
-                        self.add_error(ParseErrorKind::UnknownEdition {
-                            edition: String::from_utf8_lossy(bytes).into_owned(),
-                            span: value.span.clone(),
-                        });
-                        return Err(());
+            Some((Token::StringLiteral(_) | Token::Ident(_) | Token::IntLiteral(_), _)) => {
+                let value = match bare.clone() {
+                    Some(span) => {
+                        self.bump();
+                        let word = self.lexer.source().get(span.clone()).unwrap_or_default();
+                        ast::String {
+                            value: word.as_bytes().to_vec(),
+                            span,
+                        }
                     }
-                    (false, bytes) => {
+                    None => self.parse_string()?,
+                };
+                // sous: buf parity: a syntax under the other keyword is an error at the keyword,
+                // and the file is read with the syntax or edition it names; an unknown syntax
+                // is read as proto2, an unknown edition as `EditionUnknown` says.
+                let (syntax, keyword, known) = match value.value.as_slice() {
+                    b"proto2" => (ast::Syntax::Proto2, "syntax", true),
+                    b"proto3" => (ast::Syntax::Proto3, "syntax", true),
+                    b"2023" => (ast::Syntax::Edition2023, "edition", true),
+                    b"2024" => (ast::Syntax::Edition2024, "edition", true),
+                    b"2026" => (ast::Syntax::Edition2026, "edition", true),
+                    // Reported by the caller (see `unknown_edition`).
+                    _ if editions => (ast::Syntax::EditionUnknown, "edition", false),
+                    bytes => {
                         self.add_error(ParseErrorKind::UnknownSyntax {
                             syntax: String::from_utf8_lossy(bytes).into_owned(),
                             span: value.span.clone(),
                         });
-                        return Err(());
+                        (ast::Syntax::Proto2, "syntax", false)
                     }
+                };
+                if let (Some(span), true) = (bare, known) {
+                    let written = if editions { "edition" } else { "syntax" };
+                    self.add_error(ParseErrorKind::BufShape {
+                        message: format!(
+                            "the value of `{written}` is a string: write `{written} = \"{}\";`",
+                            String::from_utf8_lossy(&value.value)
+                        ),
+                        span,
+                    });
                 }
+                if editions != (keyword == "edition") {
+                    let written = if editions { "edition" } else { "syntax" };
+                    self.add_error(ParseErrorKind::BufShape {
+                        message: format!(
+                            "{:?} is declared with `{keyword}`, not `{written}`: write `{keyword} = {:?};`",
+                            String::from_utf8_lossy(&value.value),
+                            String::from_utf8_lossy(&value.value),
+                        ),
+                        span: start.clone(),
+                    });
+                }
+                syntax
             }
             _ => self.unexpected_token("a string")?,
         };
@@ -1104,7 +1143,8 @@ impl<'a> Parser<'a> {
     fn parse_ident_string(&mut self) -> Result<ast::Ident, ()> {
         // sous: in editions reserved names are identifiers; strings elsewhere.
         if let Some((Token::Ident(_), span)) = self.peek_skip_comments()? {
-            if !self.syntax.is_editions() {
+            // buf parity: an unknown edition's identifiers are reported by the caller.
+            if !self.syntax.declares_edition() {
                 self.add_error(ParseErrorKind::SyntaxReservedIdentifier { span });
             }
             return self.parse_ident();
@@ -1612,7 +1652,7 @@ impl<'a> Parser<'a> {
             body,
             orphans,
             unopened,
-            self.syntax == ast::Syntax::Proto2,
+            matches!(self.syntax, ast::Syntax::Proto2 | ast::Syntax::EditionUnknown),
         )?;
         loop {
             match self.peek() {
