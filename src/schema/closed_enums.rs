@@ -19,7 +19,8 @@ use crate::descriptor::tag;
 /// refuses it (see `editions::ctype`), and every proto3 `extend` of a message other than the
 /// options messages (see `proto3_extend`), and every message set of a proto3 file (see
 /// `message_sets`) and every use of a message set's extension in an option (the same), and
-/// every custom option used before the edition that introduces it (`editions::option_support`).
+/// every custom option used before the edition that introduces it (`editions::option_support`),
+/// and `jstype` and `packed` where buf refuses them (`field_options`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
@@ -28,7 +29,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
     // findings are sorted before anyone sees them; they are kept in this order all the same.
     use rayon::prelude::*;
     type Check = fn(&Schema) -> Vec<crate::finding::Finding>;
-    let checks: [Check; 9] = [
+    let checks: [Check; 10] = [
         used_in_proto3,
         super::editions::json_clashes::in_editions,
         super::editions::visibility::in_schema,
@@ -38,6 +39,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
         super::message_sets::in_proto3,
         super::message_sets::in_options,
         super::editions::option_support::in_schema,
+        super::field_options::in_schema,
     ];
     let shared: &Schema = schema;
     let findings: Vec<Vec<crate::finding::Finding>> =

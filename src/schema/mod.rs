@@ -18,6 +18,7 @@ pub mod editions;
 mod encoded;
 mod errors;
 mod every_error;
+mod field_options;
 pub mod image;
 mod limits;
 mod link;

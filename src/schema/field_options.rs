@@ -1,0 +1,160 @@
+//! buf parity: the field options whose fields buf 1.75.0 checks and the compiler does not.
+//! Each is a `COMPILE` finding:
+//! - `jstype` (any value) on a field whose type is not a 64-bit integer (`int64`, `uint64`,
+//!   `sint64`, `fixed64`, `sfixed64`), repeated or not, at the field's type (a map's `map<...>`);
+//! - `packed = true` on a field that is not repeated (a map counts as not repeated), at its label
+//!   and type, or at its type where no label is written; on a repeated field whose type cannot
+//!   be packed (`string`, `bytes`, a message or a group), at its type. `packed = false` is never
+//!   refused. Editions files refuse `packed` outright (see `editions::options`); there
+//!   `features.repeated_field_encoding` set on the field itself is checked the same way, `PACKED`
+//!   or `EXPANDED` on a field that is not repeated, `PACKED` on one whose type cannot be packed.
+
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::{DescriptorProto, FieldDescriptorProto};
+
+use crate::descriptor::tag;
+use crate::descriptor::walk::{walk, Site, Visitor};
+use crate::finding::Finding;
+use crate::schema::{Locations, Schema, Source};
+
+/// The findings of `jstype` and `packed` where buf refuses them, in every file read from the
+/// workspace.
+pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for file in &schema.files {
+        let Some(source) = schema.sources.get(file.name()) else {
+            continue;
+        };
+        let text = &source.text;
+        if !text.contains("jstype")
+            && !text.contains("packed")
+            && !text.contains("repeated_field_encoding")
+        {
+            continue;
+        }
+        let locations = Locations::with_extra(file, file.extra_info());
+        let mut check = Check {
+            source,
+            locations: &locations,
+            editions: schema.editions.get(file.name()).map(|e| &**e),
+            findings: &mut findings,
+        };
+        walk(file, &mut check);
+    }
+    findings
+}
+
+struct Check<'a> {
+    source: &'a Source,
+    locations: &'a Locations<'a>,
+    editions: Option<&'a crate::schema::editions::Editions>,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> Visitor<'a> for Check<'_> {
+    fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
+        let is_map = is_map_entry(message, field.type_name());
+        self.check(field, is_map, at.path);
+    }
+
+    fn extension(&mut self, extension: &'a FieldDescriptorProto, at: &Site) {
+        self.check(extension, false, at.path);
+    }
+}
+
+impl Check<'_> {
+    fn check(&mut self, field: &FieldDescriptorProto, is_map: bool, path: &[i32]) {
+        let none = Default::default();
+        let options = field.options.as_ref().unwrap_or(&none);
+        let type_path = |path: &[i32]| {
+            let written = if field.type_name.is_some() {
+                tag::FIELD_TYPE_NAME
+            } else {
+                tag::FIELD_TYPE
+            };
+            [path, &[written]].concat()
+        };
+        let ty = type_words(field, is_map);
+        if options.jstype.is_some() && !is_64_bit_integer(field.r#type()) {
+            let message = format!(
+                "`jstype` is set on field `{}`, whose type is {ty}: `jstype` applies to 64-bit integer fields only (`int64`, `uint64`, `sint64`, `fixed64`, `sfixed64`); remove it",
+                field.name()
+            );
+            self.report(&type_path(path), None, message);
+        }
+        let (set, packed) = match self.editions {
+            Some(e) if e.is_set_on(path, "repeated_field_encoding") => (
+                "`features.repeated_field_encoding`",
+                e.resolve(path, "repeated_field_encoding") == "PACKED",
+            ),
+            Some(_) => return,
+            None if options.packed == Some(true) => ("`packed = true`", true),
+            None => return,
+        };
+        let repeated = field.label() == Label::Repeated && !is_map;
+        if !repeated {
+            let what = if is_map { "a map" } else { "not repeated" };
+            let message = format!(
+                "{set} is set on field `{}`, which is {what}: only repeated fields of scalar or enum types are packed; remove the option",
+                field.name()
+            );
+            let label = [path, &[tag::FIELD_LABEL]].concat();
+            self.report(&type_path(path), Some(&label), message);
+        } else if packed
+            && matches!(
+                field.r#type(),
+                Type::String | Type::Bytes | Type::Message | Type::Group
+            )
+        {
+            let message = format!(
+                "{set} is set on field `{}`, whose type is {ty}: only scalar numbers, `bool` and enums can be packed; remove the option",
+                field.name()
+            );
+            self.report(&type_path(path), None, message);
+        }
+    }
+
+    /// A finding at the span of `path`, from the start of `from`'s span when it has one.
+    fn report(&mut self, path: &[i32], from: Option<&[i32]>, message: String) {
+        let span = self.locations.span(self.source, path);
+        let start = from.and_then(|from| self.locations.span(self.source, from));
+        let finding = match (span, start) {
+            (Some(span), Some(start)) => {
+                (self.source).finding(start.start, span.end, "COMPILE", message)
+            }
+            (Some(span), None) => (self.source).finding(span.start, span.end, "COMPILE", message),
+            (None, _) => self.source.file_finding("COMPILE", message),
+        };
+        self.findings.push(finding);
+    }
+}
+
+fn is_64_bit_integer(ty: Type) -> bool {
+    matches!(
+        ty,
+        Type::Int64 | Type::Uint64 | Type::Sint64 | Type::Fixed64 | Type::Sfixed64
+    )
+}
+
+/// How a field's type is named in a message: "`int32`", "the message `a.M`", "a map".
+fn type_words(field: &FieldDescriptorProto, is_map: bool) -> String {
+    let name = field.type_name().trim_start_matches('.');
+    match field.r#type() {
+        _ if is_map => "a map".to_string(),
+        Type::Message | Type::Group => format!("the message `{name}`"),
+        Type::Enum => format!("the enum `{name}`"),
+        ty => format!(
+            "`{}`",
+            ty.as_str_name().trim_start_matches("TYPE_").to_lowercase()
+        ),
+    }
+}
+
+/// Whether `type_name` names a map entry nested in `message`.
+fn is_map_entry(message: &DescriptorProto, type_name: &str) -> bool {
+    let Some(entry) = type_name.rsplit('.').next() else {
+        return false;
+    };
+    (message.nested_type.iter())
+        .any(|n| n.name() == entry && n.options.as_ref().is_some_and(|o| o.map_entry()))
+}
