@@ -244,6 +244,11 @@ fn lower(file: &mut FileDescriptorProto, text: &str, edition: Edition) -> (Editi
                     ),
                 });
             }
+            if let Some(problem) =
+                removed_options::in_editions(first, &at.path, edition, text, span)
+            {
+                problems.push(problem);
+            }
             if !is_features {
                 moved.insert((options_path.clone(), index), Ok(kept.len() as i32));
                 kept.push(option);
