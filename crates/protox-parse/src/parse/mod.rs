@@ -938,11 +938,17 @@ impl<'a> Parser<'a> {
         let mut reserved = Vec::new();
 
         let end = loop {
-            let Some((tok, _)) = self.peek_in_block(&open) else {
+            let Some((tok, tok_span)) = self.peek_in_block(&open) else {
                 break self.last.clone();
             };
             let mark = self.mark();
             match tok {
+                // sous: `option = 5;` and `reserved = 14;` are enum values named by a keyword,
+                // as buf reads them.
+                Token::OPTION | Token::RESERVED if self.equals_follows(&tok_span) => {
+                    let r = self.parse_enum_value();
+                    values.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_enum_value()));
+                }
                 Token::OPTION => {
                     let r = self.parse_option();
                     options.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_option()));
@@ -1572,6 +1578,12 @@ impl<'a> Parser<'a> {
                 None
             }
         }
+    }
+
+    /// sous: whether the next token after `span` (spaces skipped) is `=`.
+    fn equals_follows(&self, span: &Span) -> bool {
+        let rest = self.lexer.source().get(span.end..).unwrap_or_default();
+        rest.trim_start().starts_with('=')
     }
 
     /// sous: where the next statement starts (the peeked token) and how many errors were
