@@ -18,6 +18,8 @@ use crate::{error::ParseErrorKind, lex::Token};
 
 #[path = "buf_compact.rs"]
 mod compact;
+#[path = "buf_lists.rs"]
+mod lists;
 
 /// The body a statement is in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -492,6 +494,15 @@ impl<'a> Shaper<'a> {
                 self.blank(at, self.pos - 1);
                 continue;
             }
+            // buf parity: a second options list, or one after an option's value.
+            if follower == 3 && (options || option) {
+                self.list_not_taken(if options {
+                    "a second options list: merge it into the first"
+                } else {
+                    "an option statement takes no options list: remove it"
+                })?;
+                continue;
+            }
             if follower <= last {
                 return None;
             }
@@ -603,12 +614,12 @@ impl<'a> Shaper<'a> {
                         self.keep(start, own_end, false);
                     }
                     // buf parity: buf keeps a field without a number too (it resolves its
-                    // type); its options are not kept here.
+                    // type), and its options.
                     if matches!(self.body, Body::Message | Body::Oneof)
                         && !tried_value
                         && mods.len() <= 1
                     {
-                        self.keep(start, name.end, true);
+                        self.keep(start, if options { own_end } else { name.end }, true);
                     }
                     if self.body == Body::Enum && value == Some(Value::Int) && !generic {
                         // buf parity: buf keeps it as an enum value of the field's name.

@@ -55,3 +55,32 @@ pub(super) fn renumber(body: &mut ast::MessageBody) {
         next -= 1;
     }
 }
+
+impl super::Parser<'_> {
+    /// `= NUMBER [options]` of a field. In a parser that reads a field buf keeps without a
+    /// number (see `placeholder`), the field's options come first: its repaired text is its own
+    /// tokens, options and all, with `buf_shape::UNNUMBERED` after them.
+    pub(super) fn parse_number_and_options(
+        &mut self,
+    ) -> Result<(ast::Int, Option<ast::OptionList>), ()> {
+        let bracket = |p: &mut Self| -> Result<bool, ()> {
+            Ok(matches!(
+                p.peek_skip_comments()?,
+                Some((crate::lex::Token::LeftBracket, _))
+            ))
+        };
+        let first = if self.placeholder.is_some() && bracket(self)? {
+            Some(self.parse_options_list()?)
+        } else {
+            None
+        };
+        self.expect_eq(crate::lex::Token::Equals)?;
+        let number = self.parse_int()?;
+        let options = match first {
+            Some(options) => Some(options),
+            None if bracket(self)? => Some(self.parse_options_list()?),
+            None => None,
+        };
+        Ok((number, options))
+    }
+}

@@ -613,14 +613,8 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::Equals)?;
-
-        let number = self.parse_int()?;
-
-        let options = match self.peek_skip_comments()? {
-            Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            _ => None,
-        };
+        // sous: see `kept::Parser::parse_number_and_options`.
+        let (number, options) = self.parse_number_and_options()?;
 
         let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
@@ -694,14 +688,8 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::Equals)?;
-
-        let number = self.parse_int()?;
-
-        let options = match self.peek_skip_comments()? {
-            Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            _ => None,
-        };
+        // sous: see `kept::Parser::parse_number_and_options`.
+        let (number, options) = self.parse_number_and_options()?;
 
         let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
@@ -1198,6 +1186,16 @@ impl<'a> Parser<'a> {
 
         let body = self.parse_option_body()?;
 
+        // sous: a `[...]` list after the value puts the statement in error (buf parity, see
+        // `buf_shape`'s lists).
+        if let Some((Token::LeftBracket, span)) = self.peek_skip_comments()? {
+            self.add_error(ParseErrorKind::UnexpectedToken {
+                expected: "';'".to_string(),
+                found: "'['".to_string(),
+                span,
+            });
+            return Err(());
+        }
         let end = self.expect_end("';'")?;
         let comments = self.parse_trailing_comment(leading_comments);
 
@@ -1485,10 +1483,12 @@ impl<'a> Parser<'a> {
                 // sous: a second `=` (`int32 a = 1 = 2;`), a `]` or `)` that closes no
                 // bracket, or a body (`int32 a = 1 { ... }`) does not start the next
                 // statement: the statement is in error (buf parity, see `buf_shape`).
+                // A second `[...]` list after a definition's options is one too.
                 let second_value = matches!(
                     found,
                     Token::Equals | Token::RightBracket | Token::RightParen | Token::LeftBrace
-                );
+                ) || (found == Token::LeftBracket
+                    && self.lexer.source().get(self.last.clone()) == Some("]"));
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
                     found: found.to_string(),
