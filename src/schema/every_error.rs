@@ -18,6 +18,7 @@ mod non_finite;
 mod option_value;
 mod recovered;
 pub(super) mod unnumbered;
+mod valueless;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -126,6 +127,11 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
         };
         Some((name_start + start, name_start + end))
     };
+    // buf parity: an option set twice is placed at its whole name.
+    if message.starts_with("option field '") && message.ends_with("' has already been set") {
+        let (first, last) = (parts.first()?, parts.last()?);
+        return Some((name_start + first.0, name_start + last.1));
+    }
     if let Some(name) = message
         .strip_prefix("option field '")
         .and_then(|rest| rest.split_once("' is not defined"))

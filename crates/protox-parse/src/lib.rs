@@ -8,6 +8,9 @@ use logos::Span;
 use prost_types::FileDescriptorProto;
 
 pub use self::error::ParseError;
+/// sous: the value of an option statement without one that the parser keeps (see
+/// `parse_recovered`): the compiler's errors that name it are of the recovery, not of the file.
+pub use self::parse::VALUELESS_MARKER;
 
 mod ast;
 mod case;

@@ -185,6 +185,9 @@ fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize
     diagnostics
         .into_iter()
         .map(|d| {
+            if super::valueless::artifact(d, text) {
+                return true;
+            }
             if syntax_errors.is_empty() || !d.to_string().starts_with("the first value for proto3")
             {
                 return false;

@@ -20,6 +20,10 @@ use crate::{error::ParseErrorKind, lex::Token};
 mod compact;
 #[path = "buf_lists.rs"]
 mod lists;
+#[path = "buf_valueless.rs"]
+mod valueless;
+pub use valueless::VALUELESS_MARKER;
+pub(crate) use valueless::VALUELESS;
 
 /// The body a statement is in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -131,8 +135,8 @@ pub(crate) fn statement(
                 .cloned()
                 .collect();
             edits.push((start..kept.start, ""));
-            if kept.unnumbered {
-                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + UNNUMBERED)
+            if let Some(suffix) = kept.suffix {
+                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + suffix)
             } else if closed {
                 edits.push((kept.end..end - 1, ""));
                 repair(source.get(start..end)?, start, &edits)
@@ -225,7 +229,9 @@ struct Shaper<'a> {
 struct Kept {
     start: usize,
     end: usize,
-    unnumbered: bool,
+    /// What the parser reads after its own tokens, for what it lacks: `UNNUMBERED` or
+    /// `VALUELESS`.
+    suffix: Option<&'static str>,
 }
 
 /// What a field buf keeps without a number is given in its repaired text: a number the
@@ -569,6 +575,7 @@ impl<'a> Shaper<'a> {
                     whole,
                 );
                 self.unknown_option(name.as_ref());
+                self.keep_valueless(name.as_ref(), start, own_end);
             }
             if name.is_some() && value.is_some() {
                 self.keep(start, own_end, false);
@@ -739,6 +746,7 @@ impl<'a> Shaper<'a> {
         };
         if self.source.get(span.start..span.start + first.len()) != Some(*first)
             || fields.contains(first)
+            || valueless::nameless_option(self.source)
         {
             return;
         }
@@ -753,7 +761,7 @@ impl<'a> Shaper<'a> {
         self.kept.get_or_insert(Kept {
             start,
             end,
-            unnumbered,
+            suffix: unnumbered.then_some(UNNUMBERED),
         });
     }
 

@@ -19,6 +19,7 @@ mod buf_shape;
 mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
+pub use self::buf_shape::VALUELESS_MARKER;
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
@@ -59,6 +60,9 @@ struct Parser<'a> {
     /// sous: in a parser that reads a field buf keeps without a number again: the number it
     /// gets in place of `buf_shape::UNNUMBERED`'s and where the field's own tokens end.
     placeholder: Option<(u64, usize)>,
+    /// sous: in a parser that reads an option statement buf keeps without a value again (see
+    /// `buf_shape::VALUELESS`): where its own tokens end.
+    valueless: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +95,7 @@ impl<'a> Parser<'a> {
             unopened: None,
             unnumbered: 0,
             placeholder: None,
+            valueless: None,
         }
     }
 
@@ -1196,8 +1201,12 @@ impl<'a> Parser<'a> {
             });
             return Err(());
         }
-        let end = self.expect_end("';'")?;
+        let mut end = self.expect_end("';'")?;
         let comments = self.parse_trailing_comment(leading_comments);
+        // sous: an option kept without a value ends at its own tokens.
+        if let Some(own_end) = self.valueless {
+            end.end = own_end;
+        }
 
         Ok(ast::Option {
             comments,
@@ -1584,6 +1593,8 @@ impl<'a> Parser<'a> {
             // Numbers down from the largest, one per field, so that none is used twice.
             self.unnumbered += 1;
             parser.placeholder = Some((536_870_912 - self.unnumbered, start + own.len()));
+        } else if let Some(own) = text.strip_suffix(buf_shape::VALUELESS) {
+            parser.valueless = Some(start + own.len());
         }
         let value = read(&mut parser).ok()?;
         (parser.lexer.extras.errors.is_empty() && matches!(parser.peek(), Ok(None)))
