@@ -11,6 +11,8 @@ pub use self::error::ParseError;
 /// sous: the value of an option statement without one that the parser keeps (see
 /// `parse_recovered`): the compiler's errors that name it are of the recovery, not of the file.
 pub use self::parse::VALUELESS_MARKER;
+/// sous: the error of an enum value with a body (`A = 1 { }`), which buf drops, as sous does.
+pub use self::parse::ENUM_VALUE_WITH_A_BODY;
 
 mod ast;
 mod case;

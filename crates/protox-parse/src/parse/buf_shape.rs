@@ -18,10 +18,13 @@ use crate::{error::ParseErrorKind, lex::Token};
 
 #[path = "buf_compact.rs"]
 mod compact;
+#[path = "buf_bodies.rs"]
+mod bodies;
 #[path = "buf_lists.rs"]
 mod lists;
 #[path = "buf_valueless.rs"]
 mod valueless;
+pub use bodies::ENUM_VALUE_WITH_A_BODY;
 pub use valueless::VALUELESS_MARKER;
 pub(crate) use valueless::VALUELESS;
 
@@ -79,7 +82,14 @@ pub(crate) fn statement(
     unopened: &HashSet<usize>,
     proto2: bool,
 ) -> Option<Shaped> {
-    let mut toks = tokens(source, start)?;
+    // buf parity: a definition followed by a body (see `bodies`).
+    let (mut toks, braces) = match tokens(source, start) {
+        Some(toks) => (toks, None),
+        None => {
+            let (toks, open, close) = bodies::definition(source, start)?;
+            (toks, Some((open, close)))
+        }
+    };
     let mut unmatched = Vec::new();
     for (tok, span) in &mut toks {
         // buf parity: a bracket buf's lexer leaves unmatched is a token no definition takes.
@@ -101,12 +111,14 @@ pub(crate) fn statement(
         }
     }
     // A statement ended by the `}` of its body ends before it.
-    let closed = matches!(toks.last()?.0, Some(Token::Semicolon));
+    let closed = matches!(toks.last()?.0, Some(Token::Semicolon)) && braces.is_none();
     let end = if closed {
         toks.last()?.1.end
     } else {
         toks.last()?.1.start
     };
+    // (With a body: the definition's own tokens end before its `{`, where a `;` is written.)
+    let end = braces.map_or(end, |(open, _)| open + 1);
     if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
         return None;
     }
@@ -123,6 +135,28 @@ pub(crate) fn statement(
         proto2,
     };
     shaper.declarations()?;
+    if let Some((open, close)) = braces {
+        let option = matches!(shaper.toks.first(), Some((Some(Token::Ident("option")), _)));
+        if shaper.definitions != 1 {
+            return None;
+        }
+        if body == Body::Enum && !option {
+            // buf parity: no enum value, but a field without a name, in an enum.
+            shaper.errors = vec![
+                ParseErrorKind::BufShape {
+                    message: bodies::ENUM_VALUE_WITH_A_BODY.to_string(),
+                    span: start..close + 1,
+                },
+                ParseErrorKind::BufShape {
+                    message: "a field in an enum: move it into a message".to_string(),
+                    span: start..close + 1,
+                },
+            ];
+            shaper.kept = None;
+        }
+        let what = if option { "option" } else { "field" };
+        shaper.errors.extend(bodies::body_errors(source, open, close, what));
+    }
     if shaper.errors.is_empty() {
         return None;
     }
@@ -152,7 +186,7 @@ pub(crate) fn statement(
     };
     Some(Shaped {
         errors: shaper.errors,
-        end,
+        end: braces.map_or(end, |(_, close)| close + 1),
         repaired,
     })
 }
@@ -176,13 +210,25 @@ fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
 /// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
 /// `None`. No statement with a block: `None` at a `{` or at the end of the file.
 fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
+    let mut offset = start;
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
     while let Some(tok) = lexer.next() {
-        let span = lexer.span().start + start..lexer.span().end + start;
+        let span = lexer.span().start + offset..lexer.span().end + offset;
         match tok {
             Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
-            Ok(Token::LeftBrace) => return None,
+            Ok(Token::LeftBrace) => {
+                let Some(close) = bodies::aggregate(source, &toks, span.start) else {
+                    return None;
+                };
+                // (A string stands in for it: a value that is no integer.)
+                toks.push((
+                    Some(Token::StringLiteral(std::borrow::Cow::Borrowed(b""))),
+                    span.start..close + 1,
+                ));
+                offset = close + 1;
+                lexer = Token::lexer(source.get(offset..)?);
+            }
             Ok(Token::RightBrace) => {
                 toks.push((Some(Token::RightBrace), span));
                 return Some(toks);
@@ -427,7 +473,12 @@ impl<'a> Shaper<'a> {
             self.pos += 1;
             generic = true;
         }
-        if ty.1.len() == 1 && DECLARATION_KEYWORDS.contains(&ty.1[0]) {
+        // buf parity: a keyword with a `;` right after it (`message;`) is a definition, a field
+        // without a name or number.
+        let alone = mods.is_empty()
+            && matches!(self.peek(), Some(Some(Token::Semicolon)))
+            && self.source.as_bytes().get(self.span(self.pos).start) == Some(&b';');
+        if ty.1.len() == 1 && DECLARATION_KEYWORDS.contains(&ty.1[0]) && !alone {
             return None;
         }
         // The name, or, with none and a modifier left, buf takes the last modifier as the type

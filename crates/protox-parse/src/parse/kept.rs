@@ -84,3 +84,40 @@ impl super::Parser<'_> {
         Ok((number, options))
     }
 }
+
+impl super::Parser<'_> {
+    /// As `recovered`, but a declaration keyword with a `;` right after it (`message;`), a
+    /// definition to buf (a field without a name or a number), gets buf's errors (see
+    /// `buf_shape`).
+    pub(super) fn recovered_keyword<T>(
+        &mut self,
+        result: Result<T, ()>,
+        mark: (usize, usize),
+        body: super::Body,
+    ) -> Option<T> {
+        if result.is_err() && keyword_alone(self.lexer.source(), mark.0) {
+            if self.reshape(mark, body).is_some() {
+                return None;
+            }
+        }
+        self.recovered(result)
+    }
+}
+
+/// Whether the statement at byte `start` is a word and a `;`.
+fn keyword_alone(source: &str, start: usize) -> bool {
+    use logos::Logos;
+    let Some(rest) = source.get(start..) else {
+        return false;
+    };
+    let mut toks = crate::lex::Token::lexer(rest).flatten().filter(|t| {
+        !matches!(
+            t,
+            crate::lex::Token::Newline
+                | crate::lex::Token::LineComment(_)
+                | crate::lex::Token::BlockComment(_)
+        )
+    });
+    matches!(toks.next(), Some(crate::lex::Token::Ident(_)))
+        && matches!(toks.next(), Some(crate::lex::Token::Semicolon))
+}

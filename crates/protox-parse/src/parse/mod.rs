@@ -19,7 +19,7 @@ mod buf_shape;
 mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
-pub use self::buf_shape::VALUELESS_MARKER;
+pub use self::buf_shape::{ENUM_VALUE_WITH_A_BODY, VALUELESS_MARKER};
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
@@ -489,19 +489,31 @@ impl<'a> Parser<'a> {
             match tok {
                 Token::ONEOF => {
                     let r = self.parse_oneof();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Oneof));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Oneof),
+                    );
                 }
                 Token::ENUM => {
                     let r = self.parse_enum();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Enum));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Enum),
+                    );
                 }
                 Token::MESSAGE => {
                     let r = self.parse_message();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Message));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Message),
+                    );
                 }
                 Token::EXTEND => {
                     let r = self.parse_extend();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Extend));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Extend),
+                    );
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
