@@ -22,16 +22,24 @@ type Toks<'a> = Vec<(Option<Token<'a>>, Span)>;
 /// standing in for the body's `{` (over it), and the body's `{` and `}` (bytes); `None` when
 /// the statement has no body, or its body is not closed.
 pub(super) fn definition(source: &str, start: usize) -> Option<(Toks<'_>, usize, usize)> {
+    let mut offset = start;
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
     let open = loop {
         let tok = lexer.next()?;
-        let span = lexer.span().start + start..lexer.span().end + start;
+        let span = lexer.span().start + offset..lexer.span().end + offset;
         match tok {
             Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
-            // (After a `=`: an aggregate value, see `aggregate`.)
+            // After a `=`: an aggregate value (an option's), read as one value (a string stands
+            // in for it).
             Ok(Token::LeftBrace) if matches!(toks.last(), Some((Some(Token::Equals), _))) => {
-                return None
+                let close = matching(source, span.start)?;
+                toks.push((
+                    Some(Token::StringLiteral(std::borrow::Cow::Borrowed(b""))),
+                    span.start..close + 1,
+                ));
+                offset = close + 1;
+                lexer = Token::lexer(source.get(offset..)?);
             }
             Ok(Token::LeftBrace) => break span.start,
             Ok(Token::Semicolon | Token::RightBrace) => return None,
@@ -80,7 +88,13 @@ fn error(message: String, span: Span) -> ParseErrorKind {
 
 /// The errors of the body from `open` to `close` (its braces) of a definition of kind `what`
 /// ("field", "option", ...): one over it, and those of its declarations.
-pub(super) fn body_errors(source: &str, open: usize, close: usize, what: &str) -> Vec<ParseErrorKind> {
+pub(super) fn body_errors(
+    source: &str,
+    open: usize,
+    close: usize,
+    what: &str,
+    proto2: bool,
+) -> Vec<ParseErrorKind> {
     let mut errors = vec![error(
         format!("{} takes no body: remove the braces and what is in them", article(what)),
         open..close + 1,
@@ -153,7 +167,11 @@ pub(super) fn body_errors(source: &str, open: usize, close: usize, what: &str) -
             i += 1;
         }
         let at = toks[first].1.start..toks[end].1.end;
+        // (A keyword with a `;` right after it is a field.)
+        let alone = end == first + 1 && matches!(toks[end].0, Some(Token::Semicolon));
+        let labelled = matches!(keyword, "optional" | "required" | "repeated");
         let kind = match keyword {
+            _ if alone => None,
             "message" => Some("message"),
             "enum" => Some("enum"),
             "oneof" => Some("oneof"),
@@ -185,9 +203,17 @@ pub(super) fn body_errors(source: &str, open: usize, close: usize, what: &str) -
                     at.clone(),
                 ));
             }
+            // buf parity: in proto2, a field there without a label is an error at its type.
+            if proto2 && !labelled {
+                errors.push(error(
+                    "a proto2 field needs a label: write `optional`, `required` or `repeated` before its type"
+                        .to_string(),
+                    toks[first].1.clone(),
+                ));
+            }
             if let Some(open) = inner {
                 let (o, c) = (toks[open].1.start, toks[end].1.start);
-                errors.extend(body_errors(source, o, c, "field"));
+                errors.extend(body_errors(source, o, c, "field", proto2));
             }
         }
         i = end + 1;

@@ -155,7 +155,7 @@ pub(crate) fn statement(
             shaper.kept = None;
         }
         let what = if option { "option" } else { "field" };
-        shaper.errors.extend(bodies::body_errors(source, open, close, what));
+        shaper.errors.extend(bodies::body_errors(source, open, close, what, proto2));
     }
     if shaper.errors.is_empty() {
         return None;
