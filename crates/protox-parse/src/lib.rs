@@ -21,6 +21,7 @@ mod generate;
 mod lex;
 mod parse;
 mod tag;
+mod unchecked_options;
 
 const MAX_MESSAGE_FIELD_NUMBER: i32 = 536_870_911;
 
@@ -150,7 +151,11 @@ pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> 
             generate::generate_file_tolerant(ast, name, source).ok()
         };
     }
-    generate::generate_file_tolerant(ast, name, source).ok()
+    let mut file = generate::generate_file_tolerant(ast, name, source).ok()?;
+    if parse::nameless_option(source) {
+        unchecked_options::strip(&mut file);
+    }
+    Some(file)
 }
 
 const MAX_FILE_LEN: usize = i32::MAX as usize;

@@ -35,6 +35,22 @@ impl Shaper<'_> {
             message.to_string(),
             self.span(open).start..self.span(close).end,
         );
+        // buf parity: after an option's value, a list of one name without a value is also an
+        // error at its `]`.
+        let inside = &self.toks[open + 1..close];
+        let name_only = !inside.is_empty()
+            && inside.iter().all(|(tok, _)| {
+                matches!(
+                    tok,
+                    Some(Token::Ident(_) | Token::Dot | Token::LeftParen | Token::RightParen)
+                )
+            });
+        if name_only && message.starts_with("an option statement") {
+            self.error(
+                "option without a value: write `[NAME = VALUE]`".to_string(),
+                self.span(close),
+            );
+        }
         self.blank(open, close);
         self.pos = close + 1;
         Some(())

@@ -25,6 +25,7 @@ mod lists;
 #[path = "buf_valueless.rs"]
 mod valueless;
 pub use bodies::ENUM_VALUE_WITH_A_BODY;
+pub(crate) use valueless::nameless_option;
 pub use valueless::VALUELESS_MARKER;
 pub(crate) use valueless::VALUELESS;
 

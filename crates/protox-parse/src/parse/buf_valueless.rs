@@ -49,7 +49,7 @@ impl Shaper<'_> {
 
 /// Whether `source` has an option statement without a name (`option;`, `option = 1;`): the
 /// word `option` at the start of a statement, a `;` or `=` right after it.
-pub(super) fn nameless_option(source: &str) -> bool {
+pub(crate) fn nameless_option(source: &str) -> bool {
     let mut before: Option<Token> = None;
     let mut option = false;
     for tok in Token::lexer(source).flatten() {

@@ -19,6 +19,7 @@ mod buf_shape;
 mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
+pub(crate) use self::buf_shape::nameless_option;
 pub use self::buf_shape::{ENUM_VALUE_WITH_A_BODY, VALUELESS_MARKER};
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
