@@ -172,3 +172,5 @@ fn join_span(start: Span, end: Span) -> Span {
 
 #[cfg(test)]
 mod sous_tests;
+#[cfg(test)]
+mod sous_shape_tests;
