@@ -155,6 +155,17 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
         })?;
         return part(i, true);
     }
+    // buf parity: a parenthesised name that resolves to no extension is not found to buf.
+    if let Some(full) = message
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix("' is not an extension"))
+    {
+        let i = parts.iter().position(|&(start, end, parenthesised)| {
+            let inner = text[name_start + start + 1..name_start + end - 1].trim();
+            parenthesised && full.ends_with(inner.trim_start_matches('.'))
+        })?;
+        return part(i, true);
+    }
     if message.starts_with("expected an extension to type '") {
         let i = parts
             .iter()
