@@ -17,16 +17,75 @@ pub(super) fn artifact(diagnostic: &dyn Diagnostic, text: &str) -> bool {
     if !(message.starts_with("option field '") && message.ends_with("' has already been set")) {
         return false;
     }
-    // Placed at the option's name (see `option_name_part`): set before by a statement of that
-    // name without a value?
+    // Placed at the option's name (see `option_name_part`): set before by a statement without a
+    // value of that name (its extensions written in full or not)?
     let Some((start, end)) = super::primary_span(diagnostic, text) else {
         return false;
     };
-    let name = &text[start..end];
+    let name = normal(&text[start..end]);
     let before = &text[..start];
-    before.match_indices(name).any(|(at, _)| {
+    // The last option statement of that name before it: without a value?
+    let mut last = None;
+    for (at, _) in before.match_indices("option") {
+        let rest = &before[at + "option".len()..];
+        let Some((statement, _)) = rest.split_once(';') else {
+            continue;
+        };
         let head = before[..at].trim_end();
-        let tail = before[at + name.len()..].trim_start();
-        head.ends_with("option") && head.len() < at && tail.starts_with(';')
-    })
+        let starts = head.is_empty() || head.ends_with([';', '{', '}']);
+        if !starts || !rest.starts_with(|c: char| c.is_whitespace() || c == '(') {
+            continue;
+        }
+        let (other, valueless) = match statement.split_once('=') {
+            Some((other, _)) => (normal(other), false),
+            None => (normal(statement), true),
+        };
+        if same(&name, &other) || same(&other, &name) {
+            last = Some(valueless);
+        }
+    }
+    last == Some(true)
+}
+
+/// An option's name without spaces, and without the leading `.` of an extension's.
+fn normal(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    name.replace("(.", "(")
+}
+
+/// Whether option name `a` names what `b` does, `b`'s extension written in full: each
+/// parenthesised part of `a` the end of `b`'s, after a `.`.
+fn same(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (pa, pb) = (parts(a), parts(b));
+    pa.len() == pb.len()
+        && pa.iter().zip(&pb).all(|(x, y)| {
+            x == y
+                || (x.starts_with('(')
+                    && y.starts_with('(')
+                    && y[1..].ends_with(&x[1..])
+                    && y[1..y.len() - x.len() + 1].ends_with('.'))
+        })
+}
+
+/// The parts of an option name: `(a.b)`, `c`, `d` of `(a.b).c.d`.
+fn parts(name: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0;
+    let mut from = 0;
+    for (i, c) in name.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '.' if depth == 0 => {
+                parts.push(&name[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&name[from..]);
+    parts
 }
