@@ -11,6 +11,7 @@
 
 use logos::{Logos, Span};
 
+use super::{Body, Shaper};
 use crate::{error::ParseErrorKind, lex::Token};
 
 /// The error of an enum value with a body.
@@ -61,6 +62,32 @@ pub(super) fn aggregate(source: &str, toks: &Toks, open: usize) -> Option<usize>
         return None;
     }
     matching(source, open)
+}
+
+impl Shaper<'_> {
+    /// The errors of the body from `open` to `close` after the definition (read) that starts at
+    /// `start`: `None` for a statement of several definitions.
+    pub(super) fn body(&mut self, start: usize, open: usize, close: usize) -> Option<()> {
+        let option = matches!(self.toks.first(), Some((Some(Token::Ident("option")), _)));
+        if self.definitions != 1 {
+            return None;
+        }
+        if self.body == Body::Enum && !option {
+            // buf parity: no enum value, but a field without a name, in an enum.
+            self.errors = vec![
+                error(ENUM_VALUE_WITH_A_BODY.to_string(), start..close + 1),
+                error(
+                    "a field in an enum: move it into a message".to_string(),
+                    start..close + 1,
+                ),
+            ];
+            self.kept = None;
+        }
+        let what = if option { "option" } else { "field" };
+        let more = body_errors(self.source, open, close, what, self.proto2);
+        self.errors.extend(more);
+        Some(())
+    }
 }
 
 /// The `}` that closes the `{` at byte `open`.

@@ -137,26 +137,7 @@ pub(crate) fn statement(
     };
     shaper.declarations()?;
     if let Some((open, close)) = braces {
-        let option = matches!(shaper.toks.first(), Some((Some(Token::Ident("option")), _)));
-        if shaper.definitions != 1 {
-            return None;
-        }
-        if body == Body::Enum && !option {
-            // buf parity: no enum value, but a field without a name, in an enum.
-            shaper.errors = vec![
-                ParseErrorKind::BufShape {
-                    message: bodies::ENUM_VALUE_WITH_A_BODY.to_string(),
-                    span: start..close + 1,
-                },
-                ParseErrorKind::BufShape {
-                    message: "a field in an enum: move it into a message".to_string(),
-                    span: start..close + 1,
-                },
-            ];
-            shaper.kept = None;
-        }
-        let what = if option { "option" } else { "field" };
-        shaper.errors.extend(bodies::body_errors(source, open, close, what, proto2));
+        shaper.body(start, open, close)?;
     }
     if shaper.errors.is_empty() {
         return None;
