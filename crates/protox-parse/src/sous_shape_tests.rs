@@ -77,3 +77,14 @@ fn a_file_with_an_option_without_a_name_keeps_no_option() {
     let alias = file.enum_type[0].options.as_ref().expect("options");
     assert_eq!(alias.uninterpreted_option.len(), 1);
 }
+
+#[test]
+fn tokens_no_statement_starts_with_are_skipped_and_the_field_after_them_kept() {
+    let source = "syntax = \"proto3\";\nmessage A {\n  1 2 Foo x = 1;\n  \"a\" Bar y = 2;\n  1 2 3 int32 z = 3;\n}\nenum E {\n  E_A = 0;\n  5 E_B = 1;\n}\n";
+    assert_eq!(places(source), ["1", "\"a\""  , "5"]);
+    let file = crate::parse_recovered("a.proto", source).expect("recovered");
+    let fields: Vec<&str> = file.message_type[0].field.iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["x", "y", "z"]);
+    let values: Vec<&str> = file.enum_type[0].value.iter().map(|v| v.name()).collect();
+    assert_eq!(values, ["E_A", "E_B"]);
+}

@@ -120,7 +120,9 @@ pub(crate) fn statement(
     };
     // (With a body: the definition's own tokens end before its `{`, where a `;` is written.)
     let end = braces.map_or(end, |(open, _)| open + 1);
-    if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
+    // (In a body, one or two tokens no statement starts with are skipped, see `declarations`.)
+    let junk = !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot));
+    if junk && body == Body::File {
         return None;
     }
     let mut shaper = Shaper {
@@ -139,7 +141,8 @@ pub(crate) fn statement(
     if let Some((open, close)) = braces {
         shaper.body(start, open, close)?;
     }
-    if shaper.errors.is_empty() {
+    // (Three tokens or more skipped before a definition are no error to buf.)
+    if shaper.errors.is_empty() && !junk {
         return None;
     }
     let repaired = match shaper.kept {

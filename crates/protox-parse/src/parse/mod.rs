@@ -554,9 +554,17 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement(
-                    "a message field, oneof, reserved range, enum, message, option or '}'",
-                ),
+                // sous: buf parity: buf skips one or two tokens no statement starts with (see
+                // `buf_shape`), and keeps the field after them.
+                _ => match self.reshape(mark, Body::Message) {
+                    Some(text) => items.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_kept_field()))
+                            .map(ast::MessageItem::Field),
+                    ),
+                    None => self.unexpected_statement(
+                        "a message field, oneof, reserved range, enum, message, option or '}'",
+                    ),
+                },
             }
         };
 
@@ -748,7 +756,13 @@ impl<'a> Parser<'a> {
                     let r = self.parse_field();
                     fields.extend(self.reshaped(r, mark, Body::Extend, |p| p.parse_field()));
                 }
-                _ => self.unexpected_statement("a message field, '}' or ';'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Extend) {
+                    Some(text) => fields.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_field())),
+                    ),
+                    None => self.unexpected_statement("a message field, '}' or ';'"),
+                },
             }
         };
 
@@ -926,7 +940,13 @@ impl<'a> Parser<'a> {
                     values.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_enum_value()));
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Enum) {
+                    Some(text) => values.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_enum_value())),
+                    ),
+                    None => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
+                },
             };
         };
 
@@ -996,7 +1016,13 @@ impl<'a> Parser<'a> {
                     let r = self.parse_field();
                     fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_kept_field()));
                 }
-                _ => self.unexpected_statement("a message field, option or '}'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Oneof) {
+                    Some(text) => fields.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_kept_field())),
+                    ),
+                    None => self.unexpected_statement("a message field, option or '}'"),
+                },
             }
         };
 
