@@ -317,6 +317,7 @@ impl<'a> Shaper<'a> {
                 break;
             }
             let first = self.pos;
+            let mut skipped = 0;
             while self.pos < self.toks.len()
                 && !matches!(
                     self.peek(),
@@ -325,10 +326,15 @@ impl<'a> Shaper<'a> {
                     ))
                 )
             {
-                self.pos += 1;
+                // buf parity: a `[...]` is one token to buf's lexer.
+                self.pos = match self.peek() {
+                    Some(Some(Token::LeftBracket)) => self.bracket_close(self.pos)?,
+                    _ => self.pos,
+                } + 1;
+                skipped += 1;
             }
             // buf parity: one or two such tokens are an error at the first, three or more none.
-            if matches!(self.pos - first, 1 | 2) {
+            if matches!(skipped, 1 | 2) {
                 let what = describe(&self.toks[first].0);
                 let place = match self.body {
                     Body::File => "at file scope",
