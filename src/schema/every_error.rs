@@ -18,6 +18,7 @@ mod non_finite;
 mod option_value;
 mod recovered;
 pub(super) mod unnumbered;
+mod valueless;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -126,6 +127,11 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
         };
         Some((name_start + start, name_start + end))
     };
+    // buf parity: an option set twice is placed at its whole name.
+    if message.starts_with("option field '") && message.ends_with("' has already been set") {
+        let (first, last) = (parts.first()?, parts.last()?);
+        return Some((name_start + first.0, name_start + last.1));
+    }
     if let Some(name) = message
         .strip_prefix("option field '")
         .and_then(|rest| rest.split_once("' is not defined"))
@@ -146,6 +152,17 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
                     .trim()
                     .trim_start_matches('.')
                     == name.trim_start_matches('.')
+        })?;
+        return part(i, true);
+    }
+    // buf parity: a parenthesised name that resolves to no extension is not found to buf.
+    if let Some(full) = message
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix("' is not an extension"))
+    {
+        let i = parts.iter().position(|&(start, end, parenthesised)| {
+            let inner = text[name_start + start + 1..name_start + end - 1].trim();
+            parenthesised && full.ends_with(inner.trim_start_matches('.'))
         })?;
         return part(i, true);
     }

@@ -8,6 +8,11 @@ use logos::Span;
 use prost_types::FileDescriptorProto;
 
 pub use self::error::ParseError;
+/// sous: the value of an option statement without one that the parser keeps (see
+/// `parse_recovered`): the compiler's errors that name it are of the recovery, not of the file.
+pub use self::parse::VALUELESS_MARKER;
+/// sous: the error of an enum value with a body (`A = 1 { }`), which buf drops, as sous does.
+pub use self::parse::ENUM_VALUE_WITH_A_BODY;
 
 mod ast;
 mod case;
@@ -16,6 +21,7 @@ mod generate;
 mod lex;
 mod parse;
 mod tag;
+mod unchecked_options;
 
 const MAX_MESSAGE_FIELD_NUMBER: i32 = 536_870_911;
 
@@ -145,7 +151,11 @@ pub fn parse_recovered(name: &str, source: &str) -> Option<FileDescriptorProto> 
             generate::generate_file_tolerant(ast, name, source).ok()
         };
     }
-    generate::generate_file_tolerant(ast, name, source).ok()
+    let mut file = generate::generate_file_tolerant(ast, name, source).ok()?;
+    if parse::nameless_option(source) {
+        unchecked_options::strip(&mut file);
+    }
+    Some(file)
 }
 
 /// sous: buf parity: the value of `source`'s `edition` statement (escapes decoded, literals
@@ -171,3 +181,5 @@ fn join_span(start: Span, end: Span) -> Span {
 
 #[cfg(test)]
 mod sous_tests;
+#[cfg(test)]
+mod sous_shape_tests;

@@ -166,11 +166,23 @@ fn syntax_error_offsets(name: &str, text: &str) -> Vec<usize> {
         return Vec::new();
     };
     let mut offsets: Vec<usize> = err.span().map(|s| s.start).into_iter().collect();
+    // buf parity: an enum value with a body is dropped by buf too (see protox-parse's
+    // `buf_bodies`): its errors are no statement buf keeps and sous skips.
+    let mut dropped = Vec::new();
+    if err.to_string() == protox_parse::ENUM_VALUE_WITH_A_BODY {
+        dropped.extend(err.span());
+    }
     if let Some(related) = err.related() {
         for d in related {
-            offsets.extend(d.labels().into_iter().flatten().map(|l| l.offset()));
+            let labels = d.labels().into_iter().flatten();
+            if d.to_string() == protox_parse::ENUM_VALUE_WITH_A_BODY {
+                dropped.extend(labels.map(|l| l.offset()..l.offset() + l.len()));
+            } else {
+                offsets.extend(labels.map(|l| l.offset()));
+            }
         }
     }
+    offsets.retain(|o| !dropped.iter().any(|d| d.contains(o)));
     offsets
 }
 
@@ -185,6 +197,9 @@ fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize
     diagnostics
         .into_iter()
         .map(|d| {
+            if super::valueless::artifact(d, text) {
+                return true;
+            }
             if syntax_errors.is_empty() || !d.to_string().starts_with("the first value for proto3")
             {
                 return false;

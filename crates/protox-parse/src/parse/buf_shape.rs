@@ -18,6 +18,16 @@ use crate::{error::ParseErrorKind, lex::Token};
 
 #[path = "buf_compact.rs"]
 mod compact;
+#[path = "buf_bodies.rs"]
+mod bodies;
+#[path = "buf_lists.rs"]
+mod lists;
+#[path = "buf_valueless.rs"]
+mod valueless;
+pub use bodies::ENUM_VALUE_WITH_A_BODY;
+pub(crate) use valueless::nameless_option;
+pub use valueless::VALUELESS_MARKER;
+pub(crate) use valueless::VALUELESS;
 
 /// The body a statement is in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -73,7 +83,14 @@ pub(crate) fn statement(
     unopened: &HashSet<usize>,
     proto2: bool,
 ) -> Option<Shaped> {
-    let mut toks = tokens(source, start)?;
+    // buf parity: a definition followed by a body (see `bodies`).
+    let (mut toks, braces) = match tokens(source, start) {
+        Some(toks) => (toks, None),
+        None => {
+            let (toks, open, close) = bodies::definition(source, start)?;
+            (toks, Some((open, close)))
+        }
+    };
     let mut unmatched = Vec::new();
     for (tok, span) in &mut toks {
         // buf parity: a bracket buf's lexer leaves unmatched is a token no definition takes.
@@ -95,13 +112,17 @@ pub(crate) fn statement(
         }
     }
     // A statement ended by the `}` of its body ends before it.
-    let closed = matches!(toks.last()?.0, Some(Token::Semicolon));
+    let closed = matches!(toks.last()?.0, Some(Token::Semicolon)) && braces.is_none();
     let end = if closed {
         toks.last()?.1.end
     } else {
         toks.last()?.1.start
     };
-    if !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot)) {
+    // (With a body: the definition's own tokens end before its `{`, where a `;` is written.)
+    let end = braces.map_or(end, |(open, _)| open + 1);
+    // (In a body, one or two tokens no statement starts with are skipped, see `declarations`.)
+    let junk = !matches!(toks.first()?.0, Some(Token::Ident(_) | Token::Dot));
+    if junk && body == Body::File {
         return None;
     }
     let mut shaper = Shaper {
@@ -117,7 +138,11 @@ pub(crate) fn statement(
         proto2,
     };
     shaper.declarations()?;
-    if shaper.errors.is_empty() {
+    if let Some((open, close)) = braces {
+        shaper.body(start, open, close)?;
+    }
+    // (Three tokens or more skipped before a definition are no error to buf.)
+    if shaper.errors.is_empty() && !junk {
         return None;
     }
     let repaired = match shaper.kept {
@@ -129,8 +154,8 @@ pub(crate) fn statement(
                 .cloned()
                 .collect();
             edits.push((start..kept.start, ""));
-            if kept.unnumbered {
-                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + UNNUMBERED)
+            if let Some(suffix) = kept.suffix {
+                repair(source.get(start..kept.end)?, start, &edits).map(|text| text + suffix)
             } else if closed {
                 edits.push((kept.end..end - 1, ""));
                 repair(source.get(start..end)?, start, &edits)
@@ -146,7 +171,7 @@ pub(crate) fn statement(
     };
     Some(Shaped {
         errors: shaper.errors,
-        end,
+        end: braces.map_or(end, |(_, close)| close + 1),
         repaired,
     })
 }
@@ -170,13 +195,25 @@ fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
 /// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
 /// `None`. No statement with a block: `None` at a `{` or at the end of the file.
 fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
+    let mut offset = start;
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
     while let Some(tok) = lexer.next() {
-        let span = lexer.span().start + start..lexer.span().end + start;
+        let span = lexer.span().start + offset..lexer.span().end + offset;
         match tok {
             Ok(Token::Newline | Token::LineComment(_) | Token::BlockComment(_)) => {}
-            Ok(Token::LeftBrace) => return None,
+            Ok(Token::LeftBrace) => {
+                let Some(close) = bodies::aggregate(source, &toks, span.start) else {
+                    return None;
+                };
+                // (A string stands in for it: a value that is no integer.)
+                toks.push((
+                    Some(Token::StringLiteral(std::borrow::Cow::Borrowed(b""))),
+                    span.start..close + 1,
+                ));
+                offset = close + 1;
+                lexer = Token::lexer(source.get(offset..)?);
+            }
             Ok(Token::RightBrace) => {
                 toks.push((Some(Token::RightBrace), span));
                 return Some(toks);
@@ -223,7 +260,9 @@ struct Shaper<'a> {
 struct Kept {
     start: usize,
     end: usize,
-    unnumbered: bool,
+    /// What the parser reads after its own tokens, for what it lacks: `UNNUMBERED` or
+    /// `VALUELESS`.
+    suffix: Option<&'static str>,
 }
 
 /// What a field buf keeps without a number is given in its repaired text: a number the
@@ -278,6 +317,7 @@ impl<'a> Shaper<'a> {
                 break;
             }
             let first = self.pos;
+            let mut skipped = 0;
             while self.pos < self.toks.len()
                 && !matches!(
                     self.peek(),
@@ -286,10 +326,15 @@ impl<'a> Shaper<'a> {
                     ))
                 )
             {
-                self.pos += 1;
+                // buf parity: a `[...]` is one token to buf's lexer.
+                self.pos = match self.peek() {
+                    Some(Some(Token::LeftBracket)) => self.bracket_close(self.pos)?,
+                    _ => self.pos,
+                } + 1;
+                skipped += 1;
             }
             // buf parity: one or two such tokens are an error at the first, three or more none.
-            if matches!(self.pos - first, 1 | 2) {
+            if matches!(skipped, 1 | 2) {
                 let what = describe(&self.toks[first].0);
                 let place = match self.body {
                     Body::File => "at file scope",
@@ -419,7 +464,12 @@ impl<'a> Shaper<'a> {
             self.pos += 1;
             generic = true;
         }
-        if ty.1.len() == 1 && DECLARATION_KEYWORDS.contains(&ty.1[0]) {
+        // buf parity: a keyword with a `;` right after it (`message;`) is a definition, a field
+        // without a name or number.
+        let alone = mods.is_empty()
+            && matches!(self.peek(), Some(Some(Token::Semicolon)))
+            && self.source.as_bytes().get(self.span(self.pos).start) == Some(&b';');
+        if ty.1.len() == 1 && DECLARATION_KEYWORDS.contains(&ty.1[0]) && !alone {
             return None;
         }
         // The name, or, with none and a modifier left, buf takes the last modifier as the type
@@ -492,6 +542,15 @@ impl<'a> Shaper<'a> {
                 self.blank(at, self.pos - 1);
                 continue;
             }
+            // buf parity: a second options list, or one after an option's value.
+            if follower == 3 && (options || option) {
+                self.list_not_taken(if options {
+                    "a second options list: merge it into the first"
+                } else {
+                    "an option statement takes no options list: remove it"
+                })?;
+                continue;
+            }
             if follower <= last {
                 return None;
             }
@@ -558,6 +617,7 @@ impl<'a> Shaper<'a> {
                     whole,
                 );
                 self.unknown_option(name.as_ref());
+                self.keep_valueless(name.as_ref(), start, own_end);
             }
             if name.is_some() && value.is_some() {
                 self.keep(start, own_end, false);
@@ -603,12 +663,12 @@ impl<'a> Shaper<'a> {
                         self.keep(start, own_end, false);
                     }
                     // buf parity: buf keeps a field without a number too (it resolves its
-                    // type); its options are not kept here.
+                    // type), and its options.
                     if matches!(self.body, Body::Message | Body::Oneof)
                         && !tried_value
                         && mods.len() <= 1
                     {
-                        self.keep(start, name.end, true);
+                        self.keep(start, if options { own_end } else { name.end }, true);
                     }
                     if self.body == Body::Enum && value == Some(Value::Int) && !generic {
                         // buf parity: buf keeps it as an enum value of the field's name.
@@ -728,6 +788,7 @@ impl<'a> Shaper<'a> {
         };
         if self.source.get(span.start..span.start + first.len()) != Some(*first)
             || fields.contains(first)
+            || valueless::nameless_option(self.source)
         {
             return;
         }
@@ -742,7 +803,7 @@ impl<'a> Shaper<'a> {
         self.kept.get_or_insert(Kept {
             start,
             end,
-            unnumbered,
+            suffix: unnumbered.then_some(UNNUMBERED),
         });
     }
 

@@ -55,3 +55,69 @@ pub(super) fn renumber(body: &mut ast::MessageBody) {
         next -= 1;
     }
 }
+
+impl super::Parser<'_> {
+    /// `= NUMBER [options]` of a field. In a parser that reads a field buf keeps without a
+    /// number (see `placeholder`), the field's options come first: its repaired text is its own
+    /// tokens, options and all, with `buf_shape::UNNUMBERED` after them.
+    pub(super) fn parse_number_and_options(
+        &mut self,
+    ) -> Result<(ast::Int, Option<ast::OptionList>), ()> {
+        let bracket = |p: &mut Self| -> Result<bool, ()> {
+            Ok(matches!(
+                p.peek_skip_comments()?,
+                Some((crate::lex::Token::LeftBracket, _))
+            ))
+        };
+        let first = if self.placeholder.is_some() && bracket(self)? {
+            Some(self.parse_options_list()?)
+        } else {
+            None
+        };
+        self.expect_eq(crate::lex::Token::Equals)?;
+        let number = self.parse_int()?;
+        let options = match first {
+            Some(options) => Some(options),
+            None if bracket(self)? => Some(self.parse_options_list()?),
+            None => None,
+        };
+        Ok((number, options))
+    }
+}
+
+impl super::Parser<'_> {
+    /// As `recovered`, but a declaration keyword with a `;` right after it (`message;`), a
+    /// definition to buf (a field without a name or a number), gets buf's errors (see
+    /// `buf_shape`).
+    pub(super) fn recovered_keyword<T>(
+        &mut self,
+        result: Result<T, ()>,
+        mark: (usize, usize),
+        body: super::Body,
+    ) -> Option<T> {
+        if result.is_err() && keyword_alone(self.lexer.source(), mark.0) {
+            if self.reshape(mark, body).is_some() {
+                return None;
+            }
+        }
+        self.recovered(result)
+    }
+}
+
+/// Whether the statement at byte `start` is a word and a `;`.
+fn keyword_alone(source: &str, start: usize) -> bool {
+    use logos::Logos;
+    let Some(rest) = source.get(start..) else {
+        return false;
+    };
+    let mut toks = crate::lex::Token::lexer(rest).flatten().filter(|t| {
+        !matches!(
+            t,
+            crate::lex::Token::Newline
+                | crate::lex::Token::LineComment(_)
+                | crate::lex::Token::BlockComment(_)
+        )
+    });
+    matches!(toks.next(), Some(crate::lex::Token::Ident(_)))
+        && matches!(toks.next(), Some(crate::lex::Token::Semicolon))
+}

@@ -19,6 +19,8 @@ mod buf_shape;
 mod builtin_options;
 
 pub(crate) use self::buf_shape::open_brackets;
+pub(crate) use self::buf_shape::nameless_option;
+pub use self::buf_shape::{ENUM_VALUE_WITH_A_BODY, VALUELESS_MARKER};
 #[cfg(test)]
 pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
@@ -62,6 +64,9 @@ struct Parser<'a> {
     /// sous: in a parser that reads a field buf keeps without a number again: the number it
     /// gets in place of `buf_shape::UNNUMBERED`'s and where the field's own tokens end.
     placeholder: Option<(u64, usize)>,
+    /// sous: in a parser that reads an option statement buf keeps without a value again (see
+    /// `buf_shape::VALUELESS`): where its own tokens end.
+    valueless: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +99,7 @@ impl<'a> Parser<'a> {
             unopened: None,
             unnumbered: 0,
             placeholder: None,
+            valueless: None,
         }
     }
 
@@ -523,19 +529,31 @@ impl<'a> Parser<'a> {
             match tok {
                 Token::ONEOF => {
                     let r = self.parse_oneof();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Oneof));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Oneof),
+                    );
                 }
                 Token::ENUM => {
                     let r = self.parse_enum();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Enum));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Enum),
+                    );
                 }
                 Token::MESSAGE => {
                     let r = self.parse_message();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Message));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Message),
+                    );
                 }
                 Token::EXTEND => {
                     let r = self.parse_extend();
-                    items.extend(self.recovered(r).map(ast::MessageItem::Extend));
+                    items.extend(
+                        self.recovered_keyword(r, mark, Body::Message)
+                            .map(ast::MessageItem::Extend),
+                    );
                 }
                 Token::OPTION => {
                     let r = self.parse_option();
@@ -575,9 +593,17 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement(
-                    "a message field, oneof, reserved range, enum, message, option or '}'",
-                ),
+                // sous: buf parity: buf skips one or two tokens no statement starts with (see
+                // `buf_shape`), and keeps the field after them.
+                _ => match self.reshape(mark, Body::Message) {
+                    Some(text) => items.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_kept_field()))
+                            .map(ast::MessageItem::Field),
+                    ),
+                    None => self.unexpected_statement(
+                        "a message field, oneof, reserved range, enum, message, option or '}'",
+                    ),
+                },
             }
         };
 
@@ -652,14 +678,8 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::Equals)?;
-
-        let number = self.parse_int()?;
-
-        let options = match self.peek_skip_comments()? {
-            Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            _ => None,
-        };
+        // sous: see `kept::Parser::parse_number_and_options`.
+        let (number, options) = self.parse_number_and_options()?;
 
         let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
@@ -733,14 +753,8 @@ impl<'a> Parser<'a> {
 
         let name = self.parse_ident()?;
 
-        self.expect_eq(Token::Equals)?;
-
-        let number = self.parse_int()?;
-
-        let options = match self.peek_skip_comments()? {
-            Some((Token::LeftBracket, _)) => Some(self.parse_options_list()?),
-            _ => None,
-        };
+        // sous: see `kept::Parser::parse_number_and_options`.
+        let (number, options) = self.parse_number_and_options()?;
 
         let end = self.expect_end(if options.is_some() { "';'" } else { "';' or '['" })?;
         let comments = self.parse_trailing_comment(leading_comments);
@@ -781,7 +795,13 @@ impl<'a> Parser<'a> {
                     let r = self.parse_field();
                     fields.extend(self.reshaped(r, mark, Body::Extend, |p| p.parse_field()));
                 }
-                _ => self.unexpected_statement("a message field, '}' or ';'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Extend) {
+                    Some(text) => fields.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_field())),
+                    ),
+                    None => self.unexpected_statement("a message field, '}' or ';'"),
+                },
             }
         };
 
@@ -965,7 +985,13 @@ impl<'a> Parser<'a> {
                     values.extend(self.reshaped(r, mark, Body::Enum, |p| p.parse_enum_value()));
                 }
                 Token::RightBrace => break self.bump(),
-                _ => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Enum) {
+                    Some(text) => values.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_enum_value())),
+                    ),
+                    None => self.unexpected_statement("an identifier, '}', 'reserved' or 'option'"),
+                },
             };
         };
 
@@ -1035,7 +1061,13 @@ impl<'a> Parser<'a> {
                     let r = self.parse_field();
                     fields.extend(self.reshaped(r, mark, Body::Oneof, |p| p.parse_kept_field()));
                 }
-                _ => self.unexpected_statement("a message field, option or '}'"),
+                // sous: see the message body's.
+                _ => match self.reshape(mark, Body::Oneof) {
+                    Some(text) => fields.extend(
+                        text.and_then(|text| self.reparse(mark.0, &text, |p| p.parse_kept_field())),
+                    ),
+                    None => self.unexpected_statement("a message field, option or '}'"),
+                },
             }
         };
 
@@ -1244,8 +1276,22 @@ impl<'a> Parser<'a> {
 
         let body = self.parse_option_body()?;
 
-        let end = self.expect_end("';'")?;
+        // sous: a `[...]` list after the value puts the statement in error (buf parity, see
+        // `buf_shape`'s lists).
+        if let Some((Token::LeftBracket, span)) = self.peek_skip_comments()? {
+            self.add_error(ParseErrorKind::UnexpectedToken {
+                expected: "';'".to_string(),
+                found: "'['".to_string(),
+                span,
+            });
+            return Err(());
+        }
+        let mut end = self.expect_end("';'")?;
         let comments = self.parse_trailing_comment(leading_comments);
+        // sous: an option kept without a value ends at its own tokens.
+        if let Some(own_end) = self.valueless {
+            end.end = own_end;
+        }
 
         Ok(ast::Option {
             comments,
@@ -1531,10 +1577,12 @@ impl<'a> Parser<'a> {
                 // sous: a second `=` (`int32 a = 1 = 2;`), a `]` or `)` that closes no
                 // bracket, or a body (`int32 a = 1 { ... }`) does not start the next
                 // statement: the statement is in error (buf parity, see `buf_shape`).
+                // A second `[...]` list after a definition's options is one too.
                 let second_value = matches!(
                     found,
                     Token::Equals | Token::RightBracket | Token::RightParen | Token::LeftBrace
-                );
+                ) || (found == Token::LeftBracket
+                    && self.lexer.source().get(self.last.clone()) == Some("]"));
                 self.add_error(ParseErrorKind::UnexpectedToken {
                     expected: expected.to_string(),
                     found: found.to_string(),
@@ -1636,6 +1684,8 @@ impl<'a> Parser<'a> {
             // Numbers down from the largest, one per field, so that none is used twice.
             self.unnumbered += 1;
             parser.placeholder = Some((536_870_912 - self.unnumbered, start + own.len()));
+        } else if let Some(own) = text.strip_suffix(buf_shape::VALUELESS) {
+            parser.valueless = Some(start + own.len());
         }
         let value = read(&mut parser).ok()?;
         (parser.lexer.extras.errors.is_empty() && matches!(parser.peek(), Ok(None)))
