@@ -73,7 +73,7 @@ pub(crate) fn statement(
     unopened: &HashSet<usize>,
     proto2: bool,
 ) -> Option<Shaped> {
-    let mut toks = tokens(source, start)?;
+    let (mut toks, words) = tokens(source, start)?;
     let mut unmatched = Vec::new();
     for (tok, span) in &mut toks {
         // buf parity: a bracket buf's lexer leaves unmatched is a token no definition takes.
@@ -120,6 +120,8 @@ pub(crate) fn statement(
     if shaper.errors.is_empty() {
         return None;
     }
+    // sous: buf parity: the lexer's errors at the statement's words stay.
+    shaper.errors.extend(words);
     let repaired = match shaper.kept {
         Some(kept) if shaper.repairable => {
             // The kept definition's own tokens, edited; the rest of the statement blanked but
@@ -168,8 +170,13 @@ fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
 
 /// The tokens from `start` up to and including the first `;` (or a `}`, buf parity: which
 /// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
-/// `None`. No statement with a block: `None` at a `{` or at the end of the file.
-fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
+/// `None`. No statement with a block: `None` at a `{` or at the end of the file. With the
+/// lexer's errors at its words (`ParseErrorKind::BufWord`).
+#[allow(clippy::type_complexity)]
+fn tokens(
+    source: &str,
+    start: usize,
+) -> Option<(Vec<(Option<Token<'_>>, Span)>, Vec<ParseErrorKind>)> {
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
     while let Some(tok) = lexer.next() {
@@ -179,17 +186,31 @@ fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> 
             Ok(Token::LeftBrace) => return None,
             Ok(Token::RightBrace) => {
                 toks.push((Some(Token::RightBrace), span));
-                return Some(toks);
+                return Some((toks, words(lexer.extras.errors, start)));
             }
             Ok(Token::Semicolon) => {
                 toks.push((Some(Token::Semicolon), span));
-                return Some(toks);
+                return Some((toks, words(lexer.extras.errors, start)));
             }
             Ok(tok) => toks.push((Some(tok), span)),
             Err(()) => toks.push((None, span)),
         }
     }
     None
+}
+
+/// The lexer's errors at words among `errors`, placed in the file (`start` is where the lexer
+/// started).
+fn words(errors: Vec<ParseErrorKind>, start: usize) -> Vec<ParseErrorKind> {
+    (errors.into_iter())
+        .filter_map(|e| match e {
+            ParseErrorKind::BufWord { message, span } => Some(ParseErrorKind::BufWord {
+                message,
+                span: span.start + start..span.end + start,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What buf's value of a definition was.
