@@ -3,11 +3,12 @@
 //! `IsXIDStart` / `IsXIDContinue`), less the format characters it ends in; one with a
 //! character past ASCII is an error ("non-ASCII identifiers are not allowed") and is read on as
 //! a name all the same. A run of characters past ASCII that start nothing (an emoji, a
-//! zero-width space, a byte order mark) is one error and is then skipped like a space. A `/`
+//! zero-width space, a byte order mark) or of ASCII characters buf has no token for (`|`, `&`,
+//! `^`, `\`, a backquote, control characters) is one error and is then skipped like a space. A `/`
 //! between two words joins them into one path (`stri/ng`), as buf's parser reads paths: an
 //! error at the `/`, except in an option's value, which buf only looks up.
 
-use logos::{Filter, Lexer};
+use logos::{FilterResult, Lexer};
 use unicode_general_category::{get_general_category, GeneralCategory as G};
 
 use super::Token;
@@ -16,6 +17,13 @@ use crate::error::ParseErrorKind;
 /// buf's whitespace past ASCII (Unicode's `Pattern_White_Space`): skipped like a space.
 fn is_space_past_ascii(c: char) -> bool {
     matches!(c, '\u{85}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}')
+}
+
+/// The ASCII characters buf's lexer does not recognize (no token of its own): a run of them is
+/// one error, then skipped like a space.
+pub(super) fn unrecognized_ascii(c: char) -> bool {
+    matches!(c, '|' | '`' | '\\' | '^' | '&')
+        || (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r'))
 }
 
 /// Unicode's `Other_ID_Start`, which buf's identifiers take too.
@@ -90,28 +98,36 @@ pub(super) fn ascii_word<'a>(lex: &mut Lexer<'a, Token<'a>>) -> &'a str {
     finish_word(lex)
 }
 
-/// The callback for a character past ASCII: a word, a space, or a run of characters buf does
-/// not recognize (one error, then skipped).
-pub(super) fn past_ascii<'a>(lex: &mut Lexer<'a, Token<'a>>) -> Filter<&'a str> {
+/// The callback for a character past ASCII or one of `unrecognized_ascii`: a word, a space,
+/// or a run of characters buf does not recognize (one error, then skipped).
+pub(super) fn past_ascii<'a>(lex: &mut Lexer<'a, Token<'a>>) -> FilterResult<&'a str, ()> {
     let start = lex.span().start;
     let text = &lex.source()[start..];
     let c = text.chars().next().unwrap_or(' ');
-    if is_space_past_ascii(c) {
-        return Filter::Skip;
+    // buf parity: a byte order mark starting the file is skipped, no error.
+    if is_space_past_ascii(c) || (start == 0 && c == '\u{FEFF}') {
+        return FilterResult::Skip;
+    }
+    // `||` and `&&` are tokens to buf (which no statement takes): an invalid token here.
+    if text.starts_with("||") || text.starts_with("&&") {
+        lex.bump(1);
+        return FilterResult::Error(());
     }
     if starts_word(c) {
         lex.bump(word_len(text) - lex.slice().len());
-        return Filter::Emit(finish_word(lex));
+        return FilterResult::Emit(finish_word(lex));
     }
     let run = (text.char_indices())
-        .find(|&(_, c)| c.is_ascii() || is_space_past_ascii(c) || starts_word(c))
+        .find(|&(_, c)| {
+            (c.is_ascii() && !unrecognized_ascii(c)) || is_space_past_ascii(c) || starts_word(c)
+        })
         .map_or(text.len(), |(at, _)| at);
     lex.bump(run - lex.slice().len());
     lex.extras.errors.push(ParseErrorKind::BufWord {
         message: "character not recognized: remove it".to_string(),
         span: start..start + run,
     });
-    Filter::Skip
+    FilterResult::Skip
 }
 
 /// The whitespace buf skips between the parts of a path.

@@ -17,6 +17,7 @@ pub(crate) enum Token<'a> {
     // sous: buf parity: words past ASCII, and a `/` between words (`buf_idents`).
     #[regex("[A-Za-z_][A-Za-z0-9_]*", buf_idents::ascii_word)]
     #[regex(r"[^\x00-\x7F]", buf_idents::past_ascii)]
+    #[regex(r"[|`\\^&\x00-\x08\x0e-\x1f\x7f]", buf_idents::past_ascii)]
     Ident(&'a str),
     #[regex("0", |_| 0)]
     #[regex("0[0-7]+", |lex| int(lex, 8, 1))]
