@@ -173,7 +173,12 @@ fn finish_word<'a>(lex: &mut Lexer<'a, Token<'a>>) -> &'a str {
             }
         }
     }
-    if !slashes.is_empty() && !is_option_value(source, start) {
+    if !slashes.is_empty() && is_a_name(source, start) {
+        lex.extras.errors.push(ParseErrorKind::BufWord {
+            message: "a name is one word: a '/' joins no parts of it".to_string(),
+            span: start..end,
+        });
+    } else if !slashes.is_empty() && !is_option_value(source, start) {
         for at in slashes {
             lex.extras.errors.push(ParseErrorKind::BufWord {
                 message: "'/' in a name: the parts of a name are joined by '.'".to_string(),
@@ -182,6 +187,19 @@ fn finish_word<'a>(lex: &mut Lexer<'a, Token<'a>>) -> &'a str {
         }
     }
     &source[start..end]
+}
+
+/// Whether the path whose word at `start` joins a `/` is a field's name (a word before it that
+/// is no keyword), which buf reports as a qualified name, not at its `/`.
+fn is_a_name(source: &str, start: usize) -> bool {
+    const BEFORE_A_PATH: &[&str] = &[
+        "message", "enum", "service", "package", "rpc", "oneof", "extend", "optional",
+        "required", "repeated", "stream", "returns", "option", "import", "group",
+    ];
+    let before = source[..start].trim_end();
+    let word = before.trim_end_matches(continues_word);
+    let word = &before[word.len()..];
+    !word.is_empty() && !BEFORE_A_PATH.contains(&word)
 }
 
 /// Whether the path whose word at `start` joins a `/` is an option's value (an `=` before

@@ -1846,8 +1846,11 @@ impl<'a> Parser<'a> {
             return (Token::Ident(word), span);
         };
         // buf parity: a string that runs on to the end of the file is that one error, its
-        // prefix none of its own.
-        if self.lexer.extras.string_to_eof {
+        // prefix none of its own (unless a string before it makes it a concatenation's).
+        let after_a_string = self.lexer.source()[..span.start]
+            .trim_end()
+            .ends_with(['"', '\'']);
+        if self.lexer.extras.string_to_eof && !after_a_string {
             return (string, span.start..self.lexer.span().end);
         }
         self.add_error(ParseErrorKind::BufShape {
