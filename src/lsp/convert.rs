@@ -90,12 +90,12 @@ pub fn offset(text: &str, lines: &LineIndex, at: Position) -> usize {
 
 /// The LSP range of a finding's buf positions (1-based lines, terminal-cell columns) in `text`.
 pub fn finding_range(text: &str, lines: &LineIndex, f: &Finding) -> Range {
-    let (start_line, start_column) = lines.cells(text, &f.rule, f.start_line, f.start_column);
-    let (end_line, end_column) = lines.cells(text, &f.rule, f.end_line, f.end_column);
-    span_range(
-        text,
-        lines,
-        (start_line, start_column, end_line, end_column),
+    // From the finding's own columns to offsets directly (a compile error's count bytes).
+    let start = lines.finding_offset(text, &f.rule, f.start_line, f.start_column);
+    let end = lines.finding_offset(text, &f.rule, f.end_line, f.end_column);
+    Range::new(
+        position(text, lines, start),
+        position(text, lines, end.max(start)),
     )
 }
 

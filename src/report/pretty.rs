@@ -116,13 +116,9 @@ impl Pretty {
         };
         let breaking = entry.is_some_and(|e| e.kind == Kind::Breaking);
         let place = finding.path.as_ref().map(|path| {
-            // In cells, as `snippet` counts them (a compile error's columns count bytes).
-            let cells = |line: u32, column: u32| match report.sources.get(path) {
-                Some(s) => s.lines.cells(&s.text, &finding.rule, line, column),
-                None => (line, column),
-            };
-            let (start_line, start_column) = cells(finding.start_line, finding.start_column);
-            let (end_line, end_column) = cells(finding.end_line, finding.end_column);
+            // The finding's own columns: `snippet` turns them into offsets by its rule.
+            let (start_line, start_column) = (finding.start_line, finding.start_column);
+            let (end_line, end_column) = (finding.end_line, finding.end_column);
             Place {
                 path: path.clone(),
                 start_line,
@@ -132,7 +128,7 @@ impl Pretty {
             }
         });
         let old = finding.old.as_ref().and_then(|old| {
-            snippet(old, report, Some("before".into())).map(|snippet| Pretty {
+            snippet(old, "", report, Some("before".into())).map(|snippet| Pretty {
                 code: String::new(),
                 title: "in the old schema".into(),
                 help: None,
@@ -141,7 +137,9 @@ impl Pretty {
             })
         });
         let label = (breaking && old.is_some()).then(|| "now".to_string());
-        let snippet = place.as_ref().and_then(|p| snippet(p, report, label));
+        let snippet = place
+            .as_ref()
+            .and_then(|p| snippet(p, &finding.rule, report, label));
         let title = match (&snippet, &finding.path) {
             // Without a snippet nothing else shows where the finding is.
             (None, Some(path)) => format!(
@@ -161,14 +159,15 @@ impl Pretty {
     }
 }
 
-/// The snippet for `place`, when its file's source is at hand.
-fn snippet(place: &Place, report: &Report, label: Option<String>) -> Option<Snippet> {
+/// The snippet for `place` (the columns of a finding of `rule`), when its file's source is at
+/// hand.
+fn snippet(place: &Place, rule: &str, report: &Report, label: Option<String>) -> Option<Snippet> {
     let source = report.sources.get(&place.path)?;
     let index = &source.lines;
     let text = &source.text;
-    let start = index.offset_of_position(text, place.start_line, place.start_column);
+    let start = index.finding_offset(text, rule, place.start_line, place.start_column);
     let mut end = index
-        .offset_of_position(text, place.end_line, place.end_column)
+        .finding_offset(text, rule, place.end_line, place.end_column)
         .max(start);
     // A span over many lines (a whole message) is shown by its first line: the declaration is
     // what identifies it, and the rest would bury the finding.

@@ -106,6 +106,20 @@ impl LineIndex {
         (line as u32 + 1, (offset - self.starts[line]) as u32 + 1)
     }
 
+    /// The byte offset of a finding's 1-based (line, column): a byte column for a rule placed
+    /// in bytes ([`in_bytes`]), read as bytes, not through cells (where a zero-width character
+    /// before it would take the column back onto that character).
+    pub fn finding_offset(&self, text: &str, rule: &str, line: u32, column: u32) -> usize {
+        if !in_bytes(rule) {
+            return self.offset_of_position(text, line, column);
+        }
+        let index = (line.max(1) - 1) as usize;
+        if index >= self.starts.len() {
+            return text.len();
+        }
+        self.offset(text, index, (column.max(1) - 1) as usize)
+    }
+
     /// A finding's 1-based (line, column) in terminal cells: its column as it is, or, for a
     /// rule placed in bytes ([`in_bytes`]), that byte column counted in cells. For the reports
     /// that turn columns back into offsets or other units.
@@ -158,6 +172,23 @@ mod tests {
         assert_eq!(lines.cells(text, "COMPILE", 2, 12), cells);
         assert_eq!(lines.cells(text, "FIELD_LOWER_SNAKE_CASE", 2, 7), (2, 7));
         assert!(in_bytes("COMPILE") && !in_bytes("IMPORT_USED"));
+    }
+
+    #[test]
+    fn a_compile_error_after_a_zero_width_character_keeps_its_offset() {
+        // `x` after a zero-width space: byte column 4 (3 bytes before it), cell column 1.
+        let text = "\u{200B}x = 1;\n";
+        let lines = LineIndex::new(text);
+        let (line, column) = lines.byte_position(text, 3);
+        assert_eq!((line, column), (1, 4));
+        assert_eq!(lines.finding_offset(text, "COMPILE", line, column), 3);
+        // Through cells the column lands on the zero-width character itself.
+        let (line, cells) = lines.cells(text, "COMPILE", line, column);
+        assert_eq!(lines.offset_of_position(text, line, cells), 0);
+        assert_eq!(
+            lines.finding_offset(text, "FIELD_LOWER_SNAKE_CASE", 1, 1),
+            0
+        );
     }
 
     #[test]

@@ -199,9 +199,12 @@ fn name_parts(name: &str) -> Vec<(usize, usize, bool)> {
             };
             parts.push((i, i + close + 1, true));
             i += close + 1;
-        } else if bytes[i].is_ascii_alphabetic() || bytes[i] == b'_' {
+        } else if bytes[i].is_ascii_alphabetic() || bytes[i] == b'_' || bytes[i] >= 0x80 {
+            // buf parity: a word past ASCII is a name to buf's lexer (an error of its own).
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+            {
                 i += 1;
             }
             parts.push((start, i, false));

@@ -34,6 +34,15 @@ pub(crate) enum ParseErrorKind {
         #[label("here")]
         span: Span,
     },
+    /// sous: buf parity: an error of buf's lexer at a word (one past ASCII, a `/` joining
+    /// two) or a run of characters it does not recognize (`lex::buf_idents`). A statement
+    /// `buf_shape` reads again keeps these.
+    #[error("{message}")]
+    BufWord {
+        message: String,
+        #[label("here")]
+        span: Span,
+    },
     #[error("invalid token")]
     InvalidToken {
         #[label("found here")]
@@ -282,6 +291,7 @@ impl ParseErrorKind {
     pub(crate) fn span(&self) -> Option<Range<usize>> {
         match self {
             ParseErrorKind::BufShape { span, .. } => Some(span.clone()),
+            ParseErrorKind::BufWord { span, .. } => Some(span.clone()),
             ParseErrorKind::UnclosedBlock { span } => Some(span.clone()),
             ParseErrorKind::InvalidToken { span } => Some(span.clone()),
             ParseErrorKind::IntegerOutOfRange { span } => Some(span.clone()),

@@ -36,17 +36,44 @@ pub(super) fn physical(report: &Report, path: &str, place: [u32; 4]) -> Physical
     }
 }
 
-/// Finding `f`'s place in display path `path` with its columns in terminal cells, as
-/// [`physical`] takes them (a compile error's columns count bytes).
-pub(super) fn cells(report: &Report, path: &str, f: &crate::finding::Finding) -> [u32; 4] {
+/// Finding `f`'s location in display path `path`: with its source, its columns turned into
+/// offsets by its rule (a compile error's count bytes) and from there into code points, with no
+/// step through terminal cells (which a zero-width character would shift); else as
+/// [`physical`] takes buf's.
+pub(super) fn of_finding(
+    report: &Report,
+    path: &str,
+    f: &crate::finding::Finding,
+) -> PhysicalLocation {
+    let place = [f.start_line, f.start_column, f.end_line, f.end_column];
     let Some(s) = report.sources.get(path) else {
-        return [f.start_line, f.start_column, f.end_line, f.end_column];
+        return physical(report, path, place);
     };
-    let (start_line, start_column) = s
-        .lines
-        .cells(&s.text, &f.rule, f.start_line, f.start_column);
-    let (end_line, end_column) = s.lines.cells(&s.text, &f.rule, f.end_line, f.end_column);
-    [start_line, start_column, end_line, end_column]
+    let point = |line: u32, column: u32| {
+        let offset = s.lines.finding_offset(&s.text, &f.rule, line, column);
+        let line = s.lines.line_of(offset);
+        let start = s.lines.line_start(line);
+        (
+            line as u32 + 1,
+            s.text[start..offset].chars().count() as u32 + 1,
+        )
+    };
+    let (start_line, start_column) = point(f.start_line, f.start_column);
+    let (end_line, end_column) = point(f.end_line, f.end_column);
+    let end_line = end_line.max(start_line);
+    PhysicalLocation {
+        artifact_location: artifact(path),
+        region: Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column: if end_line == start_line {
+                end_column.max(start_column)
+            } else {
+                end_column
+            },
+        },
+    }
 }
 
 /// The text of 1-based `line`, without its line break.

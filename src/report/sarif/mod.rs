@@ -210,7 +210,7 @@ fn pascal_case(id: &str) -> String {
 fn result(report: &Report, f: &Finding, rule_index: usize, fingerprint: String) -> SarifResult {
     let location = match (&f.path, &f.old) {
         (Some(path), _) => Location {
-            physical_location: physical(report, path, location::cells(report, path, f)),
+            physical_location: location::of_finding(report, path, f),
             message: None,
         },
         // A finding about no file (a deleted file or package): where the element was on the

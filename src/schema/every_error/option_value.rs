@@ -34,6 +34,11 @@ pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(
     }
     let value = &text[start..span.1];
     let end = match identifier_len(value) {
+        // buf parity: a path with a `/` (`a/b`) or a word past ASCII is one value, as its
+        // lexer reads it (the compiler names it whole).
+        _ if (found.contains('/') || !found.is_ascii()) && value.starts_with(found) => {
+            start + found.len()
+        }
         0 => {
             let trimmed = value.trim_end();
             let trimmed = trimmed.strip_suffix(';').unwrap_or(trimmed).trim_end();
@@ -125,6 +130,8 @@ mod tests {
     #[test]
     fn places_a_value_of_the_wrong_type_at_the_value() {
         assert_eq!(picked("float", "INF", "option (x) = INF;"), Some("INF"));
+        assert_eq!(picked("bool", "a/b", "option (x) = a/b;"), Some("a/b"));
+        assert_eq!(picked("bool", "é", "option (x) = é;"), Some("é"));
         assert_eq!(
             picked(
                 "repeated double",

@@ -25,14 +25,25 @@ pub(crate) fn string_prefix(source: &str, quote: usize) -> Option<usize> {
         return None;
     }
     let before = &source[..quote];
-    // By bytes: a byte of a character past ASCII is no part of a word, and the byte after the
-    // last of them starts the next character (a search by characters would land inside one).
-    let start = before
-        .bytes()
-        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
-        .map_or(0, |at| at + 1);
+    // By characters, from the quote back, as buf's lexer reads words (past ASCII too): the
+    // word starts at the first of the characters that go on a word, at a character boundary.
+    let mut start = quote;
+    for (at, c) in before.char_indices().rev() {
+        if !super::buf_idents::continues_word(c) {
+            break;
+        }
+        start = at;
+    }
+    // Characters past ASCII that start no word before it are no part of it (buf's lexer
+    // skips them); its first character must start a word.
+    let skipped = before[start..]
+        .char_indices()
+        .find(|&(_, c)| c.is_ascii() || super::buf_idents::starts_word(c))
+        .map_or(quote - start, |(at, _)| at);
+    start += skipped;
     let word = &before[start..];
-    let is_identifier = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let first = word.chars().next()?;
+    let is_identifier = super::buf_idents::starts_word(first);
     (is_identifier && !KEYWORDS.contains(&word)).then_some(start)
 }
 
@@ -140,9 +151,13 @@ mod tests {
 
     #[test]
     fn a_prefix_after_a_character_past_ascii_starts_after_it() {
-        assert_eq!(string_prefix("é\"", "é".len()), None);
-        assert_eq!(string_prefix("éfoo\"x\"", "éfoo".len()), Some("é".len()));
-        assert_eq!(string_prefix("x 日本foo\"", "x 日本foo".len()), Some("x 日本".len()));
+        // buf parity: a letter past ASCII is part of the word, so of the prefix.
+        assert_eq!(string_prefix("é\"", "é".len()), Some(0));
+        assert_eq!(string_prefix("éfoo\"x\"", "éfoo".len()), Some(0));
+        assert_eq!(string_prefix("x 日本foo\"", "x 日本foo".len()), Some("x ".len()));
+        // A character that goes on no word (an emoji) ends it, at its end, not inside it.
+        assert_eq!(string_prefix("😀foo\"", "😀foo".len()), Some("😀".len()));
+        assert_eq!(string_prefix("😀\"", "😀".len()), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use logos::{Lexer, Logos};
 
 use super::error::ParseErrorKind;
 
+mod buf_idents;
 mod buf_strings;
 pub(crate) use buf_strings::string_prefix;
 
@@ -13,7 +14,10 @@ pub(crate) use buf_strings::string_prefix;
 #[logos(skip r"[\t\v\f\r ]+")]
 #[logos(subpattern exponent = r"[eE][+\-]?[0-9]+")]
 pub(crate) enum Token<'a> {
-    #[regex("[A-Za-z_][A-Za-z0-9_]*")]
+    // sous: buf parity: words past ASCII, and a `/` between words (`buf_idents`).
+    #[regex("[A-Za-z_][A-Za-z0-9_]*", buf_idents::ascii_word)]
+    #[regex(r"[^\x00-\x7F]", buf_idents::past_ascii)]
+    #[regex(r"[|`\\^&\x00-\x08\x0e-\x1f\x7f]", buf_idents::past_ascii)]
     Ident(&'a str),
     #[regex("0", |_| 0)]
     #[regex("0[0-7]+", |lex| int(lex, 8, 1))]

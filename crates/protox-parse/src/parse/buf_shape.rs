@@ -84,11 +84,11 @@ pub(crate) fn statement(
     proto2: bool,
 ) -> Option<Shaped> {
     // buf parity: a definition followed by a body (see `bodies`).
-    let (mut toks, braces) = match tokens(source, start) {
-        Some(toks) => (toks, None),
+    let (mut toks, words, braces) = match tokens(source, start) {
+        Some((toks, words)) => (toks, words, None),
         None => {
             let (toks, open, close) = bodies::definition(source, start)?;
-            (toks, Some((open, close)))
+            (toks, Vec::new(), Some((open, close)))
         }
     };
     let mut unmatched = Vec::new();
@@ -145,6 +145,8 @@ pub(crate) fn statement(
     if shaper.errors.is_empty() && !junk {
         return None;
     }
+    // sous: buf parity: the lexer's errors at the statement's words stay.
+    shaper.errors.extend(words);
     let repaired = match shaper.kept {
         Some(kept) if shaper.repairable => {
             // The kept definition's own tokens, edited; the rest of the statement blanked but
@@ -193,9 +195,15 @@ fn repair(text: &str, start: usize, edits: &[(Span, &str)]) -> Option<String> {
 
 /// The tokens from `start` up to and including the first `;` (or a `}`, buf parity: which
 /// ends the definition before it, see `Shaper::definition`); a character the lexer refuses is
-/// `None`. No statement with a block: `None` at a `{` or at the end of the file.
-fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> {
+/// `None`. No statement with a block: `None` at a `{` or at the end of the file. With the
+/// lexer's errors at its words (`ParseErrorKind::BufWord`).
+#[allow(clippy::type_complexity)]
+fn tokens(
+    source: &str,
+    start: usize,
+) -> Option<(Vec<(Option<Token<'_>>, Span)>, Vec<ParseErrorKind>)> {
     let mut offset = start;
+    let mut found = Vec::new();
     let mut lexer = Token::lexer(source.get(start..)?);
     let mut toks = Vec::new();
     while let Some(tok) = lexer.next() {
@@ -211,22 +219,39 @@ fn tokens(source: &str, start: usize) -> Option<Vec<(Option<Token<'_>>, Span)>> 
                     Some(Token::StringLiteral(std::borrow::Cow::Borrowed(b""))),
                     span.start..close + 1,
                 ));
+                found.extend(words(std::mem::take(&mut lexer.extras.errors), offset));
                 offset = close + 1;
                 lexer = Token::lexer(source.get(offset..)?);
             }
             Ok(Token::RightBrace) => {
                 toks.push((Some(Token::RightBrace), span));
-                return Some(toks);
+                found.extend(words(lexer.extras.errors, offset));
+                return Some((toks, found));
             }
             Ok(Token::Semicolon) => {
                 toks.push((Some(Token::Semicolon), span));
-                return Some(toks);
+                found.extend(words(lexer.extras.errors, offset));
+                return Some((toks, found));
             }
             Ok(tok) => toks.push((Some(tok), span)),
             Err(()) => toks.push((None, span)),
         }
     }
     None
+}
+
+/// The lexer's errors at words among `errors`, placed in the file (`start` is where the lexer
+/// started).
+fn words(errors: Vec<ParseErrorKind>, start: usize) -> Vec<ParseErrorKind> {
+    (errors.into_iter())
+        .filter_map(|e| match e {
+            ParseErrorKind::BufWord { message, span } => Some(ParseErrorKind::BufWord {
+                message,
+                span: span.start + start..span.end + start,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What buf's value of a definition was.

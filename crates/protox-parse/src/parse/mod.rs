@@ -26,6 +26,7 @@ pub(crate) use self::buf_shape::orphan_brackets;
 mod comments;
 mod edition;
 mod kept;
+mod stray_run;
 
 pub(crate) use self::edition::unknown_edition;
 
@@ -166,9 +167,7 @@ impl<'a> Parser<'a> {
                     }
                     // sous: buf parity: after a run of `}`s buf reads on at the next token.
                     if matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
-                        while matches!(self.peek(), Ok(Some((Token::RightBrace, _)))) {
-                            self.bump();
-                        }
+                        self.stray_run();
                         continue;
                     }
                     self.skip_until(&[
@@ -203,9 +202,10 @@ impl<'a> Parser<'a> {
                 .filter(|&at| source.as_bytes().get(at) == Some(&b'}'))
                 .collect();
             closing.sort_unstable();
+            closing.retain(|&at| !self.closing_reported(at));
             for at in closing {
                 self.add_error(ParseErrorKind::BufShape {
-                    message: "'}' closes no block: remove it".to_string(),
+                    message: stray_run::closes_nothing(b'}'),
                     span: at..at + 1,
                 });
             }
@@ -1947,6 +1947,14 @@ impl<'a> Parser<'a> {
         let Some(Ok(string @ Token::StringLiteral(_))) = self.lexer.next() else {
             return (Token::Ident(word), span);
         };
+        // buf parity: a string that runs on to the end of the file is that one error, its
+        // prefix none of its own (unless a string before it makes it a concatenation's).
+        let after_a_string = self.lexer.source()[..span.start]
+            .trim_end()
+            .ends_with(['"', '\'']);
+        if self.lexer.extras.string_to_eof && !after_a_string {
+            return (string, span.start..self.lexer.span().end);
+        }
         self.add_error(ParseErrorKind::BufShape {
             message: format!(
                 "'{word}' right before a string's quote makes it a prefix, which strings do not take: put a space between them"
