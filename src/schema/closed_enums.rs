@@ -20,7 +20,8 @@ use crate::descriptor::tag;
 /// options messages (see `proto3_extend`), and every message set of a proto3 file (see
 /// `message_sets`) and every use of a message set's extension in an option (the same), and
 /// every custom option used before the edition that introduces it (`editions::option_support`),
-/// and `jstype` and `packed` where buf refuses them (`field_options`).
+/// and `jstype` and `packed` where buf refuses them (`field_options`), and `allow_alias` on an
+/// enum without aliases (`allow_alias`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
@@ -29,7 +30,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
     // findings are sorted before anyone sees them; they are kept in this order all the same.
     use rayon::prelude::*;
     type Check = fn(&Schema) -> Vec<crate::finding::Finding>;
-    let checks: [Check; 10] = [
+    let checks: [Check; 11] = [
         used_in_proto3,
         super::editions::json_clashes::in_editions,
         super::editions::visibility::in_schema,
@@ -40,6 +41,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
         super::message_sets::in_options,
         super::editions::option_support::in_schema,
         super::field_options::in_schema,
+        super::allow_alias::in_schema,
     ];
     let shared: &Schema = schema;
     let findings: Vec<Vec<crate::finding::Finding>> =

@@ -10,6 +10,7 @@
 //! [`CompileOptions`].
 
 mod accept;
+mod allow_alias;
 pub mod bundled;
 mod closed_enums;
 pub mod columns;
