@@ -21,7 +21,7 @@ use crate::descriptor::tag;
 /// `message_sets`) and every use of a message set's extension in an option (the same), and
 /// every custom option used before the edition that introduces it (`editions::option_support`),
 /// and `jstype` and `packed` where buf refuses them (`field_options`), and `allow_alias` on an
-/// enum without aliases (`allow_alias`).
+/// enum without aliases (`allow_alias`), and package names too large (`package_limits`).
 pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Arc<Editions>>) {
     super::editions::restore_syntax(&mut schema.files, &editions);
     schema.editions = editions;
@@ -30,7 +30,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
     // findings are sorted before anyone sees them; they are kept in this order all the same.
     use rayon::prelude::*;
     type Check = fn(&Schema) -> Vec<crate::finding::Finding>;
-    let checks: [Check; 11] = [
+    let checks: [Check; 12] = [
         used_in_proto3,
         super::editions::json_clashes::in_editions,
         super::editions::visibility::in_schema,
@@ -42,6 +42,7 @@ pub(super) fn restore_editions(schema: &mut Schema, editions: HashMap<String, Ar
         super::editions::option_support::in_schema,
         super::field_options::in_schema,
         super::allow_alias::in_schema,
+        super::package_limits::in_schema,
     ];
     let shared: &Schema = schema;
     let findings: Vec<Vec<crate::finding::Finding>> =

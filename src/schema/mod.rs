@@ -27,6 +27,7 @@ mod locations;
 mod map_entries;
 pub mod message_sets;
 pub mod options;
+mod package_limits;
 mod proto3_extend;
 mod public;
 mod read;
