@@ -7,10 +7,13 @@
 //!   be packed (`string`, `bytes`, a message or a group), at its type. `packed = false` is never
 //!   refused. Editions files refuse `packed` outright (see `editions::options`); there
 //!   `features.repeated_field_encoding` set on the field itself is checked the same way, `PACKED`
-//!   or `EXPANDED` on a field that is not repeated, `PACKED` on one whose type cannot be packed.
+//!   or `EXPANDED` on a field that is not repeated, `PACKED` on one whose type cannot be packed;
+//! - `lazy = true` on a field of no message type, at its type, and on a delimited one (a group,
+//!   or `DELIMITED` in editions), at the whole field (`unverified_lazy` is not checked:
+//!   prost-types' `FieldOptions` does not keep it).
 
 use prost_types::field_descriptor_proto::{Label, Type};
-use prost_types::{DescriptorProto, FieldDescriptorProto};
+use prost_types::{DescriptorProto, FieldDescriptorProto, FieldOptions};
 
 use crate::descriptor::tag;
 use crate::descriptor::walk::{walk, Site, Visitor};
@@ -26,10 +29,8 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
             continue;
         };
         let text = &source.text;
-        if !text.contains("jstype")
-            && !text.contains("packed")
-            && !text.contains("repeated_field_encoding")
-        {
+        let words = ["jstype", "packed", "repeated_field_encoding", "lazy"];
+        if !words.iter().any(|w| text.contains(w)) {
             continue;
         }
         let locations = Locations::with_extra(file, file.extra_info());
@@ -82,6 +83,7 @@ impl Check<'_> {
             );
             self.report(&type_path(path), None, message);
         }
+        self.lazy(field, options, path);
         let (set, packed) = match self.editions {
             Some(e) if e.is_set_on(path, "repeated_field_encoding") => (
                 "`features.repeated_field_encoding`",
@@ -111,6 +113,40 @@ impl Check<'_> {
                 field.name()
             );
             self.report(&type_path(path), None, message);
+        }
+    }
+
+    /// `lazy = true` on a field that is not of a message type (at
+    /// its type) or not length-prefixed (a group, or `DELIMITED` in editions; at the field).
+    fn lazy(&mut self, field: &FieldDescriptorProto, options: &FieldOptions, path: &[i32]) {
+        // (`unverified_lazy` is not checked: prost-types' `FieldOptions` does not keep it.)
+        if options.lazy != Some(true) {
+            return;
+        }
+        let set = "`lazy = true`";
+        let delimited = field.r#type() == Type::Group
+            || self
+                .editions
+                .is_some_and(|e| e.resolve(path, "message_encoding") == "DELIMITED");
+        if delimited {
+            let message = format!(
+                "{set} is set on field `{}`, which is delimited (a group): only length-prefixed message fields are read lazily; remove the option",
+                field.name()
+            );
+            self.report(path, None, message);
+        }
+        if !matches!(field.r#type(), Type::Message | Type::Group) {
+            let written = if field.type_name.is_some() {
+                tag::FIELD_TYPE_NAME
+            } else {
+                tag::FIELD_TYPE
+            };
+            let message = format!(
+                "{set} is set on field `{}`, whose type is {}: only message fields are read lazily; remove the option",
+                field.name(),
+                type_words(field, false)
+            );
+            self.report(&[path, &[written]].concat(), None, message);
         }
     }
 
