@@ -190,6 +190,9 @@ pub(super) struct Linked {
     pub pool: Option<prost_reflect::DescriptorPool>,
     /// For lint without a pool: the files each target's custom options come from.
     pub option_imports: HashMap<String, BTreeSet<String>>,
+    /// For `sous build`: every file's options as the compiler encoded them, read from the pool
+    /// before it is let go (see [`super::editions::raw_options::of_pool`]).
+    pub raw_options: HashMap<String, super::editions::raw_options::RawOptions>,
     pub targets: Vec<String>,
     /// Files refused for declaring a name another file declares, by that name, with the
     /// compiler's finding: [`super::duplicates`] places them as buf does.
@@ -218,6 +221,7 @@ fn link(
         cycles: Vec::new(),
         pool: None,
         option_imports: HashMap::new(),
+        raw_options: HashMap::new(),
         targets: group.iter().map(|f| f.name.clone()).collect(),
         defined_elsewhere: Vec::new(),
         blocked: Vec::new(),
@@ -417,6 +421,10 @@ impl Linked {
                         );
                     }
                 }
+            }
+            if options.purpose == super::Purpose::Build {
+                // `sous build` writes the options as the compiler encoded them: read now.
+                self.raw_options = super::editions::raw_options::of_pool(&pool, broken);
             }
             // The descriptors are moved out of the pool, which is let go, not copied.
             drop(handles);

@@ -71,34 +71,49 @@ impl Editions {
     }
 }
 
-/// The compiler's encoded options of each of `schema`'s files that a kept pool holds, by name.
+/// The compiler's encoded options of every file of `pool` but those of `broken` (stand-ins), by
+/// name: what `sous build` reads from a pool before it is let go.
+pub fn of_pool(
+    pool: &prost_reflect::DescriptorPool,
+    broken: &std::collections::HashSet<String>,
+) -> HashMap<String, RawOptions> {
+    pool.files()
+        .filter(|f| !broken.contains(f.name()))
+        .filter_map(|f| Some((f.name().to_string(), read_file(&f)?)))
+        .collect()
+}
+
+fn read_file(file: &prost_reflect::FileDescriptor) -> Option<RawOptions> {
+    RawOptions::read(&file.encode_to_vec(), Some(file.parent_pool()))
+}
+
+/// The compiler's encoded options of each of `schema`'s files, by name: as read before its pool
+/// was let go ([`of_pool`]), or from a pool the schema keeps (an image's).
 pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> {
     let unpacked = unpacked_extensions(schema);
     let mut out = HashMap::new();
     for file in &schema.files {
-        let found = match file {
-            crate::schema::Proto::Pooled { file, .. } => Some(file.clone()),
-            _ => schema
+        let found = match (schema.raw_options.get(file.name()), file) {
+            (Some(raw), _) => Some(raw.clone()),
+            (None, crate::schema::Proto::Pooled { file, .. }) => read_file(file),
+            (None, _) => schema
                 .pools
                 .iter()
-                .find_map(|pool| pool.get_file_by_name(file.name())),
+                .find_map(|pool| pool.get_file_by_name(file.name()))
+                .and_then(|found| read_file(&found)),
         };
-        let Some(found) = found else {
+        let Some(mut raw) = found else {
             continue;
         };
-        let bytes = found.encode_to_vec();
-        if let Some(mut raw) = RawOptions::read(&bytes, Some(found.parent_pool())) {
-            if !unpacked.is_empty() {
-                for (path, options) in raw.0.iter_mut() {
-                    let Some(kind) = kind_at(path) else {
-                        continue;
-                    };
-                    *options = unpack(options, options_message(kind), &unpacked);
-                }
+        if !unpacked.is_empty() {
+            for (path, options) in raw.0.iter_mut() {
+                let Some(kind) = kind_at(path) else {
+                    continue;
+                };
+                *options = unpack(options, options_message(kind), &unpacked);
             }
-
-            out.insert(file.name().to_string(), raw);
         }
+        out.insert(file.name().to_string(), raw);
     }
     out
 }
@@ -189,8 +204,9 @@ type Unpacked = std::collections::HashSet<(String, u64)>;
 /// another options message may take the same number with another type.
 fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
     use prost_types::field_descriptor_proto::{Label, Type};
-    fn visit(fields: &[prost_types::FieldDescriptorProto], out: &mut Unpacked) {
-        for field in fields {
+    let mut out = Unpacked::new();
+    for file in &schema.files {
+        for (_, field, _) in crate::descriptor::walk::extensions(file) {
             let varint = matches!(
                 field.r#type(),
                 Type::Enum | Type::Int32 | Type::Int64 | Type::Uint32 | Type::Uint64 | Type::Bool
@@ -205,19 +221,6 @@ fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
                 let extendee = field.extendee().trim_start_matches('.');
                 out.insert((extendee.to_string(), field.number() as u64));
             }
-        }
-    }
-    fn message(m: &prost_types::DescriptorProto, out: &mut Unpacked) {
-        visit(&m.extension, out);
-        for nested in &m.nested_type {
-            message(nested, out);
-        }
-    }
-    let mut out = Unpacked::new();
-    for file in &schema.files {
-        visit(&file.extension, &mut out);
-        for m in &file.message_type {
-            message(m, &mut out);
         }
     }
     out
