@@ -25,7 +25,7 @@ pub const EXIT_FINDINGS: i32 = 100;
 
 /// Runs sous with `args` and returns the process exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(args).map(Cli::settled) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -7,6 +7,7 @@
 pub mod case;
 pub mod element;
 mod hooks;
+pub mod imports_used;
 mod node;
 pub mod pools;
 pub mod rules;

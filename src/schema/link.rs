@@ -423,8 +423,13 @@ impl Linked {
                 }
             }
             if options.purpose == super::Purpose::Build {
-                // `sous build` writes the options as the compiler encoded them: read now.
+                // `sous build` writes the options as the compiler encoded them, and which
+                // imports each file, imports too, leaves unused: read now.
                 self.raw_options = super::editions::raw_options::of_pool(&pool, broken);
+                for fd in pool.files().filter(|f| !broken.contains(f.name())) {
+                    let files = super::options::option_imports(&pool, fd.file_descriptor_proto());
+                    self.option_imports.insert(fd.name().to_string(), files);
+                }
             }
             // The descriptors are moved out of the pool, which is let go, not copied.
             drop(handles);

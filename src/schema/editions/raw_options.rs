@@ -10,21 +10,47 @@ use super::Editions;
 use crate::schema::image::fields;
 
 /// The encoded options of each element of one file, by the element's descriptor path (the
-/// file's is empty).
+/// file's is empty), and the fields prost-types does not know that an element has (symbol
+/// visibility, see [`super::text_facts`]).
 #[derive(Debug, Default, Clone)]
-pub struct RawOptions(HashMap<Vec<i32>, Vec<u8>>);
+pub struct RawOptions {
+    options: HashMap<Vec<i32>, Vec<u8>>,
+    /// Each such field as (number, the field encoded), by the element's path.
+    extra: HashMap<Vec<i32>, Vec<(u64, Vec<u8>)>>,
+}
 
 impl RawOptions {
     /// The options of every element of an encoded `FileDescriptorProto` (as prost-reflect's
     /// `FileDescriptor::encode_to_vec` gives it, extensions kept); `None` if it does not read.
     pub fn read(bytes: &[u8], pool: Option<&prost_reflect::DescriptorPool>) -> Option<RawOptions> {
-        let mut out = HashMap::new();
-        collect(bytes, Kind::File, &mut Vec::new(), &mut out, pool)?;
-        Some(RawOptions(out))
+        let mut options = HashMap::new();
+        collect(bytes, Kind::File, &mut Vec::new(), &mut options, pool)?;
+        Some(RawOptions {
+            options,
+            extra: HashMap::new(),
+        })
     }
 
     pub fn get(&self, path: &[i32]) -> Option<&[u8]> {
-        self.0.get(path).map(Vec::as_slice)
+        self.options.get(path).map(Vec::as_slice)
+    }
+
+    /// The fields to add to the element at `path`, as (number, the field encoded).
+    pub fn extra(&self, path: &[i32]) -> &[(u64, Vec<u8>)] {
+        self.extra.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Sets the options of the element at `path`, unless it has some.
+    pub(super) fn put_options(&mut self, path: &[i32], options: Vec<u8>) {
+        self.options.entry(path.to_vec()).or_insert(options);
+    }
+
+    /// Adds field `number`, encoded as `field`, to the element at `path`.
+    pub(super) fn put_field(&mut self, path: &[i32], number: u64, field: Vec<u8>) {
+        self.extra
+            .entry(path.to_vec())
+            .or_default()
+            .push((number, field));
     }
 }
 
@@ -106,13 +132,14 @@ pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> 
             continue;
         };
         if !unpacked.is_empty() {
-            for (path, options) in raw.0.iter_mut() {
+            for (path, options) in raw.options.iter_mut() {
                 let Some(kind) = kind_at(path) else {
                     continue;
                 };
                 *options = unpack(options, options_message(kind), &unpacked);
             }
         }
+        super::text_facts::add(schema, file, &mut raw);
         out.insert(file.name().to_string(), raw);
     }
     out
@@ -132,20 +159,6 @@ pub fn syntax_unspecified(file: &crate::schema::Proto) -> bool {
     };
     !(file.source_code_info.as_ref().is_some_and(stated)
         || file.extra_info().as_ref().is_some_and(stated))
-}
-
-/// Appends buf's `ImageFileExtension` (`FileDescriptorProto` field 8042 as buf numbers it,
-/// `buf.alpha.image.v1`): whether the file is an import, and whether it states no syntax.
-pub fn put_buf_extension(file: &mut Vec<u8>, is_import: bool, syntax_unspecified: bool) {
-    use prost::encoding::{encode_key, encode_varint, WireType};
-    let mut extension = Vec::new();
-    encode_key(1, WireType::Varint, &mut extension);
-    encode_varint(u64::from(is_import), &mut extension);
-    encode_key(3, WireType::Varint, &mut extension);
-    encode_varint(u64::from(syntax_unspecified), &mut extension);
-    encode_key(8042, WireType::LengthDelimited, file);
-    encode_varint(extension.len() as u64, file);
-    file.extend_from_slice(&extension);
 }
 
 /// The `import option` files of `text` (edition 2024), as named.

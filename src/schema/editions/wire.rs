@@ -282,6 +282,7 @@ pub(super) fn rewrite(
         field.extend_from_slice(&bytes);
         out.push((options, field));
     }
+    out.extend(options_of.extra(path).iter().cloned());
     // Fields in number order, as buf (Go) writes a message; a repeated field's elements keep
     // their order.
     out.sort_by_key(|(number, _)| *number);
@@ -402,13 +403,16 @@ pub fn encode_schema(files: &[FileDescriptorProto], schema: &crate::schema::Sche
             let names = super::raw_options::option_imports(&source.text);
             bytes = super::raw_options::move_option_imports(bytes, &names);
         }
-        let unspecified = schema
-            .file(file.name())
-            .is_some_and(super::raw_options::syntax_unspecified);
-        super::raw_options::put_buf_extension(
+        let compiled = schema.file(file.name());
+        let unspecified = compiled.is_some_and(super::raw_options::syntax_unspecified);
+        let unused =
+            compiled.map_or_else(Vec::new, |f| crate::lint::imports_used::unused(schema, f));
+        bytes = super::buf_extension::put_source_info_extension(bytes, unspecified, &unused);
+        super::buf_extension::put_buf_extension(
             &mut bytes,
             !targets.contains(file.name()),
             unspecified,
+            &unused,
         );
         encode_key(1, WireType::LengthDelimited, &mut out);
         encode_varint(bytes.len() as u64, &mut out);
