@@ -7,7 +7,6 @@
 pub mod case;
 pub mod element;
 mod hooks;
-pub mod imports_used;
 mod node;
 pub mod pools;
 pub mod rules;

@@ -422,7 +422,7 @@ impl Linked {
                     }
                 }
             }
-            if options.purpose == super::Purpose::Build {
+            if options.image {
                 // `sous build` writes the options as the compiler encoded them, and which
                 // imports each file, imports too, leaves unused: read now.
                 self.raw_options = super::editions::raw_options::of_pool(&pool, broken);

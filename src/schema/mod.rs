@@ -19,6 +19,7 @@ mod encoded;
 mod errors;
 mod every_error;
 pub mod image;
+pub mod imports_used;
 mod limits;
 mod link;
 mod locations;
@@ -225,6 +226,9 @@ pub struct CompileOptions {
     /// Check files with message sets instead of refusing them as buf does
     /// (`--allow-message-sets`, see [`message_sets`]).
     pub allow_message_sets: bool,
+    /// Read what an image needs from each pool as it is let go (`sous build`, see
+    /// [`Schema::raw_options`]).
+    pub image: bool,
 }
 
 impl CompileOptions {
@@ -239,6 +243,7 @@ impl CompileOptions {
             max_groups: usize::MAX,
             deps: None,
             allow_message_sets: false,
+            image: false,
         }
     }
 }

@@ -6,11 +6,11 @@
 //! (`features.(pb.cpp)` uses `google/protobuf/cpp_features.proto`). An import that re-exports the defining file through
 //! `import public` is used too, but only when the defining file is not imported directly, and
 //! then only the first such import (buf parity). Which imports are unused is
-//! [`crate::lint::imports_used::unused`]'s to say: `sous build` writes the same list into buf's
+//! [`crate::schema::imports_used::unused`]'s to say: `sous build` writes the same list into buf's
 //! image extension.
 
 use super::prelude::*;
-use crate::lint::imports_used::unused;
+use crate::schema::imports_used::unused;
 
 declare_rule!(ImportUsed, "IMPORT_USED");
 

@@ -1,7 +1,7 @@
 //! The options of a compiled file as the compiler encoded them, custom options, `retention`,
 //! `targets`, `feature_support`, `edition_defaults`, `declaration` and every field prost-types
 //! does not know included: `sous build` writes them in place of prost-types' encoding, which
-//! drops them (see [`super::wire::encode_set`]).
+//! drops them (see [`super::wire::encode_image`]).
 
 use std::collections::HashMap;
 
@@ -113,36 +113,33 @@ fn read_file(file: &prost_reflect::FileDescriptor) -> Option<RawOptions> {
     RawOptions::read(&file.encode_to_vec(), Some(file.parent_pool()))
 }
 
-/// The compiler's encoded options of each of `schema`'s files, by name: as read before its pool
-/// was let go ([`of_pool`]), or from a pool the schema keeps (an image's).
-pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> {
-    let unpacked = unpacked_extensions(schema);
-    let mut out = HashMap::new();
-    for file in &schema.files {
-        let found = match (schema.raw_options.get(file.name()), file) {
-            (Some(raw), _) => Some(raw.clone()),
-            (None, crate::schema::Proto::Pooled { file, .. }) => read_file(file),
-            (None, _) => schema
-                .pools
-                .iter()
-                .find_map(|pool| pool.get_file_by_name(file.name()))
-                .and_then(|found| read_file(&found)),
-        };
-        let Some(mut raw) = found else {
-            continue;
-        };
-        if !unpacked.is_empty() {
-            for (path, options) in raw.options.iter_mut() {
-                let Some(kind) = kind_at(path) else {
-                    continue;
-                };
-                *options = unpack(options, options_message(kind), &unpacked);
-            }
+/// The compiler's encoded options of `file` of `schema`, with what its text says that the
+/// descriptor lost ([`super::text_facts`]): as read before its pool was let go ([`of_pool`]), or
+/// from a pool the schema keeps (an image's). `unpacked` is [`unpacked_extensions`]'s.
+pub(super) fn of_file(
+    schema: &crate::schema::Schema,
+    file: &crate::schema::Proto,
+    unpacked: &Unpacked,
+) -> Option<RawOptions> {
+    let mut raw = match (schema.raw_options.get(file.name()), file) {
+        (Some(raw), _) => raw.clone(),
+        (None, crate::schema::Proto::Pooled { file, .. }) => read_file(file)?,
+        (None, _) => schema
+            .pools
+            .iter()
+            .find_map(|pool| pool.get_file_by_name(file.name()))
+            .and_then(|found| read_file(&found))?,
+    };
+    if !unpacked.is_empty() {
+        for (path, options) in raw.options.iter_mut() {
+            let Some(kind) = kind_at(path) else {
+                continue;
+            };
+            *options = unpack(options, options_message(kind), unpacked);
         }
-        super::text_facts::add(schema, file, &mut raw);
-        out.insert(file.name().to_string(), raw);
     }
-    out
+    super::text_facts::add(schema, file, &mut raw);
+    Some(raw)
 }
 
 /// Whether a compiled file has no `syntax` (or `edition`) statement: a proto2 file whose source
@@ -208,14 +205,14 @@ fn kind_at(path: &[i32]) -> Option<Kind> {
 }
 
 /// Extensions by their extendee's full name (no leading dot) and number.
-type Unpacked = std::collections::HashSet<(String, u64)>;
+pub(super) type Unpacked = std::collections::HashSet<(String, u64)>;
 
 /// The repeated varint extensions of an options message declared `[packed = false]`: the
 /// compiler encodes an option before the extension's own options are read, so such an option
 /// (googleapis' `google.api.field_behavior`, declared in a proto3 file) came out packed; buf
 /// writes it unpacked, as its declaration says. By extendee and number, as an extension of
 /// another options message may take the same number with another type.
-fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
+pub(super) fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
     use prost_types::field_descriptor_proto::{Label, Type};
     let mut out = Unpacked::new();
     for file in &schema.files {

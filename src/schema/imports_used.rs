@@ -9,8 +9,8 @@ use prost_types::{
     ServiceDescriptorProto,
 };
 
+use super::options::option_imports;
 use crate::descriptor::walk::{walk, Site, Visitor};
-use crate::schema::options::option_imports;
 use crate::schema::Schema;
 
 /// The indexes in `proto.dependency` of the imports `proto` does not use, in order. A public
