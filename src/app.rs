@@ -25,7 +25,7 @@ pub const EXIT_FINDINGS: i32 = 100;
 
 /// Runs sous with `args` and returns the process exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(args).map(Cli::settled) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -71,7 +71,8 @@ fn compile_input(args: &InputArgs, purpose: schema::Purpose) -> Result<(Resolved
     };
     let resolved = invocation::resolve_input(args, action)?;
     crate::trace::mark("input resolved");
-    let options = invocation::compile_options(&resolved, args, purpose)?;
+    let mut options = invocation::compile_options(&resolved, args, purpose)?;
+    options.image = purpose == schema::Purpose::Build;
     let schema = compile_resolved(&resolved, &options)?;
     Ok((resolved, schema))
 }
@@ -482,19 +483,11 @@ fn run_build(args: &BuildArgs) -> Result<i32> {
             schema.sources.values(),
         );
     }
-    let targets = schema.target_names();
-    let mut set = prost_types::FileDescriptorSet::default();
-    for file in &schema.files {
-        if args.exclude_imports && !targets.contains(file.name()) {
-            continue;
-        }
-        let mut file = file.to_owned_proto();
-        if args.exclude_source_info {
-            file.source_code_info = None;
-        }
-        set.file.push(file);
-    }
-    let bytes = crate::schema::editions::wire::encode_schema(&set.file, &schema);
+    let bytes = crate::schema::editions::wire::encode_image(
+        &schema,
+        args.exclude_imports,
+        args.exclude_source_info,
+    );
     atomic::write(&args.output, |out| out.write_all(&bytes))?;
     Ok(EXIT_OK)
 }

@@ -63,16 +63,42 @@ pub struct InputArgs {
     /// naming it (also SOUS_OFFLINE=1)
     #[arg(long)]
     pub offline: bool,
+    /// Set from lint's and breaking's `--allow-message-sets` (see [`Cli::settled`]); `sous
+    /// build` has no such flag, as buf has none.
+    #[arg(skip)]
+    pub allow_message_sets: bool,
+}
+
+/// Checking files with message sets, beyond buf: an argument of lint and breaking only.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MessageSetArgs {
     /// Check files that set `message_set_wire_format = true` (a legacy proto1 feature) instead
     /// of refusing them with an error as buf does (beyond buf)
     #[arg(long)]
     pub allow_message_sets: bool,
 }
 
+impl Cli {
+    /// The parsed command line with lint's and breaking's own input flags moved into their
+    /// [`InputArgs`], where the stages that read the input find them.
+    pub fn settled(mut self) -> Cli {
+        match &mut self.command {
+            Command::Lint(args) => args.input.allow_message_sets = args.sets.allow_message_sets,
+            Command::Breaking(args) => {
+                args.input.allow_message_sets = args.sets.allow_message_sets;
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub sets: MessageSetArgs,
     /// Report only findings not already present at git revision REV (a branch, tag, SHA or
     /// HEAD~N), matched by rule and element, not by line
     #[arg(long, value_name = "REV", conflicts_with_all = ["fix", "diff", "add_ignores"])]
@@ -145,6 +171,8 @@ pub enum ColorChoice {
 pub struct BreakingArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub sets: MessageSetArgs,
     /// What to compare with: a git revision (main, HEAD~1, a tag or SHA), buf's git syntax
     /// (.git#branch=main,subdir=proto), a directory, a .proto file, an archive (.tar, .tar.gz,
     /// .tgz, .tar.zst, .zip), or a buf image or descriptor set file (.binpb, .bin, .pb, .json,

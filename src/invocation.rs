@@ -463,11 +463,8 @@ pub fn compile_options(
     Ok(schema::CompileOptions {
         pools: match purpose {
             schema::Purpose::Lint => Some(lint::pools::policy()),
-            // `sous build` writes the options as the compiler encoded them, from its pools.
-            schema::Purpose::Build => Some(schema::PoolPolicy {
-                keep_up_to: usize::MAX,
-                keep_holding: Vec::new(),
-            }),
+            // `sous build` keeps no pool: it reads the options as the compiler encoded them
+            // from each pool before letting it go (`schema::editions::raw_options::of_pool`).
             _ => None,
         },
         max_groups,

@@ -190,6 +190,9 @@ pub(super) struct Linked {
     pub pool: Option<prost_reflect::DescriptorPool>,
     /// For lint without a pool: the files each target's custom options come from.
     pub option_imports: HashMap<String, BTreeSet<String>>,
+    /// For `sous build`: every file's options as the compiler encoded them, read from the pool
+    /// before it is let go (see [`super::editions::raw_options::of_pool`]).
+    pub raw_options: HashMap<String, super::editions::raw_options::RawOptions>,
     pub targets: Vec<String>,
     /// Files refused for declaring a name another file declares, by that name, with the
     /// compiler's finding: [`super::duplicates`] places them as buf does.
@@ -218,6 +221,7 @@ fn link(
         cycles: Vec::new(),
         pool: None,
         option_imports: HashMap::new(),
+        raw_options: HashMap::new(),
         targets: group.iter().map(|f| f.name.clone()).collect(),
         defined_elsewhere: Vec::new(),
         blocked: Vec::new(),
@@ -416,6 +420,15 @@ impl Linked {
                             super::options::option_imports(&pool, fd.file_descriptor_proto()),
                         );
                     }
+                }
+            }
+            if options.image {
+                // `sous build` writes the options as the compiler encoded them, and which
+                // imports each file, imports too, leaves unused: read now.
+                self.raw_options = super::editions::raw_options::of_pool(&pool, broken);
+                for fd in pool.files().filter(|f| !broken.contains(f.name())) {
+                    let files = super::options::option_imports(&pool, fd.file_descriptor_proto());
+                    self.option_imports.insert(fd.name().to_string(), files);
                 }
             }
             // The descriptors are moved out of the pool, which is let go, not copied.

@@ -21,6 +21,7 @@ mod errors;
 mod every_error;
 mod field_options;
 pub mod image;
+pub mod imports_used;
 mod limits;
 mod link;
 mod locations;
@@ -103,6 +104,9 @@ pub struct Schema {
     /// For a target compiled for lint whose pool was let go: the files that define the custom
     /// options (and `Any` types in option values) it sets.
     pub option_imports: HashMap<String, std::collections::BTreeSet<String>>,
+    /// For `sous build`: each file's options as the compiler encoded them, read from its pool
+    /// before the pool was let go.
+    pub raw_options: HashMap<String, editions::raw_options::RawOptions>,
     /// Which file defines each message and enum, by full name; built on first use.
     pub definitions: std::sync::OnceLock<HashMap<String, usize>>,
     /// The feature tables of the editions files, by import path (see [`editions`]).
@@ -128,6 +132,7 @@ impl Schema {
             pools: Vec::new(),
             pool_of: HashMap::new(),
             option_imports: HashMap::new(),
+            raw_options: HashMap::new(),
             definitions: Default::default(),
             editions: HashMap::new(),
             recovered: Vec::new(),
@@ -224,6 +229,9 @@ pub struct CompileOptions {
     /// Check files with message sets instead of refusing them as buf does
     /// (`--allow-message-sets`, see [`message_sets`]).
     pub allow_message_sets: bool,
+    /// Read what an image needs from each pool as it is let go (`sous build`, see
+    /// [`Schema::raw_options`]).
+    pub image: bool,
 }
 
 impl CompileOptions {
@@ -238,6 +246,7 @@ impl CompileOptions {
             max_groups: usize::MAX,
             deps: None,
             allow_message_sets: false,
+            image: false,
         }
     }
 }
@@ -417,6 +426,7 @@ fn merge(
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
     let mut option_imports = HashMap::new();
+    let mut raw_options = HashMap::new();
     let mut recovered = Vec::new();
     for group in linked {
         recovered.extend(group.recovered);
@@ -427,6 +437,10 @@ fn merge(
         }
         errors.extend(group.errors);
         option_imports.extend(group.option_imports);
+        for (name, raw) in group.raw_options {
+            // The first group's, as a single compiler's pool would have it.
+            raw_options.entry(name).or_insert(raw);
+        }
         for (members, finding) in group.cycles {
             if !reported_cycles.contains(&members) {
                 errors.push(finding);
@@ -459,6 +473,7 @@ fn merge(
         pools,
         pool_of,
         option_imports,
+        raw_options,
         recovered,
         ..Schema::from_files(files)
     }

@@ -366,4 +366,63 @@ mod tests {
         let names: Vec<&str> = all.iter().map(String::as_str).collect();
         assert_eq!(names, ["opts/a.proto", "opts/b.proto", "opts/c.proto"]);
     }
+
+    /// Options whose bytes neither scan nor decode (a message extension written as a varint,
+    /// which a descriptor set can hold when the file does not import the extension) give no files, not a panic in the decoding fallback
+    /// (the vendored prost-reflect's `decode_options`).
+    #[test]
+    fn options_that_do_not_read_give_nothing() {
+        use prost::Message as _;
+        use prost_types::field_descriptor_proto::{Label, Type};
+        use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+        let mut pool = prost_reflect::DescriptorPool::new();
+        let descriptor = prost_reflect::DescriptorPool::global()
+            .get_file_by_name("google/protobuf/descriptor.proto")
+            .expect("the global pool has descriptor.proto");
+        pool.add_file_descriptor_proto(descriptor.file_descriptor_proto().clone())
+            .expect("descriptor.proto builds");
+        let mut bytes = FileDescriptorProto {
+            name: Some("uses.proto".to_owned()),
+            dependency: vec!["google/protobuf/descriptor.proto".to_owned()],
+            ..Default::default()
+        }
+        .encode_to_vec();
+        // `options` (8) holding extension 50001, a message, written as the varint 7.
+        let mut options = Vec::new();
+        prost::encoding::encode_key(50001, prost::encoding::WireType::Varint, &mut options);
+        prost::encoding::encode_varint(7, &mut options);
+        prost::encoding::encode_key(8, prost::encoding::WireType::LengthDelimited, &mut bytes);
+        prost::encoding::encode_varint(options.len() as u64, &mut bytes);
+        bytes.extend_from_slice(&options);
+        pool.decode_file_descriptor_proto(bytes.as_slice())
+            .expect("uses.proto builds");
+        // The extension comes after the file that sets it: a file of a descriptor set may set
+        // an option whose declaration it does not import.
+        pool.add_file_descriptor_proto(FileDescriptorProto {
+            name: Some("ext.proto".to_owned()),
+            package: Some("ext".to_owned()),
+            dependency: vec!["google/protobuf/descriptor.proto".to_owned()],
+            message_type: vec![DescriptorProto {
+                name: Some("Rule".to_owned()),
+                ..Default::default()
+            }],
+            extension: vec![FieldDescriptorProto {
+                name: Some("rule".to_owned()),
+                number: Some(50001),
+                label: Some(Label::Optional as i32),
+                r#type: Some(Type::Message as i32),
+                type_name: Some(".ext.Rule".to_owned()),
+                extendee: Some(".google.protobuf.FileOptions".to_owned()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .expect("ext.proto builds");
+        let file = pool.get_file_by_name("uses.proto").expect("added");
+        assert_eq!(file.encoded_options(), options.as_slice());
+        let found = option_imports(&pool, file.file_descriptor_proto());
+        assert!(found.is_empty(), "{found:?}");
+        let rule = pool.get_extension_by_name("ext.rule").expect("declared");
+        assert!(!file.options().has_extension(&rule));
+    }
 }

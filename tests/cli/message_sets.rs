@@ -182,3 +182,30 @@ fn allowed_message_sets_are_checked_as_buf_checks_them_without() {
         );
     }
 }
+
+/// `--allow-message-sets` belongs to lint and breaking: `sous build` refuses it as an unknown
+/// flag, with buf's exit code for one (1, the flag named on stderr), and writes nothing.
+#[test]
+fn build_refuses_allow_message_sets_as_buf_refuses_an_unknown_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("fixtures/projects/message_set_refused");
+    let out = tmp.path().join("image.binpb");
+    let out = out.to_str().unwrap();
+    let theirs = buf(&dir, &["build", "--nope", "-o", out]);
+    let ours = sous(&dir, &["build", "--allow-message-sets", "-o", out]);
+    assert_eq!(theirs.code, 1, "{}", theirs.stderr);
+    assert!(theirs.stderr.contains("unknown flag: --nope"));
+    assert_eq!(ours.code, theirs.code, "{}", ours.stderr);
+    assert!(
+        ours.stderr.contains("--allow-message-sets"),
+        "{}",
+        ours.stderr
+    );
+    assert!(!Path::new(out).exists());
+    // The same flag is still lint's and breaking's.
+    let lint = sous(
+        &dir,
+        &["lint", "--allow-message-sets", "--error-format", "json"],
+    );
+    assert_ne!(lint.code, 1, "{}", lint.stderr);
+}

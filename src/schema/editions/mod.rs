@@ -10,6 +10,7 @@
 //! compiler check keep working on the descriptors they know, and only what depends on features
 //! asks the table.
 
+pub mod buf_extension;
 pub(crate) mod ctype;
 pub mod features;
 pub(crate) mod import_option;
@@ -24,6 +25,7 @@ pub mod raw_options;
 mod removed_options;
 mod shape;
 mod support;
+mod text_facts;
 pub(in crate::schema) mod unknown;
 pub(crate) mod visibility;
 pub mod wire;

@@ -1,7 +1,7 @@
 //! The options of a compiled file as the compiler encoded them, custom options, `retention`,
 //! `targets`, `feature_support`, `edition_defaults`, `declaration` and every field prost-types
 //! does not know included: `sous build` writes them in place of prost-types' encoding, which
-//! drops them (see [`super::wire::encode_set`]).
+//! drops them (see [`super::wire::encode_image`]).
 
 use std::collections::HashMap;
 
@@ -10,21 +10,47 @@ use super::Editions;
 use crate::schema::image::fields;
 
 /// The encoded options of each element of one file, by the element's descriptor path (the
-/// file's is empty).
+/// file's is empty), and the fields prost-types does not know that an element has (symbol
+/// visibility, see [`super::text_facts`]).
 #[derive(Debug, Default, Clone)]
-pub struct RawOptions(HashMap<Vec<i32>, Vec<u8>>);
+pub struct RawOptions {
+    options: HashMap<Vec<i32>, Vec<u8>>,
+    /// Each such field as (number, the field encoded), by the element's path.
+    extra: HashMap<Vec<i32>, Vec<(u64, Vec<u8>)>>,
+}
 
 impl RawOptions {
     /// The options of every element of an encoded `FileDescriptorProto` (as prost-reflect's
     /// `FileDescriptor::encode_to_vec` gives it, extensions kept); `None` if it does not read.
     pub fn read(bytes: &[u8], pool: Option<&prost_reflect::DescriptorPool>) -> Option<RawOptions> {
-        let mut out = HashMap::new();
-        collect(bytes, Kind::File, &mut Vec::new(), &mut out, pool)?;
-        Some(RawOptions(out))
+        let mut options = HashMap::new();
+        collect(bytes, Kind::File, &mut Vec::new(), &mut options, pool)?;
+        Some(RawOptions {
+            options,
+            extra: HashMap::new(),
+        })
     }
 
     pub fn get(&self, path: &[i32]) -> Option<&[u8]> {
-        self.0.get(path).map(Vec::as_slice)
+        self.options.get(path).map(Vec::as_slice)
+    }
+
+    /// The fields to add to the element at `path`, as (number, the field encoded).
+    pub fn extra(&self, path: &[i32]) -> &[(u64, Vec<u8>)] {
+        self.extra.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Sets the options of the element at `path`, unless it has some.
+    pub(super) fn put_options(&mut self, path: &[i32], options: Vec<u8>) {
+        self.options.entry(path.to_vec()).or_insert(options);
+    }
+
+    /// Adds field `number`, encoded as `field`, to the element at `path`.
+    pub(super) fn put_field(&mut self, path: &[i32], number: u64, field: Vec<u8>) {
+        self.extra
+            .entry(path.to_vec())
+            .or_default()
+            .push((number, field));
     }
 }
 
@@ -71,36 +97,49 @@ impl Editions {
     }
 }
 
-/// The compiler's encoded options of each of `schema`'s files that a kept pool holds, by name.
-pub fn of_schema(schema: &crate::schema::Schema) -> HashMap<String, RawOptions> {
-    let unpacked = unpacked_extensions(schema);
-    let mut out = HashMap::new();
-    for file in &schema.files {
-        let found = match file {
-            crate::schema::Proto::Pooled { file, .. } => Some(file.clone()),
-            _ => schema
-                .pools
-                .iter()
-                .find_map(|pool| pool.get_file_by_name(file.name())),
-        };
-        let Some(found) = found else {
-            continue;
-        };
-        let bytes = found.encode_to_vec();
-        if let Some(mut raw) = RawOptions::read(&bytes, Some(found.parent_pool())) {
-            if !unpacked.is_empty() {
-                for (path, options) in raw.0.iter_mut() {
-                    let Some(kind) = kind_at(path) else {
-                        continue;
-                    };
-                    *options = unpack(options, options_message(kind), &unpacked);
-                }
-            }
+/// The compiler's encoded options of every file of `pool` but those of `broken` (stand-ins), by
+/// name: what `sous build` reads from a pool before it is let go.
+pub fn of_pool(
+    pool: &prost_reflect::DescriptorPool,
+    broken: &std::collections::HashSet<String>,
+) -> HashMap<String, RawOptions> {
+    pool.files()
+        .filter(|f| !broken.contains(f.name()))
+        .filter_map(|f| Some((f.name().to_string(), read_file(&f)?)))
+        .collect()
+}
 
-            out.insert(file.name().to_string(), raw);
+fn read_file(file: &prost_reflect::FileDescriptor) -> Option<RawOptions> {
+    RawOptions::read(&file.encode_to_vec(), Some(file.parent_pool()))
+}
+
+/// The compiler's encoded options of `file` of `schema`, with what its text says that the
+/// descriptor lost ([`super::text_facts`]): as read before its pool was let go ([`of_pool`]), or
+/// from a pool the schema keeps (an image's). `unpacked` is [`unpacked_extensions`]'s.
+pub(super) fn of_file(
+    schema: &crate::schema::Schema,
+    file: &crate::schema::Proto,
+    unpacked: &Unpacked,
+) -> Option<RawOptions> {
+    let mut raw = match (schema.raw_options.get(file.name()), file) {
+        (Some(raw), _) => raw.clone(),
+        (None, crate::schema::Proto::Pooled { file, .. }) => read_file(file)?,
+        (None, _) => schema
+            .pools
+            .iter()
+            .find_map(|pool| pool.get_file_by_name(file.name()))
+            .and_then(|found| read_file(&found))?,
+    };
+    if !unpacked.is_empty() {
+        for (path, options) in raw.options.iter_mut() {
+            let Some(kind) = kind_at(path) else {
+                continue;
+            };
+            *options = unpack(options, options_message(kind), unpacked);
         }
     }
-    out
+    super::text_facts::add(schema, file, &mut raw);
+    Some(raw)
 }
 
 /// Whether a compiled file has no `syntax` (or `edition`) statement: a proto2 file whose source
@@ -117,20 +156,6 @@ pub fn syntax_unspecified(file: &crate::schema::Proto) -> bool {
     };
     !(file.source_code_info.as_ref().is_some_and(stated)
         || file.extra_info().as_ref().is_some_and(stated))
-}
-
-/// Appends buf's `ImageFileExtension` (`FileDescriptorProto` field 8042 as buf numbers it,
-/// `buf.alpha.image.v1`): whether the file is an import, and whether it states no syntax.
-pub fn put_buf_extension(file: &mut Vec<u8>, is_import: bool, syntax_unspecified: bool) {
-    use prost::encoding::{encode_key, encode_varint, WireType};
-    let mut extension = Vec::new();
-    encode_key(1, WireType::Varint, &mut extension);
-    encode_varint(u64::from(is_import), &mut extension);
-    encode_key(3, WireType::Varint, &mut extension);
-    encode_varint(u64::from(syntax_unspecified), &mut extension);
-    encode_key(8042, WireType::LengthDelimited, file);
-    encode_varint(extension.len() as u64, file);
-    file.extend_from_slice(&extension);
 }
 
 /// The `import option` files of `text` (edition 2024), as named.
@@ -180,17 +205,18 @@ fn kind_at(path: &[i32]) -> Option<Kind> {
 }
 
 /// Extensions by their extendee's full name (no leading dot) and number.
-type Unpacked = std::collections::HashSet<(String, u64)>;
+pub(super) type Unpacked = std::collections::HashSet<(String, u64)>;
 
 /// The repeated varint extensions of an options message declared `[packed = false]`: the
 /// compiler encodes an option before the extension's own options are read, so such an option
 /// (googleapis' `google.api.field_behavior`, declared in a proto3 file) came out packed; buf
 /// writes it unpacked, as its declaration says. By extendee and number, as an extension of
 /// another options message may take the same number with another type.
-fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
+pub(super) fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
     use prost_types::field_descriptor_proto::{Label, Type};
-    fn visit(fields: &[prost_types::FieldDescriptorProto], out: &mut Unpacked) {
-        for field in fields {
+    let mut out = Unpacked::new();
+    for file in &schema.files {
+        for (_, field, _) in crate::descriptor::walk::extensions(file) {
             let varint = matches!(
                 field.r#type(),
                 Type::Enum | Type::Int32 | Type::Int64 | Type::Uint32 | Type::Uint64 | Type::Bool
@@ -205,19 +231,6 @@ fn unpacked_extensions(schema: &crate::schema::Schema) -> Unpacked {
                 let extendee = field.extendee().trim_start_matches('.');
                 out.insert((extendee.to_string(), field.number() as u64));
             }
-        }
-    }
-    fn message(m: &prost_types::DescriptorProto, out: &mut Unpacked) {
-        visit(&m.extension, out);
-        for nested in &m.nested_type {
-            message(nested, out);
-        }
-    }
-    let mut out = Unpacked::new();
-    for file in &schema.files {
-        visit(&file.extension, &mut out);
-        for m in &file.message_type {
-            message(m, &mut out);
         }
     }
     out

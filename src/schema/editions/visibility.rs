@@ -307,7 +307,7 @@ fn may_declare_local(text: &str) -> bool {
 
 /// `local` or `export` written just before byte `start` (the declaration's `message` or
 /// `enum`), with its offset.
-fn keyword_before(text: &str, start: usize) -> Option<(usize, &'static str)> {
+pub(super) fn keyword_before(text: &str, start: usize) -> Option<(usize, &'static str)> {
     let before = text.get(..start)?.trim_end();
     ["local", "export"].into_iter().find_map(|word| {
         let rest = before.strip_suffix(word)?;

@@ -282,6 +282,7 @@ pub(super) fn rewrite(
         field.extend_from_slice(&bytes);
         out.push((options, field));
     }
+    out.extend(options_of.extra(path).iter().cloned());
     // Fields in number order, as buf (Go) writes a message; a repeated field's elements keep
     // their order.
     out.sort_by_key(|(number, _)| *number);
@@ -360,56 +361,58 @@ fn for_fields(
     }
 }
 
-/// A `FileDescriptorSet` of `files`, the editions files among them written with their edition
-/// and features (see [`encode_file`]).
-pub fn encode_set(
-    files: &[FileDescriptorProto],
-    editions: &HashMap<String, std::sync::Arc<Editions>>,
-    raw: &HashMap<String, RawOptions>,
+/// One file encoded, an editions file with its edition and features (see [`encode_file`]),
+/// with its options as the compiler encoded them where `raw` has them.
+fn encode_one(
+    file: &FileDescriptorProto,
+    editions: Option<&Editions>,
+    raw: Option<&RawOptions>,
 ) -> Vec<u8> {
-    let mut out = Vec::new();
-    for file in files {
-        let own = raw.get(file.name());
-        let bytes = match (editions.get(file.name()), own) {
-            (Some(table), _) => encode_file(file, table, own),
-            (None, Some(own)) => {
-                let bytes = file.encode_to_vec();
-                let plain = Editions::plain();
-                rewrite(&bytes, Kind::File, &mut Vec::new(), &plain, own).unwrap_or(bytes)
-            }
-            (None, None) => file.encode_to_vec(),
-        };
-        encode_key(1, WireType::LengthDelimited, &mut out);
-        encode_varint(bytes.len() as u64, &mut out);
-        out.extend_from_slice(&bytes);
+    match (editions, raw) {
+        (Some(table), _) => encode_file(file, table, raw),
+        (None, Some(own)) => {
+            let bytes = file.encode_to_vec();
+            let plain = Editions::plain();
+            rewrite(&bytes, Kind::File, &mut Vec::new(), &plain, own).unwrap_or(bytes)
+        }
+        (None, None) => file.encode_to_vec(),
     }
-    out
 }
 
-/// The image `sous build` writes of `files` of `schema`: editions files with their edition and
-/// features, every file's options as the compiler encoded them.
-pub fn encode_schema(files: &[FileDescriptorProto], schema: &crate::schema::Schema) -> Vec<u8> {
-    let raw = super::raw_options::of_schema(schema);
-    let set = encode_set(files, &schema.editions, &raw);
-    let Some(encoded) = fields(&set) else {
-        return set;
-    };
+/// The image `sous build` writes of `schema` (without its imports, or without source info, as
+/// asked): editions files with their edition and features, every file's options as the
+/// compiler encoded them, and buf's extensions. One file is copied out and encoded at a time,
+/// so that the image is the only second copy of the schema held.
+pub fn encode_image(
+    schema: &crate::schema::Schema,
+    exclude_imports: bool,
+    exclude_source_info: bool,
+) -> Vec<u8> {
+    let unpacked = super::raw_options::unpacked_extensions(schema);
     let targets = schema.target_names();
-    let mut out = Vec::with_capacity(set.len() + files.len() * 12);
-    for (file, (_, _, bytes)) in files.iter().zip(encoded) {
-        let mut bytes = bytes.unwrap_or_default().to_vec();
-        if let Some(source) = schema.sources.get(file.name()) {
+    let mut out = Vec::new();
+    for compiled in &schema.files {
+        let is_import = !targets.contains(compiled.name());
+        if exclude_imports && is_import {
+            continue;
+        }
+        let raw = super::raw_options::of_file(schema, compiled, &unpacked);
+        let editions = schema.editions.get(compiled.name()).map(|table| &**table);
+        let mut bytes = {
+            let mut file = compiled.to_owned_proto();
+            if exclude_source_info {
+                file.source_code_info = None;
+            }
+            encode_one(&file, editions, raw.as_ref())
+        };
+        if let Some(source) = schema.sources.get(compiled.name()) {
             let names = super::raw_options::option_imports(&source.text);
             bytes = super::raw_options::move_option_imports(bytes, &names);
         }
-        let unspecified = schema
-            .file(file.name())
-            .is_some_and(super::raw_options::syntax_unspecified);
-        super::raw_options::put_buf_extension(
-            &mut bytes,
-            !targets.contains(file.name()),
-            unspecified,
-        );
+        let unspecified = super::raw_options::syntax_unspecified(compiled);
+        let unused = crate::schema::imports_used::unused(schema, compiled);
+        bytes = super::buf_extension::put_source_info_extension(bytes, unspecified, &unused);
+        super::buf_extension::put_buf_extension(&mut bytes, is_import, unspecified, &unused);
         encode_key(1, WireType::LengthDelimited, &mut out);
         encode_varint(bytes.len() as u64, &mut out);
         out.extend_from_slice(&bytes);

@@ -2044,7 +2044,11 @@ fn decode_options<T>(
         .as_ref()
         .map(|o| o.encoded.as_slice())
         .unwrap_or_default();
-    DynamicMessage::decode(message_desc, bytes).unwrap()
+    // sous: options whose bytes do not read as the options message (an extension set with a
+    // value of another wire type than its declaration's, in a descriptor set) are read as no
+    // options, not a panic.
+    DynamicMessage::decode(message_desc.clone(), bytes)
+        .unwrap_or_else(|_| DynamicMessage::new(message_desc))
 }
 
 fn find_message_proto_prost<'a>(
