@@ -49,15 +49,8 @@ fn finding(source: &Source, locations: &Locations, path: &[i32], message: String
     let Some(span) = locations.span(source, path) else {
         return source.file_finding("COMPILE", message);
     };
-    let statement = source.text.get(span.start..span.end).unwrap_or_default();
-    let after_keyword = statement.strip_prefix("option").unwrap_or(statement);
-    let start = span.end - after_keyword.trim_start().len();
-    let end = span.start + statement.trim_end_matches(';').trim_end().len();
-    if start < end {
-        source.finding(start, end, "COMPILE", message)
-    } else {
-        source.finding(span.start, span.end, "COMPILE", message)
-    }
+    let (start, end) = source.statement_body(span.start, span.end, "option");
+    source.finding(start, end, "COMPILE", message)
 }
 
 /// The enums that allow aliases and have none: full name and path.

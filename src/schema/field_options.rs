@@ -54,7 +54,7 @@ struct Check<'a> {
 
 impl<'a> Visitor<'a> for Check<'_> {
     fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
-        let is_map = is_map_entry(message, field.type_name());
+        let is_map = is_map_entry(message, at.parent, field.type_name());
         self.check(field, is_map, at.path);
     }
 
@@ -130,7 +130,7 @@ impl Check<'_> {
                 .is_some_and(|e| e.resolve(path, "message_encoding") == "DELIMITED");
         if delimited {
             let message = format!(
-                "{set} is set on field `{}`, which is delimited (a group): only length-prefixed message fields are read lazily; remove the option",
+                "{set} is set on field `{}`, which is delimited (a group, or `DELIMITED` in editions): only length-prefixed message fields are read lazily; remove the option",
                 field.name()
             );
             self.report(path, None, message);
@@ -186,9 +186,9 @@ fn type_words(field: &FieldDescriptorProto, is_map: bool) -> String {
     }
 }
 
-/// Whether `type_name` names a map entry nested in `message`.
-fn is_map_entry(message: &DescriptorProto, type_name: &str) -> bool {
-    let Some(entry) = type_name.rsplit('.').next() else {
+/// Whether `type_name` names a map entry nested in `message` (full name `parent`).
+fn is_map_entry(message: &DescriptorProto, parent: &str, type_name: &str) -> bool {
+    let Some(entry) = type_name.strip_prefix(&format!(".{parent}.")) else {
         return false;
     };
     (message.nested_type.iter())

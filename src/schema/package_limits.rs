@@ -33,15 +33,7 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
             continue;
         };
         // The statement without `package` and `;`: the name, where buf places it.
-        let statement = source.text.get(span.start..span.end).unwrap_or_default();
-        let name = statement.strip_prefix("package").unwrap_or(statement);
-        let start = span.end - name.trim_start().len();
-        let end = span.start + statement.trim_end_matches(';').trim_end().len();
-        let (start, end) = if start < end {
-            (start, end)
-        } else {
-            (span.start, span.end)
-        };
+        let (start, end) = source.statement_body(span.start, span.end, "package");
         findings.push(source.finding(start, end, "COMPILE", message));
     }
     findings

@@ -46,6 +46,21 @@ impl Source {
         finding
     }
 
+    /// The words of the statement at bytes `start..end` between its `keyword` and its `;`
+    /// (`option allow_alias = true;`: `allow_alias = true`), where buf places what it says of
+    /// the statement; the whole statement if there is nothing between them.
+    pub fn statement_body(&self, start: usize, end: usize, keyword: &str) -> (usize, usize) {
+        let statement = self.text.get(start..end).unwrap_or_default();
+        let after = statement.strip_prefix(keyword).unwrap_or(statement);
+        let body_start = end - after.trim_start().len();
+        let body_end = start + statement.trim_end_matches(';').trim_end().len();
+        if body_start < body_end {
+            (body_start, body_end)
+        } else {
+            (start, end)
+        }
+    }
+
     /// A finding for this file at a byte range (a compile error's columns count bytes, as
     /// buf's do: see [`super::columns::in_bytes`]).
     pub fn finding(&self, start: usize, end: usize, rule: &str, message: String) -> Finding {

@@ -2104,8 +2104,12 @@ fn import_path_errors(s: &str) -> Vec<&'static str> {
     if s.contains('\\') {
         errors.push("an import path cannot use `\\` as a separator: use `/`");
     }
+    // (A bare `..` is clean to buf, which looks for it and finds no file.)
+    if s == ".." {
+        return errors;
+    }
     let parts: Vec<&str> = s.split(['/', '\\']).collect();
-    if parts.first() == Some(&"..") && errors.is_empty() {
+    if s.starts_with("../") && errors.is_empty() {
         return vec!["an import path cannot refer to a parent directory (`..`)"];
     }
     if !errors.is_empty() || parts.iter().any(|p| p.is_empty() || *p == "." || *p == "..") {

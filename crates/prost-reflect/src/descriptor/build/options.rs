@@ -471,11 +471,19 @@ impl OptionsVisitor<'_> {
         // sous: an aggregate value's `[name]` extension names resolve in the option's scope, as
         // in protoc and buf (`[Nested.ext]` inside the message declaring `Nested`).
         let files = &self.pool.inner.files;
+        // The scope of an element's options is its own full name; its aggregate values resolve
+        // from the element's parent, as buf resolves them (`path` is the option's: the file's
+        // options have the shortest, `[8, 999, i]`, their scope the package already).
+        let aggregate_scope = match scope.rsplit_once('.') {
+            Some((parent, _)) if path.len() > 3 => parent,
+            None if path.len() > 3 => "",
+            _ => scope,
+        };
         let extension = |name: &str, extendee: &MessageDescriptor| {
             let deps = &files[file as usize].transitive_dependencies;
             let names = &self.pool.inner.names;
             let filter = ResolveNameFilter::Extension;
-            let (_, def) = resolve_name(deps, names, scope, name, filter)
+            let (_, def) = resolve_name(deps, names, aggregate_scope, name, filter)
                 .into_result(name, files, file, path, &[])
                 .ok()?;
             let DefinitionKind::Extension(index) = def.kind else {
