@@ -14,6 +14,8 @@
 
 pub(super) mod error_source;
 pub(super) mod later_steps;
+mod names_in_scope;
+mod negative_name;
 mod non_finite;
 mod option_value;
 mod recovered;
@@ -24,6 +26,7 @@ use std::sync::Arc;
 
 use miette::Diagnostic;
 
+use self::negative_name::Names;
 use super::errors::{self, Failure};
 use super::link::Resolver;
 use super::Source;
@@ -39,19 +42,23 @@ pub(super) fn related(err: &protox::Error, sources: &HashMap<String, Arc<Source>
     let Some(related) = err.related() else {
         return Vec::new();
     };
+    let names = names_in_scope::FileNames::new(source, sources);
     related
-        .map(|diagnostic| finding(diagnostic, source))
+        .map(|diagnostic| finding(diagnostic, source, &names))
         .collect()
 }
 
+pub(super) use names_in_scope::FileNames;
+pub(super) use negative_name::NoNames;
+
 /// One of the compiler's errors in `source`, where buf places it ([`primary_span`]).
-fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
+fn finding(diagnostic: &dyn Diagnostic, source: &Source, names: &dyn Names) -> Finding {
     let mut message = diagnostic.to_string();
     if let Some(help) = diagnostic.help() {
         message.push_str(&format!(" ({help})"));
     }
     let span = errors::json_clash_span(&message, source)
-        .or_else(|| primary_span(diagnostic, &source.text));
+        .or_else(|| primary_span(diagnostic, &source.text, names));
     match span {
         Some((start, end)) => source.finding(start, end, "COMPILE", message),
         None => source.file_finding("COMPILE", message),
@@ -61,8 +68,13 @@ fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
 /// Where buf places one of the compiler's errors: a name declared twice at its first
 /// declaration, a number or JSON name used twice at its second use, anything else at the place
 /// the compiler names first. A name the compiler cannot place (the value type of a map, whose
-/// entry message has no source info) at that name in the map's type.
-pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(usize, usize)> {
+/// entry message has no source info) at that name in the map's type. `names` are those around
+/// the file's options, for a negative name's place.
+pub(super) fn primary_span(
+    diagnostic: &dyn Diagnostic,
+    text: &str,
+    names: &dyn Names,
+) -> Option<(usize, usize)> {
     let labels: Vec<miette::LabeledSpan> = diagnostic
         .labels()
         .map(Iterator::collect)
@@ -85,7 +97,7 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
     match span {
         Some(span) => Some(
             option_name_part(&message, text, span)
-                .or_else(|| option_value::place(&message, text, span))
+                .or_else(|| option_value::place(&message, text, span, names))
                 .unwrap_or(span),
         ),
         None => map_value_type(&message, text),
