@@ -290,6 +290,39 @@ pub(super) fn past_missing_imports(
     findings
 }
 
+/// buf parity: the errors of `file`, which the compiler refused for a name another file
+/// declares (the scan of [`super::duplicates`] reports that name), as buf reports them past
+/// it: the file is compiled again with its imports only, where that other file is not (unless
+/// it is an import). Only errors in `file` itself.
+pub(super) fn past_a_name_declared_elsewhere(
+    resolver: &Resolver,
+    file: &ProtoFile,
+    deps: Option<&[String]>,
+) -> Vec<Finding> {
+    let resolver = resolver.without_parsed();
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    let result =
+        crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
+    let Ok(Err(err)) = result else {
+        return Vec::new();
+    };
+    if err.file() != Some(file.name.as_str())
+        || super::duplicates::in_another_file(&err.to_string()).is_some()
+    {
+        return Vec::new();
+    }
+    let mut findings = vec![errors::compile_error(
+        &err,
+        &resolver.sources,
+        &HashSet::new(),
+        file,
+        deps,
+    )];
+    findings.extend(related(&err, &resolver.sources));
+    findings
+}
+
 /// At most this many files of one link group blocked by an import that does not compile are
 /// compiled again for their own errors: each costs a compile of its imports, so a broken file
 /// that most of a large tree imports would cost as much as thousands of compiles. Past it, only

@@ -409,7 +409,6 @@ fn merge(
         .iter_mut()
         .flat_map(|group| std::mem::take(&mut group.defined_elsewhere))
         .collect();
-    errors.extend(duplicates::replace(refused, &sources));
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
@@ -437,6 +436,8 @@ fn merge(
             pools.push(pool);
         }
     }
+    let twice = duplicates::replace(refused, &sources, &files, &mut errors);
+    errors.extend(twice);
     // Two independent walks of every file, side by side.
     let (twice, misused) = rayon::join(
         || errors::extension_numbers_used_twice(&files, &sources),
