@@ -7,8 +7,8 @@
 //! shares with a third file goes unreported. So when the compiler refuses a file for a name
 //! another file declares, its finding is dropped and every file read is scanned here instead.
 //!
-//! buf parity: a package named like an element (`package acme.Order;` beside `message Order`
-//! in package `acme`) is no error in buf 1.75.0; only elements count here.
+//! A package named like an element (`package acme.Order;` beside `message Order` in package
+//! `acme`) is told apart from a name declared twice: see [`packages`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use super::{Locations, Source};
 
 mod met;
+mod packages;
 use crate::descriptor::tag;
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
@@ -58,21 +59,46 @@ pub(super) fn replace(
     sources: &HashMap<String, Arc<Source>>,
     compiled: &[super::Proto],
     errors: &mut Vec<Finding>,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Option<String>) {
     if refused.is_empty() && !failed_files_share_names(sources, compiled) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    let found = across_files(sources);
-    errors.retain(|e| {
-        in_another_file(&e.message).is_none_or(|name| !found.iter().any(|(n, _)| *n == name))
-    });
-    let mut findings: Vec<Finding> = refused
+    let parsed = parse_all(sources);
+    let found = across_files(&parsed, sources);
+    let mut unexplained: Vec<(String, Finding)> = refused
         .into_iter()
         .filter(|(name, _)| !found.iter().any(|(n, _)| n == name))
-        .map(|(_, finding)| finding)
         .collect();
+    // buf parity: a package named like an element (see `packages`).
+    let clashes = if unexplained.is_empty() {
+        packages::Clashes::default()
+    } else {
+        packages::clashes(&parsed, sources)
+    };
+    unexplained.retain(|(name, _)| !clashes.names.contains(name));
+    errors.retain(|e| {
+        in_another_file(&e.message).is_none_or(|name| {
+            !found.iter().any(|(n, _)| *n == name) && !clashes.names.contains(&name)
+        })
+    });
+    let mut findings: Vec<Finding> = unexplained.into_iter().map(|(_, f)| f).collect();
     findings.extend(found.into_iter().map(|(_, finding)| finding));
-    findings
+    findings.extend(clashes.findings);
+    (findings, clashes.image)
+}
+
+/// Every file of `sources` parsed (past syntax errors too), by path.
+fn parse_all(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, FileDescriptorProto)> {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    names
+        .par_iter()
+        .filter_map(|name| {
+            let source = sources.get(*name)?;
+            let file = parse(name, &source.text)?;
+            Some(((*name).clone(), file))
+        })
+        .collect()
 }
 
 /// Whether a file of `sources` that is not among `compiled` declares a name that another
@@ -122,21 +148,14 @@ fn parse(name: &str, text: &str) -> Option<FileDescriptorProto> {
 /// The findings (by full name) for every name that two or more of `sources`' files declare at their top level,
 /// one per name, at its declaration in the first of those files by path (and by place in that
 /// file).
-fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)> {
-    let mut names: Vec<&String> = sources.keys().collect();
-    names.sort();
-    let parsed: Vec<(String, FileDescriptorProto)> = names
-        .par_iter()
-        .filter_map(|name| {
-            let source = sources.get(*name)?;
-            let file = parse(name, &source.text)?;
-            Some(((*name).clone(), file))
-        })
-        .collect();
+fn across_files(
+    parsed: &[(String, FileDescriptorProto)],
+    sources: &HashMap<String, Arc<Source>>,
+) -> Vec<(String, Finding)> {
     // By full name, in path order.
     let mut declared: HashMap<String, Vec<Declaration>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
-    for (name, file) in &parsed {
+    for (name, file) in parsed {
         for (full_name, path, enum_) in top_level(file) {
             let list = declared.entry(full_name.clone()).or_default();
             if list.is_empty() {
@@ -253,7 +272,7 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
         return findings;
     }
     // buf parity: files that meet in a compile have every name they share reported.
-    let meetings = met::Meetings::new(&parsed);
+    let meetings = met::Meetings::new(parsed);
     let mut reported: HashSet<String> = findings.iter().map(|(n, _)| n.clone()).collect();
     for (first, other) in pairs {
         let (Some(source), Some((&key, &file)), Some(theirs)) = (

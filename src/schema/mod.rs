@@ -330,7 +330,7 @@ fn compile_with(
         includes,
         ..
     } = resolver;
-    let mut schema = merge(linked, &compiled, infos, sources, errors);
+    let mut schema = merge(linked, &compiled, infos, sources, errors)?;
     closed_enums::restore_editions(&mut schema, editions);
     // buf parity: buf fails on an unused option import building the image, which a compile
     // error stops before.
@@ -387,7 +387,7 @@ fn merge(
     infos: HashMap<String, EncodedInfo>,
     sources: Arc<HashMap<String, Arc<Source>>>,
     mut errors: Vec<Finding>,
-) -> Schema {
+) -> crate::error::Result<Schema> {
     // Dependencies come first in each group's list, and groups follow the order of the targets:
     // the merged list is the one a single compiler would give.
     let mut files = Vec::new();
@@ -436,7 +436,7 @@ fn merge(
             pools.push(pool);
         }
     }
-    let twice = duplicates::replace(refused, &sources, &files, &mut errors);
+    let (twice, image) = duplicates::replace(refused, &sources, &files, &mut errors);
     errors.extend(twice);
     // Two independent walks of every file, side by side.
     let (twice, misused) = rayon::join(
@@ -451,7 +451,11 @@ fn merge(
     }
     errors.extend(twice);
     errors.extend(misused);
-    Schema {
+    if let Some(image) = image.filter(|_| errors.is_empty()) {
+        // buf parity: files that compile but make no image (see `duplicates::packages`).
+        return Err(crate::Error::Input(image));
+    }
+    Ok(Schema {
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
         pools,
@@ -459,5 +463,5 @@ fn merge(
         option_imports,
         recovered,
         ..Schema::from_files(files)
-    }
+    })
 }
