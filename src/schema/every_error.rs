@@ -43,8 +43,12 @@ pub(super) fn related(err: &protox::Error, sources: &HashMap<String, Arc<Source>
         return Vec::new();
     };
     let names = names_in_scope::FileNames::new(source, sources);
-    related
-        .map(|diagnostic| finding(diagnostic, source, &names))
+    let mut all: Vec<&dyn Diagnostic> = vec![err];
+    all.extend(related);
+    let dropped = option_value::set_after_a_failure(&all, &source.text);
+    (all.into_iter().zip(dropped).skip(1))
+        .filter(|(_, dropped)| !dropped)
+        .map(|(diagnostic, _)| finding(diagnostic, source, &names))
         .collect()
 }
 
@@ -138,6 +142,11 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
         };
         Some((name_start + start, name_start + end))
     };
+    if message.starts_with("option field '") && message.ends_with("' has already been set") {
+        // buf parity: an option set again is placed at its whole name.
+        let (&(start, _, _), &(_, end, _)) = (parts.first()?, parts.last()?);
+        return Some((name_start + start, name_start + end));
+    }
     if let Some(name) = message
         .strip_prefix("option field '")
         .and_then(|rest| rest.split_once("' is not defined"))
@@ -452,6 +461,10 @@ mod tests {
         assert_eq!(
             place("expected an extension to type 'x', but 'a.foo' extends 'y'"),
             Some("(a.foo)")
+        );
+        assert_eq!(
+            place("option field '(a.foo).bar.zz' has already been set"),
+            Some("(a.foo).bar.zz")
         );
         // A type name is left where the compiler put it.
         let field = "message M { Nope n = 1; }";

@@ -5,6 +5,8 @@
 //! names in scope; by its type alone when those are not known (at the name for the types whose
 //! values are names or may be: enums, `bool`, floats).
 
+use miette::Diagnostic;
+
 use super::negative_name::{self, Names};
 
 /// The place of the value of the option at `span` (the `option` statement, or the
@@ -108,6 +110,59 @@ fn takes_names(ty: &str) -> bool {
         "sfixed64", "string", "bytes", "map", "group",
     ];
     !NUMBERS_AND_STRINGS.contains(&ty) && !ty.starts_with("map<")
+}
+
+/// buf parity: for each of `diagnostics` (one compile's errors in `text`), whether it is an
+/// option set again after a setting of it that failed (its value was of the wrong type), in
+/// the same element: buf sets nothing when a value fails, so the second is no error to it.
+pub(super) fn set_after_a_failure(diagnostics: &[&dyn Diagnostic], text: &str) -> Vec<bool> {
+    let at = |d: &dyn Diagnostic| -> Option<usize> {
+        let offset = d.labels()?.next()?.offset();
+        (offset <= text.len()).then_some(offset)
+    };
+    let failed: Vec<(String, usize)> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            let message = d.to_string();
+            let (_, rest) = message.split_once(" for option '")?;
+            let (name, _) = rest.split_once('\'')?;
+            Some((name.to_string(), at(*d)?))
+        })
+        .collect();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let message = d.to_string();
+            let Some(name) = message
+                .strip_prefix("option field '")
+                .and_then(|rest| rest.strip_suffix("' has already been set"))
+            else {
+                return false;
+            };
+            let Some(here) = at(*d) else {
+                return false;
+            };
+            let block = enclosing_open(text, here);
+            failed.iter().any(|(n, offset)| {
+                n == name && *offset < here && enclosing_open(text, *offset) == block
+            })
+        })
+        .collect()
+}
+
+/// The offset of the `{` or `[` of the block around `at` (0 when none), counting brackets as
+/// written.
+fn enclosing_open(text: &str, at: usize) -> usize {
+    let mut depth = 0u32;
+    for (i, b) in text.as_bytes()[..at].iter().enumerate().rev() {
+        match b {
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' if depth == 0 => return i,
+            b'{' | b'[' => depth -= 1,
+            _ => {}
+        }
+    }
+    0
 }
 
 /// The length of the identifier `text` starts with (0 if none).
