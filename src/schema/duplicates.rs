@@ -7,8 +7,8 @@
 //! shares with a third file goes unreported. So when the compiler refuses a file for a name
 //! another file declares, its finding is dropped and every file read is scanned here instead.
 //!
-//! buf parity: a package named like an element (`package acme.Order;` beside `message Order`
-//! in package `acme`) is no error in buf 1.75.0; only elements count here.
+//! A package named like an element (`package acme.Order;` beside `message Order` in package
+//! `acme`) is told apart from a name declared twice: see [`packages`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,6 +20,9 @@ use prost_types::{
 use rayon::prelude::*;
 
 use super::{Locations, Source};
+
+mod met;
+mod packages;
 use crate::descriptor::tag;
 use crate::descriptor::walk::{walk, Flow, Site, Visitor};
 use crate::finding::Finding;
@@ -45,41 +48,114 @@ pub(super) fn in_another_file(message: &str) -> Option<String> {
 /// compiler's findings `refused` (by name) for them. A refusal this scan does not explain (a
 /// package named like an element, which buf only refuses when it lints) keeps the compiler's
 /// finding.
+///
+/// A file that did not compile (not among `compiled`: a syntax error, a name it cannot find)
+/// never met the others in a pool, so a name it shares with another file was not refused: buf
+/// reports it all the same. When such a file declares a name another file declares, every file
+/// is scanned too, and the compiler's findings for the names found (a broken file's recovered
+/// part refused for one, see [`super::every_error::later_steps`]) leave `errors`.
 pub(super) fn replace(
     refused: Vec<(String, Finding)>,
     sources: &HashMap<String, Arc<Source>>,
-) -> Vec<Finding> {
-    if refused.is_empty() {
-        return Vec::new();
+    compiled: &[super::Proto],
+    errors: &mut Vec<Finding>,
+) -> (Vec<Finding>, Option<String>) {
+    if refused.is_empty() && !failed_files_share_names(sources, compiled) {
+        return (Vec::new(), None);
     }
-    let found = across_files(sources);
-    let mut findings: Vec<Finding> = refused
+    let parsed = parse_all(sources);
+    let found = across_files(&parsed, sources);
+    let mut unexplained: Vec<(String, Finding)> = refused
         .into_iter()
         .filter(|(name, _)| !found.iter().any(|(n, _)| n == name))
-        .map(|(_, finding)| finding)
         .collect();
+    // buf parity: a package named like an element (see `packages`).
+    let clashes = if unexplained.is_empty() {
+        packages::Clashes::default()
+    } else {
+        packages::clashes(&parsed, sources)
+    };
+    unexplained.retain(|(name, _)| !clashes.names.contains(name));
+    errors.retain(|e| {
+        in_another_file(&e.message).is_none_or(|name| {
+            !found.iter().any(|(n, _)| *n == name) && !clashes.names.contains(&name)
+        })
+    });
+    let mut findings: Vec<Finding> = unexplained.into_iter().map(|(_, f)| f).collect();
     findings.extend(found.into_iter().map(|(_, finding)| finding));
-    findings
+    findings.extend(clashes.findings);
+    (findings, clashes.image)
+}
+
+/// Every file of `sources` parsed (past syntax errors too), by path.
+fn parse_all(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, FileDescriptorProto)> {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    names
+        .par_iter()
+        .filter_map(|name| {
+            let source = sources.get(*name)?;
+            let file = parse(name, &source.text)?;
+            Some(((*name).clone(), file))
+        })
+        .collect()
+}
+
+/// Whether a file of `sources` that is not among `compiled` declares a name that another
+/// file declares (read from the descriptors compiled, and from the failed files' text).
+fn failed_files_share_names(
+    sources: &HashMap<String, Arc<Source>>,
+    compiled: &[super::Proto],
+) -> bool {
+    let done: HashSet<&str> = compiled.iter().map(|f| f.name()).collect();
+    let mut failed: Vec<&String> = sources
+        .keys()
+        .filter(|name| !done.contains(name.as_str()))
+        .collect();
+    if failed.is_empty() {
+        return false;
+    }
+    failed.sort();
+    let parsed: Vec<(&String, FileDescriptorProto)> = failed
+        .par_iter()
+        .filter_map(|name| Some((*name, parse(name, &sources.get(*name)?.text)?)))
+        .collect();
+    let files = (parsed.iter().map(|(name, file)| (name.as_str(), file)))
+        .chain(compiled.iter().map(|file| (file.name(), &**file)));
+    let mut declared: HashMap<String, &str> = HashMap::new();
+    for (name, file) in files {
+        for (full_name, _, _) in top_level(file) {
+            match declared.get(&full_name) {
+                Some(other) if *other != name => return true,
+                Some(_) => {}
+                None => {
+                    declared.insert(full_name, name);
+                }
+            }
+        }
+    }
+    false
+}
+
+/// A file as the scan reads it: past its syntax errors too.
+fn parse(name: &str, text: &str) -> Option<FileDescriptorProto> {
+    match super::accept::parse(name, text) {
+        Ok((file, _)) => Some(file),
+        Err(_) => protox_parse::parse_recovered(name, text),
+    }
 }
 
 /// The findings (by full name) for every name that two or more of `sources`' files declare at their top level,
 /// one per name, at its declaration in the first of those files by path (and by place in that
 /// file).
-fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)> {
-    let mut names: Vec<&String> = sources.keys().collect();
-    names.sort();
-    let parsed: Vec<(String, FileDescriptorProto)> = names
-        .par_iter()
-        .filter_map(|name| {
-            let source = sources.get(*name)?;
-            let file = super::accept::parse(name, &source.text).ok()?.0;
-            Some(((*name).clone(), file))
-        })
-        .collect();
+fn across_files(
+    parsed: &[(String, FileDescriptorProto)],
+    sources: &HashMap<String, Arc<Source>>,
+) -> Vec<(String, Finding)> {
     // By full name, in path order.
     let mut declared: HashMap<String, Vec<Declaration>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
-    for (name, file) in &parsed {
+    for (name, file) in parsed {
         for (full_name, path, enum_) in top_level(file) {
             let list = declared.entry(full_name.clone()).or_default();
             if list.is_empty() {
@@ -99,6 +175,8 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
     // index built again for each of them, quadratic in the file's size.
     let mut locations: HashMap<&str, Locations> = HashMap::new();
     let mut findings = Vec::new();
+    // The first file and another that declare a top-level name both, in the order found.
+    let mut pairs: Vec<(String, String)> = Vec::new();
     for full_name in order {
         let list = &declared[&full_name];
         let first = &list[0];
@@ -130,6 +208,12 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
             .filter(|f| *f != first.file)
             .collect();
         others.dedup();
+        for other in &others {
+            let pair = (first.file.clone(), other.to_string());
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
         let short = full_name.rsplit('.').next().unwrap_or(&full_name);
         let message = format!(
             "{full_name} is declared here and again in {}: rename or remove all but one `{short}`",
@@ -182,6 +266,46 @@ fn across_files(sources: &HashMap<String, Arc<Source>>) -> Vec<(String, Finding)
                 None => later_source.file_finding("COMPILE", message),
             };
             findings.push((full_name.clone(), finding));
+        }
+    }
+    if pairs.is_empty() {
+        return findings;
+    }
+    // buf parity: files that meet in a compile have every name they share reported.
+    let meetings = met::Meetings::new(parsed);
+    let mut reported: HashSet<String> = findings.iter().map(|(n, _)| n.clone()).collect();
+    for (first, other) in pairs {
+        let (Some(source), Some((&key, &file)), Some(theirs)) = (
+            sources.get(&first),
+            files.get_key_value(first.as_str()),
+            files.get(other.as_str()),
+        ) else {
+            continue;
+        };
+        if !meetings.meet(&first, &other) {
+            continue;
+        }
+        let theirs: HashSet<String> = met::every_name(theirs)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        for (full_name, path) in met::every_name(file) {
+            if !theirs.contains(&full_name) || !reported.insert(full_name.clone()) {
+                continue;
+            }
+            let short = full_name.rsplit('.').next().unwrap_or(&full_name);
+            let message = format!(
+                "{full_name} is declared here and again in {other}: rename or remove all but one `{short}`"
+            );
+            let span = locations
+                .entry(key)
+                .or_insert_with(|| Locations::new(file))
+                .span(source, &path);
+            let finding = match span {
+                Some(span) => source.finding(span.start, span.end, "COMPILE", message),
+                None => source.file_finding("COMPILE", message),
+            };
+            findings.push((full_name, finding));
         }
     }
     findings

@@ -294,8 +294,9 @@ pub(super) fn compile_error(
         _ => describe(err),
     };
     let span = file.and_then(|source| {
+        let names = super::every_error::FileNames::new(source, sources);
         json_clash_span(&err.to_string(), source)
-            .or_else(|| super::every_error::primary_span(err, &source.text))
+            .or_else(|| super::every_error::primary_span(err, &source.text, &names))
     });
     match (file, span) {
         (Some(source), Some((start, end))) => source.finding(start, end, "COMPILE", message),

@@ -14,6 +14,8 @@
 
 pub(super) mod error_source;
 pub(super) mod later_steps;
+mod names_in_scope;
+mod negative_name;
 mod non_finite;
 mod option_value;
 mod recovered;
@@ -25,6 +27,7 @@ use std::sync::Arc;
 
 use miette::Diagnostic;
 
+use self::negative_name::Names;
 use super::errors::{self, Failure};
 use super::link::Resolver;
 use super::Source;
@@ -40,19 +43,27 @@ pub(super) fn related(err: &protox::Error, sources: &HashMap<String, Arc<Source>
     let Some(related) = err.related() else {
         return Vec::new();
     };
-    related
-        .map(|diagnostic| finding(diagnostic, source))
+    let names = names_in_scope::FileNames::new(source, sources);
+    let mut all: Vec<&dyn Diagnostic> = vec![err];
+    all.extend(related);
+    let dropped = option_value::set_after_a_failure(&all, &source.text);
+    (all.into_iter().zip(dropped).skip(1))
+        .filter(|(_, dropped)| !dropped)
+        .map(|(diagnostic, _)| finding(diagnostic, source, &names))
         .collect()
 }
 
+pub(super) use names_in_scope::FileNames;
+pub(super) use negative_name::NoNames;
+
 /// One of the compiler's errors in `source`, where buf places it ([`primary_span`]).
-fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
+fn finding(diagnostic: &dyn Diagnostic, source: &Source, names: &dyn Names) -> Finding {
     let mut message = diagnostic.to_string();
     if let Some(help) = diagnostic.help() {
         message.push_str(&format!(" ({help})"));
     }
     let span = errors::json_clash_span(&message, source)
-        .or_else(|| primary_span(diagnostic, &source.text));
+        .or_else(|| primary_span(diagnostic, &source.text, names));
     match span {
         Some((start, end)) => source.finding(start, end, "COMPILE", message),
         None => source.file_finding("COMPILE", message),
@@ -62,8 +73,13 @@ fn finding(diagnostic: &dyn Diagnostic, source: &Source) -> Finding {
 /// Where buf places one of the compiler's errors: a name declared twice at its first
 /// declaration, a number or JSON name used twice at its second use, anything else at the place
 /// the compiler names first. A name the compiler cannot place (the value type of a map, whose
-/// entry message has no source info) at that name in the map's type.
-pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(usize, usize)> {
+/// entry message has no source info) at that name in the map's type. `names` are those around
+/// the file's options, for a negative name's place.
+pub(super) fn primary_span(
+    diagnostic: &dyn Diagnostic,
+    text: &str,
+    names: &dyn Names,
+) -> Option<(usize, usize)> {
     let labels: Vec<miette::LabeledSpan> = diagnostic
         .labels()
         .map(Iterator::collect)
@@ -86,7 +102,7 @@ pub(super) fn primary_span(diagnostic: &dyn Diagnostic, text: &str) -> Option<(u
     match span {
         Some(span) => Some(
             option_name_part(&message, text, span)
-                .or_else(|| option_value::place(&message, text, span))
+                .or_else(|| option_value::place(&message, text, span, names))
                 .unwrap_or(span),
         ),
         None => map_value_type(&message, text),
@@ -127,10 +143,10 @@ fn option_name_part(message: &str, text: &str, span: (usize, usize)) -> Option<(
         };
         Some((name_start + start, name_start + end))
     };
-    // buf parity: an option set twice is placed at its whole name.
     if message.starts_with("option field '") && message.ends_with("' has already been set") {
-        let (first, last) = (parts.first()?, parts.last()?);
-        return Some((name_start + first.0, name_start + last.1));
+        // buf parity: an option set again is placed at its whole name.
+        let (&(start, _, _), &(_, end, _)) = (parts.first()?, parts.last()?);
+        return Some((name_start + start, name_start + end));
     }
     if let Some(name) = message
         .strip_prefix("option field '")
@@ -298,6 +314,39 @@ pub(super) fn past_missing_imports(
     findings
 }
 
+/// buf parity: the errors of `file`, which the compiler refused for a name another file
+/// declares (the scan of [`super::duplicates`] reports that name), as buf reports them past
+/// it: the file is compiled again with its imports only, where that other file is not (unless
+/// it is an import). Only errors in `file` itself.
+pub(super) fn past_a_name_declared_elsewhere(
+    resolver: &Resolver,
+    file: &ProtoFile,
+    deps: Option<&[String]>,
+) -> Vec<Finding> {
+    let resolver = resolver.without_parsed();
+    let mut compiler = protox::Compiler::with_file_resolver(resolver.clone());
+    compiler.include_source_info(true).include_imports(true);
+    let result =
+        crate::schema::link::catching_silently(|| compiler.open_file(&file.name).map(|_| ()));
+    let Ok(Err(err)) = result else {
+        return Vec::new();
+    };
+    if err.file() != Some(file.name.as_str())
+        || super::duplicates::in_another_file(&err.to_string()).is_some()
+    {
+        return Vec::new();
+    }
+    let mut findings = vec![errors::compile_error(
+        &err,
+        &resolver.sources,
+        &HashSet::new(),
+        file,
+        deps,
+    )];
+    findings.extend(related(&err, &resolver.sources));
+    findings
+}
+
 /// At most this many files of one link group blocked by an import that does not compile are
 /// compiled again for their own errors: each costs a compile of its imports, so a broken file
 /// that most of a large tree imports would cost as much as thousands of compiles. Past it, only
@@ -427,6 +476,10 @@ mod tests {
         assert_eq!(
             place("expected an extension to type 'x', but 'a.foo' extends 'y'"),
             Some("(a.foo)")
+        );
+        assert_eq!(
+            place("option field '(a.foo).bar.zz' has already been set"),
+            Some("(a.foo).bar.zz")
         );
         // A type name is left where the compiler put it.
         let field = "message M { Nope n = 1; }";

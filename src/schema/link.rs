@@ -199,6 +199,8 @@ pub(super) struct Linked {
     pub defined_elsewhere: Vec<(String, Finding)>,
     /// Files that did not compile because an import of theirs does not, with that import.
     blocked: Vec<(ProtoFile, String)>,
+    /// Files refused for a name another file declares (see `defined_elsewhere`).
+    refused: Vec<ProtoFile>,
     /// Files that did not compile, as they compiled with their errors fixed (see
     /// [`later_steps::past_failed_steps`]).
     pub recovered: Vec<FileDescriptorProto>,
@@ -225,6 +227,7 @@ fn link(
         targets: group.iter().map(|f| f.name.clone()).collect(),
         defined_elsewhere: Vec::new(),
         blocked: Vec::new(),
+        refused: Vec::new(),
     };
     let mut opened: Vec<&str> = Vec::new();
     let mut error_source = ErrorSource::new(resolver, group.len());
@@ -271,6 +274,14 @@ fn link(
             ));
         }
     }
+    let refused = std::mem::take(&mut linked.refused);
+    if refused.len() <= every_error::MAX_BLOCKED {
+        for file in &refused {
+            let deps = options.deps.as_deref();
+            let own = every_error::past_a_name_declared_elsewhere(resolver, file, deps);
+            linked.errors.extend(own);
+        }
+    }
     linked.take_files(pool, group, options, keep_pools, resolver);
     linked
 }
@@ -296,6 +307,7 @@ impl Linked {
             let finding =
                 errors::compile_error(&err, &resolver.sources, &resolver.empty(), file, deps);
             self.defined_elsewhere.push((name, finding));
+            self.refused.push(file.clone());
             return;
         }
         let failure = errors::failure(&err);

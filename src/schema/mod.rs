@@ -342,7 +342,7 @@ fn compile_with(
         includes,
         ..
     } = resolver;
-    let mut schema = merge(linked, &compiled, infos, sources, errors);
+    let mut schema = merge(linked, &compiled, infos, sources, errors)?;
     closed_enums::restore_editions(&mut schema, editions);
     // buf parity: buf fails on an unused option import building the image, which a compile
     // error stops before.
@@ -399,7 +399,7 @@ fn merge(
     infos: HashMap<String, EncodedInfo>,
     sources: Arc<HashMap<String, Arc<Source>>>,
     mut errors: Vec<Finding>,
-) -> Schema {
+) -> crate::error::Result<Schema> {
     // Dependencies come first in each group's list, and groups follow the order of the targets:
     // the merged list is the one a single compiler would give.
     let mut files = Vec::new();
@@ -421,7 +421,6 @@ fn merge(
         .iter_mut()
         .flat_map(|group| std::mem::take(&mut group.defined_elsewhere))
         .collect();
-    errors.extend(duplicates::replace(refused, &sources));
     let mut reported_cycles: Vec<Vec<String>> = Vec::new();
     let mut pools = Vec::new();
     let mut pool_of = HashMap::new();
@@ -454,6 +453,8 @@ fn merge(
             pools.push(pool);
         }
     }
+    let (twice, image) = duplicates::replace(refused, &sources, &files, &mut errors);
+    errors.extend(twice);
     // Two independent walks of every file, side by side.
     let (twice, misused) = rayon::join(
         || errors::extension_numbers_used_twice(&files, &sources),
@@ -467,7 +468,11 @@ fn merge(
     }
     errors.extend(twice);
     errors.extend(misused);
-    Schema {
+    if let Some(image) = image.filter(|_| errors.is_empty()) {
+        // buf parity: files that compile but make no image (see `duplicates::packages`).
+        return Err(crate::Error::Input(image));
+    }
+    Ok(Schema {
         sources: Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
         errors,
         pools,
@@ -476,5 +481,5 @@ fn merge(
         raw_options,
         recovered,
         ..Schema::from_files(files)
-    }
+    })
 }

@@ -173,14 +173,47 @@ fn an_enum_value_defined_in_two_groups_is_a_compile_error() {
 }
 
 #[test]
-fn a_package_that_is_a_message_elsewhere_is_a_compile_error() {
+fn a_package_that_is_a_message_of_an_import_is_a_compile_error() {
+    let dir = workspace();
+    add_pair(
+        dir.path(),
+        "package acme.dup.v1;\n\nmessage Inner {}\n",
+        "package acme.dup.v1.Inner;\n\nimport \"acme/pkg0/v1/a_dup.proto\";\n\nmessage M {}\n",
+    );
+    // buf parity: at the package statement.
+    let out = assert_compile_error(dir.path());
+    let places: Vec<_> = keys(&out).into_iter().map(|k| (k.0, k.1, k.2)).collect();
+    assert_eq!(
+        places,
+        [("acme/pkg9/v1/z_dup.proto".to_string(), 3, 1)],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_package_that_is_a_message_of_an_unrelated_file_fails_as_buf_does() {
     let dir = workspace();
     add_pair(
         dir.path(),
         "package acme.dup.v1;\n\nmessage Inner {}\n",
         "package acme.dup.v1.Inner;\n\nmessage M {}\n",
     );
-    assert_compile_error(dir.path());
+    // buf parity: both compile, but buf cannot build one image of them (exit 1).
+    let (one, many) = lint_both(dir.path());
+    assert_eq!(
+        (one.code, many.code),
+        (1, 1),
+        "{}{}",
+        one.stderr,
+        many.stderr
+    );
+    for name in [
+        "acme/pkg0/v1/a_dup.proto:5:9",
+        "acme/pkg9/v1/z_dup.proto:3:1",
+    ] {
+        assert!(one.stderr.contains(name), "{name}: {}", one.stderr);
+        assert!(many.stderr.contains(name), "{name}: {}", many.stderr);
+    }
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod deps;
 mod duplicates_scale;
 mod editions;
 mod editions_bundled;
+mod every_error_limits;
 mod fix;
 mod formats;
 mod git;

@@ -204,7 +204,7 @@ fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize
             {
                 return false;
             }
-            let Some((at, _)) = super::primary_span(d, text) else {
+            let Some((at, _)) = super::primary_span(d, text, &super::NoNames) else {
                 return false;
             };
             let open = enclosing_brace(text, at);

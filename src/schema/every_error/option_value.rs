@@ -1,15 +1,28 @@
 //! buf parity: an option set to a value its type does not take is an error at the value, not at
 //! the whole option (the compiler's place): `INF` for a float, `"x"` for an enum, `5` for a
-//! string. A negative name (`-FOO`) is placed by type, as buf's compiler places it: at the name
-//! for the types whose values are names or may be (enums, `bool`, floats), at the `-` for the
-//! others.
+//! string. A negative name (`-FOO`), of an option or a default, is placed where buf's compiler
+//! places it (see [`super::negative_name`]): at the name or at the `-`, by its type and by the
+//! names in scope; by its type alone when those are not known (at the name for the types whose
+//! values are names or may be: enums, `bool`, floats).
+
+use miette::Diagnostic;
+
+use super::negative_name::{self, Names};
 
 /// The place of the value of the option at `span` (the `option` statement, or the
 /// `name = value` of a compact option) when `message` is the compiler's "expected a value of
 /// type 'T' for option 'N', but found 'V'".
-pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
+pub(super) fn place(
+    message: &str,
+    text: &str,
+    span: (usize, usize),
+    names: &dyn Names,
+) -> Option<(usize, usize)> {
     if let Some(rest) = message.strip_prefix("invalid default value '") {
-        return enum_default(rest, text, span);
+        return enum_default(rest, text, span, names);
+    }
+    if let Some(rest) = message.strip_prefix("expected value to be ") {
+        return negative_default(rest, text, span, names);
     }
     let (ty, rest) = message
         .strip_prefix("expected a value of type '")?
@@ -27,7 +40,10 @@ pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(
     let negative_name = found.strip_prefix('-').is_some_and(|name| {
         name != "inf" && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
     });
-    if negative_name && takes_names(ty) {
+    let name = found.get(1..).unwrap_or_default();
+    if negative_name
+        && negative_name::at_name(ty, name, start, names).unwrap_or_else(|| takes_names(ty))
+    {
         let name = skip_trivia(text, start + 1, span.1);
         let end = name + identifier_len(&text[name..span.1]);
         return (end > name).then_some((name, end));
@@ -51,16 +67,44 @@ pub(super) fn place(message: &str, text: &str, span: (usize, usize)) -> Option<(
 
 /// An enum field's `default` that names no value of the enum, at `span` (the value, from the
 /// compiler's "invalid default value 'V' for type 'T'", `rest` after its first quote): a
-/// negative name (`-FOO`) at the name, as buf places it.
-fn enum_default(rest: &str, text: &str, span: (usize, usize)) -> Option<(usize, usize)> {
-    let (value, _) = rest.split_once("' for type '")?;
+/// negative name (`-FOO`) where buf places it.
+fn enum_default(
+    rest: &str,
+    text: &str,
+    span: (usize, usize),
+    names: &dyn Names,
+) -> Option<(usize, usize)> {
+    let (value, ty) = rest.split_once("' for type '")?;
+    let ty = ty.strip_suffix('\'').unwrap_or(ty);
     let name = value.strip_prefix('-')?;
     if name == "inf" || identifier_len(name) == 0 || !text.get(span.0..)?.starts_with('-') {
         return None;
     }
     let start = skip_trivia(text, span.0 + 1, span.1);
     let end = start + identifier_len(&text[start..span.1]);
+    let at_name = negative_name::at_name(ty, name, span.0, names).unwrap_or(true);
+    let start = if at_name { start } else { span.0 };
     (end > start).then_some((start, end))
+}
+
+/// A default that is a negative name (`-FOO`) where its field's type takes none, from the
+/// compiler's "expected value to be E, but found '-FOO'" (`rest` after "expected value to be
+/// "), at `span` (the compiler's place: the value, or the name in it): where buf places it.
+fn negative_default(
+    rest: &str,
+    text: &str,
+    span: (usize, usize),
+    names: &dyn Names,
+) -> Option<(usize, usize)> {
+    let (expected, found) = rest.split_once(", but found '")?;
+    let name = found.strip_suffix('\'')?.strip_prefix('-')?;
+    if identifier_len(name) != name.len() {
+        return None;
+    }
+    let ty = negative_name::default_type(expected)?;
+    let (minus, start, end) = negative_name::parts(text, span)?;
+    let at_name = negative_name::at_name(ty, name, minus, names)?;
+    Some((if at_name { start } else { minus }, end))
 }
 
 /// Whether the values of type `ty` (as the compiler names it) are names or may be: an enum
@@ -71,6 +115,63 @@ fn takes_names(ty: &str) -> bool {
         "sfixed64", "string", "bytes", "map", "group",
     ];
     !NUMBERS_AND_STRINGS.contains(&ty) && !ty.starts_with("map<")
+}
+
+/// buf parity: for each of `diagnostics` (one compile's errors in `text`), whether it is an
+/// option set again after a setting of it that failed (its value was of the wrong type), in
+/// the same element: buf sets nothing when a value fails, so the second is no error to it.
+pub(super) fn set_after_a_failure(diagnostics: &[&dyn Diagnostic], text: &str) -> Vec<bool> {
+    let at = |d: &dyn Diagnostic| -> Option<usize> {
+        let offset = d.labels()?.next()?.offset();
+        (offset <= text.len()).then_some(offset)
+    };
+    let failed: Vec<(String, usize)> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            let message = d.to_string();
+            // An option kept without a value (see `valueless`) is no setting to buf at all.
+            if message.contains(protox_parse::VALUELESS_MARKER) {
+                return None;
+            }
+            let (_, rest) = message.split_once(" for option '")?;
+            let (name, _) = rest.split_once('\'')?;
+            Some((name.to_string(), at(*d)?))
+        })
+        .collect();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let message = d.to_string();
+            let Some(name) = message
+                .strip_prefix("option field '")
+                .and_then(|rest| rest.strip_suffix("' has already been set"))
+            else {
+                return false;
+            };
+            let Some(here) = at(*d) else {
+                return false;
+            };
+            let block = enclosing_open(text, here);
+            failed.iter().any(|(n, offset)| {
+                n == name && *offset < here && enclosing_open(text, *offset) == block
+            })
+        })
+        .collect()
+}
+
+/// The offset of the `{` or `[` of the block around `at` (0 when none), counting brackets as
+/// written.
+fn enclosing_open(text: &str, at: usize) -> usize {
+    let mut depth = 0u32;
+    for (i, b) in text.as_bytes()[..at].iter().enumerate().rev() {
+        match b {
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' if depth == 0 => return i,
+            b'{' | b'[' => depth -= 1,
+            _ => {}
+        }
+    }
+    0
 }
 
 /// The length of the identifier `text` starts with (0 if none).
@@ -119,12 +220,13 @@ fn skip_trivia(text: &str, mut i: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::place;
+    use crate::schema::every_error::negative_name::NoNames;
 
     /// The text `place` picks in `text` for an option statement that spans all of it.
     fn picked<'a>(ty: &str, found: &str, text: &'a str) -> Option<&'a str> {
         let message =
             format!("expected a value of type '{ty}' for option '(x)', but found '{found}'");
-        place(&message, text, (0, text.len())).map(|(s, e)| &text[s..e])
+        place(&message, text, (0, text.len()), &NoNames).map(|(s, e)| &text[s..e])
     }
 
     #[test]
@@ -152,7 +254,7 @@ mod tests {
         assert_eq!(picked("a.Agg", "{ }", "option (x) = { };"), Some("{ }"));
         // Not this error, or no `=`: left to the compiler's place.
         let other = "option field '(x)' is not defined";
-        assert_eq!(place(other, "option (x) = 1;", (0, 15)), None);
+        assert_eq!(place(other, "option (x) = 1;", (0, 15), &NoNames), None);
         assert_eq!(picked("int32", "1", "option (x);"), None);
     }
 
@@ -160,7 +262,7 @@ mod tests {
     fn places_a_negative_enum_default_at_the_name() {
         let text = "[default = - FOO]";
         let span = (11, 16);
-        let place = |message: &str| place(message, text, span).map(|(s, e)| &text[s..e]);
+        let place = |message: &str| place(message, text, span, &NoNames).map(|(s, e)| &text[s..e]);
         assert_eq!(
             place("invalid default value '-FOO' for type 'a.Level'"),
             Some("FOO")

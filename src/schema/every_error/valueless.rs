@@ -19,7 +19,7 @@ pub(super) fn artifact(diagnostic: &dyn Diagnostic, text: &str) -> bool {
     }
     // Placed at the option's name (see `option_name_part`): set before by a statement without a
     // value of that name (its extensions written in full or not)?
-    let Some((start, end)) = super::primary_span(diagnostic, text) else {
+    let Some((start, end)) = super::primary_span(diagnostic, text, &super::NoNames) else {
         return false;
     };
     let name = normal(&text[start..end]);
