@@ -87,7 +87,16 @@ impl<'a> Visitor<'a> for Every {
     fn field(&mut self, field: &'a FieldDescriptorProto, message: &'a DescriptorProto, at: &Site) {
         self.push(at);
         // A map's entry message has no place of its own: buf places it at the map's type.
-        let entry = field.type_name().rsplit('.').next().unwrap_or_default();
+        // (A field of another message's `FooEntry` type is no map: a resolved name must be the
+        // message's own entry, an unresolved one the bare name the parser gives a map.)
+        let type_name = field.type_name();
+        let entry = match type_name.strip_prefix('.') {
+            Some(full) => (full.strip_prefix(at.parent))
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or_default(),
+            None if !type_name.contains('.') => type_name,
+            None => "",
+        };
         let is_entry = |m: &DescriptorProto| {
             m.name() == entry && m.options.as_ref().is_some_and(|o| o.map_entry())
         };

@@ -109,13 +109,18 @@ fn table(file: FileDescriptorProto, open: impl Fn(&str) -> Option<FileDescriptor
     declare(&file, &mut visible, &mut enums);
     // The file's imports and, from each, its public imports: what the file sees. Every file
     // reached is read for its enums.
-    let mut seen: HashSet<String> = HashSet::from([file.name().to_string()]);
-    let mut queue: Vec<(String, bool)> =
+    // Breadth first, so the file's own imports are read before what they import; a file seen
+    // only through a private import is read again when it is reached where the file sees it.
+    let mut seen: HashMap<String, bool> = HashMap::from([(file.name().to_string(), true)]);
+    let mut queue: std::collections::VecDeque<(String, bool)> =
         file.dependency.iter().map(|d| (d.clone(), true)).collect();
-    while let Some((name, sees)) = queue.pop() {
-        if seen.len() >= MAX_FILES || !seen.insert(name.clone()) {
-            continue;
+    while let Some((name, sees)) = queue.pop_front() {
+        match seen.get(&name) {
+            Some(&seen_visible) if seen_visible || !sees => continue,
+            None if seen.len() >= MAX_FILES => continue,
+            _ => {}
         }
+        seen.insert(name.clone(), sees);
         let Some(import) = open(&name) else {
             continue;
         };
@@ -126,7 +131,7 @@ fn table(file: FileDescriptorProto, open: impl Fn(&str) -> Option<FileDescriptor
         }
         for (i, dep) in import.dependency.iter().enumerate() {
             let public = import.public_dependency.contains(&(i as i32));
-            queue.push((dep.clone(), sees && public));
+            queue.push_back((dep.clone(), sees && public));
         }
     }
     Table {

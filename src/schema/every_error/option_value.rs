@@ -160,18 +160,40 @@ pub(super) fn set_after_a_failure(diagnostics: &[&dyn Diagnostic], text: &str) -
 }
 
 /// The offset of the `{` or `[` of the block around `at` (0 when none), counting brackets as
-/// written.
+/// written, outside strings and comments.
 fn enclosing_open(text: &str, at: usize) -> usize {
-    let mut depth = 0u32;
-    for (i, b) in text.as_bytes()[..at].iter().enumerate().rev() {
-        match b {
-            b'}' | b']' => depth += 1,
-            b'{' | b'[' if depth == 0 => return i,
-            b'{' | b'[' => depth -= 1,
+    let bytes = &text.as_bytes()[..at.min(text.len())];
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => open.push(i),
+            b'}' | b']' => {
+                open.pop();
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
             _ => {}
         }
+        i += 1;
     }
-    0
+    open.last().copied().unwrap_or(0)
 }
 
 /// The length of the identifier `text` starts with (0 if none).
