@@ -8,8 +8,17 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Has `write` write the content of `path`, then renames it into place.
+/// Has `write` write the content of `path`, then renames it into place. A destination that
+/// exists and is no regular file (`/dev/null`, `/dev/stdout`, a pipe) is written into as it is:
+/// renaming over it would replace the device with a file.
 pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        return write(&mut file).map_err(|e| Error::io(path, e));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -35,6 +44,19 @@ pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `sous build -o /dev/null` (or `--output /dev/null`) writes into the device and leaves it
+    /// a device: a rename over it replaced it with a file, for every later process.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        let is_device = || std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device());
+        assert!(is_device(), "/dev/null is no device before the test");
+        write(null, |w: &mut dyn Write| w.write_all(b"image")).unwrap();
+        assert!(is_device(), "/dev/null was replaced");
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
