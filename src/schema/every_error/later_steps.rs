@@ -207,24 +207,10 @@ fn artifacts_of_recovery(err: &protox::Error, text: &str, syntax_errors: &[usize
             let Some((at, _)) = super::primary_span(d, text, &super::NoNames) else {
                 return false;
             };
-            let open = enclosing_brace(text, at);
+            let open = super::option_value::enclosing(text, at, b"{");
             syntax_errors.iter().any(|&e| open < e && e < at)
         })
         .collect()
-}
-
-/// The offset of the `{` of the block around `at` (0 when none), counting braces as written.
-fn enclosing_brace(text: &str, at: usize) -> usize {
-    let mut depth = 0u32;
-    for (i, b) in text.as_bytes()[..at].iter().enumerate().rev() {
-        match b {
-            b'}' => depth += 1,
-            b'{' if depth == 0 => return i,
-            b'{' => depth -= 1,
-            _ => {}
-        }
-    }
-    0
 }
 
 fn key(finding: &Finding) -> (u32, u32, String) {

@@ -162,13 +162,22 @@ pub(super) fn set_after_a_failure(diagnostics: &[&dyn Diagnostic], text: &str) -
 /// The offset of the `{` or `[` of the block around `at` (0 when none), counting brackets as
 /// written, outside strings and comments.
 fn enclosing_open(text: &str, at: usize) -> usize {
+    enclosing(text, at, b"{[")
+}
+
+/// The offset of the opening bracket (one of `opens`, `{` or `[`) of the block around `at` (0
+/// when none), counting brackets as written, outside strings and comments.
+pub(super) fn enclosing(text: &str, at: usize, opens: &[u8]) -> usize {
     let bytes = &text.as_bytes()[..at.min(text.len())];
     let mut open = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'{' | b'[' => open.push(i),
-            b'}' | b']' => {
+            b @ (b'{' | b'[') if opens.contains(&b) => open.push(i),
+            b'}' if opens.contains(&b'{') => {
+                open.pop();
+            }
+            b']' if opens.contains(&b'[') => {
                 open.pop();
             }
             quote @ (b'"' | b'\'') => {
