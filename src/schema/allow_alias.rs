@@ -19,9 +19,6 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
         let Some(source) = schema.sources.get(file.name()) else {
             continue;
         };
-        if !source.text.contains("allow_alias") {
-            continue;
-        }
         let mut enums = Unaliased::default();
         walk(file, &mut enums);
         if enums.paths.is_empty() {

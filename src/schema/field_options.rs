@@ -28,21 +28,47 @@ pub(crate) fn in_schema(schema: &Schema) -> Vec<Finding> {
         let Some(source) = schema.sources.get(file.name()) else {
             continue;
         };
-        let text = &source.text;
-        let words = ["jstype", "packed", "repeated_field_encoding", "lazy"];
-        if !words.iter().any(|w| text.contains(w)) {
+        // Only a file that sets one of the options (or any editions file, whose features are in
+        // its table) is looked at closer: a walk of its descriptors costs less than a search of
+        // its text.
+        let editions = schema.editions.get(file.name()).map(|e| &**e);
+        if editions.is_none() && !sets_any(file) {
             continue;
         }
         let locations = Locations::with_extra(file, file.extra_info());
         let mut check = Check {
             source,
             locations: &locations,
-            editions: schema.editions.get(file.name()).map(|e| &**e),
+            editions,
             findings: &mut findings,
         };
         walk(file, &mut check);
     }
     findings
+}
+
+/// Whether a field or extension of `file` sets `jstype`, `packed = true` or `lazy = true`.
+fn sets_any(file: &prost_types::FileDescriptorProto) -> bool {
+    #[derive(Default)]
+    struct Sets(bool);
+    impl Sets {
+        fn see(&mut self, field: &FieldDescriptorProto) {
+            if let Some(o) = &field.options {
+                self.0 |= o.jstype.is_some() || o.packed == Some(true) || o.lazy == Some(true);
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for Sets {
+        fn field(&mut self, field: &'a FieldDescriptorProto, _: &'a DescriptorProto, _: &Site) {
+            self.see(field);
+        }
+        fn extension(&mut self, extension: &'a FieldDescriptorProto, _: &Site) {
+            self.see(extension);
+        }
+    }
+    let mut sets = Sets::default();
+    walk(file, &mut sets);
+    sets.0
 }
 
 struct Check<'a> {
