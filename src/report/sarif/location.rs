@@ -18,7 +18,18 @@ pub(super) fn physical(report: &Report, path: &str, place: [u32; 4]) -> Physical
     };
     let start_column = column(start_line, start_column);
     let end_column = column(end_line, end_column);
-    let start_line = start_line.max(1);
+    located(
+        path,
+        [start_line.max(1), start_column, end_line, end_column],
+    )
+}
+
+/// The physical location of `[start line, start column, end line, end column]` (1-based, code
+/// points) in `path`: SARIF wants the end at or after the start.
+fn located(
+    path: &str,
+    [start_line, start_column, end_line, end_column]: [u32; 4],
+) -> PhysicalLocation {
     let end_line = end_line.max(start_line);
     PhysicalLocation {
         artifact_location: artifact(path),
@@ -26,7 +37,6 @@ pub(super) fn physical(report: &Report, path: &str, place: [u32; 4]) -> Physical
             start_line,
             start_column,
             end_line,
-            // SARIF wants the end at or after the start.
             end_column: if end_line == start_line {
                 end_column.max(start_column)
             } else {
@@ -60,20 +70,7 @@ pub(super) fn of_finding(
     };
     let (start_line, start_column) = point(f.start_line, f.start_column);
     let (end_line, end_column) = point(f.end_line, f.end_column);
-    let end_line = end_line.max(start_line);
-    PhysicalLocation {
-        artifact_location: artifact(path),
-        region: Region {
-            start_line,
-            start_column,
-            end_line,
-            end_column: if end_line == start_line {
-                end_column.max(start_column)
-            } else {
-                end_column
-            },
-        },
-    }
+    located(path, [start_line, start_column, end_line, end_column])
 }
 
 /// The text of 1-based `line`, without its line break.
